@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+// crmd: a headless CRM engine. This file is the table of contents of the code base:
+// one MARK section per target with its tests. Dependencies point one way:
+// JSONKit ← JSONSchema, JSONRPC (protocol, knows no CRM) ; CSQLite ← Storage ← CRM (domain,
+// knows no JSON-RPC) ; all of them ← CRMAPI (methods wired to services) ← crmd (executable).
+import PackageDescription
+
+var targets: [Target] = []
+
+// MARK: - CSQLite: the system libsqlite3, nothing else
+targets.append(.systemLibrary(name: "CSQLite", path: "Sources/CSQLite"))
+
+// MARK: - JSONKit: an exact JSON value, parser and writer (numbers keep their text)
+targets += [
+    .target(name: "JSONKit"),
+    .testTarget(name: "JSONKitTests", dependencies: ["JSONKit"]),
+]
+
+// MARK: - JSONSchema: a draft 2020-12 validator over JSONKit values
+targets += [
+    .target(name: "JSONSchema", dependencies: ["JSONKit"]),
+    .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONKit"]),
+]
+
+// MARK: - JSONRPC: messages, framing, dispatch, stdio and Unix socket transports
+targets += [
+    .target(name: "JSONRPC", dependencies: ["JSONKit"]),
+    .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSONKit"]),
+]
+
+// MARK: - Storage: SQLite connections, statement cache, migrations, group-commit writer
+targets += [
+    .target(name: "Storage", dependencies: ["CSQLite"]),
+    .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+]
+
+// MARK: - CRM: the domain (leads, funnels, fields, timeline, lists)
+targets += [
+    .target(name: "CRM", dependencies: ["Storage", "JSONKit"]),
+    .testTarget(name: "CRMTests", dependencies: ["CRM", "Storage", "JSONKit"]),
+]
+
+// MARK: - CRMAPI: JSON-RPC methods wired to CRM services, schemas, OpenRPC
+targets += [
+    .target(name: "CRMAPI", dependencies: ["CRM", "JSONRPC", "JSONSchema", "JSONKit"]),
+    .testTarget(name: "CRMAPITests", dependencies: ["CRMAPI", "CRM", "JSONRPC", "JSONKit", "TestSupport"]),
+]
+
+// MARK: - crmd: the executable (arguments, stdout protection, transports)
+targets += [
+    .executableTarget(name: "crmd", dependencies: ["CRMAPI", "JSONRPC"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "JSONKit"]),
+]
+
+// MARK: - crmd-bench: the load generator and storage baseline used by bench/
+targets.append(.executableTarget(name: "crmd-bench", dependencies: ["JSONKit", "Storage"]))
+
+// MARK: - TestSupport: launching crmd, temporary directories, JSON helpers for tests
+targets.append(.target(name: "TestSupport", dependencies: ["JSONKit"]))
+
+for target in targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.swiftLanguageMode(.v6)]
+}
+
+let package = Package(
+    name: "crmd",
+    platforms: [.macOS(.v15)],
+    products: [.executable(name: "crmd", targets: ["crmd"])],
+    targets: targets
+)
