@@ -1,1 +1,89 @@
-print("crmd")
+import CRM
+import CRMAPI
+import Foundation
+import JSONRPC
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// crmd: parse the command line, protect stdout, open the database, serve.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let options: ServeOptions
+do {
+    options = try ServeOptions.parse(arguments, environment: ProcessInfo.processInfo.environment)
+} catch {
+    FileHandle.standardError.write(Data("crmd: \(error)\n\n\(ServeOptions.usage)\n".utf8))
+    exit(2)
+}
+if options.showHelp {
+    print(ServeOptions.usage)
+    exit(0)
+}
+if options.showVersion {
+    print("crmd \(CRMHandler.version)")
+    exit(0)
+}
+
+// From here on stdout belongs to the protocol (with --stdio) or to nobody: a stray print
+// goes to stderr and cannot corrupt a reply.
+let protocolOutput = dup(STDOUT_FILENO)
+dup2(STDERR_FILENO, STDOUT_FILENO)
+signal(SIGPIPE, SIG_IGN)
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("crmd: \(message)\n".utf8))
+    exit(1)
+}
+
+let configuration: ServerConfiguration
+do {
+    configuration = try ServerConfiguration.load(path: options.configPath)
+} catch {
+    fail("cannot read config \(options.configPath): \(error)")
+}
+do {
+    try FileManager.default.createDirectory(atPath: (options.databasePath as NSString).deletingLastPathComponent,
+                                            withIntermediateDirectories: true)
+} catch {
+    fail("cannot create the database directory: \(error)")
+}
+
+let crm: CRM
+let handler: CRMHandler
+do {
+    crm = try CRM(path: options.databasePath, synchronousFull: configuration.synchronousFull)
+    handler = try CRMHandler(crm: crm)
+} catch {
+    fail("cannot open \(options.databasePath): \(error)")
+}
+
+var rpcConfiguration = RPCServerConfiguration()
+rpcConfiguration.maxMessageSize = configuration.maxMessageSize
+let server = RPCServer(handler: handler, configuration: rpcConfiguration)
+
+var signalSources: [DispatchSourceSignal] = []
+for signalNumber in [SIGINT, SIGTERM] {
+    signal(signalNumber, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+    source.setEventHandler { server.shutdown() }
+    source.resume()
+    signalSources.append(source)
+}
+
+if options.stdio {
+    server.serveStdio(input: STDIN_FILENO, output: protocolOutput)
+    server.shutdown()
+} else {
+    do {
+        try FileManager.default.createDirectory(atPath: (options.socketPath as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try server.listen(socketPath: options.socketPath)
+    } catch {
+        fail("cannot listen on \(options.socketPath): \(error)")
+    }
+    FileHandle.standardError.write(Data("crmd: listening on \(options.socketPath), database \(options.databasePath)\n".utf8))
+    server.waitUntilStopped()
+}
+crm.close()
+exit(0)

@@ -4,7 +4,7 @@ import Testing
 @Suite struct JSONParserTests {
     @Test func parsesEveryKind() throws {
         let value = try JSON.parse(#"{"a":[1,-2.5e3,true,false,null],"b":"x\"y\u0416\ud83d\ude00","c":{}}"#)
-        #expect(value["a"] == [1, .number(JSONNumber("-2.5e3")!), true, false, nil])
+        #expect(value["a"] == [1, .number(JSONNumber("-2.5e3")!), true, false, .null])
         #expect(value["b"] == .string("x\"yЖ😀"))
         #expect(value["c"] == .object([:]))
     }

@@ -1,0 +1,75 @@
+import JSONKit
+import Storage
+
+/// Typed custom fields, created through the API (`field.add`) and kept per entity type.
+/// Their values live in each record's `custom` object under the field's code.
+package struct CustomFieldService: Sendable {
+    let crm: CRM
+
+    package func add(entityType: EntityType, code: String, title: String, type: String, multiple: Bool,
+                     options: [String], required: Bool = false) throws -> JSON {
+        guard let kind = FieldKind(rawValue: type), FieldKind.customTypes.contains(kind) else {
+            throw CRMError.invalidParam("/type", "unknown field type '\(type)'")
+        }
+        if kind == .enumeration && options.isEmpty {
+            throw CRMError.invalidParam("/options", "an enum field needs at least one option")
+        }
+        if kind != .enumeration && !options.isEmpty {
+            throw CRMError.invalidParam("/options", "only enum fields take options")
+        }
+        return try crm.pool.write { db in
+            if try db.queryOne("SELECT 1 FROM custom_fields WHERE entity_type = ? AND code = ?",
+                               [.text(entityType.rawValue), .text(code)]) != nil {
+                throw CRMError.conflict(reason: "exists", details: ["field": .string("custom." + code)])
+            }
+            try db.execute("""
+                INSERT INTO custom_fields (entity_type, code, title, type, multiple, options, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [.text(entityType.rawValue), .text(code), .text(title), .text(kind.rawValue),
+                      SQLValue(multiple), .text(JSONText.stringArray(options)), .text(crm.nowText)])
+            if required, entityType.descriptor.hasStages {
+                try Self.requireOnCreation(db, entityType, "custom." + code)
+            }
+            return try Self.rows(db, entityType).first { $0["code"] == .string(code) } ?? .null
+        }
+    }
+
+    package func list(entityType: EntityType) throws -> JSON {
+        try crm.pool.read { db in .object(["items": .array(try Self.rows(db, entityType))]) }
+    }
+
+    /// Makes a field required from the first stage of the default pipeline on, i.e. on creation.
+    private static func requireOnCreation(_ db: Database, _ entityType: EntityType, _ name: String) throws {
+        guard let pipeline = try PipelineStore.defaultPipeline(db, entityType), let first = pipeline.firstStage else { return }
+        try db.execute("UPDATE stages SET required_fields = ? WHERE entity_type = ? AND id = ?",
+                       [.text(JSONText.stringArray(first.requiredFields + [name])), .text(entityType.rawValue), .text(first.id)])
+    }
+
+    /// The custom fields of `entityType` as definitions, by API name (`custom.code`).
+    static func definitions(_ db: Database, _ entityType: EntityType) throws -> [FieldDefinition] {
+        try db.query("SELECT code, title, type, multiple, options FROM custom_fields WHERE entity_type = ? ORDER BY rowid",
+                     [.text(entityType.rawValue)]).map { row in
+            FieldDefinition(custom: row[0].string ?? "", title: row[1].string ?? "",
+                            kind: FieldKind(rawValue: row[2].string ?? "") ?? .string,
+                            multiple: row[3].bool ?? false, options: JSONText.parseStringArray(row[4].string))
+        }
+    }
+
+    private static func rows(_ db: Database, _ entityType: EntityType) throws -> [JSON] {
+        try db.query("""
+            SELECT code, title, type, multiple, options, created_at FROM custom_fields WHERE entity_type = ? ORDER BY rowid
+            """, [.text(entityType.rawValue)]).map { row in
+            [
+                "entityType": .string(entityType.rawValue), "code": .string(row[0].string ?? ""),
+                "title": .string(row[1].string ?? ""), "type": .string(row[2].string ?? ""),
+                "multiple": .bool(row[3].bool ?? false),
+                "options": .array(JSONText.parseStringArray(row[4].string).map(JSON.string)),
+                "createdAt": .string(row[5].string ?? ""),
+            ]
+        }
+    }
+}
+
+extension CRM {
+    package var customFields: CustomFieldService { CustomFieldService(crm: self) }
+}

@@ -1,0 +1,41 @@
+/// The built-in shape of one entity type: its table, full-text table and fields in output order.
+/// Record storage, lists and validation are written once against descriptors, so contacts,
+/// companies and deals reuse what leads use.
+package struct EntityDescriptor: Sendable {
+    package let type: EntityType
+    package let table: String
+    package let searchTable: String
+    package let fields: [FieldDefinition]
+    /// Every stored column, `custom` last, comma-separated, for SELECT and INSERT.
+    package let columnList: String
+    /// Built-in columns, in the order of `columnList`, paired with their fields.
+    package let storedFields: [FieldDefinition]
+    private let byName: [String: FieldDefinition]
+
+    package init(type: EntityType, table: String, fields: [FieldDefinition]) {
+        self.type = type
+        self.table = table
+        searchTable = table + "_fts"
+        self.fields = fields
+        storedFields = fields.filter { $0.column != nil }
+        columnList = (storedFields.compactMap(\.column) + ["custom"]).joined(separator: ", ")
+        byName = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0) })
+    }
+
+    package func field(_ name: String) -> FieldDefinition? { byName[name] }
+
+    /// Fields whose column is NOT NULL, so lists can sort on them without a NULL sentinel (and use indexes).
+    package static let nonNullFields: Set<String> = ["id", "createdAt", "updatedAt", "version", "stageId", "pipelineId", "stageSemantic"]
+
+    /// Whether records of this type move through pipelines of stages.
+    package var hasStages: Bool { byName["stageId"] != nil }
+
+    /// The fields every record carries (identity and audit), appended to each descriptor.
+    static let metaFields: [FieldDefinition] = [
+        FieldDefinition("createdAt", "Создан", .datetime, readOnly: true),
+        FieldDefinition("updatedAt", "Изменён", .datetime, readOnly: true),
+        FieldDefinition("createdBy", "Кем создан", .user, readOnly: true),
+        FieldDefinition("updatedBy", "Кем изменён", .user, readOnly: true),
+        FieldDefinition("version", "Версия", .integer, readOnly: true),
+    ]
+}

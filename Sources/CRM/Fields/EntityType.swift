@@ -1,0 +1,11 @@
+/// The kinds of record crmd keeps. The raw value is the name used in the API and in storage.
+package enum EntityType: String, Sendable, CaseIterable {
+    case lead
+
+    /// The built-in shape of records of this type.
+    package var descriptor: EntityDescriptor {
+        switch self {
+        case .lead: .lead
+        }
+    }
+}

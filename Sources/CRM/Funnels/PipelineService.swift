@@ -1,0 +1,123 @@
+import JSONKit
+import Storage
+
+/// Funnels and their stages: listing, adding pipelines and stages, and changing a stage's
+/// title, order, semantic and required fields.
+package struct PipelineService: Sendable {
+    let crm: CRM
+
+    /// A stage as given to `pipeline.add` or `stage.add`.
+    package struct StageInput: Sendable {
+        package var id: String?
+        package var title: String
+        package var semantic: StageSemantic?
+        package var sort: Int?
+        package var requiredFields: [String]?
+        package init(id: String?, title: String, semantic: StageSemantic?, sort: Int?, requiredFields: [String]?) {
+            self.id = id
+            self.title = title
+            self.semantic = semantic
+            self.sort = sort
+            self.requiredFields = requiredFields
+        }
+    }
+
+    package func list(entityType: EntityType) throws -> JSON {
+        try crm.pool.read { db in .object(["items": .array(try PipelineStore.all(db, entityType).map(\.json))]) }
+    }
+
+    package func add(entityType: EntityType, title: String, stages: [StageInput]?) throws -> JSON {
+        try crm.pool.write { db in
+            let sort = (try db.scalar("SELECT coalesce(max(sort), 0) FROM pipelines WHERE entity_type = ?",
+                                      [.text(entityType.rawValue)]).int64 ?? 0) + 10
+            try db.execute("INSERT INTO pipelines (entity_type, title, is_default, sort) VALUES (?, ?, 0, ?)",
+                           [.text(entityType.rawValue), .text(title), .integer(sort)])
+            let id = db.lastInsertRowID
+            let inputs = stages ?? [
+                StageInput(id: nil, title: "Новая", semantic: .process, sort: 10, requiredFields: []),
+                StageInput(id: nil, title: "Успешно", semantic: .success, sort: 20, requiredFields: []),
+                StageInput(id: nil, title: "Провалено", semantic: .failure, sort: 30, requiredFields: []),
+            ]
+            if inputs.isEmpty { throw CRMError.invalidParam("/stages", "a pipeline needs at least one stage") }
+            for (index, input) in inputs.enumerated() {
+                try insertStage(db, entityType: entityType, pipelineID: id, input: input, defaultSort: (index + 1) * 10,
+                                path: "/stages/\(index)")
+            }
+            return try requirePipeline(db, id).json
+        }
+    }
+
+    package func addStage(pipelineID: Int64, input: StageInput) throws -> JSON {
+        try crm.pool.write { db in
+            let pipeline = try requirePipeline(db, pipelineID)
+            let defaultSort = (pipeline.stages.map(\.sort).max() ?? 0) + 10
+            try insertStage(db, entityType: pipeline.entityType, pipelineID: pipelineID, input: input, defaultSort: defaultSort, path: "")
+            return try requirePipeline(db, pipelineID).json
+        }
+    }
+
+    package func updateStage(pipelineID: Int64, stageID: String, title: String?, sort: Int?, semantic: StageSemantic?,
+                             requiredFields: [String]?) throws -> JSON {
+        try crm.pool.write { db in
+            let pipeline = try requirePipeline(db, pipelineID)
+            guard var stage = pipeline.stage(stageID) else { throw CRMError.notFound(entityType: "stage", id: .string(stageID)) }
+            if let title { stage.title = title }
+            if let sort { stage.sort = sort }
+            if let semantic { stage.semantic = semantic }
+            if let requiredFields {
+                try validateRequired(db, pipeline.entityType, requiredFields, path: "/requiredFields")
+                stage.requiredFields = requiredFields
+            }
+            try db.execute("UPDATE stages SET title = ?, sort = ?, semantic = ?, required_fields = ? WHERE entity_type = ? AND id = ?",
+                           [.text(stage.title), .integer(Int64(stage.sort)), .text(stage.semantic.rawValue),
+                            .text(JSONText.stringArray(stage.requiredFields)), .text(pipeline.entityType.rawValue), .text(stage.id)])
+            return try requirePipeline(db, pipelineID).json
+        }
+    }
+
+    private func insertStage(_ db: Database, entityType: EntityType, pipelineID: Int64, input: StageInput, defaultSort: Int,
+                             path: String) throws {
+        let required = input.requiredFields ?? []
+        try validateRequired(db, entityType, required, path: path + "/requiredFields")
+        let id = try input.id ?? generatedStageID(db, entityType: entityType, pipelineID: pipelineID)
+        if try db.queryOne("SELECT 1 FROM stages WHERE entity_type = ? AND id = ?", [.text(entityType.rawValue), .text(id)]) != nil {
+            throw CRMError.conflict(reason: "exists", details: ["stageId": .string(id)])
+        }
+        try db.execute("""
+            INSERT INTO stages (entity_type, id, pipeline_id, title, semantic, sort, required_fields) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [.text(entityType.rawValue), .text(id), .integer(pipelineID), .text(input.title),
+                  .text((input.semantic ?? .process).rawValue), .integer(Int64(input.sort ?? defaultSort)),
+                  .text(JSONText.stringArray(required))])
+    }
+
+    private func generatedStageID(_ db: Database, entityType: EntityType, pipelineID: Int64) throws -> String {
+        var number = (try db.scalar("SELECT count(*) FROM stages WHERE pipeline_id = ?", [.integer(pipelineID)]).int64 ?? 0) + 1
+        while true {
+            let candidate = "C\(pipelineID):S\(number)"
+            if try db.queryOne("SELECT 1 FROM stages WHERE entity_type = ? AND id = ?",
+                               [.text(entityType.rawValue), .text(candidate)]) == nil { return candidate }
+            number += 1
+        }
+    }
+
+    /// Every required field must be a writable field of the entity, built-in or custom.
+    private func validateRequired(_ db: Database, _ entityType: EntityType, _ fields: [String], path: String) throws {
+        let custom = Set(try CustomFieldService.definitions(db, entityType).map(\.name))
+        var problems: [ParamProblem] = []
+        for (index, name) in fields.enumerated() {
+            let builtIn = entityType.descriptor.field(name)
+            let writable = builtIn.map { !$0.isReadOnly } ?? custom.contains(name)
+            if !writable { problems.append(ParamProblem(path: "\(path)/\(index)", message: "unknown or read-only field '\(name)'")) }
+        }
+        if !problems.isEmpty { throw CRMError.invalidParams(problems) }
+    }
+
+    private func requirePipeline(_ db: Database, _ id: Int64) throws -> Pipeline {
+        guard let pipeline = try PipelineStore.pipeline(db, id) else { throw CRMError.notFound("pipeline", id) }
+        return pipeline
+    }
+}
+
+extension CRM {
+    package var pipelines: PipelineService { PipelineService(crm: self) }
+}

@@ -1,0 +1,189 @@
+import JSONKit
+import Storage
+
+/// Turns a `ListRequest` into SQL. Field names and operators are checked against the
+/// entity's fields; only column names from descriptors reach the SQL text, and every value
+/// (custom-field JSON paths included) is a bound parameter.
+struct ListQueryBuilder {
+    let entity: EntityDescriptor
+    let custom: [String: FieldDefinition]
+    private(set) var conditions: [String] = []
+    private(set) var arguments: [SQLValue] = []
+
+    init(entity: EntityDescriptor, custom: [FieldDefinition]) {
+        self.entity = entity
+        self.custom = Dictionary(uniqueKeysWithValues: custom.map { ($0.name, $0) })
+    }
+
+    /// A field as SQL: its expression (with bound arguments) and definition.
+    struct Resolved {
+        var field: FieldDefinition
+        var expression: String
+        var arguments: [SQLValue]
+        var isDecimal: Bool { field.kind == .decimal || field.kind == .money }
+        var isNonNull: Bool { !field.isCustom && EntityDescriptor.nonNullFields.contains(field.name) }
+    }
+
+    func resolve(_ name: String, path: String) throws -> Resolved {
+        if let field = entity.field(name), let column = field.column {
+            return Resolved(field: field, expression: "t.\(column)", arguments: [])
+        }
+        if let field = custom[name], let code = field.customCode {
+            let jsonPath = field.kind == .money ? "$.\(code).amount" : "$.\(code)"
+            return Resolved(field: field, expression: "json_extract(t.custom, ?)", arguments: [.text(jsonPath)])
+        }
+        if name.hasPrefix("requisites."), entity.field("requisites") != nil {
+            let key = String(name.dropFirst("requisites.".count))
+            let field = FieldDefinition(name, key, .string, readOnly: true, column: "requisites")
+            return Resolved(field: field, expression: "json_extract(t.requisites, ?)", arguments: [.text("$.\(key)")])
+        }
+        throw CRMError.invalidParam(path, "unknown field '\(name)'")
+    }
+
+    mutating func addFilter(key: String, value: JSON) throws {
+        let path = "/filter/" + key
+        let (op, name) = FilterOperator.split(key)
+        let target = try resolve(name, path: path)
+        let kind = target.field.kind
+        if kind == .phones || kind == .emails {
+            return try addCommunicationFilter(op, kind: kind, value: value, path: path)
+        }
+        if kind == .requisites { throw CRMError.invalidParam(path, "filter on requisites.<name>, e.g. requisites.inn") }
+        if target.field.isCustom && target.field.isMultiple {
+            return try addMultipleFilter(op, target, value: value, path: path)
+        }
+        let expression = target.isDecimal ? "crm_deckey(\(target.expression))" : target.expression
+        switch op {
+        case .equal, .notEqual:
+            if value == .null {
+                append("\(expression) IS \(op == .equal ? "" : "NOT ")NULL", target.arguments)
+            } else if op == .equal {
+                append("\(expression) = ?", target.arguments + [try bind(value, target, path)])
+            } else {
+                append("(\(expression) IS NULL OR \(expression) <> ?)", target.arguments + target.arguments + [try bind(value, target, path)])
+            }
+        case .greater, .greaterOrEqual, .less, .lessOrEqual:
+            guard kind.isOrdered else { throw CRMError.invalidParam(path, "'\(name)' has no order") }
+            append("\(expression) \(op.sqlComparison) ?", target.arguments + [try bind(value, target, path)])
+        case .contains:
+            guard kind.isTextual, case .string(let text) = value, !text.isEmpty else {
+                throw CRMError.invalidParam(path, "'%' needs a text field and a non-empty string")
+            }
+            append("instr(crm_fold(\(expression)), ?) > 0", target.arguments + [.text(TextFolding.fold(text))])
+        case .inList, .notInList:
+            let items = try listItems(value, path: path).map { try bind($0, target, path) }
+            let marks = Array(repeating: "?", count: items.count).joined(separator: ", ")
+            if op == .inList {
+                append("\(expression) IN (\(marks))", target.arguments + items)
+            } else {
+                append("(\(expression) IS NULL OR \(expression) NOT IN (\(marks)))", target.arguments + target.arguments + items)
+            }
+        }
+    }
+
+    /// Full-text search: every word must occur (as a word prefix) in the record's text.
+    mutating func addSearch(_ text: String) throws {
+        let words = TextFolding.fold(text).split { !($0.isLetter || $0.isNumber) }.prefix(16)
+        guard !words.isEmpty else { throw CRMError.invalidParam("/search", "search needs at least one word") }
+        let query = words.map { "\"" + $0.replacingQuotes() + "\"*" }.joined(separator: " ")
+        append("t.id IN (SELECT rowid FROM \(entity.searchTable) WHERE \(entity.searchTable) MATCH ?)", [.text(query)])
+    }
+
+    private mutating func addCommunicationFilter(_ op: FilterOperator, kind: FieldKind, value: JSON, path: String) throws {
+        let commKind: SQLValue = .text(kind == .phones ? "phone" : "email")
+        let owner = "SELECT entity_id FROM communications WHERE entity_type = ? AND kind = ?"
+        let base: [SQLValue] = [.text(entity.type.rawValue), commKind]
+        func key(_ item: JSON) throws -> SQLValue {
+            guard case .string(let text) = item else { throw CRMError.invalidParam(path, "expected a string") }
+            return .text(kind == .phones ? ContactKeys.phone(text) : ContactKeys.email(text))
+        }
+        let column = "t.\(kind == .phones ? "phones" : "emails")"
+        switch op {
+        case .equal where value == .null: append("\(column) = '[]'", [])
+        case .notEqual where value == .null: append("\(column) <> '[]'", [])
+        case .equal: append("t.id IN (\(owner) AND normalized = ?)", base + [try key(value)])
+        case .notEqual: append("t.id NOT IN (\(owner) AND normalized = ?)", base + [try key(value)])
+        case .inList, .notInList:
+            let keys = try listItems(value, path: path).map(key)
+            let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
+            append("t.id \(op == .inList ? "" : "NOT ")IN (\(owner) AND normalized IN (\(marks)))", base + keys)
+        case .contains:
+            guard case .string(let text) = value, !text.isEmpty else { throw CRMError.invalidParam(path, "expected a non-empty string") }
+            let needle = kind == .phones ? String(text.filter(\.isASCIIDigit)) : TextFolding.fold(text)
+            guard !needle.isEmpty else { throw CRMError.invalidParam(path, "expected digits of a phone number") }
+            append("t.id IN (\(owner) AND instr(\(kind == .phones ? "normalized" : "crm_fold(value)"), ?) > 0)", base + [.text(needle)])
+        default:
+            throw CRMError.invalidParam(path, "phones and e-mails take =, !, %, @ and !@")
+        }
+    }
+
+    private mutating func addMultipleFilter(_ op: FilterOperator, _ target: Resolved, value: JSON, path: String) throws {
+        let each = "SELECT 1 FROM json_each(t.custom, ?) AS je WHERE"
+        switch op {
+        case .equal, .notEqual:
+            if value == .null {
+                append("json_extract(t.custom, ?) IS \(op == .equal ? "" : "NOT ")NULL", target.arguments)
+            } else {
+                append("\(op == .equal ? "" : "NOT ")EXISTS (\(each) je.value = ?)", target.arguments + [try bind(value, target, path)])
+            }
+        case .contains:
+            guard case .string(let text) = value, !text.isEmpty, target.field.kind.isTextual else {
+                throw CRMError.invalidParam(path, "'%' needs a text field and a non-empty string")
+            }
+            append("EXISTS (\(each) instr(crm_fold(je.value), ?) > 0)", target.arguments + [.text(TextFolding.fold(text))])
+        case .inList, .notInList:
+            let items = try listItems(value, path: path).map { try bind($0, target, path) }
+            let marks = Array(repeating: "?", count: items.count).joined(separator: ", ")
+            append("\(op == .inList ? "" : "NOT ")EXISTS (\(each) je.value IN (\(marks)))", target.arguments + items)
+        default:
+            throw CRMError.invalidParam(path, "a multiple field takes =, !, %, @ and !@")
+        }
+    }
+
+    private func listItems(_ value: JSON, path: String) throws -> [JSON] {
+        guard case .array(let items) = value, !items.isEmpty, items.count <= 1000 else {
+            throw CRMError.invalidParam(path, "expected an array of 1 to 1000 values")
+        }
+        return items
+    }
+
+    /// The SQL value to compare a field with, checked against the field's kind.
+    func bind(_ value: JSON, _ target: Resolved, _ path: String) throws -> SQLValue {
+        let kind = target.field.kind
+        switch (kind, value) {
+        case (.decimal, _), (.money, _):
+            let text: String? = switch value {
+            case .string(let s): s
+            case .number(let n): n.text
+            default: nil
+            }
+            guard let text, let key = DecimalText.sortKey(text) else { throw CRMError.invalidParam(path, "expected a decimal string") }
+            return .text(key)
+        case (.datetime, .string(let text)):
+            if let canonical = Timestamp.canonical(text) { return .text(canonical) }
+            if let days = Timestamp.parseDate(text) { return .text(Timestamp.format(days * 86_400)) }
+            throw CRMError.invalidParam(path, "expected an ISO 8601 timestamp or a date")
+        case (.date, .string(let text)):
+            guard Timestamp.parseDate(text) != nil else { throw CRMError.invalidParam(path, "expected a date YYYY-MM-DD") }
+            return .text(text)
+        case (.integer, .number(let n)), (.user, .number(let n)), (.id, .number(let n)), (.pipeline, .number(let n)):
+            guard let integer = n.int64Value else { throw CRMError.invalidParam(path, "expected an integer") }
+            return .integer(integer)
+        case (.boolean, .bool(let flag)):
+            return .integer(flag ? 1 : 0)
+        case (_, .string(let text)) where kind.isTextual:
+            return .text(text)
+        default:
+            throw CRMError.invalidParam(path, "a value of the wrong type for '\(target.field.name)'")
+        }
+    }
+
+    private mutating func append(_ condition: String, _ values: [SQLValue]) {
+        conditions.append(condition)
+        arguments += values
+    }
+}
+
+private extension Substring {
+    func replacingQuotes() -> String { split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") }
+}

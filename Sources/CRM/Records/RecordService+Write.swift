@@ -1,0 +1,114 @@
+import JSONKit
+import Storage
+
+extension RecordService {
+    /// Creates a record. Its stage is `fields.stageId` or the first stage of the default
+    /// pipeline, whose requirements apply (S2). A retried call with the same
+    /// `idempotencyKey` returns the record created the first time.
+    package func add(fields: [String: JSON], idempotencyKey: String?, actor: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            let scope = entity.type.rawValue
+            if let key = idempotencyKey, let existing = try Idempotency.lookup(db, scope: scope, key: key) {
+                return try load(db, existing).json(entity)
+            }
+            let now = crm.nowText
+            var state = RecordState()
+            let stageID = try apply(fields, to: &state, db: db)
+            if entity.hasStages {
+                let (pipeline, stage) = try resolveStage(stageID, db: db)
+                try enter(stage, of: pipeline, state: &state, id: nil, db: db)
+            }
+            state.columns["createdAt"] = .text(now)
+            state.columns["updatedAt"] = .text(now)
+            state.columns["createdBy"] = .integer(actor)
+            state.columns["updatedBy"] = .integer(actor)
+            state.columns["version"] = .integer(1)
+            let writable = entity.storedFields.filter { $0.name != "id" }
+            let columns = writable.compactMap(\.column) + ["custom"]
+            let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+            try db.execute("INSERT INTO \(entity.table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))",
+                           writable.map { defaultValue(state.columns[$0.name], $0) } + [.text(JSON.object(state.custom).text)])
+            let id = db.lastInsertRowID
+            state.columns["id"] = .integer(id)
+            try RecordIndexes.write(db, entity, id: id, state: state)
+            var created: [String: JSON] = [:]
+            if entity.hasStages { created["stageId"] = state.value("stageId", entity) }
+            try TimelineService.append(db, entity.type, id, .created, author: actor, at: now, data: .object(created))
+            if let key = idempotencyKey { try Idempotency.remember(db, scope: scope, key: key, id: id, at: now) }
+            return state.json(entity)
+        }
+    }
+
+    /// Changes the given fields. A changed `stageId` is a move that must satisfy the target
+    /// stage's requirements (S4); the record as changed must satisfy its stage in any case.
+    /// With `expectedVersion`, a record changed meanwhile is 1005 `version`.
+    package func update(id: Int64, fields: [String: JSON], expectedVersion: Int64?, actor: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            let old = try load(db, id)
+            let version = old.columns["version"]?.int64 ?? 0
+            if let expectedVersion, expectedVersion != version {
+                throw CRMError.conflict(reason: "version", details: ["currentVersion": .int(version), "expectedVersion": .int(expectedVersion)])
+            }
+            if old.columns["convertedAt"].map({ !$0.isNull }) ?? false {
+                throw CRMError.conflict(reason: "converted", details: ["entityType": .string(entity.type.rawValue), "id": .int(id)])
+            }
+            var state = old
+            let stageID = try apply(fields, to: &state, db: db)
+            if entity.hasStages {
+                let (pipeline, stage) = try resolveStage(stageID ?? old.columns["stageId"]?.string, db: db)
+                try enter(stage, of: pipeline, state: &state, id: id, db: db)
+            }
+            let changes = changedFields(old, state)
+            if changes.isEmpty { return old.json(entity) }
+            let now = crm.nowText
+            state.columns["updatedAt"] = .text(now)
+            state.columns["updatedBy"] = .integer(actor)
+            state.columns["version"] = .integer(version + 1)
+            let writable = entity.storedFields.filter { $0.name != "id" && $0.name != "createdAt" && $0.name != "createdBy" }
+            let assignments = (writable.compactMap(\.column) + ["custom"]).map { "\($0) = ?" }.joined(separator: ", ")
+            try db.execute("UPDATE \(entity.table) SET \(assignments) WHERE id = ?",
+                           writable.map { defaultValue(state.columns[$0.name], $0) } + [.text(JSON.object(state.custom).text), .integer(id)])
+            try RecordIndexes.write(db, entity, id: id, state: state, replacing: true)
+            try appendChanges(db, id: id, old: old, new: state, changes: changes, actor: actor, at: now)
+            return state.json(entity)
+        }
+    }
+
+    /// Deletes a record and its index entries; the timeline keeps a `deleted` entry.
+    package func delete(id: Int64, actor: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            try Self.requireExists(db, entity, id)
+            try RecordIndexes.remove(db, entity, id: id)
+            try db.execute("DELETE FROM \(entity.table) WHERE id = ?", [.integer(id)])
+            try TimelineService.append(db, entity.type, id, .deleted, author: actor, at: crm.nowText)
+            return ["id": .int(id), "deleted": true]
+        }
+    }
+
+    private func defaultValue(_ value: SQLValue?, _ field: FieldDefinition) -> SQLValue {
+        if let value { return value }
+        return field.kind == .phones || field.kind == .emails ? .text("[]") : .null
+    }
+
+    /// Names of the fields whose API value differs, built-in first, then `custom.code`.
+    private func changedFields(_ old: RecordState, _ new: RecordState) -> [String] {
+        var names = entity.storedFields.map(\.name).filter { old.columns[$0] ?? .null != new.columns[$0] ?? .null }
+        let codes = Set(old.custom.keys).union(new.custom.keys).sorted()
+        names += codes.filter { old.custom[$0] != new.custom[$0] }.map { "custom." + $0 }
+        return names
+    }
+
+    private func appendChanges(_ db: Database, id: Int64, old: RecordState, new: RecordState, changes: [String], actor: Int64, at: String) throws {
+        let derived: Set<String> = ["stageId", "pipelineId", "stageSemantic"]
+        let fieldChanges = changes.filter { !derived.contains($0) }.map { name -> JSON in
+            ["field": .string(name), "old": old.value(name, entity), "new": new.value(name, entity)]
+        }
+        if !fieldChanges.isEmpty {
+            try TimelineService.append(db, entity.type, id, .updated, author: actor, at: at, data: ["changes": .array(fieldChanges)])
+        }
+        if changes.contains("stageId") {
+            try TimelineService.append(db, entity.type, id, .stageChanged, author: actor, at: at,
+                                       data: ["from": old.value("stageId", entity), "to": new.value("stageId", entity)])
+        }
+    }
+}

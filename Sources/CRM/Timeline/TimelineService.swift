@@ -1,0 +1,63 @@
+import JSONKit
+import Storage
+
+/// Who changed what and when, per record. Entries are written inside the transaction of the
+/// change they describe, so the timeline never disagrees with the record.
+package struct TimelineService: Sendable {
+    let crm: CRM
+
+    /// Kinds of entries.
+    package enum Kind: String, Sendable {
+        case created, updated, stageChanged, comment, deleted, converted, document, message
+    }
+
+    static func append(_ db: Database, _ entityType: EntityType, _ entityID: Int64, _ kind: Kind,
+                       author: Int64?, at: String, data: JSON = .object([:])) throws {
+        try db.execute("INSERT INTO timeline (entity_type, entity_id, type, at, author_id, data) VALUES (?, ?, ?, ?, ?, ?)",
+                       [.text(entityType.rawValue), .integer(entityID), .text(kind.rawValue), .text(at),
+                        SQLValue(author), .text(data.text)])
+    }
+
+    /// Entries newest first; `cursor` is the `next` of the previous page.
+    package func list(entityType: EntityType, id: Int64, limit: Int, cursor: String?) throws -> JSON {
+        var before = Int64.max
+        if let cursor {
+            guard let value = Int64(cursor), value > 0 else { throw CRMError.invalidParam("/cursor", "not a cursor from this list") }
+            before = value
+        }
+        return try crm.pool.read { db in
+            try RecordService.requireExists(db, entityType.descriptor, id)
+            let rows = try db.query("""
+                SELECT id, type, at, author_id, data FROM timeline
+                WHERE entity_type = ? AND entity_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+                """, [.text(entityType.rawValue), .integer(id), .integer(before), .integer(Int64(limit + 1))])
+            let page = rows.prefix(limit).map { row -> JSON in
+                [
+                    "id": .int(row[0].int64 ?? 0), "entityType": .string(entityType.rawValue), "entityId": .int(id),
+                    "type": .string(row[1].string ?? ""), "at": .string(row[2].string ?? ""),
+                    "authorId": row[3].int64.map(JSON.int) ?? .null, "data": JSONText.parse(row[4].string) ?? .object([:]),
+                ]
+            }
+            let next: JSON = rows.count > limit ? .string(String(page.last?["id"]?.int64Value ?? 0)) : .null
+            return ["items": .array(page), "next": next]
+        }
+    }
+
+    /// Adds a comment to a record's timeline.
+    package func comment(entityType: EntityType, id: Int64, text: String, author: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            try RecordService.requireExists(db, entityType.descriptor, id)
+            let at = crm.nowText
+            try Self.append(db, entityType, id, .comment, author: author, at: at, data: ["text": .string(text)])
+            let entryID = db.lastInsertRowID
+            return [
+                "id": .int(entryID), "entityType": .string(entityType.rawValue), "entityId": .int(id), "type": "comment",
+                "at": .string(at), "authorId": .int(author), "data": ["text": .string(text)],
+            ]
+        }
+    }
+}
+
+extension CRM {
+    package var timeline: TimelineService { TimelineService(crm: self) }
+}

@@ -1,0 +1,66 @@
+import CRM
+import Foundation
+import JSONKit
+import JSONRPC
+import JSONSchema
+import Storage
+
+/// Answers JSON-RPC calls with the CRM: finds the method, validates its params against the
+/// method's schema, runs it, and turns every failure into a JSON-RPC error with `data`.
+/// Internal faults are logged to stderr and reach the client only as -32603.
+package final class CRMHandler: RPCHandler {
+    package static let version = "0.1.0"
+
+    package let crm: CRM
+    let schemas: SchemaRegistry
+    private let methods: [String: Method]
+    /// Also check every result against its schema (tests turn this on).
+    private let validateResults: Bool
+
+    package init(crm: CRM, validateResults: Bool = false) throws {
+        self.crm = crm
+        self.validateResults = validateResults
+        let documents = try EmbeddedSchemas.documents.map { (path: $0.path, json: try JSON.parse($0.text)) }
+        schemas = try SchemaRegistry(documents: documents.map(\.json))
+        let discover = OpenRPCDocument.build(version: Self.version, documents: documents)
+        let all = ServerMethods.all(crm, version: Self.version, startedAt: crm.clock.now(), discover: discover)
+            + UserMethods.all(crm) + LeadMethods.all(crm) + FieldMethods.all(crm) + PipelineMethods.all(crm)
+            + TimelineMethods.all(crm)
+        methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+        let described = Set(documents.compactMap { $0.path.hasPrefix("methods/") ? $0.json["title"]?.stringValue : nil })
+        precondition(described == Set(methods.keys), "methods and schemas differ: \(described.symmetricDifference(methods.keys).sorted())")
+    }
+
+    /// Every method name, sorted.
+    package var methodNames: [String] { methods.keys.sorted() }
+
+    package func handle(_ request: RPCRequest, connection: RPCConnection) -> Result<JSON, RPCError> {
+        guard let method = methods[request.method] else { return .failure(.methodNotFound(request.method)) }
+        let schemaURI = "https://schemas.crmd.dev/methods/\(method.name).json"
+        do {
+            let params = try Params(request.params)
+            let problems = try schemas.validate(.object(params.object), against: schemaURI + "#/$defs/params")
+            if !problems.isEmpty { return .failure(.invalidParams(problems.map { (path: $0.path, message: $0.message) })) }
+            let result = try method.run(params, CallContext(connection: connection, actor: UserService.defaultUserID))
+            if validateResults {
+                let resultProblems = try schemas.validate(result, against: schemaURI + "#/$defs/result")
+                if !resultProblems.isEmpty {
+                    log("result of \(method.name) breaks its schema: \(resultProblems.map { "\($0.path): \($0.message)" })")
+                    return .failure(.internalError)
+                }
+            }
+            return .success(result)
+        } catch let error as CRMError {
+            return .failure(RPCError(error))
+        } catch let error as RPCError {
+            return .failure(error)
+        } catch {
+            log("\(method.name) failed: \(error)")
+            return .failure(.internalError)
+        }
+    }
+
+    private func log(_ message: String) {
+        FileHandle.standardError.write(Data("crmd: \(message)\n".utf8))
+    }
+}

@@ -1,0 +1,42 @@
+import CRM
+import JSONKit
+import JSONRPC
+
+/// Application error codes (API.md, "Errors").
+enum ApplicationErrorCode {
+    static let requiredFieldsMissing = 1001
+    static let notFound = 1002
+    static let duplicatesFound = 1003
+    static let fieldsMissingInTarget = 1004
+    static let conflict = 1005
+    static let forbidden = 1006
+    static let invalidValue = 1007
+}
+
+extension RPCError {
+    /// The JSON-RPC form of a domain refusal, with machine-readable `data`.
+    init(_ error: CRMError) {
+        switch error {
+        case let .requiredFieldsMissing(entityType, id, stageId, missing):
+            let titles = missing.map(\.title).joined(separator: ", ")
+            self.init(code: ApplicationErrorCode.requiredFieldsMissing, message: "Required fields are missing: \(titles)", data: [
+                "entityType": .string(entityType), "id": id.map(JSON.int) ?? .null, "stageId": .string(stageId),
+                "missing": .array(missing.map { ["field": .string($0.field), "title": .string($0.title)] }),
+            ])
+        case let .notFound(entityType, id):
+            self.init(code: ApplicationErrorCode.notFound, message: "Not found: \(entityType) \(id.text)",
+                      data: ["entityType": .string(entityType), "id": id])
+        case let .conflict(reason, details):
+            var data = details
+            data["reason"] = .string(reason)
+            self.init(code: ApplicationErrorCode.conflict, message: "Conflict: \(reason)", data: .object(data))
+        case let .forbidden(reason):
+            self.init(code: ApplicationErrorCode.forbidden, message: "Forbidden: \(reason)", data: ["reason": .string(reason)])
+        case let .invalidValue(field, reason, message):
+            self.init(code: ApplicationErrorCode.invalidValue, message: "Invalid value: \(message)",
+                      data: ["field": .string(field), "reason": .string(reason)])
+        case let .invalidParams(problems):
+            self = .invalidParams(problems.map { (path: $0.path, message: $0.message) })
+        }
+    }
+}

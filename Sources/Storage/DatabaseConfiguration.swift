@@ -1,0 +1,27 @@
+/// How a `DatabasePool` opens and prepares its connections.
+///
+/// Applied to every connection right after it opens, before migrations run on the writer.
+public struct DatabaseConfiguration: Sendable {
+    /// Read-only connections in the pool (at least one is opened).
+    public var readerCount: Int = 4
+    /// `PRAGMA synchronous=FULL` (every commit is fsynced), else `NORMAL`.
+    public var synchronousFull: Bool = true
+    public var busyTimeoutMilliseconds: Int32 = 5000
+    /// Runs on every connection after the pragmas, e.g. to register SQL functions.
+    public var prepareConnection: (@Sendable (Database) throws -> Void)? = nil
+
+    public init() {}
+}
+
+extension Database {
+    /// Busy timeout, WAL (writer only), foreign keys, synchronous, then `prepareConnection`.
+    func configure(_ configuration: DatabaseConfiguration, isWriter: Bool) throws {
+        try setBusyTimeout(milliseconds: configuration.busyTimeoutMilliseconds)
+        if isWriter {
+            try execute("PRAGMA journal_mode=WAL")
+        }
+        try execute("PRAGMA foreign_keys=ON")
+        try execute(configuration.synchronousFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
+        try configuration.prepareConnection?(self)
+    }
+}

@@ -1,0 +1,72 @@
+/// The process's access to one database file: one writer connection with group commit and a
+/// pool of read-only connections. Thread-safe.
+///
+/// `read` and `write` run their closure on the caller's thread (callers are dedicated OS
+/// threads, not the Swift concurrency pool), so the closures need not be `Sendable` and the
+/// `Database` never leaves the calling thread. Do not call `write` inside a `write` body (it
+/// throws `SQLITE_MISUSE`); a `read` inside a `write` body does not see the uncommitted write;
+/// do not nest `read` calls (with every reader taken, the inner one would wait forever).
+public final class DatabasePool: Sendable {
+    public let path: String
+    private let writer: GroupCommitWriter
+    private let readers: ReaderPool
+    private let appliedVersion: Int
+
+    /// Opens the writer (creating the file), switches it to WAL, applies pending `migrations`,
+    /// then opens `configuration.readerCount` read-only connections.
+    public init(path: String, configuration: DatabaseConfiguration = .init(), migrations: [Migration]) throws {
+        self.path = path
+        let writerConnection = try Database(path: path)
+        try writerConnection.configure(configuration, isWriter: true)
+        appliedVersion = try writerConnection.migrate(migrations)
+        var readerConnections: [Database] = []
+        for _ in 0..<max(1, configuration.readerCount) {
+            let reader = try Database(path: path, readOnly: true)
+            try reader.configure(configuration, isWriter: false)
+            readerConnections.append(reader)
+        }
+        writer = GroupCommitWriter(connection: writerConnection)
+        readers = ReaderPool(readerConnections)
+    }
+
+    /// The highest migration applied to the file.
+    public var schemaVersion: Int { appliedVersion }
+
+    /// Runs `body` on a reader inside one read transaction (a consistent snapshot that includes
+    /// every write that returned before the call), on the caller's thread. Blocks while all
+    /// readers are busy.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        let reader = try readers.checkout()
+        defer { readers.checkin(reader) }
+        try reader.execute("BEGIN")
+        do {
+            let value = try body(reader)
+            try reader.execute("COMMIT")
+            return value
+        } catch {
+            // A reader left inside a transaction would pin an old snapshot forever.
+            if !reader.isAutocommit { try? reader.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Runs `body` as its own all-or-nothing unit on the writer, on the caller's thread, and
+    /// returns once its changes are committed and durable. If `body` throws, exactly its own
+    /// changes are rolled back and its error is rethrown unchanged; if the shared commit fails,
+    /// the commit's `SQLiteError` is thrown and nothing of this write was kept.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.write(body)
+    }
+
+    /// Refuses new calls, waits for the calls in flight, then closes every connection.
+    public func close() {
+        writer.close()
+        readers.close()
+    }
+
+    /// `COMMIT`s run by the writer so far (one per commit group).
+    package var commitCount: Int { writer.commitCount }
+
+    /// Writers waiting for the writer connection right now.
+    package var queuedWriterCount: Int { writer.queuedWriterCount }
+}

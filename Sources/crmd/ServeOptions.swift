@@ -1,0 +1,63 @@
+import Foundation
+
+/// The command line: `crmd serve [--stdio] [--socket PATH] [--db PATH] [--config PATH]`,
+/// with the default paths of API.md ("Running").
+struct ServeOptions {
+    var stdio = false
+    var databasePath: String
+    var socketPath: String
+    var configPath: String
+    var showHelp = false
+    var showVersion = false
+
+    struct UsageError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static let usage = """
+        usage: crmd serve [--stdio | --socket PATH] [--db PATH] [--config PATH]
+               crmd --version
+
+          --stdio        serve one client on stdin/stdout (logs go to stderr)
+          --socket PATH  serve any number of clients on a Unix socket (mode 0600)
+          --db PATH      the SQLite database (env CRMD_DB; default $XDG_DATA_HOME/crmd/crmd.sqlite)
+          --config PATH  settings file (default crmd.json next to the database)
+        """
+
+    static func parse(_ arguments: [String], environment: [String: String]) throws -> ServeOptions {
+        var rest = arguments[...]
+        var stdio = false, help = false, version = false
+        var db: String?, socket: String?, config: String?
+        if rest.first == "serve" { rest = rest.dropFirst() }
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--stdio": stdio = true
+            case "--socket": socket = try value(for: argument, &rest)
+            case "--db": db = try value(for: argument, &rest)
+            case "--config": config = try value(for: argument, &rest)
+            case "-h", "--help", "help": help = true
+            case "--version", "version": version = true
+            default: throw UsageError(description: "unknown argument '\(argument)'")
+            }
+        }
+        if stdio && socket != nil { throw UsageError(description: "--stdio and --socket exclude each other") }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
+        let databasePath = db ?? environment["CRMD_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? dataHome + "/crmd/crmd.sqlite"
+        let databaseDirectory = (databasePath as NSString).deletingLastPathComponent
+        let runtime = environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        var options = ServeOptions(
+            databasePath: databasePath,
+            socketPath: socket ?? runtime.map { $0 + "/crmd.sock" } ?? databaseDirectory + "/crmd.sock",
+            configPath: config ?? databaseDirectory + "/crmd.json")
+        options.stdio = stdio
+        options.showHelp = help
+        options.showVersion = version
+        return options
+    }
+
+    private static func value(for option: String, _ rest: inout ArraySlice<String>) throws -> String {
+        guard let value = rest.popFirst(), !value.hasPrefix("--") else { throw UsageError(description: "\(option) needs a value") }
+        return value
+    }
+}
