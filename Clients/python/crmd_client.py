@@ -18,6 +18,7 @@ converted to float. Replies are matched to calls by id; notifications from the s
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import json
 import os
@@ -56,46 +57,25 @@ class CrmdError(Exception):
         cls = CrmdError._by_code.get(code, CrmdError) if isinstance(code, int) else CrmdError
         return cls(code, str(error.get("message", "")), error.get("data"))
 
-    def _get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default) if isinstance(self.data, dict) else default
+
+def _datum(key: str, default: Any = None) -> property:
+    """A property reading `key` of the error's `data` object."""
+    return property(lambda self: self.data.get(key, default) if isinstance(self.data, dict) else default)
 
 
+# Protocol faults, then the application errors of API.md with their `data` keys as attributes.
 class ParseError(CrmdError): code = -32700
 class InvalidRequest(CrmdError): code = -32600
 class MethodNotFound(CrmdError): code = -32601
+class InvalidParams(CrmdError): code, errors = -32602, _datum("errors", [])  # [{path, message}]
 class InternalError(CrmdError): code = -32603
-
-
-class InvalidParams(CrmdError):
-    """-32602: `errors` lists `{path, message}` from schema validation."""
-    code = -32602
-    errors = property(lambda self: self._get("errors", []))
-
-
-class RequiredFieldsMissing(CrmdError):
-    """1001: `missing` lists `{field, title}`; `stage_id` is the stage that requires them."""
-    code = 1001
-    missing = property(lambda self: self._get("missing", []))
-    stage_id = property(lambda self: self._get("stageId"))
-
-
-class NotFound(CrmdError): code = 1002
+class RequiredFieldsMissing(CrmdError): code, missing, stage_id = 1001, _datum("missing", []), _datum("stageId")
+class NotFound(CrmdError): code, entity_type, id = 1002, _datum("entityType"), _datum("id")
 class DuplicatesFound(CrmdError): code = 1003
-class FieldsMissingInTarget(CrmdError): code = 1004
-class Forbidden(CrmdError): code = 1006
-
-
-class Conflict(CrmdError):
-    """1005: `reason` is e.g. `version`, `converted`, `exists`."""
-    code = 1005
-    reason = property(lambda self: self._get("reason"))
-
-
-class InvalidValue(CrmdError):
-    """1007: `field` and `reason` (e.g. `type`, `option`, `checksum`)."""
-    code = 1007
-    field = property(lambda self: self._get("field"))
-    reason = property(lambda self: self._get("reason"))
+class FieldsMissingInTarget(CrmdError): code, fields = 1004, _datum("fields", [])
+class Conflict(CrmdError): code, reason = 1005, _datum("reason")  # version, converted, exists...
+class Forbidden(CrmdError): code, reason = 1006, _datum("reason")
+class InvalidValue(CrmdError): code, field, reason = 1007, _datum("field"), _datum("reason")
 
 
 class ConnectionClosed(ConnectionError):
@@ -114,8 +94,7 @@ def default_socket_path(env: Mapping[str, str] = os.environ) -> str:
 
 
 class _Pending:
-    __slots__ = ("event", "reply")
-
+    """A caller waiting for the reply with its id."""
     def __init__(self) -> None:
         self.event, self.reply = threading.Event(), None
 
@@ -157,10 +136,8 @@ class Client:
         sock.settimeout(None)
 
         def close() -> None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
         return cls(sock.makefile("rb"), sock.sendall, framing, on_close=close)
 
@@ -181,7 +158,8 @@ class Client:
         def drain() -> None:
             for line in iter(proc.stderr.readline, b""):
                 client.stderr_lines.append(line.decode("utf-8", "replace").rstrip("\n"))
-        threading.Thread(target=drain, name="crmd-client-stderr", daemon=True).start()
+        client._drain = threading.Thread(target=drain, name="crmd-client-stderr", daemon=True)
+        client._drain.start()
         return client
 
     # ------------------------------------------------------------------ calls
@@ -307,7 +285,7 @@ class Client:
                 length = int(value.strip())
 
     def _read_loop(self) -> None:
-        reason: BaseException = ConnectionClosed("connection closed by the server")
+        reason: BaseException = ConnectionClosed("connection closed")
         try:
             while (data := self._read_message()) is not None:
                 try:
@@ -347,28 +325,25 @@ class Client:
 
     @staticmethod
     def _put(q: queue.Queue, item: Any) -> None:
+        """Queues `item`, dropping the oldest entry when nobody empties the queue."""
         while True:
             try:
-                q.put_nowait(item)
-                return
+                return q.put_nowait(item)
             except queue.Full:
-                try:
+                with contextlib.suppress(queue.Empty):
                     q.get_nowait()
-                except queue.Empty:
-                    pass
 
     def _stop_process(self, timeout: float = 10.0) -> None:
         proc = self.process
         assert proc is not None
-        try:
+        with contextlib.suppress(OSError):
             proc.stdin.close()
-        except OSError:
-            pass
         try:
             self.returncode = proc.wait(timeout)
         except subprocess.TimeoutExpired:
             proc.terminate()
             self.returncode = proc.wait()
+        self._drain.join(timeout)
 
 
 # ---------------------------------------------------------------------- command line

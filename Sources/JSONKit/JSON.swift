@@ -81,7 +81,9 @@ struct DecimalParts {
                 seenPoint = true
             } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
                 guard let e = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self).replacingPlus()) else { return nil }
-                exponent += e
+                let (sum, overflow) = exponent.addingReportingOverflow(e)
+                guard !overflow, abs(sum) < 1 << 40 else { return nil }
+                exponent = sum
                 break
             } else {
                 return nil
@@ -102,7 +104,7 @@ struct DecimalParts {
     }
 
     var integerValue: Int64? {
-        guard exponent >= 0, digits.count + exponent <= 19 else { return nil }
+        guard exponent >= 0, exponent <= 19, digits.count + exponent <= 19 else { return nil }
         var value: Int64 = 0
         for digit in digits {
             let (m, o1) = value.multipliedReportingOverflow(by: 10)

@@ -28,6 +28,15 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSON.parse(text) }
     }
 
+    @Test func hugeExponentsNeitherCrashNorConvert() throws {
+        let huge = try JSON.parse("[1e9223372036854775807, 10e9223372036854775807, 1.5e-9223372036854775808, 1e400]")
+        for value in huge.arrayValue ?? [] {
+            #expect(value.int64Value == nil)
+            _ = Set([value])
+            #expect(value == value)
+        }
+    }
+
     @Test func rejectsInvalidUTF8() {
         #expect(throws: JSONParseError.self) { try JSON.parse([0x22, 0xC3, 0x28, 0x22]) }
     }

@@ -6,7 +6,7 @@ enum UserMethods {
     static func all(_ crm: CRM) -> [Method] {
         [
             Method("user.add") { params, _ in
-                let fields = Params(.object(try params.objectValue("fields")))
+                let fields = try Params(.object(try params.objectValue("fields")))
                 return try crm.users.add(name: try fields.string("name"), email: try fields.optionalString("email"),
                                          idempotencyKey: try params.optionalString("idempotencyKey"))
             },

@@ -1,0 +1,191 @@
+import Glibc
+import JSONKit
+import Synchronization
+
+/// A live client connection; thread-safe; lets the server push notifications (e.g. events,
+/// progress) from any thread.
+///
+/// Every write — the connection's replies and pushed notifications alike — happens under one
+/// per-connection lock, so messages never interleave on the wire. Only the connection's own
+/// thread reads and closes its descriptors; closing happens under that lock and a second one
+/// that guards interrupting the reader (taken in that order), so neither a write nor an
+/// interruption can reach a descriptor number after it was closed and reused, and a stop
+/// request never waits behind a slow write.
+public final class RPCConnection: Sendable {
+    /// Unique among the connections of one server.
+    public let id: Int
+
+    enum Transport: Sendable {
+        /// A socket the connection owns: read and written, closed at the end.
+        case socket(Int32)
+        /// Descriptors owned by the caller (left open); a pipe wakes the reader on shutdown.
+        case stdio(input: Int32, output: Int32, wake: (read: Int32, write: Int32)?)
+    }
+
+    private struct WriterState {
+        var closed = false
+        var broken = false
+        var framing: MessageFramer.Framing?
+        /// Notifications sent before the client's first bytes told the framing.
+        var pending: [[UInt8]] = []
+        var pendingBytes = 0
+    }
+
+    /// Notifications beyond this many bytes, held while the framing is unknown, are dropped.
+    static let maxPendingBytes = 1 << 20
+
+    private let transport: Transport
+    private let writer = Mutex(WriterState())
+    /// True once the descriptors are closed.
+    private let descriptorsClosed = Mutex(false)
+    private let stopFlag = Atomic<Bool>(false)
+    /// Mirrors of the writer state, readable without waiting for a write in progress.
+    private let openFlag = Atomic<Bool>(true)
+    private let framingCode = Atomic<UInt8>(0)
+
+    init(id: Int, transport: Transport) {
+        self.id = id
+        self.transport = transport
+    }
+
+    /// False once the connection is closed or its client is gone. Never blocks.
+    public var isOpen: Bool {
+        openFlag.load(ordering: .acquiring)
+    }
+
+    /// The framing the client chose; nil until its first bytes arrived. Never blocks.
+    public var framing: MessageFramer.Framing? {
+        switch framingCode.load(ordering: .acquiring) {
+        case 1: .newlineDelimited
+        case 2: .contentLength
+        default: nil
+        }
+    }
+
+    /// Writes a JSON-RPC notification in the connection's framing; a no-op once closed.
+    /// Before the client has sent anything the framing is unknown: the notification is held
+    /// (up to 1 MiB) and written as soon as it is known.
+    public func notify(method: String, params: JSON) {
+        let body = ReplyEncoder.notification(method: method, params: params)
+        writer.withLock { state in
+            guard !state.closed && !state.broken else { return }
+            guard let framing = state.framing else {
+                guard state.pendingBytes + body.count <= Self.maxPendingBytes else { return }
+                state.pending.append(body)
+                state.pendingBytes += body.count
+                return
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(body.count + 32)
+            MessageFramer.frame(body, as: framing, into: &out)
+            writeLocked(out, state: &state)
+        }
+    }
+
+    // MARK: - Used by the connection's own thread
+
+    var isStopRequested: Bool { stopFlag.load(ordering: .acquiring) }
+
+    /// Records the framing and writes the notifications held until now.
+    func setFraming(_ framing: MessageFramer.Framing) {
+        writer.withLock { state in
+            guard state.framing == nil else { return }
+            state.framing = framing
+            framingCode.store(framing == .newlineDelimited ? 1 : 2, ordering: .releasing)
+            guard !state.pending.isEmpty, !state.closed, !state.broken else { return }
+            var out: [UInt8] = []
+            for body in state.pending { MessageFramer.frame(body, as: framing, into: &out) }
+            state.pending = []
+            state.pendingBytes = 0
+            writeLocked(out, state: &state)
+        }
+    }
+
+    /// Writes already framed bytes; false once the connection cannot be written to.
+    func send(_ framed: [UInt8]) -> Bool {
+        writer.withLock { state in
+            guard !state.closed && !state.broken else { return false }
+            if !framed.isEmpty { writeLocked(framed, state: &state) }
+            return !state.broken
+        }
+    }
+
+    /// Reads the next chunk: its size, 0 at end of input or once a stop was requested, -1 on error.
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        switch transport {
+        case .socket(let fd):
+            return FileDescriptorIO.read(fd, into: buffer)
+        case .stdio(let input, _, let wake):
+            guard let wake else { return FileDescriptorIO.read(input, into: buffer) }
+            var entries = [pollfd(fd: input, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+            while true {
+                let ready = poll(&entries, 2, -1)
+                if ready < 0 && errno == EINTR { continue }
+                if ready < 0 { return -1 }
+                if entries[1].revents != 0 { return 0 }
+                if entries[0].revents & Int16(POLLNVAL) != 0 { return -1 }
+                return FileDescriptorIO.read(input, into: buffer)
+            }
+        }
+    }
+
+    /// Asks the connection's thread to stop reading: it finishes the call in flight, writes
+    /// the replies it has, then closes. Safe from any thread, any number of times.
+    func requestStop() {
+        stopFlag.store(true, ordering: .releasing)
+        interruptReader()
+    }
+
+    /// Closes the connection (the descriptors it owns); called once, by its own thread.
+    func close() {
+        writer.withLock { state in
+            guard !state.closed else { return }
+            state.closed = true
+            openFlag.store(false, ordering: .releasing)
+            descriptorsClosed.withLock { closed in
+                closed = true
+                switch transport {
+                case .socket(let fd):
+                    _ = Glibc.close(fd)
+                case .stdio(_, _, let wake):
+                    if let wake {
+                        _ = Glibc.close(wake.read)
+                        _ = Glibc.close(wake.write)
+                    }
+                }
+            }
+        }
+    }
+
+    private func writeLocked(_ bytes: [UInt8], state: inout WriterState) {
+        let written: Bool
+        switch transport {
+        case .socket(let fd):
+            written = FileDescriptorIO.writeAll(fd, bytes, waitWhenBlocked: false)
+        case .stdio(_, let output, _):
+            written = FileDescriptorIO.writeAll(output, bytes, waitWhenBlocked: true)
+        }
+        if !written {
+            state.broken = true
+            openFlag.store(false, ordering: .releasing)
+            interruptReader()
+        }
+    }
+
+    /// Makes the connection thread's blocked or next read return end of input.
+    private func interruptReader() {
+        descriptorsClosed.withLock { closed in
+            guard !closed else { return }
+            switch transport {
+            case .socket(let fd):
+                _ = Glibc.shutdown(fd, Int32(SHUT_RD))
+            case .stdio(_, _, let wake):
+                if let wake {
+                    var byte: UInt8 = 1
+                    _ = Glibc.write(wake.write, &byte, 1)
+                }
+            }
+        }
+    }
+}

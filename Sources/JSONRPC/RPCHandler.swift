@@ -1,0 +1,17 @@
+import JSONKit
+
+/// Handles calls. Called synchronously on the connection's own thread (a dedicated OS thread
+/// per connection, never the Swift concurrency pool), so it may block (e.g. on SQLite).
+///
+/// Calls on one connection are made one at a time, in the order they arrived; calls on
+/// different connections run concurrently. The returned value is the call's only reply:
+/// the server writes it once for a request and drops it for a notification.
+public protocol RPCHandler: Sendable {
+    func handle(_ request: RPCRequest, connection: RPCConnection) -> Result<JSON, RPCError>
+    /// Called once, on the connection's thread, after the connection is closed.
+    func connectionClosed(_ connection: RPCConnection)
+}
+
+extension RPCHandler {
+    public func connectionClosed(_ connection: RPCConnection) {}
+}

@@ -1,0 +1,50 @@
+"""The examples in examples/ run to the end (exit 0) against the real server, both ways."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+
+def command(example: str) -> list[str]:
+    path = EXAMPLES / example
+    return [sys.executable, str(path)] if example.endswith(".py") else ["bash", str(path)]
+
+
+def run(argv: list[str]) -> subprocess.CompletedProcess:
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, f"{argv} exited {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
+    assert done.stdout.rstrip().endswith("OK"), done.stdout
+    return done
+
+
+@pytest.mark.parametrize("example", ["lead_funnel.py", "lead_funnel.sh"])
+def test_example_against_a_socket_server(example, server):
+    done = run(command(example) + [str(server.socket_path)])
+    assert "missing" in done.stdout and "MEETING_SCHEDULED" in done.stdout
+    # The example puts the stage requirement back as it found it.
+    with server.client() as c:
+        pipeline = next(p for p in c.call("pipeline.list", {"entityType": "lead"})["items"] if p["isDefault"])
+    stage = next(s for s in pipeline["stages"] if s["id"] == "MEETING_SCHEDULED")
+    assert not any(f.startswith("custom.meeting_place_") for f in stage["requiredFields"])
+
+
+@pytest.mark.parametrize("example", ["lead_funnel.py", "lead_funnel.sh"])
+def test_example_spawning_a_stdio_server(example, crmd_bin):
+    run(command(example) + ["--spawn", crmd_bin])
+
+
+@pytest.mark.parametrize("example", ["lead_funnel.py", "lead_funnel.sh"])
+def test_example_runs_twice_on_the_same_server(example, server):
+    for _ in range(2):
+        run(command(example) + [str(server.socket_path)])
+
+
+@pytest.mark.parametrize("example", ["lead_funnel.py", "lead_funnel.sh"])
+def test_example_fails_without_a_server(example, workdir):
+    done = subprocess.run(command(example) + [str(workdir / "nobody.sock")], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode != 0
