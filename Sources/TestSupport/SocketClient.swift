@@ -9,6 +9,12 @@ public final class SocketClient: @unchecked Sendable {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// A client on an already connected descriptor (e.g. one end of a socketpair).
+    public init(connected fd: Int32) {
+        self.fd = fd
     }
 
     public init(path: String) throws {
