@@ -34,9 +34,27 @@ targets += [
     .testTarget(name: "StorageTests", dependencies: ["Storage"]),
 ]
 
+// MARK: - RussianFormats: INN/KPP/OGRN/BIK/account checksums, amounts in words, 1251/866 text
+targets += [
+    .target(name: "RussianFormats"),
+    .testTarget(name: "RussianFormatsTests", dependencies: ["RussianFormats"]),
+]
+
+// MARK: - Zip: reading ZIP archives with a streaming inflater (RFC 1951)
+targets += [
+    .target(name: "Zip"),
+    .testTarget(name: "ZipTests", dependencies: ["Zip"]),
+]
+
+// MARK: - Registry: company lookup by INN, offline (the tax service's SME registry) or online
+targets += [
+    .target(name: "Registry", dependencies: ["Storage", "JSONKit", "Zip"]),
+    .testTarget(name: "RegistryTests", dependencies: ["Registry", "Zip"]),
+]
+
 // MARK: - CRM: the domain (leads, funnels, fields, timeline, lists)
 targets += [
-    .target(name: "CRM", dependencies: ["Storage", "JSONKit"]),
+    .target(name: "CRM", dependencies: ["Storage", "JSONKit", "RussianFormats", "Registry"]),
     .testTarget(name: "CRMTests", dependencies: ["CRM", "Storage", "JSONKit"]),
 ]
 
