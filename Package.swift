@@ -37,7 +37,7 @@ targets += [
 // MARK: - RussianFormats: INN/KPP/OGRN/BIK/account checksums, amounts in words, 1251/866 text
 targets += [
     .target(name: "RussianFormats"),
-    .testTarget(name: "RussianFormatsTests", dependencies: ["RussianFormats"]),
+    .testTarget(name: "RussianFormatsTests", dependencies: ["RussianFormats"], exclude: ["generate_amounts.py", "generate_encodings.py"]),
 ]
 
 // MARK: - Zip: reading ZIP archives with a streaming inflater (RFC 1951)
@@ -66,7 +66,7 @@ targets += [
 
 // MARK: - crmd: the executable (arguments, stdout protection, transports)
 targets += [
-    .executableTarget(name: "crmd", dependencies: ["CRMAPI", "JSONRPC"]),
+    .executableTarget(name: "crmd", dependencies: ["CRMAPI", "CRM", "JSONRPC", "JSONKit"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "JSONKit"]),
 ]
 

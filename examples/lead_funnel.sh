@@ -38,15 +38,27 @@ unexpected() {
     exit 1
 }
 
-# get JSON PATH: prints the value at a dotted path (strings bare, the rest as JSON).
-get() {
-    python3 -c '
+# get JSON PATH: prints the value at a dotted path (strings bare, the rest as compact JSON),
+# with jq when it is there, else python3.
+if command -v jq >/dev/null 2>&1; then
+    get() {
+        local filter="" part
+        IFS=. read -ra parts <<<"$2"
+        for part in "${parts[@]}"; do
+            if [[ $part =~ ^[0-9]+$ ]]; then filter+="[$part]"; else filter+="[\"$part\"]"; fi
+        done
+        jq -c -r ".$filter" <<<"$1"
+    }
+else
+    get() {
+        python3 -c '
 import json, sys
 value = json.loads(sys.argv[1])
 for key in filter(None, sys.argv[2].split(".")):
     value = value[int(key)] if isinstance(value, list) else value[key]
-print(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))' "$1" "$2"
-}
+print(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"
+    }
+fi
 
 # refused CODE METHOD PARAMS: the call must fail with error CODE; prints the error object.
 refused() {
@@ -57,27 +69,32 @@ refused() {
     printf '%s\n' "$error"
 }
 
-# move STAGE [EXTRA_FIELDS_JSON]: moves the lead, checks stage and version, updates $lead.
+# move STAGE [EXTRA_FIELDS_JSON]: moves the lead, checks its stage and version, updates
+# $lead, $stage_now and $version.
 move() {
-    local stage=$1 extra=${2-} version moved
-    version=$(get "$lead" version)
+    local stage=$1 extra=${2-} moved
     moved=$("$crm" lead.update "{\"id\": $id, \"expectedVersion\": $version,
         \"fields\": {\"stageId\": \"$stage\"${extra:+, $extra}}}") || unexpected "move to $stage failed"
     [[ $(get "$moved" stageId) == "$stage" ]] || unexpected "lead is not in $stage: $moved"
+    echo "  moved: $stage_now -> $stage (version $((version + 1)))"
     [[ $(get "$moved" version) == $((version + 1)) ]] || unexpected "version not raised by one: $moved"
-    echo "  moved: $(get "$lead" stageId) -> $stage (version $(get "$moved" version))"
-    lead=$moved
+    lead=$moved stage_now=$stage version=$((version + 1))
 }
 
 token=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+# The default lead pipeline: its id, title, stages and what MEETING_SCHEDULED requires now.
 pipelines=$("$crm" pipeline.list '{"entityType": "lead"}')
-pipeline=$(python3 -c '
+{
+    read -r pipeline_id
+    read -r pipeline_title
+    read -r stage_chain
+    read -r original
+} < <(python3 -c '
 import json, sys
-print(json.dumps(next(p for p in json.loads(sys.argv[1])["items"] if p["isDefault"]), ensure_ascii=False))' "$pipelines")
-pipeline_id=$(get "$pipeline" id)
-echo "Pipeline «$(get "$pipeline" title)»: $(python3 -c '
-import json, sys
-print(" → ".join(s["id"] for s in json.loads(sys.argv[1])["stages"]))' "$pipeline")"
+pipeline = next(p for p in json.loads(sys.argv[1])["items"] if p["isDefault"])
+print(pipeline["id"], pipeline["title"], " → ".join(s["id"] for s in pipeline["stages"]), sep="\n")
+print(json.dumps(next(s for s in pipeline["stages"] if s["id"] == "MEETING_SCHEDULED")["requiredFields"]))' "$pipelines")
+echo "Pipeline «$pipeline_title»: $stage_chain"
 
 echo
 echo "S1/S2: a lead with a name only"
@@ -94,7 +111,9 @@ lead=$("$crm" lead.add "{\"idempotencyKey\": \"funnel-sh-$token\", \"fields\": {
     \"phones\": [{\"value\": \"+7 916 123-45-67\", \"type\": \"MOBILE\"}],
     \"emails\": [{\"value\": \"ivan.$token@example.ru\", \"type\": \"WORK\"}]}}")
 id=$(get "$lead" id)
-[[ $(get "$lead" stageId) == NEW ]] || unexpected "the new lead is not in NEW: $lead"
+stage_now=$(get "$lead" stageId)
+version=$(get "$lead" version)
+[[ $stage_now == NEW && $version == 1 ]] || unexpected "the new lead is not in NEW at version 1: $lead"
 echo "  created lead $id in NEW"
 
 echo
@@ -107,24 +126,19 @@ echo "S4: MEETING_SCHEDULED now requires the meeting place"
 code=meeting_place_$token
 "$crm" field.add "{\"entityType\": \"lead\", \"code\": \"$code\", \"title\": \"Место встречи\",
     \"type\": \"address\"}" >/dev/null
-original=$(python3 -c '
-import json, sys
-stage = next(s for s in json.loads(sys.argv[1])["stages"] if s["id"] == "MEETING_SCHEDULED")
-print(json.dumps(stage["requiredFields"]))' "$pipeline")
 restore() {
     "$crm" stage.update "{\"pipelineId\": $pipeline_id, \"stageId\": \"MEETING_SCHEDULED\",
         \"requiredFields\": $original}" >/dev/null || echo "could not restore MEETING_SCHEDULED" >&2
     rm -rf "$scratch"
 }
 trap restore EXIT
+if [[ $original == "[]" ]]; then required="[\"custom.$code\"]"; else required="${original%]}, \"custom.$code\"]"; fi
 "$crm" stage.update "{\"pipelineId\": $pipeline_id, \"stageId\": \"MEETING_SCHEDULED\",
-    \"requiredFields\": $(python3 -c '
-import json, sys
-print(json.dumps(json.loads(sys.argv[1]) + ["custom." + sys.argv[2]]))' "$original" "$code")}" >/dev/null
+    \"requiredFields\": $required}" >/dev/null
 
 error=$(refused 1001 lead.update "{\"id\": $id, \"fields\": {\"stageId\": \"MEETING_SCHEDULED\"}}")
 echo "  refused: $(get "$error" message)"
-[[ $(get "$error" data.missing) == "[{\"field\": \"custom.$code\", \"title\": \"Место встречи\"}]" ]] ||
+[[ $(get "$error" data.missing) == "[{\"field\":\"custom.$code\",\"title\":\"Место встречи\"}]" ]] ||
     unexpected "missing fields: $(get "$error" data.missing)"
 [[ $(get "$error" data.stageId) == MEETING_SCHEDULED ]] || unexpected "refusal names another stage: $error"
 [[ $("$crm" lead.get "{\"id\": $id}") == "$lead" ]] || unexpected "the refused move changed the lead"

@@ -7,14 +7,20 @@ import Storage
 package final class CRM: Sendable {
     package let pool: DatabasePool
     package let clock: any Clock
+    /// Pipelines and custom fields for the write path.
+    package let definitions = DefinitionCache()
+    /// Where requisite lookups by INN go.
+    package let registry: RegistrySource
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
-    package init(path: String, clock: any Clock = SystemClock(), synchronousFull: Bool = true) throws {
+    package init(path: String, clock: any Clock = SystemClock(), synchronousFull: Bool = true, registry: RegistrySource? = nil) throws {
         var configuration = DatabaseConfiguration()
         configuration.synchronousFull = synchronousFull
         configuration.prepareConnection = { db in try CRM.registerFunctions(on: db) }
         pool = try DatabasePool(path: path, configuration: configuration, migrations: CRMMigrations.all)
         self.clock = clock
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        self.registry = registry ?? RegistrySource(offlinePath: (directory.isEmpty ? "." : directory) + "/registry.sqlite")
     }
 
     package func close() { pool.close() }

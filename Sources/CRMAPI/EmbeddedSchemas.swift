@@ -2,12 +2,82 @@
 /// The JSON Schemas of every method, embedded so a built crmd finds them from any directory.
 enum EmbeddedSchemas {
     static let documents: [(path: String, text: String)] = [
+        ("automation.json", ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/automation.json",
+  "title": "crmd automation",
+  "description": "Automation rules (robots) that act when a lead or deal is created or enters a stage (S13).",
+  "$defs": {
+    "AutomationTrigger": {
+      "description": "`create`: when a record is created; `enter`: when a record enters the stage `stageId` (a new record created on that stage enters it too).",
+      "enum": ["create", "enter"]
+    },
+    "AutomationAction": {
+      "description": "What the robot does, by `type`. Only `comment` for now; further action types will be added as further branches.",
+      "oneOf": [
+        {
+          "type": "object",
+          "properties": {
+            "type": {"const": "comment"},
+            "text": {
+              "description": "The comment. Placeholders are filled from the record and its links when the rule runs: `{{deal.title}}`, `{{contact.name}}`, `{{contact.phone}}`, `{{company.title}}`...",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 5000
+            }
+          },
+          "required": ["type", "text"],
+          "additionalProperties": false,
+          "description": "Writes a comment on the record's timeline, e.g. what the manager should do next (S13)."
+        }
+      ]
+    },
+    "AutomationRule": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "common.json#/$defs/Id"},
+        "entityType": {"$ref": "common.json#/$defs/PipelineEntityType"},
+        "pipelineId": {
+          "description": "The pipeline whose records the rule watches; null for every pipeline.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "stageId": {
+          "description": "The stage the rule belongs to; null for a `create` rule that applies whatever the stage.",
+          "anyOf": [{"$ref": "common.json#/$defs/StageId"}, {"type": "null"}]
+        },
+        "trigger": {"$ref": "#/$defs/AutomationTrigger"},
+        "delay": {
+          "description": "Seconds between the trigger and the action; 0 acts at once. Pending actions survive a restart.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "action": {"$ref": "#/$defs/AutomationAction"},
+        "title": {
+          "description": "A name for the rule; null when none.",
+          "type": ["string", "null"],
+          "maxLength": 200
+        },
+        "active": {"description": "Inactive rules do not run.", "type": "boolean"},
+        "createdAt": {"$ref": "common.json#/$defs/Timestamp"}
+      },
+      "required": [
+        "id", "entityType", "pipelineId", "stageId", "trigger", "delay", "action", "title",
+        "active", "createdAt"
+      ],
+      "additionalProperties": false,
+      "description": "An automation rule (robot): when a lead or deal is created or enters a stage, it performs its action, at once or after `delay` (S13)."
+    }
+  }
+}
+
+"""##),
         ("common.json", ##"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/common.json",
   "title": "crmd common definitions",
-  "description": "Shapes shared by the crmd methods: ids, timestamps, money, phones and e-mails, list parameters and results, pipelines, timeline, users, custom fields and error data.",
+  "description": "Shapes shared by the crmd methods: ids, timestamps, money, texts, phones and e-mails, list parameters and results, pipelines, timeline, users, custom fields, requisites and error data.",
   "x-errorCodes": {
     "1001": {
       "name": "REQUIRED_FIELDS_MISSING",
@@ -56,6 +126,13 @@ enum EmbeddedSchemas {
       "message": "Invalid value",
       "data": {
         "$ref": "#/$defs/InvalidValueData"
+      }
+    },
+    "1008": {
+      "name": "REGISTRY_UNAVAILABLE",
+      "message": "Registry unavailable",
+      "data": {
+        "$ref": "#/$defs/RegistryUnavailableData"
       }
     }
   },
@@ -166,16 +243,51 @@ enum EmbeddedSchemas {
         "$ref": "#/$defs/Email"
       }
     },
+    "Text": {
+      "description": "A short text (at most 500 characters); null when empty, and in `fields` null clears it.",
+      "type": [
+        "string",
+        "null"
+      ],
+      "maxLength": 500
+    },
+    "LongText": {
+      "description": "A long text (at most 20000 characters); null when empty, and in `fields` null clears it.",
+      "type": [
+        "string",
+        "null"
+      ],
+      "maxLength": 20000
+    },
+    "Address": {
+      "description": "An address as one text (at most 1000 characters); null when empty, and in `fields` null clears it.",
+      "type": [
+        "string",
+        "null"
+      ],
+      "maxLength": 1000
+    },
     "EntityType": {
-      "description": "Kinds of CRM records available in this release.",
+      "description": "Kinds of CRM records.",
       "enum": [
-        "lead"
+        "lead",
+        "contact",
+        "company",
+        "deal"
       ]
     },
     "PipelineEntityType": {
       "description": "Kinds of records that move through pipelines of stages.",
       "enum": [
-        "lead"
+        "lead",
+        "deal"
+      ]
+    },
+    "CustomerEntityType": {
+      "description": "Kinds of records that stand for a client: they carry requisites, are checked for duplicates and can be merged.",
+      "enum": [
+        "contact",
+        "company"
       ]
     },
     "FieldType": {
@@ -279,6 +391,11 @@ enum EmbeddedSchemas {
           "type": "string",
           "maxLength": 1000
         },
+        "snils": {
+          "type": "string",
+          "maxLength": 1000,
+          "description": "СНИЛС, a person's individual insurance account number, 11 digits."
+        },
         "okpo": {
           "type": "string",
           "maxLength": 1000,
@@ -294,6 +411,11 @@ enum EmbeddedSchemas {
           "maxLength": 1000,
           "description": "ОКВЭД main activity code."
         },
+        "okvedName": {
+          "type": "string",
+          "maxLength": 1000,
+          "description": "Name of the main activity."
+        },
         "registrationDate": {
           "$ref": "#/$defs/Date",
           "description": "Date of state registration."
@@ -302,6 +424,16 @@ enum EmbeddedSchemas {
           "type": "string",
           "maxLength": 1000,
           "description": "Registry status, e.g. active or liquidated."
+        },
+        "region": {
+          "type": "string",
+          "maxLength": 1000,
+          "description": "Region of registration."
+        },
+        "smeCategory": {
+          "type": "string",
+          "maxLength": 1000,
+          "description": "Category in the tax service's SME registry (микропредприятие, малое, среднее)."
         }
       },
       "additionalProperties": false,
@@ -507,7 +639,7 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "DescribedFieldType": {
-      "description": "Types reported by `*.fields`: the custom field types, plus those of built-in fields: `phones`, `emails` (lists of `{value, type}`), `user` (a user id), `pipeline` (a pipeline id), `stage` (a stage id), `semantic` (the stage's semantic), `requisites` (a Requisites object), `id`.",
+      "description": "Types reported by `*.fields`: the custom field types, plus those of built-in fields: `phones`, `emails` (lists of `{value, type}`), `user` (a user id), `pipeline` (a pipeline id), `stage` (a stage id), `semantic` (the stage's semantic), `requisites` (a Requisites object), `id`, `link` (the id of another record, whose type is in `linkTo`).",
       "anyOf": [
         {
           "$ref": "#/$defs/FieldType"
@@ -521,7 +653,8 @@ enum EmbeddedSchemas {
             "stage",
             "semantic",
             "requisites",
-            "id"
+            "id",
+            "link"
           ]
         }
       ]
@@ -554,6 +687,10 @@ enum EmbeddedSchemas {
           "items": {
             "type": "string"
           }
+        },
+        "linkTo": {
+          "$ref": "#/$defs/EntityType",
+          "description": "For a `link` field: the type of record it points to."
         }
       },
       "required": [
@@ -705,7 +842,9 @@ enum EmbeddedSchemas {
         "deleted",
         "converted",
         "document",
-        "message"
+        "message",
+        "requisite",
+        "merged"
       ]
     },
     "TimelineEntry": {
@@ -738,7 +877,7 @@ enum EmbeddedSchemas {
           "description": "The user who did it; null for the system (robots, imports)."
         },
         "data": {
-          "description": "Depends on `type`: `created` → the record's fields; `updated` → `{changes: [{field, old, new}]}`; `stageChanged` → `{from, to}` (stage ids) plus `changes` if fields were filled in the same call; `comment` → `{text}`; `converted` → `{dealId, contactId, companyId}`; `document` and `message` → what was made or sent.",
+          "description": "Depends on `type`: `created` → the record's fields; `updated` → `{changes: [{field, old, new}]}`; `stageChanged` → `{from, to}` (stage ids) plus `changes` if fields were filled in the same call; `comment` → `{text}`; `converted` → `{dealId, contactId, companyId}`; `requisite` → `{action, requisiteId, ...}` when requisites are added or deleted; `merged` → what was merged in, e.g. `{sourceIds, filledFields}` (S12); `document` and `message` → what was made or sent.",
           "type": "object"
         }
       },
@@ -832,6 +971,7 @@ enum EmbeddedSchemas {
         "type",
         "multiple",
         "options",
+        "required",
         "createdAt"
       ],
       "additionalProperties": false,
@@ -883,7 +1023,15 @@ enum EmbeddedSchemas {
           "description": "Null when the record was being created."
         },
         "stageId": {
-          "$ref": "#/$defs/StageId"
+          "description": "The stage whose requirements are not met; null for records without stages (contacts, companies), where the missing fields are custom fields created with `required: true`.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/StageId"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "missing": {
           "type": "array",
@@ -910,13 +1058,13 @@ enum EmbeddedSchemas {
         "stageId",
         "missing"
       ],
-      "description": "`data` of 1001 REQUIRED_FIELDS_MISSING: exactly the fields to fill (S4)."
+      "description": "`data` of 1001 REQUIRED_FIELDS_MISSING: exactly the fields to fill (S4, S11, S17)."
     },
     "NotFoundData": {
       "type": "object",
       "properties": {
         "entityType": {
-          "description": "An entity type, or `user`, `pipeline`, `stage`, `field`...",
+          "description": "An entity type, or `user`, `pipeline`, `stage`, `field`, `requisite`, `bankDetail`, `automation`, `registryEntry` (an INN the registry does not know)...",
           "type": "string"
         },
         "id": {
@@ -939,7 +1087,8 @@ enum EmbeddedSchemas {
           "$ref": "#/$defs/Id"
         },
         "title": {
-          "type": "string"
+          "type": "string",
+          "description": "The company's title or the contact's name, to show in the list of matches."
         },
         "matchedBy": {
           "type": "array",
@@ -962,14 +1111,16 @@ enum EmbeddedSchemas {
               "key",
               "value"
             ]
-          }
+          },
+          "description": "The keys it shares with what was checked; phones and e-mails are compared in normalized form."
         }
       },
       "required": [
         "id",
         "title",
         "matchedBy"
-      ]
+      ],
+      "description": "A contact or company that may be the same client as the one checked (S11, S12)."
     },
     "DuplicatesFoundData": {
       "type": "object",
@@ -1073,6 +1224,389 @@ enum EmbeddedSchemas {
         "reason"
       ],
       "description": "`data` of 1007 INVALID_VALUE."
+    },
+    "RegistryUnavailableData": {
+      "type": "object",
+      "properties": {
+        "reason": {
+          "description": "`unreachable`, `timeout`, `unauthorized`, `httpStatus`, `badResponse`: the online registry provider failed; `badFile`, `unsupportedFormat`: the registry file could not be read.",
+          "enum": [
+            "unreachable",
+            "timeout",
+            "unauthorized",
+            "httpStatus",
+            "badResponse",
+            "badFile",
+            "unsupportedFormat"
+          ]
+        }
+      },
+      "required": [
+        "reason"
+      ],
+      "description": "`data` of 1008 REGISTRY_UNAVAILABLE: the company registry could not answer (S15) or its file could not be imported; more keys may explain it."
+    }
+  }
+}
+
+"""##),
+        ("company.json", ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/company.json",
+  "title": "crmd company",
+  "description": "The company record and its writable fields.",
+  "$defs": {
+    "CompanyType": {
+      "description": "What the company is to the business; null when not set.",
+      "enum": ["CUSTOMER", "SUPPLIER", "PARTNER", "OTHER", null]
+    },
+    "CompanyFields": {
+      "type": "object",
+      "properties": {
+        "title": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "The company's name in lists. Conversion names the company after the lead (S14); a registry lookup renames it to the registered short name (S16)."
+        },
+        "companyType": {"$ref": "#/$defs/CompanyType"},
+        "industry": {"$ref": "common.json#/$defs/Text", "description": "Line of business."},
+        "phones": {"$ref": "common.json#/$defs/PhoneList"},
+        "emails": {"$ref": "common.json#/$defs/EmailList"},
+        "website": {
+          "description": "The company's site as an absolute URI (`https://romashka.ru`, not `romashka.ru`); null when empty, and in `fields` null clears it.",
+          "type": ["string", "null"],
+          "format": "uri",
+          "maxLength": 1000
+        },
+        "address": {
+          "$ref": "common.json#/$defs/Address",
+          "description": "Actual address; the legal one is in the requisites."
+        },
+        "comments": {"$ref": "common.json#/$defs/LongText", "description": "Free text."},
+        "isMyCompany": {
+          "description": "Marks the seller: the company that issues invoices when the setting `sellerCompanyId` is not set.",
+          "type": "boolean"
+        },
+        "assignedTo": {
+          "description": "The responsible user; null for nobody.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "custom": {"$ref": "common.json#/$defs/CustomValues"}
+      },
+      "additionalProperties": false,
+      "description": "The writable fields of a company, all optional. Strings may be null to clear them; lists replace the stored lists."
+    },
+    "CompanyListItem": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "common.json#/$defs/Id"},
+        "title": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "The company's name in lists. Conversion names the company after the lead (S14); a registry lookup renames it to the registered short name (S16)."
+        },
+        "companyType": {"$ref": "#/$defs/CompanyType"},
+        "industry": {"$ref": "common.json#/$defs/Text", "description": "Line of business."},
+        "phones": {
+          "$ref": "common.json#/$defs/PhoneList",
+          "description": "Phone numbers; `[]` when none."
+        },
+        "emails": {
+          "$ref": "common.json#/$defs/EmailList",
+          "description": "E-mail addresses; `[]` when none."
+        },
+        "website": {
+          "description": "The company's site as an absolute URI (`https://romashka.ru`, not `romashka.ru`); null when empty, and in `fields` null clears it.",
+          "type": ["string", "null"],
+          "format": "uri",
+          "maxLength": 1000
+        },
+        "address": {
+          "$ref": "common.json#/$defs/Address",
+          "description": "Actual address; the legal one is in the requisites."
+        },
+        "comments": {"$ref": "common.json#/$defs/LongText", "description": "Free text."},
+        "isMyCompany": {
+          "description": "Marks the seller: the company that issues invoices when the setting `sellerCompanyId` is not set.",
+          "type": "boolean"
+        },
+        "assignedTo": {
+          "description": "The responsible user; null for nobody.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "custom": {
+          "$ref": "common.json#/$defs/CustomValues",
+          "description": "Custom field values by code; `{}` when none."
+        },
+        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "updatedAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "createdBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "updatedBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "version": {"$ref": "common.json#/$defs/Version"},
+        "leadId": {
+          "description": "The lead this company was converted from (S9); null otherwise. Read-only.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        }
+      },
+      "required": ["id"],
+      "additionalProperties": false,
+      "description": "A company as returned by `company.list`: with `select`, only the selected fields plus `id`; without it, the whole record."
+    },
+    "Company": {
+      "description": "A company: a client organisation or sole proprietor (ИП), or the seller itself (`isMyCompany`). Every built-in key is present: text fields without a value, `companyType`, `website`, `address`, `assignedTo` and `leadId` are null, empty lists `[]`, `isMyCompany` false unless set. Its requisites are kept apart (`requisite.list`).",
+      "allOf": [{"$ref": "#/$defs/CompanyListItem"}, {"$ref": "common.json#/$defs/RecordMeta"}],
+      "required": [
+        "id", "title", "companyType", "industry", "phones", "emails", "website", "address",
+        "comments", "isMyCompany", "assignedTo", "custom", "createdAt", "updatedAt", "createdBy",
+        "updatedBy", "version", "leadId"
+      ]
+    }
+  }
+}
+
+"""##),
+        ("contact.json", ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/contact.json",
+  "title": "crmd contact",
+  "description": "The contact record and its writable fields.",
+  "$defs": {
+    "ContactFields": {
+      "type": "object",
+      "properties": {
+        "name": {"$ref": "common.json#/$defs/Text", "description": "First name."},
+        "secondName": {"$ref": "common.json#/$defs/Text", "description": "Patronymic (отчество)."},
+        "lastName": {"$ref": "common.json#/$defs/Text", "description": "Family name."},
+        "post": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "Position at the company, e.g. \"Генеральный директор\"."
+        },
+        "phones": {"$ref": "common.json#/$defs/PhoneList"},
+        "emails": {"$ref": "common.json#/$defs/EmailList"},
+        "companyId": {
+          "description": "The company the contact works for; null for none.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "address": {"$ref": "common.json#/$defs/Address"},
+        "birthdate": {"anyOf": [{"$ref": "common.json#/$defs/Date"}, {"type": "null"}]},
+        "source": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "Where the contact came from."
+        },
+        "comments": {"$ref": "common.json#/$defs/LongText", "description": "Free text."},
+        "assignedTo": {
+          "description": "The responsible user; null for nobody.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "custom": {"$ref": "common.json#/$defs/CustomValues"}
+      },
+      "additionalProperties": false,
+      "description": "The writable fields of a contact, all optional. Strings may be null to clear them; lists replace the stored lists."
+    },
+    "ContactListItem": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "common.json#/$defs/Id"},
+        "name": {"$ref": "common.json#/$defs/Text", "description": "First name."},
+        "secondName": {"$ref": "common.json#/$defs/Text", "description": "Patronymic (отчество)."},
+        "lastName": {"$ref": "common.json#/$defs/Text", "description": "Family name."},
+        "post": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "Position at the company, e.g. \"Генеральный директор\"."
+        },
+        "phones": {
+          "$ref": "common.json#/$defs/PhoneList",
+          "description": "Phone numbers; `[]` when none."
+        },
+        "emails": {
+          "$ref": "common.json#/$defs/EmailList",
+          "description": "E-mail addresses; `[]` when none."
+        },
+        "companyId": {
+          "description": "The company the contact works for; null for none.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "address": {"$ref": "common.json#/$defs/Address"},
+        "birthdate": {"anyOf": [{"$ref": "common.json#/$defs/Date"}, {"type": "null"}]},
+        "source": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "Where the contact came from."
+        },
+        "comments": {"$ref": "common.json#/$defs/LongText", "description": "Free text."},
+        "assignedTo": {
+          "description": "The responsible user; null for nobody.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "custom": {
+          "$ref": "common.json#/$defs/CustomValues",
+          "description": "Custom field values by code; `{}` when none."
+        },
+        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "updatedAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "createdBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "updatedBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "version": {"$ref": "common.json#/$defs/Version"},
+        "leadId": {
+          "description": "The lead this contact was converted from (S9); null otherwise. Read-only.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        }
+      },
+      "required": ["id"],
+      "additionalProperties": false,
+      "description": "A contact as returned by `contact.list`: with `select`, only the selected fields plus `id`; without it, the whole record."
+    },
+    "Contact": {
+      "description": "A contact: a person the business deals with, entered by hand or made by converting a lead (S9). Every built-in key is present: text fields without a value, `companyId`, `birthdate`, `assignedTo` and `leadId` are null, empty lists `[]`. Its requisites are kept apart (`requisite.list`).",
+      "allOf": [{"$ref": "#/$defs/ContactListItem"}, {"$ref": "common.json#/$defs/RecordMeta"}],
+      "required": [
+        "id", "name", "secondName", "lastName", "post", "phones", "emails", "companyId", "address",
+        "birthdate", "source", "comments", "assignedTo", "custom", "createdAt", "updatedAt",
+        "createdBy", "updatedBy", "version", "leadId"
+      ]
+    }
+  }
+}
+
+"""##),
+        ("deal.json", ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/deal.json",
+  "title": "crmd deal",
+  "description": "The deal record and its writable fields.",
+  "$defs": {
+    "DealFields": {
+      "type": "object",
+      "properties": {
+        "title": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "What the deal is called in lists."
+        },
+        "pipelineId": {
+          "$ref": "common.json#/$defs/Id",
+          "description": "The deal's pipeline. Moving the deal to another pipeline puts it on that pipeline's first stage unless `stageId` is also given."
+        },
+        "stageId": {
+          "$ref": "common.json#/$defs/StageId",
+          "description": "The stage in the deal's pipeline. Changing it moves the deal; stages may be skipped, but the move is refused with 1001 if fields required at the new stage are empty (S17)."
+        },
+        "contactId": {
+          "description": "The client's contact; null for none.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "companyId": {
+          "description": "The client's company; null for none (a private person).",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "assignedTo": {
+          "description": "The responsible user; null for nobody.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "opportunity": {
+          "description": "The deal's amount in `currency`; null when not known.",
+          "anyOf": [{"$ref": "common.json#/$defs/MoneyAmount"}, {"type": "null"}]
+        },
+        "currency": {
+          "description": "Currency of `opportunity`; null sets it back to `RUB`.",
+          "anyOf": [{"$ref": "common.json#/$defs/Currency"}, {"type": "null"}]
+        },
+        "contractNumber": {
+          "description": "Number of the contract (in the default pipeline required from `CONTRACT_SIGNED` on, S17); null when empty, and in `fields` null clears it.",
+          "type": ["string", "null"],
+          "maxLength": 100
+        },
+        "contractDate": {
+          "description": "Date of the contract.",
+          "anyOf": [{"$ref": "common.json#/$defs/Date"}, {"type": "null"}]
+        },
+        "comments": {"$ref": "common.json#/$defs/LongText", "description": "Free text."},
+        "custom": {"$ref": "common.json#/$defs/CustomValues"}
+      },
+      "additionalProperties": false,
+      "description": "The writable fields of a deal, all optional. Strings may be null to clear them; lists replace the stored lists."
+    },
+    "DealListItem": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "common.json#/$defs/Id"},
+        "title": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "What the deal is called in lists."
+        },
+        "pipelineId": {
+          "$ref": "common.json#/$defs/Id",
+          "description": "The deal's pipeline. Moving the deal to another pipeline puts it on that pipeline's first stage unless `stageId` is also given."
+        },
+        "stageId": {
+          "$ref": "common.json#/$defs/StageId",
+          "description": "The stage in the deal's pipeline. Changing it moves the deal; stages may be skipped, but the move is refused with 1001 if fields required at the new stage are empty (S17)."
+        },
+        "contactId": {
+          "description": "The client's contact; null for none.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "companyId": {
+          "description": "The client's company; null for none (a private person).",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "assignedTo": {
+          "description": "The responsible user; null for nobody.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "opportunity": {
+          "description": "The deal's amount in `currency`; null when not known.",
+          "anyOf": [{"$ref": "common.json#/$defs/MoneyAmount"}, {"type": "null"}]
+        },
+        "currency": {
+          "$ref": "common.json#/$defs/Currency",
+          "description": "Currency of `opportunity`; `RUB` unless set.",
+          "default": "RUB"
+        },
+        "contractNumber": {
+          "description": "Number of the contract (in the default pipeline required from `CONTRACT_SIGNED` on, S17); null when empty, and in `fields` null clears it.",
+          "type": ["string", "null"],
+          "maxLength": 100
+        },
+        "contractDate": {
+          "description": "Date of the contract.",
+          "anyOf": [{"$ref": "common.json#/$defs/Date"}, {"type": "null"}]
+        },
+        "comments": {"$ref": "common.json#/$defs/LongText", "description": "Free text."},
+        "custom": {
+          "$ref": "common.json#/$defs/CustomValues",
+          "description": "Custom field values by code; `{}` when none."
+        },
+        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "updatedAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "createdBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "updatedBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "version": {"$ref": "common.json#/$defs/Version"},
+        "stageSemantic": {
+          "$ref": "common.json#/$defs/StageSemantic",
+          "description": "Semantic of the current stage: `success` once won, `failure` once lost."
+        },
+        "leadId": {
+          "description": "The lead this deal was converted from (S13); null otherwise. Read-only.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "closedAt": {
+          "description": "When the deal reached a success or failure stage; null while it is in progress.",
+          "anyOf": [{"$ref": "common.json#/$defs/Timestamp"}, {"type": "null"}]
+        }
+      },
+      "required": ["id"],
+      "additionalProperties": false,
+      "description": "A deal as returned by `deal.list`: with `select`, only the selected fields plus `id`; without it, the whole record."
+    },
+    "Deal": {
+      "description": "A deal: a sale in progress, linked to its contact and company (S13) and moving through the stages of a deal pipeline (S17). Every built-in key is present: text fields without a value, `contactId`, `companyId`, `assignedTo`, `opportunity`, `contractDate`, `leadId` and `closedAt` are null; `currency` is `RUB` unless set.",
+      "allOf": [{"$ref": "#/$defs/DealListItem"}, {"$ref": "common.json#/$defs/RecordMeta"}],
+      "required": [
+        "id", "title", "pipelineId", "stageId", "contactId", "companyId", "assignedTo",
+        "opportunity", "currency", "contractNumber", "contractDate", "comments", "custom",
+        "createdAt", "updatedAt", "createdBy", "updatedBy", "version", "stageSemantic", "leadId",
+        "closedAt"
+      ]
     }
   }
 }
@@ -1085,16 +1619,6 @@ enum EmbeddedSchemas {
   "title": "crmd lead",
   "description": "The lead record and its writable fields.",
   "$defs": {
-    "Text": {
-      "description": "A short text (at most 500 characters); null when empty, and in `fields` null clears it.",
-      "type": ["string", "null"],
-      "maxLength": 500
-    },
-    "LongText": {
-      "description": "A long text (at most 20000 characters); null when empty, and in `fields` null clears it.",
-      "type": ["string", "null"],
-      "maxLength": 20000
-    },
     "ClientType": {
       "description": "Who the client is: a legal entity (`company`), a sole proprietor (`ip`, ИП) or a private `person`; decides the conversion scheme (S9).",
       "enum": ["company", "ip", "person", null]
@@ -1102,18 +1626,24 @@ enum EmbeddedSchemas {
     "LeadFields": {
       "type": "object",
       "properties": {
-        "title": {"$ref": "#/$defs/Text", "description": "What the lead is called in lists."},
-        "name": {"$ref": "#/$defs/Text", "description": "First name of the client."},
-        "secondName": {"$ref": "#/$defs/Text", "description": "Patronymic (отчество)."},
-        "lastName": {"$ref": "#/$defs/Text", "description": "Family name."},
+        "title": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "What the lead is called in lists."
+        },
+        "name": {"$ref": "common.json#/$defs/Text", "description": "First name of the client."},
+        "secondName": {"$ref": "common.json#/$defs/Text", "description": "Patronymic (отчество)."},
+        "lastName": {"$ref": "common.json#/$defs/Text", "description": "Family name."},
         "companyTitle": {
-          "$ref": "#/$defs/Text",
+          "$ref": "common.json#/$defs/Text",
           "description": "The client's company as the client named it."
         },
-        "city": {"$ref": "#/$defs/Text"},
-        "topic": {"$ref": "#/$defs/Text", "description": "What the client is interested in (S2)."},
-        "source": {"$ref": "#/$defs/Text", "description": "Where the lead came from."},
-        "comments": {"$ref": "#/$defs/LongText", "description": "Free text."},
+        "city": {"$ref": "common.json#/$defs/Text"},
+        "topic": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "What the client is interested in (S2)."
+        },
+        "source": {"$ref": "common.json#/$defs/Text", "description": "Where the lead came from."},
+        "comments": {"$ref": "common.json#/$defs/LongText", "description": "Free text."},
         "phones": {"$ref": "common.json#/$defs/PhoneList"},
         "emails": {"$ref": "common.json#/$defs/EmailList"},
         "clientType": {"$ref": "#/$defs/ClientType"},
@@ -1124,6 +1654,10 @@ enum EmbeddedSchemas {
         "assignedTo": {
           "description": "The responsible user; null for nobody.",
           "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "pipelineId": {
+          "$ref": "common.json#/$defs/Id",
+          "description": "The lead's pipeline. Moving the lead to another pipeline puts it on that pipeline's first stage unless `stageId` is also given."
         },
         "stageId": {
           "$ref": "common.json#/$defs/StageId",
@@ -1138,18 +1672,24 @@ enum EmbeddedSchemas {
       "type": "object",
       "properties": {
         "id": {"$ref": "common.json#/$defs/Id"},
-        "title": {"$ref": "#/$defs/Text", "description": "What the lead is called in lists."},
-        "name": {"$ref": "#/$defs/Text", "description": "First name of the client."},
-        "secondName": {"$ref": "#/$defs/Text", "description": "Patronymic (отчество)."},
-        "lastName": {"$ref": "#/$defs/Text", "description": "Family name."},
+        "title": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "What the lead is called in lists."
+        },
+        "name": {"$ref": "common.json#/$defs/Text", "description": "First name of the client."},
+        "secondName": {"$ref": "common.json#/$defs/Text", "description": "Patronymic (отчество)."},
+        "lastName": {"$ref": "common.json#/$defs/Text", "description": "Family name."},
         "companyTitle": {
-          "$ref": "#/$defs/Text",
+          "$ref": "common.json#/$defs/Text",
           "description": "The client's company as the client named it."
         },
-        "city": {"$ref": "#/$defs/Text"},
-        "topic": {"$ref": "#/$defs/Text", "description": "What the client is interested in (S2)."},
-        "source": {"$ref": "#/$defs/Text", "description": "Where the lead came from."},
-        "comments": {"$ref": "#/$defs/LongText", "description": "Free text."},
+        "city": {"$ref": "common.json#/$defs/Text"},
+        "topic": {
+          "$ref": "common.json#/$defs/Text",
+          "description": "What the client is interested in (S2)."
+        },
+        "source": {"$ref": "common.json#/$defs/Text", "description": "Where the lead came from."},
+        "comments": {"$ref": "common.json#/$defs/LongText", "description": "Free text."},
         "phones": {
           "$ref": "common.json#/$defs/PhoneList",
           "description": "Phone numbers; `[]` when none."
@@ -1203,11 +1743,264 @@ enum EmbeddedSchemas {
         "custom", "createdAt", "updatedAt", "createdBy", "updatedBy", "version", "pipelineId",
         "stageSemantic", "convertedAt"
       ]
+    },
+    "ConversionDecision": {
+      "type": "object",
+      "properties": {
+        "action": {
+          "description": "`create` a new record from the lead; `use` the existing record `id` as it is; `merge`: use record `id` and fill its empty fields from the lead (S12).",
+          "enum": ["create", "use", "merge"]
+        },
+        "id": {
+          "$ref": "common.json#/$defs/Id",
+          "description": "The existing record; required with `use` and `merge`."
+        }
+      },
+      "required": ["action"],
+      "additionalProperties": false,
+      "if": {"properties": {"action": {"enum": ["use", "merge"]}}, "required": ["action"]},
+      "then": {"required": ["id"]},
+      "description": "What `lead.convert` does about the contact or the company. Without a decision a new record is made, unless duplicates are found: then 1003 lists them and the call is repeated with a decision (S11, S12)."
     }
   }
 }
 
 """##),
+        ("methods/automation.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/automation.add.json",
+  "title": "automation.add",
+  "description": "Adds a robot (S13): when a lead or deal is created (`create`) or enters the stage `stageId` (`enter`), it performs `action`, at once or `delay` seconds later; pending actions survive a restart. An `enter` rule needs `stageId`; `pipelineId` limits a `create` rule to one pipeline. An unknown stage or a stage of another pipeline is 1007.",
+  "x-errors": [1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "entityType": {"$ref": "../common.json#/$defs/PipelineEntityType"},
+        "pipelineId": {
+          "$ref": "../common.json#/$defs/Id",
+          "description": "Defaults to the pipeline of `stageId`, or to every pipeline."
+        },
+        "stageId": {"$ref": "../common.json#/$defs/StageId"},
+        "trigger": {"$ref": "../automation.json#/$defs/AutomationTrigger"},
+        "delay": {
+          "description": "Seconds to wait after the trigger, at most a year; 0 acts at once.",
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 31536000,
+          "default": 0
+        },
+        "action": {"$ref": "../automation.json#/$defs/AutomationAction"},
+        "title": {
+          "description": "A name for the rule.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "active": {"type": "boolean", "default": true}
+      },
+      "required": ["entityType", "trigger", "action"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../automation.json#/$defs/AutomationRule"}
+  }
+}
+
+"""#),
+        ("methods/automation.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/automation.delete.json",
+  "title": "automation.delete",
+  "description": "Deletes an automation rule.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../common.json#/$defs/DeleteResult"}
+  }
+}
+
+"""#),
+        ("methods/automation.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/automation.get.json",
+  "title": "automation.get",
+  "description": "Returns one automation rule.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../automation.json#/$defs/AutomationRule"}
+  }
+}
+
+"""#),
+        ("methods/automation.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/automation.list.json",
+  "title": "automation.list",
+  "description": "Lists the automation rules, of one entity type or of all, including the built-in rule that comments on new deals (S13).",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"entityType": {"$ref": "../common.json#/$defs/PipelineEntityType"}},
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {"type": "array", "items": {"$ref": "../automation.json#/$defs/AutomationRule"}}
+      },
+      "required": ["items"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/automation.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/automation.update.json",
+  "title": "automation.update",
+  "description": "Changes the given keys of a rule and keeps the others; returns the whole rule. Null clears `pipelineId`, `stageId` or `title`. The changed rule is checked as in `automation.add` (1007).",
+  "x-errors": [1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."},
+        "pipelineId": {"anyOf": [{"$ref": "../common.json#/$defs/Id"}, {"type": "null"}]},
+        "stageId": {"anyOf": [{"$ref": "../common.json#/$defs/StageId"}, {"type": "null"}]},
+        "trigger": {"$ref": "../automation.json#/$defs/AutomationTrigger"},
+        "delay": {
+          "description": "Seconds to wait after the trigger, at most a year; 0 acts at once.",
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 31536000
+        },
+        "action": {"$ref": "../automation.json#/$defs/AutomationAction"},
+        "title": {
+          "description": "A name for the rule; null clears it.",
+          "type": ["string", "null"],
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "active": {"description": "False pauses the rule.", "type": "boolean"}
+      },
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../automation.json#/$defs/AutomationRule"}
+  }
+}
+
+"""#),
+        ("methods/bankDetail.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/bankDetail.add.json",
+  "title": "bankDetail.add",
+  "description": "Adds a bank account to a set of requisites and returns it. `bik` and `account` are required; the account and the correspondent account are checked against the БИК (1007).",
+  "x-errors": [1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "requisiteId": {"$ref": "../common.json#/$defs/Id"},
+        "fields": {
+          "allOf": [{"$ref": "../requisite.json#/$defs/BankDetailFields"}],
+          "required": ["bik", "account"]
+        }
+      },
+      "required": ["requisiteId", "fields"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../requisite.json#/$defs/BankDetail"}
+  }
+}
+
+"""#),
+        ("methods/bankDetail.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/bankDetail.delete.json",
+  "title": "bankDetail.delete",
+  "description": "Deletes a bank account.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../common.json#/$defs/DeleteResult"}
+  }
+}
+
+"""#),
+        ("methods/bankDetail.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/bankDetail.list.json",
+  "title": "bankDetail.list",
+  "description": "Lists the bank accounts of a set of requisites, oldest first.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"requisiteId": {"$ref": "../common.json#/$defs/Id"}},
+      "required": ["requisiteId"],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {"type": "array", "items": {"$ref": "../requisite.json#/$defs/BankDetail"}}
+      },
+      "required": ["items"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/bankDetail.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/bankDetail.update.json",
+  "title": "bankDetail.update",
+  "description": "Changes the given fields of a bank account and keeps the others (null clears an optional one); returns the whole account. The accounts are checked against the БИК (1007).",
+  "x-errors": [1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."},
+        "fields": {"$ref": "../requisite.json#/$defs/BankDetailFields"}
+      },
+      "required": ["id", "fields"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../requisite.json#/$defs/BankDetail"}
+  }
+}
+
+"""#),
         ("methods/comment.add.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -1227,6 +2020,512 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "result": {"$ref": "../common.json#/$defs/TimelineEntry"}
+  }
+}
+
+"""#),
+        ("methods/company.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/company.add.json",
+  "title": "company.add",
+  "description": "Creates a company: a client organisation, a sole proprietor (ИП) or, with `isMyCompany`, the seller (conversion makes clients too, S9). Custom fields created with `required: true` must be given, else 1001 lists them (with `stageId` null, S11). Requisites are added with `requisite.add` (S14).",
+  "x-errors": [1001, 1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "fields": {"$ref": "../company.json#/$defs/CompanyFields"},
+        "idempotencyKey": {"$ref": "../common.json#/$defs/IdempotencyKey"}
+      },
+      "required": ["fields"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../company.json#/$defs/Company"}
+  }
+}
+
+"""#),
+        ("methods/company.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/company.delete.json",
+  "title": "company.delete",
+  "description": "Deletes a company; contacts and deals that link to it keep the rest and get `companyId` null.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../common.json#/$defs/DeleteResult"}
+  }
+}
+
+"""#),
+        ("methods/company.fields.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/company.fields.json",
+  "title": "company.fields",
+  "description": "Describes every company field, built-in and custom (`custom.code`), so a front end can build forms; includes `isMyCompany`, which marks the seller.",
+  "x-errors": [],
+  "$defs": {
+    "params": {"type": "object", "properties": {}, "additionalProperties": false},
+    "result": {"$ref": "../common.json#/$defs/FieldsMap"}
+  }
+}
+
+"""#),
+        ("methods/company.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/company.get.json",
+  "title": "company.get",
+  "description": "Returns one company with every built-in field (null when empty).",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../company.json#/$defs/Company"}
+  }
+}
+
+"""#),
+        ("methods/company.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/company.list.json",
+  "title": "company.list",
+  "description": "Pages through companies with filters, full-text search (title, phones, e-mails, website, address, comments; Cyrillic-aware), sorting and field selection; pass `next` back as `cursor` for the following page.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "filter": {"$ref": "../common.json#/$defs/Filter"},
+        "search": {"$ref": "../common.json#/$defs/Search"},
+        "order": {"$ref": "../common.json#/$defs/Order"},
+        "select": {"$ref": "../common.json#/$defs/Select"},
+        "limit": {"$ref": "../common.json#/$defs/Limit"},
+        "cursor": {"$ref": "../common.json#/$defs/Cursor"},
+        "count": {"$ref": "../common.json#/$defs/Count"}
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "allOf": [{"$ref": "../common.json#/$defs/ListResult"}],
+      "properties": {"items": {"items": {"$ref": "../company.json#/$defs/CompanyListItem"}}}
+    }
+  }
+}
+
+"""#),
+        ("methods/company.merge.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/company.merge.json",
+  "title": "company.merge",
+  "description": "Merges the source companies into the target (S12): their links, requisites, timeline and activities move to the target, the target's empty fields are filled from the sources and the phones and e-mails it lacks are added, then the sources are deleted. Returns the target. A target among the sources is 1007.",
+  "x-errors": [1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "targetId": {
+          "$ref": "../common.json#/$defs/Id",
+          "description": "The company that remains."
+        },
+        "sourceIds": {
+          "description": "The companies merged into the target and then deleted.",
+          "type": "array",
+          "items": {"$ref": "../common.json#/$defs/Id"},
+          "minItems": 1,
+          "maxItems": 50,
+          "uniqueItems": true
+        }
+      },
+      "required": ["targetId", "sourceIds"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../company.json#/$defs/Company"}
+  }
+}
+
+"""#),
+        ("methods/company.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/company.update.json",
+  "title": "company.update",
+  "description": "Changes the given fields and keeps the others; returns the whole company. Clearing a required custom field is refused with 1001; a stale `expectedVersion` is 1005 `version`.",
+  "x-errors": [1001, 1002, 1005, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."},
+        "fields": {"$ref": "../company.json#/$defs/CompanyFields"},
+        "expectedVersion": {
+          "$ref": "../common.json#/$defs/Version",
+          "description": "Refuse (1005 `version`) unless the company still has this version."
+        }
+      },
+      "required": ["id", "fields"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../company.json#/$defs/Company"}
+  }
+}
+
+"""#),
+        ("methods/contact.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/contact.add.json",
+  "title": "contact.add",
+  "description": "Creates a contact, a person the business deals with (conversion makes them too, S9). Custom fields created with `required: true` must be given, else 1001 lists them (with `stageId` null, S11).",
+  "x-errors": [1001, 1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "fields": {"$ref": "../contact.json#/$defs/ContactFields"},
+        "idempotencyKey": {"$ref": "../common.json#/$defs/IdempotencyKey"}
+      },
+      "required": ["fields"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../contact.json#/$defs/Contact"}
+  }
+}
+
+"""#),
+        ("methods/contact.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/contact.delete.json",
+  "title": "contact.delete",
+  "description": "Deletes a contact; deals that link to it keep the rest and get `contactId` null.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../common.json#/$defs/DeleteResult"}
+  }
+}
+
+"""#),
+        ("methods/contact.fields.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/contact.fields.json",
+  "title": "contact.fields",
+  "description": "Describes every contact field, built-in and custom (`custom.code`), so a front end can build forms; `companyId` and `leadId` are `link`s whose `linkTo` says what they point to.",
+  "x-errors": [],
+  "$defs": {
+    "params": {"type": "object", "properties": {}, "additionalProperties": false},
+    "result": {"$ref": "../common.json#/$defs/FieldsMap"}
+  }
+}
+
+"""#),
+        ("methods/contact.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/contact.get.json",
+  "title": "contact.get",
+  "description": "Returns one contact with every built-in field (null when empty).",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../contact.json#/$defs/Contact"}
+  }
+}
+
+"""#),
+        ("methods/contact.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/contact.list.json",
+  "title": "contact.list",
+  "description": "Pages through contacts with filters, full-text search (names, post, phones, e-mails, address, comments; Cyrillic-aware), sorting and field selection; pass `next` back as `cursor` for the following page.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "filter": {"$ref": "../common.json#/$defs/Filter"},
+        "search": {"$ref": "../common.json#/$defs/Search"},
+        "order": {"$ref": "../common.json#/$defs/Order"},
+        "select": {"$ref": "../common.json#/$defs/Select"},
+        "limit": {"$ref": "../common.json#/$defs/Limit"},
+        "cursor": {"$ref": "../common.json#/$defs/Cursor"},
+        "count": {"$ref": "../common.json#/$defs/Count"}
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "allOf": [{"$ref": "../common.json#/$defs/ListResult"}],
+      "properties": {"items": {"items": {"$ref": "../contact.json#/$defs/ContactListItem"}}}
+    }
+  }
+}
+
+"""#),
+        ("methods/contact.merge.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/contact.merge.json",
+  "title": "contact.merge",
+  "description": "Merges the source contacts into the target (S12): their links, requisites, timeline and activities move to the target, the target's empty fields are filled from the sources and the phones and e-mails it lacks are added, then the sources are deleted. Returns the target. A target among the sources is 1007.",
+  "x-errors": [1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "targetId": {
+          "$ref": "../common.json#/$defs/Id",
+          "description": "The contact that remains."
+        },
+        "sourceIds": {
+          "description": "The contacts merged into the target and then deleted.",
+          "type": "array",
+          "items": {"$ref": "../common.json#/$defs/Id"},
+          "minItems": 1,
+          "maxItems": 50,
+          "uniqueItems": true
+        }
+      },
+      "required": ["targetId", "sourceIds"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../contact.json#/$defs/Contact"}
+  }
+}
+
+"""#),
+        ("methods/contact.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/contact.update.json",
+  "title": "contact.update",
+  "description": "Changes the given fields and keeps the others; returns the whole contact. Clearing a required custom field is refused with 1001; a stale `expectedVersion` is 1005 `version`.",
+  "x-errors": [1001, 1002, 1005, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."},
+        "fields": {"$ref": "../contact.json#/$defs/ContactFields"},
+        "expectedVersion": {
+          "$ref": "../common.json#/$defs/Version",
+          "description": "Refuse (1005 `version`) unless the contact still has this version."
+        }
+      },
+      "required": ["id", "fields"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../contact.json#/$defs/Contact"}
+  }
+}
+
+"""#),
+        ("methods/deal.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/deal.add.json",
+  "title": "deal.add",
+  "description": "Creates a deal on the first stage of the default deal pipeline, or of `pipelineId`, unless `stageId` names another; fields required at that stage must be given, else 1001 lists the missing ones (S17). Conversion creates deals too (S13).",
+  "x-errors": [1001, 1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "fields": {"$ref": "../deal.json#/$defs/DealFields"},
+        "idempotencyKey": {"$ref": "../common.json#/$defs/IdempotencyKey"}
+      },
+      "required": ["fields"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../deal.json#/$defs/Deal"}
+  }
+}
+
+"""#),
+        ("methods/deal.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/deal.delete.json",
+  "title": "deal.delete",
+  "description": "Deletes a deal.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../common.json#/$defs/DeleteResult"}
+  }
+}
+
+"""#),
+        ("methods/deal.fields.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/deal.fields.json",
+  "title": "deal.fields",
+  "description": "Describes every deal field, built-in and custom (`custom.code`), so a front end can build forms and ask for the fields a stage requires (S17).",
+  "x-errors": [],
+  "$defs": {
+    "params": {"type": "object", "properties": {}, "additionalProperties": false},
+    "result": {"$ref": "../common.json#/$defs/FieldsMap"}
+  }
+}
+
+"""#),
+        ("methods/deal.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/deal.get.json",
+  "title": "deal.get",
+  "description": "Returns one deal with every built-in field (null when empty).",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../deal.json#/$defs/Deal"}
+  }
+}
+
+"""#),
+        ("methods/deal.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/deal.list.json",
+  "title": "deal.list",
+  "description": "Pages through deals with filters, full-text search (title, contract number, comments; Cyrillic-aware), sorting and field selection; pass `next` back as `cursor` for the following page.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "filter": {"$ref": "../common.json#/$defs/Filter"},
+        "search": {"$ref": "../common.json#/$defs/Search"},
+        "order": {"$ref": "../common.json#/$defs/Order"},
+        "select": {"$ref": "../common.json#/$defs/Select"},
+        "limit": {"$ref": "../common.json#/$defs/Limit"},
+        "cursor": {"$ref": "../common.json#/$defs/Cursor"},
+        "count": {"$ref": "../common.json#/$defs/Count"}
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "allOf": [{"$ref": "../common.json#/$defs/ListResult"}],
+      "properties": {"items": {"items": {"$ref": "../deal.json#/$defs/DealListItem"}}}
+    }
+  }
+}
+
+"""#),
+        ("methods/deal.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/deal.update.json",
+  "title": "deal.update",
+  "description": "Changes the given fields and keeps the others; returns the whole deal. A stage move is a change of `stageId`; stages may be skipped, e.g. straight to `CONTRACT_SIGNED`, but a move lacking fields required there is refused with 1001 listing them and changes nothing (S17). Reaching a success or failure stage sets `closedAt`. A stale `expectedVersion` is 1005 `version`.",
+  "x-errors": [1001, 1002, 1005, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."},
+        "fields": {"$ref": "../deal.json#/$defs/DealFields"},
+        "expectedVersion": {
+          "$ref": "../common.json#/$defs/Version",
+          "description": "Refuse (1005 `version`) unless the deal still has this version."
+        }
+      },
+      "required": ["id", "fields"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../deal.json#/$defs/Deal"}
+  }
+}
+
+"""#),
+        ("methods/duplicate.find.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/duplicate.find.json",
+  "title": "duplicate.find",
+  "description": "Finds contacts or companies that may be the client described (S11): those sharing a normalized phone or e-mail, an INN of their requisites, or the name. Each match says what matched, as in 1003 DUPLICATES_FOUND.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "entityType": {"$ref": "../common.json#/$defs/CustomerEntityType"},
+        "phones": {
+          "type": "array",
+          "minItems": 1,
+          "items": {"type": "string", "minLength": 1, "maxLength": 200}
+        },
+        "emails": {
+          "type": "array",
+          "minItems": 1,
+          "items": {"type": "string", "minLength": 1, "maxLength": 200}
+        },
+        "inn": {
+          "description": "ИНН, 10 or 12 digits.",
+          "type": "string",
+          "pattern": "^[0-9]{10}([0-9]{2})?$"
+        },
+        "title": {
+          "description": "A company's title or a contact's full name, compared in normalized form.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 500
+        }
+      },
+      "required": ["entityType"],
+      "additionalProperties": false,
+      "anyOf": [
+        {"required": ["phones"]},
+        {"required": ["emails"]},
+        {"required": ["inn"]},
+        {"required": ["title"]}
+      ]
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {"type": "array", "items": {"$ref": "../common.json#/$defs/DuplicateMatch"}}
+      },
+      "required": ["items"],
+      "additionalProperties": false
+    }
   }
 }
 
@@ -1301,7 +2600,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/lead.add.json",
   "title": "lead.add",
-  "description": "Creates a lead (S1) in the first stage of the default lead pipeline unless `stageId` names another. Fields required at that stage (by default at `NEW`: phones, emails, city, topic — S2) must be given, else 1001 lists the missing ones.",
+  "description": "Creates a lead (S1) on the first stage of the default lead pipeline, or of `pipelineId`, unless `stageId` names another. Fields required at that stage (by default at `NEW`: phones, emails, city, topic — S2) must be given, else 1001 lists the missing ones.",
   "x-errors": [1001, 1002, 1007],
   "$defs": {
     "params": {
@@ -1314,6 +2613,78 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "result": {"$ref": "../lead.json#/$defs/Lead"}
+  }
+}
+
+"""#),
+        ("methods/lead.convert.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/lead.convert.json",
+  "title": "lead.convert",
+  "description": "Converts a lead (S9): a company or ИП client becomes deal + contact + company, a private person deal + contact. Lead fields the targets lack are 1004 until `createMissingFields` creates them and copies the values (S10); possible duplicates are 1003 until `contact` and `company` decide (S11, S12). The deal carries the lead's data and links both (S13); the lead moves to `CONVERTED`. A converted lead is 1005 `converted`.",
+  "x-errors": [1001, 1002, 1003, 1004, 1005, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The lead's id."},
+        "scheme": {
+          "description": "What to create; `auto` picks by the lead's `clientType`: `dealContact` for a private person, else `dealContactCompany`.",
+          "enum": ["auto", "dealContactCompany", "dealContact"],
+          "default": "auto"
+        },
+        "createMissingFields": {
+          "description": "Create the lead's fields that the targets lack as custom fields there and copy the values (S10).",
+          "type": "boolean",
+          "default": false
+        },
+        "contact": {"$ref": "../lead.json#/$defs/ConversionDecision"},
+        "company": {"$ref": "../lead.json#/$defs/ConversionDecision"},
+        "deal": {
+          "type": "object",
+          "properties": {
+            "pipelineId": {
+              "$ref": "../common.json#/$defs/Id",
+              "description": "Defaults to the default deal pipeline."
+            },
+            "fields": {
+              "$ref": "../deal.json#/$defs/DealFields",
+              "description": "Set on the deal over what is copied from the lead."
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "dealId": {"$ref": "../common.json#/$defs/Id"},
+        "contactId": {"$ref": "../common.json#/$defs/Id"},
+        "companyId": {
+          "description": "Null with the `dealContact` scheme.",
+          "anyOf": [{"$ref": "../common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "createdFields": {
+          "description": "Custom fields created in the targets (S10); `[]` when none.",
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "field": {"$ref": "../common.json#/$defs/FieldName"},
+              "entityType": {"enum": ["deal", "contact", "company"]}
+            },
+            "required": ["field", "entityType"],
+            "additionalProperties": false
+          }
+        }
+      },
+      "required": ["dealId", "contactId", "companyId", "createdFields"],
+      "additionalProperties": false
+    }
   }
 }
 
@@ -1404,7 +2775,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/lead.update.json",
   "title": "lead.update",
-  "description": "Changes the given fields and keeps the others; returns the whole lead. A stage move is a change of `stageId` (S3), other fields may be filled in the same call; a move lacking required fields is refused with 1001 listing them and changes nothing (S4). A stale `expectedVersion` is 1005 `version`.",
+  "description": "Changes the given fields and keeps the others; returns the whole lead. A stage move is a change of `stageId` (S3), other fields may be filled in the same call; a move lacking required fields is refused with 1001 listing them and changes nothing (S4). A new `pipelineId` without `stageId` puts the lead on that pipeline's first stage. A stale `expectedVersion` is 1005 `version`.",
   "x-errors": [1001, 1002, 1005, 1007],
   "$defs": {
     "params": {
@@ -1474,6 +2845,253 @@ enum EmbeddedSchemas {
       "required": ["items"],
       "additionalProperties": false
     }
+  }
+}
+
+"""#),
+        ("methods/registry.import.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/registry.import.json",
+  "title": "registry.import",
+  "description": "Loads the tax service's SME registry (единый реестр субъектов МСП: the published ZIP or the XML inside it) into the offline registry that `requisite.lookup` and `requisite.add` use (S15). While it runs the caller gets `registry.importProgress` notifications `{records, bytesRead, totalBytes}`. A file that cannot be read is 1008 and changes nothing.",
+  "x-errors": [1008],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "path": {
+          "description": "The file, as a path on the machine crmd runs on.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4096
+        },
+        "format": {
+          "description": "`rsmp`: the SME registry open data set of the tax service (ФНС).",
+          "enum": ["rsmp"]
+        }
+      },
+      "required": ["path", "format"],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "records": {"description": "Records loaded.", "type": "integer", "minimum": 0},
+        "organisations": {
+          "description": "Of them, legal entities.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "entrepreneurs": {
+          "description": "Of them, sole proprietors (ИП).",
+          "type": "integer",
+          "minimum": 0
+        },
+        "files": {"description": "XML documents read.", "type": "integer", "minimum": 0},
+        "sourceDate": {
+          "description": "The date of the data set; null when the file does not say.",
+          "anyOf": [{"$ref": "../common.json#/$defs/Date"}, {"type": "null"}]
+        }
+      },
+      "required": ["records", "organisations", "entrepreneurs", "files", "sourceDate"],
+      "additionalProperties": false
+    },
+    "progress": {
+      "type": "object",
+      "properties": {
+        "records": {"description": "Records loaded so far.", "type": "integer", "minimum": 0},
+        "bytesRead": {
+          "description": "Bytes of the file read so far.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "totalBytes": {
+          "description": "Size of the file; null when not known.",
+          "type": ["integer", "null"],
+          "minimum": 0
+        }
+      },
+      "required": ["records", "bytesRead", "totalBytes"],
+      "additionalProperties": false,
+      "description": "Params of the `registry.importProgress` notifications sent to the caller during the import."
+    }
+  }
+}
+
+"""#),
+        ("methods/requisite.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/requisite.add.json",
+  "title": "requisite.add",
+  "description": "Adds requisites to a contact or company (S14). With `lookup: true` the fields are filled from the company registry by `fields.inn` (S15) and the preset is the registry's; unless `renameEntity` is false, a company is then renamed to the registered short name (S16). INN, KPP, OGRN and OGRNIP are checked (1007); an INN the registry does not know is 1002; a registry that cannot answer is 1008.",
+  "x-errors": [1002, 1007, 1008],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "entityType": {"$ref": "../common.json#/$defs/CustomerEntityType"},
+        "entityId": {"$ref": "../common.json#/$defs/Id", "description": "The contact or company."},
+        "preset": {"$ref": "../requisite.json#/$defs/Preset"},
+        "name": {
+          "description": "A label to tell several requisites apart.",
+          "type": "string",
+          "maxLength": 500
+        },
+        "fields": {
+          "$ref": "../common.json#/$defs/Requisites",
+          "description": "The fields; with `lookup`, those given win over the registry's."
+        },
+        "lookup": {
+          "description": "Fill the fields from the registry by `fields.inn`, which must then be given (S15).",
+          "type": "boolean",
+          "default": false
+        },
+        "renameEntity": {
+          "description": "Rename the company to the registered short name (S16); defaults to `lookup`.",
+          "type": "boolean"
+        }
+      },
+      "required": ["entityType", "entityId", "preset"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../requisite.json#/$defs/Requisite"}
+  }
+}
+
+"""#),
+        ("methods/requisite.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/requisite.delete.json",
+  "title": "requisite.delete",
+  "description": "Deletes a set of requisites with its bank accounts.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../common.json#/$defs/DeleteResult"}
+  }
+}
+
+"""#),
+        ("methods/requisite.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/requisite.get.json",
+  "title": "requisite.get",
+  "description": "Returns one set of requisites with its bank accounts.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../requisite.json#/$defs/Requisite"}
+  }
+}
+
+"""#),
+        ("methods/requisite.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/requisite.list.json",
+  "title": "requisite.list",
+  "description": "Lists the requisites of a contact or company, oldest first, each with its bank accounts.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "entityType": {"$ref": "../common.json#/$defs/CustomerEntityType"},
+        "entityId": {"$ref": "../common.json#/$defs/Id", "description": "The contact or company."}
+      },
+      "required": ["entityType", "entityId"],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {"type": "array", "items": {"$ref": "../requisite.json#/$defs/Requisite"}}
+      },
+      "required": ["items"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/requisite.lookup.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/requisite.lookup.json",
+  "title": "requisite.lookup",
+  "description": "Looks an INN up in the company registry chosen in the settings (`registry.source`): the offline registry loaded by `registry.import`, or the online provider (S15). Stores nothing. An INN the registry does not know gives `found: false` and empty `fields`; a wrong checksum is 1007, a registry that cannot answer 1008.",
+  "x-errors": [1007, 1008],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "inn": {
+          "description": "ИНН: 10 digits (legal entity) or 12 (ИП, person).",
+          "type": "string",
+          "pattern": "^[0-9]{10}([0-9]{2})?$"
+        }
+      },
+      "required": ["inn"],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "found": {"type": "boolean"},
+        "source": {"description": "Which registry answered.", "enum": ["offline", "online"]},
+        "preset": {
+          "description": "`legal` or `ip` as registered; null when not found.",
+          "enum": ["ip", "legal", null]
+        },
+        "fields": {
+          "$ref": "../common.json#/$defs/Requisites",
+          "description": "What the registry knows, ready for `requisite.add`; `{}` when not found."
+        }
+      },
+      "required": ["found", "source", "preset", "fields"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/requisite.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/requisite.update.json",
+  "title": "requisite.update",
+  "description": "Changes the given requisite fields (and `name` if given) and keeps the others; returns the whole requisites. The fields are checked as in `requisite.add` (1007); a stale `expectedVersion` is 1005 `version`.",
+  "x-errors": [1002, 1005, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."},
+        "fields": {"$ref": "../common.json#/$defs/Requisites"},
+        "name": {"type": "string", "maxLength": 500},
+        "expectedVersion": {
+          "$ref": "../common.json#/$defs/Version",
+          "description": "Refuse (1005 `version`) unless the requisites still have this version."
+        }
+      },
+      "required": ["id", "fields"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../requisite.json#/$defs/Requisite"}
   }
 }
 
@@ -1685,5 +3303,107 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("requisite.json", ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/requisite.json",
+  "title": "crmd requisites",
+  "description": "Requisites (реквизиты) of contacts and companies, and their bank accounts (S14–S16).",
+  "$defs": {
+    "Preset": {
+      "description": "The form of the requisites, deciding which fields apply: `legal` a legal entity (ООО, АО...), `ip` a sole proprietor (ИП), `person` a private person (S14).",
+      "enum": ["legal", "ip", "person"]
+    },
+    "Requisite": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "common.json#/$defs/Id"},
+        "entityType": {"$ref": "common.json#/$defs/CustomerEntityType"},
+        "entityId": {
+          "$ref": "common.json#/$defs/Id",
+          "description": "The contact or company they belong to."
+        },
+        "preset": {"$ref": "#/$defs/Preset"},
+        "name": {
+          "description": "A label to tell several requisites of one record apart; null when none.",
+          "type": ["string", "null"],
+          "maxLength": 500
+        },
+        "fields": {"$ref": "common.json#/$defs/Requisites"},
+        "source": {
+          "description": "Where the fields came from: `manual`, `lead` (copied at conversion), `registry:offline` or `registry:online` (filled by a registry lookup, S15).",
+          "type": "string"
+        },
+        "bankDetails": {
+          "description": "The bank accounts, oldest first; `[]` when none.",
+          "type": "array",
+          "items": {"$ref": "#/$defs/BankDetail"}
+        },
+        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "updatedAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "version": {"$ref": "common.json#/$defs/Version"}
+      },
+      "required": [
+        "id", "entityType", "entityId", "preset", "name", "fields", "source", "bankDetails",
+        "createdAt", "updatedAt", "version"
+      ],
+      "additionalProperties": false,
+      "description": "One set of requisites of a contact or company, with its bank accounts. A record may have several."
+    },
+    "BankDetailFields": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "A label for the account, e.g. \"Основной\".",
+          "type": ["string", "null"],
+          "maxLength": 500
+        },
+        "bik": {
+          "description": "БИК, the bank's identification code: 9 digits.",
+          "type": "string",
+          "pattern": "^[0-9]{9}$"
+        },
+        "bankName": {"type": ["string", "null"], "maxLength": 500},
+        "bankCity": {"type": ["string", "null"], "maxLength": 500},
+        "corrAccount": {
+          "description": "The bank's correspondent account: 20 digits, checked against the БИК.",
+          "type": ["string", "null"],
+          "pattern": "^[0-9]{20}$"
+        },
+        "account": {
+          "description": "The settlement account (расчётный счёт): 20 digits, checked against the БИК (1007 if its control digit is wrong).",
+          "type": "string",
+          "pattern": "^[0-9]{20}$"
+        }
+      },
+      "additionalProperties": false,
+      "description": "The writable fields of a bank account. `bankDetail.add` needs `bik` and `account`; in `bankDetail.update` only the given keys change, and null clears an optional one."
+    },
+    "BankDetail": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "common.json#/$defs/Id"},
+        "requisiteId": {"$ref": "common.json#/$defs/Id"},
+        "name": {"type": ["string", "null"]},
+        "bik": {"type": ["string", "null"]},
+        "bankName": {"type": ["string", "null"]},
+        "bankCity": {"type": ["string", "null"]},
+        "corrAccount": {"type": ["string", "null"]},
+        "account": {"type": ["string", "null"]},
+        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "updatedAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "version": {"$ref": "common.json#/$defs/Version"}
+      },
+      "required": [
+        "id", "requisiteId", "name", "bik", "bankName", "bankCity", "corrAccount", "account",
+        "createdAt", "updatedAt", "version"
+      ],
+      "additionalProperties": false,
+      "description": "A bank account of a set of requisites, as printed on invoices; empty fields are null."
+    }
+  }
+}
+
+"""##),
     ]
 }

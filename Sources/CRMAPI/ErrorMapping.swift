@@ -11,6 +11,7 @@ enum ApplicationErrorCode {
     static let conflict = 1005
     static let forbidden = 1006
     static let invalidValue = 1007
+    static let registryUnavailable = 1008
 }
 
 extension RPCError {
@@ -20,7 +21,7 @@ extension RPCError {
         case let .requiredFieldsMissing(entityType, id, stageId, missing):
             let titles = missing.map(\.title).joined(separator: ", ")
             self.init(code: ApplicationErrorCode.requiredFieldsMissing, message: "Required fields are missing: \(titles)", data: [
-                "entityType": .string(entityType), "id": id.map(JSON.int) ?? .null, "stageId": .string(stageId),
+                "entityType": .string(entityType), "id": id.map(JSON.int) ?? .null, "stageId": stageId.map(JSON.string) ?? .null,
                 "missing": .array(missing.map { ["field": .string($0.field), "title": .string($0.title)] }),
             ])
         case let .notFound(entityType, id):
@@ -35,6 +36,15 @@ extension RPCError {
         case let .invalidValue(field, reason, message):
             self.init(code: ApplicationErrorCode.invalidValue, message: "Invalid value: \(message)",
                       data: ["field": .string(field), "reason": .string(reason)])
+        case let .registryUnavailable(reason, detail):
+            self.init(code: ApplicationErrorCode.registryUnavailable, message: "The company registry is unavailable: \(detail)",
+                      data: ["reason": .string(reason)])
+        case let .duplicatesFound(matches):
+            self.init(code: ApplicationErrorCode.duplicatesFound, message: "Possible duplicates found: decide to create, use or merge",
+                      data: .object(matches))
+        case let .fieldsMissingInTarget(fields):
+            self.init(code: ApplicationErrorCode.fieldsMissingInTarget, message: "Lead fields are missing in the conversion targets",
+                      data: ["fields": .array(fields)])
         case let .invalidParams(problems):
             self = .invalidParams(problems.map { (path: $0.path, message: $0.message) })
         }

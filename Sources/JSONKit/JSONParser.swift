@@ -82,6 +82,7 @@ struct JSONParser {
         try enter()
         index += 1
         var object: [String: JSON] = [:]
+        object.reserveCapacity(8)
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1; depth -= 1

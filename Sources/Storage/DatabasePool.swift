@@ -60,8 +60,10 @@ public final class DatabasePool: Sendable {
 
     /// Refuses new calls, waits for the calls in flight, then closes every connection.
     public func close() {
-        writer.close()
+        // Readers first: the last connection to close checkpoints the WAL and removes it,
+        // which a read-only reader cannot do.
         readers.close()
+        writer.close()
     }
 
     /// `COMMIT`s run by the writer so far (one per commit group).

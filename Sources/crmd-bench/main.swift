@@ -1,1 +1,30 @@
-print("bench")
+import Foundation
+
+// crmd-bench: the load generator, echo server, storage baseline and scale probes used by
+// the scripts in bench/. One subcommand per measurement; see bench/README.md.
+
+let subcommands: [(name: String, usage: String, run: (ArraySlice<String>) throws -> Int32)] = [
+    ("load", LoadCommand.usage, LoadCommand.run),
+    ("echo", EchoServer.usage, EchoServer.run),
+    ("sqlite-baseline", SQLiteBaseline.usage, SQLiteBaseline.run),
+    ("seed", SeedCommand.usage, SeedCommand.run),
+    ("query", QueryCommand.usage, QueryCommand.run),
+    ("startup", StartupCommand.usage, StartupCommand.run),
+    ("ping", PingCommand.usage, PingCommand.run),
+]
+
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let name = arguments.first, let subcommand = subcommands.first(where: { $0.name == name }) else {
+    Format.warn("usage:\n" + subcommands.map(\.usage).joined(separator: "\n"))
+    exit(arguments.first.map { ["-h", "--help", "help"].contains($0) } == true ? 0 : 2)
+}
+do {
+    exit(try subcommand.run(arguments.dropFirst()))
+} catch let error as Options.UsageError {
+    Format.warn("crmd-bench \(name): \(error)\n\n" + subcommand.usage)
+    exit(2)
+} catch {
+    Format.warn("crmd-bench \(name): \(error)")
+    exit(1)
+}

@@ -1,3 +1,4 @@
+import CRM
 import Foundation
 import JSONKit
 
@@ -5,6 +6,8 @@ import JSONKit
 struct ServerConfiguration {
     var maxMessageSize = 16 << 20
     var synchronousFull = true
+    /// `{"registry": {"source": "online", "url": "...", "token": "...", "timeoutSeconds": 5}}`; offline by default.
+    var registry: RegistrySource.Choice = .offline
 
     static func load(path: String) throws -> ServerConfiguration {
         var configuration = ServerConfiguration()
@@ -16,6 +19,12 @@ struct ServerConfiguration {
                 throw ServeOptions.UsageError(description: "synchronous must be \"full\" or \"normal\"")
             }
             configuration.synchronousFull = synchronous == "full"
+        }
+        if let registry = json["registry"], registry["source"]?.stringValue == "online" {
+            guard let url = registry["url"]?.stringValue, let token = registry["token"]?.stringValue else {
+                throw ServeOptions.UsageError(description: "an online registry needs url and token")
+            }
+            configuration.registry = .online(url: url, token: token, timeoutSeconds: registry["timeoutSeconds"]?.intValue ?? 5)
         }
         return configuration
     }

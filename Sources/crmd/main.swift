@@ -53,9 +53,14 @@ let crm: CRM
 let handler: CRMHandler
 do {
     crm = try CRM(path: options.databasePath, synchronousFull: configuration.synchronousFull)
+    crm.registry.select(configuration.registry)
     handler = try CRMHandler(crm: crm)
 } catch {
     fail("cannot open \(options.databasePath): \(error)")
+}
+
+let backgroundJobs = BackgroundJobs(crm: crm) { message in
+    FileHandle.standardError.write(Data("crmd: \(message)\n".utf8))
 }
 
 var rpcConfiguration = RPCServerConfiguration()
@@ -85,5 +90,6 @@ if options.stdio {
     FileHandle.standardError.write(Data("crmd: listening on \(options.socketPath), database \(options.databasePath)\n".utf8))
     server.waitUntilStopped()
 }
+backgroundJobs.stop()
 crm.close()
 exit(0)

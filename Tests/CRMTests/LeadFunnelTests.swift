@@ -134,12 +134,18 @@ import Testing
         let withStage = try fixture.crm.pipelines.addStage(pipelineID: pipelineID, input: .init(
             id: "PARTNER_CHECK", title: "Проверка", semantic: .process, sort: 15, requiredFields: ["source"]))
         #expect(withStage["stages"]?.arrayValue?.map { $0["id"] }.contains("PARTNER_CHECK") == true)
+        _ = try fixture.crm.pipelines.addStage(pipelineID: pipelineID, input: .init(
+            id: "PARTNER_READY", title: "Готов", semantic: .process, sort: 18, requiredFields: nil))
         let lead = try fixture.addLead()
-        let successID = stages[1]["id"]?.stringValue ?? ""
-        #expect(throws: CRMError.requiredFieldsMissing(entityType: "lead", id: lead.id, stageId: successID,
+        #expect(throws: CRMError.requiredFieldsMissing(entityType: "lead", id: lead.id, stageId: "PARTNER_READY",
                                                        missing: [MissingField(field: "source", title: "Источник")])) {
-            try fixture.crm.leads.update(id: lead.id, fields: ["stageId": .string(successID)], expectedVersion: nil, actor: 1)
+            try fixture.crm.leads.update(id: lead.id, fields: ["stageId": "PARTNER_READY"], expectedVersion: nil, actor: 1)
         }
+        #expect(throws: CRMError.invalidValue(field: "stageId", reason: "convertRequired", message: "a lead is converted with lead.convert")) {
+            try fixture.crm.leads.update(id: lead.id, fields: ["stageId": .string(stages[1]["id"]?.stringValue ?? "")], expectedVersion: nil, actor: 1)
+        }
+        let moved = try fixture.crm.leads.update(id: lead.id, fields: ["pipelineId": .int(pipelineID)], expectedVersion: nil, actor: 1)
+        #expect(moved["stageId"] == stages[0]["id"])
         #expect(throws: CRMError.conflict(reason: "exists", details: ["stageId": "NEW"])) {
             try fixture.crm.pipelines.addStage(pipelineID: pipelineID, input: .init(id: "NEW", title: "x", semantic: nil, sort: nil, requiredFields: nil))
         }

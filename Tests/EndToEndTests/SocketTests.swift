@@ -46,6 +46,8 @@ import TestSupport
         server.signal(SIGTERM)
         #expect(server.wait() == 0)
         #expect(!FileManager.default.fileExists(atPath: socket))
+        // A clean stop checkpoints: the database file alone holds the data.
+        #expect(!FileManager.default.fileExists(atPath: directory.file("crm.sqlite-wal")))
     }
 
     @Test func aLiveSocketIsRefusedAndAStaleOneReplaced() throws {

@@ -47,6 +47,13 @@ import Testing
         #expect((try? JSON.parse(deep, maxDepth: 400)) != nil)
     }
 
+    @Test func escapesOnlyWhatMustBeEscaped() throws {
+        let text = "Кавычки \"ёлки\" \\ таб\t\u{7F}\u{1F}конец"
+        let written = JSON.string(text).text
+        #expect(written == #""Кавычки \"ёлки\" \\ таб\t\#u{7F}\u001fконец""#)
+        #expect(try JSON.parse(written) == .string(text))
+    }
+
     @Test func writesSortedKeysAndUnescapedSlash() throws {
         let value: JSON = ["b": 1, "a": "x/y\n\u{1}"]
         #expect(value.text == #"{"a":"x/y\n\u0001","b":1}"#)

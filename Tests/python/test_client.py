@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -324,7 +323,7 @@ def test_shell_client_on_a_machine_without_socat_or_nc(server, workdir):
     """Only bash, coreutils-like basics and python3 on PATH: the python3 fallback is used."""
     bin_dir = workdir / "bin"
     bin_dir.mkdir()
-    for tool in ["bash", "python3", "awk", "sed", "cat", "mktemp", "dirname", "rm", "grep"]:
+    for tool in ["bash", "python3", "awk", "sed", "cat", "mktemp", "mkfifo", "dirname", "rm", "grep"]:
         os.symlink(shutil.which(tool), bin_dir / tool)
     env = {"CRMD_SOCKET": str(server.socket_path), "PATH": str(bin_dir)}
     done = subprocess.run([str(bin_dir / "bash"), str(CRM), "server.info"], capture_output=True, text=True,

@@ -2,6 +2,7 @@
 fields, stage moves, refusals that change nothing, versions, idempotency, custom fields, lists
 and the timeline. Every result is checked against its method's schema (the `crm` fixture)."""
 import re
+import threading
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -594,11 +595,16 @@ def key_of(row, field):
     {"title": "asc"}, {"title": "desc"}, {"stageId": "asc"}, {"id": "desc"}, {"createdAt": "asc"},
     [{"stageId": "asc"}, {"title": "desc"}], [{"source": "desc"}, {"city": "asc"}], {"custom.area": "asc"},
 ])
-@pytest.mark.parametrize("limit", [1, 2, 5])
-def test_order_and_cursor_visit_every_row_exactly_once(crm, dataset, order, limit):
-    seen = [item["id"] for page in pages(crm, order=order, limit=limit, select=["title"]) for item in page["items"]]
-    assert sorted(seen) == sorted(r["id"] for r in dataset), "each row exactly once"
-    assert all(len(p["items"]) == limit for p in pages(crm, order=order, limit=limit)[:-1])
+def test_order_and_cursor_visit_every_row_exactly_once(crm, dataset, order):
+    for limit in (1, 2, 5, 500):
+        got = pages(crm, order=order, limit=limit, select=["title"])
+        seen = [item["id"] for page in got for item in page["items"]]
+        assert sorted(seen) == sorted(r["id"] for r in dataset), f"each row exactly once (limit {limit}): {seen}"
+        assert all(len(p["items"]) == limit for p in got[:-1])
+        assert_ordered(dataset, order, seen)
+
+
+def assert_ordered(dataset, order, seen):
     rows = {r["id"]: r for r in dataset}
     keys = order if isinstance(order, list) else [order]
     for a, b in zip(seen, seen[1:]):
@@ -708,3 +714,64 @@ def test_refusals_leave_no_trace_in_the_timeline(crm):
         crm.call("lead.update", {"id": lead["id"], "fields": {"phones": "x"}})
     assert [e["type"] for e in timeline(crm, lead["id"])] == ["created"]
     assert crm.call("lead.get", {"id": lead["id"]}) == lead
+
+
+# ---------------------------------------------------------------------------- concurrency and text
+
+def in_threads(count, work):
+    """Runs work(k) in `count` threads at once; returns the results (or exceptions) by k."""
+    results = [None] * count
+    barrier = threading.Barrier(count)
+
+    def run(k):
+        barrier.wait()
+        try:
+            results[k] = work(k)
+        except Exception as error:  # noqa: BLE001 - returned to the test
+            results[k] = error
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results
+
+
+def test_concurrent_adds_from_many_connections(crm, server):
+    def work(k):
+        with server.client() as c:
+            return [c.call("lead.add", {"fields": {"title": f"W{k}-{i}", **contacts(i)}})["id"] for i in range(20)]
+    results = in_threads(16, work)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    ids = [i for r in results for i in r]
+    assert len(set(ids)) == 320
+    assert crm.call("lead.list", {"count": True, "limit": 1})["total"] == 320
+
+
+def test_concurrent_retries_with_one_idempotency_key_make_one_lead(crm, server):
+    def work(k):
+        with server.client() as c:
+            return c.call("lead.add", {"fields": {"title": "Заявка", **contacts()}, "idempotencyKey": "race-1"})["id"]
+    results = in_threads(12, work)
+    assert len(set(results)) == 1 and not isinstance(results[0], Exception), results
+    assert crm.call("lead.list", {"count": True})["total"] == 1
+
+
+def test_concurrent_updates_with_one_expected_version_let_exactly_one_win(crm, server):
+    lead = add(crm)
+
+    def work(k):
+        with server.client() as c:
+            return c.call("lead.update", {"id": lead["id"], "fields": {"title": f"T{k}"}, "expectedVersion": 1})
+    results = in_threads(12, work)
+    winners = [r for r in results if isinstance(r, dict)]
+    assert len(winners) == 1, results
+    assert all(isinstance(r, Conflict) and r.reason == "version" for r in results if not isinstance(r, dict)), results
+    assert crm.call("lead.get", {"id": lead["id"]}) == winners[0]
+
+
+@pytest.mark.parametrize("text", ["a\u0000b", "😀 𝔸 \u2028 \u2029", "кавычки \" \\ ' «»", "  пробелы  ", "x" * 500])
+def test_text_round_trips_exactly(crm, text):
+    lead = crm.call("lead.add", {"fields": {"title": text, "comments": text * 3, **contacts()}})
+    assert crm.call("lead.get", {"id": lead["id"]})["title"] == lead["title"]
+    assert lead["title"].strip() == text.strip() and lead["comments"].strip() == (text * 3).strip()

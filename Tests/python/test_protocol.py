@@ -2,6 +2,7 @@
 over raw sockets and pipes (no client library)."""
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -372,6 +373,70 @@ def test_half_sent_frame_then_disconnect(server, fragment):
     assert_alive(server)
 
 
+@pytest.mark.parametrize("depth", [1000, 100000])
+def test_deeply_nested_json_is_refused_not_a_crash(server, depth):
+    with server.raw() as c:
+        c.send(b"[" * depth + b"]" * depth + b"\n")
+        assert "error" in json.dumps(c.recv_json())
+        c.send(b'{"jsonrpc": "2.0", "id": 1, "method": "lead.list", "params": {"filter": {"title": '
+               + b"[" * depth + b"]" * depth + b"}}}\n")
+        assert "error" in c.recv_json()
+        assert c.call("server.info", id_=2)["id"] == 2
+    assert_alive(server)
+
+
+def random_messages(rng: random.Random, count: int):
+    """(bytes to send, id of the valid request in it or None) for a mix of good and bad lines."""
+    def junk_value(depth=0):
+        kind = rng.randrange(7 if depth < 3 else 4)
+        return [lambda: rng.randint(-2**70, 2**70), lambda: rng.random() * 1e6, lambda: "".join(
+            chr(rng.choice([rng.randrange(32, 127), rng.randrange(0x400, 0x450), rng.randrange(0x1F600, 0x1F650)]))
+            for _ in range(rng.randrange(12))), lambda: rng.choice([None, True, False]),
+            lambda: [junk_value(depth + 1) for _ in range(rng.randrange(4))],
+            lambda: {rng.choice(["id", "method", "params", "jsonrpc", "x"]): junk_value(depth + 1) for _ in range(rng.randrange(5))},
+            lambda: {"jsonrpc": "2.0", "method": rng.choice(["lead.get", "lead.list", "lead.add", "x"]),
+                     "params": junk_value(depth + 1)}][kind]()
+
+    for n in range(count):
+        roll = rng.random()
+        if roll < 0.3:
+            method, params = rng.choice([("server.info", {}), ("lead.get", {"id": rng.randrange(1, 5)}),
+                                         ("lead.list", {"limit": rng.randrange(1, 5)}), ("user.list", {})])
+            yield json.dumps(request(f"v{n}", method, params)).encode(), f"v{n}"
+        elif roll < 0.5:
+            yield bytes(rng.randrange(256) for _ in range(rng.randrange(1, 80))).replace(b"\n", b" "), None
+        elif roll < 0.65:
+            text = json.dumps(request(n, "lead.list", {"search": "Москва"}), ensure_ascii=False).encode()
+            yield text[:rng.randrange(1, len(text))], None
+        else:
+            yield json.dumps(junk_value(), ensure_ascii=rng.random() < 0.5).encode(), None
+
+
+def test_random_messages_crash_nothing_and_every_valid_request_is_answered(server):
+    rng = random.Random(20261129)
+    messages = list(random_messages(rng, 20000))
+    wanted = [id_ for _, id_ in messages if id_ is not None]
+    with server.raw(timeout=30) as c:
+        c.send(json.dumps(request("first")).encode() + b"\n")  # fixes the framing to lines
+        assert c.recv_json()["id"] == "first"
+        sender = threading.Thread(target=lambda: c.send(b"".join(m + b"\n" for m, _ in messages)
+                                                        + json.dumps(request("last")).encode() + b"\n"))
+        sender.start()
+        answered = []
+        while True:
+            reply = c.recv_json()
+            assert reply is not None, "the connection was closed"
+            for item in reply if isinstance(reply, list) else [reply]:
+                if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"].startswith("v"):
+                    assert "result" in item or item["error"]["code"] == 1002, item
+                    answered.append(item["id"])
+            if isinstance(reply, dict) and reply.get("id") == "last":
+                break
+        sender.join()
+    assert answered == wanted
+    assert_alive(server)
+
+
 def test_disconnect_with_requests_in_flight(server):
     with server.raw() as c:
         c.send(b"".join(json.dumps(request(i, "lead.list", {"count": True})).encode() + b"\n" for i in range(100)))
@@ -503,6 +568,30 @@ def test_sigterm_exits_zero_and_keeps_the_data(make_server, workdir):
         assert c.call("lead.get", {"id": lead["id"]}) == lead
 
 
+@pytest.mark.parametrize("how", ["sigterm", "stdio-eof"])
+def test_a_clean_stop_leaves_the_data_in_the_database_file(make_server, crmd_bin, workdir, how):
+    """'close the database': after exit 0 the .sqlite file holds the data by itself (the WAL was
+    checkpointed), so copying or backing up that one file is enough."""
+    marker = "Маркер-чекпойнта-" + how
+    fields = {"title": marker, "phones": [{"value": "1"}], "emails": [{"value": "m@example.ru"}], "city": "Ч", "topic": "t"}
+    if how == "sigterm":
+        server = make_server()
+        with server.client() as c:
+            c.call("lead.add", {"fields": fields})
+        assert server.stop() == 0, server.stderr_text()
+        db = server.db_path
+    else:
+        proc = stdio(crmd_bin, workdir)
+        out, err = proc.communicate(json.dumps(request(1, "lead.add", {"fields": fields}), ensure_ascii=False).encode() + b"\n",
+                                    timeout=30)
+        assert proc.returncode == 0 and b'"result"' in out, err
+        db = workdir / "stdio.sqlite"
+    wal = db.with_name(db.name + "-wal")
+    in_main_file = marker.encode() in db.read_bytes()
+    assert in_main_file, \
+        f"data only in the WAL after a clean stop ({wal.name}: {wal.stat().st_size if wal.exists() else 'absent'} bytes)"
+
+
 def test_sigterm_with_an_idle_client_connected(server):
     with server.raw() as c:
         assert c.call("server.info")["id"] == 1
@@ -599,16 +688,19 @@ def test_rpc_discover_describes_params_by_name(server):
 
 def test_server_info(server, crmd_bin):
     with server.raw() as c:
-        first = c.call("server.info", id_=1)["result"]
-        time.sleep(0.05)
-        second = c.call("server.info", id_=2)["result"]
+        samples = []
+        for i in range(7):  # 300 ms: uptime in milliseconds must grow between every two samples
+            samples.append(c.call("server.info", id_=i)["result"])
+            time.sleep(0.05)
+    first, second = samples[0], samples[-1]
+    uptimes = [s["uptimeMs"] for s in samples]
     assert_result_valid("server.info", first)
     assert first["name"] == "crmd"
     version = subprocess.run([crmd_bin, "--version"], capture_output=True, text=True).stdout.split()[-1]
     assert first["version"] == version
     assert os.path.realpath(first["databasePath"]) == os.path.realpath(server.db_path)
     assert isinstance(first["schemaVersion"], int) and first["schemaVersion"] >= 1
-    assert second["uptimeMs"] >= first["uptimeMs"] + 40
+    assert all(b - a >= 40 for a, b in zip(uptimes, uptimes[1:])), f"uptimeMs every 50 ms: {uptimes}"
     assert second["startedAt"] == first["startedAt"]
     started = time.strptime(first["startedAt"][:19], "%Y-%m-%dT%H:%M:%S")
     assert abs(time.mktime(started) - time.mktime(time.gmtime())) < 120

@@ -2,6 +2,7 @@
 import importlib.machinery
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "Schemas"
 BASE = "https://schemas.crmd.dev/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-APPLICATION_ERRORS = {1001, 1002, 1003, 1004, 1005, 1006, 1007}
+APPLICATION_ERRORS = {1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008}
+SHARED = {"common.json", "lead.json", "contact.json", "company.json", "deal.json", "requisite.json", "automation.json"}
 
 METHODS = [
     "rpc.discover", "server.info",
@@ -25,6 +27,13 @@ METHODS = [
     "field.add", "field.list",
     "pipeline.list", "pipeline.add", "stage.add", "stage.update",
     "timeline.list", "comment.add",
+    "contact.add", "contact.get", "contact.update", "contact.delete", "contact.list", "contact.fields", "contact.merge",
+    "company.add", "company.get", "company.update", "company.delete", "company.list", "company.fields", "company.merge",
+    "deal.add", "deal.get", "deal.update", "deal.delete", "deal.list", "deal.fields",
+    "duplicate.find", "lead.convert",
+    "requisite.add", "requisite.get", "requisite.update", "requisite.delete", "requisite.list", "requisite.lookup",
+    "bankDetail.add", "bankDetail.update", "bankDetail.delete", "bankDetail.list", "registry.import",
+    "automation.add", "automation.get", "automation.update", "automation.delete", "automation.list",
 ]
 
 PATHS = sorted(SCHEMAS.rglob("*.json"))
@@ -73,7 +82,7 @@ def refs(node, path=""):
 
 def test_every_method_has_a_file():
     assert sorted(f"methods/{m}.json" for m in METHODS) == sorted(METHOD_FILES)
-    assert {"common.json", "lead.json"} <= set(REL)
+    assert sorted(SHARED) == sorted(rel for rel in REL if not rel.startswith("methods/"))
 
 
 @pytest.mark.parametrize("rel", REL)
@@ -133,6 +142,35 @@ def test_error_codes_in_common_describe_every_application_error():
         resolver.lookup(entry["data"]["$ref"])
 
 
+def test_shared_definition_names_are_unique():
+    """rpc.discover puts the `$defs` of every shared document under one `components.schemas`, by name."""
+    seen = {}
+    for rel in sorted(SHARED):
+        for name in DOCS[rel]["$defs"]:
+            assert name not in seen, f"$defs/{name} is in both {seen[name]} and {rel}"
+            seen[name] = rel
+
+
+@pytest.mark.parametrize("rel", REL)
+def test_refs_name_a_shared_definition(rel):
+    """rpc.discover rewrites each `$ref` to `#/components/schemas/<name>`, so it must name one shared def."""
+    for where, ref in refs(DOCS[rel]):
+        assert re.fullmatch(r"(\.\./)?([a-z]+\.json)?#/\$defs/[A-Za-z]+", ref), f"{rel}{where}: {ref}"
+        target = urljoin(DOCS[rel]["$id"], ref).split("#")[0]
+        assert target.removeprefix(BASE) in SHARED, f"{rel}{where}: {ref} points into a method file"
+
+
+@pytest.mark.parametrize("doc,name", [("lead.json", "Lead"), ("contact.json", "Contact"), ("company.json", "Company"),
+                                      ("deal.json", "Deal")])
+def test_record_requires_every_key_its_list_item_knows(doc, name):
+    defs = DOCS[doc]["$defs"]
+    assert set(defs[name]["required"]) == set(defs[f"{name}ListItem"]["properties"])
+    assert set(defs[f"{name}Fields"]["properties"]) < set(defs[f"{name}ListItem"]["properties"])
+    assert defs[f"{name}ListItem"]["required"] == ["id"]
+    assert defs[f"{name}Fields"]["additionalProperties"] is False
+    assert set(DOCS["common.json"]["$defs"]["RecordMeta"]["required"]) <= set(defs[name]["required"])
+
+
 # ---------------------------------------------------------------------------- samples
 
 NOW = "2026-11-29T10:15:00Z"
@@ -159,7 +197,59 @@ ENTRY = {"id": 5, "entityType": "lead", "entityId": 1, "type": "comment", "at": 
          "data": {"text": "Позвонить завтра"}}
 USER = {"id": 1, "name": "Анна", "email": None, "active": True, "createdAt": NOW}
 CUSTOM_FIELD = {"entityType": "lead", "code": "site_address", "title": "Адрес объекта", "type": "address",
-                "multiple": False, "options": [], "createdAt": NOW}
+                "multiple": False, "options": [], "required": False, "createdAt": NOW}
+
+META = {"createdAt": NOW, "updatedAt": NOW, "createdBy": 1, "updatedBy": None, "version": 1}
+
+
+def contact_record(**changes):
+    record = {
+        "id": 3, "name": "Иван", "secondName": "Сергеевич", "lastName": "Петров", "post": None, "phones": [PHONE],
+        "emails": [], "companyId": 4, "address": None, "birthdate": None, "source": None, "comments": None,
+        "assignedTo": 1, "custom": {}, **META, "leadId": 1,
+    }
+    record.update(changes)
+    return record
+
+
+def company_record(**changes):
+    record = {
+        "id": 4, "title": "ИП Петров Иван Сергеевич", "companyType": "CUSTOMER", "industry": None, "phones": [],
+        "emails": [], "website": None, "address": None, "comments": None, "isMyCompany": False, "assignedTo": 1,
+        "custom": {}, **META, "leadId": 1,
+    }
+    record.update(changes)
+    return record
+
+
+def deal_record(**changes):
+    record = {
+        "id": 5, "title": "Ремонт офиса", "pipelineId": 2, "stageId": "NEW", "contactId": 3, "companyId": 4,
+        "assignedTo": 1, "opportunity": None, "currency": "RUB", "contractNumber": None, "contractDate": None,
+        "comments": None, "custom": {}, **META, "stageSemantic": "process", "leadId": 1, "closedAt": None,
+    }
+    record.update(changes)
+    return record
+
+
+def without(record, key):
+    return {k: v for k, v in record.items() if k != key}
+
+
+REQUISITE_FIELDS = {"inn": "500100732259", "ogrnip": "304500116000157", "opf": "ИП", "lastName": "Петров",
+                    "firstName": "Иван", "middleName": "Сергеевич", "fullName": "Индивидуальный предприниматель Петров Иван Сергеевич",
+                    "shortName": "ИП Петров И. С.", "okved": "43.39", "okvedName": "Производство прочих отделочных работ",
+                    "region": "Московская область", "smeCategory": "Микропредприятие", "registrationDate": "2004-03-15"}
+BANK = {"id": 1, "requisiteId": 2, "name": None, "bik": "044525225", "bankName": "ПАО Сбербанк", "bankCity": "Москва",
+        "corrAccount": "30101810400000000225", "account": "40802810938000000001", "createdAt": NOW, "updatedAt": NOW, "version": 1}
+REQUISITE = {"id": 2, "entityType": "company", "entityId": 4, "preset": "ip", "name": None, "fields": REQUISITE_FIELDS,
+             "source": "registry:offline", "bankDetails": [BANK], "createdAt": NOW, "updatedAt": NOW, "version": 1}
+COMMENT = {"type": "comment", "text": "Новая сделка «{{deal.title}}»: позвоните {{contact.name}} по {{contact.phone}}"}
+RULE = {"id": 1, "entityType": "deal", "pipelineId": 2, "stageId": "NEW", "trigger": "enter", "delay": 0, "action": COMMENT,
+        "title": "Следующие шаги", "active": True, "createdAt": NOW}
+LINK_FIELD = {"type": "link", "title": "Компания", "isRequired": False, "isReadOnly": False, "isMultiple": False,
+              "isCustom": False, "linkTo": "company"}
+
 
 PARAMS = {
     "rpc.discover": ([{}], [{"x": 1}]),
@@ -204,9 +294,11 @@ PARAMS = {
     "lead.get": ([{"id": 7}], [{}, {"id": -1}, {"id": 7, "select": ["title"]}]),
     "lead.update": (
         [{"id": 1, "fields": {"stageId": "OFFER_SENT"}},
-         {"id": 1, "fields": {"stageId": "CONSENT", "city": "Тверь"}, "expectedVersion": 3}],
+         {"id": 1, "fields": {"stageId": "CONSENT", "city": "Тверь"}, "expectedVersion": 3},
+         {"id": 1, "fields": {"pipelineId": 2}}, {"id": 1, "fields": {"pipelineId": 2, "stageId": "C2:NEW"}}],
         [{"id": 1}, {"fields": {}}, {"id": 1, "fields": {}, "expectedVersion": 0},
-         {"id": 1, "fields": {"version": 2}}, {"id": 1, "fields": {"pipelineId": 2}}],
+         {"id": 1, "fields": {"version": 2}}, {"id": 1, "fields": {"pipelineId": 0}}, {"id": 1, "fields": {"pipelineId": None}},
+         {"id": 1, "fields": {"convertedAt": NOW}}],
     ),
     "lead.delete": ([{"id": 1}], [{}, {"id": None}]),
     "lead.list": (
@@ -240,7 +332,8 @@ PARAMS = {
     "field.add": (
         [{"entityType": "lead", "code": "site_address", "title": "Адрес объекта", "type": "address"},
          {"entityType": "lead", "code": "acceptance_period", "title": "Срок подписания акта", "type": "integer", "required": True},
-         {"entityType": "lead", "code": "segment", "title": "Сегмент", "type": "enum", "options": ["A", "B"], "multiple": True}],
+         {"entityType": "lead", "code": "segment", "title": "Сегмент", "type": "enum", "options": ["A", "B"], "multiple": True},
+         {"entityType": "deal", "code": "site_address", "title": "Адрес объекта", "type": "address", "required": True}],
         [{"entityType": "lead", "code": "segment", "title": "Сегмент", "type": "enum"},
          {"entityType": "lead", "code": "segment", "title": "Сегмент", "type": "enum", "options": []},
          {"entityType": "lead", "code": "Segment", "title": "x", "type": "string"},
@@ -251,8 +344,9 @@ PARAMS = {
          {"entityType": "invoice", "code": "x", "title": "x", "type": "string"},
          {"entityType": "lead", "code": "x", "title": "x"}],
     ),
-    "field.list": ([{"entityType": "lead"}], [{}, {"entityType": "user"}]),
-    "pipeline.list": ([{"entityType": "lead"}, {"entityType": "lead"}], [{}, {"entityType": "contact"}]),
+    "field.list": ([{"entityType": "lead"}, {"entityType": "contact"}, {"entityType": "company"}, {"entityType": "deal"}],
+                   [{}, {"entityType": "user"}, {"entityType": "requisite"}]),
+    "pipeline.list": ([{"entityType": "lead"}, {"entityType": "deal"}], [{}, {"entityType": "contact"}]),
     "pipeline.add": (
         [{"entityType": "lead", "title": "Монтаж"},
          {"entityType": "lead", "title": "Монтаж", "stages": [
@@ -282,10 +376,273 @@ PARAMS = {
         [{"entityType": "lead"}, {"entityType": "lead", "id": 1, "filter": {}}, {"entityType": "lead", "id": 1, "limit": 0}],
     ),
     "comment.add": (
-        [{"entityType": "lead", "id": 1, "text": "Позвонить завтра"}],
+        [{"entityType": "lead", "id": 1, "text": "Позвонить завтра"}, {"entityType": "deal", "id": 5, "text": "Счёт отправлен"}],
         [{"entityType": "lead", "id": 1, "text": ""}, {"entityType": "lead", "id": 1},
          {"entityType": "lead", "id": 1, "text": "x" * 20001}],
     ),
+    "contact.add": (
+        [
+            {"fields": {}},
+            {"fields": {"name": "Иван", "secondName": "Сергеевич", "lastName": "Петров", "post": "Директор", "phones": [PHONE],
+                        "emails": [{"value": "ivan@example.ru"}], "companyId": 4, "address": "Москва, ул. Ленина, 1",
+                        "birthdate": "1980-05-01", "source": "Сайт", "comments": "Звонить после 10", "assignedTo": 1,
+                        "custom": {"hobby": "рыбалка"}},
+             "idempotencyKey": "contact-1"},
+            {"fields": {"companyId": None, "birthdate": None, "assignedTo": None, "post": None, "address": "я" * 1000}},
+        ],
+        [
+            {},
+            {"fields": {"title": "x"}},
+            {"fields": {"leadId": 1}},
+            {"fields": {"birthdate": "01.05.1980"}},
+            {"fields": {"companyId": 0}},
+            {"fields": {"address": "x" * 1001}},
+            {"fields": {"post": "x" * 501}},
+            {"fields": {"stageId": "NEW"}},
+            {"fields": {"requisites": {"inn": "7707083893"}}},
+            {"fields": {}, "idempotencyKey": ""},
+        ],
+    ),
+    "contact.get": ([{"id": 3}], [{}, {"id": "3"}, {"id": 0}]),
+    "contact.update": (
+        [{"id": 3, "fields": {"post": None}}, {"id": 3, "fields": {"phones": [], "companyId": 4}, "expectedVersion": 2}],
+        [{"id": 3}, {"fields": {}}, {"id": 3, "fields": {"version": 2}}, {"id": 3, "fields": {}, "expectedVersion": 0},
+         {"id": 3, "fields": {"createdAt": NOW}}],
+    ),
+    "contact.delete": ([{"id": 3}], [{}, {"id": 3, "force": True}]),
+    "contact.list": (
+        [{}, {"filter": {"companyId": 4, "%lastName": "петр", "@assignedTo": [1, 2], "leadId": None}, "search": "Петров",
+              "order": {"lastName": "asc"}, "select": ["name", "lastName", "custom.hobby"], "limit": 10, "count": True}],
+        [{"limit": 0}, {"filter": {"@companyId": 4}}, {"entityType": "contact"}, {"select": "name"}],
+    ),
+    "contact.fields": ([{}], [{"entityType": "contact"}]),
+    "contact.merge": (
+        [{"targetId": 3, "sourceIds": [7]}, {"targetId": 3, "sourceIds": list(range(10, 60))}],
+        [{"targetId": 3}, {"sourceIds": [7]}, {"targetId": 3, "sourceIds": []}, {"targetId": 3, "sourceIds": [7, 7]},
+         {"targetId": 3, "sourceIds": list(range(10, 61))}, {"targetId": 3, "sourceIds": [0]},
+         {"targetId": "3", "sourceIds": [7]}, {"targetId": 3, "sourceIds": 7}, {"targetId": 3, "sourceIds": [7], "fields": {}}],
+    ),
+    "company.add": (
+        [
+            {"fields": {}},
+            {"fields": {"title": "ООО «Ромашка»", "companyType": "CUSTOMER", "industry": "Розница", "phones": [PHONE],
+                        "emails": [{"value": "info@romashka.ru", "type": "WORK"}], "website": "https://romashka.ru",
+                        "address": "Москва, ул. Ленина, 1", "comments": "x", "isMyCompany": False, "assignedTo": 1,
+                        "custom": {"segment": "A"}},
+             "idempotencyKey": "company-1"},
+            {"fields": {"title": "ООО «Охрана»", "isMyCompany": True}},
+            {"fields": {"companyType": None, "website": None, "industry": None}},
+        ],
+        [
+            {},
+            {"fields": {"companyType": "customer"}},
+            {"fields": {"companyType": "GOVERNMENT"}},
+            {"fields": {"isMyCompany": None}},
+            {"fields": {"isMyCompany": "yes"}},
+            {"fields": {"website": 5}},
+            {"fields": {"leadId": 2}},
+            {"fields": {"requisites": {}}},
+            {"fields": {"name": "Ромашка"}},
+            {"fields": {"title": "x" * 501}},
+        ],
+    ),
+    "company.get": ([{"id": 4}], [{}, {"id": -4}]),
+    "company.update": (
+        [{"id": 4, "fields": {"title": "ИП Петров И. С."}},
+         {"id": 4, "fields": {"isMyCompany": True, "website": None}, "expectedVersion": 5}],
+        [{"id": 4}, {"id": 4, "fields": {"version": 3}}, {"id": 4, "fields": {"isMyCompany": 1}},
+         {"id": 4, "fields": {}, "expectedVersion": "5"}],
+    ),
+    "company.delete": ([{"id": 4}], [{}, {"id": [4]}]),
+    "company.list": (
+        [{}, {"filter": {"isMyCompany": True}}, {"filter": {"@companyType": ["CUSTOMER", "PARTNER"], "%title": "ромаш"},
+                                                 "order": [{"title": "asc"}], "select": ["title", "website"], "cursor": None}],
+        [{"filter": {"isMyCompany": [True]}}, {"order": {"title": "ascending"}}, {"limit": 1000}],
+    ),
+    "company.fields": ([{}], [{"entityType": "company"}]),
+    "company.merge": (
+        [{"targetId": 4, "sourceIds": [8, 9]}],
+        [{"targetId": 4, "sourceIds": []}, {"targetId": 4, "sourceIds": [8, 8]}, {"targetId": 0, "sourceIds": [8]},
+         {"targetId": 4, "sourceIds": ["8"]}],
+    ),
+    "deal.add": (
+        [
+            {"fields": {}},
+            {"fields": {"title": "Монтаж охраны", "pipelineId": 2, "stageId": "CONTRACT_SIGNED", "contactId": 3, "companyId": None,
+                        "assignedTo": 1, "opportunity": "150000.00", "currency": "RUB", "contractNumber": "Д-17/2026",
+                        "contractDate": "2026-11-29", "comments": "Срочно", "custom": {"acceptance_period": 10}},
+             "idempotencyKey": "deal-1"},
+            {"fields": {"opportunity": None, "currency": None, "contractNumber": None, "contractDate": None}},
+        ],
+        [
+            {},
+            {"fields": {"opportunity": 150000}},
+            {"fields": {"opportunity": "1.005"}},
+            {"fields": {"currency": "rub"}},
+            {"fields": {"contractNumber": "x" * 101}},
+            {"fields": {"contractDate": "2026-11-29T10:15:00Z"}},
+            {"fields": {"stageId": "won"}},
+            {"fields": {"stageId": None}},
+            {"fields": {"pipelineId": None}},
+            {"fields": {"closedAt": NOW}},
+            {"fields": {"stageSemantic": "success"}},
+            {"fields": {"leadId": 1}},
+        ],
+    ),
+    "deal.get": ([{"id": 5}], [{}, {"id": 5.5}]),
+    "deal.update": (
+        [{"id": 5, "fields": {"stageId": "CONTRACT_SIGNED", "contractNumber": "Д-17", "contractDate": "2026-11-29",
+                              "custom": {"acceptance_period": 10, "site_address": "ул. Ленина, 1"}}, "expectedVersion": 2},
+         {"id": 5, "fields": {"stageId": "WON"}}, {"id": 5, "fields": {"pipelineId": 3}}],
+        [{"id": 5}, {"id": 5, "fields": {"closedAt": None}}, {"id": 5, "fields": {"stageId": ""}},
+         {"id": 5, "fields": {}, "expectedVersion": 0}],
+    ),
+    "deal.delete": ([{"id": 5}], [{}, {"ids": [5]}]),
+    "deal.list": (
+        [{}, {"filter": {"@stageId": ["NEW", "PREPARATION"], ">=opportunity": "100000", "stageSemantic": "process",
+                         "closedAt": None, "custom.acceptance_period": 10},
+              "order": [{"opportunity": "desc"}, {"createdAt": "asc"}], "select": ["title", "opportunity", "currency"], "limit": 500}],
+        [{"filter": {"~title": "x"}}, {"limit": 501}, {"count": 1}],
+    ),
+    "deal.fields": ([{}], [{"pipelineId": 2}]),
+    "duplicate.find": (
+        [{"entityType": "contact", "phones": ["+7 916 123-45-67"]},
+         {"entityType": "company", "inn": "7707083893", "title": "Ромашка"},
+         {"entityType": "contact", "phones": ["89161234567"], "emails": ["ivan@example.ru"], "title": "Иван Петров"},
+         {"entityType": "company", "inn": "500100732259"}],
+        [{"entityType": "contact"}, {"phones": ["89161234567"]}, {"entityType": "lead", "title": "x"},
+         {"entityType": "company", "inn": "12345"}, {"entityType": "company", "inn": 7707083893},
+         {"entityType": "company", "phones": []}, {"entityType": "company", "phones": "+79161234567"},
+         {"entityType": "company", "phones": [PHONE]}, {"entityType": "company", "title": ""},
+         {"entityType": "company", "title": "x", "city": "Москва"}],
+    ),
+    "lead.convert": (
+        [
+            {"id": 1},
+            {"id": 1, "scheme": "dealContactCompany", "createMissingFields": True, "contact": {"action": "create"},
+             "company": {"action": "merge", "id": 4},
+             "deal": {"pipelineId": 2, "fields": {"title": "Монтаж", "opportunity": "150000.00", "stageId": "PREPARATION"}}},
+            {"id": 1, "scheme": "dealContact", "contact": {"action": "use", "id": 3}, "deal": {}},
+            {"id": 1, "scheme": "auto", "createMissingFields": False, "company": {"action": "use", "id": 4}},
+        ],
+        [
+            {},
+            {"id": 1, "scheme": "contactOnly"},
+            {"id": 1, "contact": {"action": "use"}},
+            {"id": 1, "company": {"action": "merge"}},
+            {"id": 1, "contact": {"action": "update", "id": 3}},
+            {"id": 1, "contact": {"id": 3}},
+            {"id": 1, "contact": {"action": "create", "fields": {}}},
+            {"id": 1, "contact": "create"},
+            {"id": 1, "deal": {"fields": {"leadId": 1}}},
+            {"id": 1, "deal": {"stageId": "NEW"}},
+            {"id": 1, "createMissingFields": "yes"},
+            {"leadId": 1},
+        ],
+    ),
+    "requisite.add": (
+        [
+            {"entityType": "company", "entityId": 4, "preset": "ip", "fields": {"inn": "500100732259"}, "lookup": True},
+            {"entityType": "company", "entityId": 4, "preset": "legal", "name": "Основные",
+             "fields": {"inn": "7707083893", "kpp": "773601001", "ogrn": "1027700132195", "opf": "ПАО", "fullName": "ПАО Сбербанк",
+                        "directorTitle": "Президент", "okvedName": "Денежное посредничество прочее", "region": "Москва",
+                        "smeCategory": "", "status": "Действует", "registrationDate": "1991-06-20"},
+             "renameEntity": False},
+            {"entityType": "contact", "entityId": 3, "preset": "person",
+             "fields": {"lastName": "Петров", "firstName": "Иван", "snils": "112-233-445 95"}},
+            {"entityType": "company", "entityId": 4, "preset": "ip", "fields": {"inn": "500100732259"}, "lookup": True,
+             "renameEntity": True},
+        ],
+        [
+            {"entityType": "lead", "entityId": 1, "preset": "ip"},
+            {"entityType": "company", "entityId": 4},
+            {"entityType": "company", "preset": "ip"},
+            {"entityType": "company", "entityId": 4, "preset": "ООО"},
+            {"entityType": "company", "entityId": 4, "preset": "ip", "fields": {"bik": "044525225"}},
+            {"entityType": "company", "entityId": 4, "preset": "ip", "fields": {"inn": 500100732259}},
+            {"entityType": "company", "entityId": 4, "preset": "ip", "fields": {"registrationDate": "15.03.2004"}},
+            {"entityType": "company", "entityId": 4, "preset": "ip", "lookup": "yes"},
+            {"entityType": "company", "entityId": 4, "preset": "ip", "name": None},
+            {"entityType": "company", "entityId": 4, "preset": "ip", "bankDetails": []},
+        ],
+    ),
+    "requisite.get": ([{"id": 2}], [{}, {"id": 0}]),
+    "requisite.update": (
+        [{"id": 2, "fields": {"kpp": "773601001"}}, {"id": 2, "fields": {}, "name": "Старые", "expectedVersion": 3}],
+        [{"id": 2}, {"id": 2, "fields": {"inn": None}}, {"id": 2, "fields": {}, "preset": "legal"},
+         {"id": 2, "fields": {}, "expectedVersion": 0}, {"id": 2, "fields": {"bankName": "x"}}],
+    ),
+    "requisite.delete": ([{"id": 2}], [{}, {"id": -2}]),
+    "requisite.list": (
+        [{"entityType": "company", "entityId": 4}, {"entityType": "contact", "entityId": 3}],
+        [{"entityType": "company"}, {"entityId": 4}, {"entityType": "deal", "entityId": 5},
+         {"entityType": "company", "entityId": 4, "limit": 10}],
+    ),
+    "requisite.lookup": (
+        [{"inn": "7707083893"}, {"inn": "500100732259"}],
+        [{}, {"inn": "77070838"}, {"inn": "77070838931"}, {"inn": 7707083893}, {"inn": "770708389３"}, {"inn": "7707083893 "},
+         {"inn": "7707083893", "source": "online"}],
+    ),
+    "bankDetail.add": (
+        [{"requisiteId": 2, "fields": {"bik": "044525225", "account": "40702810938000000001"}},
+         {"requisiteId": 2, "fields": {"name": "Основной", "bik": "044525225", "bankName": "ПАО Сбербанк", "bankCity": "Москва",
+                                       "corrAccount": "30101810400000000225", "account": "40702810938000000001"}},
+         {"requisiteId": 2, "fields": {"bik": "044525225", "account": "40702810938000000001", "corrAccount": None}}],
+        [{"requisiteId": 2, "fields": {"bik": "044525225"}},
+         {"requisiteId": 2, "fields": {"account": "40702810938000000001"}},
+         {"requisiteId": 2, "fields": {"bik": "04452522", "account": "40702810938000000001"}},
+         {"requisiteId": 2, "fields": {"bik": "044525225", "account": "4070281093800000000"}},
+         {"requisiteId": 2, "fields": {"bik": "044525225", "account": "40702810938000000001", "corrAccount": "3010181040000000022X"}},
+         {"requisiteId": 2, "fields": {"bik": None, "account": "40702810938000000001"}},
+         {"requisiteId": 2, "fields": {"bik": "044525225", "account": "40702810938000000001", "swift": "SABRRUMM"}},
+         {"fields": {"bik": "044525225", "account": "40702810938000000001"}}],
+    ),
+    "bankDetail.update": (
+        [{"id": 1, "fields": {"bankCity": None}}, {"id": 1, "fields": {"account": "40702810938000000002", "corrAccount": None}},
+         {"id": 1, "fields": {}}],
+        [{"id": 1}, {"id": 1, "fields": {"bik": None}}, {"id": 1, "fields": {"account": None}},
+         {"id": 1, "fields": {"requisiteId": 3}}, {"id": 1, "fields": {"bik": "44525225"}}],
+    ),
+    "bankDetail.delete": ([{"id": 1}], [{}, {"id": "1"}]),
+    "bankDetail.list": ([{"requisiteId": 2}], [{}, {"id": 2}, {"requisiteId": 2, "limit": 5}]),
+    "registry.import": (
+        [{"path": "/var/lib/crmd/data-10112026-structure-10012022.zip", "format": "rsmp"}, {"path": "rsmp.xml", "format": "rsmp"}],
+        [{"path": "/tmp/rsmp.zip"}, {"format": "rsmp"}, {"path": "", "format": "rsmp"}, {"path": "/tmp/rsmp.zip", "format": "egrul"},
+         {"path": "/tmp/rsmp.zip", "format": "rsmp", "replace": True}, {"path": ["/tmp/rsmp.zip"], "format": "rsmp"}],
+    ),
+    "automation.add": (
+        [{"entityType": "deal", "stageId": "NEW", "trigger": "enter", "action": COMMENT},
+         {"entityType": "lead", "pipelineId": 1, "trigger": "create", "delay": 31536000, "action": {"type": "comment", "text": "x"},
+          "title": "Напоминание", "active": False},
+         {"entityType": "deal", "pipelineId": 2, "stageId": "CONTRACT_SIGNED", "trigger": "enter", "delay": 0,
+          "action": {"type": "comment", "text": "{{company.title}}: " + "я" * 4980}}],
+        [{"entityType": "contact", "trigger": "create", "action": COMMENT},
+         {"entityType": "deal", "trigger": "leave", "action": COMMENT},
+         {"entityType": "deal", "trigger": "create"},
+         {"trigger": "create", "action": COMMENT},
+         {"entityType": "deal", "trigger": "create", "action": {"type": "sms", "text": "x"}},
+         {"entityType": "deal", "trigger": "create", "action": {"type": "comment", "text": ""}},
+         {"entityType": "deal", "trigger": "create", "action": {"type": "comment", "text": "x" * 5001}},
+         {"entityType": "deal", "trigger": "create", "action": {"type": "comment"}},
+         {"entityType": "deal", "trigger": "create", "action": {"type": "comment", "text": "x", "delay": 5}},
+         {"entityType": "deal", "trigger": "create", "action": "comment"},
+         {"entityType": "deal", "trigger": "create", "action": COMMENT, "delay": -1},
+         {"entityType": "deal", "trigger": "create", "action": COMMENT, "delay": 31536001},
+         {"entityType": "deal", "trigger": "create", "action": COMMENT, "delay": 1.5},
+         {"entityType": "deal", "trigger": "enter", "stageId": "new", "action": COMMENT},
+         {"entityType": "deal", "trigger": "create", "action": COMMENT, "title": ""},
+         {"entityType": "deal", "trigger": "create", "action": COMMENT, "active": "no"}],
+    ),
+    "automation.get": ([{"id": 1}], [{}, {"id": 1.5}]),
+    "automation.update": (
+        [{"id": 1, "active": False},
+         {"id": 1, "pipelineId": None, "stageId": None, "trigger": "create", "delay": 60, "title": None, "action": COMMENT},
+         {"id": 1, "stageId": "PREPARATION", "title": "Подготовка"}],
+        [{"active": False}, {"id": 1, "entityType": "lead"}, {"id": 1, "delay": -5}, {"id": 1, "delay": None},
+         {"id": 1, "title": ""}, {"id": 1, "trigger": None}, {"id": 1, "action": None}, {"id": 1, "fields": {"active": False}}],
+    ),
+    "automation.delete": ([{"id": 1}], [{}, {"id": None}]),
+    "automation.list": ([{}, {"entityType": "deal"}, {"entityType": "lead"}], [{"entityType": "company"}, {"limit": 10}]),
 }
 
 RESULTS = {
@@ -319,15 +676,154 @@ RESULTS = {
         [{"title": {"type": "string"}}, {"bad name": {"type": "string", "title": "x", "isRequired": False, "isReadOnly": False,
                                                       "isMultiple": False, "isCustom": False}}],
     ),
-    "field.add": ([CUSTOM_FIELD, {**CUSTOM_FIELD, "required": True}], [{**CUSTOM_FIELD, "type": "phone"}, {**CUSTOM_FIELD, "options": None}]),
+    "field.add": ([CUSTOM_FIELD, {**CUSTOM_FIELD, "required": True, "entityType": "company"}],
+                  [{**CUSTOM_FIELD, "type": "phone"}, {**CUSTOM_FIELD, "options": None},
+                   {k: v for k, v in CUSTOM_FIELD.items() if k != "required"}]),
     "pipeline.list": ([{"items": [PIPELINE]}],
                       [{"items": [{**PIPELINE, "stages": [{**STAGE, "semantic": "won"}]}]},
                        {"items": [{k: v for k, v in PIPELINE.items() if k != "isDefault"}]}]),
     "stage.update": ([PIPELINE], [{**PIPELINE, "stages": [{k: v for k, v in STAGE.items() if k != "requiredFields"}]}]),
     "timeline.list": ([{"items": [ENTRY, {**ENTRY, "type": "stageChanged", "authorId": 1, "data": {"from": "NEW", "to": "QUALIFICATION"}}],
-                        "next": None}],
-                      [{"items": [{**ENTRY, "type": "edited"}], "next": None}, {"items": [{**ENTRY, "data": "x"}], "next": None}]),
+                        "next": None},
+                       {"items": [{**ENTRY, "entityType": "company", "entityId": 4, "type": "merged", "data": {"sourceIds": [7], "filledFields": ["website"]}},
+                                  {**ENTRY, "entityType": "company", "entityId": 4, "type": "requisite",
+                                   "data": {"action": "added", "requisiteId": 2}}],
+                        "next": "c"}],
+                      [{"items": [{**ENTRY, "type": "edited"}], "next": None}, {"items": [{**ENTRY, "data": "x"}], "next": None},
+                       {"items": [{**ENTRY, "entityType": "invoice"}], "next": None}]),
     "comment.add": ([ENTRY], [{**ENTRY, "at": "yesterday"}]),
+    "user.get": ([USER], [{**USER, "id": 0}]),
+    "lead.get": ([lead_record(requisites={**REQUISITE_FIELDS, "snils": "112-233-445 95"})],
+                 [lead_record(requisites={"bik": "044525225"}), without(lead_record(), "pipelineId")]),
+    "lead.update": ([lead_record(pipelineId=2, stageId="C2:NEW", version=2)], [lead_record(stageSemantic=None)]),
+    "field.list": ([{"items": [CUSTOM_FIELD, {**CUSTOM_FIELD, "entityType": "deal", "required": True}]}],
+                   [{"items": [without(CUSTOM_FIELD, "required")]}, {"items": [{**CUSTOM_FIELD, "entityType": "invoice"}]}]),
+    "pipeline.add": ([{**PIPELINE, "id": 2, "entityType": "deal", "isDefault": False}], [{**PIPELINE, "entityType": "contact"}]),
+    "stage.add": ([PIPELINE], [{**PIPELINE, "stages": [{**STAGE, "requiredFields": ["city", "city"]}]}]),
+    "contact.add": (
+        [contact_record(), contact_record(companyId=None, leadId=None, birthdate="1980-05-01", address="Москва", custom={"hobby": "x"})],
+        [{"id": 3, "name": "Иван"}, contact_record(extra=1), without(contact_record(), "leadId"), contact_record(phones=None),
+         contact_record(birthdate="01.05.1980"), contact_record(version=0), contact_record(title="x")],
+    ),
+    "contact.get": ([contact_record()], [without(contact_record(), "createdBy"), contact_record(companyId="4")]),
+    "contact.update": ([contact_record(version=2, post="Директор")], [contact_record(post="x" * 501)]),
+    "contact.delete": ([{"id": 3, "deleted": True}], [{"id": 3, "deleted": False}, {"deleted": True}]),
+    "contact.list": (
+        [{"items": [{"id": 3, "lastName": "Петров"}, contact_record(id=7)], "next": None, "total": 2}, {"items": [], "next": "x"}],
+        [{"items": [{"lastName": "Петров"}], "next": None}, {"items": [contact_record(stageId="NEW")], "next": None},
+         {"items": []}],
+    ),
+    "contact.fields": (
+        [{"companyId": LINK_FIELD, "leadId": {**LINK_FIELD, "title": "Лид", "isReadOnly": True, "linkTo": "lead"},
+          "birthdate": {**without(LINK_FIELD, "linkTo"), "type": "date", "title": "Дата рождения"}}],
+        [{"companyId": {**LINK_FIELD, "linkTo": "invoice"}}, {"companyId": {**LINK_FIELD, "type": "reference"}}],
+    ),
+    "contact.merge": ([contact_record(version=4, phones=[PHONE, {"value": "+74951234567", "type": "HOME"}])],
+                      [{"targetId": 3}, contact_record(sourceIds=[7])]),
+    "company.add": (
+        [company_record(), company_record(isMyCompany=True, website="https://romashka.ru", companyType=None, leadId=None)],
+        [company_record(isMyCompany=None), company_record(companyType="VENDOR"), company_record(requisites={}),
+         without(company_record(), "isMyCompany"), without(company_record(), "website"), company_record(website=5)],
+    ),
+    "company.get": ([company_record()], [company_record(title="x" * 501)]),
+    "company.update": ([company_record(title="ИП Петров И. С.", version=2)], [company_record(version=None)]),
+    "company.delete": ([{"id": 4, "deleted": True}], [{"id": 4, "deleted": "yes"}]),
+    "company.list": ([{"items": [{"id": 4, "title": "Ромашка", "isMyCompany": False}, company_record(id=9)], "next": None}],
+                     [{"items": [{"id": 4, "isMyCompany": None}], "next": None}, {"items": [{"id": 4}], "next": None, "total": "1"}]),
+    "company.fields": (
+        [{"isMyCompany": {"type": "boolean", "title": "Моя компания", "isRequired": False, "isReadOnly": False, "isMultiple": False,
+                          "isCustom": False},
+          "companyType": {"type": "enum", "title": "Тип компании", "isRequired": False, "isReadOnly": False, "isMultiple": False,
+                          "isCustom": False, "options": ["CUSTOMER", "SUPPLIER", "PARTNER", "OTHER"]}}],
+        [{"isMyCompany": {"type": "boolean", "title": "Моя компания"}}],
+    ),
+    "company.merge": ([company_record(version=3)], [company_record(leadId=0)]),
+    "deal.add": (
+        [deal_record(), deal_record(stageId="WON", stageSemantic="success", closedAt=NOW, opportunity="150000.00", currency="USD",
+                                    contractNumber="Д-17", contractDate="2026-11-29", contactId=None, companyId=None, leadId=None,
+                                    custom={"acceptance_period": 10})],
+        [deal_record(currency=None), deal_record(opportunity=150000.0), deal_record(closedAt="2026-11-29"),
+         without(deal_record(), "closedAt"), without(deal_record(), "stageSemantic"), deal_record(stageSemantic="won"),
+         deal_record(contractNumber="x" * 101), deal_record(pipelineId=None)],
+    ),
+    "deal.get": ([deal_record()], [without(deal_record(), "currency")]),
+    "deal.update": ([deal_record(stageId="CONTRACT_SIGNED", contractNumber="Д-17", contractDate="2026-11-29", version=3)],
+                    [deal_record(stageId="contract")]),
+    "deal.delete": ([{"id": 5, "deleted": True}], [{"id": 5}]),
+    "deal.list": ([{"items": [{"id": 5, "opportunity": "150000.00", "currency": "RUB"}, deal_record(id=6)], "next": "n", "total": 7}],
+                  [{"items": [{"id": 5, "currency": None}], "next": None}, {"items": [{"id": 5, "opportunity": 1}], "next": None}]),
+    "deal.fields": (
+        [{"contractNumber": {"type": "string", "title": "Номер договора", "isRequired": False, "isReadOnly": False,
+                             "isMultiple": False, "isCustom": False},
+          "contactId": {**LINK_FIELD, "title": "Контакт", "linkTo": "contact"}}],
+        [{"contactId": {**LINK_FIELD, "linkTo": "person"}}],
+    ),
+    "duplicate.find": (
+        [{"items": [{"id": 4, "title": "Ромашка", "matchedBy": [{"key": "inn", "value": "7707083893"}, {"key": "title", "value": "Ромашка"}]},
+                    {"id": 9, "title": "Ромашка-2", "matchedBy": [{"key": "phone", "value": "+79161234567"}]}]},
+         {"items": []}],
+        [{"items": [{"id": 4, "title": "x", "matchedBy": [{"key": "address", "value": "x"}]}]},
+         {"items": [{"id": 4, "matchedBy": []}]}, {"items": [{"id": 4, "title": "x", "matchedBy": [{"key": "inn"}]}]},
+         {"contact": []}, {"items": [], "next": None}],
+    ),
+    "lead.convert": (
+        [{"dealId": 5, "contactId": 3, "companyId": 4, "createdFields": [{"field": "custom.site_address", "entityType": "deal"},
+                                                                         {"field": "custom.site_address", "entityType": "company"}]},
+         {"dealId": 5, "contactId": 3, "companyId": None, "createdFields": []}],
+        [{"dealId": 5, "contactId": 3, "createdFields": []}, {"dealId": 5, "contactId": None, "companyId": None, "createdFields": []},
+         {"dealId": 5, "contactId": 3, "companyId": 4, "createdFields": [{"field": "custom.x", "entityType": "lead"}]},
+         {"dealId": 5, "contactId": 3, "companyId": 4, "createdFields": [{"field": "custom.", "entityType": "deal"}]},
+         {"dealId": 5, "contactId": 3, "companyId": 4, "createdFields": ["custom.x"]},
+         {"dealId": 5, "contactId": 3, "companyId": 4, "createdFields": [], "leadId": 1}],
+    ),
+    "requisite.add": (
+        [REQUISITE, {**REQUISITE, "entityType": "contact", "entityId": 3, "preset": "person", "name": "Личные", "fields": {},
+                     "source": "manual", "bankDetails": []}],
+        [{**REQUISITE, "preset": "ooo"}, {**REQUISITE, "entityType": "deal"}, without(REQUISITE, "bankDetails"),
+         without(REQUISITE, "source"), {**REQUISITE, "fields": {"bik": "044525225"}}, {**REQUISITE, "fields": None},
+         {**REQUISITE, "bankDetails": [{**BANK, "bik": 44525225}]}, {**REQUISITE, "createdBy": 1}],
+    ),
+    "requisite.get": ([REQUISITE], [{**REQUISITE, "version": 0}]),
+    "requisite.update": ([{**REQUISITE, "name": "Старые", "version": 2}], [{**REQUISITE, "name": 5}]),
+    "requisite.delete": ([{"id": 2, "deleted": True}], [{"id": 2, "deleted": True, "bankDetails": 1}]),
+    "requisite.list": ([{"items": [REQUISITE]}, {"items": []}], [[REQUISITE], {"items": [REQUISITE], "next": None}]),
+    "requisite.lookup": (
+        [{"found": True, "source": "offline", "preset": "ip", "fields": REQUISITE_FIELDS},
+         {"found": True, "source": "online", "preset": "legal", "fields": {"inn": "7707083893", "kpp": "773601001"}},
+         {"found": False, "source": "online", "preset": None, "fields": {}}],
+        [{"found": True, "source": "registry:offline", "preset": "ip", "fields": {}},
+         {"found": True, "source": "offline", "preset": "person", "fields": {}},
+         {"found": False, "source": "offline", "preset": None},
+         {"found": "no", "source": "offline", "preset": None, "fields": {}},
+         {"found": True, "source": "offline", "preset": "ip", "fields": {"bankName": "x"}}],
+    ),
+    "bankDetail.add": (
+        [BANK, {**BANK, "bankName": None, "bankCity": None, "corrAccount": None, "name": "Основной"}],
+        [{**BANK, "bik": 44525225}, without(BANK, "account"), {**BANK, "version": 0}, {**BANK, "swift": "x"},
+         {**BANK, "updatedAt": None}],
+    ),
+    "bankDetail.update": ([{**BANK, "version": 2, "bankCity": None}], [without(BANK, "requisiteId")]),
+    "bankDetail.delete": ([{"id": 1, "deleted": True}], [{"id": 1, "deleted": None}]),
+    "bankDetail.list": ([{"items": [BANK]}, {"items": []}], [{"items": [{**BANK, "id": 0}]}, {}]),
+    "registry.import": (
+        [{"records": 6000000, "organisations": 2500000, "entrepreneurs": 3500000, "files": 12, "sourceDate": "2026-11-10"},
+         {"records": 0, "organisations": 0, "entrepreneurs": 0, "files": 1, "sourceDate": None}],
+        [{"records": -1, "organisations": 0, "entrepreneurs": 0, "files": 1, "sourceDate": None},
+         {"records": 0, "organisations": 0, "entrepreneurs": 0, "sourceDate": None},
+         {"records": 0, "organisations": 0, "entrepreneurs": 0, "files": 1, "sourceDate": "10.11.2026"},
+         {"records": 1.5, "organisations": 0, "entrepreneurs": 0, "files": 1, "sourceDate": None},
+         {"records": 0, "organisations": 0, "entrepreneurs": 0, "files": 1, "sourceDate": None, "path": "/tmp/rsmp.zip"}],
+    ),
+    "automation.add": (
+        [RULE, {**RULE, "entityType": "lead", "pipelineId": None, "stageId": None, "trigger": "create", "delay": 3600, "title": None,
+                "active": False}],
+        [{**RULE, "action": {"type": "sms", "text": "x"}}, {**RULE, "delay": -1}, without(RULE, "createdAt"),
+         {**RULE, "entityType": "company"}, {**RULE, "trigger": "leave"}, {**RULE, "title": 5}, without(RULE, "pipelineId")],
+    ),
+    "automation.get": ([RULE], [{**RULE, "active": None}]),
+    "automation.update": ([{**RULE, "active": False, "delay": 60}], [{**RULE, "action": None}]),
+    "automation.delete": ([{"id": 1, "deleted": True}], [{"id": "1", "deleted": True}]),
+    "automation.list": ([{"items": [RULE]}, {"items": []}], [{"items": [{**RULE, "active": None}]}, [RULE]]),
 }
 
 
@@ -357,10 +853,10 @@ def test_every_method_has_param_samples_both_ways():
         assert good and bad, method
 
 
-def test_lead_record_requires_every_key_the_list_item_knows():
-    lead = DOCS["lead.json"]["$defs"]
-    assert set(lead["Lead"]["required"]) == set(lead["LeadListItem"]["properties"])
-    assert set(lead["LeadFields"]["properties"]) < set(lead["LeadListItem"]["properties"])
+def test_every_method_has_result_samples_both_ways():
+    for method in METHODS:
+        good, bad = RESULTS[method]
+        assert good and bad, method
 
 
 @pytest.mark.parametrize("name,value,valid", [
@@ -376,9 +872,52 @@ def test_lead_record_requires_every_key_the_list_item_knows():
     ("FieldName", "1st", False), ("FieldName", "a.b.c", False),
     ("StageId", "C2:WON", True), ("StageId", "won", False),
     ("Id", 1, True), ("Id", 0, False), ("Id", True, False),
+    ("Text", None, True), ("Text", "я" * 500, True), ("Text", "x" * 501, False), ("LongText", "x" * 20001, False),
+    ("Address", "x" * 1000, True), ("Address", "x" * 1001, False), ("Address", 5, False),
+    ("EntityType", "deal", True), ("EntityType", "invoice", False), ("PipelineEntityType", "deal", True),
+    ("PipelineEntityType", "company", False), ("CustomerEntityType", "company", True), ("CustomerEntityType", "lead", False),
+    ("DescribedFieldType", "link", True), ("DescribedFieldType", "reference", False),
+    ("TimelineEntryType", "merged", True), ("TimelineEntryType", "requisite", True),
+    ("Requisites", {"okvedName": "x", "region": "Москва", "smeCategory": "Микропредприятие", "snils": "112-233-445 95"}, True),
+    ("Requisites", {"bik": "044525225"}, False), ("Requisites", {"snils": None}, False),
 ])
 def test_common_defs(name, value, valid):
     errors = list(validator(f"{BASE}common.json#/$defs/{name}").iter_errors(value))
+    assert (not errors) == valid
+
+
+MATCH = {"id": 4, "title": "Ромашка", "matchedBy": [{"key": "email", "value": "info@romashka.ru"}]}
+
+
+@pytest.mark.parametrize("code,value,valid", [
+    (1001, {"entityType": "lead", "id": None, "stageId": "NEW", "missing": [{"field": "city", "title": "Город"}]}, True),
+    (1001, {"entityType": "company", "id": 4, "stageId": None, "missing": [{"field": "custom.segment", "title": "Сегмент"}]}, True),
+    (1001, {"entityType": "deal", "id": 5, "stageId": "won", "missing": []}, False),
+    (1001, {"entityType": "company", "id": 4, "missing": []}, False),
+    (1003, {"contact": [MATCH], "company": []}, True),
+    (1003, {"company": [{**MATCH, "matchedBy": [{"key": "address", "value": "x"}]}]}, False),
+    (1003, {"contact": [{"id": 3, "matchedBy": []}]}, False),
+    (1004, {"fields": [{"field": "custom.site_address", "title": "Адрес объекта", "type": "address",
+                        "missingIn": ["deal", "company"]}]}, True),
+    (1004, {"fields": [{"field": "custom.x", "title": "x", "type": "string", "missingIn": ["lead"]}]}, False),
+    (1004, {"fields": [{"field": "custom.x", "title": "x", "missingIn": ["deal"]}]}, False),
+    (1008, {"reason": "timeout"}, True), (1008, {"reason": "badFile", "detail": "not a ZIP"}, True),
+    (1008, {"reason": "dns"}, False), (1008, {}, False),
+])
+def test_error_data(code, value, valid):
+    data = DOCS["common.json"]["x-errorCodes"][str(code)]["data"]["$ref"]
+    errors = list(validator(f"{BASE}common.json{data}").iter_errors(value))
+    assert (not errors) == valid, [e.message for e in errors] or "expected an error"
+
+
+@pytest.mark.parametrize("value,valid", [
+    ({"records": 1000, "bytesRead": 65536, "totalBytes": 1048576}, True),
+    ({"records": 0, "bytesRead": 0, "totalBytes": None}, True),
+    ({"records": 0, "bytesRead": -1, "totalBytes": None}, False),
+    ({"records": 0, "bytesRead": 0}, False),
+])
+def test_registry_import_progress_notification(value, valid):
+    errors = list(validator(f"{BASE}methods/registry.import.json#/$defs/progress").iter_errors(value))
     assert (not errors) == valid
 
 

@@ -7,6 +7,10 @@ package enum CRMMigrations {
             try db.executeScript(foundationSQL)
             try DefaultPipelines.install(into: db)
         },
+        Migration(version: 2, name: "customers: contacts, companies, deals, requisites, duplicates, automation") { db in
+            try db.executeScript(customersSQL)
+            try DefaultPipelines.installDeals(into: db)
+        },
     ]
 
     static let foundationSQL = """

@@ -18,19 +18,28 @@ package struct CustomFieldService: Sendable {
             throw CRMError.invalidParam("/options", "only enum fields take options")
         }
         return try crm.pool.write { db in
-            if try db.queryOne("SELECT 1 FROM custom_fields WHERE entity_type = ? AND code = ?",
-                               [.text(entityType.rawValue), .text(code)]) != nil {
-                throw CRMError.conflict(reason: "exists", details: ["field": .string("custom." + code)])
-            }
-            try db.execute("""
-                INSERT INTO custom_fields (entity_type, code, title, type, multiple, options, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [.text(entityType.rawValue), .text(code), .text(title), .text(kind.rawValue),
-                      SQLValue(multiple), .text(JSONText.stringArray(options)), .text(crm.nowText)])
-            if required, entityType.descriptor.hasStages {
-                try Self.requireOnCreation(db, entityType, "custom." + code)
-            }
+            crm.definitions.invalidate()
+            try Self.insert(db, entityType: entityType, code: code, title: title, kind: kind, multiple: multiple, options: options,
+                            required: required, at: crm.nowText)
             return try Self.rows(db, entityType).first { $0["code"] == .string(code) } ?? .null
+        }
+    }
+
+    /// Creates a custom field inside a caller's transaction; 1005 `exists` if the code is taken.
+    static func insert(_ db: Database, entityType: EntityType, code: String, title: String, kind: FieldKind, multiple: Bool,
+                       options: [String], required: Bool, at now: String) throws {
+        if try db.queryOne("SELECT 1 FROM custom_fields WHERE entity_type = ? AND code = ?",
+                           [.text(entityType.rawValue), .text(code)]) != nil {
+            throw CRMError.conflict(reason: "exists", details: ["field": .string("custom." + code)])
+        }
+        try db.execute("""
+            INSERT INTO custom_fields (entity_type, code, title, type, multiple, options, created_at, required)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(entityType.rawValue), .text(code), .text(title), .text(kind.rawValue),
+                  SQLValue(multiple), .text(JSONText.stringArray(options)), .text(now),
+                  SQLValue(required && !entityType.descriptor.hasStages)])
+        if required, entityType.descriptor.hasStages {
+            try Self.requireOnCreation(db, entityType, "custom." + code)
         }
     }
 
@@ -47,17 +56,18 @@ package struct CustomFieldService: Sendable {
 
     /// The custom fields of `entityType` as definitions, by API name (`custom.code`).
     static func definitions(_ db: Database, _ entityType: EntityType) throws -> [FieldDefinition] {
-        try db.query("SELECT code, title, type, multiple, options FROM custom_fields WHERE entity_type = ? ORDER BY rowid",
+        try db.query("SELECT code, title, type, multiple, options, required FROM custom_fields WHERE entity_type = ? ORDER BY rowid",
                      [.text(entityType.rawValue)]).map { row in
             FieldDefinition(custom: row[0].string ?? "", title: row[1].string ?? "",
                             kind: FieldKind(rawValue: row[2].string ?? "") ?? .string,
-                            multiple: row[3].bool ?? false, options: JSONText.parseStringArray(row[4].string))
+                            multiple: row[3].bool ?? false, options: JSONText.parseStringArray(row[4].string),
+                            required: row[5].bool ?? false)
         }
     }
 
     private static func rows(_ db: Database, _ entityType: EntityType) throws -> [JSON] {
         try db.query("""
-            SELECT code, title, type, multiple, options, created_at FROM custom_fields WHERE entity_type = ? ORDER BY rowid
+            SELECT code, title, type, multiple, options, created_at, required FROM custom_fields WHERE entity_type = ? ORDER BY rowid
             """, [.text(entityType.rawValue)]).map { row in
             [
                 "entityType": .string(entityType.rawValue), "code": .string(row[0].string ?? ""),
@@ -65,6 +75,7 @@ package struct CustomFieldService: Sendable {
                 "multiple": .bool(row[3].bool ?? false),
                 "options": .array(JSONText.parseStringArray(row[4].string).map(JSON.string)),
                 "createdAt": .string(row[5].string ?? ""),
+                "required": .bool(row[6].bool ?? false),
             ]
         }
     }

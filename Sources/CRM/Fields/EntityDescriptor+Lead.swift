@@ -16,7 +16,7 @@ extension EntityDescriptor {
         FieldDefinition("clientType", "Тип клиента", .enumeration, options: ["company", "ip", "person"]),
         FieldDefinition("requisites", "Реквизиты", .requisites),
         FieldDefinition("assignedTo", "Ответственный", .user),
-        FieldDefinition("pipelineId", "Воронка", .pipeline, readOnly: true),
+        FieldDefinition("pipelineId", "Воронка", .pipeline),
         FieldDefinition("stageId", "Стадия", .stage),
         FieldDefinition("stageSemantic", "Семантика стадии", .semantic, readOnly: true),
         FieldDefinition("convertedAt", "Сконвертирован", .datetime, readOnly: true),

@@ -1,3 +1,5 @@
+import Storage
+
 /// The built-in shape of one entity type: its table, full-text table and fields in output order.
 /// Record storage, lists and validation are written once against descriptors, so contacts,
 /// companies and deals reuse what leads use.
@@ -10,9 +12,12 @@ package struct EntityDescriptor: Sendable {
     package let columnList: String
     /// Built-in columns, in the order of `columnList`, paired with their fields.
     package let storedFields: [FieldDefinition]
+    /// Values a new record gets for fields the call leaves empty.
+    package let defaults: [String: SQLValue]
     private let byName: [String: FieldDefinition]
 
-    package init(type: EntityType, table: String, fields: [FieldDefinition]) {
+    package init(type: EntityType, table: String, fields: [FieldDefinition], defaults: [String: SQLValue] = [:]) {
+        self.defaults = defaults
         self.type = type
         self.table = table
         searchTable = table + "_fts"

@@ -1,11 +1,14 @@
 /// The kinds of record crmd keeps. The raw value is the name used in the API and in storage.
 package enum EntityType: String, Sendable, CaseIterable {
-    case lead
+    case lead, contact, company, deal
 
     /// The built-in shape of records of this type.
     package var descriptor: EntityDescriptor {
         switch self {
         case .lead: .lead
+        case .contact: .contact
+        case .company: .company
+        case .deal: .deal
         }
     }
 }

@@ -14,13 +14,18 @@ package struct FieldDefinition: Sendable {
     package let options: [String]
     /// Whether the field's text goes into the full-text index.
     package let isSearchable: Bool
+    /// The record type a `.link` field refers to.
+    package let linkTarget: EntityType?
+    /// A custom field every record must have (for entities without stages; staged entities
+    /// express this as a requirement of their first stage).
+    package let isAlwaysRequired: Bool
 
     package var isCustom: Bool { column == nil }
     /// The custom field's code (`name` without `custom.`).
     package var customCode: String? { isCustom ? String(name.dropFirst("custom.".count)) : nil }
 
     package init(_ name: String, _ title: String, _ kind: FieldKind, readOnly: Bool = false, multiple: Bool = false,
-                 options: [String] = [], searchable: Bool = false, column: String? = nil) {
+                 options: [String] = [], searchable: Bool = false, column: String? = nil, linkTarget: EntityType? = nil) {
         self.name = name
         self.title = title
         self.kind = kind
@@ -29,9 +34,11 @@ package struct FieldDefinition: Sendable {
         self.isMultiple = multiple || kind == .phones || kind == .emails
         self.options = options
         self.isSearchable = searchable
+        self.linkTarget = linkTarget
+        isAlwaysRequired = false
     }
 
-    package init(custom code: String, title: String, kind: FieldKind, multiple: Bool, options: [String]) {
+    package init(custom code: String, title: String, kind: FieldKind, multiple: Bool, options: [String], required: Bool = false) {
         name = "custom." + code
         self.title = title
         self.kind = kind
@@ -40,6 +47,8 @@ package struct FieldDefinition: Sendable {
         isMultiple = multiple
         self.options = options
         isSearchable = kind == .string || kind == .text || kind == .address
+        linkTarget = nil
+        isAlwaysRequired = required
     }
 
     /// `secondName` → `second_name`.
@@ -62,6 +71,7 @@ package struct FieldDefinition: Sendable {
             "isReadOnly": .bool(isReadOnly), "isMultiple": .bool(isMultiple), "isCustom": .bool(isCustom),
         ]
         if !options.isEmpty { object["options"] = .array(options.map { .string($0) }) }
+        if let linkTarget { object["linkTo"] = .string(linkTarget.rawValue) }
         return .object(object)
     }
 }

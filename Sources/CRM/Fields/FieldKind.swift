@@ -6,6 +6,8 @@ package enum FieldKind: String, Sendable, CaseIterable {
     case enumeration = "enum"
     case url, address
     case phones, emails, requisites, user, stage, pipeline, id, semantic
+    /// A reference to another record (`contactId`, `companyId`, `leadId`); the target type is on the definition.
+    case link
 
     /// The types `field.add` accepts.
     package static let customTypes: [FieldKind] = [.string, .text, .integer, .decimal, .money, .date, .datetime, .boolean, .enumeration, .url, .address]

@@ -8,9 +8,27 @@ package enum FieldValueCodec {
     package static func storage(_ value: JSON, for field: FieldDefinition) throws(CRMError) -> SQLValue {
         if value == .null { return field.kind == .phones || field.kind == .emails ? .text("[]") : .null }
         switch field.kind {
-        case .string, .text, .address, .url, .stage:
+        case .string, .text, .address, .stage:
             guard case .string(let text) = value else { throw typeError(field, "a string") }
             return text.isEmpty ? .null : .text(text)
+        case .url:
+            guard case .string(let text) = value else { throw typeError(field, "a string") }
+            if text.isEmpty { return .null }
+            guard isURL(text) else { throw CRMError.invalidValue(field: field.name, reason: "url", message: "not an absolute URL") }
+            return .text(text)
+        case .date:
+            guard case .string(let text) = value, Timestamp.parseDate(text) != nil else { throw typeError(field, "a date YYYY-MM-DD") }
+            return .text(text)
+        case .money, .decimal:
+            guard let text = decimalText(value) else { throw typeError(field, "a decimal string such as \"12.50\"") }
+            let canonical = field.kind == .money ? DecimalText.money(text) : DecimalText.canonical(text)
+            guard let canonical else {
+                throw CRMError.invalidValue(field: field.name, reason: "precision", message: "\(field.name) has too many decimals")
+            }
+            return .text(canonical)
+        case .boolean:
+            guard case .bool(let flag) = value else { throw typeError(field, "a boolean") }
+            return .integer(flag ? 1 : 0)
         case .enumeration:
             guard case .string(let text) = value else { throw typeError(field, "a string") }
             guard field.options.contains(text) else { throw optionError(field, text) }
@@ -19,9 +37,9 @@ package enum FieldValueCodec {
             return .text(try communicationList(value, for: field).text)
         case .requisites:
             guard case .object(let object) = value else { throw typeError(field, "an object") }
-            let kept = object.filter { $0.value != .null && $0.value != .string("") }
+            let kept = try RequisiteRules.validate(object, preset: nil, prefix: field.name + ".")
             return kept.isEmpty ? .null : .text(JSON.object(kept).text)
-        case .user, .integer:
+        case .user, .integer, .link, .pipeline:
             guard let number = value.int64Value else { throw typeError(field, "an integer") }
             return .integer(number)
         default:

@@ -32,7 +32,8 @@ package struct Pipeline: Sendable, Equatable {
     /// In funnel order (by `sort`, then id).
     package var stages: [Stage]
 
-    package var firstStage: Stage? { stages.first }
+    /// Where new records start: the first in-progress stage (a won or lost stage sorted first is skipped).
+    package var firstStage: Stage? { stages.first { $0.semantic == .process } ?? stages.first }
 
     package func stage(_ id: String) -> Stage? { stages.first { $0.id == id } }
 

@@ -28,6 +28,7 @@ package struct PipelineService: Sendable {
 
     package func add(entityType: EntityType, title: String, stages: [StageInput]?) throws -> JSON {
         try crm.pool.write { db in
+            crm.definitions.invalidate()
             let sort = (try db.scalar("SELECT coalesce(max(sort), 0) FROM pipelines WHERE entity_type = ?",
                                       [.text(entityType.rawValue)]).int64 ?? 0) + 10
             try db.execute("INSERT INTO pipelines (entity_type, title, is_default, sort) VALUES (?, ?, 0, ?)",
@@ -49,6 +50,7 @@ package struct PipelineService: Sendable {
 
     package func addStage(pipelineID: Int64, input: StageInput) throws -> JSON {
         try crm.pool.write { db in
+            crm.definitions.invalidate()
             let pipeline = try requirePipeline(db, pipelineID)
             let defaultSort = (pipeline.stages.map(\.sort).max() ?? 0) + 10
             try insertStage(db, entityType: pipeline.entityType, pipelineID: pipelineID, input: input, defaultSort: defaultSort, path: "")
@@ -59,6 +61,7 @@ package struct PipelineService: Sendable {
     package func updateStage(pipelineID: Int64, stageID: String, title: String?, sort: Int?, semantic: StageSemantic?,
                              requiredFields: [String]?) throws -> JSON {
         try crm.pool.write { db in
+            crm.definitions.invalidate()
             let pipeline = try requirePipeline(db, pipelineID)
             guard var stage = pipeline.stage(stageID) else { throw CRMError.notFound(entityType: "stage", id: .string(stageID)) }
             if let title { stage.title = title }

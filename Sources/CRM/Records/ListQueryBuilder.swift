@@ -9,6 +9,17 @@ struct ListQueryBuilder {
     let custom: [String: FieldDefinition]
     private(set) var conditions: [String] = []
     private(set) var arguments: [SQLValue] = []
+    /// Set by `addSearch`: rows come from the full-text index joined to the table, in rowid
+    /// order, so a page of matches is read lazily instead of collecting every match first.
+    private(set) var isSearch = false
+
+    /// The FROM clause of the list query.
+    var source: String {
+        isSearch ? "\(entity.searchTable) JOIN \(entity.table) AS t ON t.id = \(entity.searchTable).rowid" : "\(entity.table) AS t"
+    }
+
+    /// The row id as the query should order by it: the index's rowid when searching.
+    var idExpression: String { isSearch ? "\(entity.searchTable).rowid" : "t.id" }
 
     init(entity: EntityDescriptor, custom: [FieldDefinition]) {
         self.entity = entity
@@ -84,9 +95,14 @@ struct ListQueryBuilder {
     /// Full-text search: every word must occur (as a word prefix) in the record's text.
     mutating func addSearch(_ text: String) throws {
         let words = TextFolding.fold(text).split { !($0.isLetter || $0.isNumber) }.prefix(16)
-        guard !words.isEmpty else { throw CRMError.invalidParam("/search", "search needs at least one word") }
+        guard !words.isEmpty else {
+            // Nothing searchable (only punctuation): nothing matches.
+            append("0", [])
+            return
+        }
         let query = words.map { "\"" + $0.replacingQuotes() + "\"*" }.joined(separator: " ")
-        append("t.id IN (SELECT rowid FROM \(entity.searchTable) WHERE \(entity.searchTable) MATCH ?)", [.text(query)])
+        isSearch = true
+        append("\(entity.searchTable) MATCH ?", [.text(query)])
     }
 
     private mutating func addCommunicationFilter(_ op: FilterOperator, kind: FieldKind, value: JSON, path: String) throws {

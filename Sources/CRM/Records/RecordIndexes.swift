@@ -8,6 +8,10 @@ enum RecordIndexes {
     static func write(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState, replacing: Bool = false) throws {
         if replacing { try remove(db, entity, id: id) }
         try db.execute("INSERT INTO \(entity.searchTable) (rowid, body) VALUES (?, ?)", [.integer(id), .text(searchText(entity, state))])
+        if let key = titleKey(entity, state) {
+            try db.execute("INSERT INTO match_keys (entity_type, entity_id, kind, key) VALUES (?, ?, 'title', ?)",
+                           [.text(entity.type.rawValue), .integer(id), .text(key)])
+        }
         for field in entity.fields where field.kind == .phones || field.kind == .emails {
             let kind = field.kind == .phones ? "phone" : "email"
             for value in communications(state, field) {
@@ -21,6 +25,18 @@ enum RecordIndexes {
     static func remove(_ db: Database, _ entity: EntityDescriptor, id: Int64) throws {
         try db.execute("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)])
         try db.execute("DELETE FROM communications WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
+        try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ? AND kind = 'title'",
+                       [.text(entity.type.rawValue), .integer(id)])
+    }
+
+    /// The name key duplicate search uses: a company's title, a contact's full name.
+    static func titleKey(_ entity: EntityDescriptor, _ state: RecordState) -> String? {
+        switch entity.type {
+        case .company: state.columns["title"]?.string.flatMap(MatchKeys.companyTitle)
+        case .contact: MatchKeys.personName(lastName: state.columns["lastName"]?.string, name: state.columns["name"]?.string,
+                                            secondName: state.columns["secondName"]?.string)
+        case .lead, .deal: nil
+        }
     }
 
     /// The text the full-text index holds: searchable fields, phones also as bare digits and

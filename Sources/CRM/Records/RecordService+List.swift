@@ -37,15 +37,16 @@ extension RecordService {
                 guard let cursor = ListCursor(text), cursor.order == signature, cursor.keys.count == sortKeys.count else {
                     throw CRMError.invalidParam("/cursor", "not a cursor of this list and order")
                 }
-                let (condition, values) = keyset(sortKeys, cursor)
+                let (condition, values) = keyset(sortKeys, cursor, id: builder.idExpression, idDescending: idDescending)
                 conditions.append(condition)
                 arguments += values
             }
 
             let selectKeys = sortKeys.map(\.expression).joined(separator: ", ")
-            var sql = "SELECT \(entity.columnList)\(selectKeys.isEmpty ? "" : ", " + selectKeys) FROM \(entity.table) AS t"
+            let columns = entity.storedFields.compactMap(\.column).map { "t." + $0 } + ["t.custom"]
+            var sql = "SELECT \(columns.joined(separator: ", "))\(selectKeys.isEmpty ? "" : ", " + selectKeys) FROM \(builder.source)"
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            let orderTerms = sortKeys.map { "\($0.expression) \($0.descending ? "DESC" : "ASC")" } + ["t.id \(idDescending ? "DESC" : "ASC")"]
+            let orderTerms = sortKeys.map { "\($0.expression) \($0.descending ? "DESC" : "ASC")" } + ["\(builder.idExpression) \(idDescending ? "DESC" : "ASC")"]
             sql += " ORDER BY " + orderTerms.joined(separator: ", ") + " LIMIT ?"
             let sortArguments = sortKeys.flatMap(\.arguments)
             let rows = try db.query(sql, sortArguments + arguments + sortArguments + [.integer(Int64(request.limit + 1))])
@@ -64,7 +65,7 @@ extension RecordService {
                 result["next"] = .string(ListCursor(order: signature, keys: keys, id: last[0].int64 ?? 0).encoded())
             }
             if request.count {
-                var countSQL = "SELECT count(*) FROM \(entity.table) AS t"
+                var countSQL = "SELECT count(*) FROM \(builder.source)"
                 if !filterConditions.isEmpty { countSQL += " WHERE " + filterConditions.joined(separator: " AND ") }
                 result["total"] = .int(try db.scalar(countSQL, filterArguments).int64 ?? 0)
             }
@@ -73,8 +74,9 @@ extension RecordService {
     }
 
     /// Rows strictly after the cursor in the list's order.
-    private func keyset(_ keys: [(expression: String, arguments: [SQLValue], descending: Bool)], _ cursor: ListCursor) -> (String, [SQLValue]) {
-        let all = keys.map { ($0.expression, $0.arguments, $0.descending) } + [("t.id", [], keys.last?.descending ?? false)]
+    private func keyset(_ keys: [(expression: String, arguments: [SQLValue], descending: Bool)], _ cursor: ListCursor,
+                        id: String, idDescending: Bool) -> (String, [SQLValue]) {
+        let all = keys.map { ($0.expression, $0.arguments, $0.descending) } + [(id, [], idDescending)]
         let values = cursor.keys + [.integer(cursor.id)]
         if Set(all.map(\.2)).count == 1 {
             let op = all[0].2 ? "<" : ">"

@@ -20,6 +20,12 @@ package struct RecordService: Sendable {
         return RecordState(row: row, descriptor: entity)
     }
 
+    /// The API form of a record, or nil if there is none with that id.
+    static func loadJSON(_ db: Database, _ entity: EntityDescriptor, _ id: Int64) throws -> JSON? {
+        guard let row = try db.queryOne("SELECT \(entity.columnList) FROM \(entity.table) WHERE id = ?", [.integer(id)]) else { return nil }
+        return RecordState(row: row, descriptor: entity).json(entity)
+    }
+
     static func requireExists(_ db: Database, _ entity: EntityDescriptor, _ id: Int64) throws {
         guard try db.queryOne("SELECT 1 FROM \(entity.table) WHERE id = ?", [.integer(id)]) != nil else {
             throw CRMError.notFound(entity.type.rawValue, id)
@@ -42,17 +48,23 @@ package struct RecordService: Sendable {
         }
     }
 
-    /// Applies the `fields` of an add or update call to `state`, validating each value.
-    /// Returns the requested stage, if any; stage moves are resolved by the caller.
-    func apply(_ fields: [String: JSON], to state: inout RecordState, db: Database) throws -> String? {
+    /// Where a call asks a record to be: a stage, a pipeline (its first stage), or neither.
+    struct Placement {
         var stageID: String?
+        var pipelineID: Int64?
+    }
+
+    /// Applies the `fields` of an add or update call to `state`, validating each value.
+    /// Returns the requested placement; stage moves are resolved by the caller.
+    func apply(_ fields: [String: JSON], to state: inout RecordState, db: Database) throws -> Placement {
+        var placement = Placement()
         var problems: [ParamProblem] = []
         var customDefinitions: [String: FieldDefinition]?
         for (name, value) in fields {
             if name == "custom" {
                 guard case .object(let values) = value else { throw CRMError.invalidParam("/fields/custom", "expected an object") }
                 if customDefinitions == nil {
-                    customDefinitions = Dictionary(uniqueKeysWithValues: try CustomFieldService.definitions(db, entity.type).map { ($0.customCode ?? "", $0) })
+                    customDefinitions = Dictionary(uniqueKeysWithValues: try crm.definitions.customFields(db, entity.type).map { ($0.customCode ?? "", $0) })
                 }
                 for (code, customValue) in values {
                     guard let definition = customDefinitions?[code] else {
@@ -72,26 +84,49 @@ package struct RecordService: Sendable {
                 problems.append(ParamProblem(path: "/fields/\(name)", message: "unknown or read-only field '\(name)'"))
                 continue
             }
-            if field.kind == .stage {
+            switch field.kind {
+            case .stage:
                 guard case .string(let id) = value else { throw CRMError.invalidParam("/fields/stageId", "expected a stage id") }
-                stageID = id
+                placement.stageID = id
                 continue
+            case .pipeline:
+                guard let id = value.int64Value else { throw CRMError.invalidParam("/fields/pipelineId", "expected a pipeline id") }
+                placement.pipelineID = id
+                continue
+            default:
+                break
             }
             let stored = try FieldValueCodec.storage(value, for: field)
-            if field.kind == .user, case .integer(let userID) = stored {
-                try UserService.requireExists(db, userID, field: name)
+            if case .integer(let targetID) = stored {
+                if field.kind == .user { try UserService.requireExists(db, targetID, field: name) }
+                if let target = field.linkTarget, try db.queryOne("SELECT 1 FROM \(target.descriptor.table) WHERE id = ?", [.integer(targetID)]) == nil {
+                    throw CRMError.invalidValue(field: name, reason: "notFound", message: "no \(target.rawValue) with id \(targetID)")
+                }
             }
             state.columns[name] = stored
         }
         if !problems.isEmpty { throw CRMError.invalidParams(problems.sorted { $0.path < $1.path }) }
-        return stageID
+        return placement
+    }
+
+    /// For records without stages: custom fields marked required must have values.
+    func checkAlwaysRequired(_ state: RecordState, id: Int64?, db: Database) throws {
+        let custom = try crm.definitions.customFields(db, entity.type).filter(\.isAlwaysRequired)
+        let missing = custom.filter { state.isEmpty($0.name) }.map { MissingField(field: $0.name, title: $0.title) }
+        if !missing.isEmpty {
+            throw CRMError.requiredFieldsMissing(entityType: entity.type.rawValue, id: id, stageId: nil, missing: missing)
+        }
     }
 
     /// Puts the record at `stage` of `pipeline` after checking every field the stage requires.
-    func enter(_ stage: Stage, of pipeline: Pipeline, state: inout RecordState, id: Int64?, db: Database) throws {
+    /// A lead reaches its success stage only by `lead.convert` (`converting`), which creates what the success means.
+    func enter(_ stage: Stage, of pipeline: Pipeline, state: inout RecordState, id: Int64?, db: Database, converting: Bool = false) throws {
+        if entity.type == .lead, stage.semantic == .success, !converting, state.columns["stageId"]?.string != stage.id {
+            throw CRMError.invalidValue(field: "stageId", reason: "convertRequired", message: "a lead is converted with lead.convert")
+        }
         let missingNames = pipeline.effectiveRequiredFields(at: stage).filter { state.isEmpty($0) }
         if !missingNames.isEmpty {
-            let custom = try CustomFieldService.definitions(db, entity.type)
+            let custom = try crm.definitions.customFields(db, entity.type)
             let missing = missingNames.map { name in
                 MissingField(field: name, title: entity.field(name)?.title ?? custom.first { $0.name == name }?.title ?? name)
             }
@@ -100,17 +135,43 @@ package struct RecordService: Sendable {
         state.columns["stageId"] = .text(stage.id)
         state.columns["pipelineId"] = .integer(pipeline.id)
         state.columns["stageSemantic"] = .text(stage.semantic.rawValue)
+        if entity.field("closedAt") != nil {
+            // A won or lost record is closed when it first gets there; reopening clears the mark.
+            if stage.semantic == .process {
+                state.columns["closedAt"] = .null
+            } else if state.isEmpty("closedAt") {
+                state.columns["closedAt"] = .text(crm.nowText)
+            }
+        }
     }
 
-    /// The pipeline and stage a record moves to: `stageID` if given, else the default pipeline's first stage.
-    func resolveStage(_ stageID: String?, db: Database) throws -> (Pipeline, Stage) {
-        if let stageID {
-            guard let pipeline = try PipelineStore.containing(db, entity.type, stageId: stageID), let stage = pipeline.stage(stageID) else {
+    /// The pipeline and stage a record goes to: the given stage; else the first stage of the given
+    /// pipeline; else `current` (an existing record stays where it is); else the default
+    /// pipeline's first stage.
+    func resolveStage(_ placement: Placement, current: String?, db: Database) throws -> (Pipeline, Stage) {
+        let pipelines = try crm.definitions.pipelines(db, entity.type)
+        func containing(_ stageID: String) -> (Pipeline, Stage)? {
+            for pipeline in pipelines { if let stage = pipeline.stage(stageID) { return (pipeline, stage) } }
+            return nil
+        }
+        if let stageID = placement.stageID {
+            guard let (pipeline, stage) = containing(stageID) else {
                 throw CRMError.invalidValue(field: "stageId", reason: "unknownStage", message: "no \(entity.type.rawValue) stage '\(stageID)'")
+            }
+            if let pipelineID = placement.pipelineID, pipelineID != pipeline.id {
+                throw CRMError.invalidValue(field: "stageId", reason: "otherPipeline", message: "stage '\(stageID)' is not in pipeline \(pipelineID)")
             }
             return (pipeline, stage)
         }
-        guard let pipeline = try PipelineStore.defaultPipeline(db, entity.type), let first = pipeline.firstStage else {
+        if let pipelineID = placement.pipelineID {
+            guard let pipeline = pipelines.first(where: { $0.id == pipelineID }), let first = pipeline.firstStage else {
+                throw CRMError.invalidValue(field: "pipelineId", reason: "notFound", message: "no \(entity.type.rawValue) pipeline \(pipelineID)")
+            }
+            if let current, let stage = pipeline.stage(current) { return (pipeline, stage) }
+            return (pipeline, first)
+        }
+        if let current, let found = containing(current) { return found }
+        guard let pipeline = pipelines.first(where: \.isDefault) ?? pipelines.first, let first = pipeline.firstStage else {
             throw CRMError.notFound(entityType: "pipeline", id: .string("default"))
         }
         return (pipeline, first)

@@ -20,7 +20,7 @@ package struct ParamProblem: Sendable, Equatable {
 /// The API layer maps each case to its JSON-RPC code (API.md, "Errors").
 package enum CRMError: Error, Sendable, Equatable {
     /// 1001: the target stage (or the first stage on creation) requires fields the record lacks.
-    case requiredFieldsMissing(entityType: String, id: Int64?, stageId: String, missing: [MissingField])
+    case requiredFieldsMissing(entityType: String, id: Int64?, stageId: String?, missing: [MissingField])
     /// 1002.
     case notFound(entityType: String, id: JSON)
     /// 1005: `reason` is machine-readable (`version`, `converted`, `slotBusy`, `exists`, `inUse`…).
@@ -29,6 +29,12 @@ package enum CRMError: Error, Sendable, Equatable {
     case forbidden(reason: String)
     /// 1007: a value that has the right JSON type but is not acceptable (checksum, unknown option…).
     case invalidValue(field: String, reason: String, message: String)
+    /// 1008: the company registry could not answer (`reason`: unreachable, timeout, unauthorized, httpStatus, badResponse, badFile…).
+    case registryUnavailable(reason: String, detail: String)
+    /// 1003: possible duplicates of the records a call would create, for the caller to decide (S12).
+    case duplicatesFound(matches: [String: JSON])
+    /// 1004: lead fields the conversion targets lack (S10).
+    case fieldsMissingInTarget(fields: [JSON])
     /// -32602: names or shapes the schema cannot know about (unknown custom field, unknown filter field).
     case invalidParams([ParamProblem])
 

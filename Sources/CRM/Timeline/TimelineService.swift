@@ -8,7 +8,7 @@ package struct TimelineService: Sendable {
 
     /// Kinds of entries.
     package enum Kind: String, Sendable {
-        case created, updated, stageChanged, comment, deleted, converted, document, message
+        case created, updated, stageChanged, comment, deleted, converted, document, message, requisite, merged
     }
 
     static func append(_ db: Database, _ entityType: EntityType, _ entityID: Int64, _ kind: Kind,

@@ -1,0 +1,28 @@
+import JSONKit
+
+/// What a robot does. Each action is one case; adding SMS, e-mail, tasks or webhooks adds a
+/// case here and its `perform`, nothing else in the engine changes.
+package enum AutomationAction: Sendable, Equatable {
+    /// Writes a comment on the record's timeline; `text` may hold `{{entity.field}}` placeholders.
+    case comment(text: String)
+
+    /// The action of a rule as stored and as given to `automation.add`, or 1007 if unknown.
+    package init(_ json: JSON) throws {
+        switch json["type"]?.stringValue {
+        case "comment":
+            guard let text = json["text"]?.stringValue, !text.isEmpty else {
+                throw CRMError.invalidValue(field: "action.text", reason: "required", message: "a comment action needs text")
+            }
+            self = .comment(text: text)
+        case let other:
+            throw CRMError.invalidValue(field: "action.type", reason: "unsupported",
+                                        message: "unsupported action type '\(other ?? "")'")
+        }
+    }
+
+    package var json: JSON {
+        switch self {
+        case .comment(let text): ["type": "comment", "text": .string(text)]
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import JSONKit
+import Storage
+
+/// Runs the robots of a stage when a record is created in it or enters it (S6, S13, S27).
+/// Immediate actions run inside the transaction of the change that triggered them, so a
+/// refused change triggers nothing; delayed ones become jobs in `scheduled_jobs`, which
+/// survive restarts and run when the clock reaches them.
+enum AutomationEngine {
+    enum Trigger: String {
+        case create, enter
+    }
+
+    /// Called after a record of a staged entity was written at `stageId`.
+    static func recordPlaced(_ db: Database, clock: any Clock, entity: EntityType, id: Int64, pipelineId: Int64, stageId: String,
+                             created: Bool) throws {
+        let triggers = created ? ["create", "enter"] : ["enter"]
+        let rules = try db.query("""
+            SELECT id, delay_seconds, action, trigger FROM automation_rules
+            WHERE entity_type = ? AND active = 1 AND (pipeline_id IS NULL OR pipeline_id = ?)
+              AND (stage_id = ? OR stage_id IS NULL) AND trigger IN (?, ?) ORDER BY id
+            """, [.text(entity.rawValue), .integer(pipelineId), .text(stageId), .text(triggers[0]), .text(triggers.last!)])
+        let now = clock.now()
+        for rule in rules {
+            let ruleID = rule[0].int64 ?? 0
+            let delay = rule[1].int64 ?? 0
+            if delay > 0 {
+                let payload: JSON = ["ruleId": .int(ruleID), "entityType": .string(entity.rawValue), "id": .int(id)]
+                try db.execute("INSERT INTO scheduled_jobs (run_at, kind, payload, created_at) VALUES (?, 'automation', ?, ?)",
+                               [.integer(now + delay), .text(payload.text), .text(Timestamp.format(now))])
+            } else {
+                try perform(db, clock: clock, ruleID: ruleID, action: rule[2].string, entity: entity, id: id)
+            }
+        }
+    }
+
+    /// Carries out one rule's action on one record.
+    static func perform(_ db: Database, clock: any Clock, ruleID: Int64, action text: String?, entity: EntityType, id: Int64) throws {
+        guard let text, let json = try? JSON.parse(text), let action = try? AutomationAction(json) else { return }
+        switch action {
+        case .comment(let template):
+            let body = try RecordTemplate.render(template, db: db, entity: entity, id: id)
+            try TimelineService.append(db, entity, id, .comment, author: nil, at: Timestamp.format(clock.now()),
+                                       data: ["text": .string(body), "ruleId": .int(ruleID)])
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import JSONKit
+import Storage
+
+/// Robots per pipeline stage: `automation.add/list/update/delete`.
+package struct AutomationService: Sendable {
+    let crm: CRM
+
+    package struct RuleInput: Sendable {
+        package var entityType: EntityType
+        package var pipelineID: Int64?
+        package var stageID: String?
+        package var trigger: String
+        package var delaySeconds: Int64
+        package var action: JSON
+        package var title: String?
+        package var active: Bool
+        package init(entityType: EntityType, pipelineID: Int64?, stageID: String?, trigger: String, delaySeconds: Int64,
+                     action: JSON, title: String?, active: Bool) {
+            self.entityType = entityType
+            self.pipelineID = pipelineID
+            self.stageID = stageID
+            self.trigger = trigger
+            self.delaySeconds = delaySeconds
+            self.action = action
+            self.title = title
+            self.active = active
+        }
+    }
+
+    package func add(_ input: RuleInput) throws -> JSON {
+        let action = try AutomationAction(input.action)
+        return try crm.pool.write { db in
+            let pipelineID = try validate(db, input)
+            try db.execute("""
+                INSERT INTO automation_rules (entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
+                      .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active),
+                      .text(crm.nowText)])
+            return try rule(db, db.lastInsertRowID)
+        }
+    }
+
+    package func update(id: Int64, _ input: RuleInput) throws -> JSON {
+        let action = try AutomationAction(input.action)
+        return try crm.pool.write { db in
+            _ = try rule(db, id)
+            let pipelineID = try validate(db, input)
+            try db.execute("""
+                UPDATE automation_rules SET entity_type = ?, pipeline_id = ?, stage_id = ?, trigger = ?, delay_seconds = ?, action = ?,
+                title = ?, active = ? WHERE id = ?
+                """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
+                      .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active), .integer(id)])
+            return try rule(db, id)
+        }
+    }
+
+    package func get(_ id: Int64) throws -> JSON { try crm.pool.read { db in try rule(db, id) } }
+
+    package func delete(_ id: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            _ = try rule(db, id)
+            try db.execute("DELETE FROM automation_rules WHERE id = ?", [.integer(id)])
+            return ["id": .int(id), "deleted": true]
+        }
+    }
+
+    package func list(entityType: EntityType?) throws -> JSON {
+        try crm.pool.read { db in
+            let rows = try db.query("SELECT id FROM automation_rules WHERE ? IS NULL OR entity_type = ? ORDER BY id",
+                                    [SQLValue(entityType?.rawValue), SQLValue(entityType?.rawValue)])
+            return ["items": .array(try rows.map { try rule(db, $0[0].int64 ?? 0) })]
+        }
+    }
+
+    /// The pipeline the rule belongs to (given, or the stage's), after checking both exist.
+    private func validate(_ db: Database, _ input: RuleInput) throws -> Int64? {
+        guard input.entityType.descriptor.hasStages else {
+            throw CRMError.invalidValue(field: "entityType", reason: "noStages", message: "\(input.entityType.rawValue) has no stages")
+        }
+        guard ["create", "enter"].contains(input.trigger) else {
+            throw CRMError.invalidValue(field: "trigger", reason: "option", message: "trigger must be create or enter")
+        }
+        if let stageID = input.stageID {
+            guard let pipeline = try PipelineStore.containing(db, input.entityType, stageId: stageID) else {
+                throw CRMError.invalidValue(field: "stageId", reason: "unknownStage", message: "no stage '\(stageID)'")
+            }
+            if let given = input.pipelineID, given != pipeline.id {
+                throw CRMError.invalidValue(field: "stageId", reason: "otherPipeline", message: "stage '\(stageID)' is not in pipeline \(given)")
+            }
+            return pipeline.id
+        }
+        if input.trigger == "enter" {
+            throw CRMError.invalidValue(field: "stageId", reason: "required", message: "an enter rule needs a stage")
+        }
+        if let given = input.pipelineID, try PipelineStore.pipeline(db, given) == nil { throw CRMError.notFound("pipeline", given) }
+        return input.pipelineID
+    }
+
+    private func rule(_ db: Database, _ id: Int64) throws -> JSON {
+        guard let row = try db.queryOne("""
+            SELECT id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at
+            FROM automation_rules WHERE id = ?
+            """, [.integer(id)]) else { throw CRMError.notFound("automation", id) }
+        return [
+            "id": .int(row[0].int64 ?? 0), "entityType": .string(row[1].string ?? ""),
+            "pipelineId": row[2].int64.map(JSON.int) ?? .null, "stageId": row[3].string.map(JSON.string) ?? .null,
+            "trigger": .string(row[4].string ?? ""), "delay": .int(row[5].int64 ?? 0),
+            "action": JSONText.parse(row[6].string) ?? .null, "title": row[7].string.map(JSON.string) ?? .null,
+            "active": .bool(row[8].bool ?? true), "createdAt": .string(row[9].string ?? ""),
+        ]
+    }
+}
+
+extension CRM {
+    package var automation: AutomationService { AutomationService(crm: self) }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Synchronization
+
+/// A thread that runs due scheduled jobs (delayed robots) every `interval` until stopped.
+/// Errors are reported to `log` and retried on the next tick; nothing is lost, since jobs
+/// leave the queue only in the transaction that runs them.
+package final class BackgroundJobs: Sendable {
+    private let stopped = Mutex(false)
+    private let finished = DispatchSemaphore(value: 0)
+
+    package init(crm: CRM, interval: Duration = .seconds(1), log: @escaping @Sendable (String) -> Void) {
+        let scheduler = crm.scheduler
+        Thread.detachNewThread { [self] in
+            while !isStopped {
+                do {
+                    while try scheduler.runDue() > 0 {}
+                } catch {
+                    log("scheduled jobs: \(error)")
+                }
+                Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+            }
+            finished.signal()
+        }
+    }
+
+    private var isStopped: Bool { stopped.withLock { $0 } }
+
+    /// Stops the thread and waits for its current batch to finish.
+    package func stop() {
+        stopped.withLock { $0 = true }
+        finished.wait()
+    }
+}

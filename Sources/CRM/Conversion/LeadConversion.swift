@@ -1,0 +1,212 @@
+import JSONKit
+import Storage
+
+/// Converts a lead into a deal with its contact and, for a company or sole proprietor, its
+/// company (S9–S13). One transaction: either everything is created and the lead is closed as
+/// converted, or nothing changes. Until the caller decides, it refuses with the fields the
+/// targets lack (1004) or the duplicates it found (1003).
+package struct LeadConversion: Sendable {
+    let crm: CRM
+
+    package func convert(_ request: ConversionRequest, actor: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            let leads = crm.records(.lead)
+            let lead = try leads.load(db, request.leadID)
+            if !lead.isEmpty("convertedAt") {
+                throw CRMError.conflict(reason: "converted", details: ["entityType": "lead", "id": .int(request.leadID)])
+            }
+            let withCompany = Self.needsCompany(request.scheme, lead)
+            let targets: [EntityType] = withCompany ? [.deal, .contact, .company] : [.deal, .contact]
+            let createdFields = try prepareCustomFields(db, lead: lead, targets: targets, create: request.createMissingFields)
+            try checkDuplicates(db, lead: lead, request: request, withCompany: withCompany)
+
+            let now = crm.nowText
+            let text = { (name: String) -> JSON in lead.value(name, .lead) }
+            var companyID: Int64?
+            if withCompany {
+                let fields: [String: JSON] = [
+                    "title": text("companyTitle") != .null ? text("companyTitle") : text("title"),
+                    "assignedTo": text("assignedTo"), "custom": .object(lead.custom),
+                ]
+                companyID = try place(db, .company, request.company ?? .create, fields: fields, actor: actor)
+                try attachRequisites(db, lead: lead, owner: .company, ownerID: companyID!, actor: actor, at: now)
+            }
+            var contactFields: [String: JSON] = [
+                "name": text("name"), "secondName": text("secondName"), "lastName": text("lastName"), "phones": text("phones"),
+                "emails": text("emails"), "assignedTo": text("assignedTo"), "source": text("source"), "custom": .object(lead.custom),
+            ]
+            if let companyID { contactFields["companyId"] = .int(companyID) }
+            let contactID = try place(db, .contact, request.contact ?? .create, fields: contactFields, actor: actor)
+            if !withCompany { try attachRequisites(db, lead: lead, owner: .contact, ownerID: contactID, actor: actor, at: now) }
+
+            var dealFields: [String: JSON] = [
+                "title": text("title") != .null ? text("title") : .string("Сделка по лиду №\(request.leadID)"),
+                "comments": text("comments"), "assignedTo": text("assignedTo"), "contactId": .int(contactID),
+                "custom": .object(lead.custom),
+            ]
+            if let companyID { dealFields["companyId"] = .int(companyID) }
+            if let pipelineID = request.dealPipelineID { dealFields["pipelineId"] = .int(pipelineID) }
+            for (name, value) in request.dealFields {
+                if name == "custom", case .object(let extra) = value, case .object(var merged)? = dealFields["custom"] {
+                    for (code, customValue) in extra { merged[code] = customValue }
+                    dealFields["custom"] = .object(merged)
+                } else {
+                    dealFields[name] = value
+                }
+            }
+            let deal = try crm.records(.deal).create(db, fields: dealFields.filter { $0.value != .null }, actor: actor)
+            let dealID = deal["id"]?.int64Value ?? 0
+
+            let links: [(EntityType, Int64?)] = [(.deal, dealID), (.contact, contactID), (.company, companyID)]
+            for (type, id) in links {
+                guard let id else { continue }
+                try db.execute("UPDATE \(type.descriptor.table) SET lead_id = coalesce(lead_id, ?) WHERE id = ?", [.integer(request.leadID), .integer(id)])
+                try TimelineService.append(db, type, id, .converted, author: actor, at: now, data: ["leadId": .int(request.leadID)])
+            }
+            try closeLead(db, lead: lead, id: request.leadID, actor: actor, at: now)
+            let result: [String: JSON] = [
+                "dealId": .int(dealID), "contactId": .int(contactID), "companyId": companyID.map(JSON.int) ?? .null,
+                "createdFields": .array(createdFields),
+            ]
+            try TimelineService.append(db, .lead, request.leadID, .converted, author: actor, at: now, data: .object(result))
+            return .object(result)
+        }
+    }
+
+    /// `auto` picks deal + contact + company for a company or sole proprietor (by client type,
+    /// company title or INN), deal + contact for a private person.
+    static func needsCompany(_ scheme: ConversionRequest.Scheme, _ lead: RecordState) -> Bool {
+        switch scheme {
+        case .dealContactCompany: return true
+        case .dealContact: return false
+        case .auto:
+            let type = lead.columns["clientType"]?.string
+            if type == "company" || type == "ip" { return true }
+            if type == "person" { return false }
+            let inn = JSONText.parse(lead.columns["requisites"]?.string)?["inn"]?.stringValue
+            return !lead.isEmpty("companyTitle") || inn != nil
+        }
+    }
+
+    /// S10: lead custom fields with values that a target lacks. Refused (1004) unless the caller
+    /// agreed to create them; then they are created with the same type, title and options.
+    private func prepareCustomFields(_ db: Database, lead: RecordState, targets: [EntityType], create: Bool) throws -> [JSON] {
+        let leadFields = try CustomFieldService.definitions(db, .lead).filter { lead.custom[$0.customCode ?? ""] != nil }
+        var missing: [(FieldDefinition, [EntityType])] = []
+        for field in leadFields {
+            var lacking: [EntityType] = []
+            for target in targets where try !CustomFieldService.definitions(db, target).contains(where: { $0.name == field.name }) {
+                lacking.append(target)
+            }
+            if !lacking.isEmpty { missing.append((field, lacking)) }
+        }
+        if missing.isEmpty { return [] }
+        guard create else {
+            throw CRMError.fieldsMissingInTarget(fields: missing.map { field, lacking in
+                ["field": .string(field.name), "title": .string(field.title), "type": .string(field.kind.rawValue),
+                 "missingIn": .array(lacking.map { .string($0.rawValue) })]
+            })
+        }
+        var created: [JSON] = []
+        crm.definitions.invalidate()
+        for (field, lacking) in missing {
+            for target in lacking {
+                try CustomFieldService.insert(db, entityType: target, code: field.customCode ?? "", title: field.title, kind: field.kind,
+                                              multiple: field.isMultiple, options: field.options, required: false, at: crm.nowText)
+                created.append(["field": .string(field.name), "entityType": .string(target.rawValue)])
+            }
+        }
+        return created
+    }
+
+    /// S11–S12: refuses with the matches when a contact or company like the lead's exists and
+    /// the caller has not said what to do about it.
+    private func checkDuplicates(_ db: Database, lead: RecordState, request: ConversionRequest, withCompany: Bool) throws {
+        var found: [String: JSON] = [:]
+        if request.contact == nil {
+            var keys = DuplicateService.Keys()
+            keys.phones = Self.values(lead, "phones")
+            keys.emails = Self.values(lead, "emails")
+            keys.title = [lead.columns["lastName"]?.string, lead.columns["name"]?.string, lead.columns["secondName"]?.string]
+                .compactMap { $0 }.joined(separator: " ")
+            let matches = try DuplicateService.matches(db, .contact, keys)
+            if !matches.isEmpty { found["contact"] = .array(matches) }
+        }
+        if withCompany, request.company == nil {
+            var keys = DuplicateService.Keys()
+            keys.inn = JSONText.parse(lead.columns["requisites"]?.string)?["inn"]?.stringValue
+            keys.title = lead.columns["companyTitle"]?.string
+            let matches = try DuplicateService.matches(db, .company, keys)
+            if !matches.isEmpty { found["company"] = .array(matches) }
+        }
+        if !found.isEmpty {
+            if found["contact"] == nil { found["contact"] = .array([]) }
+            if found["company"] == nil { found["company"] = .array([]) }
+            throw CRMError.duplicatesFound(matches: found)
+        }
+    }
+
+    /// Creates the record, or links (and for `merge` fills) the chosen existing one; returns its id.
+    private func place(_ db: Database, _ type: EntityType, _ decision: ConversionRequest.Decision, fields: [String: JSON],
+                       actor: Int64) throws -> Int64 {
+        let service = crm.records(type)
+        let known = try CustomFieldService.definitions(db, type).compactMap(\.customCode)
+        var fields = fields.filter { $0.value != .null }
+        if case .object(let custom)? = fields["custom"] { fields["custom"] = .object(custom.filter { known.contains($0.key) }) }
+        switch decision {
+        case .create:
+            return try service.create(db, fields: fields, actor: actor)["id"]?.int64Value ?? 0
+        case .use(let id):
+            _ = try service.load(db, id)
+            return id
+        case .merge(let id):
+            var target = try service.load(db, id)
+            var incoming = RecordState()
+            _ = try service.apply(fields, to: &incoming, db: db)
+            let before = target
+            MergeService.fill(&target, from: incoming, type.descriptor)
+            if target.columns != before.columns || target.custom != before.custom {
+                target.columns["updatedAt"] = .text(crm.nowText)
+                target.columns["updatedBy"] = .integer(actor)
+                target.columns["version"] = .integer((before.columns["version"]?.int64 ?? 0) + 1)
+                try service.save(db, id: id, state: target)
+                try TimelineService.append(db, type, id, .merged, author: actor, at: crm.nowText, data: ["fromLead": true])
+            }
+            return id
+        }
+    }
+
+    /// The lead's requisites (S8) become a requisite of the new owner, unless it already has one with that INN.
+    private func attachRequisites(_ db: Database, lead: RecordState, owner: EntityType, ownerID: Int64, actor: Int64, at now: String) throws {
+        guard case .object(let fields)? = JSONText.parse(lead.columns["requisites"]?.string), !fields.isEmpty else { return }
+        let inn = fields["inn"]?.stringValue
+        if let inn, try db.queryOne("SELECT 1 FROM requisites WHERE entity_type = ? AND entity_id = ? AND inn = ?",
+                                    [.text(owner.rawValue), .integer(ownerID), .text(inn)]) != nil { return }
+        let clientType = lead.columns["clientType"]?.string
+        let preset = owner == .contact ? "person" : (clientType == "ip" || inn?.count == 12 || fields["ogrnip"] != nil ? "ip" : "legal")
+        let clean = try RequisiteRules.validate(fields, preset: preset, prefix: "requisites.")
+        try db.execute("""
+            INSERT INTO requisites (entity_type, entity_id, preset, fields, inn, source, created_at, updated_at, created_by, updated_by)
+            VALUES (?, ?, ?, ?, ?, 'lead', ?, ?, ?, ?)
+            """, [.text(owner.rawValue), .integer(ownerID), .text(preset), .text(JSON.object(clean).text), SQLValue(inn),
+                  .text(now), .text(now), .integer(actor), .integer(actor)])
+        try RequisiteService.reindexINN(db, owner, ownerID)
+    }
+
+    /// Moves the lead to its pipeline's success stage and marks it converted (read-only from now on).
+    private func closeLead(_ db: Database, lead: RecordState, id: Int64, actor: Int64, at now: String) throws {
+        if let stageID = lead.columns["stageId"]?.string, let pipeline = try PipelineStore.containing(db, .lead, stageId: stageID),
+           let success = pipeline.stages.first(where: { $0.semantic == .success }), success.id != stageID {
+            _ = try crm.records(.lead).change(db, id: id, fields: ["stageId": .string(success.id)], actor: actor, converting: true)
+        }
+        try db.execute("UPDATE leads SET converted_at = ? WHERE id = ?", [.text(now), .integer(id)])
+    }
+
+    private static func values(_ state: RecordState, _ field: String) -> [String] {
+        JSONText.parse(state.columns[field]?.string)?.arrayValue?.compactMap { $0["value"]?.stringValue } ?? []
+    }
+}
+
+extension CRM {
+    package var conversion: LeadConversion { LeadConversion(crm: self) }
+}

@@ -1,0 +1,90 @@
+import JSONKit
+import Storage
+
+/// Bank accounts under a requisite: БИК, the bank's correspondent account and the settlement
+/// account, each checked against the БИК (Bank of Russia key).
+package struct BankDetailService: Sendable {
+    let crm: CRM
+
+    static let fieldNames: Set<String> = ["name", "bik", "bankName", "bankCity", "corrAccount", "account"]
+
+    package func add(requisiteID: Int64, fields: [String: JSON]) throws -> JSON {
+        try crm.pool.write { db in
+            _ = try RequisiteService.requisite(db, requisiteID)
+            let values = try Self.validated(fields, current: [:])
+            let now = crm.nowText
+            try db.execute("""
+                INSERT INTO bank_details (requisite_id, name, bik, bank_name, bank_city, corr_account, account, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(requisiteID), SQLValue(values["name"]), SQLValue(values["bik"]), SQLValue(values["bankName"]),
+                      SQLValue(values["bankCity"]), SQLValue(values["corrAccount"]), SQLValue(values["account"]), .text(now), .text(now)])
+            return try Self.detail(db, db.lastInsertRowID)
+        }
+    }
+
+    package func update(id: Int64, fields: [String: JSON]) throws -> JSON {
+        try crm.pool.write { db in
+            let current = try Self.detail(db, id)
+            var existing: [String: String] = [:]
+            for name in Self.fieldNames { if let text = current[name]?.stringValue { existing[name] = text } }
+            let values = try Self.validated(fields, current: existing)
+            try db.execute("""
+                UPDATE bank_details SET name = ?, bik = ?, bank_name = ?, bank_city = ?, corr_account = ?, account = ?, updated_at = ?,
+                version = version + 1 WHERE id = ?
+                """, [SQLValue(values["name"]), SQLValue(values["bik"]), SQLValue(values["bankName"]), SQLValue(values["bankCity"]),
+                      SQLValue(values["corrAccount"]), SQLValue(values["account"]), .text(crm.nowText), .integer(id)])
+            return try Self.detail(db, id)
+        }
+    }
+
+    package func delete(_ id: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            _ = try Self.detail(db, id)
+            try db.execute("DELETE FROM bank_details WHERE id = ?", [.integer(id)])
+            return ["id": .int(id), "deleted": true]
+        }
+    }
+
+    package func list(requisiteID: Int64) throws -> JSON {
+        try crm.pool.read { db in
+            _ = try RequisiteService.requisite(db, requisiteID)
+            let rows = try db.query("SELECT id FROM bank_details WHERE requisite_id = ? ORDER BY id", [.integer(requisiteID)])
+            return ["items": .array(try rows.map { try Self.detail(db, $0[0].int64 ?? 0) })]
+        }
+    }
+
+    private static func validated(_ fields: [String: JSON], current: [String: String]) throws -> [String: String] {
+        var values = current
+        for (name, value) in fields {
+            guard fieldNames.contains(name) else { throw CRMError.invalidParam("/fields/\(name)", "unknown bank detail field '\(name)'") }
+            switch value {
+            case .null: values[name] = nil
+            case .string(let text): values[name] = text.isEmpty ? nil : text
+            default: throw CRMError.invalidValue(field: name, reason: "type", message: "\(name) must be a string")
+            }
+        }
+        guard let bik = values["bik"] else { throw CRMError.invalidValue(field: "bik", reason: "required", message: "БИК is required") }
+        guard let account = values["account"] else {
+            throw CRMError.invalidValue(field: "account", reason: "required", message: "the account number is required")
+        }
+        try RequisiteRules.validateBank(bik: bik, account: account, corrAccount: values["corrAccount"])
+        return values
+    }
+
+    static func detail(_ db: Database, _ id: Int64) throws -> JSON {
+        guard let row = try db.queryOne("""
+            SELECT id, requisite_id, name, bik, bank_name, bank_city, corr_account, account, created_at, updated_at, version
+            FROM bank_details WHERE id = ?
+            """, [.integer(id)]) else { throw CRMError.notFound("bankDetail", id) }
+        func text(_ index: Int) -> JSON { row[index].string.map(JSON.string) ?? .null }
+        return [
+            "id": .int(id), "requisiteId": .int(row[1].int64 ?? 0), "name": text(2), "bik": text(3), "bankName": text(4),
+            "bankCity": text(5), "corrAccount": text(6), "account": text(7), "createdAt": text(8), "updatedAt": text(9),
+            "version": .int(row[10].int64 ?? 1),
+        ]
+    }
+}
+
+extension CRM {
+    package var bankDetails: BankDetailService { BankDetailService(crm: self) }
+}

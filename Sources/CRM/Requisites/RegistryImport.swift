@@ -1,0 +1,27 @@
+import JSONKit
+import Registry
+
+extension CRM {
+    /// `registry.import`: loads the tax service's SME registry file into the offline registry,
+    /// reporting progress as it goes. The file is read as a stream; a bad file changes nothing.
+    package func registryImport(path: String, format: String, progress: (JSON) -> Void) throws -> JSON {
+        guard format == "rsmp" else {
+            throw CRMError.invalidValue(field: "format", reason: "option", message: "the only registry format is rsmp")
+        }
+        let offline = try registry.offlineRegistry()
+        let summary: RegistryImportSummary
+        do {
+            summary = try offline.importFile(path: path) { step in
+                progress(["records": .int(step.records), "bytesRead": .int(step.bytesRead),
+                          "totalBytes": step.totalBytes.map(JSON.int) ?? .null])
+            }
+        } catch {
+            throw CRMError.registryUnavailable(reason: error.reason, detail: "\(error)")
+        }
+        return [
+            "records": .int(summary.records), "organisations": .int(summary.organisations),
+            "entrepreneurs": .int(summary.entrepreneurs), "files": .int(summary.files),
+            "sourceDate": summary.sourceDate.map(JSON.string) ?? .null,
+        ]
+    }
+}

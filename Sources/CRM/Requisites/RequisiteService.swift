@@ -1,0 +1,201 @@
+import JSONKit
+import Registry
+import RussianFormats
+import Storage
+
+/// Requisites (legal details) of companies and contacts, and their bank details (S14–S16).
+/// A company may have several requisites; each keeps its preset, fields and source. Every
+/// INN is indexed for duplicate search in the same transaction.
+package struct RequisiteService: Sendable {
+    let crm: CRM
+
+    package static let owners: [EntityType] = [.company, .contact]
+
+    package struct AddInput: Sendable {
+        package var entityType: EntityType
+        package var entityID: Int64
+        package var preset: String
+        package var name: String?
+        package var fields: [String: JSON]
+        package var lookup: Bool
+        package var renameEntity: Bool?
+        package init(entityType: EntityType, entityID: Int64, preset: String, name: String?, fields: [String: JSON], lookup: Bool, renameEntity: Bool?) {
+            self.entityType = entityType
+            self.entityID = entityID
+            self.preset = preset
+            self.name = name
+            self.fields = fields
+            self.lookup = lookup
+            self.renameEntity = renameEntity
+        }
+    }
+
+    /// `requisite.lookup`: what the registry knows about an INN.
+    package func lookup(inn: String) throws -> JSON {
+        if let problem = RussianIdentifiers.checkINN(inn) {
+            throw CRMError.invalidValue(field: "inn", reason: problem.rawValue, message: "ИНН '\(inn)' fails the \(problem.rawValue) check")
+        }
+        guard let entry = try registryEntry(inn) else {
+            return ["found": false, "source": .string(crm.registry.sourceName), "preset": .null, "fields": .object([:])]
+        }
+        return ["found": true, "source": .string(crm.registry.sourceName), "preset": .string(entry.preset.rawValue),
+                "fields": .object(entry.fields.mapValues(JSON.string))]
+    }
+
+    /// Asks the active registry; its failures become 1008 with a machine-readable reason.
+    func registryEntry(_ inn: String) throws -> RegistryEntry? {
+        do {
+            return try crm.registry.active().lookup(inn: inn)
+        } catch let error as RegistryError {
+            throw CRMError.registryUnavailable(reason: error.reason, detail: "\(error)")
+        }
+    }
+
+    package func add(_ input: AddInput, actor: Int64) throws -> JSON {
+        guard Self.owners.contains(input.entityType) else {
+            throw CRMError.invalidValue(field: "entityType", reason: "option", message: "requisites belong to companies and contacts")
+        }
+        guard RequisiteRules.presets.contains(input.preset) else {
+            throw CRMError.invalidValue(field: "preset", reason: "option", message: "preset must be legal, ip or person")
+        }
+        var preset = input.preset
+        var fields = input.fields
+        var source = "manual"
+        if input.lookup {
+            guard let inn = fields["inn"]?.stringValue else {
+                throw CRMError.invalidValue(field: "inn", reason: "required", message: "a lookup needs the INN")
+            }
+            if let problem = RussianIdentifiers.checkINN(inn) {
+                throw CRMError.invalidValue(field: "inn", reason: problem.rawValue, message: "ИНН '\(inn)' fails the \(problem.rawValue) check")
+            }
+            guard let entry = try registryEntry(inn) else { throw CRMError.notFound(entityType: "registryEntry", id: .string(inn)) }
+            preset = entry.preset.rawValue
+            for (name, value) in entry.fields where RequisiteRules.fieldNames.contains(name) && fields[name] == nil {
+                fields[name] = .string(value)
+            }
+            source = "registry:" + crm.registry.sourceName
+        }
+        let clean = try RequisiteRules.validate(fields, preset: preset)
+        let rename = input.renameEntity ?? input.lookup
+        return try crm.pool.write { db in
+            try RecordService.requireExists(db, input.entityType.descriptor, input.entityID)
+            let now = crm.nowText
+            try db.execute("""
+                INSERT INTO requisites (entity_type, entity_id, preset, name, fields, inn, source, created_at, updated_at, created_by, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(input.entityType.rawValue), .integer(input.entityID), .text(preset), SQLValue(input.name),
+                      .text(JSON.object(clean).text), SQLValue(clean["inn"]?.stringValue), .text(source), .text(now), .text(now),
+                      .integer(actor), .integer(actor)])
+            let id = db.lastInsertRowID
+            try Self.reindexINN(db, input.entityType, input.entityID)
+            try TimelineService.append(db, input.entityType, input.entityID, .requisite, author: actor, at: now,
+                                       data: ["action": "added", "requisiteId": .int(id), "preset": .string(preset),
+                                              "inn": clean["inn"] ?? .null, "source": .string(source)])
+            if rename, input.entityType == .company, let shortName = clean["shortName"]?.stringValue ?? clean["fullName"]?.stringValue {
+                try renameCompany(db, id: input.entityID, to: shortName, actor: actor, at: now)
+            }
+            return try Self.requisite(db, id)
+        }
+    }
+
+    package func update(id: Int64, fields: [String: JSON], name: String?, expectedVersion: Int64?, actor: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            let current = try Self.requisite(db, id)
+            let version = current["version"]?.int64Value ?? 0
+            if let expectedVersion, expectedVersion != version {
+                throw CRMError.conflict(reason: "version", details: ["currentVersion": .int(version), "expectedVersion": .int(expectedVersion)])
+            }
+            var merged = current["fields"]?.objectValue ?? [:]
+            for (key, value) in fields { merged[key] = value }
+            let preset = current["preset"]?.stringValue
+            let clean = try RequisiteRules.validate(merged, preset: preset)
+            try db.execute("UPDATE requisites SET fields = ?, inn = ?, name = coalesce(?, name), updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
+                           [.text(JSON.object(clean).text), SQLValue(clean["inn"]?.stringValue), SQLValue(name), .text(crm.nowText),
+                            .integer(actor), .integer(id)])
+            if let owner = current["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)), let ownerID = current["entityId"]?.int64Value {
+                try Self.reindexINN(db, owner, ownerID)
+            }
+            return try Self.requisite(db, id)
+        }
+    }
+
+    package func get(_ id: Int64) throws -> JSON { try crm.pool.read { db in try Self.requisite(db, id) } }
+
+    package func delete(_ id: Int64, actor: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            let current = try Self.requisite(db, id)
+            try db.execute("DELETE FROM requisites WHERE id = ?", [.integer(id)])
+            if let owner = current["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)), let ownerID = current["entityId"]?.int64Value {
+                try Self.reindexINN(db, owner, ownerID)
+                try TimelineService.append(db, owner, ownerID, .requisite, author: actor, at: crm.nowText,
+                                           data: ["action": "deleted", "requisiteId": .int(id)])
+            }
+            return ["id": .int(id), "deleted": true]
+        }
+    }
+
+    package func list(entityType: EntityType, entityID: Int64) throws -> JSON {
+        try crm.pool.read { db in
+            let ids = try db.query("SELECT id FROM requisites WHERE entity_type = ? AND entity_id = ? ORDER BY id",
+                                   [.text(entityType.rawValue), .integer(entityID)])
+            return ["items": .array(try ids.map { try Self.requisite(db, $0[0].int64 ?? 0) })]
+        }
+    }
+
+    /// S16: the company takes its registered name, and the timeline says so.
+    private func renameCompany(_ db: Database, id: Int64, to title: String, actor: Int64, at now: String) throws {
+        let descriptor = EntityType.company.descriptor
+        guard let row = try db.queryOne("SELECT \(descriptor.columnList) FROM companies WHERE id = ?", [.integer(id)]) else { return }
+        var state = RecordState(row: row, descriptor: descriptor)
+        let old = state.value("title", descriptor)
+        guard old != .string(title) else { return }
+        state.columns["title"] = .text(title)
+        try db.execute("UPDATE companies SET title = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
+                       [.text(title), .text(now), .integer(actor), .integer(id)])
+        try RecordIndexes.write(db, descriptor, id: id, state: state, replacing: true)
+        try TimelineService.append(db, .company, id, .updated, author: actor, at: now,
+                                   data: ["changes": [["field": "title", "old": old, "new": .string(title)]], "reason": "registryName"])
+    }
+
+    /// Keeps the `inn` duplicate keys of a record equal to the INNs of its requisites.
+    static func reindexINN(_ db: Database, _ entityType: EntityType, _ entityID: Int64) throws {
+        try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ? AND kind = 'inn'", [.text(entityType.rawValue), .integer(entityID)])
+        try db.execute("""
+            INSERT INTO match_keys (entity_type, entity_id, kind, key)
+            SELECT DISTINCT entity_type, entity_id, 'inn', inn FROM requisites WHERE entity_type = ? AND entity_id = ? AND inn IS NOT NULL
+            """, [.text(entityType.rawValue), .integer(entityID)])
+    }
+
+    static func requisite(_ db: Database, _ id: Int64) throws -> JSON {
+        guard let row = try db.queryOne("""
+            SELECT id, entity_type, entity_id, preset, name, fields, source, created_at, updated_at, version FROM requisites WHERE id = ?
+            """, [.integer(id)]) else { throw CRMError.notFound("requisite", id) }
+        let banks = try db.query("SELECT id FROM bank_details WHERE requisite_id = ? ORDER BY id", [.integer(id)])
+        return [
+            "id": .int(id), "entityType": .string(row[1].string ?? ""), "entityId": .int(row[2].int64 ?? 0),
+            "preset": .string(row[3].string ?? ""), "name": row[4].string.map(JSON.string) ?? .null,
+            "fields": JSONText.parse(row[5].string) ?? .object([:]), "source": .string(row[6].string ?? "manual"),
+            "bankDetails": .array(try banks.map { try BankDetailService.detail(db, $0[0].int64 ?? 0) }),
+            "createdAt": .string(row[7].string ?? ""), "updatedAt": .string(row[8].string ?? ""), "version": .int(row[9].int64 ?? 1),
+        ]
+    }
+}
+
+extension RegistryError {
+    /// A short machine-readable name for `data.reason`.
+    var reason: String {
+        switch self {
+        case .unreachable: "unreachable"
+        case .timeout: "timeout"
+        case .unauthorized: "unauthorized"
+        case .httpStatus: "httpStatus"
+        case .badResponse: "badResponse"
+        case .badFile: "badFile"
+        case .unsupportedFormat: "unsupportedFormat"
+        }
+    }
+}
+
+extension CRM {
+    package var requisites: RequisiteService { RequisiteService(crm: self) }
+}

@@ -1,0 +1,29 @@
+import CRM
+import JSONKit
+
+/// `contact.*`, `company.*`, `deal.*`, merges and duplicate search (S9–S13, S17).
+enum CustomerMethods {
+    static func all(_ crm: CRM) -> [Method] {
+        RecordMethods.crud(prefix: "contact", service: crm.records(.contact))
+            + RecordMethods.crud(prefix: "company", service: crm.records(.company))
+            + RecordMethods.crud(prefix: "deal", service: crm.records(.deal))
+            + [
+                merge("contact", .contact, crm), merge("company", .company, crm),
+                Method("duplicate.find") { params, _ in
+                    var keys = DuplicateService.Keys()
+                    keys.phones = try params.stringList("phones") ?? []
+                    keys.emails = try params.stringList("emails") ?? []
+                    keys.inn = try params.optionalString("inn")
+                    keys.title = try params.optionalString("title")
+                    return try crm.duplicates.find(try params.entityType(), keys)
+                },
+            ]
+    }
+
+    private static func merge(_ prefix: String, _ type: EntityType, _ crm: CRM) -> Method {
+        Method("\(prefix).merge") { params, context in
+            let sources = params["sourceIds"]?.arrayValue?.compactMap(\.int64Value) ?? []
+            return try crm.merges.merge(type, targetID: try params.int64("targetId"), sourceIDs: sources, actor: context.actor)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import CRM
+import JSONKit
+
+/// `requisite.*`, `bankDetail.*` and `registry.import` (S14–S16).
+enum RequisiteMethods {
+    static func all(_ crm: CRM) -> [Method] {
+        [
+            Method("requisite.add") { params, context in
+                let input = RequisiteService.AddInput(
+                    entityType: try params.entityType(), entityID: try params.int64("entityId"), preset: try params.string("preset"),
+                    name: try params.optionalString("name"), fields: params["fields"]?.objectValue ?? [:],
+                    lookup: try params.bool("lookup", default: false),
+                    renameEntity: params["renameEntity"]?.boolValue)
+                return try crm.requisites.add(input, actor: context.actor)
+            },
+            Method("requisite.get") { params, _ in try crm.requisites.get(try params.int64("id")) },
+            Method("requisite.update") { params, context in
+                try crm.requisites.update(id: try params.int64("id"), fields: try params.objectValue("fields"),
+                                          name: try params.optionalString("name"),
+                                          expectedVersion: try params.optionalInt64("expectedVersion"), actor: context.actor)
+            },
+            Method("requisite.delete") { params, context in try crm.requisites.delete(try params.int64("id"), actor: context.actor) },
+            Method("requisite.list") { params, _ in
+                try crm.requisites.list(entityType: try params.entityType(), entityID: try params.int64("entityId"))
+            },
+            Method("requisite.lookup") { params, _ in try crm.requisites.lookup(inn: try params.string("inn")) },
+            Method("bankDetail.add") { params, _ in
+                try crm.bankDetails.add(requisiteID: try params.int64("requisiteId"), fields: try params.objectValue("fields"))
+            },
+            Method("bankDetail.update") { params, _ in
+                try crm.bankDetails.update(id: try params.int64("id"), fields: try params.objectValue("fields"))
+            },
+            Method("bankDetail.delete") { params, _ in try crm.bankDetails.delete(try params.int64("id")) },
+            Method("bankDetail.list") { params, _ in try crm.bankDetails.list(requisiteID: try params.int64("requisiteId")) },
+            Method("registry.import") { params, context in
+                try crm.registryImport(path: try params.string("path"), format: try params.string("format")) { progress in
+                    context.connection.notify(method: "registry.importProgress", params: progress)
+                }
+            },
+        ]
+    }
+}

@@ -1,0 +1,93 @@
+import JSONKit
+
+/// `crmd-bench load`: drives a server with one request shape and reports throughput and
+/// latency percentiles.
+enum LoadCommand {
+    static let usage = """
+        crmd-bench load --socket PATH --method lead.get|lead.add|echo [--connections N] [--depth D]
+                        [--seconds S] [--warmup S] [--ids A..B] [--timeout S] [--label TEXT]
+                        [--server-pid PID] [--json]
+          lead.get: ids round-robin over --ids (default 1..10000); lead.add: complete leads, a
+          distinct phone each; echo: a minimal request (for the echo server). Defaults: 1
+          connection, depth 1, 10 s after 2 s of warm-up, 10 s reply timeout. --server-pid
+          also reports that process's CPU use (from /proc) over the window.
+        """
+
+    static func run(_ arguments: ArraySlice<String>) throws -> Int32 {
+        let options = try Options(arguments, options: ["socket", "method", "connections", "depth", "seconds",
+                                                       "warmup", "ids", "timeout", "label", "server-pid"], flags: ["json"])
+        let socket = try options.required("socket")
+        let method = try options.required("method")
+        let connections = try options.int("connections", default: 1, min: 1)
+        let depth = try options.int("depth", default: 1, min: 1)
+        guard depth <= PipelinedConnection<TemplateRequest>.maxDepth else {
+            throw Options.UsageError(description: "--depth is at most \(PipelinedConnection<TemplateRequest>.maxDepth)")
+        }
+        let seconds = try options.double("seconds", default: 10)
+        let warmup = try options.double("warmup", default: 2)
+        let timeout = try options.double("timeout", default: 10)
+        let ids = try options.range("ids", default: 1...10_000)
+        let serverPID = options.string("server-pid") == nil ? nil : Int32(try options.int("server-pid", default: 0, min: 1))
+        let source: TemplateRequest
+        let stride: UInt64
+        switch method {
+        case "lead.get":
+            source = .leadGet(ids: ids)
+            stride = (ids.upperBound - ids.lowerBound + 1) / UInt64(connections)
+        case "lead.add":
+            source = .leadAdd()
+            stride = 10_000_000 / UInt64(connections)
+        case "echo":
+            source = .echo()
+            stride = 0
+        default:
+            throw Options.UsageError(description: "--method is lead.get, lead.add or echo, not '\(method)'")
+        }
+        let control = RunControl()
+        let summary = try LoadDriver.run(socket: socket, connections: connections, depth: depth, source: source,
+                                         control: control, indexStride: stride, warmup: warmup, duration: seconds,
+                                         readTimeout: timeout, serverPID: serverPID)
+        let label = options.string("label") ?? method
+        report(summary, label: label, method: method, connections: connections, depth: depth, json: options.has("json"))
+        return summary.windowReplies > 0 ? 0 : 1
+    }
+
+    static func report(_ s: LoadSummary, label: String, method: String, connections: Int, depth: Int, json: Bool) {
+        let h = s.histogram
+        var object: [String: JSON] = [
+            "label": .string(label), "method": .string(method),
+            "connections": Format.integer(connections), "depth": Format.integer(depth),
+            "seconds": Format.number(s.seconds), "replies": Format.integer(s.windowReplies),
+            "throughput": Format.number(s.throughput, 1),
+            "p50Ms": Format.milliseconds(h.value(atQuantile: 0.50)),
+            "p90Ms": Format.milliseconds(h.value(atQuantile: 0.90)),
+            "p99Ms": Format.milliseconds(h.value(atQuantile: 0.99)),
+            "p999Ms": Format.milliseconds(h.value(atQuantile: 0.999)),
+            "maxMs": Format.milliseconds(h.maximum),
+            "meanMs": Format.number(h.mean / 1e6),
+            "errors": Format.integer(s.errorReplies), "unexpected": Format.integer(s.unexpectedReplies),
+            "stalls": Format.integer(s.stalls), "failures": Format.integer(s.failures.count),
+            "clientCpu": Format.number(s.clientCPU, 2),
+        ]
+        if let first = s.firstErrorReply { object["firstError"] = .string(first) }
+        if let server = s.serverCPU { object["serverCpu"] = Format.number(server, 2) }
+        let human = "\(label) conns=\(connections) depth=\(depth): \(Format.fixed(s.throughput, 0)) req/s"
+            + "  p50 \(Format.ms(h.value(atQuantile: 0.5))) ms  p90 \(Format.ms(h.value(atQuantile: 0.9))) ms"
+            + "  p99 \(Format.ms(h.value(atQuantile: 0.99))) ms  max \(Format.ms(h.maximum)) ms"
+            + "  errors \(s.errorReplies + s.unexpectedReplies)  (\(s.windowReplies) replies in \(Format.fixed(s.seconds, 2)) s,"
+            + " client CPU \(Format.fixed(s.clientCPU * 100, 0)) %"
+            + (s.serverCPU.map { ", server CPU \(Format.fixed($0 * 100, 0)) %" } ?? "") + ")"
+        Format.emit(human, json: json ? .object(object) : nil)
+        warnAboutProblems(s)
+    }
+
+    static func warnAboutProblems(_ s: LoadSummary) {
+        if s.errorReplies + s.unexpectedReplies > 0 {
+            Format.warn("warning: \(s.errorReplies) error repl(ies), \(s.unexpectedReplies) unexpected; first: \(s.firstErrorReply ?? "?")")
+        }
+        for failure in Set(s.failures).sorted() {
+            let count = s.failures.filter { $0 == failure }.count
+            Format.warn("warning: \(count) connection(s): \(failure)")
+        }
+    }
+}

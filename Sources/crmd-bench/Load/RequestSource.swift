@@ -1,0 +1,67 @@
+/// Writes the bytes of request number `index`, carrying the JSON-RPC id `id`, ending in `\n`.
+///
+/// Called in the load generator's hot loop: implementations splice numbers into bytes
+/// serialized once, they never build JSON values.
+protocol RequestSource: Sendable {
+    func append(index: UInt64, id: UInt64, to buffer: ByteBuffer)
+}
+
+/// A request serialized once as `head <id> middle <argument> tail`.
+struct TemplateRequest: RequestSource {
+    /// How request number `index` fills the argument slot.
+    enum Argument: Sendable {
+        case none
+        /// `low + index % count`: round-robin over an id range.
+        case cycle(low: UInt64, count: UInt64)
+        /// `index` in exactly `width` zero-padded digits (e.g. the tail of a phone number).
+        case padded(width: Int)
+    }
+
+    let head: [UInt8]
+    let middle: [UInt8]
+    let tail: [UInt8]
+    let argument: Argument
+
+    /// `method` with params given as text around the argument slot (`paramsHead` + argument +
+    /// `paramsTail` must be a JSON object).
+    init(method: String, paramsHead: String, argument: Argument = .none, paramsTail: String = "") {
+        head = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
+        middle = Array(#","method":"\#(method)","params":\#(paramsHead)"#.utf8)
+        tail = Array("\(paramsTail)}\n".utf8)
+        self.argument = argument
+    }
+
+    @inline(__always)
+    func append(index: UInt64, id: UInt64, to buffer: ByteBuffer) {
+        buffer.append(head)
+        buffer.appendDecimal(id)
+        buffer.append(middle)
+        switch argument {
+        case .none: break
+        case .cycle(let low, let count): buffer.appendDecimal(low + index % count)
+        case .padded(let width): buffer.appendPadded(index, width: width)
+        }
+        buffer.append(tail)
+    }
+
+    /// `lead.get {id}` over the ids `low...high`, round-robin.
+    static func leadGet(ids: ClosedRange<UInt64>) -> TemplateRequest {
+        TemplateRequest(method: "lead.get", paramsHead: #"{"id":"#,
+                        argument: .cycle(low: ids.lowerBound, count: ids.upperBound - ids.lowerBound + 1),
+                        paramsTail: "}")
+    }
+
+    /// `lead.add` of a complete lead (the fields `NEW` requires), a distinct phone per request.
+    static func leadAdd() -> TemplateRequest {
+        TemplateRequest(
+            method: "lead.add",
+            paramsHead: #"{"fields":{"title":"Bench","phones":[{"value":"+7916"#,
+            argument: .padded(width: 7),
+            paramsTail: #""}],"emails":[{"value":"b@example.ru"}],"city":"Москва","topic":"Тест"}}"#)
+    }
+
+    /// A minimal request for the echo server (crmd answers it with -32601).
+    static func echo() -> TemplateRequest {
+        TemplateRequest(method: "echo", paramsHead: "{}")
+    }
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""The seed scenario from the first call to a deal with filled requisites (S1-S17).
+
+    seed_to_deal.py [SOCKET]          talk to a running `crmd serve`
+    seed_to_deal.py --spawn BIN       start `BIN serve --stdio --db <temp file>` for the run
+
+S1-S4   a lead is created (refused until phone, e-mail, city and topic are given) and moved
+        through the lead funnel to "consent received".
+S8      the client's requisites (a sole proprietor's INN and OGRNIP) are stored on the lead.
+S9-S12  conversion: the lead has a custom field the targets lack (1004, then created with
+        consent), and a contact with the same phone already exists (1003, then merged).
+S13     the new deal carries the lead's data and the robot's "next steps" comment.
+S14-S16 the company's requisites are looked up by INN in the offline registry (imported
+        here from a small file in the tax service's format) and the company takes the
+        registered name.
+S17     "Contract signed" requires contract number and date plus the company's own fields;
+        jumping there is refused until they are filled.
+
+Exits 1 on anything unexpected. Meetings and reminders (S5-S7) come with the activities
+capability and are not played here.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Clients", "python"))
+from crmd_client import (Client, CrmdError, DuplicatesFound, FieldsMissingInTarget,  # noqa: E402
+                         RequiredFieldsMissing)
+
+# A sole proprietor from the tax service's published SME registry format (REFERENCE-ru.md).
+REGISTRY_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<Файл ИдФайл="VO_RRMSPSV_demo" ВерсФорм="4.02" ТипИнф="РЕЕСТРМСП" КолДок="1">
+<ИдОтпр><ФИООтв Фамилия="-" Имя="-"/></ИдОтпр>
+<Документ ИдДок="demo-1" ДатаСост="10.01.2026" ДатаВклМСП="10.08.2016" ВидСубМСП="2" КатСубМСП="1" ПризНовМСП="2">
+<ИПВклМСП ИННФЛ="500100732259" ОГРНИП="304500116000157"><ФИОИП Фамилия="ПЕТРОВ" Имя="ИВАН" Отчество="СЕРГЕЕВИЧ"/></ИПВклМСП>
+<СведМН КодРегион="50"><Регион Тип="ОБЛАСТЬ" Наим="МОСКОВСКАЯ"/><Город Тип="ГОРОД" Наим="ХИМКИ"/></СведМН>
+<СвОКВЭД><СвОКВЭДОсн КодОКВЭД="43.21" НаимОКВЭД="Производство электромонтажных работ" ВерсОКВЭД="2014"/></СвОКВЭД>
+</Документ>
+</Файл>
+"""
+
+
+class Unexpected(Exception):
+    """The server did something this scenario does not expect."""
+
+
+def expect(condition: bool, what: str) -> None:
+    if not condition:
+        raise Unexpected(what)
+
+
+def refused(crm: Client, method: str, params: dict, error: type[CrmdError]) -> CrmdError:
+    """Calls a method that must fail with `error` and returns the exception."""
+    try:
+        crm.call(method, params)
+    except error as failure:
+        return failure
+    raise Unexpected(f"{method} was not refused with {error.__name__}")
+
+
+def run(crm: Client, workdir: str) -> None:
+    # S1-S2: the lead and its required fields.
+    missing = refused(crm, "lead.add", {"fields": {"title": "Видеонаблюдение на складе"}}, RequiredFieldsMissing)
+    print("S2  refused, fill:", ", ".join(m["title"] for m in missing.missing))
+    crm.call("field.add", {"entityType": "lead", "code": "site_area", "title": "Площадь объекта, м²", "type": "decimal"})
+    lead = crm.call("lead.add", {"fields": {
+        "title": "Видеонаблюдение на складе", "name": "Иван", "lastName": "Петров", "secondName": "Сергеевич",
+        "phones": [{"value": "8 (916) 555-12-34", "type": "MOBILE"}], "emails": [{"value": "petrov@example.ru"}],
+        "city": "Химки", "topic": "Видеонаблюдение", "clientType": "ip", "companyTitle": "ИП Петров",
+        "custom": {"site_area": "850"}}})
+    print(f"S1  lead #{lead['id']} in {lead['stageId']}")
+
+    # S3: through the funnel (stages may be skipped).
+    for stage in ["QUALIFICATION", "OFFER_SENT", "MEETING_SCHEDULED", "MEETING_HELD", "CONSENT"]:
+        lead = crm.call("lead.update", {"id": lead["id"], "fields": {"stageId": stage}, "expectedVersion": lead["version"]})
+    expect(lead["stageId"] == "CONSENT", "the lead did not reach CONSENT")
+    print("S3  lead moved to", lead["stageId"])
+
+    # S8: requisites on the lead.
+    lead = crm.call("lead.update", {"id": lead["id"], "fields": {
+        "requisites": {"inn": "500100732259", "ogrnip": "304500116000157"}}})
+    print("S8  requisites stored on the lead:", lead["requisites"])
+
+    # S9-S12: conversion, with the refusals a manager has to answer.
+    existing = crm.call("contact.add", {"fields": {"name": "Иван", "phones": [{"value": "+79165551234"}]}})
+    fields_missing = refused(crm, "lead.convert", {"id": lead["id"]}, FieldsMissingInTarget)
+    print("S10 fields the targets lack:", [(f["field"], f["missingIn"]) for f in fields_missing.fields])
+    duplicates = refused(crm, "lead.convert", {"id": lead["id"], "createMissingFields": True}, DuplicatesFound)
+    matches = duplicates.data["contact"]
+    expect([m["id"] for m in matches] == [existing["id"]], "the existing contact was not found as a duplicate")
+    print("S11 duplicate contact found by", matches[0]["matchedBy"])
+    result = crm.call("lead.convert", {"id": lead["id"], "createMissingFields": True,
+                                       "contact": {"action": "merge", "id": existing["id"]}})
+    print(f"S12 converted: deal #{result['dealId']}, contact #{result['contactId']} (merged), company #{result['companyId']}")
+    contact = crm.call("contact.get", {"id": result["contactId"]})
+    expect(contact["lastName"] == "Петров" and contact["emails"], "the merge did not fill the contact from the lead")
+
+    # S13: the deal and the robot's comment.
+    deal = crm.call("deal.get", {"id": result["dealId"]})
+    expect(deal["custom"].get("site_area") == "850", "the deal lacks the lead's custom value")
+    comments = [e for e in crm.call("timeline.list", {"entityType": "deal", "id": deal["id"]})["items"] if e["type"] == "comment"]
+    expect(comments, "no robot comment on the new deal")
+    print("S13 robot:", comments[0]["data"]["text"])
+
+    # S14-S16: requisites looked up by INN, company renamed.
+    registry_file = os.path.join(workdir, "rsmp.xml")
+    with open(registry_file, "w", encoding="utf-8") as out:
+        out.write(REGISTRY_XML)
+    summary = crm.call("registry.import", {"path": registry_file, "format": "rsmp"})
+    print("    registry imported:", summary)
+    company_id = result["companyId"]
+    for requisite in crm.call("requisite.list", {"entityType": "company", "entityId": company_id})["items"]:
+        crm.call("requisite.delete", {"id": requisite["id"]})
+    requisite = crm.call("requisite.add", {"entityType": "company", "entityId": company_id, "preset": "ip",
+                                           "fields": {"inn": "500100732259"}, "lookup": True})
+    print("S15 registry filled:", {k: requisite["fields"][k] for k in ("fullName", "ogrnip", "okved") if k in requisite["fields"]})
+    company = crm.call("company.get", {"id": company_id})
+    expect(company["title"] == requisite["fields"]["shortName"], "the company was not renamed to its registered name")
+    print("S16 company renamed to", company["title"])
+    bank = crm.call("bankDetail.add", {"requisiteId": requisite["id"], "fields": {
+        "bik": "044525593", "bankName": "АО «Альфа-Банк»", "account": "40702810801400016513"}})
+    print("    bank account added:", bank["account"])
+
+    # S17: "Contract signed" with the company's own requirements.
+    for code, title, kind in [("acceptance_days", "Срок подписания акта, дней", "integer"),
+                              ("premises", "Технические параметры помещения", "text"),
+                              ("site_address", "Адрес объекта", "address")]:
+        crm.call("field.add", {"entityType": "deal", "code": code, "title": title, "type": kind})
+    pipeline = next(p for p in crm.call("pipeline.list", {"entityType": "deal"})["items"] if p["isDefault"])
+    crm.call("stage.update", {"pipelineId": pipeline["id"], "stageId": "CONTRACT_SIGNED", "requiredFields": [
+        "contractNumber", "contractDate", "custom.acceptance_days", "custom.premises", "custom.site_address"]})
+    missing = refused(crm, "deal.update", {"id": deal["id"], "fields": {"stageId": "CONTRACT_SIGNED"}}, RequiredFieldsMissing)
+    print("S17 refused, fill:", ", ".join(m["title"] for m in missing.missing))
+    deal = crm.call("deal.update", {"id": deal["id"], "fields": {
+        "stageId": "CONTRACT_SIGNED", "contractNumber": "15", "contractDate": "2026-03-01",
+        "custom": {"acceptance_days": 5, "premises": "Склад 850 м², высота 6 м, периметр 120 м",
+                   "site_address": "Химки, Ленинградское ш., 1"}}})
+    expect(deal["stageId"] == "CONTRACT_SIGNED", "the deal did not reach CONTRACT_SIGNED")
+    print("S17 deal moved to", deal["stageId"])
+
+
+def main(argv: list[str]) -> int:
+    with tempfile.TemporaryDirectory(prefix="crmd-seed-") as workdir:
+        if len(argv) >= 2 and argv[0] == "--spawn":
+            client = Client.spawn([argv[1], "serve", "--stdio", "--db", os.path.join(workdir, "crm.sqlite")])
+        else:
+            client = Client.connect(argv[0] if argv else None)
+        try:
+            with client as crm:
+                run(crm, workdir)
+        except (Unexpected, CrmdError) as failure:
+            print("FAILED:", failure, file=sys.stderr)
+            return 1
+    print("done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
