@@ -71,7 +71,7 @@ targets += [
 ]
 
 // MARK: - crmd-bench: the load generator and storage baseline used by bench/
-targets.append(.executableTarget(name: "crmd-bench", dependencies: ["JSONKit", "Storage"]))
+targets.append(.executableTarget(name: "crmd-bench", dependencies: ["JSONKit", "Storage", "CRM"]))
 
 // MARK: - TestSupport: launching crmd, temporary directories, JSON helpers for tests
 targets.append(.target(name: "TestSupport", dependencies: ["JSONKit"]))

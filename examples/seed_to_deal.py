@@ -153,7 +153,7 @@ def main(argv: list[str]) -> int:
         except (Unexpected, CrmdError) as failure:
             print("FAILED:", failure, file=sys.stderr)
             return 1
-    print("done")
+    print("OK")
     return 0
 
 

@@ -11,6 +11,8 @@ let subcommands: [(name: String, usage: String, run: (ArraySlice<String>) throws
     ("query", QueryCommand.usage, QueryCommand.run),
     ("startup", StartupCommand.usage, StartupCommand.run),
     ("ping", PingCommand.usage, PingCommand.run),
+    ("seed-customers", SeedCustomersCommand.usage, SeedCustomersCommand.run),
+    ("customers", CustomersCommand.usage, CustomersCommand.run),
 ]
 
 

@@ -10,7 +10,9 @@ one LEGAL company (7736207543) and one INDIVIDUAL entrepreneur (500100732259) ar
 INN gets no suggestions. A wrong or missing token gets 401. Special INNs:
 0000000500 → HTTP 500, 0000000429 → HTTP 429, 0000000403 → HTTP 403, 0000000999 → answers after
 --slow-seconds (longer than a client timeout), 0000000888 → a body that is not JSON,
-0000000777 → JSON of the wrong shape. Standard library only.
+0000000777 → JSON of the wrong shape. The same failures come for INNs with valid checksums:
+7707083893 → 500, 7736050003 → slow, 1234567894 → not JSON, 123456789047 → wrong shape.
+Standard library only.
 """
 import argparse
 import json
@@ -76,6 +78,11 @@ INDIVIDUAL = {
 
 KNOWN = {"7736207543": LEGAL, "500100732259": INDIVIDUAL}
 
+# INNs with valid checksums that trigger the same failures, for clients (like crmd's API)
+# that refuse to send an INN failing its checksum.
+CHECKSUM_VALID_FAILURES = {"7707083893": "0000000500", "7736050003": "0000000999", "1234567894": "0000000888",
+                           "123456789047": "0000000777"}
+
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "registry-stub/1"
@@ -102,6 +109,7 @@ class Handler(BaseHTTPRequestHandler):
             query = str(json.loads(raw.decode("utf-8"))["query"]).strip()
         except (ValueError, KeyError, TypeError):
             return self.send(400, {"family": "CLIENT_ERROR", "reason": "Bad Request"})
+        query = CHECKSUM_VALID_FAILURES.get(query, query)
         if query == "0000000500":
             return self.send(500, {"family": "SERVER_ERROR", "reason": "Internal Server Error"})
         if query == "0000000429":

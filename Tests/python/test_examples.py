@@ -48,3 +48,11 @@ def test_example_fails_without_a_server(example, workdir):
     done = subprocess.run(command(example) + [str(workdir / "nobody.sock")], capture_output=True, text=True,
                           timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode != 0
+
+
+@pytest.mark.parametrize("mode", ["socket", "spawn"])
+def test_seed_scenario_to_a_deal_with_requisites(mode, server, crmd_bin):
+    target = [str(server.socket_path)] if mode == "socket" else ["--spawn", crmd_bin]
+    done = run(command("seed_to_deal.py") + target)
+    for step in ["S2 ", "S3 ", "S8 ", "S10", "S11", "S12", "S13", "S15", "S16", "S17 deal moved"]:
+        assert step in done.stdout, step

@@ -9,6 +9,13 @@ extension RecordService {
         try crm.pool.write { db in try create(db, fields: fields, idempotencyKey: idempotencyKey, actor: actor) }
     }
 
+    /// Creates many records in one transaction (imports, seeding): all of them or none.
+    package func addMany(_ items: [[String: JSON]], actor: Int64) throws -> [Int64] {
+        try crm.pool.write { db in
+            try items.map { fields in try create(db, fields: fields, actor: actor)["id"]?.int64Value ?? 0 }
+        }
+    }
+
     /// `add` inside a caller's transaction.
     func create(_ db: Database, fields: [String: JSON], idempotencyKey: String? = nil, actor: Int64) throws -> JSON {
         let scope = entity.type.rawValue

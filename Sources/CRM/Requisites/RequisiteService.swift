@@ -52,9 +52,6 @@ package struct RequisiteService: Sendable {
     }
 
     package func add(_ input: AddInput, actor: Int64) throws -> JSON {
-        guard Self.owners.contains(input.entityType) else {
-            throw CRMError.invalidValue(field: "entityType", reason: "option", message: "requisites belong to companies and contacts")
-        }
         guard RequisiteRules.presets.contains(input.preset) else {
             throw CRMError.invalidValue(field: "preset", reason: "option", message: "preset must be legal, ip or person")
         }
@@ -78,24 +75,42 @@ package struct RequisiteService: Sendable {
         let clean = try RequisiteRules.validate(fields, preset: preset)
         let rename = input.renameEntity ?? input.lookup
         return try crm.pool.write { db in
-            try RecordService.requireExists(db, input.entityType.descriptor, input.entityID)
-            let now = crm.nowText
-            try db.execute("""
-                INSERT INTO requisites (entity_type, entity_id, preset, name, fields, inn, source, created_at, updated_at, created_by, updated_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(input.entityType.rawValue), .integer(input.entityID), .text(preset), SQLValue(input.name),
-                      .text(JSON.object(clean).text), SQLValue(clean["inn"]?.stringValue), .text(source), .text(now), .text(now),
-                      .integer(actor), .integer(actor)])
-            let id = db.lastInsertRowID
-            try Self.reindexINN(db, input.entityType, input.entityID)
-            try TimelineService.append(db, input.entityType, input.entityID, .requisite, author: actor, at: now,
-                                       data: ["action": "added", "requisiteId": .int(id), "preset": .string(preset),
-                                              "inn": clean["inn"] ?? .null, "source": .string(source)])
-            if rename, input.entityType == .company, let shortName = clean["shortName"]?.stringValue ?? clean["fullName"]?.stringValue {
-                try renameCompany(db, id: input.entityID, to: shortName, actor: actor, at: now)
-            }
-            return try Self.requisite(db, id)
+            try insert(db, input, preset: preset, fields: clean, source: source, rename: rename, actor: actor)
         }
+    }
+
+    /// Adds requisites typed in by hand (no registry lookup) in one transaction: imports, seeding.
+    package func addMany(_ inputs: [AddInput], actor: Int64) throws {
+        let checked = try inputs.map { input in (input, try RequisiteRules.validate(input.fields, preset: input.preset)) }
+        try crm.pool.write { db in
+            for (input, clean) in checked {
+                _ = try insert(db, input, preset: input.preset, fields: clean, source: "manual", rename: false, actor: actor)
+            }
+        }
+    }
+
+    private func insert(_ db: Database, _ input: AddInput, preset: String, fields clean: [String: JSON], source: String, rename: Bool,
+                        actor: Int64) throws -> JSON {
+        guard Self.owners.contains(input.entityType) else {
+            throw CRMError.invalidValue(field: "entityType", reason: "option", message: "requisites belong to companies and contacts")
+        }
+        try RecordService.requireExists(db, input.entityType.descriptor, input.entityID)
+        let now = crm.nowText
+        try db.execute("""
+            INSERT INTO requisites (entity_type, entity_id, preset, name, fields, inn, source, created_at, updated_at, created_by, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(input.entityType.rawValue), .integer(input.entityID), .text(preset), SQLValue(input.name),
+                  .text(JSON.object(clean).text), SQLValue(clean["inn"]?.stringValue), .text(source), .text(now), .text(now),
+                  .integer(actor), .integer(actor)])
+        let id = db.lastInsertRowID
+        try Self.reindexINN(db, input.entityType, input.entityID)
+        try TimelineService.append(db, input.entityType, input.entityID, .requisite, author: actor, at: now,
+                                   data: ["action": "added", "requisiteId": .int(id), "preset": .string(preset),
+                                          "inn": clean["inn"] ?? .null, "source": .string(source)])
+        if rename, input.entityType == .company, let shortName = clean["shortName"]?.stringValue ?? clean["fullName"]?.stringValue {
+            try renameCompany(db, id: input.entityID, to: shortName, actor: actor, at: now)
+        }
+        return try Self.requisite(db, id)
     }
 
     package func update(id: Int64, fields: [String: JSON], name: String?, expectedVersion: Int64?, actor: Int64) throws -> JSON {
