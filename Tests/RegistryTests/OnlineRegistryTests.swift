@@ -36,7 +36,7 @@ import Testing
     @Test func unknownINNIsNotFound() throws {
         let stub = try RegistryStub()
         let registry = OnlineRegistry(baseURL: stub.baseURL, token: RegistryStub.token)
-        #expect(try registry.lookup(inn: "7707083893") == nil)
+        #expect(try registry.lookup(inn: "7700000001") == nil)
         #expect(try registry.lookup(inn: "  ") == nil)
     }
 
