@@ -52,6 +52,30 @@ targets += [
     .testTarget(name: "RegistryTests", dependencies: ["Registry", "Zip"]),
 ]
 
+// MARK: - Templates: a small template engine (placeholders, loops, conditionals, HTML escaping)
+targets += [
+    .target(name: "Templates"),
+    .testTarget(name: "TemplatesTests", dependencies: ["Templates"]),
+]
+
+// MARK: - QRCode: QR code symbols (ISO/IEC 18004) as a module matrix
+targets += [
+    .target(name: "QRCode"),
+    .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
+]
+
+// MARK: - PDFWriter: PDF pages with embedded TrueType subsets, lines, boxes and images of modules
+targets += [
+    .target(name: "PDFWriter"),
+    .testTarget(name: "PDFWriterTests", dependencies: ["PDFWriter"]),
+]
+
+// MARK: - Mail: MIME messages (RFC 2045/2047) and their delivery by SMTP or a sendmail command
+targets += [
+    .target(name: "Mail"),
+    .testTarget(name: "MailTests", dependencies: ["Mail"]),
+]
+
 // MARK: - CRM: the domain (leads, funnels, fields, timeline, lists)
 targets += [
     .target(name: "CRM", dependencies: ["Storage", "JSONKit", "RussianFormats", "Registry"]),
