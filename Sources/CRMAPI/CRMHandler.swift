@@ -26,7 +26,7 @@ package final class CRMHandler: RPCHandler {
         let all = ServerMethods.all(crm, version: Self.version, startedAt: crm.clock.now(), discover: discover)
             + UserMethods.all(crm) + LeadMethods.all(crm) + FieldMethods.all(crm) + PipelineMethods.all(crm)
             + TimelineMethods.all(crm) + CustomerMethods.all(crm) + ConversionMethods.all(crm) + RequisiteMethods.all(crm)
-            + AutomationMethods.all(crm)
+            + AutomationMethods.all(crm) + MoneyMethods.all(crm)
         methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
         let described = Set(documents.compactMap { $0.path.hasPrefix("methods/") ? $0.json["title"]?.stringValue : nil })
         precondition(described == Set(methods.keys), "methods and schemas differ: \(described.symmetricDifference(methods.keys).sorted())")

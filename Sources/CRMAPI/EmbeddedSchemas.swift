@@ -77,7 +77,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/common.json",
   "title": "crmd common definitions",
-  "description": "Shapes shared by the crmd methods: ids, timestamps, money, texts, phones and e-mails, list parameters and results, pipelines, timeline, users, custom fields, requisites and error data.",
+  "description": "Shapes shared by the crmd methods: ids, timestamps, money, texts, phones and e-mails, list parameters and results, pipelines, timeline, users, custom fields, requisites, quantities, VAT rates, units, discounts and error data.",
   "x-errorCodes": {
     "1001": {
       "name": "REQUIRED_FIELDS_MISSING",
@@ -173,6 +173,79 @@ enum EmbeddedSchemas {
       "description": "ISO 4217 currency code, e.g. `RUB`.",
       "type": "string",
       "pattern": "^[A-Z]{3}$"
+    },
+    "Quantity": {
+      "description": "A quantity as a decimal string with at most three decimals (`\"1.5\"`), never a float.",
+      "type": "string",
+      "pattern": "^[0-9]{1,12}(\\.[0-9]{1,3})?$"
+    },
+    "VATRate": {
+      "description": "A VAT (НДС) rate in percent: `22` standard from 2026, `20` for older documents, `10` reduced, `7` and `5` for payers on the simplified regime, `0` for exports; `none`: without VAT (Без НДС).",
+      "enum": [
+        "22",
+        "20",
+        "10",
+        "7",
+        "5",
+        "0",
+        "none"
+      ]
+    },
+    "Unit": {
+      "type": "object",
+      "properties": {
+        "code": {
+          "description": "The OKEI code (общероссийский классификатор единиц измерения), three digits, e.g. `796` (шт).",
+          "type": "string",
+          "pattern": "^[0-9]{3}$"
+        },
+        "name": {
+          "description": "The unit's symbol as printed, e.g. `шт`. When writing it may be left out (or empty) for a common code (`796` шт, `876` усл. ед, `166` кг, `006` м, `055` м², `356` ч, `839` компл, ...); an unknown code without a name is 1007. Always present when read.",
+          "type": "string"
+        }
+      },
+      "required": [
+        "code"
+      ],
+      "additionalProperties": false,
+      "description": "A unit of measure by its OKEI code."
+    },
+    "Discount": {
+      "type": "object",
+      "properties": {
+        "type": {
+          "description": "`percent`: a share of the line amount; `amount`: money taken off the line.",
+          "enum": [
+            "percent",
+            "amount"
+          ]
+        },
+        "value": {
+          "description": "A non-negative decimal string with at most two decimals: the percent (0 to 100) or the amount in the row's currency (at most the line amount, else 1007).",
+          "type": "string",
+          "pattern": "^[0-9]{1,15}(\\.[0-9]{1,2})?$"
+        }
+      },
+      "required": [
+        "type",
+        "value"
+      ],
+      "additionalProperties": false,
+      "if": {
+        "properties": {
+          "type": {
+            "const": "percent"
+          }
+        }
+      },
+      "then": {
+        "properties": {
+          "value": {
+            "pattern": "^(100(\\.0{1,2})?|[0-9]{1,2}(\\.[0-9]{1,2})?)$"
+          }
+        }
+      },
+      "description": "A discount on a product row."
     },
     "IdempotencyKey": {
       "description": "A retried call with the same key returns what the first call created instead of creating a second one.",
@@ -273,7 +346,9 @@ enum EmbeddedSchemas {
         "lead",
         "contact",
         "company",
-        "deal"
+        "deal",
+        "product",
+        "invoice"
       ]
     },
     "PipelineEntityType": {
@@ -639,7 +714,7 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "DescribedFieldType": {
-      "description": "Types reported by `*.fields`: the custom field types, plus those of built-in fields: `phones`, `emails` (lists of `{value, type}`), `user` (a user id), `pipeline` (a pipeline id), `stage` (a stage id), `semantic` (the stage's semantic), `requisites` (a Requisites object), `id`, `link` (the id of another record, whose type is in `linkTo`).",
+      "description": "Types reported by `*.fields`: the custom field types, plus those of built-in fields: `phones`, `emails` (lists of `{value, type}`), `user` (a user id), `pipeline` (a pipeline id), `stage` (a stage id), `semantic` (the stage's semantic), `requisites` (a Requisites object), `id`, `link` (the id of another record, whose type is in `linkTo`), `unit` (a unit of measure `{code, name}`), `json` (a structured read-only value such as an invoice's payer, seller, rows or totals).",
       "anyOf": [
         {
           "$ref": "#/$defs/FieldType"
@@ -654,7 +729,9 @@ enum EmbeddedSchemas {
             "semantic",
             "requisites",
             "id",
-            "link"
+            "link",
+            "unit",
+            "json"
           ]
         }
       ]
@@ -1023,7 +1100,7 @@ enum EmbeddedSchemas {
           "description": "Null when the record was being created."
         },
         "stageId": {
-          "description": "The stage whose requirements are not met; null for records without stages (contacts, companies), where the missing fields are custom fields created with `required: true`.",
+          "description": "The stage whose requirements are not met; null for records without stages (contacts, companies), where the missing fields are custom fields created with `required: true`, and for `invoice.createFromDeal`, where `missing` names what the invoice needs (`payer`, `productRows`, `payer.requisites`, `seller`, `seller.requisites`, `seller.bank`).",
           "anyOf": [
             {
               "$ref": "#/$defs/StageId"
@@ -1058,13 +1135,13 @@ enum EmbeddedSchemas {
         "stageId",
         "missing"
       ],
-      "description": "`data` of 1001 REQUIRED_FIELDS_MISSING: exactly the fields to fill (S4, S11, S17)."
+      "description": "`data` of 1001 REQUIRED_FIELDS_MISSING: exactly the fields to fill (S4, S11, S17, S21)."
     },
     "NotFoundData": {
       "type": "object",
       "properties": {
         "entityType": {
-          "description": "An entity type, or `user`, `pipeline`, `stage`, `field`, `requisite`, `bankDetail`, `automation`, `registryEntry` (an INN the registry does not know)...",
+          "description": "An entity type (`product`, `invoice` too), or `user`, `pipeline`, `stage`, `field`, `requisite`, `bankDetail`, `automation`, `registryEntry` (an INN the registry does not know)...",
           "type": "string"
         },
         "id": {
@@ -1186,7 +1263,7 @@ enum EmbeddedSchemas {
       "type": "object",
       "properties": {
         "reason": {
-          "description": "`version` (stale `expectedVersion`), `converted` (lead already converted), `slotBusy`, `exists`...",
+          "description": "`version` (stale `expectedVersion`), `converted` (lead already converted), `slotBusy`, `exists`, `paid` (an invoice with payments cannot change its status by hand), `cancelled` (a payment to a cancelled invoice)...",
           "type": "string"
         }
       },
@@ -1215,7 +1292,7 @@ enum EmbeddedSchemas {
           "type": "string"
         },
         "reason": {
-          "description": "E.g. `checksum`, `unknownStage`, `unknownUser`, `type`.",
+          "description": "E.g. `checksum`, `unknownStage`, `unknownUser`, `type`, `format`, `option`, `required`, `notFound`, `tooLarge`, `overpayment`.",
           "type": "string"
         }
       },
@@ -1607,6 +1684,380 @@ enum EmbeddedSchemas {
         "createdAt", "updatedAt", "createdBy", "updatedBy", "version", "stageSemantic", "leadId",
         "closedAt"
       ]
+    }
+  }
+}
+
+"""##),
+        ("invoice.json", ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/invoice.json",
+  "title": "crmd invoice",
+  "description": "Product rows of deals with their totals, the invoice record (a snapshot of a deal), its payments, and the company-wide settings invoices use.",
+  "$defs": {
+    "ProductRowInput": {
+      "type": "object",
+      "properties": {
+        "productId": {
+          "$ref": "common.json#/$defs/Id",
+          "description": "A catalog product whose name, price, unit, VAT rate and `vatIncluded` fill in what the row leaves out; an unknown id is 1007 `notFound`."
+        },
+        "name": {
+          "description": "What is sold; required unless `productId` gives it (else 1007).",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 1000
+        },
+        "price": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "pattern": "^[0-9]{1,15}(\\.[0-9]{1,2})?$",
+          "description": "Price per unit, non-negative; required unless `productId` gives it (else 1007)."
+        },
+        "quantity": {
+          "$ref": "common.json#/$defs/Quantity",
+          "not": {"pattern": "^0+(\\.0+)?$"},
+          "default": "1",
+          "description": "Positive, at most three decimals and at most 1000000000 (1007 beyond)."
+        },
+        "unit": {"$ref": "common.json#/$defs/Unit", "description": "Defaults to the product's unit, else `796` шт."},
+        "discount": {
+          "description": "A discount on the line; null or absent for none. An amount larger than the line amount is 1007.",
+          "anyOf": [{"$ref": "common.json#/$defs/Discount"}, {"type": "null"}]
+        },
+        "vatRate": {
+          "$ref": "common.json#/$defs/VATRate",
+          "description": "Defaults to the product's rate, else the settings' `defaultVatRate`."
+        },
+        "vatIncluded": {
+          "description": "Whether the price includes VAT; defaults to the product's, else true.",
+          "type": "boolean"
+        }
+      },
+      "additionalProperties": false,
+      "description": "A product row as written by `deal.productRows.set`."
+    },
+    "ProductRow": {
+      "type": "object",
+      "properties": {
+        "productId": {
+          "description": "The catalog product the row was made from; null for a free-form row.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "name": {"type": "string", "minLength": 1, "maxLength": 1000},
+        "price": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Price per unit, with two decimals."},
+        "quantity": {"$ref": "common.json#/$defs/Quantity", "description": "Without trailing zeros (`\"1.5\"`, `\"2\"`)."},
+        "unit": {"$ref": "common.json#/$defs/Unit", "required": ["code", "name"]},
+        "discount": {
+          "description": "The discount as given (a percent without trailing zeros, an amount with two decimals); null for none.",
+          "anyOf": [{"$ref": "common.json#/$defs/Discount"}, {"type": "null"}]
+        },
+        "vatRate": {"$ref": "common.json#/$defs/VATRate"},
+        "vatIncluded": {"type": "boolean"},
+        "discountAmount": {"$ref": "common.json#/$defs/MoneyAmount", "description": "The discount in money."},
+        "vat": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "VAT of the line, rounded half-up to kopecks: inside `sum` when `vatIncluded`, else on top of it."
+        },
+        "sum": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "The line amount (price × quantity, rounded half-up, less the discount) as priced, the «Сумма» column."
+        },
+        "total": {"$ref": "common.json#/$defs/MoneyAmount", "description": "What the buyer pays for the line: `sum`, plus `vat` when on top."}
+      },
+      "required": [
+        "productId", "name", "price", "quantity", "unit", "discount", "vatRate", "vatIncluded", "discountAmount", "vat", "sum",
+        "total"
+      ],
+      "additionalProperties": false,
+      "description": "A product row with its amounts computed line by line as 1C computes them, so totals reconcile to the kopeck."
+    },
+    "Totals": {
+      "type": "object",
+      "properties": {
+        "subtotal": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Sum of price × quantity before discounts."},
+        "discount": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Sum of the rows' discounts."},
+        "vat": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Sum of the rows' VAT."},
+        "total": {"$ref": "common.json#/$defs/MoneyAmount", "description": "What the buyer pays: sum of the rows' totals."},
+        "currency": {"$ref": "common.json#/$defs/Currency", "description": "The deal's currency."},
+        "vatMode": {
+          "description": "`included`: every row with VAT has it inside its price («В том числе НДС»); `onTop`: some row adds it («Сумма НДС»); `none`: no row has VAT above 0 % («Без НДС»).",
+          "enum": ["included", "onTop", "none"]
+        }
+      },
+      "required": ["subtotal", "discount", "vat", "total", "currency", "vatMode"],
+      "additionalProperties": false,
+      "description": "Document totals: sums of the rows."
+    },
+    "ProductRowsResult": {
+      "type": "object",
+      "properties": {
+        "rows": {"type": "array", "items": {"$ref": "#/$defs/ProductRow"}, "description": "In the order given."},
+        "totals": {"$ref": "#/$defs/Totals"}
+      },
+      "required": ["rows", "totals"],
+      "additionalProperties": false,
+      "description": "A deal's product rows and their totals."
+    },
+    "InvoicePayer": {
+      "type": "object",
+      "properties": {
+        "entityType": {"$ref": "common.json#/$defs/CustomerEntityType"},
+        "id": {"$ref": "common.json#/$defs/Id"},
+        "preset": {
+          "description": "Kind of the payer's requisite; `person` for a contact without one; null when unknown.",
+          "enum": ["legal", "ip", "person", null]
+        },
+        "name": {
+          "description": "The requisites' short or full name, else the company's title or the contact's full name.",
+          "type": ["string", "null"]
+        },
+        "inn": {"type": ["string", "null"]},
+        "kpp": {"type": ["string", "null"]},
+        "address": {"description": "The legal address, else the record's address.", "type": ["string", "null"]},
+        "phone": {"description": "The record's first phone.", "type": ["string", "null"]}
+      },
+      "required": ["entityType", "id", "preset", "name", "inn", "kpp", "address", "phone"],
+      "additionalProperties": false,
+      "description": "The payer (покупатель) as it stood when the invoice was created."
+    },
+    "InvoiceSeller": {
+      "type": "object",
+      "properties": {
+        "companyId": {"$ref": "common.json#/$defs/Id", "description": "The seller company (`sellerCompanyId`, else `isMyCompany`)."},
+        "preset": {"description": "Kind of the seller's requisite.", "enum": ["legal", "ip", "person"]},
+        "name": {"description": "The requisites' short or full name, else the company's title.", "type": ["string", "null"]},
+        "fullName": {"type": ["string", "null"]},
+        "inn": {"type": ["string", "null"]},
+        "kpp": {"type": ["string", "null"]},
+        "address": {"description": "The legal address, else the company's address.", "type": ["string", "null"]},
+        "phone": {"description": "The company's first phone.", "type": ["string", "null"]},
+        "director": {"description": "Who signs as head (руководитель).", "type": ["string", "null"]},
+        "directorTitle": {"type": ["string", "null"]},
+        "accountant": {"description": "Who signs as chief accountant.", "type": ["string", "null"]},
+        "bank": {
+          "type": "object",
+          "properties": {
+            "bik": {"type": ["string", "null"]},
+            "bankName": {"type": ["string", "null"]},
+            "bankCity": {"type": ["string", "null"]},
+            "corrAccount": {"type": ["string", "null"]},
+            "account": {"type": ["string", "null"]}
+          },
+          "required": ["bik", "bankName", "bankCity", "corrAccount", "account"],
+          "additionalProperties": false,
+          "description": "The first bank account of the seller's requisite."
+        }
+      },
+      "required": [
+        "companyId", "preset", "name", "fullName", "inn", "kpp", "address", "phone", "director", "directorTitle", "accountant",
+        "bank"
+      ],
+      "additionalProperties": false,
+      "description": "The seller (поставщик) as it stood when the invoice was created."
+    },
+    "InvoiceStatus": {
+      "description": "`draft` when created; `sent` and `cancelled` set by hand; `partiallyPaid` and `paid` follow payments; `overdue` is shown for a `sent` or `partiallyPaid` invoice whose due date has passed.",
+      "enum": ["draft", "sent", "paid", "partiallyPaid", "overdue", "cancelled"]
+    },
+    "Payment": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "common.json#/$defs/Id"},
+        "amount": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Positive, with two decimals."},
+        "date": {"$ref": "common.json#/$defs/Date", "description": "When it was paid."},
+        "reference": {"description": "E.g. the payment order number; null when not given.", "type": ["string", "null"], "maxLength": 200},
+        "source": {"description": "Where it came from: `manual` for `invoice.addPayment`.", "type": "string"},
+        "createdAt": {"$ref": "common.json#/$defs/Timestamp"}
+      },
+      "required": ["id", "amount", "date", "reference", "source", "createdAt"],
+      "additionalProperties": false,
+      "description": "A payment received for an invoice."
+    },
+    "InvoiceListItem": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "common.json#/$defs/Id"},
+        "number": {"description": "Made from the settings' `invoiceNumberFormat`, e.g. `2026-00015`.", "type": "string", "minLength": 1},
+        "date": {"$ref": "common.json#/$defs/Date"},
+        "dueDate": {
+          "description": "Pay by this date; by default `date` plus the settings' `invoiceDueDays`.",
+          "anyOf": [{"$ref": "common.json#/$defs/Date"}, {"type": "null"}]
+        },
+        "status": {"$ref": "#/$defs/InvoiceStatus"},
+        "dealId": {
+          "description": "The deal it was made from; null if that deal is gone.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "currency": {"$ref": "common.json#/$defs/Currency"},
+        "basis": {
+          "description": "«Основание»: `Договор № N от DD.MM.YYYY` from the deal's contract; null without a contract number.",
+          "type": ["string", "null"]
+        },
+        "payerName": {"description": "The payer's name, for lists and search.", "type": ["string", "null"]},
+        "payerInn": {"description": "The payer's INN, for lists and search.", "type": ["string", "null"]},
+        "payer": {"$ref": "#/$defs/InvoicePayer"},
+        "seller": {"$ref": "#/$defs/InvoiceSeller"},
+        "rows": {"type": "array", "items": {"$ref": "#/$defs/ProductRow"}},
+        "totals": {"$ref": "#/$defs/Totals"},
+        "total": {"$ref": "common.json#/$defs/MoneyAmount", "description": "What is to be paid: `totals.total`."},
+        "paid": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Sum of the payments."},
+        "amountInWords": {"description": "`total` in Russian words («Сто двадцать рублей 00 копеек»).", "type": "string"},
+        "comments": {"$ref": "common.json#/$defs/LongText"},
+        "custom": {
+          "$ref": "common.json#/$defs/CustomValues",
+          "description": "Custom field values by code; `{}` when none."
+        },
+        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "updatedAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "createdBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "updatedBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "version": {"$ref": "common.json#/$defs/Version"},
+        "due": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "What is still to be paid: `total` − `paid`. Not in `invoice.list` items."
+        },
+        "payments": {
+          "description": "Payments in the order received. Not in `invoice.list` items.",
+          "type": "array",
+          "items": {"$ref": "#/$defs/Payment"}
+        }
+      },
+      "required": ["id"],
+      "additionalProperties": false,
+      "description": "An invoice as returned by `invoice.list`: with `select`, only the selected fields plus `id`; without it, the whole record except `due` and `payments`. `status` is as of today (`overdue` when due)."
+    },
+    "Invoice": {
+      "description": "An invoice for payment («Счёт на оплату») made from a deal (S20–S23): a snapshot of its rows, payer and seller that later changes to the deal do not alter. Every key is present; `status` is as of today.",
+      "allOf": [{"$ref": "#/$defs/InvoiceListItem"}, {"$ref": "common.json#/$defs/RecordMeta"}],
+      "required": [
+        "id", "number", "date", "dueDate", "status", "dealId", "currency", "basis", "payerName", "payerInn", "payer", "seller",
+        "rows", "totals", "total", "paid", "amountInWords", "comments", "custom", "createdAt", "updatedAt", "createdBy",
+        "updatedBy", "version", "due", "payments"
+      ]
+    },
+    "Settings": {
+      "type": "object",
+      "properties": {
+        "sellerCompanyId": {
+          "description": "The company that issues invoices; null: the one company with `isMyCompany`.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "invoiceNumberFormat": {
+          "description": "Invoice numbers: `{N}` the sequence (`{N:5}` zero-padded to 5 digits), `{YYYY}` or `{YY}` the year, which also restarts the sequence yearly. Default `{YYYY}-{N:5}`; null: the default.",
+          "type": ["string", "null"],
+          "pattern": "\\{N(:[0-9]{1,2})?\\}"
+        },
+        "defaultCurrency": {
+          "description": "Default `RUB`; null: the default.",
+          "anyOf": [{"$ref": "common.json#/$defs/Currency"}, {"type": "null"}]
+        },
+        "defaultVatRate": {
+          "description": "VAT rate of product rows that give none and name no product. Default `22`; null: the default.",
+          "anyOf": [{"$ref": "common.json#/$defs/VATRate"}, {"type": "null"}]
+        },
+        "invoiceDueDays": {
+          "description": "Days from an invoice's date to its default due date. Default 5; null: the default.",
+          "type": ["integer", "null"],
+          "minimum": 0,
+          "maximum": 365
+        },
+        "publicBaseUrl": {
+          "description": "Prefix of public links to invoices; null for none.",
+          "type": ["string", "null"],
+          "format": "uri"
+        },
+        "mail": {
+          "description": "How mail is sent. Default `{transport: \"outbox\"}`.",
+          "type": ["object", "null"],
+          "properties": {
+            "transport": {
+              "description": "`smtp` to `host`; `sendmail` through `sendmailPath`; `outbox`: kept, not sent.",
+              "enum": ["smtp", "sendmail", "outbox"]
+            },
+            "host": {"type": "string"},
+            "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+            "username": {"type": "string"},
+            "password": {"description": "Shown as `********` when set.", "enum": ["********", ""]},
+            "from": {"description": "Sender address, e.g. `Ромашка <info@romashka.ru>`.", "type": "string"},
+            "sendmailPath": {"type": "string"}
+          },
+          "additionalProperties": false
+        },
+        "sms": {
+          "description": "The SMS provider's settings; a `password`, `token` or `secret` is shown as `********` when set. Default `{}`.",
+          "type": ["object", "null"]
+        },
+        "registry": {
+          "description": "Where `requisite.lookup` looks INNs up. Default `{source: \"offline\"}`.",
+          "type": ["object", "null"],
+          "properties": {
+            "source": {
+              "description": "`offline`: the registry loaded by `registry.import`; `online`: the provider at `url` (needs `url` and `token`, else 1007).",
+              "enum": ["offline", "online"]
+            },
+            "url": {"type": "string", "format": "uri"},
+            "token": {"description": "Shown as `********` when set.", "enum": ["********", ""]},
+            "timeoutSeconds": {"description": "Default 5.", "type": "integer", "minimum": 1}
+          },
+          "additionalProperties": false
+        }
+      },
+      "required": [
+        "sellerCompanyId", "invoiceNumberFormat", "defaultCurrency", "defaultVatRate", "invoiceDueDays", "publicBaseUrl", "mail", "sms",
+        "registry"
+      ],
+      "additionalProperties": false,
+      "description": "Company-wide settings, every key present, secrets masked. A key set to null by `settings.update` shows as null and its default applies."
+    },
+    "SettingsPatch": {
+      "type": "object",
+      "properties": {
+        "sellerCompanyId": {
+          "description": "The company that issues invoices (an unknown id is 1007); null: the one company with `isMyCompany`.",
+          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "invoiceNumberFormat": {
+          "description": "Must contain `{N}` or `{N:width}`; may contain `{YYYY}` or `{YY}`, e.g. `{YYYY}-{N:5}`. Null: the default.",
+          "type": ["string", "null"],
+          "pattern": "\\{N(:[0-9]{1,2})?\\}"
+        },
+        "defaultCurrency": {"anyOf": [{"$ref": "common.json#/$defs/Currency"}, {"type": "null"}]},
+        "defaultVatRate": {"anyOf": [{"$ref": "common.json#/$defs/VATRate"}, {"type": "null"}]},
+        "invoiceDueDays": {"type": ["integer", "null"], "minimum": 0, "maximum": 365},
+        "publicBaseUrl": {"type": ["string", "null"], "format": "uri"},
+        "mail": {
+          "description": "Merged key by key into the stored object; null removes a key, or the whole object.",
+          "type": ["object", "null"],
+          "properties": {
+            "transport": {"enum": ["smtp", "sendmail", "outbox", null]},
+            "host": {"type": ["string", "null"]},
+            "port": {"type": ["integer", "null"], "minimum": 1, "maximum": 65535},
+            "username": {"type": ["string", "null"]},
+            "password": {"description": "`********` (as shown) keeps the stored one.", "type": ["string", "null"]},
+            "from": {"type": ["string", "null"]},
+            "sendmailPath": {"type": ["string", "null"]}
+          },
+          "additionalProperties": false
+        },
+        "sms": {
+          "description": "Merged key by key into the stored object; null removes a key, or the whole object; a `password`, `token` or `secret` given as `********` keeps the stored one.",
+          "type": ["object", "null"]
+        },
+        "registry": {
+          "description": "Merged key by key into the stored object; null removes a key, or the whole object.",
+          "type": ["object", "null"],
+          "properties": {
+            "source": {"enum": ["offline", "online", null]},
+            "url": {"type": ["string", "null"], "format": "uri"},
+            "token": {"description": "`********` (as shown) keeps the stored one.", "type": ["string", "null"]},
+            "timeoutSeconds": {"type": ["integer", "null"], "minimum": 1}
+          },
+          "additionalProperties": false
+        }
+      },
+      "additionalProperties": false,
+      "description": "A partial settings object: the given keys are merged into the stored settings (objects key by key) and the others kept; null removes a key, so its default applies."
     }
   }
 }
@@ -2449,6 +2900,52 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/deal.productRows.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/deal.productRows.get.json",
+  "title": "deal.productRows.get",
+  "description": "Returns the goods and services of a deal with their amounts and totals, in the deal's currency.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The deal's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../invoice.json#/$defs/ProductRowsResult"}
+  }
+}
+
+"""#),
+        ("methods/deal.productRows.set.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/deal.productRows.set.json",
+  "title": "deal.productRows.set",
+  "description": "Replaces the goods and services of a deal (S19) and returns them with exact totals; the deal's `opportunity` becomes the total. A row naming a product takes the product's values for what it leaves out. A row without a name or price, an unknown product or unit, or a discount above the line amount is 1007 and changes nothing.",
+  "x-errors": [1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The deal's id."},
+        "rows": {
+          "description": "The new rows, in order; `[]` removes them all.",
+          "type": "array",
+          "items": {"$ref": "../invoice.json#/$defs/ProductRowInput"},
+          "maxItems": 500
+        }
+      },
+      "required": ["id", "rows"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../invoice.json#/$defs/ProductRowsResult"}
+  }
+}
+
+"""#),
         ("methods/deal.update.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -2591,6 +3088,148 @@ enum EmbeddedSchemas {
       "required": ["items"],
       "additionalProperties": false
     }
+  }
+}
+
+"""#),
+        ("methods/invoice.addPayment.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.addPayment.json",
+  "title": "invoice.addPayment",
+  "description": "Records a payment and returns the invoice: `partiallyPaid` while something is due, `paid` once nothing is (S23). A cancelled or paid invoice is 1005 (`cancelled`, `paid`); more than is due is 1007 `overpayment`.",
+  "x-errors": [1002, 1005, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The invoice's id."},
+        "amount": {
+          "$ref": "../common.json#/$defs/MoneyAmount",
+          "pattern": "^[0-9]{1,15}(\\.[0-9]{1,2})?$",
+          "not": {"pattern": "^0+(\\.0+)?$"},
+          "description": "Positive, in the invoice's currency, at most what is due."
+        },
+        "date": {"$ref": "../common.json#/$defs/Date", "description": "When it was paid."},
+        "reference": {"description": "E.g. the payment order number.", "type": "string", "maxLength": 200}
+      },
+      "required": ["id", "amount", "date"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../invoice.json#/$defs/Invoice"}
+  }
+}
+
+"""#),
+        ("methods/invoice.createFromDeal.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.createFromDeal.json",
+  "title": "invoice.createFromDeal",
+  "description": "Makes a `draft` invoice from a deal's product rows, payer (the deal's company, else its contact) and seller (S20–S21), numbered from the settings. The invoice is a snapshot: later changes to the deal do not alter it. 1001 (`stageId` null) lists all that is missing at once: `payer`, `productRows`, `payer.requisites`, `seller`, `seller.requisites`, `seller.bank`.",
+  "x-errors": [1001, 1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "dealId": {"$ref": "../common.json#/$defs/Id", "description": "The deal."},
+        "date": {"$ref": "../common.json#/$defs/Date", "description": "The invoice date; today by default."},
+        "dueDate": {
+          "$ref": "../common.json#/$defs/Date",
+          "description": "Pay by this date; by default `date` plus the settings' `invoiceDueDays`."
+        },
+        "payer": {
+          "description": "Who pays, instead of the deal's company or contact; a company needs requisites.",
+          "type": "object",
+          "properties": {
+            "entityType": {"$ref": "../common.json#/$defs/CustomerEntityType"},
+            "id": {"$ref": "../common.json#/$defs/Id"}
+          },
+          "required": ["entityType", "id"],
+          "additionalProperties": false
+        }
+      },
+      "required": ["dealId"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../invoice.json#/$defs/Invoice"}
+  }
+}
+
+"""#),
+        ("methods/invoice.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.get.json",
+  "title": "invoice.get",
+  "description": "Returns one invoice with its rows, parties, totals, payments, what is still due, and its status as of today.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The invoice's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../invoice.json#/$defs/Invoice"}
+  }
+}
+
+"""#),
+        ("methods/invoice.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.list.json",
+  "title": "invoice.list",
+  "description": "Pages through invoices with filters, full-text search (number, basis, payer name and INN, comments), sorting and field selection. The filter may use `status: \"overdue\"` or `overdue: true` for sent or partly paid invoices past their due date (`overdue: false` is ignored). Items carry no `due` or `payments`.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "filter": {"$ref": "../common.json#/$defs/Filter"},
+        "search": {"$ref": "../common.json#/$defs/Search"},
+        "order": {"$ref": "../common.json#/$defs/Order"},
+        "select": {"$ref": "../common.json#/$defs/Select"},
+        "limit": {"$ref": "../common.json#/$defs/Limit"},
+        "cursor": {"$ref": "../common.json#/$defs/Cursor"},
+        "count": {"$ref": "../common.json#/$defs/Count"}
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "allOf": [{"$ref": "../common.json#/$defs/ListResult"}],
+      "properties": {
+        "items": {
+          "items": {
+            "$ref": "../invoice.json#/$defs/InvoiceListItem",
+            "not": {"anyOf": [{"required": ["due"]}, {"required": ["payments"]}]}
+          }
+        }
+      }
+    }
+  }
+}
+
+"""#),
+        ("methods/invoice.setStatus.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.setStatus.json",
+  "title": "invoice.setStatus",
+  "description": "Sets an invoice `draft`, `sent` or `cancelled` and returns it; `paid` and `partiallyPaid` follow payments and `overdue` the due date. An invoice with payments is 1005 `paid`. Setting the current status changes nothing.",
+  "x-errors": [1002, 1005, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The invoice's id."},
+        "status": {"description": "The status to set.", "enum": ["draft", "sent", "cancelled"]}
+      },
+      "required": ["id", "status"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../invoice.json#/$defs/Invoice"}
   }
 }
 
@@ -2845,6 +3484,135 @@ enum EmbeddedSchemas {
       "required": ["items"],
       "additionalProperties": false
     }
+  }
+}
+
+"""#),
+        ("methods/product.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/product.add.json",
+  "title": "product.add",
+  "description": "Adds a product to the catalog (S19); what is not given takes its default: price `0.00`, currency `RUB`, VAT `22` included in the price, unit `796` шт, active. Custom fields created with `required: true` must be given, else 1001 lists them (with `stageId` null).",
+  "x-errors": [1001, 1002, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "fields": {"$ref": "../product.json#/$defs/ProductFields"},
+        "idempotencyKey": {"$ref": "../common.json#/$defs/IdempotencyKey"}
+      },
+      "required": ["fields"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../product.json#/$defs/Product"}
+  }
+}
+
+"""#),
+        ("methods/product.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/product.delete.json",
+  "title": "product.delete",
+  "description": "Deletes a product; product rows made from it keep their name, price and the rest, and invoices are not changed.",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../common.json#/$defs/DeleteResult"}
+  }
+}
+
+"""#),
+        ("methods/product.fields.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/product.fields.json",
+  "title": "product.fields",
+  "description": "Describes every product field, built-in and custom (`custom.code`), so a front end can build forms; `vatRate` is an `enum` with the rates as options, `unit` a `unit` `{code, name}`.",
+  "x-errors": [],
+  "$defs": {
+    "params": {"type": "object", "properties": {}, "additionalProperties": false},
+    "result": {"$ref": "../common.json#/$defs/FieldsMap"}
+  }
+}
+
+"""#),
+        ("methods/product.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/product.get.json",
+  "title": "product.get",
+  "description": "Returns one product with every built-in field (null when empty).",
+  "x-errors": [1002],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../product.json#/$defs/Product"}
+  }
+}
+
+"""#),
+        ("methods/product.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/product.list.json",
+  "title": "product.list",
+  "description": "Pages through the catalog with filters (e.g. `active: true`, `@vatRate`), full-text search (name, SKU, description; Cyrillic-aware), sorting and field selection; pass `next` back as `cursor` for the following page.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "filter": {"$ref": "../common.json#/$defs/Filter"},
+        "search": {"$ref": "../common.json#/$defs/Search"},
+        "order": {"$ref": "../common.json#/$defs/Order"},
+        "select": {"$ref": "../common.json#/$defs/Select"},
+        "limit": {"$ref": "../common.json#/$defs/Limit"},
+        "cursor": {"$ref": "../common.json#/$defs/Cursor"},
+        "count": {"$ref": "../common.json#/$defs/Count"}
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "allOf": [{"$ref": "../common.json#/$defs/ListResult"}],
+      "properties": {"items": {"items": {"$ref": "../product.json#/$defs/ProductListItem"}}}
+    }
+  }
+}
+
+"""#),
+        ("methods/product.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/product.update.json",
+  "title": "product.update",
+  "description": "Changes the given fields and keeps the others; returns the whole product. Product rows already made from it and invoices keep their values. Clearing a required custom field is refused with 1001; a stale `expectedVersion` is 1005 `version`.",
+  "x-errors": [1001, 1002, 1005, 1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."},
+        "fields": {"$ref": "../product.json#/$defs/ProductFields"},
+        "expectedVersion": {
+          "$ref": "../common.json#/$defs/Version",
+          "description": "Refuse (1005 `version`) unless the product still has this version."
+        }
+      },
+      "required": ["id", "fields"],
+      "additionalProperties": false
+    },
+    "result": {"$ref": "../product.json#/$defs/Product"}
   }
 }
 
@@ -3148,6 +3916,200 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/settings.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/settings.get.json",
+  "title": "settings.get",
+  "description": "Returns the company-wide settings: the seller, invoice numbering, defaults, the public link prefix and the outside services (mail, SMS, company registry), with every key present and secrets shown as `********`.",
+  "x-errors": [],
+  "$defs": {
+    "params": {"type": "object", "properties": {}, "additionalProperties": false},
+    "result": {"$ref": "../invoice.json#/$defs/Settings"}
+  }
+}
+
+"""#),
+        ("methods/settings.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/settings.update.json",
+  "title": "settings.update",
+  "description": "Merges a partial settings object into the stored settings and returns the whole, secrets shown as `********`: the given keys are set, objects (`mail`, `sms`, `registry`) merged key by key, null removes a key so its default applies, and a secret given back as `********` keeps the stored one. An unknown seller company, a number format without `{N}` or an online registry without `url` and `token` is 1007.",
+  "x-errors": [
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "$ref": "../invoice.json#/$defs/SettingsPatch",
+      "type": "object",
+      "properties": {
+        "sellerCompanyId": {
+          "description": "The company that issues invoices (an unknown id is 1007); null: the one company with `isMyCompany`.",
+          "anyOf": [
+            {
+              "$ref": "../common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "invoiceNumberFormat": {
+          "description": "Must contain `{N}` or `{N:width}`; may contain `{YYYY}` or `{YY}`, e.g. `{YYYY}-{N:5}`. Null: the default.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "pattern": "\\{N(:[0-9]{1,2})?\\}"
+        },
+        "defaultCurrency": {
+          "anyOf": [
+            {
+              "$ref": "../common.json#/$defs/Currency"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "defaultVatRate": {
+          "anyOf": [
+            {
+              "$ref": "../common.json#/$defs/VATRate"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "invoiceDueDays": {
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 0,
+          "maximum": 365
+        },
+        "publicBaseUrl": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "format": "uri"
+        },
+        "mail": {
+          "description": "Merged key by key into the stored object; null removes a key, or the whole object.",
+          "type": [
+            "object",
+            "null"
+          ],
+          "properties": {
+            "transport": {
+              "enum": [
+                "smtp",
+                "sendmail",
+                "outbox",
+                null
+              ]
+            },
+            "host": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "port": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "minimum": 1,
+              "maximum": 65535
+            },
+            "username": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "password": {
+              "description": "`********` (as shown) keeps the stored one.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "from": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "sendmailPath": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "additionalProperties": false
+        },
+        "sms": {
+          "description": "Merged key by key into the stored object; null removes a key, or the whole object; a `password`, `token` or `secret` given as `********` keeps the stored one.",
+          "type": [
+            "object",
+            "null"
+          ]
+        },
+        "registry": {
+          "description": "Merged key by key into the stored object; null removes a key, or the whole object.",
+          "type": [
+            "object",
+            "null"
+          ],
+          "properties": {
+            "source": {
+              "enum": [
+                "offline",
+                "online",
+                null
+              ]
+            },
+            "url": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "uri"
+            },
+            "token": {
+              "description": "`********` (as shown) keeps the stored one.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "timeoutSeconds": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "minimum": 1
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../invoice.json#/$defs/Settings"
+    }
+  }
+}
+
+"""#),
         ("methods/stage.add.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -3303,6 +4265,84 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("product.json", ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/product.json",
+  "title": "crmd product",
+  "description": "The product record (an item of the catalog: goods or a service) and its writable fields.",
+  "$defs": {
+    "ProductFields": {
+      "type": "object",
+      "properties": {
+        "name": {"description": "What the item is called on invoices.", "type": "string", "maxLength": 500},
+        "sku": {
+          "description": "Article number (артикул); null when none, and in `fields` null clears it.",
+          "type": ["string", "null"],
+          "maxLength": 100
+        },
+        "price": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "pattern": "^[0-9]{1,15}(\\.[0-9]{1,2})?$",
+          "description": "Price per unit in `currency`, non-negative; `0.00` unless set."
+        },
+        "currency": {"$ref": "common.json#/$defs/Currency", "description": "Currency of `price`; `RUB` unless set."},
+        "vatRate": {"$ref": "common.json#/$defs/VATRate", "description": "VAT rate of the item; `22` unless set."},
+        "vatIncluded": {
+          "description": "Whether `price` includes VAT (true, the default) or VAT is added on top.",
+          "type": "boolean"
+        },
+        "unit": {"$ref": "common.json#/$defs/Unit", "description": "Unit of measure; `796` шт unless set."},
+        "description": {"$ref": "common.json#/$defs/Text", "description": "Free text."},
+        "active": {"description": "Whether the item is offered (true, the default); inactive items stay in old rows.", "type": "boolean"},
+        "custom": {"$ref": "common.json#/$defs/CustomValues"}
+      },
+      "additionalProperties": false,
+      "description": "The writable fields of a product, all optional. `sku` and `description` may be null to clear them."
+    },
+    "ProductListItem": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "common.json#/$defs/Id"},
+        "name": {"description": "What the item is called on invoices; null when empty.", "type": ["string", "null"], "maxLength": 500},
+        "sku": {"description": "Article number (артикул); null when none.", "type": ["string", "null"], "maxLength": 100},
+        "price": {
+          "description": "Price per unit in `currency`, always with two decimals (`\"1500.00\"`).",
+          "type": "string",
+          "pattern": "^[0-9]{1,15}\\.[0-9]{2}$"
+        },
+        "currency": {"$ref": "common.json#/$defs/Currency", "description": "Currency of `price`; `RUB` unless set."},
+        "vatRate": {"$ref": "common.json#/$defs/VATRate"},
+        "vatIncluded": {"description": "Whether `price` includes VAT.", "type": "boolean"},
+        "unit": {"$ref": "common.json#/$defs/Unit", "required": ["code", "name"], "description": "Unit of measure with its name."},
+        "description": {"$ref": "common.json#/$defs/Text", "description": "Free text."},
+        "active": {"type": "boolean"},
+        "custom": {
+          "$ref": "common.json#/$defs/CustomValues",
+          "description": "Custom field values by code; `{}` when none."
+        },
+        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "updatedAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "createdBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "updatedBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "version": {"$ref": "common.json#/$defs/Version"}
+      },
+      "required": ["id"],
+      "additionalProperties": false,
+      "description": "A product as returned by `product.list`: with `select`, only the selected fields plus `id`; without it, the whole record."
+    },
+    "Product": {
+      "description": "A catalog item: goods or a service with its price, VAT and unit (S19); product rows of deals may name it to take these as defaults. Every built-in key is present: `name`, `sku` and `description` are null when empty.",
+      "allOf": [{"$ref": "#/$defs/ProductListItem"}, {"$ref": "common.json#/$defs/RecordMeta"}],
+      "required": [
+        "id", "name", "sku", "price", "currency", "vatRate", "vatIncluded", "unit", "description", "active", "custom",
+        "createdAt", "updatedAt", "createdBy", "updatedBy", "version"
+      ]
+    }
+  }
+}
+
+"""##),
         ("requisite.json", ##"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",

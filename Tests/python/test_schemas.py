@@ -18,7 +18,8 @@ SCHEMAS = ROOT / "Schemas"
 BASE = "https://schemas.crmd.dev/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 APPLICATION_ERRORS = {1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008}
-SHARED = {"common.json", "lead.json", "contact.json", "company.json", "deal.json", "requisite.json", "automation.json"}
+SHARED = {"common.json", "lead.json", "contact.json", "company.json", "deal.json", "requisite.json", "automation.json",
+          "product.json", "invoice.json"}
 
 METHODS = [
     "rpc.discover", "server.info",
@@ -34,6 +35,9 @@ METHODS = [
     "requisite.add", "requisite.get", "requisite.update", "requisite.delete", "requisite.list", "requisite.lookup",
     "bankDetail.add", "bankDetail.update", "bankDetail.delete", "bankDetail.list", "registry.import",
     "automation.add", "automation.get", "automation.update", "automation.delete", "automation.list",
+    "product.add", "product.get", "product.update", "product.delete", "product.list", "product.fields",
+    "deal.productRows.set", "deal.productRows.get", "settings.get", "settings.update",
+    "invoice.createFromDeal", "invoice.get", "invoice.list", "invoice.setStatus", "invoice.addPayment",
 ]
 
 PATHS = sorted(SCHEMAS.rglob("*.json"))
@@ -161,7 +165,7 @@ def test_refs_name_a_shared_definition(rel):
 
 
 @pytest.mark.parametrize("doc,name", [("lead.json", "Lead"), ("contact.json", "Contact"), ("company.json", "Company"),
-                                      ("deal.json", "Deal")])
+                                      ("deal.json", "Deal"), ("product.json", "Product")])
 def test_record_requires_every_key_its_list_item_knows(doc, name):
     defs = DOCS[doc]["$defs"]
     assert set(defs[name]["required"]) == set(defs[f"{name}ListItem"]["properties"])
@@ -169,6 +173,31 @@ def test_record_requires_every_key_its_list_item_knows(doc, name):
     assert defs[f"{name}ListItem"]["required"] == ["id"]
     assert defs[f"{name}Fields"]["additionalProperties"] is False
     assert set(DOCS["common.json"]["$defs"]["RecordMeta"]["required"]) <= set(defs[name]["required"])
+
+
+def test_invoice_requires_every_key_its_list_item_knows():
+    defs = DOCS["invoice.json"]["$defs"]
+    assert set(defs["Invoice"]["required"]) == set(defs["InvoiceListItem"]["properties"])
+    assert defs["InvoiceListItem"]["required"] == ["id"]
+    assert set(DOCS["common.json"]["$defs"]["RecordMeta"]["required"]) <= set(defs["Invoice"]["required"])
+
+
+def test_settings_update_params_are_the_settings_patch():
+    """rpc.discover lists params by property, so settings.update spells out SettingsPatch's properties."""
+    patch = DOCS["invoice.json"]["$defs"]["SettingsPatch"]
+    p = DOCS["methods/settings.update.json"]["$defs"]["params"]
+    assert json.dumps(p["properties"], ensure_ascii=False) == \
+        json.dumps(patch["properties"], ensure_ascii=False).replace('"common.json#', '"../common.json#')
+    assert set(patch["properties"]) == set(DOCS["invoice.json"]["$defs"]["Settings"]["properties"])
+    assert set(DOCS["invoice.json"]["$defs"]["Settings"]["required"]) == set(patch["properties"])
+
+
+def test_product_row_output_is_valid_as_input_once_amounts_are_dropped():
+    """What deal.productRows.get returns can be sent back to deal.productRows.set."""
+    computed = {"discountAmount", "vat", "sum", "total"}
+    rows = [{k: v for k, v in row.items() if k not in computed and v is not None} for row in (ROW, FREE_ROW)]
+    errors = list(params("deal.productRows.set").iter_errors({"id": 5, "rows": rows}))
+    assert not errors, [e.message for e in errors]
 
 
 # ---------------------------------------------------------------------------- samples
@@ -249,6 +278,49 @@ RULE = {"id": 1, "entityType": "deal", "pipelineId": 2, "stageId": "NEW", "trigg
         "title": "Следующие шаги", "active": True, "createdAt": NOW}
 LINK_FIELD = {"type": "link", "title": "Компания", "isRequired": False, "isReadOnly": False, "isMultiple": False,
               "isCustom": False, "linkTo": "company"}
+
+
+def product_record(**changes):
+    record = {
+        "id": 11, "name": "Монтаж видеокамеры", "sku": "CAM-01", "price": "1500.00", "currency": "RUB", "vatRate": "22",
+        "vatIncluded": True, "unit": {"code": "796", "name": "шт"}, "description": None, "active": True, "custom": {}, **META,
+    }
+    record.update(changes)
+    return record
+
+
+ROW = {"productId": 11, "name": "Монтаж видеокамеры", "price": "1500.00", "quantity": "2", "unit": {"code": "796", "name": "шт"},
+       "discount": {"type": "percent", "value": "10"}, "vatRate": "22", "vatIncluded": True, "discountAmount": "300.00",
+       "vat": "486.89", "sum": "2700.00", "total": "2700.00"}
+FREE_ROW = {"productId": None, "name": "Выезд инженера", "price": "999.99", "quantity": "1.5", "unit": {"code": "356", "name": "ч"},
+            "discount": None, "vatRate": "none", "vatIncluded": False, "discountAmount": "0.00", "vat": "0.00", "sum": "1499.99",
+            "total": "1499.99"}
+TOTALS = {"subtotal": "4499.99", "discount": "300.00", "vat": "486.89", "total": "4199.99", "currency": "RUB", "vatMode": "included"}
+ROWS = {"rows": [ROW, FREE_ROW], "totals": TOTALS}
+PAYER = {"entityType": "company", "id": 4, "preset": "ip", "name": "ИП Петров И. С.", "inn": "500100732259", "kpp": None,
+         "address": None, "phone": "+79161234567"}
+SELLER = {"companyId": 1, "preset": "legal", "name": "ООО «Охрана»", "fullName": "Общество с ограниченной ответственностью «Охрана»",
+          "inn": "7707083893", "kpp": "773601001", "address": "Москва, ул. Ленина, 1", "phone": None, "director": "Сидоров А. А.",
+          "directorTitle": "Генеральный директор", "accountant": None,
+          "bank": {"bik": "044525225", "bankName": "ПАО Сбербанк", "bankCity": "Москва", "corrAccount": "30101810400000000225",
+                   "account": "40702810938000000001"}}
+PAYMENT = {"id": 1, "amount": "1000.00", "date": "2026-12-01", "reference": "п/п 15", "source": "manual", "createdAt": NOW}
+
+
+def invoice_record(**changes):
+    record = {
+        "id": 7, "number": "2026-00015", "date": "2026-11-29", "dueDate": "2026-12-04", "status": "draft", "dealId": 5,
+        "currency": "RUB", "basis": "Договор № Д-17 от 29.11.2026", "payerName": "ИП Петров И. С.", "payerInn": "500100732259",
+        "payer": PAYER, "seller": SELLER, "rows": [ROW, FREE_ROW], "totals": TOTALS, "total": "4199.99", "paid": "0.00",
+        "amountInWords": "Четыре тысячи сто девяносто девять рублей 99 копеек", "comments": None, "custom": {}, **META,
+        "due": "4199.99", "payments": [],
+    }
+    record.update(changes)
+    return record
+
+
+SETTINGS = {"sellerCompanyId": None, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
+            "invoiceDueDays": 5, "publicBaseUrl": None, "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}}
 
 
 PARAMS = {
@@ -341,7 +413,7 @@ PARAMS = {
          {"entityType": "lead", "code": "a" * 65, "title": "x", "type": "string"},
          {"entityType": "lead", "code": "x", "title": "", "type": "string"},
          {"entityType": "lead", "code": "x", "title": "x", "type": "float"},
-         {"entityType": "invoice", "code": "x", "title": "x", "type": "string"},
+         {"entityType": "requisite", "code": "x", "title": "x", "type": "string"},
          {"entityType": "lead", "code": "x", "title": "x"}],
     ),
     "field.list": ([{"entityType": "lead"}, {"entityType": "contact"}, {"entityType": "company"}, {"entityType": "deal"}],
@@ -643,6 +715,88 @@ PARAMS = {
     ),
     "automation.delete": ([{"id": 1}], [{}, {"id": None}]),
     "automation.list": ([{}, {"entityType": "deal"}, {"entityType": "lead"}], [{"entityType": "company"}, {"limit": 10}]),
+    "product.add": (
+        [{"fields": {}},
+         {"fields": {"name": "Монтаж видеокамеры", "sku": "CAM-01", "price": "1500", "currency": "RUB", "vatRate": "none",
+                     "vatIncluded": False, "unit": {"code": "796"}, "description": "Под ключ", "active": True, "custom": {"brand": "x"}},
+          "idempotencyKey": "product-1"},
+         {"fields": {"sku": None, "description": None, "unit": {"code": "999", "name": "лицензия"}, "price": "0.5"}}],
+        [{}, {"fields": {"price": "-1.00"}}, {"fields": {"price": 1500}}, {"fields": {"price": "1.005"}}, {"fields": {"price": None}},
+         {"fields": {"vatRate": "18"}}, {"fields": {"vatRate": 22}}, {"fields": {"unit": "шт"}}, {"fields": {"unit": {"code": "7960"}}},
+         {"fields": {"unit": None}}, {"fields": {"name": "x" * 501}}, {"fields": {"sku": "x" * 101}}, {"fields": {"currency": "rub"}},
+         {"fields": {"active": "yes"}}, {"fields": {"quantity": "1"}}, {"fields": {"id": 1}}],
+    ),
+    "product.get": ([{"id": 11}], [{}, {"id": "11"}]),
+    "product.update": (
+        [{"id": 11, "fields": {"price": "1600.00", "active": False}, "expectedVersion": 2}, {"id": 11, "fields": {"sku": None}}],
+        [{"id": 11}, {"id": 11, "fields": {"version": 3}}, {"id": 11, "fields": {"vatIncluded": None}}],
+    ),
+    "product.delete": ([{"id": 11}], [{}, {"id": 0}]),
+    "product.list": (
+        [{}, {"filter": {"active": True, "@vatRate": ["22", "10"], ">=price": "1000"}, "search": "камера", "order": {"name": "asc"},
+              "select": ["name", "price", "unit"], "limit": 100, "count": True}],
+        [{"filter": {"@vatRate": "22"}}, {"limit": 0}, {"entityType": "product"}],
+    ),
+    "product.fields": ([{}], [{"entityType": "product"}]),
+    "deal.productRows.set": (
+        [{"id": 5, "rows": []},
+         {"id": 5, "rows": [{"productId": 11, "quantity": "2", "discount": {"type": "percent", "value": "10"}},
+                            {"name": "Выезд инженера", "price": "999.99", "quantity": "1.5", "unit": {"code": "356", "name": "ч"},
+                             "discount": None, "vatRate": "none", "vatIncluded": False},
+                            {"productId": 12, "discount": {"type": "amount", "value": "100.00"}}]},
+         {"id": 5, "rows": [{"name": "x"}] * 500}],
+        [{"id": 5}, {"rows": []}, {"id": 5, "rows": [{"name": "x"}] * 501}, {"id": 5, "rows": [{"name": ""}]},
+         {"id": 5, "rows": [{"name": "x" * 1001}]}, {"id": 5, "rows": [{"name": "x", "price": "-5"}]},
+         {"id": 5, "rows": [{"name": "x", "price": 5}]}, {"id": 5, "rows": [{"name": "x", "quantity": "0"}]},
+         {"id": 5, "rows": [{"name": "x", "quantity": "0.000"}]}, {"id": 5, "rows": [{"name": "x", "quantity": "-1"}]},
+         {"id": 5, "rows": [{"name": "x", "quantity": "1.0001"}]}, {"id": 5, "rows": [{"name": "x", "quantity": 2}]},
+         {"id": 5, "rows": [{"name": "x", "vatRate": "18"}]}, {"id": 5, "rows": [{"name": "x", "unit": {"code": "шт"}}]},
+         {"id": 5, "rows": [{"name": "x", "discount": {"type": "percent", "value": "101"}}]},
+         {"id": 5, "rows": [{"name": "x", "discount": {"value": "1"}}]}, {"id": 5, "rows": [{"productId": None}]},
+         {"id": 5, "rows": [{"name": "x", "sum": "1.00"}]}, {"id": 5, "rows": {"name": "x"}}],
+    ),
+    "deal.productRows.get": ([{"id": 5}], [{}, {"id": 5, "rows": []}]),
+    "settings.get": ([{}], [{"mail": {}}]),
+    "settings.update": (
+        [{}, {"sellerCompanyId": 1, "invoiceNumberFormat": "СЧ-{YY}/{N}", "defaultCurrency": "RUB", "defaultVatRate": "none",
+              "invoiceDueDays": 0, "publicBaseUrl": "https://crm.example.ru/p/"},
+         {"mail": {"transport": "smtp", "host": "smtp.example.ru", "port": 465, "username": "crm", "password": "********",
+                   "from": "Охрана <info@example.ru>"}, "sms": {"provider": "x", "token": "t"},
+          "registry": {"source": "online", "url": "https://api.example.ru/egrul", "token": "abc", "timeoutSeconds": 10}},
+         {"sellerCompanyId": None, "publicBaseUrl": None, "mail": {"password": None, "host": None}, "registry": None,
+          "invoiceDueDays": None, "defaultVatRate": None}],
+        [{"theme": "dark"}, {"invoiceNumberFormat": "{YYYY}-"}, {"defaultVatRate": "18"}, {"defaultCurrency": "rub"},
+         {"invoiceDueDays": 366}, {"invoiceDueDays": -1}, {"invoiceDueDays": "5"}, {"sellerCompanyId": 0},
+         {"publicBaseUrl": 5}, {"mail": {"transport": "pigeon"}}, {"mail": {"port": 0}}, {"mail": {"smtpHost": "x"}},
+         {"registry": {"source": "egrul"}}, {"registry": {"timeoutSeconds": 0}}, {"sms": "x"}, {"mail": "smtp"}],
+    ),
+    "invoice.createFromDeal": (
+        [{"dealId": 5}, {"dealId": 5, "date": "2026-11-29", "dueDate": "2026-12-09", "payer": {"entityType": "contact", "id": 3}}],
+        [{}, {"id": 5}, {"dealId": 5, "date": "29.11.2026"}, {"dealId": 5, "payer": {"entityType": "lead", "id": 1}},
+         {"dealId": 5, "payer": {"entityType": "company"}}, {"dealId": 5, "payer": 4}, {"dealId": 5, "rows": []}],
+    ),
+    "invoice.get": ([{"id": 7}], [{}, {"number": "2026-00015"}]),
+    "invoice.list": (
+        [{}, {"filter": {"status": "overdue"}}, {"filter": {"overdue": True, "dealId": 5}},
+         {"filter": {"@status": ["sent", "partiallyPaid"], ">=date": "2026-11-01", "%payerName": "петров"}, "search": "2026-00015",
+          "order": {"date": "desc"}, "select": ["number", "total", "status"], "limit": 20, "count": True}],
+        [{"status": "overdue"}, {"filter": {"@status": "sent"}}, {"limit": 501}],
+    ),
+    "invoice.setStatus": (
+        [{"id": 7, "status": "sent"}, {"id": 7, "status": "cancelled"}, {"id": 7, "status": "draft"}],
+        [{"id": 7}, {"status": "sent"}, {"id": 7, "status": "paid"}, {"id": 7, "status": "overdue"},
+         {"id": 7, "status": "partiallyPaid"}, {"id": 7, "status": "sent", "expectedVersion": 1}],
+    ),
+    "invoice.addPayment": (
+        [{"id": 7, "amount": "1000.00", "date": "2026-12-01"}, {"id": 7, "amount": "0.01", "date": "2026-12-01", "reference": "п/п 15"},
+         {"id": 7, "amount": "4199.99", "date": "2026-12-01", "reference": "x" * 200}],
+        [{"id": 7, "amount": "0", "date": "2026-12-01"}, {"id": 7, "amount": "0.00", "date": "2026-12-01"},
+         {"id": 7, "amount": "-5.00", "date": "2026-12-01"}, {"id": 7, "amount": 100, "date": "2026-12-01"},
+         {"id": 7, "amount": "1.005", "date": "2026-12-01"}, {"id": 7, "amount": "100.00"},
+         {"id": 7, "amount": "100.00", "date": "01.12.2026"}, {"id": 7, "amount": "100.00", "date": "2026-12-01", "reference": None},
+         {"id": 7, "amount": "100.00", "date": "2026-12-01", "reference": "x" * 201},
+         {"id": 7, "amount": "100.00", "date": "2026-12-01", "source": "bank"}],
+    ),
 }
 
 RESULTS = {
@@ -690,14 +844,14 @@ RESULTS = {
                                    "data": {"action": "added", "requisiteId": 2}}],
                         "next": "c"}],
                       [{"items": [{**ENTRY, "type": "edited"}], "next": None}, {"items": [{**ENTRY, "data": "x"}], "next": None},
-                       {"items": [{**ENTRY, "entityType": "invoice"}], "next": None}]),
+                       {"items": [{**ENTRY, "entityType": "requisite"}], "next": None}]),
     "comment.add": ([ENTRY], [{**ENTRY, "at": "yesterday"}]),
     "user.get": ([USER], [{**USER, "id": 0}]),
     "lead.get": ([lead_record(requisites={**REQUISITE_FIELDS, "snils": "112-233-445 95"})],
                  [lead_record(requisites={"bik": "044525225"}), without(lead_record(), "pipelineId")]),
     "lead.update": ([lead_record(pipelineId=2, stageId="C2:NEW", version=2)], [lead_record(stageSemantic=None)]),
     "field.list": ([{"items": [CUSTOM_FIELD, {**CUSTOM_FIELD, "entityType": "deal", "required": True}]}],
-                   [{"items": [without(CUSTOM_FIELD, "required")]}, {"items": [{**CUSTOM_FIELD, "entityType": "invoice"}]}]),
+                   [{"items": [without(CUSTOM_FIELD, "required")]}, {"items": [{**CUSTOM_FIELD, "entityType": "user"}]}]),
     "pipeline.add": ([{**PIPELINE, "id": 2, "entityType": "deal", "isDefault": False}], [{**PIPELINE, "entityType": "contact"}]),
     "stage.add": ([PIPELINE], [{**PIPELINE, "stages": [{**STAGE, "requiredFields": ["city", "city"]}]}]),
     "contact.add": (
@@ -716,7 +870,7 @@ RESULTS = {
     "contact.fields": (
         [{"companyId": LINK_FIELD, "leadId": {**LINK_FIELD, "title": "Лид", "isReadOnly": True, "linkTo": "lead"},
           "birthdate": {**without(LINK_FIELD, "linkTo"), "type": "date", "title": "Дата рождения"}}],
-        [{"companyId": {**LINK_FIELD, "linkTo": "invoice"}}, {"companyId": {**LINK_FIELD, "type": "reference"}}],
+        [{"companyId": {**LINK_FIELD, "linkTo": "requisite"}}, {"companyId": {**LINK_FIELD, "type": "reference"}}],
     ),
     "contact.merge": ([contact_record(version=4, phones=[PHONE, {"value": "+74951234567", "type": "HOME"}])],
                       [{"targetId": 3}, contact_record(sourceIds=[7])]),
@@ -824,6 +978,68 @@ RESULTS = {
     "automation.update": ([{**RULE, "active": False, "delay": 60}], [{**RULE, "action": None}]),
     "automation.delete": ([{"id": 1, "deleted": True}], [{"id": "1", "deleted": True}]),
     "automation.list": ([{"items": [RULE]}, {"items": []}], [{"items": [{**RULE, "active": None}]}, [RULE]]),
+    "product.add": (
+        [product_record(), product_record(name=None, sku=None, price="0.00", vatRate="none", vatIncluded=False, description="x",
+                                          unit={"code": "356", "name": "ч"}, active=False, custom={"brand": "x"})],
+        [product_record(price="1500"), product_record(price="-1.00"), product_record(price=None), product_record(unit={"code": "796"}),
+         product_record(vatRate="18"), without(product_record(), "sku"), without(product_record(), "active"),
+         product_record(currency=None), product_record(quantity="1")],
+    ),
+    "product.get": ([product_record()], [without(product_record(), "unit")]),
+    "product.update": ([product_record(price="1600.00", version=2)], [product_record(version=0)]),
+    "product.delete": ([{"id": 11, "deleted": True}], [{"id": 11}]),
+    "product.list": ([{"items": [{"id": 11, "name": "x", "price": "1.00"}, product_record(id=12)], "next": None, "total": 2}],
+                     [{"items": [{"id": 11, "price": "1"}], "next": None}, {"items": [{"name": "x"}], "next": None}]),
+    "product.fields": (
+        [{"unit": {"type": "unit", "title": "Единица измерения", "isRequired": False, "isReadOnly": False, "isMultiple": False,
+                   "isCustom": False},
+          "vatRate": {"type": "enum", "title": "Ставка НДС", "isRequired": False, "isReadOnly": False, "isMultiple": False,
+                      "isCustom": False, "options": ["22", "20", "10", "7", "5", "0", "none"]}}],
+        [{"unit": {"type": "measure", "title": "x", "isRequired": False, "isReadOnly": False, "isMultiple": False, "isCustom": False}}],
+    ),
+    "deal.productRows.set": (
+        [ROWS, {"rows": [], "totals": {"subtotal": "0.00", "discount": "0.00", "vat": "0.00", "total": "0.00", "currency": "RUB",
+                                       "vatMode": "none"}}],
+        [{"rows": [ROW]}, {"rows": [without(ROW, "discountAmount")], "totals": TOTALS}, {"rows": [{**ROW, "vat": 486.89}], "totals": TOTALS},
+         {"rows": [{**ROW, "unit": {"code": "796"}}], "totals": TOTALS}, {"rows": [], "totals": {**TOTALS, "vatMode": "mixed"}},
+         {"rows": [], "totals": without(TOTALS, "currency")}, {"rows": [{**ROW, "quantity": "2.0000"}], "totals": TOTALS}],
+    ),
+    "deal.productRows.get": ([ROWS], [{"items": [ROW], "totals": TOTALS}, [ROW]]),
+    "settings.get": (
+        [SETTINGS, {**SETTINGS, "sellerCompanyId": 1, "publicBaseUrl": "https://crm.example.ru/p/",
+                    "mail": {"transport": "smtp", "host": "smtp.example.ru", "port": 465, "username": "crm", "password": "********",
+                             "from": "info@example.ru"}, "sms": {"provider": "x", "token": "********"},
+                    "registry": {"source": "online", "url": "https://api.example.ru/egrul", "token": "********", "timeoutSeconds": 5}},
+         {**SETTINGS, "mail": None, "invoiceDueDays": None, "defaultCurrency": None}],
+        [without(SETTINGS, "mail"), {**SETTINGS, "mail": {"transport": "smtp", "password": "hunter2"}},
+         {**SETTINGS, "registry": {"source": "online", "token": "abc"}}, {**SETTINGS, "invoiceNumberFormat": "{YYYY}"},
+         {**SETTINGS, "theme": "dark"}, {**SETTINGS, "defaultVatRate": "18"}],
+    ),
+    "settings.update": ([{**SETTINGS, "sellerCompanyId": 1}], [{**SETTINGS, "sellerCompanyId": "1"}, {"sellerCompanyId": 1}]),
+    "invoice.createFromDeal": (
+        [invoice_record(), invoice_record(basis=None, dealId=None, comments="x", custom={"x": 1},
+                                          payer={**PAYER, "entityType": "contact", "id": 3, "preset": "person", "name": "Петров Иван"})],
+        [without(invoice_record(), "payments"), without(invoice_record(), "due"), invoice_record(status="new"),
+         invoice_record(total=4199.99), invoice_record(payer={**PAYER, "entityType": "lead"}), invoice_record(payer=None),
+         invoice_record(seller=without(SELLER, "bank")), invoice_record(seller={**SELLER, "bank": without(SELLER["bank"], "bankCity")}),
+         invoice_record(rows=[without(ROW, "total")]), invoice_record(date="29.11.2026"), without(invoice_record(), "amountInWords"),
+         invoice_record(payments=[without(PAYMENT, "source")]), invoice_record(messages=[])],
+    ),
+    "invoice.get": (
+        [invoice_record(status="partiallyPaid", paid="1000.00", due="3199.99", payments=[PAYMENT]),
+         invoice_record(status="overdue", payments=[{**PAYMENT, "reference": None}])],
+        [invoice_record(payments=[{**PAYMENT, "amount": 1000}]), invoice_record(status="unpaid"), without(invoice_record(), "version")],
+    ),
+    "invoice.list": (
+        [{"items": [{"id": 7, "number": "2026-00015", "status": "overdue"}, without(without(invoice_record(), "due"), "payments")],
+          "next": None}, {"items": [], "next": None, "total": 0}],
+        [{"items": [invoice_record()], "next": None}, {"items": [{"id": 7, "due": "1.00"}], "next": None},
+         {"items": [{"id": 7, "payments": []}], "next": None}, {"items": [{"number": "x"}], "next": None}],
+    ),
+    "invoice.setStatus": ([invoice_record(status="sent", version=2), invoice_record(status="cancelled")],
+                          [invoice_record(status="sent", version=None), {"id": 7, "status": "sent"}]),
+    "invoice.addPayment": ([invoice_record(status="paid", paid="4199.99", due="0.00", payments=[{**PAYMENT, "amount": "4199.99"}])],
+                           [invoice_record(payments=[{**PAYMENT, "date": NOW}]), invoice_record(payments=PAYMENT)]),
 }
 
 
@@ -874,9 +1090,23 @@ def test_every_method_has_result_samples_both_ways():
     ("Id", 1, True), ("Id", 0, False), ("Id", True, False),
     ("Text", None, True), ("Text", "я" * 500, True), ("Text", "x" * 501, False), ("LongText", "x" * 20001, False),
     ("Address", "x" * 1000, True), ("Address", "x" * 1001, False), ("Address", 5, False),
-    ("EntityType", "deal", True), ("EntityType", "invoice", False), ("PipelineEntityType", "deal", True),
+    ("EntityType", "deal", True), ("EntityType", "invoice", True), ("EntityType", "product", True),
+    ("EntityType", "requisite", False), ("EntityType", "user", False), ("PipelineEntityType", "deal", True),
     ("PipelineEntityType", "company", False), ("CustomerEntityType", "company", True), ("CustomerEntityType", "lead", False),
     ("DescribedFieldType", "link", True), ("DescribedFieldType", "reference", False),
+    ("DescribedFieldType", "unit", True), ("DescribedFieldType", "json", True), ("DescribedFieldType", "object", False),
+    ("Quantity", "1", True), ("Quantity", "1.5", True), ("Quantity", "0.001", True), ("Quantity", "999999999999.999", True),
+    ("Quantity", "1.0005", False), ("Quantity", "-1", False), ("Quantity", 1.5, False), ("Quantity", "1e3", False),
+    ("Quantity", "1234567890123", False), ("Quantity", ".5", False),
+    ("VATRate", "22", True), ("VATRate", "none", True), ("VATRate", "0", True), ("VATRate", "18", False), ("VATRate", 22, False),
+    ("VATRate", None, False),
+    ("Unit", {"code": "796"}, True), ("Unit", {"code": "796", "name": "шт"}, True), ("Unit", {"code": "79"}, False),
+    ("Unit", {"code": 796}, False), ("Unit", {"name": "шт"}, False), ("Unit", {"code": "796", "symbol": "шт"}, False),
+    ("Discount", {"type": "percent", "value": "12.5"}, True), ("Discount", {"type": "percent", "value": "100"}, True),
+    ("Discount", {"type": "amount", "value": "1500.00"}, True), ("Discount", {"type": "percent", "value": "100.01"}, False),
+    ("Discount", {"type": "percent", "value": "150"}, False), ("Discount", {"type": "amount", "value": "-1"}, False),
+    ("Discount", {"type": "amount", "value": "1.005"}, False), ("Discount", {"type": "amount", "value": 100}, False),
+    ("Discount", {"type": "bonus", "value": "1"}, False), ("Discount", {"type": "amount"}, False),
     ("TimelineEntryType", "merged", True), ("TimelineEntryType", "requisite", True),
     ("Requisites", {"okvedName": "x", "region": "Москва", "smeCategory": "Микропредприятие", "snils": "112-233-445 95"}, True),
     ("Requisites", {"bik": "044525225"}, False), ("Requisites", {"snils": None}, False),
@@ -894,6 +1124,11 @@ MATCH = {"id": 4, "title": "Ромашка", "matchedBy": [{"key": "email", "val
     (1001, {"entityType": "company", "id": 4, "stageId": None, "missing": [{"field": "custom.segment", "title": "Сегмент"}]}, True),
     (1001, {"entityType": "deal", "id": 5, "stageId": "won", "missing": []}, False),
     (1001, {"entityType": "company", "id": 4, "missing": []}, False),
+    (1001, {"entityType": "deal", "id": 5, "stageId": None,
+            "missing": [{"field": "payer", "title": "Плательщик"}, {"field": "productRows", "title": "Товары и услуги"},
+                        {"field": "seller.bank", "title": "Банковский счёт продавца"}]}, True),
+    (1005, {"reason": "paid", "status": "partiallyPaid"}, True), (1005, {"status": "paid"}, False),
+    (1007, {"field": "amount", "reason": "overpayment"}, True), (1007, {"field": "rows.0.price"}, False),
     (1003, {"contact": [MATCH], "company": []}, True),
     (1003, {"company": [{**MATCH, "matchedBy": [{"key": "address", "value": "x"}]}]}, False),
     (1003, {"contact": [{"id": 3, "matchedBy": []}]}, False),

@@ -11,6 +11,7 @@ package enum CRMMigrations {
             try db.executeScript(customersSQL)
             try DefaultPipelines.installDeals(into: db)
         },
+        Migration(version: 3, name: "money: products, deal product rows, settings, invoices, payments", sql: moneySQL),
     ]
 
     static let foundationSQL = """

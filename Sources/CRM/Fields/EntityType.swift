@@ -1,6 +1,6 @@
 /// The kinds of record crmd keeps. The raw value is the name used in the API and in storage.
 package enum EntityType: String, Sendable, CaseIterable {
-    case lead, contact, company, deal
+    case lead, contact, company, deal, product, invoice
 
     /// The built-in shape of records of this type.
     package var descriptor: EntityDescriptor {
@@ -9,6 +9,8 @@ package enum EntityType: String, Sendable, CaseIterable {
         case .contact: .contact
         case .company: .company
         case .deal: .deal
+        case .product: .product
+        case .invoice: .invoice
         }
     }
 }

@@ -6,6 +6,10 @@ package enum FieldKind: String, Sendable, CaseIterable {
     case enumeration = "enum"
     case url, address
     case phones, emails, requisites, user, stage, pipeline, id, semantic
+    /// An OKEI unit of measure `{code, name}`.
+    case unit
+    /// A structured value kept as JSON (an invoice's payer, seller, rows and totals).
+    case json
     /// A reference to another record (`contactId`, `companyId`, `leadId`); the target type is on the definition.
     case link
 
@@ -23,7 +27,7 @@ package enum FieldKind: String, Sendable, CaseIterable {
     /// True for kinds with a meaningful order (`>`, `<`, sorting).
     package var isOrdered: Bool {
         switch self {
-        case .phones, .emails, .requisites, .boolean: false
+        case .phones, .emails, .requisites, .boolean, .unit, .json: false
         default: true
         }
     }

@@ -29,6 +29,10 @@ package enum FieldValueCodec {
         case .boolean:
             guard case .bool(let flag) = value else { throw typeError(field, "a boolean") }
             return .integer(flag ? 1 : 0)
+        case .unit:
+            return .text(try Unit.from(value, field: field.name).json.text)
+        case .json:
+            return .text(value.text)
         case .enumeration:
             guard case .string(let text) = value else { throw typeError(field, "a string") }
             guard field.options.contains(text) else { throw optionError(field, text) }
@@ -118,7 +122,7 @@ package enum FieldValueCodec {
             return field.kind == .boolean ? .bool(integer != 0) : .int(integer)
         case .text(let text):
             switch field.kind {
-            case .phones, .emails, .requisites: return JSONText.parse(text) ?? .null
+            case .phones, .emails, .requisites, .unit, .json: return JSONText.parse(text) ?? .null
             default: return .string(text)
             }
         case .real, .blob:

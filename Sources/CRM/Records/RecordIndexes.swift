@@ -35,7 +35,7 @@ enum RecordIndexes {
         case .company: state.columns["title"]?.string.flatMap(MatchKeys.companyTitle)
         case .contact: MatchKeys.personName(lastName: state.columns["lastName"]?.string, name: state.columns["name"]?.string,
                                             secondName: state.columns["secondName"]?.string)
-        case .lead, .deal: nil
+        case .lead, .deal, .product, .invoice: nil
         }
     }
 

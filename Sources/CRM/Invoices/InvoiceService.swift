@@ -1,0 +1,232 @@
+import JSONKit
+import RussianFormats
+import Storage
+
+/// Invoices (S20–S23): created from a deal as a fixed snapshot, numbered by a gapless
+/// sequence, paid in one or more payments, listed and filtered (the "Invoices" tab). An
+/// invoice that is sent or partly paid becomes `overdue` when its due date has passed by the
+/// CRM's clock.
+package struct InvoiceService: Sendable {
+    let crm: CRM
+
+    package struct CreateInput: Sendable {
+        package var dealID: Int64
+        package var date: String?
+        package var dueDate: String?
+        package var payer: (type: EntityType, id: Int64)?
+        package init(dealID: Int64, date: String? = nil, dueDate: String? = nil, payer: (type: EntityType, id: Int64)? = nil) {
+            self.dealID = dealID
+            self.date = date
+            self.dueDate = dueDate
+            self.payer = payer
+        }
+    }
+
+    /// `invoice.createFromDeal`: 1001 lists everything missing (payer, products, payer's
+    /// requisites, seller, seller's requisites and bank account) so a client can ask for all of it at once (S21).
+    package func createFromDeal(_ input: CreateInput, actor: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            guard let deal = try RecordService.loadJSON(db, EntityDescriptor.deal, input.dealID) else { throw CRMError.notFound("deal", input.dealID) }
+            let settings = try SettingsService.load(db)
+            var missing: [MissingField] = []
+            let lines = try ProductRowService.lines(db, input.dealID)
+            if lines.isEmpty { missing.append(MissingField(field: "productRows", title: "Товары и услуги")) }
+
+            var payer: JSON = .null
+            let payerRef = input.payer ?? deal["companyId"]?.int64Value.map { (EntityType.company, $0) }
+                ?? deal["contactId"]?.int64Value.map { (EntityType.contact, $0) }
+            if let (type, id) = payerRef {
+                guard let record = try RecordService.loadJSON(db, type.descriptor, id) else { throw CRMError.notFound(type.rawValue, id) }
+                let requisite = try InvoiceParties.requisite(db, type, id)
+                if type == .company && requisite == nil { missing.append(MissingField(field: "payer.requisites", title: "Реквизиты плательщика")) }
+                payer = InvoiceParties.payer(type: type, record: record, requisite: requisite)
+            } else {
+                missing.append(MissingField(field: "payer", title: "Плательщик"))
+            }
+
+            var seller: JSON = .null
+            if let sellerID = try InvoiceParties.sellerCompanyID(db, settings: settings),
+               let company = try RecordService.loadJSON(db, EntityDescriptor.company, sellerID) {
+                if let requisite = try InvoiceParties.requisite(db, .company, sellerID) {
+                    if let bank = requisite["bankDetails"]?.arrayValue?.first {
+                        seller = InvoiceParties.seller(company: company, requisite: requisite, bank: bank)
+                    } else {
+                        missing.append(MissingField(field: "seller.bank", title: "Банковский счёт продавца"))
+                    }
+                } else {
+                    missing.append(MissingField(field: "seller.requisites", title: "Реквизиты продавца"))
+                }
+            } else {
+                missing.append(MissingField(field: "seller", title: "Продавец (моя компания)"))
+            }
+            if !missing.isEmpty {
+                throw CRMError.requiredFieldsMissing(entityType: "deal", id: input.dealID, stageId: nil, missing: missing)
+            }
+
+            let today = Timestamp.formatDate(days: crm.clock.now() / 86_400)
+            let date = try Self.date(input.date, field: "date") ?? today
+            let dueDays = Int64(settings["invoiceDueDays"]?.intValue ?? 5)
+            let dueDate = try Self.date(input.dueDate, field: "dueDate")
+                ?? Timestamp.formatDate(days: (Timestamp.parseDate(date) ?? 0) + dueDays)
+            let currency = deal["currency"]?.stringValue ?? "RUB"
+            let totals = InvoiceTotals(lines)
+            let number = try InvoiceNumbering.next(db, format: settings["invoiceNumberFormat"]?.stringValue ?? "{YYYY}-{N:5}", date: date)
+            var basis: String?
+            if let contract = deal["contractNumber"]?.stringValue {
+                basis = "Договор № \(contract)" + (deal["contractDate"]?.stringValue.flatMap(Self.numericDate).map { " от \($0)" } ?? "")
+            }
+            let now = crm.nowText
+            var state = RecordState()
+            let values: [String: SQLValue] = [
+                "number": .text(number), "date": .text(date), "dueDate": .text(dueDate), "status": .text("draft"),
+                "dealId": .integer(input.dealID), "currency": .text(currency), "basis": SQLValue(basis),
+                "payerName": SQLValue(payer["name"]?.stringValue), "payerInn": SQLValue(payer["inn"]?.stringValue),
+                "payer": .text(payer.text), "seller": .text(seller.text),
+                "rows": .text(JSON.array(lines.map(ProductRowService.rowJSON)).text), "totals": .text(totals.json(currency: currency).text),
+                "total": .text(DecimalScaled.format(totals.total, scale: 2)), "paid": .text("0.00"),
+                "amountInWords": .text(AmountInWords.rubles(kopecks: totals.total)),
+                "createdAt": .text(now), "updatedAt": .text(now), "createdBy": .integer(actor), "updatedBy": .integer(actor),
+                "version": .integer(1),
+            ]
+            state.columns = values
+            let entity = EntityDescriptor.invoice
+            let writable = entity.storedFields.filter { $0.name != "id" }
+            let columns = writable.compactMap(\.column) + ["custom"]
+            try db.execute("INSERT INTO invoices (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
+                           writable.map { values[$0.name] ?? .null } + [.text("{}")])
+            let id = db.lastInsertRowID
+            state.columns["id"] = .integer(id)
+            try RecordIndexes.write(db, entity, id: id, state: state)
+            try TimelineService.append(db, .invoice, id, .created, author: actor, at: now, data: ["dealId": .int(input.dealID)])
+            try TimelineService.append(db, .deal, input.dealID, .document, author: actor, at: now,
+                                       data: ["document": "invoice", "invoiceId": .int(id), "number": .string(number),
+                                              "total": .string(DecimalScaled.format(totals.total, scale: 2))])
+            return try invoice(db, id)
+        }
+    }
+
+    package func get(_ id: Int64) throws -> JSON { try crm.pool.read { db in try invoice(db, id) } }
+
+    /// `invoice.list`: the record list of API.md, plus `status: "overdue"` as a filter.
+    package func list(_ request: ListRequest) throws -> JSON {
+        var request = request
+        let today = Timestamp.formatDate(days: crm.clock.now() / 86_400)
+        if request.filter["status"] == "overdue" || request.filter["overdue"] == .bool(true) {
+            request.filter.removeValue(forKey: "status")
+            request.filter.removeValue(forKey: "overdue")
+            request.filter["@status"] = ["sent", "partiallyPaid"]
+            request.filter["<dueDate"] = .string(today)
+        } else if request.filter["overdue"] == .bool(false) {
+            request.filter.removeValue(forKey: "overdue")
+        }
+        var page = try crm.records(.invoice).list(request)
+        if case .array(let items)? = page["items"], case .object(var object) = page {
+            object["items"] = .array(items.map { Self.withEffectiveStatus($0, today: today) })
+            page = .object(object)
+        }
+        return page
+    }
+
+    /// `invoice.setStatus`: draft, sent or cancelled by hand; paid states come from payments.
+    package func setStatus(id: Int64, status: String, actor: Int64) throws -> JSON {
+        guard ["draft", "sent", "cancelled"].contains(status) else {
+            throw CRMError.invalidValue(field: "status", reason: "option",
+                                        message: "set draft, sent or cancelled; paid and partiallyPaid follow payments, overdue the due date")
+        }
+        return try crm.pool.write { db in
+            let current = try invoice(db, id)
+            let stored = try db.scalar("SELECT status FROM invoices WHERE id = ?", [.integer(id)]).string ?? ""
+            if ["paid", "partiallyPaid"].contains(stored) {
+                throw CRMError.conflict(reason: "paid", details: ["status": .string(stored)])
+            }
+            guard stored != status else { return current }
+            try setStored(db, id: id, status: status, actor: actor, from: stored)
+            return try invoice(db, id)
+        }
+    }
+
+    /// `invoice.addPayment`: a partial payment makes it `partiallyPaid`, the last one `paid`.
+    package func addPayment(id: Int64, amount: String, date: String, reference: String?, source: String = "manual", actor: Int64) throws -> JSON {
+        guard let money = Money.parse(amount), money.minor > 0 else {
+            throw CRMError.invalidValue(field: "amount", reason: "format", message: "a payment is a positive amount with at most two decimals")
+        }
+        guard Timestamp.parseDate(date) != nil else { throw CRMError.invalidValue(field: "date", reason: "format", message: "a date YYYY-MM-DD") }
+        return try crm.pool.write { db in
+            guard let row = try db.queryOne("SELECT status, total, paid, deal_id, number FROM invoices WHERE id = ?", [.integer(id)]) else {
+                throw CRMError.notFound("invoice", id)
+            }
+            let status = row[0].string ?? ""
+            if status == "cancelled" || status == "paid" { throw CRMError.conflict(reason: status, details: ["status": .string(status)]) }
+            let total = Money.parse(row[1].string ?? "0")?.minor ?? 0
+            let paid = (Money.parse(row[2].string ?? "0")?.minor ?? 0) + money.minor
+            if paid > total {
+                throw CRMError.invalidValue(field: "amount", reason: "overpayment",
+                                            message: "the payment exceeds what is due (\(DecimalScaled.format(total - paid + money.minor, scale: 2)))")
+            }
+            let now = crm.nowText
+            try db.execute("INSERT INTO invoice_payments (invoice_id, amount, date, reference, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [.integer(id), .text(money.decimalText), .text(date), SQLValue(reference), .text(source), .text(now), .integer(actor)])
+            try db.execute("UPDATE invoices SET paid = ? WHERE id = ?", [.text(DecimalScaled.format(paid, scale: 2)), .integer(id)])
+            try setStored(db, id: id, status: paid == total ? "paid" : "partiallyPaid", actor: actor, from: status,
+                          extra: ["payment": .string(money.decimalText), "date": .string(date), "reference": reference.map(JSON.string) ?? .null])
+            return try invoice(db, id)
+        }
+    }
+
+    private func setStored(_ db: Database, id: Int64, status: String, actor: Int64, from old: String, extra: [String: JSON] = [:]) throws {
+        let now = crm.nowText
+        try db.execute("UPDATE invoices SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
+                       [.text(status), .text(now), .integer(actor), .integer(id)])
+        var data: [String: JSON] = ["field": "status", "from": .string(old), "to": .string(status)]
+        for (key, value) in extra { data[key] = value }
+        try TimelineService.append(db, .invoice, id, .updated, author: actor, at: now,
+                                   data: ["changes": [["field": "status", "old": .string(old), "new": .string(status)]]])
+        if let dealID = try db.scalar("SELECT deal_id FROM invoices WHERE id = ?", [.integer(id)]).int64 {
+            data["invoiceId"] = .int(id)
+            try TimelineService.append(db, .deal, dealID, .document, author: actor, at: now, data: .object(data))
+        }
+    }
+
+    /// The invoice with its payments, what is still due, and its status as of today.
+    func invoice(_ db: Database, _ id: Int64) throws -> JSON {
+        guard let record = try RecordService.loadJSON(db, EntityDescriptor.invoice, id) else { throw CRMError.notFound("invoice", id) }
+        let payments = try db.query("SELECT id, amount, date, reference, source, created_at FROM invoice_payments WHERE invoice_id = ? ORDER BY id",
+                                    [.integer(id)]).map { row -> JSON in
+            ["id": .int(row[0].int64 ?? 0), "amount": .string(row[1].string ?? ""), "date": .string(row[2].string ?? ""),
+             "reference": row[3].string.map(JSON.string) ?? .null, "source": .string(row[4].string ?? ""),
+             "createdAt": .string(row[5].string ?? "")]
+        }
+        guard case .object(var object) = Self.withEffectiveStatus(record, today: Timestamp.formatDate(days: crm.clock.now() / 86_400)) else {
+            return record
+        }
+        let total = Money.parse(object["total"]?.stringValue ?? "0")?.minor ?? 0
+        let paid = Money.parse(object["paid"]?.stringValue ?? "0")?.minor ?? 0
+        object["due"] = .string(DecimalScaled.format(total - paid, scale: 2))
+        object["payments"] = .array(payments)
+        return .object(object)
+    }
+
+    static func withEffectiveStatus(_ invoice: JSON, today: String) -> JSON {
+        guard case .object(var object) = invoice, let status = object["status"]?.stringValue,
+              status == "sent" || status == "partiallyPaid", let due = object["dueDate"]?.stringValue, due < today else { return invoice }
+        object["status"] = "overdue"
+        return .object(object)
+    }
+
+    private static func date(_ text: String?, field: String) throws -> String? {
+        guard let text else { return nil }
+        guard Timestamp.parseDate(text) != nil else { throw CRMError.invalidValue(field: field, reason: "format", message: "a date YYYY-MM-DD") }
+        return text
+    }
+
+    /// `2026-03-01` → `01.03.2026`.
+    static func numericDate(_ text: String) -> String? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3 else { return nil }
+        return "\(parts[2]).\(parts[1]).\(parts[0])"
+    }
+}
+
+extension CRM {
+    package var invoices: InvoiceService { InvoiceService(crm: self) }
+}

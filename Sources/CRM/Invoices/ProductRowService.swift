@@ -1,0 +1,151 @@
+import JSONKit
+import Storage
+
+/// The goods and services of a deal (`deal.productRows.set/get`, S19) with exact totals; the
+/// deal's `opportunity` follows the rows.
+package struct ProductRowService: Sendable {
+    let crm: CRM
+
+    package func set(dealID: Int64, rows: [JSON], actor: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            try RecordService.requireExists(db, EntityDescriptor.deal, dealID)
+            let settings = try SettingsService.load(db)
+            let lines = try rows.enumerated().map { index, row in try Self.line(db, row, path: "rows.\(index)", settings: settings) }
+            try db.execute("DELETE FROM deal_product_rows WHERE deal_id = ?", [.integer(dealID)])
+            for (index, line) in lines.enumerated() {
+                try db.execute("INSERT INTO deal_product_rows (deal_id, position, row) VALUES (?, ?, ?)",
+                               [.integer(dealID), .integer(Int64(index)), .text(Self.stored(line).text)])
+            }
+            let totals = InvoiceTotals(lines)
+            _ = try crm.records(.deal).change(db, id: dealID, fields: ["opportunity": .string(DecimalScaled.format(totals.total, scale: 2))],
+                                              actor: actor)
+            return Self.json(lines, currency: try Self.currency(db, dealID))
+        }
+    }
+
+    package func get(dealID: Int64) throws -> JSON {
+        try crm.pool.read { db in
+            try RecordService.requireExists(db, EntityDescriptor.deal, dealID)
+            return Self.json(try Self.lines(db, dealID), currency: try Self.currency(db, dealID))
+        }
+    }
+
+    static func lines(_ db: Database, _ dealID: Int64) throws -> [InvoiceLine] {
+        try db.query("SELECT row FROM deal_product_rows WHERE deal_id = ? ORDER BY position", [.integer(dealID)]).compactMap { row in
+            JSONText.parse(row[0].string).flatMap(Self.restore)
+        }
+    }
+
+    static func currency(_ db: Database, _ dealID: Int64) throws -> String {
+        try db.scalar("SELECT coalesce(currency, 'RUB') FROM deals WHERE id = ?", [.integer(dealID)]).string ?? "RUB"
+    }
+
+    /// `{rows, totals}` with every computed amount as a decimal string.
+    static func json(_ lines: [InvoiceLine], currency: String) -> JSON {
+        ["rows": .array(lines.map(rowJSON)), "totals": InvoiceTotals(lines).json(currency: currency)]
+    }
+
+    static func rowJSON(_ line: InvoiceLine) -> JSON {
+        var row = stored(line).objectValue ?? [:]
+        row["discountAmount"] = .string(DecimalScaled.format(line.discountAmount, scale: 2))
+        row["vat"] = .string(DecimalScaled.format(line.vat, scale: 2))
+        row["sum"] = .string(DecimalScaled.format(line.sum, scale: 2))
+        row["total"] = .string(DecimalScaled.format(line.total, scale: 2))
+        return .object(row)
+    }
+
+    /// A row as kept: what was given, normalized.
+    static func stored(_ line: InvoiceLine) -> JSON {
+        let discount: JSON = switch line.discount {
+        case .percent(let hundredths)?: ["type": "percent", "value": .string(DecimalScaled.format(hundredths, scale: 2, trimZeros: true))]
+        case .amount(let kopecks)?: ["type": "amount", "value": .string(DecimalScaled.format(kopecks, scale: 2))]
+        case nil: .null
+        }
+        return [
+            "productId": line.productID.map(JSON.int) ?? .null, "name": .string(line.name),
+            "price": .string(DecimalScaled.format(line.price, scale: 2)),
+            "quantity": .string(DecimalScaled.format(line.quantity, scale: 3, trimZeros: true)), "unit": line.unit.json,
+            "discount": discount, "vatRate": .string(line.vatRate.rawValue), "vatIncluded": .bool(line.vatIncluded),
+        ]
+    }
+
+    static func restore(_ json: JSON) -> InvoiceLine? {
+        guard let name = json["name"]?.stringValue, let price = json["price"]?.stringValue.flatMap({ DecimalScaled.parse($0, scale: 2) }),
+              let quantity = json["quantity"]?.stringValue.flatMap({ DecimalScaled.parse($0, scale: 3) }),
+              let rate = json["vatRate"]?.stringValue.flatMap(VATRate.init(rawValue:)) else { return nil }
+        let unit = (try? Unit.from(json["unit"], field: "unit")) ?? .piece
+        return InvoiceLine(productID: json["productId"]?.int64Value, name: name, price: price, quantity: quantity, unit: unit,
+                           discount: try? discount(json["discount"], path: ""), vatRate: rate,
+                           vatIncluded: json["vatIncluded"]?.boolValue ?? true)
+    }
+
+    /// A row from the API, with the product's values for whatever the row leaves out.
+    static func line(_ db: Database, _ row: JSON, path: String, settings: [String: JSON]) throws -> InvoiceLine {
+        var product: JSON?
+        if let productID = row["productId"]?.int64Value {
+            guard let found = try RecordService.loadJSON(db, EntityDescriptor.product, productID) else {
+                throw CRMError.invalidValue(field: path + ".productId", reason: "notFound", message: "no product with id \(productID)")
+            }
+            product = found
+        }
+        func value(_ key: String) -> JSON? {
+            if let given = row[key], given != .null { return given }
+            if let known = product?[key], known != .null { return known }
+            return nil
+        }
+        guard let name = value("name")?.stringValue, !name.isEmpty else {
+            throw CRMError.invalidValue(field: path + ".name", reason: "required", message: "a row needs a name or a product")
+        }
+        guard let priceText = decimal(value("price")), let price = DecimalScaled.parse(priceText, scale: 2), price >= 0,
+              price <= Money.limit else {
+            throw CRMError.invalidValue(field: path + ".price", reason: "format", message: "a price is a non-negative amount with at most two decimals")
+        }
+        let quantityText = decimal(row["quantity"]) ?? "1"
+        guard let quantity = DecimalScaled.parse(quantityText, scale: 3), quantity > 0, quantity <= 1_000_000_000_000 else {
+            throw CRMError.invalidValue(field: path + ".quantity", reason: "format", message: "a quantity is positive with at most three decimals")
+        }
+        let rateText = value("vatRate")?.stringValue ?? settings["defaultVatRate"]?.stringValue ?? "22"
+        guard let rate = VATRate(rawValue: rateText) else {
+            throw CRMError.invalidValue(field: path + ".vatRate", reason: "option", message: "unknown VAT rate \(rateText)")
+        }
+        let line = InvoiceLine(productID: product?["id"]?.int64Value, name: name, price: price, quantity: quantity,
+                               unit: try Unit.from(value("unit"), field: path + ".unit"),
+                               discount: try discount(row["discount"], path: path + ".discount"), vatRate: rate,
+                               vatIncluded: value("vatIncluded")?.boolValue ?? true)
+        if case .amount(let kopecks)? = line.discount, kopecks > line.gross {
+            throw CRMError.invalidValue(field: path + ".discount", reason: "tooLarge", message: "the discount exceeds the line amount")
+        }
+        return line
+    }
+
+    private static func discount(_ json: JSON?, path: String) throws(CRMError) -> InvoiceLine.Discount? {
+        guard let json, json != .null else { return nil }
+        let text = decimal(json["value"]) ?? ""
+        switch json["type"]?.stringValue {
+        case "percent":
+            guard let hundredths = DecimalScaled.parse(text, scale: 2), (0...10_000).contains(hundredths) else {
+                throw CRMError.invalidValue(field: path, reason: "format", message: "a percent discount is 0 to 100 with at most two decimals")
+            }
+            return .percent(hundredths)
+        case "amount":
+            guard let kopecks = DecimalScaled.parse(text, scale: 2), kopecks >= 0 else {
+                throw CRMError.invalidValue(field: path, reason: "format", message: "an amount discount is non-negative with at most two decimals")
+            }
+            return .amount(kopecks)
+        default:
+            throw CRMError.invalidValue(field: path, reason: "option", message: "a discount is {type: percent|amount, value}")
+        }
+    }
+
+    private static func decimal(_ json: JSON?) -> String? {
+        switch json {
+        case .string(let text)?: text
+        case .number(let number)?: number.text.contains(where: { $0 == "e" || $0 == "E" }) ? nil : number.text
+        default: nil
+        }
+    }
+}
+
+extension CRM {
+    package var productRows: ProductRowService { ProductRowService(crm: self) }
+}

@@ -1,0 +1,102 @@
+import JSONKit
+import Storage
+
+/// Company-wide settings (`settings.get/update`): the seller, invoice numbering, defaults,
+/// the public link prefix and the outside services. Secrets come back masked.
+package struct SettingsService: Sendable {
+    let crm: CRM
+
+    static let mask = "********"
+    static let secretKeys: Set<String> = ["password", "token", "secret"]
+
+    package static let defaults: [String: JSON] = [
+        "sellerCompanyId": .null, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
+        "invoiceDueDays": 5, "publicBaseUrl": .null,
+        "mail": ["transport": "outbox"], "sms": .object([:]), "registry": ["source": "offline"],
+    ]
+
+    package func get() throws -> JSON {
+        try crm.pool.read { db in Self.masked(.object(try Self.load(db))) }
+    }
+
+    /// Merges `patch` (objects merge key by key, null removes a key, a masked secret keeps the old one).
+    package func update(_ patch: [String: JSON]) throws -> JSON {
+        let merged = try crm.pool.write { db in
+            var current = try Self.load(db)
+            for (key, value) in patch { current[key] = Self.merge(current[key], value) }
+            try Self.validate(db, current)
+            try db.execute("INSERT INTO settings (key, value) VALUES ('settings', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           [.text(JSON.object(current).text)])
+            return current
+        }
+        crm.registry.select(Self.registryChoice(merged))
+        return Self.masked(.object(merged))
+    }
+
+    /// The stored settings over the defaults.
+    static func load(_ db: Database) throws -> [String: JSON] {
+        var settings = defaults
+        if let text = try db.queryOne("SELECT value FROM settings WHERE key = 'settings'")?[0].string,
+           case .object(let stored)? = JSONText.parse(text) {
+            for (key, value) in stored { settings[key] = value }
+        }
+        return settings
+    }
+
+    static func registryChoice(_ settings: [String: JSON]) -> RegistrySource.Choice {
+        guard let registry = settings["registry"], registry["source"] == "online",
+              let url = registry["url"]?.stringValue, let token = registry["token"]?.stringValue else { return .offline }
+        return .online(url: url, token: token, timeoutSeconds: registry["timeoutSeconds"]?.intValue ?? 5)
+    }
+
+    private static func merge(_ current: JSON?, _ patch: JSON) -> JSON {
+        switch (current, patch) {
+        case (.object(var base)?, .object(let changes)):
+            for (key, value) in changes {
+                if value == .null {
+                    base.removeValue(forKey: key)
+                } else if value == .string(mask), secretKeys.contains(key) {
+                    continue
+                } else {
+                    base[key] = merge(base[key], value)
+                }
+            }
+            return .object(base)
+        default:
+            return patch
+        }
+    }
+
+    private static func validate(_ db: Database, _ settings: [String: JSON]) throws {
+        if let id = settings["sellerCompanyId"]?.int64Value {
+            guard try db.queryOne("SELECT 1 FROM companies WHERE id = ?", [.integer(id)]) != nil else {
+                throw CRMError.invalidValue(field: "sellerCompanyId", reason: "notFound", message: "no company with id \(id)")
+            }
+        }
+        if let format = settings["invoiceNumberFormat"]?.stringValue, !format.contains("{N") {
+            throw CRMError.invalidValue(field: "invoiceNumberFormat", reason: "format", message: "the number format needs {N} or {N:width}")
+        }
+        if let rate = settings["defaultVatRate"]?.stringValue, VATRate(rawValue: rate) == nil {
+            throw CRMError.invalidValue(field: "defaultVatRate", reason: "option", message: "unknown VAT rate \(rate)")
+        }
+        if let registry = settings["registry"], registry["source"] == "online",
+           registry["url"]?.stringValue == nil || registry["token"]?.stringValue == nil {
+            throw CRMError.invalidValue(field: "registry", reason: "required", message: "an online registry needs url and token")
+        }
+    }
+
+    private static func masked(_ value: JSON) -> JSON {
+        switch value {
+        case .object(let object):
+            return .object(Dictionary(uniqueKeysWithValues: object.map { key, item in
+                (key, secretKeys.contains(key) && item != .null && item != .string("") ? .string(mask) : masked(item))
+            }))
+        default:
+            return value
+        }
+    }
+}
+
+extension CRM {
+    package var settings: SettingsService { SettingsService(crm: self) }
+}

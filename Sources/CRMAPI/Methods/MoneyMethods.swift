@@ -1,0 +1,35 @@
+import CRM
+import JSONKit
+
+/// `product.*`, `deal.productRows.*`, `settings.*` and `invoice.*` (S18–S23).
+enum MoneyMethods {
+    static func all(_ crm: CRM) -> [Method] {
+        RecordMethods.crud(prefix: "product", service: crm.records(.product)) + [
+            Method("deal.productRows.set") { params, context in
+                try crm.productRows.set(dealID: try params.int64("id"), rows: params["rows"]?.arrayValue ?? [], actor: context.actor)
+            },
+            Method("deal.productRows.get") { params, _ in try crm.productRows.get(dealID: try params.int64("id")) },
+            Method("settings.get") { _, _ in try crm.settings.get() },
+            Method("settings.update") { params, _ in try crm.settings.update(params.object) },
+            Method("invoice.createFromDeal") { params, context in
+                var input = InvoiceService.CreateInput(dealID: try params.int64("dealId"))
+                input.date = try params.optionalString("date")
+                input.dueDate = try params.optionalString("dueDate")
+                if let payer = params["payer"], let type = payer["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)),
+                   let id = payer["id"]?.int64Value {
+                    input.payer = (type, id)
+                }
+                return try crm.invoices.createFromDeal(input, actor: context.actor)
+            },
+            Method("invoice.get") { params, _ in try crm.invoices.get(try params.int64("id")) },
+            Method("invoice.list") { params, _ in try crm.invoices.list(try RecordMethods.listRequest(params)) },
+            Method("invoice.setStatus") { params, context in
+                try crm.invoices.setStatus(id: try params.int64("id"), status: try params.string("status"), actor: context.actor)
+            },
+            Method("invoice.addPayment") { params, context in
+                try crm.invoices.addPayment(id: try params.int64("id"), amount: try params.string("amount"), date: try params.string("date"),
+                                            reference: try params.optionalString("reference"), actor: context.actor)
+            },
+        ]
+    }
+}

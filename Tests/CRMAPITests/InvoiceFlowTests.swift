@@ -1,0 +1,52 @@
+import CRMAPI
+import Foundation
+import JSONKit
+import Testing
+
+/// S18–S23 through the API, every result checked against its schema by the server.
+@Suite struct InvoiceFlowTests {
+    @Test func fromProductsToAPaidInvoice() throws {
+        let server = try InProcessServer()
+        let c = server.client
+        let seller = try c.call("company.add", ["fields": ["title": "Видеосистемы", "isMyCompany": true]])
+        let sellerRequisite = try c.call("requisite.add", ["entityType": "company", "entityId": seller["id"]!, "preset": "legal",
+                                                           "fields": ["inn": "7707083893", "kpp": "773601001", "shortName": "ООО «Видеосистемы»"]])
+        let buyer = try c.call("company.add", ["fields": ["title": "ИП Петров"]])
+        let deal = try c.call("deal.add", ["fields": ["title": "Камеры", "companyId": buyer["id"]!]])
+        let missing = try server.error("invoice.createFromDeal", ["dealId": deal["id"]!])
+        #expect(missing["code"] == 1001)
+        #expect(missing["data"]?["missing"]?.arrayValue?.compactMap { $0["field"]?.stringValue }
+                == ["productRows", "payer.requisites", "seller.bank"])
+        _ = try c.call("bankDetail.add", ["requisiteId": sellerRequisite["id"]!, "fields": ["bik": "044525593", "account": "40702810801400016513"]])
+        _ = try c.call("requisite.add", ["entityType": "company", "entityId": buyer["id"]!, "preset": "ip",
+                                         "fields": ["inn": "500100732259", "shortName": "ИП Петров И. С."]])
+        let product = try c.call("product.add", ["fields": ["name": "Камера IP", "price": "4500", "vatRate": "22", "unit": ["code": "796"]]])
+        #expect(product["price"] == "4500.00")
+        #expect(product["unit"] == ["code": "796", "name": "шт"])
+        let rows = try c.call("deal.productRows.set", ["id": deal["id"]!, "rows": [
+            ["productId": product["id"]!, "quantity": "3"], ["name": "Монтаж", "price": "10000.50", "vatIncluded": false],
+        ]])
+        #expect(rows["totals"]?["total"] == "25700.61")
+        #expect(try c.call("deal.productRows.get", ["id": deal["id"]!]) == rows)
+        #expect(try server.error("deal.productRows.set", ["id": deal["id"]!, "rows": [["name": "x", "price": "1", "quantity": "0.0001"]]])["code"] == -32602)
+        #expect(try server.error("deal.productRows.set", ["id": deal["id"]!, "rows": [["name": "x", "price": "1", "vatRate": "18"]]])["code"] == -32602)
+        let settings = try c.call("settings.update", ["invoiceNumberFormat": "{YYYY}/{N:3}", "mail": ["transport": "smtp", "password": "p"]])
+        #expect(settings["mail"]?["password"] == "********")
+        #expect(try c.call("settings.get")["invoiceNumberFormat"] == "{YYYY}/{N:3}")
+        let invoice = try c.call("invoice.createFromDeal", ["dealId": deal["id"]!, "date": "2026-03-05", "dueDate": "2026-03-06"])
+        #expect(invoice["number"] == "2026/001")
+        #expect(invoice["due"] == "25700.61")
+        #expect(invoice["seller"]?["name"] == "ООО «Видеосистемы»")
+        let sent = try c.call("invoice.setStatus", ["id": invoice["id"]!, "status": "sent"])
+        #expect(sent["status"] == "overdue")
+        let overdue = try c.call("invoice.list", ["filter": ["status": "overdue"], "count": true])
+        #expect(overdue["total"] == 1)
+        let paid = try c.call("invoice.addPayment", ["id": invoice["id"]!, "amount": "25700.61", "date": "2026-03-06", "reference": "п/п 7"])
+        #expect(paid["status"] == "paid")
+        #expect(try server.error("invoice.addPayment", ["id": invoice["id"]!, "amount": "1", "date": "2026-03-06"])["code"] == 1005)
+        let listed = try c.call("invoice.list", ["filter": ["payerInn": "500100732259"], "select": ["number", "total", "status"]])
+        #expect(listed["items"] == [["id": invoice["id"]!, "number": "2026/001", "total": "25700.61", "status": "paid"]])
+        let timeline = try c.call("timeline.list", ["entityType": "deal", "id": deal["id"]!])
+        #expect(timeline["items"]?.arrayValue?.contains { $0["type"] == "document" } == true)
+    }
+}
