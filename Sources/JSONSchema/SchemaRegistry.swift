@@ -24,7 +24,7 @@ public final class SchemaRegistry: Sendable {
         for (location, node) in compiler.compiled {
             let canonical = index.describe(location)
             lookup[canonical] = node
-            if !canonical.contains("#") { lookup[canonical + "#"] = node }
+            if !canonical.utf8.contains(UInt8(ascii: "#")) { lookup[canonical + "#"] = node }
         }
         for (uri, location) in index.anchors {
             if let node = compiler.compiled[location] { lookup[uri] = node }

@@ -17,7 +17,7 @@ struct URIReference: Sendable, Hashable, CustomStringConvertible {
             query = String(rest[rest.index(after: question)...])
             rest = rest[..<question]
         }
-        if let colon = rest.firstIndex(of: ":"), colon != rest.startIndex, !rest[..<colon].contains("/") {
+        if let colon = rest.firstIndex(of: ":"), colon != rest.startIndex, !rest[..<colon].utf8.contains(UInt8(ascii: "/")) {
             scheme = String(rest[..<colon])
             rest = rest[rest.index(after: colon)...]
         }
@@ -83,7 +83,7 @@ struct URIReference: Sendable, Hashable, CustomStringConvertible {
 
     /// RFC 3986 section 5.2.4, segment by segment.
     static func removingDotSegments(_ path: String) -> String {
-        guard path.contains(".") else { return path }
+        guard path.utf8.contains(UInt8(ascii: ".")) else { return path }
         let absolute = path.hasPrefix("/")
         var output: [Substring] = []
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(absolute ? 1 : 0)

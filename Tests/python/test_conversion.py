@@ -199,6 +199,20 @@ def test_sole_proprietor_requisites_go_to_the_company_as_ip(scrm):
 
 
 def test_explicit_deal_contact_scheme_makes_no_company(scrm):
+    lead = add_lead(scrm, clientType="company", companyTitle=f"ООО «Без компании {uid()}»")
+    before = scrm.call("company.list", {"filter": {"title": lead["companyTitle"]}, "count": True})["total"]
+    result = scrm.call("lead.convert", {"id": lead["id"], "scheme": "dealContact"})
+    assert result["companyId"] is None
+    check_converted_lead(scrm, lead, result)
+    check_deal_from_lead(scrm, lead, result)
+    assert scrm.call("contact.get", {"id": result["contactId"]})["companyId"] is None
+    assert scrm.call("company.list", {"filter": {"title": lead["companyTitle"]}, "count": True})["total"] == before == 0
+
+
+def test_explicit_deal_contact_scheme_for_a_lead_with_company_requisites(scrm):
+    """`dealContact` is a scheme the caller may choose for any lead (lead.convert.json), and the lead's
+    requisites were accepted by lead.add; contacts may hold `legal` requisites (requisite.add). The
+    conversion must not fail on requisites the caller never sent to it."""
     lead = company_lead(scrm)
     before = scrm.call("company.list", {"filter": {"title": lead["companyTitle"]}, "count": True})["total"]
     result = scrm.call("lead.convert", {"id": lead["id"], "scheme": "dealContact"})
@@ -206,6 +220,8 @@ def test_explicit_deal_contact_scheme_makes_no_company(scrm):
     check_deal_from_lead(scrm, lead, result)
     assert scrm.call("contact.get", {"id": result["contactId"]})["companyId"] is None
     assert scrm.call("company.list", {"filter": {"title": lead["companyTitle"]}, "count": True})["total"] == before == 0
+    copied = scrm.call("requisite.list", {"entityType": "contact", "entityId": result["contactId"]})["items"]
+    assert all(r["fields"].get("inn") == lead["requisites"]["inn"] for r in copied)
 
 
 def test_explicit_deal_contact_company_scheme_for_a_person(scrm):

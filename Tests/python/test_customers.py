@@ -611,65 +611,96 @@ S17_FIELDS = [("acceptance_days", "Срок подписания акта, дн�
               ("site_address", "Адрес объекта", "address", "Химки, Ленинградское ш., 1")]
 
 
+def own_server(crmd_bin: str, name: str):
+    """Starts a server of its own; returns (server, directory); see `finish`."""
+    directory = Path(tempfile.mkdtemp(prefix="crmd-", dir="/tmp"))
+    return CrmdServer(crmd_bin, directory, name=name).start(), directory
+
+
+def finish(server: CrmdServer, directory: Path) -> None:
+    code = server.stop()
+    text = server.stderr_text()
+    shutil.rmtree(directory, ignore_errors=True)
+    assert code == 0, f"crmd {server.name} did not exit cleanly: {code}\n{text[-5000:]}"
+
+
+@pytest.fixture(scope="session")
+def contract_server(crmd_bin):
+    """S17 on a server of its own: "Contract signed" requires the contract and the company's own fields."""
+    server, directory = own_server(crmd_bin, "contract")
+    with server.client() as client:
+        crm = CheckedClient(client)
+        for code, title, kind, _ in S17_FIELDS:
+            crm.call("field.add", {"entityType": "deal", "code": code, "title": title, "type": kind})
+        pipeline = default_pipeline(crm)
+        required = ["contractNumber", "contractDate"] + [f"custom.{code}" for code, *_ in S17_FIELDS]
+        pipeline = crm.call("stage.update", {"pipelineId": pipeline["id"], "stageId": "CONTRACT_SIGNED", "requiredFields": required})
+        assert next(s for s in pipeline["stages"] if s["id"] == "CONTRACT_SIGNED")["requiredFields"] == required
+        assert default_pipeline(crm) == pipeline
+        described = crm.call("deal.fields")
+        server.rules = {field: described[field]["title"] for field in required}
+    yield server
+    finish(server, directory)
+
+
 @pytest.fixture
-def contract_rules(crm):
-    """S17 on a fresh server: "Contract signed" requires the contract and the company's own fields."""
-    for code, title, kind, _ in S17_FIELDS:
-        crm.call("field.add", {"entityType": "deal", "code": code, "title": title, "type": kind})
-    pipeline = default_pipeline(crm)
-    required = ["contractNumber", "contractDate"] + [f"custom.{code}" for code, *_ in S17_FIELDS]
-    pipeline = crm.call("stage.update", {"pipelineId": pipeline["id"], "stageId": "CONTRACT_SIGNED", "requiredFields": required})
-    assert next(s for s in pipeline["stages"] if s["id"] == "CONTRACT_SIGNED")["requiredFields"] == required
-    assert default_pipeline(crm) == pipeline
-    described = crm.call("deal.fields")
-    return {field: described[field]["title"] for field in required}
+def contract_rules(contract_server) -> dict:
+    return contract_server.rules
+
+
+@pytest.fixture
+def kcrm(contract_server, request) -> CheckedClient:
+    request.node.crmd_servers = [contract_server]
+    with contract_server.client() as client:
+        yield CheckedClient(client)
 
 
 @pytest.mark.parametrize("target", ["CONTRACT_SIGNED", "INVOICE", "EXECUTING", "WON"])
-def test_jump_without_the_contract_fields_is_refused_and_changes_nothing(crm, contract_rules, target):
-    d = deal(crm, "Монтаж")
-    history = timeline(crm, "deal", d["id"])
-    error = refused(crm, RequiredFieldsMissing, "deal.update", {"id": d["id"], "fields": {"stageId": target, "title": "Другое"}})
+def test_jump_without_the_contract_fields_is_refused_and_changes_nothing(kcrm, contract_rules, target):
+    d = deal(kcrm, "Монтаж")
+    history = timeline(kcrm, "deal", d["id"])
+    error = refused(kcrm, RequiredFieldsMissing, "deal.update", {"id": d["id"], "fields": {"stageId": target, "title": "Другое"}})
     assert error.data["entityType"] == "deal" and error.data["id"] == d["id"] and error.stage_id == target
     assert {m["field"]: m["title"] for m in error.missing} == contract_rules
     assert len(error.missing) == len(contract_rules)
     for code, title, *_ in S17_FIELDS:
         assert contract_rules[f"custom.{code}"] == title
-    assert crm.call("deal.get", {"id": d["id"]}) == d
-    assert timeline(crm, "deal", d["id"]) == history
+    assert kcrm.call("deal.get", {"id": d["id"]}) == d
+    assert timeline(kcrm, "deal", d["id"]) == history
 
 
-def test_partly_filled_jump_lists_only_what_is_left(crm, contract_rules):
-    d = deal(crm)
-    error = refused(crm, RequiredFieldsMissing, "deal.update", {"id": d["id"], "fields": {
+def test_partly_filled_jump_lists_only_what_is_left(kcrm, contract_rules):
+    d = deal(kcrm)
+    error = refused(kcrm, RequiredFieldsMissing, "deal.update", {"id": d["id"], "fields": {
         "stageId": "CONTRACT_SIGNED", "contractNumber": "15", "custom": {"acceptance_days": 5}}})
     assert {m["field"] for m in error.missing} == set(contract_rules) - {"contractNumber", "custom.acceptance_days"}
-    assert crm.call("deal.get", {"id": d["id"]}) == d
+    assert kcrm.call("deal.get", {"id": d["id"]}) == d
 
 
-def test_filling_the_fields_in_the_move_call_moves_the_deal(crm, contract_rules):
-    d = deal(crm, opportunity="50000")
+def test_filling_the_fields_in_the_move_call_moves_the_deal(kcrm, contract_rules):
+    d = deal(kcrm, opportunity="50000")
     custom = {code: value for code, _, _, value in S17_FIELDS}
-    moved = crm.call("deal.update", {"id": d["id"], "fields": {
+    moved = kcrm.call("deal.update", {"id": d["id"], "fields": {
         "stageId": "CONTRACT_SIGNED", "contractNumber": "15", "contractDate": "2026-03-01", "custom": custom}})
     assert moved["stageId"] == "CONTRACT_SIGNED" and moved["version"] == 2 and moved["closedAt"] is None
     assert (moved["contractNumber"], moved["contractDate"], moved["custom"]) == ("15", "2026-03-01", custom)
-    entry = next(e for e in timeline(crm, "deal", d["id"]) if e["type"] == "stageChanged")
+    entry = next(e for e in timeline(kcrm, "deal", d["id"]) if e["type"] == "stageChanged")
     assert (entry["data"]["from"], entry["data"]["to"]) == ("NEW", "CONTRACT_SIGNED")
     assert {c["field"] for c in entry["data"]["changes"]} == set(contract_rules)
-    assert crm.call("deal.update", {"id": d["id"], "fields": {"stageId": "INVOICE"}})["stageId"] == "INVOICE"
+    assert kcrm.call("deal.update", {"id": d["id"], "fields": {"stageId": "INVOICE"}})["stageId"] == "INVOICE"
     # once required, a field cannot be emptied
-    error = refused(crm, RequiredFieldsMissing, "deal.update", {"id": d["id"], "fields": {"custom": {"premises": None}}})
+    error = refused(kcrm, RequiredFieldsMissing, "deal.update", {"id": d["id"], "fields": {"custom": {"premises": None}}})
     assert [m["field"] for m in error.missing] == ["custom.premises"]
-    won = crm.call("deal.update", {"id": d["id"], "fields": {"stageId": "WON"}})
+    won = kcrm.call("deal.update", {"id": d["id"], "fields": {"stageId": "WON"}})
     assert won["stageSemantic"] == "success" and won["closedAt"] is not None and recent(won["closedAt"])
     assert won["closedAt"] >= won["createdAt"]
 
 
-def test_adding_a_deal_at_a_guarded_stage_is_refused(crm, contract_rules):
-    error = refused(crm, RequiredFieldsMissing, "deal.add", {"fields": {"title": "Сразу в счёт", "stageId": "INVOICE"}})
+def test_adding_a_deal_at_a_guarded_stage_is_refused(kcrm, contract_rules):
+    title = f"Сразу в счёт {uid()}"
+    error = refused(kcrm, RequiredFieldsMissing, "deal.add", {"fields": {"title": title, "stageId": "INVOICE"}})
     assert error.data["id"] is None and error.stage_id == "INVOICE" and {m["field"] for m in error.missing} == set(contract_rules)
-    assert crm.call("deal.list", {"count": True})["total"] == 0
+    assert kcrm.call("deal.list", {"filter": {"title": title}, "count": True})["total"] == 0
 
 
 def test_won_and_lost_deals_get_closed_at(scrm):
@@ -741,7 +772,6 @@ def test_automation_crud(scrm, side_pipeline):
     assert scrm.call("automation.get", {"id": rule["id"]}) == updated
     error = refused(scrm, InvalidValue, "automation.update", {"id": rule["id"], "stageId": "NO_SUCH_STAGE"})
     assert error.field == "stageId"
-    refused(scrm, InvalidValue, "automation.update", {"id": rule["id"], "stageId": "CONTRACT_SIGNED"})  # another pipeline's
     assert scrm.call("automation.get", {"id": rule["id"]}) == updated
     refused(scrm, NotFound, "automation.update", {"id": 987654, "title": "x"})
     assert scrm.call("automation.delete", {"id": rule["id"]}) == {"id": rule["id"], "deleted": True}
@@ -751,14 +781,31 @@ def test_automation_crud(scrm, side_pipeline):
     assert rule["id"] not in {r["id"] for r in scrm.call("automation.list", {})["items"]}
 
 
+def test_automation_update_to_a_stage_of_another_pipeline_is_refused(scrm, side_pipeline):
+    """automation.update keeps the keys not given and checks the rule as automation.add does, which
+    refuses a stage of another pipeline (1007): the rule must not silently change its pipeline."""
+    rule = scrm.call("automation.add", {"entityType": "deal", "pipelineId": side_pipeline["id"], "trigger": "create",
+                                        "action": {"type": "comment", "text": "Проверка"}})
+    with pytest.raises(InvalidValue) as caught:
+        scrm.call("automation.update", {"id": rule["id"], "stageId": "CONTRACT_SIGNED"})
+    assert caught.value.field == "stageId"
+    assert scrm.call("automation.get", {"id": rule["id"]}) == rule
+
+
 @pytest.mark.parametrize("params,field", [
     ({"trigger": "enter"}, "stageId"),
     ({"trigger": "enter", "stageId": "NO_SUCH_STAGE"}, "stageId"),
+    ({"trigger": "enter", "stageId": "CONTRACT_SIGNED", "pipelineId": "side"}, "stageId"),
+    ({"trigger": "create", "pipelineId": 987654}, None),
 ])
-def test_automation_add_refuses_bad_rules(scrm, params, field):
+def test_automation_add_refuses_bad_rules(scrm, side_pipeline, params, field):
+    if params.get("pipelineId") == "side":
+        params = {**params, "pipelineId": side_pipeline["id"]}
     before = scrm.call("automation.list", {})["items"]
-    error = refused(scrm, InvalidValue, "automation.add", {"entityType": "deal", "action": {"type": "comment", "text": "x"}, **params})
-    assert error.field == field
+    error = refused(scrm, (InvalidValue, NotFound), "automation.add",
+                    {"entityType": "deal", "action": {"type": "comment", "text": "x"}, **params})
+    if field:
+        assert error.field == field
     assert scrm.call("automation.list", {})["items"] == before
 
 
@@ -966,9 +1013,8 @@ def test_bank_detail_update_list_delete(scrm, requisite):
 
 # ---------------------------------------------------------------------------- S11: duplicates
 
-@pytest.fixture
-def known(crm) -> dict:
-    """On a fresh server: a company with a phone, an e-mail and an INN, and a contact."""
+def make_known(crm) -> dict:
+    """A company with a phone, an e-mail and an INN, a contact of it, and another company."""
     co = crm.call("company.add", {"fields": {"title": "ООО «Ромашка»", "phones": [{"value": "8 (916) 123-45-67"}],
                                              "emails": [{"value": "Info@Romashka.RU"}]}})
     crm.call("requisite.add", {"entityType": "company", "entityId": co["id"], "preset": "legal", "fields": {"inn": "7736207543"}})
@@ -979,65 +1025,87 @@ def known(crm) -> dict:
     return {"company": co, "contact": ct, "other": other}
 
 
+@pytest.fixture(scope="session")
+def dupes_server(crmd_bin):
+    """A server of its own holding only `make_known`'s records; the tests only read it."""
+    server, directory = own_server(crmd_bin, "dupes")
+    with server.client() as client:
+        server.known = make_known(CheckedClient(client))
+    yield server
+    finish(server, directory)
+
+
+@pytest.fixture
+def dcrm(dupes_server, request) -> CheckedClient:
+    request.node.crmd_servers = [dupes_server]
+    with dupes_server.client() as client:
+        yield CheckedClient(client)
+
+
+@pytest.fixture
+def known(dupes_server) -> dict:
+    return dupes_server.known
+
+
 def found(crm, **params) -> dict:
     return {m["id"]: {k["key"] for k in m["matchedBy"]} for m in crm.call("duplicate.find", params)["items"]}
 
 
 @pytest.mark.parametrize("notation", ["8 (916) 123-45-67", "+7 916 123 45 67", "89161234567", "9161234567", "+79161234567",
                                       "8-916-123-45-67", "+7 (916) 123-45-67 доб. 12", "81079161234567"])
-def test_duplicates_by_phone_in_any_notation(crm, known, notation):
-    assert found(crm, entityType="contact", phones=[notation]) == {known["contact"]["id"]: {"phone"}}
-    assert found(crm, entityType="company", phones=[notation]) == {known["company"]["id"]: {"phone"}}
+def test_duplicates_by_phone_in_any_notation(dcrm, known, notation):
+    assert found(dcrm, entityType="contact", phones=[notation]) == {known["contact"]["id"]: {"phone"}}
+    assert found(dcrm, entityType="company", phones=[notation]) == {known["company"]["id"]: {"phone"}}
 
 
 @pytest.mark.parametrize("notation", ["+7 916 123-45-68", "1234567", "+1 916 123 45 67"])
-def test_other_phones_are_no_duplicates(crm, known, notation):
-    assert found(crm, entityType="contact", phones=[notation]) == {}
-    assert found(crm, entityType="company", phones=[notation]) == {}
+def test_other_phones_are_no_duplicates(dcrm, known, notation):
+    assert found(dcrm, entityType="contact", phones=[notation]) == {}
+    assert found(dcrm, entityType="company", phones=[notation]) == {}
 
 
-def test_duplicates_by_email_ignore_case(crm, known):
-    assert found(crm, entityType="company", emails=["INFO@romashka.ru"]) == {known["company"]["id"]: {"email"}}
-    assert found(crm, entityType="contact", emails=["Ivan.Petrov@MAIL.ru"]) == {known["contact"]["id"]: {"email"}}
-    assert found(crm, entityType="contact", emails=["ivan.petrov@mail.com"]) == {}
+def test_duplicates_by_email_ignore_case(dcrm, known):
+    assert found(dcrm, entityType="company", emails=["INFO@romashka.ru"]) == {known["company"]["id"]: {"email"}}
+    assert found(dcrm, entityType="contact", emails=["Ivan.Petrov@MAIL.ru"]) == {known["contact"]["id"]: {"email"}}
+    assert found(dcrm, entityType="contact", emails=["ivan.petrov@mail.com"]) == {}
 
 
-def test_duplicates_by_inn(crm, known):
-    assert found(crm, entityType="company", inn="7736207543") == {known["company"]["id"]: {"inn"}}
-    assert found(crm, entityType="contact", inn="635277570478") == {known["contact"]["id"]: {"inn"}}
-    assert found(crm, entityType="company", inn="7707083893") == {}
-    match = crm.call("duplicate.find", {"entityType": "company", "inn": "7736207543"})["items"][0]
+def test_duplicates_by_inn(dcrm, known):
+    assert found(dcrm, entityType="company", inn="7736207543") == {known["company"]["id"]: {"inn"}}
+    assert found(dcrm, entityType="contact", inn="635277570478") == {known["contact"]["id"]: {"inn"}}
+    assert found(dcrm, entityType="company", inn="7707083893") == {}
+    match = dcrm.call("duplicate.find", {"entityType": "company", "inn": "7736207543"})["items"][0]
     assert match["title"] == "ООО «Ромашка»" and match["matchedBy"] == [{"key": "inn", "value": "7736207543"}]
 
 
 @pytest.mark.parametrize("title", ["Ромашка", "ООО Ромашка", "ооо \"Ромашка\"", "«Ромашка»", "ООО «РОМАШКА»", "Ромашка ООО",
                                    "Общество с ограниченной ответственностью «Ромашка»"])
-def test_duplicates_by_company_title_with_and_without_legal_form(crm, known, title):
-    assert found(crm, entityType="company", title=title) == {known["company"]["id"]: {"title"}}
+def test_duplicates_by_company_title_with_and_without_legal_form(dcrm, known, title):
+    assert found(dcrm, entityType="company", title=title) == {known["company"]["id"]: {"title"}}
 
 
 @pytest.mark.parametrize("title", ["Ромашки", "Ромашка-Юг", "Василёк Ромашка"])
-def test_other_titles_are_no_duplicates(crm, known, title):
-    assert known["company"]["id"] not in found(crm, entityType="company", title=title)
+def test_other_titles_are_no_duplicates(dcrm, known, title):
+    assert known["company"]["id"] not in found(dcrm, entityType="company", title=title)
 
 
-def test_duplicates_by_contact_name(crm, known):
-    assert found(crm, entityType="contact", title="Иван Петров") == {known["contact"]["id"]: {"title"}}
-    assert found(crm, entityType="contact", title="Петров Иван") == {known["contact"]["id"]: {"title"}}
-    assert found(crm, entityType="contact", title="Пётр Иванов") == {}
+def test_duplicates_by_contact_name(dcrm, known):
+    assert found(dcrm, entityType="contact", title="Иван Петров") == {known["contact"]["id"]: {"title"}}
+    assert found(dcrm, entityType="contact", title="Петров Иван") == {known["contact"]["id"]: {"title"}}
+    assert found(dcrm, entityType="contact", title="Пётр Иванов") == {}
 
 
-def test_duplicates_list_every_key_that_matched(crm, known):
-    assert found(crm, entityType="company", title="Ромашка", inn="7736207543", phones=["89161234567"],
+def test_duplicates_list_every_key_that_matched(dcrm, known):
+    assert found(dcrm, entityType="company", title="Ромашка", inn="7736207543", phones=["89161234567"],
                  emails=["info@romashka.ru"]) == {known["company"]["id"]: {"title", "inn", "phone", "email"}}
-    both = found(crm, entityType="company", phones=["89161234567", "8 495 111 22 33"])
+    both = found(dcrm, entityType="company", phones=["89161234567", "8 495 111 22 33"])
     assert both == {known["company"]["id"]: {"phone"}, known["other"]["id"]: {"phone"}}
 
 
-def test_a_deleted_company_is_no_duplicate_and_takes_its_requisites_along(crm, known):
+def test_a_deleted_company_is_no_duplicate_and_takes_its_requisites_along(crm):
     """company.delete must take the company's requisites with it: afterwards neither `requisite.get`
     nor `duplicate.find` may still see them."""
-    co = known["company"]
+    co = make_known(crm)["company"]
     (requisite,) = crm.call("requisite.list", {"entityType": "company", "entityId": co["id"]})["items"]
     crm.call("company.delete", {"id": co["id"]})
     assert found(crm, entityType="company", phones=["89161234567"]) == {}

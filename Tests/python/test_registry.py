@@ -235,6 +235,15 @@ def test_rename_entity_false_keeps_the_title(ocrm):
     assert not [e for e in timeline(ocrm, "company", company["id"]) if e["type"] == "updated"]
 
 
+def test_given_fields_win_over_the_registry(ocrm):
+    company = ocrm.call("company.add", {"fields": {"title": f"Свой ОКВЭД {uid()}"}})
+    requisite = ocrm.call("requisite.add", {"entityType": "company", "entityId": company["id"], "preset": "legal",
+                                            "fields": {"inn": "7707083893", "okved": "64.19", "directorName": "Греф Г. О."},
+                                            "lookup": True, "renameEntity": False})
+    assert (requisite["fields"]["okved"], requisite["fields"]["directorName"]) == ("64.19", "Греф Г. О.")
+    assert requisite["fields"]["ogrn"] == "1027700132195"
+
+
 def test_requisite_add_with_lookup_of_an_unknown_inn_changes_nothing(ocrm):
     company = ocrm.call("company.add", {"fields": {"title": f"Неизвестная {uid()}"}})
     history = timeline(ocrm, "company", company["id"])

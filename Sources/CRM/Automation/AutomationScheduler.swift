@@ -10,6 +10,10 @@ package struct AutomationScheduler: Sendable {
     @discardableResult
     package func runDue(limit: Int = 100) throws -> Int {
         let now = crm.clock.now()
+        let anyDue = try crm.pool.read { db in
+            try db.queryOne("SELECT 1 FROM scheduled_jobs WHERE run_at <= ? LIMIT 1", [.integer(now)]) != nil
+        }
+        if !anyDue { return 0 }
         return try crm.pool.write { db in
             let jobs = try db.query("SELECT id, kind, payload FROM scheduled_jobs WHERE run_at <= ? ORDER BY run_at, id LIMIT ?",
                                     [.integer(now), .integer(Int64(limit))])

@@ -7,6 +7,7 @@ import Synchronization
 package final class BackgroundJobs: Sendable {
     private let stopped = Mutex(false)
     private let finished = DispatchSemaphore(value: 0)
+    private let wake = DispatchSemaphore(value: 0)
 
     package init(crm: CRM, interval: Duration = .seconds(1), log: @escaping @Sendable (String) -> Void) {
         let scheduler = crm.scheduler
@@ -17,7 +18,8 @@ package final class BackgroundJobs: Sendable {
                 } catch {
                     log("scheduled jobs: \(error)")
                 }
-                Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+                let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+                _ = wake.wait(timeout: .now() + seconds)
             }
             finished.signal()
         }
@@ -28,6 +30,7 @@ package final class BackgroundJobs: Sendable {
     /// Stops the thread and waits for its current batch to finish.
     package func stop() {
         stopped.withLock { $0 = true }
+        wake.signal()
         finished.wait()
     }
 }
