@@ -57,10 +57,16 @@ package struct LeadConversion: Sendable {
             let deal = try crm.records(.deal).create(db, fields: dealFields.filter { $0.value != .null }, actor: actor)
             let dealID = deal["id"]?.int64Value ?? 0
 
-            let links: [(EntityType, Int64?)] = [(.deal, dealID), (.contact, contactID), (.company, companyID)]
-            for (type, id) in links {
+            let links: [(EntityType, Int64?, Bool)] = [
+                (.deal, dealID, true), (.contact, contactID, (request.contact ?? .create) == .create),
+                (.company, companyID, (request.company ?? .create) == .create),
+            ]
+            for (type, id, created) in links {
                 guard let id else { continue }
-                try db.execute("UPDATE \(type.descriptor.table) SET lead_id = coalesce(lead_id, ?) WHERE id = ?", [.integer(request.leadID), .integer(id)])
+                // A record taken over from before the conversion records the change as one of its own.
+                let bump = created ? "" : ", version = version + 1, updated_at = ?, updated_by = ?"
+                try db.execute("UPDATE \(type.descriptor.table) SET lead_id = ?\(bump) WHERE id = ? AND lead_id IS NULL",
+                               [.integer(request.leadID)] + (created ? [] : [.text(now), .integer(actor)]) + [.integer(id)])
                 try TimelineService.append(db, type, id, .converted, author: actor, at: now, data: ["leadId": .int(request.leadID)])
             }
             try closeLead(db, lead: lead, id: request.leadID, actor: actor, at: now)
@@ -183,7 +189,9 @@ package struct LeadConversion: Sendable {
         if let inn, try db.queryOne("SELECT 1 FROM requisites WHERE entity_type = ? AND entity_id = ? AND inn = ?",
                                     [.text(owner.rawValue), .integer(ownerID), .text(inn)]) != nil { return }
         let clientType = lead.columns["clientType"]?.string
-        let preset = owner == .contact ? "person" : (clientType == "ip" || inn?.count == 12 || fields["ogrnip"] != nil ? "ip" : "legal")
+        let looksLegal = inn?.count == 10 || fields["kpp"] != nil || fields["ogrn"] != nil
+        let looksIP = clientType == "ip" || fields["ogrnip"] != nil
+        let preset = looksIP ? "ip" : looksLegal ? "legal" : owner == .contact ? "person" : (inn?.count == 12 ? "ip" : "legal")
         let clean = try RequisiteRules.validate(fields, preset: preset, prefix: "requisites.")
         try db.execute("""
             INSERT INTO requisites (entity_type, entity_id, preset, fields, inn, source, created_at, updated_at, created_by, updated_by)

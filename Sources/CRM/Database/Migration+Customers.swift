@@ -7,7 +7,7 @@ extension CRMMigrations {
     ALTER TABLE custom_fields ADD COLUMN required INTEGER NOT NULL DEFAULT 0;
 
     CREATE TABLE contacts (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         name TEXT, second_name TEXT, last_name TEXT, post TEXT,
         phones TEXT NOT NULL DEFAULT '[]', emails TEXT NOT NULL DEFAULT '[]',
         company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,
@@ -25,7 +25,7 @@ extension CRMMigrations {
     CREATE VIRTUAL TABLE contacts_fts USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2');
 
     CREATE TABLE companies (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         title TEXT, company_type TEXT, industry TEXT,
         phones TEXT NOT NULL DEFAULT '[]', emails TEXT NOT NULL DEFAULT '[]',
         website TEXT, address TEXT, comments TEXT,
@@ -42,7 +42,7 @@ extension CRMMigrations {
     CREATE VIRTUAL TABLE companies_fts USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2');
 
     CREATE TABLE deals (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         title TEXT,
         pipeline_id INTEGER NOT NULL REFERENCES pipelines(id),
         stage_id TEXT NOT NULL,

@@ -3,7 +3,7 @@ extension CRMMigrations {
     /// gapless number sequences and payments.
     static let moneySQL = """
     CREATE TABLE products (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         name TEXT, sku TEXT, price TEXT, currency TEXT, vat_rate TEXT, vat_included INTEGER NOT NULL DEFAULT 1,
         unit TEXT, description TEXT, active INTEGER NOT NULL DEFAULT 1,
         custom TEXT NOT NULL DEFAULT '{}',
@@ -31,7 +31,7 @@ extension CRMMigrations {
     );
 
     CREATE TABLE invoices (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         number TEXT NOT NULL UNIQUE,
         date TEXT NOT NULL, due_date TEXT,
         status TEXT NOT NULL,

@@ -56,7 +56,7 @@ package enum CRMMigrations {
     );
 
     CREATE TABLE leads (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         title TEXT, name TEXT, second_name TEXT, last_name TEXT, company_title TEXT,
         phones TEXT NOT NULL DEFAULT '[]', emails TEXT NOT NULL DEFAULT '[]',
         city TEXT, topic TEXT, source TEXT, comments TEXT, client_type TEXT, requisites TEXT,

@@ -182,7 +182,7 @@ struct ListQueryBuilder {
         case (.date, .string(let text)):
             guard Timestamp.parseDate(text) != nil else { throw CRMError.invalidParam(path, "expected a date YYYY-MM-DD") }
             return .text(text)
-        case (.integer, .number(let n)), (.user, .number(let n)), (.id, .number(let n)), (.pipeline, .number(let n)):
+        case (.integer, .number(let n)), (.user, .number(let n)), (.id, .number(let n)), (.pipeline, .number(let n)), (.link, .number(let n)):
             guard let integer = n.int64Value else { throw CRMError.invalidParam(path, "expected an integer") }
             return .integer(integer)
         case (.boolean, .bool(let flag)):

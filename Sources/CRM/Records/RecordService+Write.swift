@@ -102,6 +102,17 @@ extension RecordService {
     package func delete(id: Int64, actor: Int64) throws -> JSON {
         try crm.pool.write { db in
             try Self.requireExists(db, entity, id)
+            // Records that point here lose the link as a change of theirs (version, time, author).
+            for other in EntityType.allCases {
+                for field in other.descriptor.fields where field.linkTarget == entity.type && !field.isReadOnly {
+                    guard let column = field.column else { continue }
+                    try db.execute("UPDATE \(other.descriptor.table) SET \(column) = NULL, version = version + 1, updated_at = ?, "
+                                   + "updated_by = ? WHERE \(column) = ?", [.text(crm.nowText), .integer(actor), .integer(id)])
+                }
+            }
+            // Requisites (and their bank details) belong to their owner.
+            try db.execute("DELETE FROM requisites WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
+            try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
             try RecordIndexes.remove(db, entity, id: id)
             try db.execute("DELETE FROM \(entity.table) WHERE id = ?", [.integer(id)])
             try TimelineService.append(db, entity.type, id, .deleted, author: actor, at: crm.nowText)

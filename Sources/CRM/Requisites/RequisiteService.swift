@@ -56,8 +56,9 @@ package struct RequisiteService: Sendable {
             throw CRMError.invalidValue(field: "preset", reason: "option", message: "preset must be legal, ip or person")
         }
         var preset = input.preset
-        var fields = input.fields
+        let fields = input.fields
         var source = "manual"
+        var fromRegistry: [String: JSON] = [:]
         if input.lookup {
             guard let inn = fields["inn"]?.stringValue else {
                 throw CRMError.invalidValue(field: "inn", reason: "required", message: "a lookup needs the INN")
@@ -67,12 +68,13 @@ package struct RequisiteService: Sendable {
             }
             guard let entry = try registryEntry(inn) else { throw CRMError.notFound(entityType: "registryEntry", id: .string(inn)) }
             preset = entry.preset.rawValue
-            for (name, value) in entry.fields where RequisiteRules.fieldNames.contains(name) && fields[name] == nil {
-                fields[name] = .string(value)
+            // The registry's own data is taken as it stands; only what the caller typed is checked.
+            for (name, value) in entry.fields where RequisiteRules.fieldNames.contains(name) && fields[name] == nil && !value.isEmpty {
+                fromRegistry[name] = .string(value)
             }
             source = "registry:" + crm.registry.sourceName
         }
-        let clean = try RequisiteRules.validate(fields, preset: preset)
+        let clean = try RequisiteRules.validate(fields, preset: preset).merging(fromRegistry) { typed, _ in typed }
         let rename = input.renameEntity ?? input.lookup
         return try crm.pool.write { db in
             try insert(db, input, preset: preset, fields: clean, source: source, rename: rename, actor: actor)

@@ -18,11 +18,6 @@ enum AutomationMethods {
         ]
     }
 
-    /// A new stage given without a pipeline: the stage decides the pipeline, not the old rule.
-    private static func stageWithoutPipeline(_ params: Params) -> Bool {
-        params.object.keys.contains("stageId") && !params.object.keys.contains("pipelineId")
-    }
-
     /// A rule from params; for an update, absent params keep the current rule's values.
     private static func input(_ params: Params, over current: JSON?) throws -> AutomationService.RuleInput {
         func value(_ key: String) -> JSON? { params.object.keys.contains(key) ? params.object[key] : current?[key] }
@@ -30,8 +25,7 @@ enum AutomationMethods {
             throw CRMError.invalidParam("/entityType", "expected an entity type")
         }
         return AutomationService.RuleInput(
-            entityType: entityType, pipelineID: stageWithoutPipeline(params) ? nil : value("pipelineId")?.int64Value,
-            stageID: value("stageId")?.stringValue,
+            entityType: entityType, pipelineID: value("pipelineId")?.int64Value, stageID: value("stageId")?.stringValue,
             trigger: value("trigger")?.stringValue ?? "enter", delaySeconds: value("delay")?.int64Value ?? 0,
             action: value("action") ?? .null, title: value("title")?.stringValue, active: value("active")?.boolValue ?? true)
     }

@@ -1,0 +1,121 @@
+import JSONKit
+import QRCode
+import RussianFormats
+import Templates
+
+/// What an invoice prints: the invoice's own snapshot plus the words and lines of the
+/// «Счет на оплату» layout (REFERENCE-ru.md): long date, the VAT line's label, the item
+/// count, the signatures an organisation or a sole proprietor needs, and the payment QR code.
+struct InvoiceDocument {
+    let invoice: JSON
+
+    var number: String { invoice["number"]?.stringValue ?? "" }
+    var seller: JSON { invoice["seller"] ?? .null }
+    var payer: JSON { invoice["payer"] ?? .null }
+    var totals: JSON { invoice["totals"] ?? .null }
+    var rows: [JSON] { invoice["rows"]?.arrayValue ?? [] }
+    var isSoleProprietor: Bool { seller["preset"] == "ip" }
+
+    var title: String {
+        "Счет на оплату № \(number) от \(Self.longDate(invoice["date"]?.stringValue ?? ""))"
+    }
+
+    /// «В том числе НДС:» (inside the prices), «Сумма НДС:» (on top) or «Без налога (НДС)».
+    var vatLabel: String {
+        switch totals["vatMode"]?.stringValue {
+        case "included": "В том числе НДС:"
+        case "onTop": "Сумма НДС:"
+        default: "Без налога (НДС)"
+        }
+    }
+
+    /// «Итого»: the goods' amount before VAT on top, else the total.
+    var subtotalText: String {
+        let total = Money.parse(invoice["total"]?.stringValue ?? "0")?.minor ?? 0
+        let vat = Money.parse(totals["vat"]?.stringValue ?? "0")?.minor ?? 0
+        return DecimalScaled.format(totals["vatMode"] == "onTop" ? total - vat : total, scale: 2)
+    }
+
+    var itemsLine: String {
+        "Всего наименований \(rows.count), на сумму \(Self.money(invoice["total"]?.stringValue ?? "0")) руб."
+    }
+
+    /// The payment QR code's text, ГОСТ Р 56042-2014 (Sum in kopecks).
+    var paymentQRText: String {
+        let bank = seller["bank"] ?? .null
+        let kopecks = Money.parse(invoice["due"]?.stringValue ?? invoice["total"]?.stringValue ?? "0")?.minor ?? 0
+        let fields: [(String, String?)] = [
+            ("Name", seller["name"]?.stringValue), ("PersonalAcc", bank["account"]?.stringValue), ("BankName", bank["bankName"]?.stringValue),
+            ("BIC", bank["bik"]?.stringValue), ("CorrespAcc", bank["corrAccount"]?.stringValue ?? "0"), ("PayeeINN", seller["inn"]?.stringValue),
+            ("KPP", seller["kpp"]?.stringValue), ("Sum", String(kopecks)),
+            ("Purpose", "Оплата по счету № \(number) от \(Self.numericDate(invoice["date"]?.stringValue ?? ""))"),
+        ]
+        return "ST00012|" + fields.compactMap { key, value in value.map { "\(key)=\($0.replacingBars())" } }.joined(separator: "|")
+    }
+
+    var paymentQR: QRCode? { try? QRCode(text: paymentQRText, correction: .medium) }
+
+    /// The template context: the invoice itself under `invoice`, and the computed texts under `print`.
+    var context: TemplateValue {
+        var qrSVG = ""
+        if let qr = paymentQR {
+            var path = ""
+            for y in 0..<qr.size { for x in 0..<qr.size where qr[x, y] { path += "M\(x + 4) \(y + 4)h1v1h-1z" } }
+            let side = qr.size + 8
+            qrSVG = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(side) \(side)\" width=\"120\" height=\"120\" shape-rendering=\"crispEdges\">"
+                + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/><path d=\"\(path)\" fill=\"#000\"/></svg>"
+        }
+        return [
+            "invoice": Self.value(invoice),
+            "print": [
+                "title": .string(title), "vatLabel": .string(vatLabel), "subtotal": .string(subtotalText), "itemsLine": .string(itemsLine),
+                "soleProprietor": .bool(isSoleProprietor), "qrSVG": .string(qrSVG),
+                "dueDate": .string(invoice["dueDate"]?.stringValue.map(Self.numericDate) ?? ""),
+            ],
+        ]
+    }
+
+    static func value(_ json: JSON) -> TemplateValue {
+        switch json {
+        case .null: .null
+        case .bool(let flag): .bool(flag)
+        case .number(let number): .number(number.text)
+        case .string(let text): .string(text)
+        case .array(let items): .array(items.map(value))
+        case .object(let object): .object(object.mapValues(value))
+        }
+    }
+
+    /// `2026-03-05` → «5 марта 2026 г.».
+    static func longDate(_ text: String) -> String {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]) else { return text }
+        return RussianDate.long(year: parts[0], month: parts[1], day: parts[2])
+    }
+
+    static func numericDate(_ text: String) -> String {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return text }
+        return RussianDate.numeric(year: parts[0], month: parts[1], day: parts[2])
+    }
+
+    /// `"12345.60"` → `"12 345,60"` (no-break space between thousands).
+    static func money(_ text: String) -> String {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        var whole = String(parts.first ?? "0")
+        let negative = whole.hasPrefix("-")
+        if negative { whole.removeFirst() }
+        var grouped = ""
+        for (index, digit) in whole.reversed().enumerated() {
+            if index > 0 && index % 3 == 0 { grouped.append("\u{00A0}") }
+            grouped.append(digit)
+        }
+        let fraction = parts.count > 1 ? String(parts[1]) : "00"
+        return (negative ? "-" : "") + String(grouped.reversed()) + "," + fraction
+    }
+}
+
+private extension String {
+    /// The QR payload separates fields with `|`; a bar inside a value would end it early.
+    func replacingBars() -> String { split(separator: "|", omittingEmptySubsequences: false).joined(separator: "/") }
+}
