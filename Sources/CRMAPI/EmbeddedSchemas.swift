@@ -1716,14 +1716,26 @@ enum EmbeddedSchemas {
         },
         "quantity": {
           "$ref": "common.json#/$defs/Quantity",
-          "not": {"pattern": "^0+(\\.0+)?$"},
+          "not": {
+            "pattern": "^0+(\\.0+)?$"
+          },
           "default": "1",
           "description": "Positive, at most three decimals and at most 1000000000 (1007 beyond)."
         },
-        "unit": {"$ref": "common.json#/$defs/Unit", "description": "Defaults to the product's unit, else `796` шт."},
+        "unit": {
+          "$ref": "common.json#/$defs/Unit",
+          "description": "Defaults to the product's unit, else `796` шт."
+        },
         "discount": {
           "description": "A discount on the line; null or absent for none. An amount larger than the line amount is 1007.",
-          "anyOf": [{"$ref": "common.json#/$defs/Discount"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Discount"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "vatRate": {
           "$ref": "common.json#/$defs/VATRate",
@@ -1742,19 +1754,56 @@ enum EmbeddedSchemas {
       "properties": {
         "productId": {
           "description": "The catalog product the row was made from; null for a free-form row.",
-          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
-        "name": {"type": "string", "minLength": 1, "maxLength": 1000},
-        "price": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Price per unit, with two decimals."},
-        "quantity": {"$ref": "common.json#/$defs/Quantity", "description": "Without trailing zeros (`\"1.5\"`, `\"2\"`)."},
-        "unit": {"$ref": "common.json#/$defs/Unit", "required": ["code", "name"]},
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 1000
+        },
+        "price": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "Price per unit, with two decimals."
+        },
+        "quantity": {
+          "$ref": "common.json#/$defs/Quantity",
+          "description": "Without trailing zeros (`\"1.5\"`, `\"2\"`)."
+        },
+        "unit": {
+          "$ref": "common.json#/$defs/Unit",
+          "required": [
+            "code",
+            "name"
+          ]
+        },
         "discount": {
           "description": "The discount as given (a percent without trailing zeros, an amount with two decimals); null for none.",
-          "anyOf": [{"$ref": "common.json#/$defs/Discount"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Discount"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
-        "vatRate": {"$ref": "common.json#/$defs/VATRate"},
-        "vatIncluded": {"type": "boolean"},
-        "discountAmount": {"$ref": "common.json#/$defs/MoneyAmount", "description": "The discount in money."},
+        "vatRate": {
+          "$ref": "common.json#/$defs/VATRate"
+        },
+        "vatIncluded": {
+          "type": "boolean"
+        },
+        "discountAmount": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "The discount in money."
+        },
         "vat": {
           "$ref": "common.json#/$defs/MoneyAmount",
           "description": "VAT of the line, rounded half-up to kopecks: inside `sum` when `vatIncluded`, else on top of it."
@@ -1763,10 +1812,23 @@ enum EmbeddedSchemas {
           "$ref": "common.json#/$defs/MoneyAmount",
           "description": "The line amount (price × quantity, rounded half-up, less the discount) as priced, the «Сумма» column."
         },
-        "total": {"$ref": "common.json#/$defs/MoneyAmount", "description": "What the buyer pays for the line: `sum`, plus `vat` when on top."}
+        "total": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "What the buyer pays for the line: `sum`, plus `vat` when on top."
+        }
       },
       "required": [
-        "productId", "name", "price", "quantity", "unit", "discount", "vatRate", "vatIncluded", "discountAmount", "vat", "sum",
+        "productId",
+        "name",
+        "price",
+        "quantity",
+        "unit",
+        "discount",
+        "vatRate",
+        "vatIncluded",
+        "discountAmount",
+        "vat",
+        "sum",
         "total"
       ],
       "additionalProperties": false,
@@ -1775,82 +1837,263 @@ enum EmbeddedSchemas {
     "Totals": {
       "type": "object",
       "properties": {
-        "subtotal": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Sum of price × quantity before discounts."},
-        "discount": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Sum of the rows' discounts."},
-        "vat": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Sum of the rows' VAT."},
-        "total": {"$ref": "common.json#/$defs/MoneyAmount", "description": "What the buyer pays: sum of the rows' totals."},
-        "currency": {"$ref": "common.json#/$defs/Currency", "description": "The deal's currency."},
+        "subtotal": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "Sum of price × quantity before discounts."
+        },
+        "discount": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "Sum of the rows' discounts."
+        },
+        "vat": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "Sum of the rows' VAT."
+        },
+        "total": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "What the buyer pays: sum of the rows' totals."
+        },
+        "currency": {
+          "$ref": "common.json#/$defs/Currency",
+          "description": "The deal's currency."
+        },
         "vatMode": {
           "description": "`included`: every row with VAT has it inside its price («В том числе НДС»); `onTop`: some row adds it («Сумма НДС»); `none`: no row has VAT above 0 % («Без НДС»).",
-          "enum": ["included", "onTop", "none"]
+          "enum": [
+            "included",
+            "onTop",
+            "none"
+          ]
         }
       },
-      "required": ["subtotal", "discount", "vat", "total", "currency", "vatMode"],
+      "required": [
+        "subtotal",
+        "discount",
+        "vat",
+        "total",
+        "currency",
+        "vatMode"
+      ],
       "additionalProperties": false,
       "description": "Document totals: sums of the rows."
     },
     "ProductRowsResult": {
       "type": "object",
       "properties": {
-        "rows": {"type": "array", "items": {"$ref": "#/$defs/ProductRow"}, "description": "In the order given."},
-        "totals": {"$ref": "#/$defs/Totals"}
+        "rows": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ProductRow"
+          },
+          "description": "In the order given."
+        },
+        "totals": {
+          "$ref": "#/$defs/Totals"
+        }
       },
-      "required": ["rows", "totals"],
+      "required": [
+        "rows",
+        "totals"
+      ],
       "additionalProperties": false,
       "description": "A deal's product rows and their totals."
     },
     "InvoicePayer": {
       "type": "object",
       "properties": {
-        "entityType": {"$ref": "common.json#/$defs/CustomerEntityType"},
-        "id": {"$ref": "common.json#/$defs/Id"},
+        "entityType": {
+          "$ref": "common.json#/$defs/CustomerEntityType"
+        },
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
         "preset": {
           "description": "Kind of the payer's requisite; `person` for a contact without one; null when unknown.",
-          "enum": ["legal", "ip", "person", null]
+          "enum": [
+            "legal",
+            "ip",
+            "person",
+            null
+          ]
         },
         "name": {
           "description": "The requisites' short or full name, else the company's title or the contact's full name.",
-          "type": ["string", "null"]
+          "type": [
+            "string",
+            "null"
+          ]
         },
-        "inn": {"type": ["string", "null"]},
-        "kpp": {"type": ["string", "null"]},
-        "address": {"description": "The legal address, else the record's address.", "type": ["string", "null"]},
-        "phone": {"description": "The record's first phone.", "type": ["string", "null"]}
+        "inn": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "kpp": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "address": {
+          "description": "The legal address, else the record's address.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "phone": {
+          "description": "The record's first phone.",
+          "type": [
+            "string",
+            "null"
+          ]
+        }
       },
-      "required": ["entityType", "id", "preset", "name", "inn", "kpp", "address", "phone"],
+      "required": [
+        "entityType",
+        "id",
+        "preset",
+        "name",
+        "inn",
+        "kpp",
+        "address",
+        "phone"
+      ],
       "additionalProperties": false,
       "description": "The payer (покупатель) as it stood when the invoice was created."
     },
     "InvoiceSeller": {
       "type": "object",
       "properties": {
-        "companyId": {"$ref": "common.json#/$defs/Id", "description": "The seller company (`sellerCompanyId`, else `isMyCompany`)."},
-        "preset": {"description": "Kind of the seller's requisite.", "enum": ["legal", "ip", "person"]},
-        "name": {"description": "The requisites' short or full name, else the company's title.", "type": ["string", "null"]},
-        "fullName": {"type": ["string", "null"]},
-        "inn": {"type": ["string", "null"]},
-        "kpp": {"type": ["string", "null"]},
-        "address": {"description": "The legal address, else the company's address.", "type": ["string", "null"]},
-        "phone": {"description": "The company's first phone.", "type": ["string", "null"]},
-        "director": {"description": "Who signs as head (руководитель).", "type": ["string", "null"]},
-        "directorTitle": {"type": ["string", "null"]},
-        "accountant": {"description": "Who signs as chief accountant.", "type": ["string", "null"]},
+        "companyId": {
+          "$ref": "common.json#/$defs/Id",
+          "description": "The seller company (`sellerCompanyId`, else `isMyCompany`)."
+        },
+        "preset": {
+          "description": "Kind of the seller's requisite.",
+          "enum": [
+            "legal",
+            "ip",
+            "person"
+          ]
+        },
+        "name": {
+          "description": "The requisites' short or full name, else the company's title.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "fullName": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "inn": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "kpp": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "address": {
+          "description": "The legal address, else the company's address.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "phone": {
+          "description": "The company's first phone.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "director": {
+          "description": "Who signs as head (руководитель).",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "directorTitle": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "accountant": {
+          "description": "Who signs as chief accountant.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
         "bank": {
           "type": "object",
           "properties": {
-            "bik": {"type": ["string", "null"]},
-            "bankName": {"type": ["string", "null"]},
-            "bankCity": {"type": ["string", "null"]},
-            "corrAccount": {"type": ["string", "null"]},
-            "account": {"type": ["string", "null"]}
+            "bik": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "bankName": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "bankCity": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "corrAccount": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "account": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
           },
-          "required": ["bik", "bankName", "bankCity", "corrAccount", "account"],
+          "required": [
+            "bik",
+            "bankName",
+            "bankCity",
+            "corrAccount",
+            "account"
+          ],
           "additionalProperties": false,
           "description": "The first bank account of the seller's requisite."
         }
       },
       "required": [
-        "companyId", "preset", "name", "fullName", "inn", "kpp", "address", "phone", "director", "directorTitle", "accountant",
+        "companyId",
+        "preset",
+        "name",
+        "fullName",
+        "inn",
+        "kpp",
+        "address",
+        "phone",
+        "director",
+        "directorTitle",
+        "accountant",
         "bank"
       ],
       "additionalProperties": false,
@@ -1858,61 +2101,182 @@ enum EmbeddedSchemas {
     },
     "InvoiceStatus": {
       "description": "`draft` when created; `sent` and `cancelled` set by hand; `partiallyPaid` and `paid` follow payments; `overdue` is shown for a `sent` or `partiallyPaid` invoice whose due date has passed.",
-      "enum": ["draft", "sent", "paid", "partiallyPaid", "overdue", "cancelled"]
+      "enum": [
+        "draft",
+        "sent",
+        "paid",
+        "partiallyPaid",
+        "overdue",
+        "cancelled"
+      ]
     },
     "Payment": {
       "type": "object",
       "properties": {
-        "id": {"$ref": "common.json#/$defs/Id"},
-        "amount": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Positive, with two decimals."},
-        "date": {"$ref": "common.json#/$defs/Date", "description": "When it was paid."},
-        "reference": {"description": "E.g. the payment order number; null when not given.", "type": ["string", "null"], "maxLength": 200},
-        "source": {"description": "Where it came from: `manual` for `invoice.addPayment`.", "type": "string"},
-        "createdAt": {"$ref": "common.json#/$defs/Timestamp"}
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "amount": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "Positive, with two decimals."
+        },
+        "date": {
+          "$ref": "common.json#/$defs/Date",
+          "description": "When it was paid."
+        },
+        "reference": {
+          "description": "E.g. the payment order number; null when not given.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 200
+        },
+        "source": {
+          "description": "Where it came from: `manual` for `invoice.addPayment`.",
+          "type": "string"
+        },
+        "createdAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        }
       },
-      "required": ["id", "amount", "date", "reference", "source", "createdAt"],
+      "required": [
+        "id",
+        "amount",
+        "date",
+        "reference",
+        "source",
+        "createdAt"
+      ],
       "additionalProperties": false,
       "description": "A payment received for an invoice."
     },
     "InvoiceListItem": {
       "type": "object",
       "properties": {
-        "id": {"$ref": "common.json#/$defs/Id"},
-        "number": {"description": "Made from the settings' `invoiceNumberFormat`, e.g. `2026-00015`.", "type": "string", "minLength": 1},
-        "date": {"$ref": "common.json#/$defs/Date"},
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "number": {
+          "description": "Made from the settings' `invoiceNumberFormat`, e.g. `2026-00015`.",
+          "type": "string",
+          "minLength": 1
+        },
+        "date": {
+          "$ref": "common.json#/$defs/Date"
+        },
         "dueDate": {
           "description": "Pay by this date; by default `date` plus the settings' `invoiceDueDays`.",
-          "anyOf": [{"$ref": "common.json#/$defs/Date"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Date"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
-        "status": {"$ref": "#/$defs/InvoiceStatus"},
+        "status": {
+          "$ref": "#/$defs/InvoiceStatus"
+        },
         "dealId": {
           "description": "The deal it was made from; null if that deal is gone.",
-          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
-        "currency": {"$ref": "common.json#/$defs/Currency"},
+        "currency": {
+          "$ref": "common.json#/$defs/Currency"
+        },
         "basis": {
           "description": "«Основание»: `Договор № N от DD.MM.YYYY` from the deal's contract; null without a contract number.",
-          "type": ["string", "null"]
+          "type": [
+            "string",
+            "null"
+          ]
         },
-        "payerName": {"description": "The payer's name, for lists and search.", "type": ["string", "null"]},
-        "payerInn": {"description": "The payer's INN, for lists and search.", "type": ["string", "null"]},
-        "payer": {"$ref": "#/$defs/InvoicePayer"},
-        "seller": {"$ref": "#/$defs/InvoiceSeller"},
-        "rows": {"type": "array", "items": {"$ref": "#/$defs/ProductRow"}},
-        "totals": {"$ref": "#/$defs/Totals"},
-        "total": {"$ref": "common.json#/$defs/MoneyAmount", "description": "What is to be paid: `totals.total`."},
-        "paid": {"$ref": "common.json#/$defs/MoneyAmount", "description": "Sum of the payments."},
-        "amountInWords": {"description": "`total` in Russian words («Сто двадцать рублей 00 копеек»).", "type": "string"},
-        "comments": {"$ref": "common.json#/$defs/LongText"},
+        "payerName": {
+          "description": "The payer's name, for lists and search.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "payerInn": {
+          "description": "The payer's INN, for lists and search.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "payer": {
+          "$ref": "#/$defs/InvoicePayer"
+        },
+        "seller": {
+          "$ref": "#/$defs/InvoiceSeller"
+        },
+        "rows": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ProductRow"
+          }
+        },
+        "totals": {
+          "$ref": "#/$defs/Totals"
+        },
+        "total": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "What is to be paid: `totals.total`."
+        },
+        "paid": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "Sum of the payments."
+        },
+        "amountInWords": {
+          "description": "`total` in Russian words («Сто двадцать рублей 00 копеек»).",
+          "type": "string"
+        },
+        "comments": {
+          "$ref": "common.json#/$defs/LongText"
+        },
         "custom": {
           "$ref": "common.json#/$defs/CustomValues",
           "description": "Custom field values by code; `{}` when none."
         },
-        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
-        "updatedAt": {"$ref": "common.json#/$defs/Timestamp"},
-        "createdBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
-        "updatedBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
-        "version": {"$ref": "common.json#/$defs/Version"},
+        "createdAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "updatedAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "createdBy": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "updatedBy": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "version": {
+          "$ref": "common.json#/$defs/Version"
+        },
         "due": {
           "$ref": "common.json#/$defs/MoneyAmount",
           "description": "What is still to be paid: `total` − `paid`. Not in `invoice.list` items."
@@ -1920,20 +2284,54 @@ enum EmbeddedSchemas {
         "payments": {
           "description": "Payments in the order received. Not in `invoice.list` items.",
           "type": "array",
-          "items": {"$ref": "#/$defs/Payment"}
+          "items": {
+            "$ref": "#/$defs/Payment"
+          }
         }
       },
-      "required": ["id"],
+      "required": [
+        "id"
+      ],
       "additionalProperties": false,
       "description": "An invoice as returned by `invoice.list`: with `select`, only the selected fields plus `id`; without it, the whole record except `due` and `payments`. `status` is as of today (`overdue` when due)."
     },
     "Invoice": {
       "description": "An invoice for payment («Счёт на оплату») made from a deal (S20–S23): a snapshot of its rows, payer and seller that later changes to the deal do not alter. Every key is present; `status` is as of today.",
-      "allOf": [{"$ref": "#/$defs/InvoiceListItem"}, {"$ref": "common.json#/$defs/RecordMeta"}],
+      "allOf": [
+        {
+          "$ref": "#/$defs/InvoiceListItem"
+        },
+        {
+          "$ref": "common.json#/$defs/RecordMeta"
+        }
+      ],
       "required": [
-        "id", "number", "date", "dueDate", "status", "dealId", "currency", "basis", "payerName", "payerInn", "payer", "seller",
-        "rows", "totals", "total", "paid", "amountInWords", "comments", "custom", "createdAt", "updatedAt", "createdBy",
-        "updatedBy", "version", "due", "payments"
+        "id",
+        "number",
+        "date",
+        "dueDate",
+        "status",
+        "dealId",
+        "currency",
+        "basis",
+        "payerName",
+        "payerInn",
+        "payer",
+        "seller",
+        "rows",
+        "totals",
+        "total",
+        "paid",
+        "amountInWords",
+        "comments",
+        "custom",
+        "createdAt",
+        "updatedAt",
+        "createdBy",
+        "updatedBy",
+        "version",
+        "due",
+        "payments"
       ]
     },
     "Settings": {
@@ -1941,71 +2339,175 @@ enum EmbeddedSchemas {
       "properties": {
         "sellerCompanyId": {
           "description": "The company that issues invoices; null: the one company with `isMyCompany`.",
-          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "invoiceNumberFormat": {
           "description": "Invoice numbers: `{N}` the sequence (`{N:5}` zero-padded to 5 digits), `{YYYY}` or `{YY}` the year, which also restarts the sequence yearly. Default `{YYYY}-{N:5}`; null: the default.",
-          "type": ["string", "null"],
+          "type": [
+            "string",
+            "null"
+          ],
           "pattern": "\\{N(:[0-9]{1,2})?\\}"
         },
         "defaultCurrency": {
           "description": "Default `RUB`; null: the default.",
-          "anyOf": [{"$ref": "common.json#/$defs/Currency"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Currency"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "defaultVatRate": {
           "description": "VAT rate of product rows that give none and name no product. Default `22`; null: the default.",
-          "anyOf": [{"$ref": "common.json#/$defs/VATRate"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/VATRate"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "invoiceDueDays": {
           "description": "Days from an invoice's date to its default due date. Default 5; null: the default.",
-          "type": ["integer", "null"],
+          "type": [
+            "integer",
+            "null"
+          ],
           "minimum": 0,
           "maximum": 365
         },
         "publicBaseUrl": {
           "description": "Prefix of public links to invoices; null for none.",
-          "type": ["string", "null"],
+          "type": [
+            "string",
+            "null"
+          ],
           "format": "uri"
         },
         "mail": {
           "description": "How mail is sent. Default `{transport: \"outbox\"}`.",
-          "type": ["object", "null"],
+          "type": [
+            "object",
+            "null"
+          ],
           "properties": {
             "transport": {
               "description": "`smtp` to `host`; `sendmail` through `sendmailPath`; `outbox`: kept, not sent.",
-              "enum": ["smtp", "sendmail", "outbox"]
+              "enum": [
+                "smtp",
+                "sendmail",
+                "outbox"
+              ]
             },
-            "host": {"type": "string"},
-            "port": {"type": "integer", "minimum": 1, "maximum": 65535},
-            "username": {"type": "string"},
-            "password": {"description": "Shown as `********` when set.", "enum": ["********", ""]},
-            "from": {"description": "Sender address, e.g. `Ромашка <info@romashka.ru>`.", "type": "string"},
-            "sendmailPath": {"type": "string"}
+            "host": {
+              "type": "string"
+            },
+            "port": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            },
+            "username": {
+              "type": "string"
+            },
+            "password": {
+              "description": "Shown as `********` when set.",
+              "enum": [
+                "********",
+                ""
+              ]
+            },
+            "from": {
+              "description": "Sender address, e.g. `Ромашка <info@romashka.ru>`.",
+              "type": "string"
+            },
+            "sendmailPath": {
+              "type": "string"
+            }
           },
           "additionalProperties": false
         },
         "sms": {
           "description": "The SMS provider's settings; a `password`, `token` or `secret` is shown as `********` when set. Default `{}`.",
-          "type": ["object", "null"]
+          "type": [
+            "object",
+            "null"
+          ]
         },
         "registry": {
           "description": "Where `requisite.lookup` looks INNs up. Default `{source: \"offline\"}`.",
-          "type": ["object", "null"],
+          "type": [
+            "object",
+            "null"
+          ],
           "properties": {
             "source": {
               "description": "`offline`: the registry loaded by `registry.import`; `online`: the provider at `url` (needs `url` and `token`, else 1007).",
-              "enum": ["offline", "online"]
+              "enum": [
+                "offline",
+                "online"
+              ]
             },
-            "url": {"type": "string", "format": "uri"},
-            "token": {"description": "Shown as `********` when set.", "enum": ["********", ""]},
-            "timeoutSeconds": {"description": "Default 5.", "type": "integer", "minimum": 1}
+            "url": {
+              "type": "string",
+              "format": "uri"
+            },
+            "token": {
+              "description": "Shown as `********` when set.",
+              "enum": [
+                "********",
+                ""
+              ]
+            },
+            "timeoutSeconds": {
+              "description": "Default 5.",
+              "type": "integer",
+              "minimum": 1
+            }
+          },
+          "additionalProperties": false
+        },
+        "documents": {
+          "type": [
+            "object",
+            "null"
+          ],
+          "description": "Fonts of PDF documents: TrueType files with glyf outlines. Default DejaVu Sans (fonts-dejavu-core).",
+          "properties": {
+            "fontPath": {
+              "type": "string",
+              "minLength": 1
+            },
+            "boldFontPath": {
+              "type": "string",
+              "minLength": 1
+            }
           },
           "additionalProperties": false
         }
       },
       "required": [
-        "sellerCompanyId", "invoiceNumberFormat", "defaultCurrency", "defaultVatRate", "invoiceDueDays", "publicBaseUrl", "mail", "sms",
-        "registry"
+        "sellerCompanyId",
+        "invoiceNumberFormat",
+        "defaultCurrency",
+        "defaultVatRate",
+        "invoiceDueDays",
+        "publicBaseUrl",
+        "mail",
+        "sms",
+        "registry",
+        "documents"
       ],
       "additionalProperties": false,
       "description": "Company-wide settings, every key present, secrets masked. A key set to null by `settings.update` shows as null and its default applies."
@@ -2015,43 +2517,175 @@ enum EmbeddedSchemas {
       "properties": {
         "sellerCompanyId": {
           "description": "The company that issues invoices (an unknown id is 1007); null: the one company with `isMyCompany`.",
-          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "invoiceNumberFormat": {
           "description": "Must contain `{N}` or `{N:width}`; may contain `{YYYY}` or `{YY}`, e.g. `{YYYY}-{N:5}`. Null: the default.",
-          "type": ["string", "null"],
+          "type": [
+            "string",
+            "null"
+          ],
           "pattern": "\\{N(:[0-9]{1,2})?\\}"
         },
-        "defaultCurrency": {"anyOf": [{"$ref": "common.json#/$defs/Currency"}, {"type": "null"}]},
-        "defaultVatRate": {"anyOf": [{"$ref": "common.json#/$defs/VATRate"}, {"type": "null"}]},
-        "invoiceDueDays": {"type": ["integer", "null"], "minimum": 0, "maximum": 365},
-        "publicBaseUrl": {"type": ["string", "null"], "format": "uri"},
+        "defaultCurrency": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Currency"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "defaultVatRate": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/VATRate"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "invoiceDueDays": {
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 0,
+          "maximum": 365
+        },
+        "publicBaseUrl": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "format": "uri"
+        },
         "mail": {
           "description": "Merged key by key into the stored object; null removes a key, or the whole object.",
-          "type": ["object", "null"],
+          "type": [
+            "object",
+            "null"
+          ],
           "properties": {
-            "transport": {"enum": ["smtp", "sendmail", "outbox", null]},
-            "host": {"type": ["string", "null"]},
-            "port": {"type": ["integer", "null"], "minimum": 1, "maximum": 65535},
-            "username": {"type": ["string", "null"]},
-            "password": {"description": "`********` (as shown) keeps the stored one.", "type": ["string", "null"]},
-            "from": {"type": ["string", "null"]},
-            "sendmailPath": {"type": ["string", "null"]}
+            "transport": {
+              "enum": [
+                "smtp",
+                "sendmail",
+                "outbox",
+                null
+              ]
+            },
+            "host": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "port": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "minimum": 1,
+              "maximum": 65535
+            },
+            "username": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "password": {
+              "description": "`********` (as shown) keeps the stored one.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "from": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "sendmailPath": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
           },
           "additionalProperties": false
         },
         "sms": {
           "description": "Merged key by key into the stored object; null removes a key, or the whole object; a `password`, `token` or `secret` given as `********` keeps the stored one.",
-          "type": ["object", "null"]
+          "type": [
+            "object",
+            "null"
+          ]
         },
         "registry": {
           "description": "Merged key by key into the stored object; null removes a key, or the whole object.",
-          "type": ["object", "null"],
+          "type": [
+            "object",
+            "null"
+          ],
           "properties": {
-            "source": {"enum": ["offline", "online", null]},
-            "url": {"type": ["string", "null"], "format": "uri"},
-            "token": {"description": "`********` (as shown) keeps the stored one.", "type": ["string", "null"]},
-            "timeoutSeconds": {"type": ["integer", "null"], "minimum": 1}
+            "source": {
+              "enum": [
+                "offline",
+                "online",
+                null
+              ]
+            },
+            "url": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "uri"
+            },
+            "token": {
+              "description": "`********` (as shown) keeps the stored one.",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "timeoutSeconds": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "minimum": 1
+            }
+          },
+          "additionalProperties": false
+        },
+        "documents": {
+          "type": [
+            "object",
+            "null"
+          ],
+          "description": "Fonts of PDF documents: TrueType files with glyf outlines. Default DejaVu Sans (fonts-dejavu-core).",
+          "properties": {
+            "fontPath": {
+              "type": "string",
+              "minLength": 1
+            },
+            "boldFontPath": {
+              "type": "string",
+              "minLength": 1
+            }
           },
           "additionalProperties": false
         }
@@ -3212,6 +3846,61 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/invoice.render.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.render.json",
+  "title": "invoice.render",
+  "description": "The invoice as a document (S22): `html` is one self-contained page that opens in a browser and prints on A4; `pdf` is written by crmd itself with the fonts embedded, text selectable, and the payment QR code. `data` is base64.",
+  "x-errors": [
+    1002,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "format": {
+          "enum": [
+            "html",
+            "pdf"
+          ]
+        }
+      },
+      "required": [
+        "id",
+        "format"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "contentType": {
+          "type": "string"
+        },
+        "fileName": {
+          "type": "string"
+        },
+        "data": {
+          "type": "string",
+          "contentEncoding": "base64"
+        }
+      },
+      "required": [
+        "contentType",
+        "fileName",
+        "data"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
         ("methods/invoice.setStatus.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -4096,6 +4785,24 @@ enum EmbeddedSchemas {
                 "null"
               ],
               "minimum": 1
+            }
+          },
+          "additionalProperties": false
+        },
+        "documents": {
+          "type": [
+            "object",
+            "null"
+          ],
+          "description": "Fonts of PDF documents: TrueType files with glyf outlines. Default DejaVu Sans (fonts-dejavu-core).",
+          "properties": {
+            "fontPath": {
+              "type": "string",
+              "minLength": 1
+            },
+            "boldFontPath": {
+              "type": "string",
+              "minLength": 1
             }
           },
           "additionalProperties": false

@@ -46,6 +46,12 @@ import Testing
         #expect(try server.error("invoice.addPayment", ["id": invoice["id"]!, "amount": "1", "date": "2026-03-06"])["code"] == 1005)
         let listed = try c.call("invoice.list", ["filter": ["payerInn": "500100732259"], "select": ["number", "total", "status"]])
         #expect(listed["items"] == [["id": invoice["id"]!, "number": "2026/001", "total": "25700.61", "status": "paid"]])
+        let pdf = try c.call("invoice.render", ["id": invoice["id"]!, "format": "pdf"])
+        #expect(pdf["contentType"] == "application/pdf")
+        #expect(Data(base64Encoded: pdf["data"]?.stringValue ?? "").map { Array($0.prefix(5)) } == Array("%PDF-".utf8))
+        let html = try c.call("invoice.render", ["id": invoice["id"]!, "format": "html"])
+        #expect(html["fileName"] == "Счет 2026-001.html")
+        #expect(try server.error("invoice.render", ["id": 999, "format": "pdf"])["code"] == 1002)
         let timeline = try c.call("timeline.list", ["entityType": "deal", "id": deal["id"]!])
         #expect(timeline["items"]?.arrayValue?.contains { $0["type"] == "document" } == true)
     }

@@ -193,3 +193,46 @@ final class LockedList: @unchecked Sendable {
     func append(_ item: String) { lock.lock(); items.append(item); lock.unlock() }
     var values: [String] { lock.lock(); defer { lock.unlock() }; return items }
 }
+
+@Suite struct InvoiceDocumentTests {
+    func invoice(_ fixture: CRMFixture) throws -> JSON {
+        let (deal, _) = try InvoiceTests().prepared(fixture)
+        return try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), actor: 1)
+    }
+
+    @Test func htmlIsTheRussianInvoiceLayout() throws {
+        let fixture = try CRMFixture()
+        let invoice = try invoice(fixture)
+        let html = String(decoding: try fixture.crm.documents.renderInvoice(id: invoice.id, format: "html").data, as: UTF8.self)
+        for expected in ["Счет на оплату № 2026-00001 от 5 марта 2026 г.", "Банк получателя", "БИК", "044525593", "ИНН 7707083893",
+                         "Поставщик", "Покупатель", "ИП Петров И. С.", "Договор № 15 от 01.03.2026", "В том числе НДС:",
+                         "Всего наименований 2, на сумму 31\u{00A0}500,00 руб.", "Тридцать одна тысяча пятьсот рублей 00 копеек",
+                         "Руководитель", "Бухгалтер", "Смирнов А. А.", "<svg", "ООО «Видеосистемы»"] {
+            #expect(html.contains(expected), "missing \(expected)")
+        }
+        #expect(!html.contains("{{"))
+    }
+
+    @Test func pdfTextCanBeExtractedByAnIndependentReader() throws {
+        let fixture = try CRMFixture()
+        let invoice = try invoice(fixture)
+        let rendered = try fixture.crm.documents.renderInvoice(id: invoice.id, format: "pdf")
+        #expect(rendered.contentType == "application/pdf")
+        #expect(rendered.data.count < 100_000)
+        let path = fixture.directory.appendingPathComponent("invoice.pdf").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(rendered.data)))
+        let reader = Process()
+        let output = Pipe()
+        reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        reader.arguments = ["pdftotext", "-layout", path, "-"]
+        reader.standardOutput = output
+        try reader.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        reader.waitUntilExit()
+        #expect(reader.terminationStatus == 0, "pdftotext (poppler-utils) must be installed")
+        for expected in ["Счет на оплату № 2026-00001 от 5 марта 2026 г.", "7707083893", "500100732259", "31 500,00",
+                         "Тридцать одна тысяча пятьсот рублей 00 копеек", "Камера IP", "Монтаж", "В том числе НДС:", "5 680,33"] {
+            #expect(text.contains(expected), "missing \(expected)")
+        }
+    }
+}

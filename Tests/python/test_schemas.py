@@ -37,7 +37,7 @@ METHODS = [
     "automation.add", "automation.get", "automation.update", "automation.delete", "automation.list",
     "product.add", "product.get", "product.update", "product.delete", "product.list", "product.fields",
     "deal.productRows.set", "deal.productRows.get", "settings.get", "settings.update",
-    "invoice.createFromDeal", "invoice.get", "invoice.list", "invoice.setStatus", "invoice.addPayment",
+    "invoice.createFromDeal", "invoice.get", "invoice.render", "invoice.list", "invoice.setStatus", "invoice.addPayment",
 ]
 
 PATHS = sorted(SCHEMAS.rglob("*.json"))
@@ -320,7 +320,7 @@ def invoice_record(**changes):
 
 
 SETTINGS = {"sellerCompanyId": None, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
-            "invoiceDueDays": 5, "publicBaseUrl": None, "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}}
+            "invoiceDueDays": 5, "publicBaseUrl": None, "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}, "documents": {}}
 
 
 PARAMS = {
@@ -776,6 +776,7 @@ PARAMS = {
          {"dealId": 5, "payer": {"entityType": "company"}}, {"dealId": 5, "payer": 4}, {"dealId": 5, "rows": []}],
     ),
     "invoice.get": ([{"id": 7}], [{}, {"number": "2026-00015"}]),
+    "invoice.render": ([{"id": 7, "format": "pdf"}, {"id": 7, "format": "html"}], [{"id": 7}, {"id": 7, "format": "docx"}]),
     "invoice.list": (
         [{}, {"filter": {"status": "overdue"}}, {"filter": {"overdue": True, "dealId": 5}},
          {"filter": {"@status": ["sent", "partiallyPaid"], ">=date": "2026-11-01", "%payerName": "петров"}, "search": "2026-00015",
@@ -1025,6 +1026,8 @@ RESULTS = {
          invoice_record(rows=[without(ROW, "total")]), invoice_record(date="29.11.2026"), without(invoice_record(), "amountInWords"),
          invoice_record(payments=[without(PAYMENT, "source")]), invoice_record(messages=[])],
     ),
+    "invoice.render": ([{"contentType": "application/pdf", "fileName": "Счет 2026-00001.pdf", "data": "JVBERi0="}],
+                       [{"contentType": "application/pdf"}]),
     "invoice.get": (
         [invoice_record(status="partiallyPaid", paid="1000.00", due="3199.99", payments=[PAYMENT]),
          invoice_record(status="overdue", payments=[{**PAYMENT, "reference": None}])],

@@ -74,10 +74,10 @@ struct InvoicePDF {
     private func bankBlock(_ page: PDFPage, _ top: Double) -> Double {
         let bank = document.seller["bank"] ?? .null
         let a = Self.left, b = Self.left + 150, c = Self.left + 300, d = Self.left + 350, e = Self.right
-        let row = 17.0
-        page.rect(x: a, y: top, width: e - a, height: row * 4)
-        page.line(from: (c, top), to: (c, top + row * 4))
-        page.line(from: (d, top), to: (d, top + row * 4))
+        let row = 17.0, height = row * 3 + 26
+        page.rect(x: a, y: top, width: e - a, height: height)
+        page.line(from: (c, top), to: (c, top + height))
+        page.line(from: (d, top), to: (d, top + height))
         page.line(from: (c, top + row), to: (e, top + row))
         page.line(from: (a, top + row * 2), to: (e, top + row * 2))
         page.line(from: (a, top + row * 3), to: (c, top + row * 3))
@@ -93,9 +93,9 @@ struct InvoicePDF {
         page.text("КПП \(document.seller["kpp"]?.stringValue ?? "")", x: b + 3, y: top + row * 2 + 12, font: regular, size: 9)
         page.text("Сч. №", x: c + 3, y: top + row * 2 + 12, font: regular, size: 9)
         page.text(bank["account"]?.stringValue ?? "", x: d + 3, y: top + row * 2 + 12, font: regular, size: 9)
-        page.text(document.seller["name"]?.stringValue ?? "", x: a + 3, y: top + row * 3 + 10, font: regular, size: 9)
-        page.text("Получатель", x: a + 3, y: top + row * 4 - 2, font: regular, size: 7)
-        return top + row * 4
+        page.text(document.seller["name"]?.stringValue ?? "", x: a + 3, y: top + row * 3 + 11, font: regular, size: 9)
+        page.text("Получатель", x: a + 3, y: top + height - 3, font: regular, size: 7)
+        return top + height
     }
 
     private func partyText(_ party: JSON, withPhone: Bool) -> String {

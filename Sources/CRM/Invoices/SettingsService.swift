@@ -12,7 +12,7 @@ package struct SettingsService: Sendable {
     package static let defaults: [String: JSON] = [
         "sellerCompanyId": .null, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
         "invoiceDueDays": 5, "publicBaseUrl": .null,
-        "mail": ["transport": "outbox"], "sms": .object([:]), "registry": ["source": "offline"],
+        "mail": ["transport": "outbox"], "sms": .object([:]), "registry": ["source": "offline"], "documents": .object([:]),
     ]
 
     package func get() throws -> JSON {

@@ -1,4 +1,5 @@
 import CRM
+import Foundation
 import JSONKit
 
 /// `product.*`, `deal.productRows.*`, `settings.*` and `invoice.*` (S18–S23).
@@ -22,6 +23,11 @@ enum MoneyMethods {
                 return try crm.invoices.createFromDeal(input, actor: context.actor)
             },
             Method("invoice.get") { params, _ in try crm.invoices.get(try params.int64("id")) },
+            Method("invoice.render") { params, _ in
+                let rendered = try crm.documents.renderInvoice(id: try params.int64("id"), format: try params.string("format"))
+                return ["contentType": .string(rendered.contentType), "fileName": .string(rendered.fileName),
+                        "data": .string(Data(rendered.data).base64EncodedString())]
+            },
             Method("invoice.list") { params, _ in try crm.invoices.list(try RecordMethods.listRequest(params)) },
             Method("invoice.setStatus") { params, context in
                 try crm.invoices.setStatus(id: try params.int64("id"), status: try params.string("status"), actor: context.actor)

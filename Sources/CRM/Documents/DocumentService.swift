@@ -1,0 +1,55 @@
+import Foundation
+import JSONKit
+import PDFWriter
+import Templates
+
+/// Renders documents (S18, S22): the invoice as one self-contained HTML page or as a PDF that
+/// crmd writes itself. Fonts come from `settings.documents.fontPath` / `boldFontPath`
+/// (DejaVu Sans from the system's fonts-dejavu-core by default).
+package struct DocumentService: Sendable {
+    let crm: CRM
+
+    package struct Rendered: Sendable {
+        package let contentType: String
+        package let fileName: String
+        package let data: [UInt8]
+    }
+
+    static let defaultFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    static let defaultBoldFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+    /// The built-in invoice template, compiled once.
+    static let invoiceTemplate = Result { () throws(TemplateError) -> Template in try Template(InvoiceHTMLTemplate.source) }
+
+    package func renderInvoice(id: Int64, format: String) throws -> Rendered {
+        let invoice = try crm.invoices.get(id)
+        let document = InvoiceDocument(invoice: invoice)
+        let base = "Счет " + document.number.map { $0 == "/" ? "-" : $0 }.reduce("") { $0 + String($1) }
+        switch format {
+        case "html":
+            let html = try Self.invoiceTemplate.get().render(document.context)
+            return Rendered(contentType: "text/html; charset=utf-8", fileName: base + ".html", data: Array(html.utf8))
+        case "pdf":
+            let settings = try crm.settings.get()
+            let documents = settings["documents"]
+            let regular = try font(documents?["fontPath"]?.stringValue ?? Self.defaultFont, field: "documents.fontPath")
+            let bold = try font(documents?["boldFontPath"]?.stringValue ?? Self.defaultBoldFont, field: "documents.boldFontPath")
+            let data = try InvoicePDF(document: document, regular: regular, bold: bold).render()
+            return Rendered(contentType: "application/pdf", fileName: base + ".pdf", data: data)
+        default:
+            throw CRMError.invalidValue(field: "format", reason: "option", message: "format is html or pdf")
+        }
+    }
+
+    private func font(_ path: String, field: String) throws -> PDFFont {
+        do {
+            return try PDFFont(path: path)
+        } catch {
+            throw CRMError.invalidValue(field: field, reason: "font", message: "cannot use the font \(path): \(error)")
+        }
+    }
+}
+
+extension CRM {
+    package var documents: DocumentService { DocumentService(crm: self) }
+}

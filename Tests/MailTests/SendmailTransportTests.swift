@@ -1,0 +1,54 @@
+import Foundation
+import Mail
+import Testing
+
+/// `SendmailTransport` with small shell scripts standing in for sendmail.
+@Suite struct SendmailTransportTests {
+    typealias Support = MailTestSupport
+
+    func script(_ body: String) throws -> (script: URL, directory: URL) {
+        let directory = try Support.temporaryDirectory()
+        let url = directory.appendingPathComponent("sendmail")
+        try ("#!/bin/sh\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        return (url, directory)
+    }
+
+    @Test func pipesTheRenderedMessage() throws {
+        let (url, directory) = try script("echo \"$@\" > \"$(dirname \"$0\")/args\"\ncat > \"$(dirname \"$0\")/message\"\nexit 0")
+        let message = Support.invoice()
+        try SendmailTransport(path: url.path).send(message)
+        let stored = try Data(contentsOf: directory.appendingPathComponent("message"))
+        #expect([UInt8](stored) == message.rendered())
+        let args = try String(contentsOf: directory.appendingPathComponent("args"), encoding: .utf8)
+        #expect(args == "-t -i\n")
+    }
+
+    @Test func failureCarriesStatusAndStderr() throws {
+        let (url, _) = try script("echo 'queue directory full' >&2\nexit 75")
+        do {
+            try SendmailTransport(path: url.path).send(Support.invoice())
+            Issue.record("expected sendmailFailed")
+        } catch {
+            #expect(error == .sendmailFailed(status: 75, stderr: "queue directory full"))
+            #expect(error.isTemporary)
+        }
+    }
+
+    @Test func commandThatStopsReadingEarlyDoesNotKillUs() throws {
+        let (url, _) = try script("head -c 10 > /dev/null\nexit 1")
+        var message = Support.invoice()
+        message.attachments[0].data = [UInt8](repeating: 0x41, count: 2_000_000)
+        #expect(throws: MailError.sendmailFailed(status: 1, stderr: "")) {
+            try SendmailTransport(path: url.path).send(message)
+        }
+    }
+
+    @Test func missingCommandIsStatus127() {
+        #expect {
+            try SendmailTransport(path: "/nonexistent/sendmail").send(Support.invoice())
+        } throws: { error in
+            if case .sendmailFailed(127, _) = error as? MailError { true } else { false }
+        }
+    }
+}
