@@ -3810,6 +3810,64 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/invoice.getPublic.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.getPublic.json",
+  "title": "invoice.getPublic",
+  "description": "The invoice a public link opens, as HTML or PDF (base64 `data`). An unknown token is 1002; an expired or revoked one is 1006 with `reason` `expired` or `revoked`.",
+  "x-errors": [
+    1002,
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "token": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "format": {
+          "enum": [
+            "html",
+            "pdf"
+          ]
+        }
+      },
+      "required": [
+        "token",
+        "format"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "contentType": {
+          "type": "string"
+        },
+        "fileName": {
+          "type": "string"
+        },
+        "data": {
+          "type": "string",
+          "contentEncoding": "base64"
+        }
+      },
+      "required": [
+        "contentType",
+        "fileName",
+        "data"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
         ("methods/invoice.list.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -3841,6 +3899,67 @@ enum EmbeddedSchemas {
           }
         }
       }
+    }
+  }
+}
+
+"""#),
+        ("methods/invoice.publicLink.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.publicLink.json",
+  "title": "invoice.publicLink",
+  "description": "A public link to the invoice (S22): an unguessable 256-bit token, optionally expiring; `url` is `settings.publicBaseUrl` + token (null without a base URL). Open it with `invoice.getPublic`.",
+  "x-errors": [
+    1002,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "expiresAt": {
+          "$ref": "../common.json#/$defs/Timestamp"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "token": {
+          "type": "string",
+          "pattern": "^[0-9a-f]{64}$"
+        },
+        "url": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "expiresAt": {
+          "anyOf": [
+            {
+              "$ref": "../common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "required": [
+        "token",
+        "url",
+        "expiresAt"
+      ],
+      "additionalProperties": false
     }
   }
 }
@@ -3894,6 +4013,49 @@ enum EmbeddedSchemas {
         "contentType",
         "fileName",
         "data"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/invoice.revokeLink.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.revokeLink.json",
+  "title": "invoice.revokeLink",
+  "description": "Revokes every public link to the invoice; `revoked` counts the links this call revoked (expired ones included).",
+  "x-errors": [
+    1002
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "revoked": {
+          "type": "integer",
+          "minimum": 0
+        }
+      },
+      "required": [
+        "id",
+        "revoked"
       ],
       "additionalProperties": false
     }

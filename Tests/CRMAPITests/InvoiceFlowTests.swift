@@ -52,6 +52,18 @@ import Testing
         let html = try c.call("invoice.render", ["id": invoice["id"]!, "format": "html"])
         #expect(html["fileName"] == "Счет 2026-001.html")
         #expect(try server.error("invoice.render", ["id": 999, "format": "pdf"])["code"] == 1002)
+        _ = try c.call("settings.update", ["publicBaseUrl": "https://crm.example.ru/i/"])
+        let link = try c.call("invoice.publicLink", ["id": invoice["id"]!, "expiresAt": "2026-11-18T12:00:00Z"])
+        let token = link["token"]?.stringValue ?? ""
+        #expect(token.count == 64)
+        #expect(link["url"] == .string("https://crm.example.ru/i/" + token))
+        #expect(try c.call("invoice.getPublic", ["token": .string(token), "format": "html"])["contentType"] == "text/html; charset=utf-8")
+        server.clock.advance(by: 3600)
+        #expect(try server.error("invoice.getPublic", ["token": .string(token), "format": "pdf"])["data"] == ["reason": "expired"])
+        let second = try c.call("invoice.publicLink", ["id": invoice["id"]!])
+        #expect(try c.call("invoice.revokeLink", ["id": invoice["id"]!])["revoked"] == 2)
+        #expect(try server.error("invoice.getPublic", ["token": second["token"]!, "format": "pdf"])["data"] == ["reason": "revoked"])
+        #expect(try server.error("invoice.getPublic", ["token": "nope", "format": "pdf"])["code"] == 1002)
         let timeline = try c.call("timeline.list", ["entityType": "deal", "id": deal["id"]!])
         #expect(timeline["items"]?.arrayValue?.contains { $0["type"] == "document" } == true)
     }

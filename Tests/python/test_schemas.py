@@ -37,7 +37,7 @@ METHODS = [
     "automation.add", "automation.get", "automation.update", "automation.delete", "automation.list",
     "product.add", "product.get", "product.update", "product.delete", "product.list", "product.fields",
     "deal.productRows.set", "deal.productRows.get", "settings.get", "settings.update",
-    "invoice.createFromDeal", "invoice.get", "invoice.render", "invoice.list", "invoice.setStatus", "invoice.addPayment",
+    "invoice.createFromDeal", "invoice.get", "invoice.render", "invoice.publicLink", "invoice.revokeLink", "invoice.getPublic", "invoice.list", "invoice.setStatus", "invoice.addPayment",
 ]
 
 PATHS = sorted(SCHEMAS.rglob("*.json"))
@@ -777,6 +777,9 @@ PARAMS = {
     ),
     "invoice.get": ([{"id": 7}], [{}, {"number": "2026-00015"}]),
     "invoice.render": ([{"id": 7, "format": "pdf"}, {"id": 7, "format": "html"}], [{"id": 7}, {"id": 7, "format": "docx"}]),
+    "invoice.publicLink": ([{"id": 7}, {"id": 7, "expiresAt": "2026-12-01T00:00:00Z"}], [{}, {"id": 7, "expiresAt": "tomorrow"}]),
+    "invoice.revokeLink": ([{"id": 7}], [{}, {"id": "7"}]),
+    "invoice.getPublic": ([{"token": "ab", "format": "pdf"}], [{"token": "ab"}, {"token": "", "format": "pdf"}]),
     "invoice.list": (
         [{}, {"filter": {"status": "overdue"}}, {"filter": {"overdue": True, "dealId": 5}},
          {"filter": {"@status": ["sent", "partiallyPaid"], ">=date": "2026-11-01", "%payerName": "петров"}, "search": "2026-00015",
@@ -1028,6 +1031,9 @@ RESULTS = {
     ),
     "invoice.render": ([{"contentType": "application/pdf", "fileName": "Счет 2026-00001.pdf", "data": "JVBERi0="}],
                        [{"contentType": "application/pdf"}]),
+    "invoice.publicLink": ([{"token": "0" * 64, "url": None, "expiresAt": None}], [{"token": "x", "url": None, "expiresAt": None}]),
+    "invoice.revokeLink": ([{"id": 7, "revoked": 2}], [{"id": 7}]),
+    "invoice.getPublic": ([{"contentType": "text/html; charset=utf-8", "fileName": "Счет.html", "data": "PGh0bWw+"}], [{}]),
     "invoice.get": (
         [invoice_record(status="partiallyPaid", paid="1000.00", due="3199.99", payments=[PAYMENT]),
          invoice_record(status="overdue", payments=[{**PAYMENT, "reference": None}])],

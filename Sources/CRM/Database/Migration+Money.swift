@@ -66,3 +66,17 @@ extension CRMMigrations {
     CREATE INDEX invoice_payments_by_invoice ON invoice_payments (invoice_id);
     """
 }
+
+extension CRMMigrations {
+    /// Migration 4: public links to invoices and the outbox of messages to deliver.
+    static let deliverySQL = """
+    CREATE TABLE invoice_links (
+        token TEXT PRIMARY KEY,
+        invoice_id INTEGER NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT
+    );
+    CREATE INDEX invoice_links_by_invoice ON invoice_links (invoice_id);
+    """
+}

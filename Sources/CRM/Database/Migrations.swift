@@ -12,6 +12,7 @@ package enum CRMMigrations {
             try DefaultPipelines.installDeals(into: db)
         },
         Migration(version: 3, name: "money: products, deal product rows, settings, invoices, payments", sql: moneySQL),
+        Migration(version: 4, name: "delivery: public links to invoices", sql: deliverySQL),
     ]
 
     static let foundationSQL = """

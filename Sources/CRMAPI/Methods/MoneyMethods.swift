@@ -24,9 +24,15 @@ enum MoneyMethods {
             },
             Method("invoice.get") { params, _ in try crm.invoices.get(try params.int64("id")) },
             Method("invoice.render") { params, _ in
-                let rendered = try crm.documents.renderInvoice(id: try params.int64("id"), format: try params.string("format"))
-                return ["contentType": .string(rendered.contentType), "fileName": .string(rendered.fileName),
-                        "data": .string(Data(rendered.data).base64EncodedString())]
+                json(try crm.documents.renderInvoice(id: try params.int64("id"), format: try params.string("format")))
+            },
+            Method("invoice.publicLink") { params, _ in
+                try crm.publicLinks.create(invoiceID: try params.int64("id"), expiresAt: try params.optionalString("expiresAt"))
+            },
+            Method("invoice.revokeLink") { params, _ in try crm.publicLinks.revoke(invoiceID: try params.int64("id")) },
+            Method("invoice.getPublic") { params, _ in
+                let id = try crm.publicLinks.invoiceID(token: try params.string("token"))
+                return json(try crm.documents.renderInvoice(id: id, format: try params.string("format")))
             },
             Method("invoice.list") { params, _ in try crm.invoices.list(try RecordMethods.listRequest(params)) },
             Method("invoice.setStatus") { params, context in
@@ -37,5 +43,11 @@ enum MoneyMethods {
                                             reference: try params.optionalString("reference"), actor: context.actor)
             },
         ]
+    }
+
+    /// A rendered document as the API returns it: `{contentType, fileName, data}` with the bytes in base64.
+    private static func json(_ rendered: DocumentService.Rendered) -> JSON {
+        ["contentType": .string(rendered.contentType), "fileName": .string(rendered.fileName),
+         "data": .string(Data(rendered.data).base64EncodedString())]
     }
 }

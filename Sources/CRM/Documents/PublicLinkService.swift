@@ -1,0 +1,58 @@
+import JSONKit
+import Storage
+
+/// Public links to invoices (S22): an unguessable token (256 random bits) that opens one
+/// invoice without an account, until it expires or is revoked.
+package struct PublicLinkService: Sendable {
+    let crm: CRM
+
+    package func create(invoiceID: Int64, expiresAt: String?) throws -> JSON {
+        var expiry: String?
+        if let expiresAt {
+            guard let canonical = Timestamp.canonical(expiresAt) else {
+                throw CRMError.invalidValue(field: "expiresAt", reason: "format", message: "an ISO 8601 timestamp")
+            }
+            guard canonical > crm.nowText else { throw CRMError.invalidValue(field: "expiresAt", reason: "past", message: "the expiry has passed") }
+            expiry = canonical
+        }
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<4).map { _ in generator.next() as UInt64 }.map { String($0, radix: 16).leftPadded(16) }.joined()
+        return try crm.pool.write { db in
+            try RecordService.requireExists(db, EntityDescriptor.invoice, invoiceID)
+            try db.execute("INSERT INTO invoice_links (token, invoice_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                           [.text(token), .integer(invoiceID), .text(crm.nowText), SQLValue(expiry)])
+            let base = try SettingsService.load(db)["publicBaseUrl"]?.stringValue
+            return ["token": .string(token), "url": base.map { JSON.string($0 + token) } ?? .null, "expiresAt": expiry.map(JSON.string) ?? .null]
+        }
+    }
+
+    /// Revokes every link to the invoice not revoked yet; returns how many.
+    package func revoke(invoiceID: Int64) throws -> JSON {
+        try crm.pool.write { db in
+            try RecordService.requireExists(db, EntityDescriptor.invoice, invoiceID)
+            try db.execute("UPDATE invoice_links SET revoked_at = ? WHERE invoice_id = ? AND revoked_at IS NULL",
+                           [.text(crm.nowText), .integer(invoiceID)])
+            return ["id": .int(invoiceID), "revoked": .int(Int64(db.changes))]
+        }
+    }
+
+    /// The invoice a live token opens; 1006 `expired` or `revoked`, 1002 for an unknown token.
+    package func invoiceID(token: String) throws -> Int64 {
+        try crm.pool.read { db in
+            guard let row = try db.queryOne("SELECT invoice_id, expires_at, revoked_at FROM invoice_links WHERE token = ?", [.text(token)]) else {
+                throw CRMError.notFound(entityType: "link", id: .string(token))
+            }
+            if row[2].string != nil { throw CRMError.forbidden(reason: "revoked") }
+            if let expires = row[1].string, expires <= crm.nowText { throw CRMError.forbidden(reason: "expired") }
+            return row[0].int64 ?? 0
+        }
+    }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
+extension CRM {
+    package var publicLinks: PublicLinkService { PublicLinkService(crm: self) }
+}
