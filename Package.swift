@@ -78,7 +78,7 @@ targets += [
 
 // MARK: - CRM: the domain (leads, funnels, fields, timeline, lists)
 targets += [
-    .target(name: "CRM", dependencies: ["Storage", "JSONKit", "RussianFormats", "Registry", "Templates", "PDFWriter", "QRCode"]),
+    .target(name: "CRM", dependencies: ["Storage", "JSONKit", "RussianFormats", "Registry", "Templates", "PDFWriter", "QRCode", "Mail"]),
     .testTarget(name: "CRMTests", dependencies: ["CRM", "Storage", "JSONKit"]),
 ]
 

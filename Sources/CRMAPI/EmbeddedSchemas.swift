@@ -2287,6 +2287,13 @@ enum EmbeddedSchemas {
           "items": {
             "$ref": "#/$defs/Payment"
           }
+        },
+        "messages": {
+          "description": "E-mails sent about the invoice. Not in `invoice.list` items.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Message"
+          }
         }
       },
       "required": [
@@ -2331,7 +2338,8 @@ enum EmbeddedSchemas {
         "updatedBy",
         "version",
         "due",
-        "payments"
+        "payments",
+        "messages"
       ]
     },
     "Settings": {
@@ -2692,6 +2700,66 @@ enum EmbeddedSchemas {
       },
       "additionalProperties": false,
       "description": "A partial settings object: the given keys are merged into the stored settings (objects key by key) and the others kept; null removes a key, so its default applies."
+    },
+    "Message": {
+      "description": "An e-mail about the invoice in the outbox: `queued` until delivered (retried with growing delays after temporary failures), `sent`, or `failed` after a permanent refusal or too many attempts.",
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "to": {
+          "type": "string"
+        },
+        "mode": {
+          "enum": [
+            "attachment",
+            "link",
+            null
+          ]
+        },
+        "status": {
+          "enum": [
+            "queued",
+            "sent",
+            "failed"
+          ]
+        },
+        "attempts": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "lastError": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "createdAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "sentAt": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "required": [
+        "id",
+        "to",
+        "mode",
+        "status",
+        "attempts",
+        "lastError",
+        "createdAt",
+        "sentAt"
+      ],
+      "additionalProperties": false
     }
   }
 }
@@ -3879,23 +3947,59 @@ enum EmbeddedSchemas {
     "params": {
       "type": "object",
       "properties": {
-        "filter": {"$ref": "../common.json#/$defs/Filter"},
-        "search": {"$ref": "../common.json#/$defs/Search"},
-        "order": {"$ref": "../common.json#/$defs/Order"},
-        "select": {"$ref": "../common.json#/$defs/Select"},
-        "limit": {"$ref": "../common.json#/$defs/Limit"},
-        "cursor": {"$ref": "../common.json#/$defs/Cursor"},
-        "count": {"$ref": "../common.json#/$defs/Count"}
+        "filter": {
+          "$ref": "../common.json#/$defs/Filter"
+        },
+        "search": {
+          "$ref": "../common.json#/$defs/Search"
+        },
+        "order": {
+          "$ref": "../common.json#/$defs/Order"
+        },
+        "select": {
+          "$ref": "../common.json#/$defs/Select"
+        },
+        "limit": {
+          "$ref": "../common.json#/$defs/Limit"
+        },
+        "cursor": {
+          "$ref": "../common.json#/$defs/Cursor"
+        },
+        "count": {
+          "$ref": "../common.json#/$defs/Count"
+        }
       },
       "additionalProperties": false
     },
     "result": {
-      "allOf": [{"$ref": "../common.json#/$defs/ListResult"}],
+      "allOf": [
+        {
+          "$ref": "../common.json#/$defs/ListResult"
+        }
+      ],
       "properties": {
         "items": {
           "items": {
             "$ref": "../invoice.json#/$defs/InvoiceListItem",
-            "not": {"anyOf": [{"required": ["due"]}, {"required": ["payments"]}]}
+            "not": {
+              "anyOf": [
+                {
+                  "required": [
+                    "due"
+                  ]
+                },
+                {
+                  "required": [
+                    "payments"
+                  ]
+                },
+                {
+                  "required": [
+                    "messages"
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -4056,6 +4160,73 @@ enum EmbeddedSchemas {
       "required": [
         "id",
         "revoked"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/invoice.send.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.send.json",
+  "title": "invoice.send",
+  "description": "Sends the invoice by e-mail (S22): the PDF attached (`attachment`) or a public link in the body (`link`, needs `settings.publicBaseUrl`), to `to` or the payer's first e-mail. The message is written to the outbox in this call and delivered afterwards through `settings.mail` (SMTP or sendmail), retried after temporary failures; `invoice.get` shows its status. A draft invoice becomes `sent`.",
+  "x-errors": [
+    1002,
+    1005,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "to": {
+          "type": "string",
+          "minLength": 3,
+          "maxLength": 320
+        },
+        "mode": {
+          "enum": [
+            "attachment",
+            "link"
+          ]
+        },
+        "subject": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 500
+        },
+        "body": {
+          "type": "string",
+          "maxLength": 20000
+        }
+      },
+      "required": [
+        "id",
+        "mode"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "messageId": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "status": {
+          "enum": [
+            "queued"
+          ]
+        }
+      },
+      "required": [
+        "messageId",
+        "status"
       ],
       "additionalProperties": false
     }

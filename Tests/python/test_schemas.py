@@ -37,7 +37,7 @@ METHODS = [
     "automation.add", "automation.get", "automation.update", "automation.delete", "automation.list",
     "product.add", "product.get", "product.update", "product.delete", "product.list", "product.fields",
     "deal.productRows.set", "deal.productRows.get", "settings.get", "settings.update",
-    "invoice.createFromDeal", "invoice.get", "invoice.render", "invoice.publicLink", "invoice.revokeLink", "invoice.getPublic", "invoice.list", "invoice.setStatus", "invoice.addPayment",
+    "invoice.createFromDeal", "invoice.get", "invoice.render", "invoice.send", "invoice.publicLink", "invoice.revokeLink", "invoice.getPublic", "invoice.list", "invoice.setStatus", "invoice.addPayment",
 ]
 
 PATHS = sorted(SCHEMAS.rglob("*.json"))
@@ -313,7 +313,7 @@ def invoice_record(**changes):
         "currency": "RUB", "basis": "Договор № Д-17 от 29.11.2026", "payerName": "ИП Петров И. С.", "payerInn": "500100732259",
         "payer": PAYER, "seller": SELLER, "rows": [ROW, FREE_ROW], "totals": TOTALS, "total": "4199.99", "paid": "0.00",
         "amountInWords": "Четыре тысячи сто девяносто девять рублей 99 копеек", "comments": None, "custom": {}, **META,
-        "due": "4199.99", "payments": [],
+        "due": "4199.99", "payments": [], "messages": [],
     }
     record.update(changes)
     return record
@@ -779,6 +779,7 @@ PARAMS = {
     "invoice.render": ([{"id": 7, "format": "pdf"}, {"id": 7, "format": "html"}], [{"id": 7}, {"id": 7, "format": "docx"}]),
     "invoice.publicLink": ([{"id": 7}, {"id": 7, "expiresAt": "2026-12-01T00:00:00Z"}], [{}, {"id": 7, "expiresAt": "tomorrow"}]),
     "invoice.revokeLink": ([{"id": 7}], [{}, {"id": "7"}]),
+    "invoice.send": ([{"id": 7, "mode": "attachment"}, {"id": 7, "mode": "link", "to": "a@b.ru", "subject": "Счет"}], [{"id": 7}, {"id": 7, "mode": "fax"}]),
     "invoice.getPublic": ([{"token": "ab", "format": "pdf"}], [{"token": "ab"}, {"token": "", "format": "pdf"}]),
     "invoice.list": (
         [{}, {"filter": {"status": "overdue"}}, {"filter": {"overdue": True, "dealId": 5}},
@@ -1027,12 +1028,13 @@ RESULTS = {
          invoice_record(total=4199.99), invoice_record(payer={**PAYER, "entityType": "lead"}), invoice_record(payer=None),
          invoice_record(seller=without(SELLER, "bank")), invoice_record(seller={**SELLER, "bank": without(SELLER["bank"], "bankCity")}),
          invoice_record(rows=[without(ROW, "total")]), invoice_record(date="29.11.2026"), without(invoice_record(), "amountInWords"),
-         invoice_record(payments=[without(PAYMENT, "source")]), invoice_record(messages=[])],
+         invoice_record(payments=[without(PAYMENT, "source")]), without(invoice_record(), "messages")],
     ),
     "invoice.render": ([{"contentType": "application/pdf", "fileName": "Счет 2026-00001.pdf", "data": "JVBERi0="}],
                        [{"contentType": "application/pdf"}]),
     "invoice.publicLink": ([{"token": "0" * 64, "url": None, "expiresAt": None}], [{"token": "x", "url": None, "expiresAt": None}]),
     "invoice.revokeLink": ([{"id": 7, "revoked": 2}], [{"id": 7}]),
+    "invoice.send": ([{"messageId": 3, "status": "queued"}], [{"messageId": 3, "status": "sent"}]),
     "invoice.getPublic": ([{"contentType": "text/html; charset=utf-8", "fileName": "Счет.html", "data": "PGh0bWw+"}], [{}]),
     "invoice.get": (
         [invoice_record(status="partiallyPaid", paid="1000.00", due="3199.99", payments=[PAYMENT]),
@@ -1040,7 +1042,7 @@ RESULTS = {
         [invoice_record(payments=[{**PAYMENT, "amount": 1000}]), invoice_record(status="unpaid"), without(invoice_record(), "version")],
     ),
     "invoice.list": (
-        [{"items": [{"id": 7, "number": "2026-00015", "status": "overdue"}, without(without(invoice_record(), "due"), "payments")],
+        [{"items": [{"id": 7, "number": "2026-00015", "status": "overdue"}, without(without(without(invoice_record(), "due"), "payments"), "messages")],
           "next": None}, {"items": [], "next": None, "total": 0}],
         [{"items": [invoice_record()], "next": None}, {"items": [{"id": 7, "due": "1.00"}], "next": None},
          {"items": [{"id": 7, "payments": []}], "next": None}, {"items": [{"number": "x"}], "next": None}],

@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
 
-/// A thread that runs due scheduled jobs (delayed robots) every `interval` until stopped.
-/// Errors are reported to `log` and retried on the next tick; nothing is lost, since jobs
-/// leave the queue only in the transaction that runs them.
+/// A thread that, every `interval` until stopped, runs due scheduled jobs (delayed robots) and
+/// delivers due outbox messages. Errors are reported to `log` and retried on the next tick;
+/// nothing is lost, since jobs and messages leave their queues only once done.
 package final class BackgroundJobs: Sendable {
     private let stopped = Mutex(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -11,12 +11,18 @@ package final class BackgroundJobs: Sendable {
 
     package init(crm: CRM, interval: Duration = .seconds(1), log: @escaping @Sendable (String) -> Void) {
         let scheduler = crm.scheduler
+        let outbox = crm.outbox
         Thread.detachNewThread { [self] in
             while !isStopped {
                 do {
                     while try scheduler.runDue() > 0 {}
                 } catch {
                     log("scheduled jobs: \(error)")
+                }
+                do {
+                    try outbox.deliverDue()
+                } catch {
+                    log("outbox: \(error)")
                 }
                 let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
                 _ = wake.wait(timeout: .now() + seconds)

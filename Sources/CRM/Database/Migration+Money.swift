@@ -80,3 +80,26 @@ extension CRMMigrations {
     CREATE INDEX invoice_links_by_invoice ON invoice_links (invoice_id);
     """
 }
+
+extension CRMMigrations {
+    /// Migration 5: the outbox. Every outgoing message is written here first, in the
+    /// transaction of the call that sends it, and delivered afterwards with retries.
+    static let outboxSQL = """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        invoice_id INTEGER REFERENCES invoices(id) ON DELETE SET NULL,
+        mode TEXT,
+        recipients TEXT NOT NULL,
+        message TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+    );
+    CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+    CREATE INDEX outbox_by_invoice ON outbox (invoice_id);
+    """
+}

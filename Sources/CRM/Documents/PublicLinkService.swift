@@ -15,15 +15,21 @@ package struct PublicLinkService: Sendable {
             guard canonical > crm.nowText else { throw CRMError.invalidValue(field: "expiresAt", reason: "past", message: "the expiry has passed") }
             expiry = canonical
         }
-        var generator = SystemRandomNumberGenerator()
-        let token = (0..<4).map { _ in generator.next() as UInt64 }.map { String($0, radix: 16).leftPadded(16) }.joined()
         return try crm.pool.write { db in
-            try RecordService.requireExists(db, EntityDescriptor.invoice, invoiceID)
-            try db.execute("INSERT INTO invoice_links (token, invoice_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                           [.text(token), .integer(invoiceID), .text(crm.nowText), SQLValue(expiry)])
+            let token = try Self.insert(db, invoiceID: invoiceID, expiresAt: expiry, at: crm.nowText)
             let base = try SettingsService.load(db)["publicBaseUrl"]?.stringValue
             return ["token": .string(token), "url": base.map { JSON.string($0 + token) } ?? .null, "expiresAt": expiry.map(JSON.string) ?? .null]
         }
+    }
+
+    /// A new token for the invoice, inside the caller's transaction.
+    static func insert(_ db: Database, invoiceID: Int64, expiresAt: String?, at now: String) throws -> String {
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<4).map { _ in generator.next() as UInt64 }.map { String($0, radix: 16).leftPadded(16) }.joined()
+        try RecordService.requireExists(db, EntityDescriptor.invoice, invoiceID)
+        try db.execute("INSERT INTO invoice_links (token, invoice_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                       [.text(token), .integer(invoiceID), .text(now), SQLValue(expiresAt)])
+        return token
     }
 
     /// Revokes every link to the invoice not revoked yet; returns how many.

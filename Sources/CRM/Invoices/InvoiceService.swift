@@ -140,7 +140,7 @@ package struct InvoiceService: Sendable {
                 throw CRMError.conflict(reason: "paid", details: ["status": .string(stored)])
             }
             guard stored != status else { return current }
-            try setStored(db, id: id, status: status, actor: actor, from: stored)
+            try setStoredStatus(db, id: id, status: status, actor: actor, from: stored)
             return try invoice(db, id)
         }
     }
@@ -167,13 +167,13 @@ package struct InvoiceService: Sendable {
             try db.execute("INSERT INTO invoice_payments (invoice_id, amount, date, reference, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [.integer(id), .text(money.decimalText), .text(date), SQLValue(reference), .text(source), .text(now), .integer(actor)])
             try db.execute("UPDATE invoices SET paid = ? WHERE id = ?", [.text(DecimalScaled.format(paid, scale: 2)), .integer(id)])
-            try setStored(db, id: id, status: paid == total ? "paid" : "partiallyPaid", actor: actor, from: status,
+            try setStoredStatus(db, id: id, status: paid == total ? "paid" : "partiallyPaid", actor: actor, from: status,
                           extra: ["payment": .string(money.decimalText), "date": .string(date), "reference": reference.map(JSON.string) ?? .null])
             return try invoice(db, id)
         }
     }
 
-    private func setStored(_ db: Database, id: Int64, status: String, actor: Int64, from old: String, extra: [String: JSON] = [:]) throws {
+    func setStoredStatus(_ db: Database, id: Int64, status: String, actor: Int64, from old: String, extra: [String: JSON] = [:]) throws {
         let now = crm.nowText
         try db.execute("UPDATE invoices SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
                        [.text(status), .text(now), .integer(actor), .integer(id)])
@@ -203,6 +203,7 @@ package struct InvoiceService: Sendable {
         let paid = Money.parse(object["paid"]?.stringValue ?? "0")?.minor ?? 0
         object["due"] = .string(DecimalScaled.format(total - paid, scale: 2))
         object["payments"] = .array(payments)
+        object["messages"] = .array(try OutboxService.messages(db, invoiceID: id))
         return .object(object)
     }
 

@@ -26,6 +26,11 @@ enum MoneyMethods {
             Method("invoice.render") { params, _ in
                 json(try crm.documents.renderInvoice(id: try params.int64("id"), format: try params.string("format")))
             },
+            Method("invoice.send") { params, context in
+                try crm.invoices.send(id: try params.int64("id"), to: try params.optionalString("to"), mode: try params.string("mode"),
+                                      subject: try params.optionalString("subject"), body: try params.optionalString("body"),
+                                      actor: context.actor)
+            },
             Method("invoice.publicLink") { params, _ in
                 try crm.publicLinks.create(invoiceID: try params.int64("id"), expiresAt: try params.optionalString("expiresAt"))
             },

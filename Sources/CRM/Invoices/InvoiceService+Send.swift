@@ -1,0 +1,67 @@
+import Foundation
+import JSONKit
+import Mail
+import Storage
+
+extension InvoiceService {
+    /// `invoice.send` (S22): the invoice by e-mail, the PDF attached or a public link in the
+    /// body, to `to` or the payer's first e-mail. The message goes to the outbox in this call's
+    /// transaction and is delivered afterwards; a draft invoice becomes `sent`.
+    package func send(id: Int64, to: String?, mode: String, subject: String?, body: String?, actor: Int64) throws -> JSON {
+        guard mode == "attachment" || mode == "link" else {
+            throw CRMError.invalidValue(field: "mode", reason: "option", message: "mode is attachment or link")
+        }
+        let pdf = mode == "attachment" ? try crm.documents.renderInvoice(id: id, format: "pdf") : nil
+        return try crm.pool.write { db in
+            let current = try invoice(db, id)
+            let stored = try db.scalar("SELECT status FROM invoices WHERE id = ?", [.integer(id)]).string ?? ""
+            if stored == "cancelled" { throw CRMError.conflict(reason: "cancelled", details: ["status": .string(stored)]) }
+            let settings = try SettingsService.load(db)
+            let fromText = settings["mail"]?["from"]?.stringValue ?? "crmd@localhost"
+            guard let from = MailAddress.parse(fromText), from.isValid else {
+                throw CRMError.invalidValue(field: "mail.from", reason: "format", message: "settings.mail.from is not an e-mail address")
+            }
+            let recipient = try recipientAddress(db, given: to, payer: current["payer"] ?? .null)
+            let document = InvoiceDocument(invoice: current)
+            let total = InvoiceDocument.money(current["total"]?.stringValue ?? "0")
+            var text = body ?? "Здравствуйте!\n\nНаправляем \(document.title.prefix(1).lowercased() + document.title.dropFirst()) на сумму \(total) руб."
+            if mode == "link" {
+                guard let base = settings["publicBaseUrl"]?.stringValue else {
+                    throw CRMError.invalidValue(field: "publicBaseUrl", reason: "required", message: "a link needs settings.publicBaseUrl")
+                }
+                let token = try PublicLinkService.insert(db, invoiceID: id, expiresAt: nil, at: crm.nowText)
+                text += "\n\nСчет: \(base)\(token)"
+            } else {
+                text += "\n\nСчет во вложении."
+            }
+            let now = crm.clock.now()
+            let message = MailMessage(
+                from: from, to: [recipient], subject: subject ?? document.title, textBody: text + "\n",
+                attachments: pdf.map { [MailAttachment(fileName: $0.fileName, contentType: $0.contentType, data: $0.data)] } ?? [],
+                messageID: "<invoice-\(id)-\(UUID().uuidString.lowercased())@crmd>", date: Date(timeIntervalSince1970: Double(now)))
+            let outboxID = try OutboxService.enqueue(db, invoiceID: id, mode: mode, message: message, at: now)
+            let entry: JSON = ["messageId": .int(outboxID), "to": .string(recipient.address), "mode": .string(mode)]
+            try TimelineService.append(db, .invoice, id, .message, author: actor, at: crm.nowText, data: entry)
+            if let dealID = current["dealId"]?.int64Value {
+                try TimelineService.append(db, .deal, dealID, .message, author: actor, at: crm.nowText, data: entry)
+            }
+            if stored == "draft" { try setStoredStatus(db, id: id, status: "sent", actor: actor, from: stored) }
+            return ["messageId": .int(outboxID), "status": "queued"]
+        }
+    }
+
+    private func recipientAddress(_ db: Database, given: String?, payer: JSON) throws -> MailAddress {
+        if let given {
+            guard let address = MailAddress.parse(given), address.isValid else {
+                throw CRMError.invalidValue(field: "to", reason: "format", message: "'\(given)' is not an e-mail address")
+            }
+            return address
+        }
+        if let type = payer["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)), let payerID = payer["id"]?.int64Value,
+           let record = try RecordService.loadJSON(db, type.descriptor, payerID),
+           let email = record["emails"]?.arrayValue?.first?["value"]?.stringValue, let address = MailAddress.parse(email), address.isValid {
+            return MailAddress(address.address, name: payer["name"]?.stringValue)
+        }
+        throw CRMError.invalidValue(field: "to", reason: "required", message: "the payer has no e-mail: give `to`")
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import JSONKit
+import Mail
+import Storage
+
+/// Outgoing mail (S22). A message is first written to the outbox inside the transaction of
+/// the call that sends it — so nothing is lost to a crash or an unreachable server — and then
+/// delivered by `deliverDue` through the transport in `settings.mail` (SMTP or a sendmail
+/// command; `outbox` keeps messages until a transport is set). Temporary failures are retried
+/// with growing delays; permanent ones mark the message failed.
+package struct OutboxService: Sendable {
+    let crm: CRM
+
+    static let maxAttempts: Int64 = 10
+
+    /// Writes a message to the outbox (inside the caller's transaction) and returns its id.
+    static func enqueue(_ db: Database, invoiceID: Int64?, mode: String, message: MailMessage, at now: Int64) throws -> Int64 {
+        let stored: JSON = [
+            "from": address(message.from), "to": .array(message.to.map(address)), "subject": .string(message.subject),
+            "textBody": .string(message.textBody), "messageId": .string(message.messageID), "date": .int(Int64(message.date.timeIntervalSince1970)),
+            "attachments": .array(message.attachments.map { attachment in
+                ["fileName": .string(attachment.fileName), "contentType": .string(attachment.contentType),
+                 "data": .string(Data(attachment.data).base64EncodedString())]
+            }),
+        ]
+        try db.execute("""
+            INSERT INTO outbox (kind, invoice_id, mode, recipients, message, status, next_attempt_at, created_at)
+            VALUES ('mail', ?, ?, ?, ?, 'queued', ?, ?)
+            """, [SQLValue(invoiceID), .text(mode), .text(message.to.map(\.address).joined(separator: ", ")), .text(stored.text),
+                  .integer(now), .text(Timestamp.format(now))])
+        return db.lastInsertRowID
+    }
+
+    /// Delivers every due message once; returns how many were delivered.
+    @discardableResult
+    package func deliverDue() throws -> Int {
+        let now = crm.clock.now()
+        let (due, settings) = try crm.pool.read { db in
+            (try db.query("SELECT id, message, attempts FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT 50",
+                          [.integer(now)]), try SettingsService.load(db))
+        }
+        guard !due.isEmpty, let transport = Self.transport(settings["mail"] ?? .null) else { return 0 }
+        var delivered = 0
+        for row in due {
+            let id = row[0].int64 ?? 0
+            let attempts = (row[2].int64 ?? 0) + 1
+            var outcome: (status: String, error: String?, retryAt: Int64) = ("sent", nil, now)
+            if let message = JSONText.parse(row[1].string).flatMap(Self.message) {
+                do {
+                    try transport.send(message)
+                    delivered += 1
+                } catch {
+                    let backoff: Int64 = min(3600, 30 << min(attempts - 1, 7))
+                    let permanent = !error.isTemporary || attempts >= Self.maxAttempts
+                    outcome = (permanent ? "failed" : "queued", "\(error)", now + backoff)
+                }
+            } else {
+                outcome = ("failed", "the stored message cannot be read", now)
+            }
+            try crm.pool.write { db in
+                try db.execute("""
+                    UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, sent_at = ? WHERE id = ?
+                    """, [.text(outcome.status), .integer(attempts), SQLValue(outcome.error), .integer(outcome.retryAt),
+                          outcome.status == "sent" ? .text(Timestamp.format(crm.clock.now())) : .null, .integer(id)])
+            }
+        }
+        return delivered
+    }
+
+    /// The messages of an invoice, as `invoice.get` shows them.
+    static func messages(_ db: Database, invoiceID: Int64) throws -> [JSON] {
+        try db.query("""
+            SELECT id, recipients, mode, status, attempts, last_error, created_at, sent_at FROM outbox WHERE invoice_id = ? ORDER BY id
+            """, [.integer(invoiceID)]).map { row in
+            ["id": .int(row[0].int64 ?? 0), "to": .string(row[1].string ?? ""), "mode": row[2].string.map(JSON.string) ?? .null,
+             "status": .string(row[3].string ?? ""), "attempts": .int(row[4].int64 ?? 0),
+             "lastError": row[5].string.map(JSON.string) ?? .null, "createdAt": .string(row[6].string ?? ""),
+             "sentAt": row[7].string.map(JSON.string) ?? .null]
+        }
+    }
+
+    /// The transport `settings.mail` names; nil for `outbox` (keep messages, send nothing).
+    static func transport(_ mail: JSON) -> (any MailTransport)? {
+        switch mail["transport"]?.stringValue {
+        case "smtp":
+            guard let host = mail["host"]?.stringValue else { return nil }
+            return SMTPTransport(host: host, port: mail["port"]?.intValue ?? 25, username: mail["username"]?.stringValue,
+                                 password: mail["password"]?.stringValue, timeout: .seconds(mail["timeoutSeconds"]?.intValue ?? 30))
+        case "sendmail":
+            return SendmailTransport(path: mail["sendmailPath"]?.stringValue ?? "/usr/sbin/sendmail")
+        default:
+            return nil
+        }
+    }
+
+    private static func address(_ address: MailAddress) -> JSON {
+        ["address": .string(address.address), "name": address.name.map(JSON.string) ?? .null]
+    }
+
+    private static func message(_ json: JSON) -> MailMessage? {
+        func address(_ value: JSON?) -> MailAddress? {
+            value?["address"]?.stringValue.map { MailAddress($0, name: value?["name"]?.stringValue) }
+        }
+        guard let from = address(json["from"]), let subject = json["subject"]?.stringValue, let text = json["textBody"]?.stringValue else { return nil }
+        let attachments = (json["attachments"]?.arrayValue ?? []).compactMap { item -> MailAttachment? in
+            guard let name = item["fileName"]?.stringValue, let data = item["data"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else { return nil }
+            return MailAttachment(fileName: name, contentType: item["contentType"]?.stringValue ?? "application/octet-stream", data: Array(data))
+        }
+        return MailMessage(from: from, to: (json["to"]?.arrayValue ?? []).compactMap(address), subject: subject, textBody: text,
+                           attachments: attachments, messageID: json["messageId"]?.stringValue,
+                           date: Date(timeIntervalSince1970: Double(json["date"]?.int64Value ?? 0)))
+    }
+}
+
+extension CRM {
+    package var outbox: OutboxService { OutboxService(crm: self) }
+}
