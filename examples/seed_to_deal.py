@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The seed scenario from the first call to a deal with filled requisites (S1-S17).
+"""The seed scenario from the first call to a paid invoice (S1-S23, S26 by hand).
 
     seed_to_deal.py [SOCKET]          talk to a running `crmd serve`
     seed_to_deal.py --spawn BIN       start `BIN serve --stdio --db <temp file>` for the run
@@ -15,12 +15,19 @@ S14-S16 the company's requisites are looked up by INN in the offline registry (i
         registered name.
 S17     "Contract signed" requires contract number and date plus the company's own fields;
         jumping there is refused until they are filled.
+S18-S19 the deal gets its products: a catalog item and a fixed one-time payment.
+S20-S21 "Create invoice" is refused until the seller (our company) has requisites and a bank
+        account; then the invoice is created, numbered, with the amount in words.
+S22     the invoice as HTML and as PDF (left on disk as invoice.pdf next to the script's
+        working directory, or at --out PATH), a public link, and an e-mail queued in the outbox.
+S23     the invoices list, filtered; a payment marks the invoice paid.
 
 Exits 1 on anything unexpected. Meetings and reminders (S5-S7) come with the activities
 capability and are not played here.
 """
 from __future__ import annotations
 
+import base64
 import os
 import sys
 import tempfile
@@ -40,6 +47,9 @@ REGISTRY_XML = """<?xml version="1.0" encoding="UTF-8"?>
 </Документ>
 </Файл>
 """
+
+
+PDF_OUT = "invoice.pdf"
 
 
 class Unexpected(Exception):
@@ -140,8 +150,54 @@ def run(crm: Client, workdir: str) -> None:
     expect(deal["stageId"] == "CONTRACT_SIGNED", "the deal did not reach CONTRACT_SIGNED")
     print("S17 deal moved to", deal["stageId"])
 
+    # S18-S19: products on the deal.
+    camera = crm.call("product.add", {"fields": {"name": "Камера IP 4 Мп уличная", "price": "4500", "vatRate": "22",
+                                                 "unit": {"code": "796"}}})
+    rows = crm.call("deal.productRows.set", {"id": deal["id"], "rows": [
+        {"productId": camera["id"], "quantity": "8"},
+        {"name": "Монтаж и настройка системы (разовый платёж)", "price": "45000", "unit": {"code": "876"}}]})
+    print("S19 products:", len(rows["rows"]), "rows, total", rows["totals"]["total"], "VAT", rows["totals"]["vat"])
+
+    # S20-S21: the invoice, once the seller is complete.
+    missing = refused(crm, "invoice.createFromDeal", {"dealId": deal["id"]}, RequiredFieldsMissing)
+    print("S21 refused, fill:", ", ".join(m["title"] for m in missing.missing))
+    seller = crm.call("company.add", {"fields": {"title": "Видеосистемы", "isMyCompany": True,
+                                                 "phones": [{"value": "+7 495 123-45-67"}]}})
+    seller_requisite = crm.call("requisite.add", {"entityType": "company", "entityId": seller["id"], "preset": "legal", "fields": {
+        "inn": "7736207543", "kpp": "773601001", "shortName": "ООО «Видеосистемы»",
+        "legalAddress": "125009, Москва, ул. Тверская, д. 1", "directorName": "Смирнов А. А.", "accountantName": "Кузнецова Е. В."}})
+    crm.call("bankDetail.add", {"requisiteId": seller_requisite["id"], "fields": {
+        "bik": "044525593", "bankName": "АО «Альфа-Банк»", "bankCity": "г. Москва", "account": "40702810801400016513"}})
+    invoice = crm.call("invoice.createFromDeal", {"dealId": deal["id"]})
+    print(f"S21 invoice № {invoice['number']} for {invoice['total']} ({invoice['amountInWords']})")
+
+    # S22: open, download, print, send.
+    html = crm.call("invoice.render", {"id": invoice["id"], "format": "html"})
+    pdf = crm.call("invoice.render", {"id": invoice["id"], "format": "pdf"})
+    with open(PDF_OUT, "wb") as out:
+        out.write(base64.b64decode(pdf["data"]))
+    print(f"S22 HTML {len(base64.b64decode(html['data']))} bytes; PDF written to {PDF_OUT}")
+    crm.call("settings.update", {"publicBaseUrl": "https://crm.example.ru/invoice/"})
+    link = crm.call("invoice.publicLink", {"id": invoice["id"]})
+    print("S22 public link:", link["url"])
+    sent = crm.call("invoice.send", {"id": invoice["id"], "to": "petrov@example.ru", "mode": "attachment"})
+    print("S22 e-mail", sent["status"], "(the outbox delivers it once settings.mail names SMTP or sendmail)")
+
+    # S23: the invoices list; a payment.
+    listed = crm.call("invoice.list", {"filter": {"payerInn": "500100732259"}, "select": ["number", "total", "status"]})
+    print("S23 invoices of the client:", listed["items"])
+    paid = crm.call("invoice.addPayment", {"id": invoice["id"], "amount": invoice["total"], "date": invoice["date"],
+                                           "reference": "п/п 42"})
+    expect(paid["status"] == "paid", "the invoice is not paid after a full payment")
+    print("    paid:", paid["status"])
+
 
 def main(argv: list[str]) -> int:
+    global PDF_OUT
+    if "--out" in argv:
+        at = argv.index("--out")
+        PDF_OUT = argv[at + 1]
+        argv = argv[:at] + argv[at + 2:]
     with tempfile.TemporaryDirectory(prefix="crmd-seed-") as workdir:
         if len(argv) >= 2 and argv[0] == "--spawn":
             client = Client.spawn([argv[1], "serve", "--stdio", "--db", os.path.join(workdir, "crm.sqlite")])

@@ -51,8 +51,11 @@ def test_example_fails_without_a_server(example, workdir):
 
 
 @pytest.mark.parametrize("mode", ["socket", "spawn"])
-def test_seed_scenario_to_a_deal_with_requisites(mode, server, crmd_bin):
+def test_seed_scenario_to_a_paid_invoice(mode, server, crmd_bin, workdir):
     target = [str(server.socket_path)] if mode == "socket" else ["--spawn", crmd_bin]
-    done = run(command("seed_to_deal.py") + target)
-    for step in ["S2 ", "S3 ", "S8 ", "S10", "S11", "S12", "S13", "S15", "S16", "S17 deal moved"]:
+    pdf = workdir / "invoice.pdf"
+    done = run(command("seed_to_deal.py") + target + ["--out", str(pdf)])
+    for step in ["S2 ", "S3 ", "S8 ", "S10", "S11", "S12", "S13", "S15", "S16", "S17 deal moved", "S19", "S21 refused", "S21 invoice",
+                 "S22 public link", "S23", "paid: paid"]:
         assert step in done.stdout, step
+    assert pdf.read_bytes().startswith(b"%PDF-")
