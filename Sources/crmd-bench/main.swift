@@ -13,6 +13,7 @@ let subcommands: [(name: String, usage: String, run: (ArraySlice<String>) throws
     ("ping", PingCommand.usage, PingCommand.run),
     ("seed-customers", SeedCustomersCommand.usage, SeedCustomersCommand.run),
     ("customers", CustomersCommand.usage, CustomersCommand.run),
+    ("invoices", InvoicesCommand.usage, InvoicesCommand.run),
 ]
 
 
