@@ -3674,6 +3674,66 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/document.render.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/document.render.json",
+  "title": "document.render",
+  "description": "A deal document from a template (S18): filled from the deal, its company and contact, both parties' requisites, the product rows and totals. `html` is the template's output; `pdf` lays its text out on A4. Invoices are printed with `invoice.render`.",
+  "x-errors": [
+    1002,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "template": {
+          "type": "string",
+          "pattern": "^[a-z][a-z0-9_]{0,63}$"
+        },
+        "dealId": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "format": {
+          "enum": [
+            "html",
+            "pdf"
+          ]
+        }
+      },
+      "required": [
+        "template",
+        "dealId",
+        "format"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "contentType": {
+          "type": "string"
+        },
+        "fileName": {
+          "type": "string"
+        },
+        "data": {
+          "type": "string",
+          "contentEncoding": "base64"
+        }
+      },
+      "required": [
+        "contentType",
+        "fileName",
+        "data"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
         ("methods/duplicate.find.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -5201,6 +5261,260 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "result": {"$ref": "../common.json#/$defs/Pipeline"}
+  }
+}
+
+"""#),
+        ("methods/template.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/template.add.json",
+  "title": "template.add",
+  "description": "Adds a user template for deal documents. It is compiled when saved: one that does not compile is 1007 with the line and column in the message.",
+  "x-errors": [
+    1005,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "code": {
+          "type": "string",
+          "pattern": "^[a-z][a-z0-9_]{0,63}$"
+        },
+        "title": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "kind": {
+          "enum": [
+            "invoice",
+            "contract",
+            "offer",
+            "act",
+            "other"
+          ]
+        },
+        "body": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 1000000,
+          "description": "The template: `{{ path }}` (HTML-escaped), `{{{ path }}}` raw, filters `upper`, `lower`, `default: \"—\"`, `date: \"long\"|\"numeric\"`, `money`, `number`; `{{#each rows as row}}…{{/each}}` with `@index`; `{{#if path}}…{{else}}…{{/if}}`, `== \"text\"`; `{{! comment }}`. Paths: `deal`, `company`, `contact`, `payer`, `seller` (with `bank`), `rows`, `totals`, `amountInWords`, `today`."
+        }
+      },
+      "required": [
+        "code",
+        "title",
+        "body"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "code": {
+          "type": "string"
+        },
+        "title": {
+          "type": "string"
+        },
+        "kind": {
+          "enum": [
+            "invoice",
+            "contract",
+            "offer",
+            "act",
+            "other"
+          ]
+        },
+        "builtin": {
+          "type": "boolean"
+        },
+        "body": {
+          "type": "string"
+        },
+        "createdAt": {
+          "$ref": "../common.json#/$defs/Timestamp"
+        },
+        "updatedAt": {
+          "$ref": "../common.json#/$defs/Timestamp"
+        },
+        "version": {
+          "type": "integer",
+          "minimum": 1
+        }
+      },
+      "required": [
+        "code",
+        "title",
+        "kind",
+        "builtin",
+        "body",
+        "createdAt",
+        "updatedAt",
+        "version"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/template.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/template.list.json",
+  "title": "template.list",
+  "description": "Document templates (S18): the built-in invoice, contract (`contract`), commercial offer (`offer`) and act (`act`), then the users' own.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {},
+      "required": [],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "code": {
+                "type": "string"
+              },
+              "title": {
+                "type": "string"
+              },
+              "kind": {
+                "enum": [
+                  "invoice",
+                  "contract",
+                  "offer",
+                  "act",
+                  "other"
+                ]
+              },
+              "builtin": {
+                "type": "boolean"
+              },
+              "updatedAt": {
+                "anyOf": [
+                  {
+                    "$ref": "../common.json#/$defs/Timestamp"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "required": [
+              "code",
+              "title",
+              "kind",
+              "builtin",
+              "updatedAt"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
+      "required": [
+        "items"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/template.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/template.update.json",
+  "title": "template.update",
+  "description": "Changes a user template's title or body (built-in templates cannot be changed).",
+  "x-errors": [
+    1002,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "code": {
+          "type": "string",
+          "pattern": "^[a-z][a-z0-9_]{0,63}$"
+        },
+        "title": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "body": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 1000000,
+          "description": "The template: `{{ path }}` (HTML-escaped), `{{{ path }}}` raw, filters `upper`, `lower`, `default: \"—\"`, `date: \"long\"|\"numeric\"`, `money`, `number`; `{{#each rows as row}}…{{/each}}` with `@index`; `{{#if path}}…{{else}}…{{/if}}`, `== \"text\"`; `{{! comment }}`. Paths: `deal`, `company`, `contact`, `payer`, `seller` (with `bank`), `rows`, `totals`, `amountInWords`, `today`."
+        }
+      },
+      "required": [
+        "code"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "code": {
+          "type": "string"
+        },
+        "title": {
+          "type": "string"
+        },
+        "kind": {
+          "enum": [
+            "invoice",
+            "contract",
+            "offer",
+            "act",
+            "other"
+          ]
+        },
+        "builtin": {
+          "type": "boolean"
+        },
+        "body": {
+          "type": "string"
+        },
+        "createdAt": {
+          "$ref": "../common.json#/$defs/Timestamp"
+        },
+        "updatedAt": {
+          "$ref": "../common.json#/$defs/Timestamp"
+        },
+        "version": {
+          "type": "integer",
+          "minimum": 1
+        }
+      },
+      "required": [
+        "code",
+        "title",
+        "kind",
+        "builtin",
+        "body",
+        "createdAt",
+        "updatedAt",
+        "version"
+      ],
+      "additionalProperties": false
+    }
   }
 }
 

@@ -68,3 +68,40 @@ import Testing
         #expect(timeline["items"]?.arrayValue?.contains { $0["type"] == "document" } == true)
     }
 }
+
+@Suite struct DocumentTemplateTests {
+    @Test func dealDocumentsFromBuiltInAndUserTemplatesS18() throws {
+        let server = try InProcessServer()
+        let c = server.client
+        let seller = try c.call("company.add", ["fields": ["title": "Видеосистемы", "isMyCompany": true]])
+        _ = try c.call("requisite.add", ["entityType": "company", "entityId": seller["id"]!, "preset": "legal",
+                                         "fields": ["inn": "7707083893", "shortName": "ООО «Видеосистемы»", "directorName": "Смирнов А. А."]])
+        let buyer = try c.call("company.add", ["fields": ["title": "ИП Петров"]])
+        _ = try c.call("requisite.add", ["entityType": "company", "entityId": buyer["id"]!, "preset": "ip",
+                                         "fields": ["inn": "500100732259", "shortName": "ИП Петров И. С."]])
+        _ = try c.call("field.add", ["entityType": "deal", "code": "site_address", "title": "Адрес объекта", "type": "address"])
+        let deal = try c.call("deal.add", ["fields": ["title": "Камеры", "companyId": buyer["id"]!, "contractNumber": "15",
+                                                      "contractDate": "2026-03-01", "custom": ["site_address": "Химки, склад 3"]]])
+        _ = try c.call("deal.productRows.set", ["id": deal["id"]!, "rows": [["name": "Монтаж <камер>", "price": "15000"]]])
+        #expect(try c.call("template.list")["items"]?.arrayValue?.compactMap { $0["code"]?.stringValue } == ["invoice", "contract", "offer", "act"])
+        let contract = try c.call("document.render", ["template": "contract", "dealId": deal["id"]!, "format": "html"])
+        let html = String(decoding: Data(base64Encoded: contract["data"]?.stringValue ?? "") ?? Data(), as: UTF8.self)
+        for expected in ["Договор № 15", "1 марта 2026 г.", "ООО «Видеосистемы»", "ИП Петров И. С.", "Монтаж &lt;камер&gt;",
+                         "Адрес объекта: Химки, склад 3", "Пятнадцать тысяч рублей 00 копеек"] {
+            #expect(html.contains(expected), "missing \(expected)")
+        }
+        let pdf = try c.call("document.render", ["template": "act", "dealId": deal["id"]!, "format": "pdf"])
+        #expect(Data(base64Encoded: pdf["data"]?.stringValue ?? "").map { Array($0.prefix(5)) } == Array("%PDF-".utf8))
+        let broken = try server.error("template.add", ["code": "broken", "title": "x", "body": "{{#each rows as row}}"])
+        #expect(broken["data"] == ["field": "body", "reason": "template"])
+        #expect(broken["message"]?.stringValue?.contains("line 1") == true)
+        _ = try c.call("template.add", ["code": "note", "title": "Записка", "body": "<p>{{ deal.title | upper }} для {{ payer.name }}</p>"])
+        let note = try c.call("document.render", ["template": "note", "dealId": deal["id"]!, "format": "html"])
+        #expect(Data(base64Encoded: note["data"]?.stringValue ?? "").map { String(decoding: $0, as: UTF8.self) } == "<p>КАМЕРЫ для ИП Петров И. С.</p>")
+        let updated = try c.call("template.update", ["code": "note", "title": "Записка 2"])
+        #expect(updated["version"] == 2)
+        #expect(try server.error("template.add", ["code": "contract", "title": "x", "body": "x"])["data"]?["reason"] == "builtin")
+        #expect(try server.error("document.render", ["template": "invoice", "dealId": deal["id"]!, "format": "html"])["code"] == 1007)
+        #expect(try server.error("document.render", ["template": "nope", "dealId": deal["id"]!, "format": "html"])["code"] == 1002)
+    }
+}

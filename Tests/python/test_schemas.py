@@ -37,7 +37,7 @@ METHODS = [
     "automation.add", "automation.get", "automation.update", "automation.delete", "automation.list",
     "product.add", "product.get", "product.update", "product.delete", "product.list", "product.fields",
     "deal.productRows.set", "deal.productRows.get", "settings.get", "settings.update",
-    "invoice.createFromDeal", "invoice.get", "invoice.render", "invoice.send", "invoice.publicLink", "invoice.revokeLink", "invoice.getPublic", "invoice.list", "invoice.setStatus", "invoice.addPayment",
+    "invoice.createFromDeal", "invoice.get", "invoice.render", "template.list", "template.add", "template.update", "document.render", "invoice.send", "invoice.publicLink", "invoice.revokeLink", "invoice.getPublic", "invoice.list", "invoice.setStatus", "invoice.addPayment",
 ]
 
 PATHS = sorted(SCHEMAS.rglob("*.json"))
@@ -779,6 +779,10 @@ PARAMS = {
     "invoice.render": ([{"id": 7, "format": "pdf"}, {"id": 7, "format": "html"}], [{"id": 7}, {"id": 7, "format": "docx"}]),
     "invoice.publicLink": ([{"id": 7}, {"id": 7, "expiresAt": "2026-12-01T00:00:00Z"}], [{}, {"id": 7, "expiresAt": "tomorrow"}]),
     "invoice.revokeLink": ([{"id": 7}], [{}, {"id": "7"}]),
+    "template.list": ([{}], [{"kind": "act"}]),
+    "template.add": ([{"code": "my_act", "title": "Акт", "body": "{{ deal.title }}"}], [{"code": "Bad Code", "title": "x", "body": "x"}, {"code": "a", "title": "x"}]),
+    "template.update": ([{"code": "my_act", "title": "Акт 2"}], [{}, {"code": "my_act", "body": ""}]),
+    "document.render": ([{"template": "contract", "dealId": 1, "format": "pdf"}], [{"template": "contract", "dealId": 1}, {"template": "contract", "dealId": 1, "format": "doc"}]),
     "invoice.send": ([{"id": 7, "mode": "attachment"}, {"id": 7, "mode": "link", "to": "a@b.ru", "subject": "Счет"}], [{"id": 7}, {"id": 7, "mode": "fax"}]),
     "invoice.getPublic": ([{"token": "ab", "format": "pdf"}], [{"token": "ab"}, {"token": "", "format": "pdf"}]),
     "invoice.list": (
@@ -1034,6 +1038,10 @@ RESULTS = {
                        [{"contentType": "application/pdf"}]),
     "invoice.publicLink": ([{"token": "0" * 64, "url": None, "expiresAt": None}], [{"token": "x", "url": None, "expiresAt": None}]),
     "invoice.revokeLink": ([{"id": 7, "revoked": 2}], [{"id": 7}]),
+    "template.list": ([{"items": [{"code": "contract", "title": "Договор", "kind": "contract", "builtin": True, "updatedAt": None}]}], [{"items": [{"code": "x"}]}]),
+    "template.add": ([{"code": "a", "title": "A", "kind": "other", "builtin": False, "body": "x", "createdAt": "2026-11-29T10:00:00Z", "updatedAt": "2026-11-29T10:00:00Z", "version": 1}], [{"code": "a"}]),
+    "template.update": ([{"code": "a", "title": "A", "kind": "other", "builtin": False, "body": "x", "createdAt": "2026-11-29T10:00:00Z", "updatedAt": "2026-11-29T10:00:00Z", "version": 2}], [{"code": "a", "version": 0}]),
+    "document.render": ([{"contentType": "application/pdf", "fileName": "contract-deal-1.pdf", "data": "JVBERi0="}], [{"data": "x"}]),
     "invoice.send": ([{"messageId": 3, "status": "queued"}], [{"messageId": 3, "status": "sent"}]),
     "invoice.getPublic": ([{"contentType": "text/html; charset=utf-8", "fileName": "Счет.html", "data": "PGh0bWw+"}], [{}]),
     "invoice.get": (

@@ -103,3 +103,18 @@ extension CRMMigrations {
     CREATE INDEX outbox_by_invoice ON outbox (invoice_id);
     """
 }
+
+extension CRMMigrations {
+    /// Migration 6: user document templates.
+    static let templatesSQL = """
+    CREATE TABLE document_templates (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        code TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1
+    );
+    """
+}

@@ -14,6 +14,7 @@ package enum CRMMigrations {
         Migration(version: 3, name: "money: products, deal product rows, settings, invoices, payments", sql: moneySQL),
         Migration(version: 4, name: "delivery: public links to invoices", sql: deliverySQL),
         Migration(version: 5, name: "outbox of messages to deliver", sql: outboxSQL),
+        Migration(version: 6, name: "user document templates", sql: templatesSQL),
     ]
 
     static let foundationSQL = """

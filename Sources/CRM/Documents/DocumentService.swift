@@ -41,6 +41,47 @@ package struct DocumentService: Sendable {
         }
     }
 
+    /// A deal document from a template (`document.render`): HTML from the template, or the
+    /// template's text laid out on A4 pages as PDF.
+    package func renderDeal(template code: String, dealID: Int64, format: String) throws -> Rendered {
+        guard format == "html" || format == "pdf" else {
+            throw CRMError.invalidValue(field: "format", reason: "option", message: "format is html or pdf")
+        }
+        guard code != "invoice" else {
+            throw CRMError.invalidValue(field: "template", reason: "useInvoiceRender",
+                                        message: "an invoice is made with invoice.createFromDeal and printed with invoice.render")
+        }
+        let context = try crm.pool.read { db in try DealDocumentContext.build(db, crm: crm, dealID: dealID) }
+        let source = try crm.templates.source(code)
+        let html: String
+        do {
+            html = try Template(source).render(context)
+        } catch {
+            throw CRMError.invalidValue(field: "template", reason: "render", message: error.description)
+        }
+        let base = "\(code)-deal-\(dealID)"
+        if format == "html" { return Rendered(contentType: "text/html; charset=utf-8", fileName: base + ".html", data: Array(html.utf8)) }
+        let settings = try crm.settings.get()
+        let regular = try font(settings["documents"]?["fontPath"]?.stringValue ?? Self.defaultFont, field: "documents.fontPath")
+        let bold = try font(settings["documents"]?["boldFontPath"]?.stringValue ?? Self.defaultBoldFont, field: "documents.boldFontPath")
+        let pdf = PDFDocument(title: HTMLText.blocks(html).first?.text, author: nil)
+        var page = pdf.addPage()
+        var y = 50.0
+        for block in HTMLText.blocks(html) {
+            let size = block.isHeading ? 13.0 : 10.0
+            for line in PDFPage.wrap(block.text, font: block.isHeading ? bold : regular, size: size, width: 495) {
+                if y > 800 {
+                    page = pdf.addPage()
+                    y = 50
+                }
+                page.text(line, x: 50, y: y, font: block.isHeading ? bold : regular, size: size)
+                y += size + 4
+            }
+            y += 6
+        }
+        return Rendered(contentType: "application/pdf", fileName: base + ".pdf", data: try pdf.data())
+    }
+
     private func font(_ path: String, field: String) throws -> PDFFont {
         do {
             return try PDFFont(path: path)

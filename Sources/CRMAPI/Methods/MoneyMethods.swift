@@ -39,6 +39,19 @@ enum MoneyMethods {
                 let id = try crm.publicLinks.invoiceID(token: try params.string("token"))
                 return json(try crm.documents.renderInvoice(id: id, format: try params.string("format")))
             },
+            Method("template.list") { _, _ in try crm.templates.list() },
+            Method("template.add") { params, _ in
+                try crm.templates.add(code: try params.string("code"), title: try params.string("title"), kind: try params.optionalString("kind"),
+                                      body: try params.string("body"))
+            },
+            Method("template.update") { params, _ in
+                try crm.templates.update(code: try params.string("code"), title: try params.optionalString("title"),
+                                         body: try params.optionalString("body"))
+            },
+            Method("document.render") { params, _ in
+                json(try crm.documents.renderDeal(template: try params.string("template"), dealID: try params.int64("dealId"),
+                                                  format: try params.string("format")))
+            },
             Method("invoice.list") { params, _ in try crm.invoices.list(try RecordMethods.listRequest(params)) },
             Method("invoice.setStatus") { params, context in
                 try crm.invoices.setStatus(id: try params.int64("id"), status: try params.string("status"), actor: context.actor)
