@@ -14,6 +14,8 @@ let subcommands: [(name: String, usage: String, run: (ArraySlice<String>) throws
     ("seed-customers", SeedCustomersCommand.usage, SeedCustomersCommand.run),
     ("customers", CustomersCommand.usage, CustomersCommand.run),
     ("invoices", InvoicesCommand.usage, InvoicesCommand.run),
+    ("seed-invoices", SeedInvoicesCommand.usage, SeedInvoicesCommand.run),
+    ("invoice-query", InvoiceQueryCommand.usage, InvoiceQueryCommand.run),
 ]
 
 

@@ -48,6 +48,7 @@ extension CRMMigrations {
         version INTEGER NOT NULL DEFAULT 1
     );
     CREATE INDEX invoices_by_status ON invoices (status, due_date);
+    CREATE INDEX invoices_by_status_date ON invoices (status, date, id);
     CREATE INDEX invoices_by_date ON invoices (date, id);
     CREATE INDEX invoices_by_deal ON invoices (deal_id);
     CREATE INDEX invoices_by_payer_inn ON invoices (payer_inn);

@@ -39,5 +39,5 @@ extension EntityDescriptor {
         FieldDefinition("paid", "Оплачено", .money, readOnly: true),
         FieldDefinition("amountInWords", "Сумма прописью", .string, readOnly: true),
         FieldDefinition("comments", "Комментарий", .text, readOnly: true, searchable: true),
-    ] + metaFields)
+    ] + metaFields, notNull: ["number", "date", "status", "currency", "total", "paid"])
 }

@@ -14,10 +14,14 @@ package struct EntityDescriptor: Sendable {
     package let storedFields: [FieldDefinition]
     /// Values a new record gets for fields the call leaves empty.
     package let defaults: [String: SQLValue]
+    /// Fields whose column is NOT NULL, so lists sort on the bare column (and use its indexes).
+    package let nonNullFields: Set<String>
     private let byName: [String: FieldDefinition]
 
-    package init(type: EntityType, table: String, fields: [FieldDefinition], defaults: [String: SQLValue] = [:]) {
+    package init(type: EntityType, table: String, fields: [FieldDefinition], defaults: [String: SQLValue] = [:],
+                 notNull: Set<String> = []) {
         self.defaults = defaults
+        nonNullFields = Self.alwaysNonNull.union(notNull)
         self.type = type
         self.table = table
         searchTable = table + "_fts"
@@ -29,8 +33,8 @@ package struct EntityDescriptor: Sendable {
 
     package func field(_ name: String) -> FieldDefinition? { byName[name] }
 
-    /// Fields whose column is NOT NULL, so lists can sort on them without a NULL sentinel (and use indexes).
-    package static let nonNullFields: Set<String> = ["id", "createdAt", "updatedAt", "version", "stageId", "pipelineId", "stageSemantic"]
+    /// Columns every table keeps NOT NULL.
+    static let alwaysNonNull: Set<String> = ["id", "createdAt", "updatedAt", "version", "stageId", "pipelineId", "stageSemantic"]
 
     /// Whether records of this type move through pipelines of stages.
     package var hasStages: Bool { byName["stageId"] != nil }

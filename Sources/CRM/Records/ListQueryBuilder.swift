@@ -32,12 +32,14 @@ struct ListQueryBuilder {
         var expression: String
         var arguments: [SQLValue]
         var isDecimal: Bool { field.kind == .decimal || field.kind == .money }
-        var isNonNull: Bool { !field.isCustom && EntityDescriptor.nonNullFields.contains(field.name) }
+        var isNonNull = false
     }
 
     func resolve(_ name: String, path: String) throws -> Resolved {
         if let field = entity.field(name), let column = field.column {
-            return Resolved(field: field, expression: "t.\(column)", arguments: [])
+            var resolved = Resolved(field: field, expression: "t.\(column)", arguments: [])
+            resolved.isNonNull = entity.nonNullFields.contains(name)
+            return resolved
         }
         if let field = custom[name], let code = field.customCode {
             let jsonPath = field.kind == .money ? "$.\(code).amount" : "$.\(code)"
