@@ -18,6 +18,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import BASE, REGISTRY, CheckedClient, CrmdServer
+from helpers import uid, inn10, inn12, ogrn, ogrnip, refused, timeline
 from crmd_client import (Conflict, CrmdError, DuplicatesFound, FieldsMissingInTarget, InvalidParams, InvalidValue,
                          NotFound, RequiredFieldsMissing)
 
@@ -40,30 +41,6 @@ def scrm(conversion_server, request) -> CheckedClient:
         yield CheckedClient(client)
 
 
-_serial = itertools.count(random.randrange(10_000, 90_000) * 100)
-
-
-def uid() -> int:
-    return next(_serial)
-
-
-def inn10(body: int) -> str:
-    digits = [int(c) for c in f"{body % 10**9:09d}"]
-    return "".join(map(str, digits)) + str(sum(d * w for d, w in zip(digits, (2, 4, 10, 3, 5, 9, 4, 6, 8))) % 11 % 10)
-
-
-def inn12(body: int) -> str:
-    digits = [int(c) for c in f"{body % 10**10:010d}"]
-    digits.append(sum(d * w for d, w in zip(digits, (7, 2, 4, 10, 3, 5, 9, 4, 6, 8))) % 11 % 10)
-    digits.append(sum(d * w for d, w in zip(digits, (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8))) % 11 % 10)
-    return "".join(map(str, digits))
-
-
-def ogrnip(body: int) -> str:
-    first = f"3{body % 10**13:013d}"
-    return first + str(int(first) % 13 % 10)
-
-
 def test_identifier_helpers_match_the_reference():
     assert inn10(770708389) == "7707083893" and inn12(5001007322) == "500100732259"
     assert ogrnip(450011600015) == "304500116000157"
@@ -72,27 +49,6 @@ def test_identifier_helpers_match_the_reference():
 ERROR_DATA = {1001: "RequiredFieldsMissingData", 1002: "NotFoundData", 1003: "DuplicatesFoundData",
               1004: "FieldsMissingInTargetData", 1005: "ConflictData", 1007: "InvalidValueData",
               -32602: "InvalidParamsData"}
-
-
-def refused(crm, exception, method, params) -> CrmdError:
-    with pytest.raises(exception) as caught:
-        crm.call(method, params)
-    name = ERROR_DATA.get(caught.value.code)
-    if name:
-        validator = Draft202012Validator({"$ref": f"{BASE}common.json#/$defs/{name}"}, registry=REGISTRY)
-        problems = [e.message for e in validator.iter_errors(caught.value.data)]
-        assert not problems, (caught.value.data, problems)
-    return caught.value
-
-
-def timeline(crm, entity: str, id_: int) -> list:
-    entries, cursor = [], None
-    while True:
-        page = crm.call("timeline.list", {"entityType": entity, "id": id_, "limit": 500, "cursor": cursor})
-        entries += page["items"]
-        cursor = page["next"]
-        if cursor is None:
-            return entries
 
 
 def default_pipeline(crm, entity: str = "deal") -> dict:

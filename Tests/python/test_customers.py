@@ -19,6 +19,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import BASE, REGISTRY, CheckedClient, CrmdServer
+from helpers import assert_error_data, uid, inn10, inn12, ogrn, ogrnip, refused, timeline
 from crmd_client import (Conflict, CrmdError, InvalidParams, InvalidValue, NotFound, RequiredFieldsMissing)
 
 DEAL_STAGES = ["NEW", "PREPARATION", "CONTRACT_SIGNED", "INVOICE", "EXECUTING", "WON", "LOSE"]
@@ -49,13 +50,6 @@ def scrm(customers_server, request) -> CheckedClient:
         yield CheckedClient(client)
 
 
-_serial = itertools.count(random.randrange(10_000, 90_000) * 100)
-
-
-def uid() -> int:
-    return next(_serial)
-
-
 def phone(n: int | None = None) -> str:
     """A Russian mobile number no other test uses, in the `+7 9XX XXX-XX-XX` notation."""
     digits = f"9{(uid() if n is None else n) % 10**9:09d}"
@@ -67,29 +61,6 @@ def national(number: str) -> str:
 
 
 # ---------------------------------------------------------------------------- identifier oracles
-
-def inn10(body: int) -> str:
-    """A checksum-valid legal-entity INN from 9 digits (REFERENCE-ru.md)."""
-    digits = [int(c) for c in f"{body % 10**9:09d}"]
-    return "".join(map(str, digits)) + str(sum(d * w for d, w in zip(digits, (2, 4, 10, 3, 5, 9, 4, 6, 8))) % 11 % 10)
-
-
-def inn12(body: int) -> str:
-    """A checksum-valid personal INN from 10 digits."""
-    digits = [int(c) for c in f"{body % 10**10:010d}"]
-    digits.append(sum(d * w for d, w in zip(digits, (7, 2, 4, 10, 3, 5, 9, 4, 6, 8))) % 11 % 10)
-    digits.append(sum(d * w for d, w in zip(digits, (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8))) % 11 % 10)
-    return "".join(map(str, digits))
-
-
-def ogrn(body: int) -> str:
-    first = f"1{body % 10**11:011d}"
-    return first + str(int(first) % 11 % 10)
-
-
-def ogrnip(body: int) -> str:
-    first = f"3{body % 10**13:013d}"
-    return first + str(int(first) % 13 % 10)
 
 
 def account_ok(bik: str, account: str, corr: bool = False) -> bool:
@@ -129,35 +100,6 @@ def test_identifier_oracles_agree_with_the_reference_vectors():
 
 
 # ---------------------------------------------------------------------------- helpers
-
-ERROR_DATA = {1001: "RequiredFieldsMissingData", 1002: "NotFoundData", 1003: "DuplicatesFoundData",
-              1004: "FieldsMissingInTargetData", 1005: "ConflictData", 1006: "ForbiddenData",
-              1007: "InvalidValueData", 1008: "RegistryUnavailableData", -32602: "InvalidParamsData"}
-
-
-def assert_error_data(error: CrmdError) -> None:
-    name = ERROR_DATA.get(error.code)
-    if name:
-        validator = Draft202012Validator({"$ref": f"{BASE}common.json#/$defs/{name}"}, registry=REGISTRY)
-        problems = [e.message for e in validator.iter_errors(error.data)]
-        assert not problems, (error.code, error.data, problems)
-
-
-def refused(crm, exception, method, params) -> CrmdError:
-    with pytest.raises(exception) as caught:
-        crm.call(method, params)
-    assert_error_data(caught.value)
-    return caught.value
-
-
-def timeline(crm, entity: str, id_: int) -> list:
-    entries, cursor = [], None
-    while True:
-        page = crm.call("timeline.list", {"entityType": entity, "id": id_, "limit": 500, "cursor": cursor})
-        entries += page["items"]
-        cursor = page["next"]
-        if cursor is None:
-            return entries
 
 
 def comments(crm, entity: str, id_: int) -> list:

@@ -23,29 +23,11 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import BASE, REGISTRY, CheckedClient, CrmdServer
+from helpers import uid, inn10, inn12
 from crmd_client import CrmdError, InvalidValue, NotFound
 
 STUB = Path(__file__).resolve().parent / "registry_stub.py"
 TOKEN = "T"
-
-_serial = itertools.count(random.randrange(10_000, 90_000) * 100)
-
-
-def uid() -> int:
-    return next(_serial)
-
-
-def inn10(body: int) -> str:
-    """A checksum-valid organisation INN (REFERENCE-ru.md); 10 digits."""
-    digits = [int(c) for c in f"{body % 10**9:09d}"]
-    return "".join(map(str, digits)) + str(sum(d * w for d, w in zip(digits, (2, 4, 10, 3, 5, 9, 4, 6, 8))) % 11 % 10)
-
-
-def inn12(body: int) -> str:
-    digits = [int(c) for c in f"{body % 10**10:010d}"]
-    digits.append(sum(d * w for d, w in zip(digits, (7, 2, 4, 10, 3, 5, 9, 4, 6, 8))) % 11 % 10)
-    digits.append(sum(d * w for d, w in zip(digits, (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8))) % 11 % 10)
-    return "".join(map(str, digits))
 
 
 UNKNOWN_ORG, UNKNOWN_PERSON = inn10(771234561), inn12(7712345612)  # in no registry file below
