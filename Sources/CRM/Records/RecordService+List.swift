@@ -42,26 +42,35 @@ extension RecordService {
                 arguments += values
             }
 
+            // First the page's ids and sort keys (an index or a bounded sort over narrow rows),
+            // then the records themselves: wide columns are read for the page only.
             let selectKeys = sortKeys.map(\.expression).joined(separator: ", ")
-            let columns = entity.storedFields.compactMap(\.column).map { "t." + $0 } + ["t.custom"]
-            var sql = "SELECT \(columns.joined(separator: ", "))\(selectKeys.isEmpty ? "" : ", " + selectKeys) FROM \(builder.source)"
+            var sql = "SELECT t.id\(selectKeys.isEmpty ? "" : ", " + selectKeys) FROM \(builder.source)"
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             let orderTerms = sortKeys.map { "\($0.expression) \($0.descending ? "DESC" : "ASC")" } + ["\(builder.idExpression) \(idDescending ? "DESC" : "ASC")"]
             sql += " ORDER BY " + orderTerms.joined(separator: ", ") + " LIMIT ?"
             let sortArguments = sortKeys.flatMap(\.arguments)
-            let rows = try db.query(sql, sortArguments + arguments + sortArguments + [.integer(Int64(request.limit + 1))])
+            let keyRows = try db.query(sql, sortArguments + arguments + sortArguments + [.integer(Int64(request.limit + 1))])
+            let page = Array(keyRows.prefix(request.limit))
+            var records: [Int64: Row] = [:]
+            if !page.isEmpty {
+                let marks = Array(repeating: "?", count: page.count).joined(separator: ", ")
+                for row in try db.query("SELECT \(entity.columnList) FROM \(entity.table) WHERE id IN (\(marks))", page.map { $0[0] }) {
+                    if let id = row[0].int64 { records[id] = row }
+                }
+            }
 
-            let columnCount = entity.storedFields.count + 1
             let select = try selection(request.select, custom: custom)
             var items: [JSON] = []
-            items.reserveCapacity(min(rows.count, request.limit))
-            for row in rows.prefix(request.limit) {
+            items.reserveCapacity(page.count)
+            for key in page {
+                guard let id = key[0].int64, let row = records[id] else { continue }
                 let state = RecordState(row: row, descriptor: entity)
                 items.append(select.map { project(state, $0) } ?? state.json(entity))
             }
             var result: [String: JSON] = ["items": .array(items), "next": .null]
-            if rows.count > request.limit, let last = rows.prefix(request.limit).last {
-                let keys = (0..<sortKeys.count).map { last[columnCount + $0] }
+            if keyRows.count > request.limit, let last = page.last {
+                let keys = (0..<sortKeys.count).map { last[1 + $0] }
                 result["next"] = .string(ListCursor(order: signature, keys: keys, id: last[0].int64 ?? 0).encoded())
             }
             if request.count {
