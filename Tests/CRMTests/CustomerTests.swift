@@ -110,3 +110,30 @@ import Testing
         #expect(rules.first?["stageId"] == "NEW")
     }
 }
+
+@Suite struct MoneyListTests {
+    @Test func amountsFilterAndSortExactlyAcrossPages() throws {
+        let fixture = try CRMFixture()
+        let amounts = ["999.99", "1000", "0.01", "1000.5", "25", "100000", "99.9"]
+        for (index, amount) in amounts.enumerated() {
+            _ = try fixture.crm.records(.deal).add(fields: ["title": .string("D\(index)"), "opportunity": .string(amount)], idempotencyKey: nil, actor: 1)
+        }
+        _ = try fixture.crm.records(.deal).add(fields: ["title": "без суммы"], idempotencyKey: nil, actor: 1)
+        var request = ListRequest()
+        request.order = [("opportunity", true)]
+        request.limit = 3
+        var seen: [JSON] = []
+        while true {
+            let page = try fixture.crm.records(.deal).list(request)
+            seen += page["items"]?.arrayValue?.map { $0["opportunity"] ?? .null } ?? []
+            guard case .string(let next)? = page["next"] else { break }
+            request.cursor = next
+        }
+        #expect(seen == ["100000.00", "1000.50", "1000.00", "999.99", "99.90", "25.00", "0.01", .null])
+        var filtered = ListRequest()
+        filtered.filter = [">=opportunity": "999.99", "<opportunity": "1000.5"]
+        #expect(try fixture.crm.records(.deal).list(filtered)["items"]?.arrayValue?.compactMap { $0["title"]?.stringValue } == ["D0", "D1"])
+        filtered.filter = [">opportunity": "1.005"]
+        #expect(throws: CRMError.self) { try fixture.crm.records(.deal).list(filtered) }
+    }
+}

@@ -32,6 +32,17 @@ struct ListQueryBuilder {
         var expression: String
         var arguments: [SQLValue]
         var isDecimal: Bool { field.kind == .decimal || field.kind == .money }
+
+        /// The expression lists compare and sort by. Money is stored with exactly two decimals,
+        /// so dropping the point gives exact integer kopecks in SQLite's own arithmetic; other
+        /// decimals go through the sort-key function.
+        var comparable: String {
+            switch field.kind {
+            case .money: "CAST(replace(\(expression), '.', '') AS INTEGER)"
+            case .decimal: "crm_deckey(\(expression))"
+            default: expression
+            }
+        }
         var isNonNull = false
     }
 
@@ -65,7 +76,7 @@ struct ListQueryBuilder {
         if target.field.isCustom && target.field.isMultiple {
             return try addMultipleFilter(op, target, value: value, path: path)
         }
-        let expression = target.isDecimal ? "crm_deckey(\(target.expression))" : target.expression
+        let expression = target.comparable
         switch op {
         case .equal, .notEqual:
             if value == .null {
@@ -174,6 +185,12 @@ struct ListQueryBuilder {
             case .string(let s): s
             case .number(let n): n.text
             default: nil
+            }
+            if kind == .money {
+                guard let text, let money = Money.parse(text, allowNegative: true) else {
+                    throw CRMError.invalidParam(path, "expected an amount with at most two decimals")
+                }
+                return .integer(money.minor)
             }
             guard let text, let key = DecimalText.sortKey(text) else { throw CRMError.invalidParam(path, "expected a decimal string") }
             return .text(key)

@@ -19,9 +19,9 @@ extension RecordService {
                 guard target.field.kind.isOrdered, !target.field.isMultiple else {
                     throw CRMError.invalidParam("/order/\(index)", "cannot sort by '\(item.field)'")
                 }
-                var expression = target.isDecimal ? "crm_deckey(\(target.expression))" : target.expression
+                var expression = target.comparable
                 if !target.isNonNull {
-                    let sentinel = [.integer, .user, .pipeline, .boolean].contains(target.field.kind) ? "-9223372036854775808" : "''"
+                    let sentinel = [.integer, .user, .pipeline, .boolean, .money].contains(target.field.kind) ? "-9223372036854775808" : "''"
                     expression = "coalesce(\(expression), \(sentinel))"
                 }
                 sortKeys.append((expression, target.arguments, item.descending))
