@@ -73,7 +73,7 @@ package struct InvoiceService: Sendable {
             let number = try InvoiceNumbering.next(db, format: settings["invoiceNumberFormat"]?.stringValue ?? "{YYYY}-{N:5}", date: date)
             var basis: String?
             if let contract = deal["contractNumber"]?.stringValue {
-                basis = "Договор № \(contract)" + (deal["contractDate"]?.stringValue.flatMap(Self.numericDate).map { " от \($0)" } ?? "")
+                basis = "Договор № \(contract)" + (deal["contractDate"]?.stringValue.map { " от \(InvoiceDocument.numericDate($0))" } ?? "")
             }
             let now = crm.nowText
             var state = RecordState()
@@ -218,13 +218,6 @@ package struct InvoiceService: Sendable {
         guard let text else { return nil }
         guard Timestamp.parseDate(text) != nil else { throw CRMError.invalidValue(field: field, reason: "format", message: "a date YYYY-MM-DD") }
         return text
-    }
-
-    /// `2026-03-01` → `01.03.2026`.
-    static func numericDate(_ text: String) -> String? {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3 else { return nil }
-        return "\(parts[2]).\(parts[1]).\(parts[0])"
     }
 }
 
