@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import itertools
 import random
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import BASE, REGISTRY
+from conftest import BASE, REGISTRY, CheckedClient, CrmdServer
 
 from crmd_client import CrmdError
 
@@ -71,3 +74,24 @@ def assert_error_data(error: CrmdError) -> None:
         validator = Draft202012Validator({"$ref": f"{BASE}common.json#/$defs/{name}"}, registry=REGISTRY)
         problems = [e.message for e in validator.iter_errors(error.data)]
         assert not problems, (error.code, error.data, problems)
+
+
+def start_server(crmd_bin: str, name: str, config: dict | None = None) -> tuple[CrmdServer, Path]:
+    """A server of a test module's own in a fresh directory; stop it with `stop_server`."""
+    directory = Path(tempfile.mkdtemp(prefix="crmd-", dir="/tmp"))
+    return CrmdServer(crmd_bin, directory, name=name, config=config).start(), directory
+
+
+def stop_server(server: CrmdServer, directory: Path) -> None:
+    """Stops a server started by `start_server`; it must exit 0."""
+    code = server.stop()
+    text = server.stderr_text()
+    shutil.rmtree(directory, ignore_errors=True)
+    assert code == 0, f"crmd {server.name} did not exit cleanly: {code}\n{text[-5000:]}"
+
+
+def checked_client(server: CrmdServer, request):
+    """A schema-checking client on a shared server, whose log goes into a failing test's report."""
+    request.node.crmd_servers = [server]
+    with server.client() as client:
+        yield CheckedClient(client)

@@ -8,37 +8,25 @@ names, INNs made here); tests that change the default deal pipeline or count eve
 a fresh server (`crm`)."""
 from __future__ import annotations
 
-import itertools
-import random
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
 
-from conftest import BASE, REGISTRY, CheckedClient, CrmdServer
-from helpers import uid, inn10, inn12, ogrn, ogrnip, refused, timeline
+from conftest import CheckedClient
+from helpers import uid, inn10, inn12, ogrnip, refused, timeline, checked_client, start_server, stop_server
 from crmd_client import (Conflict, CrmdError, DuplicatesFound, FieldsMissingInTarget, InvalidParams, InvalidValue,
                          NotFound, RequiredFieldsMissing)
 
 
 @pytest.fixture(scope="session")
 def conversion_server(crmd_bin):
-    directory = Path(tempfile.mkdtemp(prefix="crmd-", dir="/tmp"))
-    server = CrmdServer(crmd_bin, directory, name="conversion").start()
+    server, directory = start_server(crmd_bin, "conversion")
     yield server
-    code = server.stop()
-    text = server.stderr_text()
-    shutil.rmtree(directory, ignore_errors=True)
-    assert code == 0, f"shared crmd did not exit cleanly: {code}\n{text[-5000:]}"
+    stop_server(server, directory)
 
 
 @pytest.fixture
 def scrm(conversion_server, request) -> CheckedClient:
-    request.node.crmd_servers = [conversion_server]
-    with conversion_server.client() as client:
-        yield CheckedClient(client)
+    yield from checked_client(conversion_server, request)
 
 
 def test_identifier_helpers_match_the_reference():

@@ -7,7 +7,6 @@ records) get a fresh server (`crm`)."""
 from __future__ import annotations
 
 import itertools
-import random
 import shutil
 import tempfile
 import time
@@ -16,11 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
 
-from conftest import BASE, REGISTRY, CheckedClient, CrmdServer
-from helpers import assert_error_data, uid, inn10, inn12, ogrn, ogrnip, refused, timeline
-from crmd_client import (Conflict, CrmdError, InvalidParams, InvalidValue, NotFound, RequiredFieldsMissing)
+from conftest import CheckedClient, CrmdServer
+from helpers import assert_error_data, uid, inn10, inn12, ogrn, ogrnip, refused, timeline, checked_client, start_server, stop_server
+from crmd_client import (Conflict, InvalidParams, InvalidValue, NotFound, RequiredFieldsMissing)
 
 DEAL_STAGES = ["NEW", "PREPARATION", "CONTRACT_SIGNED", "INVOICE", "EXECUTING", "WON", "LOSE"]
 DEAL_TITLES = {"NEW": "Новая", "PREPARATION": "Подготовка документов", "CONTRACT_SIGNED": "Договор подписан",
@@ -33,21 +31,15 @@ DEAL_TITLES = {"NEW": "Новая", "PREPARATION": "Подготовка док�
 @pytest.fixture(scope="session")
 def customers_server(crmd_bin):
     """One server per xdist worker shared by the tests below that only use their own records."""
-    directory = Path(tempfile.mkdtemp(prefix="crmd-", dir="/tmp"))
-    server = CrmdServer(crmd_bin, directory, name="customers").start()
+    server, directory = start_server(crmd_bin, "customers")
     yield server
-    code = server.stop()
-    text = server.stderr_text()
-    shutil.rmtree(directory, ignore_errors=True)
-    assert code == 0, f"shared crmd did not exit cleanly: {code}\n{text[-5000:]}"
+    stop_server(server, directory)
 
 
 @pytest.fixture
 def scrm(customers_server, request) -> CheckedClient:
     """A schema-checking client on the shared server."""
-    request.node.crmd_servers = [customers_server]  # its log goes into the report of a failure
-    with customers_server.client() as client:
-        yield CheckedClient(client)
+    yield from checked_client(customers_server, request)
 
 
 def phone(n: int | None = None) -> str:
@@ -553,23 +545,10 @@ S17_FIELDS = [("acceptance_days", "Срок подписания акта, дн�
               ("site_address", "Адрес объекта", "address", "Химки, Ленинградское ш., 1")]
 
 
-def own_server(crmd_bin: str, name: str):
-    """Starts a server of its own; returns (server, directory); see `finish`."""
-    directory = Path(tempfile.mkdtemp(prefix="crmd-", dir="/tmp"))
-    return CrmdServer(crmd_bin, directory, name=name).start(), directory
-
-
-def finish(server: CrmdServer, directory: Path) -> None:
-    code = server.stop()
-    text = server.stderr_text()
-    shutil.rmtree(directory, ignore_errors=True)
-    assert code == 0, f"crmd {server.name} did not exit cleanly: {code}\n{text[-5000:]}"
-
-
 @pytest.fixture(scope="session")
 def contract_server(crmd_bin):
     """S17 on a server of its own: "Contract signed" requires the contract and the company's own fields."""
-    server, directory = own_server(crmd_bin, "contract")
+    server, directory = start_server(crmd_bin, "contract")
     with server.client() as client:
         crm = CheckedClient(client)
         for code, title, kind, _ in S17_FIELDS:
@@ -582,7 +561,7 @@ def contract_server(crmd_bin):
         described = crm.call("deal.fields")
         server.rules = {field: described[field]["title"] for field in required}
     yield server
-    finish(server, directory)
+    stop_server(server, directory)
 
 
 @pytest.fixture
@@ -592,9 +571,7 @@ def contract_rules(contract_server) -> dict:
 
 @pytest.fixture
 def kcrm(contract_server, request) -> CheckedClient:
-    request.node.crmd_servers = [contract_server]
-    with contract_server.client() as client:
-        yield CheckedClient(client)
+    yield from checked_client(contract_server, request)
 
 
 @pytest.mark.parametrize("target", ["CONTRACT_SIGNED", "INVOICE", "EXECUTING", "WON"])
@@ -970,18 +947,16 @@ def make_known(crm) -> dict:
 @pytest.fixture(scope="session")
 def dupes_server(crmd_bin):
     """A server of its own holding only `make_known`'s records; the tests only read it."""
-    server, directory = own_server(crmd_bin, "dupes")
+    server, directory = start_server(crmd_bin, "dupes")
     with server.client() as client:
         server.known = make_known(CheckedClient(client))
     yield server
-    finish(server, directory)
+    stop_server(server, directory)
 
 
 @pytest.fixture
 def dcrm(dupes_server, request) -> CheckedClient:
-    request.node.crmd_servers = [dupes_server]
-    with dupes_server.client() as client:
-        yield CheckedClient(client)
+    yield from checked_client(dupes_server, request)
 
 
 @pytest.fixture

@@ -7,14 +7,10 @@ short name. Online: crmd talks to `registry_stub.py`, a loopback stand-in for th
 API, and must turn each of its failures into 1008 with the right reason and change nothing."""
 from __future__ import annotations
 
-import itertools
 import json
-import random
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -22,8 +18,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import BASE, REGISTRY, CheckedClient, CrmdServer
-from helpers import uid, inn10, inn12
+from conftest import BASE, REGISTRY, CheckedClient
+from helpers import uid, inn10, inn12, checked_client, start_server, stop_server
 from crmd_client import CrmdError, InvalidValue, NotFound
 
 STUB = Path(__file__).resolve().parent / "registry_stub.py"
@@ -108,18 +104,6 @@ def timeline(crm, entity: str, id_: int) -> list:
     return crm.call("timeline.list", {"entityType": entity, "id": id_, "limit": 500})["items"]
 
 
-def start_server(crmd_bin: str, name: str, config: dict | None = None) -> tuple[CrmdServer, Path]:
-    directory = Path(tempfile.mkdtemp(prefix="crmd-", dir="/tmp"))
-    return CrmdServer(crmd_bin, directory, name=name, config=config).start(), directory
-
-
-def stop_server(server: CrmdServer, directory: Path) -> None:
-    code = server.stop()
-    text = server.stderr_text()
-    shutil.rmtree(directory, ignore_errors=True)
-    assert code == 0, f"crmd {server.name} did not exit cleanly: {code}\n{text[-5000:]}"
-
-
 # ---------------------------------------------------------------------------- offline
 
 @pytest.fixture(scope="session")
@@ -136,9 +120,7 @@ def offline_server(crmd_bin):
 
 @pytest.fixture
 def ocrm(offline_server, request) -> CheckedClient:
-    request.node.crmd_servers = [offline_server]
-    with offline_server.client() as client:
-        yield CheckedClient(client)
+    yield from checked_client(offline_server, request)
 
 
 @pytest.fixture
@@ -376,9 +358,7 @@ def online_server(crmd_bin, stub):
 
 @pytest.fixture
 def ncrm(online_server, request) -> CheckedClient:
-    request.node.crmd_servers = [online_server]
-    with online_server.client() as client:
-        yield CheckedClient(client)
+    yield from checked_client(online_server, request)
 
 
 def test_online_lookup_of_a_company(ncrm):
