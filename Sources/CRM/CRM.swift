@@ -11,6 +11,8 @@ package final class CRM: Sendable {
     package let definitions = DefinitionCache()
     /// Where requisite lookups by INN go.
     package let registry: RegistrySource
+    /// The one path of every change: listeners run inside each write (see `apply(_:in:)`).
+    package let changes = ChangeFunnel(ChangeFunnel.builtIn)
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     package init(path: String, clock: any Clock = SystemClock(), synchronousFull: Bool = true, registry: RegistrySource? = nil) throws {

@@ -26,7 +26,8 @@ package final class CRMHandler: RPCHandler {
         let all = ServerMethods.all(crm, version: Self.version, startedAt: crm.clock.now(), discover: discover)
             + UserMethods.all(crm) + LeadMethods.all(crm) + FieldMethods.all(crm) + PipelineMethods.all(crm)
             + TimelineMethods.all(crm) + CustomerMethods.all(crm) + ConversionMethods.all(crm) + RequisiteMethods.all(crm)
-            + AutomationMethods.all(crm) + MoneyMethods.all(crm)
+            + AutomationMethods.all(crm) + ProductMethods.all(crm) + InvoiceMethods.all(crm)
+            + TemplateMethods.all(crm) + SettingsMethods.all(crm)
         methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
         let described = Set(documents.compactMap { $0.path.hasPrefix("methods/") ? $0.json["title"]?.stringValue : nil })
         precondition(described == Set(methods.keys), "methods and schemas differ: \(described.symmetricDifference(methods.keys).sorted())")
@@ -42,7 +43,7 @@ package final class CRMHandler: RPCHandler {
             let params = try Params(request.params)
             let problems = try schemas.validate(.object(params.object), against: schemaURI + "#/$defs/params")
             if !problems.isEmpty { return .failure(.invalidParams(problems.map { (path: $0.path, message: $0.message) })) }
-            let result = try method.run(params, CallContext(connection: connection, actor: UserService.defaultUserID))
+            let result = try method.run(params, CallContext(connection: connection, session: session(of: connection), method: method.name))
             if validateResults {
                 let resultProblems = try schemas.validate(result, against: schemaURI + "#/$defs/result")
                 if !resultProblems.isEmpty {
@@ -59,6 +60,19 @@ package final class CRMHandler: RPCHandler {
             log("\(method.name) failed: \(error)")
             return .failure(.internalError)
         }
+    }
+
+    /// Every connection gets its session when it opens; it acts as the administrator until
+    /// users can sign in.
+    package func connectionOpened(_ connection: RPCConnection) {
+        connection.attachSession(Session(id: connection.id, transport: connection.transportName, userID: UserService.defaultUserID))
+    }
+
+    private func session(of connection: RPCConnection) -> Session {
+        if let session = connection.session as? Session { return session }
+        let session = Session(id: connection.id, transport: connection.transportName, userID: UserService.defaultUserID)
+        connection.attachSession(session)
+        return session
     }
 
     private func log(_ message: String) {

@@ -954,7 +954,7 @@ enum EmbeddedSchemas {
           "description": "The user who did it; null for the system (robots, imports)."
         },
         "data": {
-          "description": "Depends on `type`: `created` → the record's fields; `updated` → `{changes: [{field, old, new}]}`; `stageChanged` → `{from, to}` (stage ids) plus `changes` if fields were filled in the same call; `comment` → `{text}`; `converted` → `{dealId, contactId, companyId}`; `requisite` → `{action, requisiteId, ...}` when requisites are added or deleted; `merged` → what was merged in, e.g. `{sourceIds, filledFields}` (S12); `document` and `message` → what was made or sent.",
+          "description": "Depends on `type`: `created` → the record's fields; `updated` → `{changes: [{field, old, new}]}`; `stageChanged` → `{from, to}` (stage ids) plus `changes` if fields were filled in the same call; `comment` → `{text}`; `converted` → `{dealId, contactId, companyId}`; `requisite` → `{action, requisiteId, ...}` when requisites are added, updated or deleted (`action`: added, updated, deleted) or their bank details change (`bankDetailAdded`, `bankDetailUpdated`, `bankDetailDeleted`, with `bankDetailId`); `merged` → what was merged in, e.g. `{sourceIds, filledFields}` (S12); `document` and `message` → what was made or sent.",
           "type": "object"
         }
       },

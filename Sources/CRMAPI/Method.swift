@@ -2,11 +2,14 @@ import CRM
 import JSONKit
 import JSONRPC
 
-/// Who is calling and over which connection.
+/// One call: the connection it came on, the session of that connection, and the method.
 struct CallContext {
     let connection: RPCConnection
-    /// The user the call acts as (recorded as `createdBy`, `updatedBy`, timeline author).
-    let actor: Int64
+    let session: Session
+    let method: String
+
+    /// Who makes the call's changes: the session's user, because of this method.
+    var caller: Caller { session.caller(for: method) }
 }
 
 /// One JSON-RPC method: its name and what it does with params already validated against

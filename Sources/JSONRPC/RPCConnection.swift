@@ -42,6 +42,8 @@ public final class RPCConnection: Sendable {
     /// Mirrors of the writer state, readable without waiting for a write in progress.
     private let openFlag = Atomic<Bool>(true)
     private let framingCode = Atomic<UInt8>(0)
+    /// What the handler keeps for this connection (who it acts as, its subscriptions).
+    private let sessionSlot = Mutex<(any Sendable)?>(nil)
 
     init(id: Int, transport: Transport) {
         self.id = id
@@ -60,6 +62,24 @@ public final class RPCConnection: Sendable {
         case 2: .contentLength
         default: nil
         }
+    }
+
+    /// How the client reached the server: `stdio` or `socket`.
+    public var transportName: String {
+        switch transport {
+        case .socket: "socket"
+        case .stdio: "stdio"
+        }
+    }
+
+    /// Attaches the handler's session for this connection (see `RPCHandler.connectionOpened`).
+    public func attachSession(_ session: any Sendable) {
+        sessionSlot.withLock { $0 = session }
+    }
+
+    /// The session attached when the connection opened, if any.
+    public var session: (any Sendable)? {
+        sessionSlot.withLock { $0 }
     }
 
     /// Writes a JSON-RPC notification in the connection's framing; a no-op once closed.

@@ -8,10 +8,15 @@ import JSONKit
 /// the server writes it once for a request and drops it for a notification.
 public protocol RPCHandler: Sendable {
     func handle(_ request: RPCRequest, connection: RPCConnection) -> Result<JSON, RPCError>
+    /// Called once by the transport, on the connection's thread, before its first message is
+    /// read: the place to attach the connection's session (`RPCConnection.attachSession`).
+    func connectionOpened(_ connection: RPCConnection)
     /// Called once, on the connection's thread, after the connection is closed.
     func connectionClosed(_ connection: RPCConnection)
 }
 
 extension RPCHandler {
+    public func connectionOpened(_ connection: RPCConnection) {}
+
     public func connectionClosed(_ connection: RPCConnection) {}
 }

@@ -116,6 +116,7 @@ public final class RPCServer: Sendable {
     }
 
     private func serve(_ connection: RPCConnection, readMessages: Bool) {
+        dispatcher.handler.connectionOpened(connection)
         if readMessages {
             let me = pthread_self()
             state.withLock { $0.connections[connection.id]?.thread = me }

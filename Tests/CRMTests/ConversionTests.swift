@@ -10,7 +10,7 @@ import Testing
     @Test func aPrivatePersonBecomesDealAndContactS9() throws {
         let fixture = try CRMFixture()
         let lead = try consentedLead(fixture, ["clientType": "person", "comments": "Частный дом"])
-        let result = try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), actor: 1)
+        let result = try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), by: .user(1))
         #expect(result["companyId"] == .null)
         let deal = try fixture.crm.records(.deal).get(result["dealId"]?.int64Value ?? 0)
         let contact = try fixture.crm.records(.contact).get(result["contactId"]?.int64Value ?? 0)
@@ -24,16 +24,16 @@ import Testing
         #expect(converted["stageId"] == "CONVERTED")
         #expect(converted["convertedAt"] != .null)
         #expect(throws: CRMError.conflict(reason: "converted", details: ["entityType": "lead", "id": .int(lead.id)])) {
-            try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), actor: 1)
+            try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), by: .user(1))
         }
-        #expect(throws: CRMError.self) { try fixture.crm.leads.update(id: lead.id, fields: ["city": "Тверь"], expectedVersion: nil, actor: 1) }
+        #expect(throws: CRMError.self) { try fixture.crm.leads.update(id: lead.id, fields: ["city": "Тверь"], expectedVersion: nil, by: .user(1)) }
     }
 
     @Test func aSoleProprietorBecomesDealContactAndCompanyWithRequisites() throws {
         let fixture = try CRMFixture()
         let lead = try consentedLead(fixture, ["clientType": "ip", "companyTitle": "ИП Петров",
                                                "requisites": ["inn": "500100732259", "ogrnip": "304500116000157"]])
-        let result = try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), actor: 1)
+        let result = try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), by: .user(1))
         let companyID = try #require(result["companyId"]?.int64Value)
         #expect(try fixture.crm.records(.company).get(companyID)["title"] == "ИП Петров")
         #expect(try fixture.crm.records(.contact).get(result["contactId"]?.int64Value ?? 0)["companyId"] == .int(companyID))
@@ -46,18 +46,18 @@ import Testing
 
     @Test func missingTargetFieldsAreReportedThenCreatedS10() throws {
         let fixture = try CRMFixture()
-        _ = try fixture.crm.customFields.add(entityType: .lead, code: "area", title: "Площадь", type: "decimal", multiple: false, options: [])
-        _ = try fixture.crm.customFields.add(entityType: .deal, code: "area", title: "Площадь", type: "decimal", multiple: false, options: [])
+        _ = try fixture.crm.customFields.add(entityType: .lead, code: "area", title: "Площадь", type: "decimal", multiple: false, options: [], by: .user(1))
+        _ = try fixture.crm.customFields.add(entityType: .deal, code: "area", title: "Площадь", type: "decimal", multiple: false, options: [], by: .user(1))
         let lead = try consentedLead(fixture, ["clientType": "company", "companyTitle": "Ромашка", "custom": ["area": "120.5"]])
         #expect(throws: CRMError.fieldsMissingInTarget(fields: [
             ["field": "custom.area", "title": "Площадь", "type": "decimal", "missingIn": ["contact", "company"]],
         ])) {
-            try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), actor: 1)
+            try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), by: .user(1))
         }
         #expect(try fixture.crm.records(.deal).list(ListRequest())["items"] == [])
         var request = ConversionRequest(leadID: lead.id)
         request.createMissingFields = true
-        let result = try fixture.crm.conversion.convert(request, actor: 1)
+        let result = try fixture.crm.conversion.convert(request, by: .user(1))
         #expect(result["createdFields"] == [["field": "custom.area", "entityType": "contact"], ["field": "custom.area", "entityType": "company"]])
         #expect(try fixture.crm.records(.company).get(result["companyId"]?.int64Value ?? 0)["custom"] == ["area": "120.5"])
         #expect(try fixture.crm.records(.deal).get(result["dealId"]?.int64Value ?? 0)["custom"] == ["area": "120.5"])
@@ -66,11 +66,11 @@ import Testing
     @Test func duplicatesWaitForADecisionS11S12() throws {
         let fixture = try CRMFixture()
         let existing = try fixture.crm.records(.contact).add(fields: ["name": "Иван", "phones": [["value": "+79161234567"]]],
-                                                             idempotencyKey: nil, actor: 1)
-        let company = try fixture.crm.records(.company).add(fields: ["title": "ООО Ромашка"], idempotencyKey: nil, actor: 1)
+                                                             idempotencyKey: nil, by: .user(1))
+        let company = try fixture.crm.records(.company).add(fields: ["title": "ООО Ромашка"], idempotencyKey: nil, by: .user(1))
         let lead = try consentedLead(fixture, ["companyTitle": "Ромашка"])
         do {
-            _ = try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), actor: 1)
+            _ = try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), by: .user(1))
             Issue.record("converted without a decision")
         } catch CRMError.duplicatesFound(let matches) {
             #expect(matches["contact"]?.arrayValue?.map(\.id) == [existing.id])
@@ -81,7 +81,7 @@ import Testing
         var request = ConversionRequest(leadID: lead.id)
         request.contact = .merge(existing.id)
         request.company = .use(company.id)
-        let result = try fixture.crm.conversion.convert(request, actor: 1)
+        let result = try fixture.crm.conversion.convert(request, by: .user(1))
         #expect(result["contactId"] == .int(existing.id))
         #expect(result["companyId"] == .int(company.id))
         let merged = try fixture.crm.records(.contact).get(existing.id)
@@ -95,18 +95,18 @@ import Testing
     @Test func aRefusedDealLeavesNothingHalfConverted() throws {
         let fixture = try CRMFixture()
         _ = try fixture.crm.customFields.add(entityType: .deal, code: "site", title: "Адрес объекта", type: "address", multiple: false,
-                                             options: [], required: true)
+                                             options: [], required: true, by: .user(1))
         let lead = try consentedLead(fixture, ["clientType": "company", "companyTitle": "Ромашка"])
         #expect(throws: CRMError.requiredFieldsMissing(entityType: "deal", id: nil, stageId: "NEW",
                                                        missing: [MissingField(field: "custom.site", title: "Адрес объекта")])) {
-            try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), actor: 1)
+            try fixture.crm.conversion.convert(ConversionRequest(leadID: lead.id), by: .user(1))
         }
         #expect(try fixture.crm.records(.contact).list(ListRequest())["items"] == [])
         #expect(try fixture.crm.records(.company).list(ListRequest())["items"] == [])
         #expect(try fixture.crm.leads.get(lead.id) == lead)
         var request = ConversionRequest(leadID: lead.id)
         request.dealFields = ["custom": ["site": "Тверская, 1"]]
-        let result = try fixture.crm.conversion.convert(request, actor: 1)
+        let result = try fixture.crm.conversion.convert(request, by: .user(1))
         #expect(try fixture.crm.records(.deal).get(result["dealId"]?.int64Value ?? 0)["custom"] == ["site": "Тверская, 1"])
     }
 }

@@ -31,7 +31,7 @@ final class CRMFixture {
     }
 
     func addLead(_ extra: [String: JSON] = [:]) throws -> JSON {
-        try crm.leads.add(fields: Self.completeLead(extra), idempotencyKey: nil, actor: 1)
+        try crm.leads.add(fields: Self.completeLead(extra), idempotencyKey: nil, by: .user(1))
     }
 }
 

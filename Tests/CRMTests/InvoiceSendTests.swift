@@ -58,11 +58,11 @@ import Testing
     @Test func aQueuedInvoiceSurvivesAnUnreachableServerAndArrivesWithItsPDF() throws {
         let fixture = try CRMFixture()
         let (deal, _) = try InvoiceTests().prepared(fixture)
-        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), actor: 1)
+        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), by: .user(1))
         _ = try fixture.crm.settings.update(["mail": ["transport": "smtp", "host": "127.0.0.1", "port": .int(Self.closedPort()),
-                                                      "from": "Видеосистемы <billing@example.ru>", "timeoutSeconds": 5]])
-        #expect(throws: CRMError.self) { try fixture.crm.invoices.send(id: invoice.id, to: nil, mode: "attachment", subject: nil, body: nil, actor: 1) }
-        let queued = try fixture.crm.invoices.send(id: invoice.id, to: "ip.petrov@example.ru", mode: "attachment", subject: nil, body: nil, actor: 1)
+                                                      "from": "Видеосистемы <billing@example.ru>", "timeoutSeconds": 5]], by: .user(1))
+        #expect(throws: CRMError.self) { try fixture.crm.invoices.send(id: invoice.id, to: nil, mode: "attachment", subject: nil, body: nil, by: .user(1)) }
+        let queued = try fixture.crm.invoices.send(id: invoice.id, to: "ip.petrov@example.ru", mode: "attachment", subject: nil, body: nil, by: .user(1))
         #expect(queued["status"] == "queued")
         #expect(try fixture.crm.invoices.get(invoice.id)["status"] == "overdue")   // sent, and its due date has passed
         #expect(try fixture.crm.outbox.deliverDue() == 0)
@@ -74,7 +74,7 @@ import Testing
         let directory = fixture.directory.appendingPathComponent("mail")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let sink = try Sink(directory: directory)
-        _ = try fixture.crm.settings.update(["mail": ["port": .int(sink.port)]])
+        _ = try fixture.crm.settings.update(["mail": ["port": .int(sink.port)]], by: .user(1))
         #expect(try fixture.crm.outbox.deliverDue() == 0)   // not due yet: the retry waits
         fixture.clock.advance(by: 31)
         #expect(try fixture.crm.outbox.deliverDue() == 1)
@@ -101,12 +101,12 @@ import Testing
     @Test func aLinkNeedsAPublicBaseURL() throws {
         let fixture = try CRMFixture()
         let (deal, _) = try InvoiceTests().prepared(fixture)
-        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), actor: 1)
+        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
         #expect(throws: CRMError.invalidValue(field: "publicBaseUrl", reason: "required", message: "a link needs settings.publicBaseUrl")) {
-            try fixture.crm.invoices.send(id: invoice.id, to: "a@example.ru", mode: "link", subject: nil, body: nil, actor: 1)
+            try fixture.crm.invoices.send(id: invoice.id, to: "a@example.ru", mode: "link", subject: nil, body: nil, by: .user(1))
         }
-        _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/"])
-        _ = try fixture.crm.invoices.send(id: invoice.id, to: "a@example.ru", mode: "link", subject: "Счет", body: nil, actor: 1)
+        _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/"], by: .user(1))
+        _ = try fixture.crm.invoices.send(id: invoice.id, to: "a@example.ru", mode: "link", subject: "Счет", body: nil, by: .user(1))
         let messages = try fixture.crm.invoices.get(invoice.id)["messages"]?.arrayValue ?? []
         #expect(messages.map { $0["mode"] } == ["link"])
         #expect(try fixture.crm.outbox.deliverDue() == 0)   // transport "outbox": kept, not sent

@@ -6,9 +6,9 @@ import Testing
     /// Ten leads in cities of mixed case, with a custom decimal and money field.
     func populated() throws -> CRMFixture {
         let fixture = try CRMFixture()
-        _ = try fixture.crm.customFields.add(entityType: .lead, code: "area", title: "Площадь", type: "decimal", multiple: false, options: [])
-        _ = try fixture.crm.customFields.add(entityType: .lead, code: "budget", title: "Бюджет", type: "money", multiple: false, options: [])
-        _ = try fixture.crm.customFields.add(entityType: .lead, code: "tags", title: "Метки", type: "enum", multiple: true, options: ["vip", "опт", "розница"])
+        _ = try fixture.crm.customFields.add(entityType: .lead, code: "area", title: "Площадь", type: "decimal", multiple: false, options: [], by: .user(1))
+        _ = try fixture.crm.customFields.add(entityType: .lead, code: "budget", title: "Бюджет", type: "money", multiple: false, options: [], by: .user(1))
+        _ = try fixture.crm.customFields.add(entityType: .lead, code: "tags", title: "Метки", type: "enum", multiple: true, options: ["vip", "опт", "розница"], by: .user(1))
         let cities = ["Москва", "МОСКВА", "Тверь", "Санкт-Петербург", "москва", "Казань", "Ёлкино", "Тверь", "Казань", "Омск"]
         for (index, city) in cities.enumerated() {
             fixture.clock.advance(by: 10)
@@ -121,9 +121,9 @@ import Testing
         let fixture = try CRMFixture()
         let types = ["string", "text", "integer", "decimal", "money", "date", "datetime", "boolean", "url", "address"]
         for type in types {
-            _ = try fixture.crm.customFields.add(entityType: .lead, code: "f_\(type)", title: type, type: type, multiple: false, options: [])
+            _ = try fixture.crm.customFields.add(entityType: .lead, code: "f_\(type)", title: type, type: type, multiple: false, options: [], by: .user(1))
         }
-        _ = try fixture.crm.customFields.add(entityType: .lead, code: "f_enum", title: "enum", type: "enum", multiple: false, options: ["a", "b"])
+        _ = try fixture.crm.customFields.add(entityType: .lead, code: "f_enum", title: "enum", type: "enum", multiple: false, options: ["a", "b"], by: .user(1))
         let good: [String: JSON] = [
             "f_string": "строка", "f_text": "много\nстрок", "f_integer": .number(JSONNumber("9007199254740993")!), "f_decimal": "0012.500",
             "f_money": ["amount": "1500.5", "currency": "RUB"], "f_date": "2026-02-28", "f_datetime": "2026-11-29T13:15:00+03:00",
@@ -141,26 +141,26 @@ import Testing
         ]
         for (code, value) in bad {
             #expect(throws: CRMError.self, "\(code) = \(value.text)") {
-                try fixture.crm.leads.update(id: lead.id, fields: ["custom": .object([code: value])], expectedVersion: nil, actor: 1)
+                try fixture.crm.leads.update(id: lead.id, fields: ["custom": .object([code: value])], expectedVersion: nil, by: .user(1))
             }
         }
         #expect(try fixture.crm.leads.get(lead.id) == lead)
         #expect(throws: CRMError.invalidParams([ParamProblem(path: "/fields/custom/nope", message: "unknown custom field 'nope'")])) {
-            try fixture.crm.leads.update(id: lead.id, fields: ["custom": ["nope": 1]], expectedVersion: nil, actor: 1)
+            try fixture.crm.leads.update(id: lead.id, fields: ["custom": ["nope": 1]], expectedVersion: nil, by: .user(1))
         }
-        let cleared = try fixture.crm.leads.update(id: lead.id, fields: ["custom": ["f_text": .null]], expectedVersion: nil, actor: 1)
+        let cleared = try fixture.crm.leads.update(id: lead.id, fields: ["custom": ["f_text": .null]], expectedVersion: nil, by: .user(1))
         #expect(cleared["custom"]?.objectValue?.keys.contains("f_text") == false)
         #expect(cleared["custom"]?["f_enum"] == "b")
     }
 
     @Test func duplicateCodesAndBadDefinitionsAreRefused() throws {
         let fixture = try CRMFixture()
-        _ = try fixture.crm.customFields.add(entityType: .lead, code: "area", title: "Площадь", type: "decimal", multiple: false, options: [])
+        _ = try fixture.crm.customFields.add(entityType: .lead, code: "area", title: "Площадь", type: "decimal", multiple: false, options: [], by: .user(1))
         #expect(throws: CRMError.conflict(reason: "exists", details: ["field": "custom.area"])) {
-            try fixture.crm.customFields.add(entityType: .lead, code: "area", title: "x", type: "string", multiple: false, options: [])
+            try fixture.crm.customFields.add(entityType: .lead, code: "area", title: "x", type: "string", multiple: false, options: [], by: .user(1))
         }
-        #expect(throws: CRMError.self) { try fixture.crm.customFields.add(entityType: .lead, code: "e", title: "x", type: "enum", multiple: false, options: []) }
-        #expect(throws: CRMError.self) { try fixture.crm.customFields.add(entityType: .lead, code: "p", title: "x", type: "phones", multiple: false, options: []) }
+        #expect(throws: CRMError.self) { try fixture.crm.customFields.add(entityType: .lead, code: "e", title: "x", type: "enum", multiple: false, options: [], by: .user(1)) }
+        #expect(throws: CRMError.self) { try fixture.crm.customFields.add(entityType: .lead, code: "p", title: "x", type: "phones", multiple: false, options: [], by: .user(1)) }
         let fields = try fixture.crm.leads.fields()
         #expect(fields["custom.area"]?["type"] == "decimal")
         #expect(fields["custom.area"]?["isCustom"] == true)
@@ -172,7 +172,7 @@ import Testing
     @Test func requiredCustomFieldAppliesOnCreation() throws {
         let fixture = try CRMFixture()
         _ = try fixture.crm.customFields.add(entityType: .lead, code: "inn_hint", title: "ИНН со слов", type: "string", multiple: false,
-                                             options: [], required: true)
+                                             options: [], required: true, by: .user(1))
         #expect(throws: CRMError.requiredFieldsMissing(entityType: "lead", id: nil, stageId: "NEW",
                                                        missing: [MissingField(field: "custom.inn_hint", title: "ИНН со слов")])) {
             try fixture.addLead()

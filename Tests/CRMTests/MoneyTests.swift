@@ -68,26 +68,26 @@ import Testing
     /// A seller with requisites and a bank account, a buyer company with requisites, a deal with two rows.
     func prepared(_ fixture: CRMFixture) throws -> (deal: JSON, buyer: JSON) {
         let crm = fixture.crm
-        let seller = try crm.records(.company).add(fields: ["title": "Моя компания", "isMyCompany": true], idempotencyKey: nil, actor: 1)
+        let seller = try crm.records(.company).add(fields: ["title": "Моя компания", "isMyCompany": true], idempotencyKey: nil, by: .user(1))
         let sellerRequisite = try crm.requisites.add(.init(entityType: .company, entityID: seller.id, preset: "legal", name: nil, fields: [
             "inn": "7707083893", "kpp": "773601001", "shortName": "ООО «Видеосистемы»", "legalAddress": "Москва, Тверская, 1",
             "directorName": "Смирнов А. А.", "accountantName": "Кузнецова Е. В.",
-        ], lookup: false, renameEntity: nil), actor: 1)
+        ], lookup: false, renameEntity: nil), by: .user(1))
         _ = try crm.bankDetails.add(requisiteID: sellerRequisite.id, fields: [
             "bik": "044525593", "account": "40702810801400016513", "bankName": "АО «Альфа-Банк»",
-        ])
-        let buyer = try crm.records(.company).add(fields: ["title": "ИП Петров"], idempotencyKey: nil, actor: 1)
+        ], by: .user(1))
+        let buyer = try crm.records(.company).add(fields: ["title": "ИП Петров"], idempotencyKey: nil, by: .user(1))
         _ = try crm.requisites.add(.init(entityType: .company, entityID: buyer.id, preset: "ip", name: nil, fields: [
             "inn": "500100732259", "ogrnip": "304500116000157", "shortName": "ИП Петров И. С.",
-        ], lookup: false, renameEntity: nil), actor: 1)
+        ], lookup: false, renameEntity: nil), by: .user(1))
         let product = try crm.records(.product).add(fields: ["name": "Камера IP", "price": "4500", "vatRate": "22",
-                                                             "unit": ["code": "796"]], idempotencyKey: nil, actor: 1)
+                                                             "unit": ["code": "796"]], idempotencyKey: nil, by: .user(1))
         let deal = try crm.records(.deal).add(fields: ["title": "Видеонаблюдение", "companyId": .int(buyer.id), "contractNumber": "15",
-                                                       "contractDate": "2026-03-01"], idempotencyKey: nil, actor: 1)
+                                                       "contractDate": "2026-03-01"], idempotencyKey: nil, by: .user(1))
         let rows = try crm.productRows.set(dealID: deal.id, rows: [
             ["productId": .int(product.id), "quantity": "4"],
             ["name": "Монтаж", "price": "15000", "unit": ["code": "876"], "discount": ["type": "percent", "value": "10"]],
-        ], actor: 1)
+        ], by: .user(1))
         #expect(rows["totals"]?["total"] == "31500.00")
         #expect(try crm.records(.deal).get(deal.id)["opportunity"] == "31500.00")
         return (deal, buyer)
@@ -95,19 +95,19 @@ import Testing
 
     @Test func aMissingPartyOrProductIsListedTogetherS21() throws {
         let fixture = try CRMFixture()
-        let deal = try fixture.crm.records(.deal).add(fields: ["title": "Пусто"], idempotencyKey: nil, actor: 1)
+        let deal = try fixture.crm.records(.deal).add(fields: ["title": "Пусто"], idempotencyKey: nil, by: .user(1))
         #expect(throws: CRMError.requiredFieldsMissing(entityType: "deal", id: deal.id, stageId: nil, missing: [
             MissingField(field: "productRows", title: "Товары и услуги"), MissingField(field: "payer", title: "Плательщик"),
             MissingField(field: "seller", title: "Продавец (моя компания)"),
         ])) {
-            try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), actor: 1)
+            try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
         }
     }
 
     @Test func anInvoiceIsASnapshotOfTheDealS20() throws {
         let fixture = try CRMFixture()
         let (deal, buyer) = try prepared(fixture)
-        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), actor: 1)
+        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), by: .user(1))
         #expect(invoice["number"] == "2026-00001")
         #expect(invoice["status"] == "draft")
         #expect(invoice["dueDate"] == "2026-03-10")
@@ -120,11 +120,11 @@ import Testing
         #expect(invoice["totals"]?["vat"] == "5680.33")
         #expect(invoice["amountInWords"] == "Тридцать одна тысяча пятьсот рублей 00 копеек")
         #expect(invoice["rows"]?.arrayValue?.first?["unit"] == ["code": "796", "name": "шт"])
-        _ = try fixture.crm.productRows.set(dealID: deal.id, rows: [["name": "Другое", "price": "1"]], actor: 1)
+        _ = try fixture.crm.productRows.set(dealID: deal.id, rows: [["name": "Другое", "price": "1"]], by: .user(1))
         #expect(try fixture.crm.invoices.get(invoice.id)["total"] == "31500.00")
-        let second = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-04-01"), actor: 1)
+        let second = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-04-01"), by: .user(1))
         #expect(second["number"] == "2026-00002")
-        let nextYear = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2027-01-10"), actor: 1)
+        let nextYear = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2027-01-10"), by: .user(1))
         #expect(nextYear["number"] == "2027-00001")
     }
 
@@ -132,24 +132,24 @@ import Testing
         let fixture = try CRMFixture()
         let (deal, _) = try prepared(fixture)
         let today = Timestamp.formatDate(days: fixture.clock.now() / 86_400)
-        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: today), actor: 1)
-        _ = try fixture.crm.invoices.setStatus(id: invoice.id, status: "sent", actor: 1)
-        let partial = try fixture.crm.invoices.addPayment(id: invoice.id, amount: "10000", date: today, reference: "п/п 12", actor: 1)
+        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: today), by: .user(1))
+        _ = try fixture.crm.invoices.setStatus(id: invoice.id, status: "sent", by: .user(1))
+        let partial = try fixture.crm.invoices.addPayment(id: invoice.id, amount: "10000", date: today, reference: "п/п 12", by: .user(1))
         #expect(partial["status"] == "partiallyPaid")
         #expect(partial["due"] == "21500.00")
-        #expect(throws: CRMError.self) { try fixture.crm.invoices.addPayment(id: invoice.id, amount: "21500.01", date: today, reference: nil, actor: 1) }
-        #expect(throws: CRMError.self) { try fixture.crm.invoices.addPayment(id: invoice.id, amount: "0.001", date: today, reference: nil, actor: 1) }
+        #expect(throws: CRMError.self) { try fixture.crm.invoices.addPayment(id: invoice.id, amount: "21500.01", date: today, reference: nil, by: .user(1)) }
+        #expect(throws: CRMError.self) { try fixture.crm.invoices.addPayment(id: invoice.id, amount: "0.001", date: today, reference: nil, by: .user(1)) }
         fixture.clock.advance(by: 6 * 86_400)
         #expect(try fixture.crm.invoices.get(invoice.id)["status"] == "overdue")
         var overdue = ListRequest()
         overdue.filter = ["status": "overdue"]
         #expect(try fixture.crm.invoices.list(overdue)["items"]?.arrayValue?.map(\.id) == [invoice.id])
-        let paid = try fixture.crm.invoices.addPayment(id: invoice.id, amount: "21500", date: today, reference: nil, actor: 1)
+        let paid = try fixture.crm.invoices.addPayment(id: invoice.id, amount: "21500", date: today, reference: nil, by: .user(1))
         #expect(paid["status"] == "paid")
         #expect(paid["payments"]?.arrayValue?.count == 2)
         #expect(try fixture.crm.invoices.list(overdue)["items"] == [])
         #expect(throws: CRMError.conflict(reason: "paid", details: ["status": "paid"])) {
-            try fixture.crm.invoices.setStatus(id: invoice.id, status: "cancelled", actor: 1)
+            try fixture.crm.invoices.setStatus(id: invoice.id, status: "cancelled", by: .user(1))
         }
         var byPayer = ListRequest()
         byPayer.filter = ["payerInn": "500100732259", ">=total": "30000"]
@@ -163,7 +163,7 @@ import Testing
         let crm = fixture.crm
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
             for _ in 0..<10 {
-                if let invoice = try? crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-06-01"), actor: 1),
+                if let invoice = try? crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-06-01"), by: .user(1)),
                    let number = invoice["number"]?.stringValue {
                     numbers.append(number)
                 }
@@ -174,13 +174,13 @@ import Testing
 
     @Test func settingsMergeAndMaskSecrets() throws {
         let fixture = try CRMFixture()
-        let updated = try fixture.crm.settings.update(["invoiceNumberFormat": "СЧ-{N:4}", "mail": ["transport": "smtp", "password": "секрет"]])
+        let updated = try fixture.crm.settings.update(["invoiceNumberFormat": "СЧ-{N:4}", "mail": ["transport": "smtp", "password": "секрет"]], by: .user(1))
         #expect(updated["mail"]?["password"] == "********")
         #expect(updated["mail"]?["transport"] == "smtp")
-        let again = try fixture.crm.settings.update(["mail": ["password": "********", "host": "127.0.0.1"]])
+        let again = try fixture.crm.settings.update(["mail": ["password": "********", "host": "127.0.0.1"]], by: .user(1))
         #expect(again["mail"]?["host"] == "127.0.0.1")
-        #expect(throws: CRMError.self) { try fixture.crm.settings.update(["invoiceNumberFormat": "без номера"]) }
-        #expect(throws: CRMError.self) { try fixture.crm.settings.update(["sellerCompanyId": 99]) }
+        #expect(throws: CRMError.self) { try fixture.crm.settings.update(["invoiceNumberFormat": "без номера"], by: .user(1)) }
+        #expect(throws: CRMError.self) { try fixture.crm.settings.update(["sellerCompanyId": 99], by: .user(1)) }
         #expect(InvoiceNumbering.render("СЧ-{N:4}", number: 7, year: "2026") == "СЧ-0007")
         #expect(InvoiceNumbering.render("{YY}/{N}", number: 123, year: "2026") == "26/123")
     }
@@ -197,7 +197,7 @@ final class LockedList: @unchecked Sendable {
 @Suite struct InvoiceDocumentTests {
     func invoice(_ fixture: CRMFixture) throws -> JSON {
         let (deal, _) = try InvoiceTests().prepared(fixture)
-        return try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), actor: 1)
+        return try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), by: .user(1))
     }
 
     @Test func htmlIsTheRussianInvoiceLayout() throws {

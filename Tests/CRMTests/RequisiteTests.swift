@@ -4,12 +4,12 @@ import Testing
 
 @Suite struct RequisiteTests {
     func company(_ fixture: CRMFixture) throws -> JSON {
-        try fixture.crm.records(.company).add(fields: ["title": "Ромашка"], idempotencyKey: nil, actor: 1)
+        try fixture.crm.records(.company).add(fields: ["title": "Ромашка"], idempotencyKey: nil, by: .user(1))
     }
 
     func add(_ fixture: CRMFixture, _ owner: JSON, _ preset: String, _ fields: [String: JSON]) throws -> JSON {
         try fixture.crm.requisites.add(.init(entityType: .company, entityID: owner.id, preset: preset, name: nil, fields: fields,
-                                             lookup: false, renameEntity: nil), actor: 1)
+                                             lookup: false, renameEntity: nil), by: .user(1))
     }
 
     @Test func checksumsAreEnforcedPerPreset() throws {
@@ -35,17 +35,17 @@ import Testing
         let requisite = try add(fixture, try company(fixture), "legal", ["inn": "7707083893"])
         let bank = try fixture.crm.bankDetails.add(requisiteID: requisite.id, fields: [
             "bik": "044030653", "corrAccount": "30101810500000000653", "account": "40702810955230165464", "bankName": "Северо-Западный банк",
-        ])
+        ], by: .user(1))
         #expect(bank["account"] == "40702810955230165464")
         #expect(throws: CRMError.self) {
-            try fixture.crm.bankDetails.add(requisiteID: requisite.id, fields: ["bik": "044030653", "account": "40702810955230165465"])
+            try fixture.crm.bankDetails.add(requisiteID: requisite.id, fields: ["bik": "044030653", "account": "40702810955230165465"], by: .user(1))
         }
         #expect(throws: CRMError.self) {
-            try fixture.crm.bankDetails.update(id: bank.id, fields: ["corrAccount": "30101810400000000225"])
+            try fixture.crm.bankDetails.update(id: bank.id, fields: ["corrAccount": "30101810400000000225"], by: .user(1))
         }
         #expect(try fixture.crm.requisites.get(requisite.id)["bankDetails"]?.arrayValue?.count == 1)
-        _ = try fixture.crm.requisites.delete(requisite.id, actor: 1)
-        #expect(throws: CRMError.notFound("bankDetail", bank.id)) { try fixture.crm.bankDetails.update(id: bank.id, fields: [:]) }
+        _ = try fixture.crm.requisites.delete(requisite.id, by: .user(1))
+        #expect(throws: CRMError.notFound("bankDetail", bank.id)) { try fixture.crm.bankDetails.update(id: bank.id, fields: [:], by: .user(1)) }
     }
 
     @Test func leadRequisitesAreCheckedToo() throws {

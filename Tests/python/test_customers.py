@@ -857,7 +857,8 @@ def test_requisite_update_and_delete(scrm):
     refused(scrm, NotFound, "bankDetail.update", {"id": bank["id"], "fields": {"bankName": "x"}})
     assert scrm.call("requisite.list", {"entityType": "company", "entityId": owner["id"]})["items"] == []
     actions = [e["data"].get("action") for e in timeline(scrm, "company", owner["id"]) if e["type"] == "requisite"]
-    assert len(actions) == 2 and actions[0] != actions[1]
+    # Newest first: every change of the requisite and its bank details shows on its owner.
+    assert actions == ["deleted", "bankDetailAdded", "updated", "added"]
 
 
 # ---------------------------------------------------------------------------- bank details

@@ -11,7 +11,7 @@ enum AutomationEngine {
     }
 
     /// Called after a record of a staged entity was written at `stageId`.
-    static func recordPlaced(_ db: Database, clock: any Clock, entity: EntityType, id: Int64, pipelineId: Int64, stageId: String,
+    static func recordPlaced(_ db: Database, crm: CRM, entity: EntityType, id: Int64, pipelineId: Int64, stageId: String,
                              created: Bool) throws {
         let triggers = created ? ["create", "enter"] : ["enter"]
         let rules = try db.query("""
@@ -19,7 +19,7 @@ enum AutomationEngine {
             WHERE entity_type = ? AND active = 1 AND (pipeline_id IS NULL OR pipeline_id = ?)
               AND (stage_id = ? OR stage_id IS NULL) AND trigger IN (?, ?) ORDER BY id
             """, [.text(entity.rawValue), .integer(pipelineId), .text(stageId), .text(triggers[0]), .text(triggers.last!)])
-        let now = clock.now()
+        let now = crm.clock.now()
         for rule in rules {
             let ruleID = rule[0].int64 ?? 0
             let delay = rule[1].int64 ?? 0
@@ -28,19 +28,19 @@ enum AutomationEngine {
                 try db.execute("INSERT INTO scheduled_jobs (run_at, kind, payload, created_at) VALUES (?, 'automation', ?, ?)",
                                [.integer(now + delay), .text(payload.text), .text(Timestamp.format(now))])
             } else {
-                try perform(db, clock: clock, ruleID: ruleID, action: rule[2].string, entity: entity, id: id)
+                try perform(db, crm: crm, ruleID: ruleID, action: rule[2].string, entity: entity, id: id)
             }
         }
     }
 
     /// Carries out one rule's action on one record.
-    static func perform(_ db: Database, clock: any Clock, ruleID: Int64, action text: String?, entity: EntityType, id: Int64) throws {
+    static func perform(_ db: Database, crm: CRM, ruleID: Int64, action text: String?, entity: EntityType, id: Int64) throws {
         guard let text, let json = try? JSON.parse(text), let action = try? AutomationAction(json) else { return }
         switch action {
         case .comment(let template):
             let body = try RecordTemplate.render(template, db: db, entity: entity, id: id)
-            try TimelineService.append(db, entity, id, .comment, author: nil, at: Timestamp.format(clock.now()),
-                                       data: ["text": .string(body), "ruleId": .int(ruleID)])
+            try crm.apply(Change(ChangeEntity(entity), id: .int(id), .commented, by: .system(.robot(ruleID: ruleID)), at: crm.nowText,
+                                 data: ["text": .string(body), "ruleId": .int(ruleID)]), in: db)
         }
     }
 }

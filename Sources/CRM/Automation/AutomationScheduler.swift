@@ -24,7 +24,7 @@ package struct AutomationScheduler: Sendable {
                    let id = payload["id"]?.int64Value,
                    try db.queryOne("SELECT 1 FROM \(entity.descriptor.table) WHERE id = ?", [.integer(id)]) != nil,
                    let rule = try db.queryOne("SELECT action FROM automation_rules WHERE id = ? AND active = 1", [.integer(ruleID)]) {
-                    try AutomationEngine.perform(db, clock: crm.clock, ruleID: ruleID, action: rule[0].string, entity: entity, id: id)
+                    try AutomationEngine.perform(db, crm: crm, ruleID: ruleID, action: rule[0].string, entity: entity, id: id)
                 }
                 try db.execute("DELETE FROM scheduled_jobs WHERE id = ?", [job[0]])
             }

@@ -27,7 +27,7 @@ package struct AutomationService: Sendable {
         }
     }
 
-    package func add(_ input: RuleInput) throws -> JSON {
+    package func add(_ input: RuleInput, by caller: Caller) throws -> JSON {
         let action = try AutomationAction(input.action)
         return try crm.pool.write { db in
             let pipelineID = try validate(db, input)
@@ -37,30 +37,37 @@ package struct AutomationService: Sendable {
                 """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
                       .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active),
                       .text(crm.nowText)])
-            return try rule(db, db.lastInsertRowID)
+            let rule = try rule(db, db.lastInsertRowID)
+            try crm.apply(Change(.automation, id: rule["id"] ?? .null, .created, by: caller, at: crm.nowText,
+                                 fields: FieldChange.differences(.object([:]), rule, ignoring: ["id", "createdAt"])), in: db)
+            return rule
         }
     }
 
-    package func update(id: Int64, _ input: RuleInput) throws -> JSON {
+    package func update(id: Int64, _ input: RuleInput, by caller: Caller) throws -> JSON {
         let action = try AutomationAction(input.action)
         return try crm.pool.write { db in
-            _ = try rule(db, id)
+            let old = try rule(db, id)
             let pipelineID = try validate(db, input)
             try db.execute("""
                 UPDATE automation_rules SET entity_type = ?, pipeline_id = ?, stage_id = ?, trigger = ?, delay_seconds = ?, action = ?,
                 title = ?, active = ? WHERE id = ?
                 """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
                       .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active), .integer(id)])
-            return try rule(db, id)
+            let new = try rule(db, id)
+            try crm.apply(Change(.automation, id: .int(id), .updated, by: caller, at: crm.nowText,
+                                 fields: FieldChange.differences(old, new)), in: db)
+            return new
         }
     }
 
     package func get(_ id: Int64) throws -> JSON { try crm.pool.read { db in try rule(db, id) } }
 
-    package func delete(_ id: Int64) throws -> JSON {
+    package func delete(_ id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             _ = try rule(db, id)
             try db.execute("DELETE FROM automation_rules WHERE id = ?", [.integer(id)])
+            try crm.apply(Change(.automation, id: .int(id), .deleted, by: caller, at: crm.nowText), in: db)
             return ["id": .int(id), "deleted": true]
         }
     }

@@ -8,7 +8,7 @@ import Storage
 package struct LeadConversion: Sendable {
     let crm: CRM
 
-    package func convert(_ request: ConversionRequest, actor: Int64) throws -> JSON {
+    package func convert(_ request: ConversionRequest, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let leads = crm.records(.lead)
             let lead = try leads.load(db, request.leadID)
@@ -17,7 +17,7 @@ package struct LeadConversion: Sendable {
             }
             let withCompany = Self.needsCompany(request.scheme, lead)
             let targets: [EntityType] = withCompany ? [.deal, .contact, .company] : [.deal, .contact]
-            let createdFields = try prepareCustomFields(db, lead: lead, targets: targets, create: request.createMissingFields)
+            let createdFields = try prepareCustomFields(db, lead: lead, targets: targets, create: request.createMissingFields, by: caller)
             try checkDuplicates(db, lead: lead, request: request, withCompany: withCompany)
 
             let now = crm.nowText
@@ -28,16 +28,16 @@ package struct LeadConversion: Sendable {
                     "title": text("companyTitle") != .null ? text("companyTitle") : text("title"),
                     "assignedTo": text("assignedTo"), "custom": .object(lead.custom),
                 ]
-                companyID = try place(db, .company, request.company ?? .create, fields: fields, actor: actor)
-                try attachRequisites(db, lead: lead, owner: .company, ownerID: companyID!, actor: actor, at: now)
+                companyID = try place(db, .company, request.company ?? .create, fields: fields, by: caller)
+                try attachRequisites(db, lead: lead, owner: .company, ownerID: companyID!, by: caller, at: now)
             }
             var contactFields: [String: JSON] = [
                 "name": text("name"), "secondName": text("secondName"), "lastName": text("lastName"), "phones": text("phones"),
                 "emails": text("emails"), "assignedTo": text("assignedTo"), "source": text("source"), "custom": .object(lead.custom),
             ]
             if let companyID { contactFields["companyId"] = .int(companyID) }
-            let contactID = try place(db, .contact, request.contact ?? .create, fields: contactFields, actor: actor)
-            if !withCompany { try attachRequisites(db, lead: lead, owner: .contact, ownerID: contactID, actor: actor, at: now) }
+            let contactID = try place(db, .contact, request.contact ?? .create, fields: contactFields, by: caller)
+            if !withCompany { try attachRequisites(db, lead: lead, owner: .contact, ownerID: contactID, by: caller, at: now) }
 
             var dealFields: [String: JSON] = [
                 "title": text("title") != .null ? text("title") : .string("Сделка по лиду №\(request.leadID)"),
@@ -54,7 +54,7 @@ package struct LeadConversion: Sendable {
                     dealFields[name] = value
                 }
             }
-            let deal = try crm.records(.deal).create(db, fields: dealFields.filter { $0.value != .null }, actor: actor)
+            let deal = try crm.records(.deal).create(db, fields: dealFields.filter { $0.value != .null }, by: caller)
             let dealID = deal["id"]?.int64Value ?? 0
 
             let links: [(EntityType, Int64?, Bool)] = [
@@ -63,18 +63,33 @@ package struct LeadConversion: Sendable {
             ]
             for (type, id, created) in links {
                 guard let id else { continue }
-                // A record taken over from before the conversion records the change as one of its own.
-                let bump = created ? "" : ", version = version + 1, updated_at = ?, updated_by = ?"
-                try db.execute("UPDATE \(type.descriptor.table) SET lead_id = ?\(bump) WHERE id = ? AND lead_id IS NULL",
-                               [.integer(request.leadID)] + (created ? [] : [.text(now), .integer(actor)]) + [.integer(id)])
-                try TimelineService.append(db, type, id, .converted, author: actor, at: now, data: ["leadId": .int(request.leadID)])
+                let service = crm.records(type)
+                let old = try service.load(db, id)
+                let facts: [String: JSON] = ["leadId": .int(request.leadID)]
+                guard old.isEmpty("leadId") else {
+                    try crm.apply(Change(ChangeEntity(type), id: .int(id), .converted, by: caller, at: now, data: facts), in: db)
+                    continue
+                }
+                var linked = old
+                linked.columns["leadId"] = .integer(request.leadID)
+                if created {
+                    // Made by this conversion: the link completes the new record (same version).
+                    try service.store.update(db, id: id, linked, fields: ["leadId"])
+                    var change = Change(ChangeEntity(type), id: .int(id), .converted, by: caller, at: now,
+                                        fields: [FieldChange(field: "leadId", old: .null, new: .int(request.leadID))], data: facts)
+                    change.before = old
+                    change.after = linked
+                    try crm.apply(change, in: db)
+                } else {
+                    // A record taken over from before the conversion records the link as a change of its own.
+                    try service.write(db, id: id, from: old, to: linked, by: caller, operation: .converted, data: facts)
+                }
             }
-            try closeLead(db, lead: lead, id: request.leadID, actor: actor, at: now)
             let result: [String: JSON] = [
                 "dealId": .int(dealID), "contactId": .int(contactID), "companyId": companyID.map(JSON.int) ?? .null,
                 "createdFields": .array(createdFields),
             ]
-            try TimelineService.append(db, .lead, request.leadID, .converted, author: actor, at: now, data: .object(result))
+            try closeLead(db, id: request.leadID, by: caller, at: now, result: result)
             return .object(result)
         }
     }
@@ -96,7 +111,7 @@ package struct LeadConversion: Sendable {
 
     /// S10: lead custom fields with values that a target lacks. Refused (1004) unless the caller
     /// agreed to create them; then they are created with the same type, title and options.
-    private func prepareCustomFields(_ db: Database, lead: RecordState, targets: [EntityType], create: Bool) throws -> [JSON] {
+    private func prepareCustomFields(_ db: Database, lead: RecordState, targets: [EntityType], create: Bool, by caller: Caller) throws -> [JSON] {
         let leadFields = try CustomFieldService.definitions(db, .lead).filter { lead.custom[$0.customCode ?? ""] != nil }
         var missing: [(FieldDefinition, [EntityType])] = []
         for field in leadFields {
@@ -114,11 +129,10 @@ package struct LeadConversion: Sendable {
             })
         }
         var created: [JSON] = []
-        crm.definitions.invalidate()
         for (field, lacking) in missing {
             for target in lacking {
-                try CustomFieldService.insert(db, entityType: target, code: field.customCode ?? "", title: field.title, kind: field.kind,
-                                              multiple: field.isMultiple, options: field.options, required: false, at: crm.nowText)
+                try CustomFieldService.insert(db, crm: crm, entityType: target, code: field.customCode ?? "", title: field.title, kind: field.kind,
+                                              multiple: field.isMultiple, options: field.options, required: false, by: caller)
                 created.append(["field": .string(field.name), "entityType": .string(target.rawValue)])
             }
         }
@@ -154,14 +168,14 @@ package struct LeadConversion: Sendable {
 
     /// Creates the record, or links (and for `merge` fills) the chosen existing one; returns its id.
     private func place(_ db: Database, _ type: EntityType, _ decision: ConversionRequest.Decision, fields: [String: JSON],
-                       actor: Int64) throws -> Int64 {
+                       by caller: Caller) throws -> Int64 {
         let service = crm.records(type)
         let known = try CustomFieldService.definitions(db, type).compactMap(\.customCode)
         var fields = fields.filter { $0.value != .null }
         if case .object(let custom)? = fields["custom"] { fields["custom"] = .object(custom.filter { known.contains($0.key) }) }
         switch decision {
         case .create:
-            return try service.create(db, fields: fields, actor: actor)["id"]?.int64Value ?? 0
+            return try service.create(db, fields: fields, by: caller)["id"]?.int64Value ?? 0
         case .use(let id):
             _ = try service.load(db, id)
             return id
@@ -172,18 +186,14 @@ package struct LeadConversion: Sendable {
             let before = target
             MergeService.fill(&target, from: incoming, type.descriptor)
             if target.columns != before.columns || target.custom != before.custom {
-                target.columns["updatedAt"] = .text(crm.nowText)
-                target.columns["updatedBy"] = .integer(actor)
-                target.columns["version"] = .integer((before.columns["version"]?.int64 ?? 0) + 1)
-                try service.save(db, id: id, state: target)
-                try TimelineService.append(db, type, id, .merged, author: actor, at: crm.nowText, data: ["fromLead": true])
+                try service.write(db, id: id, from: before, to: target, by: caller, operation: .merged, data: ["fromLead": true])
             }
             return id
         }
     }
 
     /// The lead's requisites (S8) become a requisite of the new owner, unless it already has one with that INN.
-    private func attachRequisites(_ db: Database, lead: RecordState, owner: EntityType, ownerID: Int64, actor: Int64, at now: String) throws {
+    private func attachRequisites(_ db: Database, lead: RecordState, owner: EntityType, ownerID: Int64, by caller: Caller, at now: String) throws {
         guard case .object(let fields)? = JSONText.parse(lead.columns["requisites"]?.string), !fields.isEmpty else { return }
         let inn = fields["inn"]?.stringValue
         if let inn, try db.queryOne("SELECT 1 FROM requisites WHERE entity_type = ? AND entity_id = ? AND inn = ?",
@@ -197,19 +207,24 @@ package struct LeadConversion: Sendable {
             INSERT INTO requisites (entity_type, entity_id, preset, fields, inn, source, created_at, updated_at, created_by, updated_by)
             VALUES (?, ?, ?, ?, ?, 'lead', ?, ?, ?, ?)
             """, [.text(owner.rawValue), .integer(ownerID), .text(preset), .text(JSON.object(clean).text), SQLValue(inn),
-                  .text(now), .text(now), .integer(actor), .integer(actor)])
-        try RequisiteService.reindexINN(db, owner, ownerID)
+                  .text(now), .text(now), SQLValue(caller.userID), SQLValue(caller.userID)])
+        try crm.apply(Change(.requisite, id: .int(db.lastInsertRowID), .created, by: caller, at: now, owner: RecordRef(owner, ownerID),
+                             data: ["preset": .string(preset), "inn": inn.map(JSON.string) ?? .null, "source": "lead"]), in: db)
     }
 
     /// Moves the lead to its pipeline's success stage and marks it converted (read-only from now on).
-    private func closeLead(_ db: Database, lead: RecordState, id: Int64, actor: Int64, at now: String) throws {
+    private func closeLead(_ db: Database, id: Int64, by caller: Caller, at now: String, result: [String: JSON]) throws {
+        let leads = crm.records(.lead)
+        let lead = try leads.load(db, id)
         if let stageID = lead.columns["stageId"]?.string, let pipeline = try PipelineStore.containing(db, .lead, stageId: stageID),
            let success = pipeline.stages.first(where: { $0.semantic == .success }), success.id != stageID {
-            _ = try crm.records(.lead).change(db, id: id, fields: ["stageId": .string(success.id)], actor: actor, converting: true)
+            _ = try leads.change(db, id: id, fields: ["stageId": .string(success.id)], by: caller, converting: true)
         }
-        try db.execute("UPDATE leads SET converted_at = ? WHERE id = ?", [.text(now), .integer(id)])
+        let old = try leads.load(db, id)
+        var converted = old
+        converted.columns["convertedAt"] = .text(now)
+        try leads.write(db, id: id, from: old, to: converted, by: caller, operation: .converted, data: result)
     }
-
     private static func values(_ state: RecordState, _ field: String) -> [String] {
         JSONText.parse(state.columns[field]?.string)?.arrayValue?.compactMap { $0["value"]?.stringValue } ?? []
     }

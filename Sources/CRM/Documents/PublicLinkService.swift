@@ -6,7 +6,7 @@ import Storage
 package struct PublicLinkService: Sendable {
     let crm: CRM
 
-    package func create(invoiceID: Int64, expiresAt: String?) throws -> JSON {
+    package func create(invoiceID: Int64, expiresAt: String?, by caller: Caller) throws -> JSON {
         var expiry: String?
         if let expiresAt {
             guard let canonical = Timestamp.canonical(expiresAt) else {
@@ -16,29 +16,39 @@ package struct PublicLinkService: Sendable {
             expiry = canonical
         }
         return try crm.pool.write { db in
-            let token = try Self.insert(db, invoiceID: invoiceID, expiresAt: expiry, at: crm.nowText)
+            let token = try Self.insert(db, crm: crm, invoiceID: invoiceID, expiresAt: expiry, by: caller)
             let base = try SettingsService.load(db)["publicBaseUrl"]?.stringValue
             return ["token": .string(token), "url": base.map { JSON.string($0 + token) } ?? .null, "expiresAt": expiry.map(JSON.string) ?? .null]
         }
     }
 
     /// A new token for the invoice, inside the caller's transaction.
-    static func insert(_ db: Database, invoiceID: Int64, expiresAt: String?, at now: String) throws -> String {
+    /// Makes a new link to an invoice inside a caller's transaction; returns its token.
+    static func insert(_ db: Database, crm: CRM, invoiceID: Int64, expiresAt: String?, by caller: Caller) throws -> String {
+        let now = crm.nowText
         var generator = SystemRandomNumberGenerator()
         let token = (0..<4).map { _ in generator.next() as UInt64 }.map { String($0, radix: 16).leftPadded(16) }.joined()
         try RecordService.requireExists(db, EntityDescriptor.invoice, invoiceID)
         try db.execute("INSERT INTO invoice_links (token, invoice_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                        [.text(token), .integer(invoiceID), .text(now), SQLValue(expiresAt)])
+        // The token is a secret: the change tells that a link exists, not what it is.
+        try crm.apply(Change(.publicLink, id: .int(db.lastInsertRowID), .created, by: caller, at: now, owner: RecordRef(.invoice, invoiceID),
+                             data: ["expiresAt": expiresAt.map(JSON.string) ?? .null]), in: db)
         return token
     }
 
     /// Revokes every link to the invoice not revoked yet; returns how many.
-    package func revoke(invoiceID: Int64) throws -> JSON {
+    package func revoke(invoiceID: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             try RecordService.requireExists(db, EntityDescriptor.invoice, invoiceID)
             try db.execute("UPDATE invoice_links SET revoked_at = ? WHERE invoice_id = ? AND revoked_at IS NULL",
                            [.text(crm.nowText), .integer(invoiceID)])
-            return ["id": .int(invoiceID), "revoked": .int(Int64(db.changes))]
+            let revoked = Int64(db.changes)
+            if revoked > 0 {
+                try crm.apply(Change(.publicLink, id: .int(invoiceID), .revoked, by: caller, at: crm.nowText, owner: RecordRef(.invoice, invoiceID),
+                                     data: ["count": .int(revoked)]), in: db)
+            }
+            return ["id": .int(invoiceID), "revoked": .int(revoked)]
         }
     }
 

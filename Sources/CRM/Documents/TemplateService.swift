@@ -23,7 +23,7 @@ package struct TemplateService: Sendable {
         }
     }
 
-    package func add(code: String, title: String, kind: String?, body: String) throws -> JSON {
+    package func add(code: String, title: String, kind: String?, body: String, by caller: Caller) throws -> JSON {
         let kind = kind ?? "other"
         guard Self.kinds.contains(kind) else { throw CRMError.invalidValue(field: "kind", reason: "option", message: "unknown kind \(kind)") }
         guard code != "invoice", !DealDocumentTemplates.builtIn.contains(where: { $0.code == code }) else {
@@ -36,19 +36,24 @@ package struct TemplateService: Sendable {
             }
             try db.execute("INSERT INTO document_templates (code, title, kind, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                            [.text(code), .text(title), .text(kind), .text(body), .text(crm.nowText), .text(crm.nowText)])
+            try crm.apply(Change(.template, id: .string(code), .created, by: caller, at: crm.nowText,
+                                 data: ["title": .string(title), "kind": .string(kind)]), in: db)
             return try Self.template(db, code)
         }
     }
 
-    package func update(code: String, title: String?, body: String?) throws -> JSON {
+    package func update(code: String, title: String?, body: String?, by caller: Caller) throws -> JSON {
         if let body { try Self.check(body) }
         return try crm.pool.write { db in
-            _ = try Self.template(db, code)
+            let old = try Self.template(db, code)
             try db.execute("""
                 UPDATE document_templates SET title = coalesce(?, title), body = coalesce(?, body), updated_at = ?, version = version + 1
                 WHERE code = ?
                 """, [SQLValue(title), SQLValue(body), .text(crm.nowText), .text(code)])
-            return try Self.template(db, code)
+            let new = try Self.template(db, code)
+            try crm.apply(Change(.template, id: .string(code), .updated, by: caller, at: crm.nowText,
+                                 fields: FieldChange.differences(old, new, ignoring: ["updatedAt", "version"])), in: db)
+            return new
         }
     }
 

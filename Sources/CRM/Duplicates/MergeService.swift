@@ -7,14 +7,8 @@ import Storage
 package struct MergeService: Sendable {
     let crm: CRM
 
-    /// Tables whose rows point at a merged record and move to the target.
-    private static let links: [EntityType: [(table: String, column: String)]] = [
-        .company: [("contacts", "company_id"), ("deals", "company_id")],
-        .contact: [("deals", "contact_id")],
-    ]
-
-    package func merge(_ entityType: EntityType, targetID: Int64, sourceIDs: [Int64], actor: Int64) throws -> JSON {
-        guard let links = Self.links[entityType] else {
+    package func merge(_ entityType: EntityType, targetID: Int64, sourceIDs: [Int64], by caller: Caller) throws -> JSON {
+        guard RequisiteService.owners.contains(entityType) else {
             throw CRMError.invalidValue(field: "entityType", reason: "option", message: "only contacts and companies are merged")
         }
         let sources = Array(Set(sourceIDs)).sorted()
@@ -27,30 +21,33 @@ package struct MergeService: Sendable {
         return try crm.pool.write { db in
             var target = try service.load(db, targetID)
             let old = target
-            let now = crm.nowText
             for sourceID in sources {
                 let source = try service.load(db, sourceID)
                 Self.fill(&target, from: source, entity)
-                let owner: [SQLValue] = [.text(entityType.rawValue), .integer(sourceID)]
-                for link in links {
-                    try db.execute("UPDATE \(link.table) SET \(link.column) = ? WHERE \(link.column) = ?", [.integer(targetID), .integer(sourceID)])
+                // Records linked to the source now link to the target, each as a change of its own.
+                for other in EntityType.allCases {
+                    let otherService = crm.records(other)
+                    for field in other.descriptor.fields where field.linkTarget == entityType && !field.isReadOnly {
+                        for otherID in try RecordStore.referencing(db, other.descriptor, field, id: sourceID) {
+                            let before = try otherService.load(db, otherID)
+                            var after = before
+                            after.columns[field.name] = .integer(targetID)
+                            try otherService.write(db, id: otherID, from: before, to: after, by: caller,
+                                                   data: ["reason": "merged", "mergedFrom": .int(sourceID)])
+                        }
+                    }
                 }
-                try db.execute("UPDATE requisites SET entity_id = ? WHERE entity_type = ? AND entity_id = ?", [.integer(targetID)] + owner)
-                try db.execute("UPDATE timeline SET entity_id = ? WHERE entity_type = ? AND entity_id = ?", [.integer(targetID)] + owner)
-                try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ?", owner)
-                try RecordIndexes.remove(db, entity, id: sourceID)
-                try db.execute("DELETE FROM \(entity.table) WHERE id = ?", [.integer(sourceID)])
+                try crm.requisites.move(db, from: RecordRef(entityType, sourceID), to: RecordRef(entityType, targetID), by: caller)
+                try TimelineService.move(db, from: RecordRef(entityType, sourceID), to: RecordRef(entityType, targetID))
+                try service.store.delete(db, id: sourceID)
+                try crm.apply(Change(ChangeEntity(entityType), id: .int(sourceID), .deleted, by: caller, at: crm.nowText,
+                                     data: ["mergedInto": .int(targetID)]), in: db)
             }
-            target.columns["updatedAt"] = .text(now)
-            target.columns["updatedBy"] = .integer(actor)
-            target.columns["version"] = .integer((old.columns["version"]?.int64 ?? 0) + 1)
-            try service.save(db, id: targetID, state: target)
-            try RequisiteService.reindexINN(db, entityType, targetID)
             let filled = entity.storedFields.map(\.name).filter { old.isEmpty($0) && !target.isEmpty($0) && !["updatedAt", "updatedBy"].contains($0) }
                 + Set(target.custom.keys).subtracting(old.custom.keys).sorted().map { "custom." + $0 }
-            try TimelineService.append(db, entityType, targetID, .merged, author: actor, at: now,
-                                       data: ["sourceIds": .array(sources.map(JSON.int)), "filledFields": .array(filled.map(JSON.string))])
-            return target.json(entity)
+            try service.write(db, id: targetID, from: old, to: target, by: caller, operation: .merged,
+                              data: ["sourceIds": .array(sources.map(JSON.int)), "filledFields": .array(filled.map(JSON.string))])
+            return try service.load(db, targetID).json(entity)
         }
     }
 

@@ -7,7 +7,7 @@ package struct CustomFieldService: Sendable {
     let crm: CRM
 
     package func add(entityType: EntityType, code: String, title: String, type: String, multiple: Bool,
-                     options: [String], required: Bool = false) throws -> JSON {
+                     options: [String], required: Bool = false, by caller: Caller) throws -> JSON {
         guard let kind = FieldKind(rawValue: type), FieldKind.customTypes.contains(kind) else {
             throw CRMError.invalidParam("/type", "unknown field type '\(type)'")
         }
@@ -18,16 +18,16 @@ package struct CustomFieldService: Sendable {
             throw CRMError.invalidParam("/options", "only enum fields take options")
         }
         return try crm.pool.write { db in
-            crm.definitions.invalidate()
-            try Self.insert(db, entityType: entityType, code: code, title: title, kind: kind, multiple: multiple, options: options,
-                            required: required, at: crm.nowText)
+            try Self.insert(db, crm: crm, entityType: entityType, code: code, title: title, kind: kind, multiple: multiple, options: options,
+                            required: required, by: caller)
             return try Self.rows(db, entityType).first { $0["code"] == .string(code) } ?? .null
         }
     }
 
     /// Creates a custom field inside a caller's transaction; 1005 `exists` if the code is taken.
-    static func insert(_ db: Database, entityType: EntityType, code: String, title: String, kind: FieldKind, multiple: Bool,
-                       options: [String], required: Bool, at now: String) throws {
+    static func insert(_ db: Database, crm: CRM, entityType: EntityType, code: String, title: String, kind: FieldKind, multiple: Bool,
+                       options: [String], required: Bool, by caller: Caller) throws {
+        let now = crm.nowText
         if try db.queryOne("SELECT 1 FROM custom_fields WHERE entity_type = ? AND code = ?",
                            [.text(entityType.rawValue), .text(code)]) != nil {
             throw CRMError.conflict(reason: "exists", details: ["field": .string("custom." + code)])
@@ -38,8 +38,10 @@ package struct CustomFieldService: Sendable {
             """, [.text(entityType.rawValue), .text(code), .text(title), .text(kind.rawValue),
                   SQLValue(multiple), .text(JSONText.stringArray(options)), .text(now),
                   SQLValue(required && !entityType.descriptor.hasStages)])
+        try crm.apply(Change(.field, id: .string("custom." + code), .created, by: caller, at: now,
+                             data: ["entityType": .string(entityType.rawValue), "type": .string(kind.rawValue), "title": .string(title)]), in: db)
         if required, entityType.descriptor.hasStages {
-            try Self.requireOnCreation(db, entityType, "custom." + code)
+            try Self.requireOnCreation(db, crm: crm, entityType, "custom." + code, by: caller)
         }
     }
 
@@ -48,10 +50,15 @@ package struct CustomFieldService: Sendable {
     }
 
     /// Makes a field required from the first stage of the default pipeline on, i.e. on creation.
-    private static func requireOnCreation(_ db: Database, _ entityType: EntityType, _ name: String) throws {
+    private static func requireOnCreation(_ db: Database, crm: CRM, _ entityType: EntityType, _ name: String, by caller: Caller) throws {
         guard let pipeline = try PipelineStore.defaultPipeline(db, entityType), let first = pipeline.firstStage else { return }
+        let required = first.requiredFields + [name]
         try db.execute("UPDATE stages SET required_fields = ? WHERE entity_type = ? AND id = ?",
-                       [.text(JSONText.stringArray(first.requiredFields + [name])), .text(entityType.rawValue), .text(first.id)])
+                       [.text(JSONText.stringArray(required)), .text(entityType.rawValue), .text(first.id)])
+        try crm.apply(Change(.stage, id: .string(first.id), .updated, by: caller, at: crm.nowText,
+                             fields: [FieldChange(field: "requiredFields", old: .array(first.requiredFields.map(JSON.string)),
+                                                  new: .array(required.map(JSON.string)))],
+                             data: ["entityType": .string(entityType.rawValue), "pipelineId": .int(pipeline.id)]), in: db)
     }
 
     /// The custom fields of `entityType` as definitions, by API name (`custom.code`).

@@ -1,3 +1,5 @@
+import JSONKit
+
 extension EntityDescriptor {
     /// A lead: the first contact with a would-be client (S1–S8).
     package static let lead = EntityDescriptor(type: .lead, table: "leads", fields: [
@@ -20,5 +22,19 @@ extension EntityDescriptor {
         FieldDefinition("stageId", "Стадия", .stage),
         FieldDefinition("stageSemantic", "Семантика стадии", .semantic, readOnly: true),
         FieldDefinition("convertedAt", "Сконвертирован", .datetime, readOnly: true),
-    ] + metaFields)
+    ] + metaFields, hooks: leadHooks)
+
+    /// A converted lead is read-only; a lead reaches its success stage only through `lead.convert`,
+    /// which creates what the success means.
+    static let leadHooks = RecordHooks(
+        willChange: { state, id in
+            if !state.isEmpty("convertedAt") {
+                throw CRMError.conflict(reason: "converted", details: ["entityType": "lead", "id": .int(id)])
+            }
+        },
+        willEnterStage: { stage, converting in
+            if stage.semantic == .success, !converting {
+                throw CRMError.invalidValue(field: "stageId", reason: "convertRequired", message: "a lead is converted with lead.convert")
+            }
+        })
 }

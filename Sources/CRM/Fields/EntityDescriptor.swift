@@ -17,9 +17,12 @@ package struct EntityDescriptor: Sendable {
     /// Fields whose column is NOT NULL, so lists sort on the bare column (and use its indexes).
     package let nonNullFields: Set<String>
     private let byName: [String: FieldDefinition]
+    /// What this entity does differently from the shared record behaviour.
+    let hooks: RecordHooks
 
-    package init(type: EntityType, table: String, fields: [FieldDefinition], defaults: [String: SQLValue] = [:],
-                 notNull: Set<String> = []) {
+    init(type: EntityType, table: String, fields: [FieldDefinition], defaults: [String: SQLValue] = [:],
+                 notNull: Set<String> = [], hooks: RecordHooks = RecordHooks()) {
+        self.hooks = hooks
         self.defaults = defaults
         nonNullFields = Self.alwaysNonNull.union(notNull)
         self.type = type
@@ -47,4 +50,14 @@ package struct EntityDescriptor: Sendable {
         FieldDefinition("updatedBy", "Кем изменён", .user, readOnly: true),
         FieldDefinition("version", "Версия", .integer, readOnly: true),
     ]
+}
+
+/// Per-entity rules of the shared record path, kept on the descriptor rather than as branches
+/// on the entity type in shared code.
+struct RecordHooks: Sendable {
+    /// Before any change of an existing record (its stored state and id): refuses what the
+    /// entity does not allow.
+    var willChange: (@Sendable (RecordState, Int64) throws -> Void)?
+    /// Before a record moves into `stage`; `converting` when a conversion moves it.
+    var willEnterStage: (@Sendable (Stage, _ converting: Bool) throws -> Void)?
 }

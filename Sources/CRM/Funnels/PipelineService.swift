@@ -26,14 +26,15 @@ package struct PipelineService: Sendable {
         try crm.pool.read { db in .object(["items": .array(try PipelineStore.all(db, entityType).map(\.json))]) }
     }
 
-    package func add(entityType: EntityType, title: String, stages: [StageInput]?) throws -> JSON {
+    package func add(entityType: EntityType, title: String, stages: [StageInput]?, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            crm.definitions.invalidate()
             let sort = (try db.scalar("SELECT coalesce(max(sort), 0) FROM pipelines WHERE entity_type = ?",
                                       [.text(entityType.rawValue)]).int64 ?? 0) + 10
             try db.execute("INSERT INTO pipelines (entity_type, title, is_default, sort) VALUES (?, ?, 0, ?)",
                            [.text(entityType.rawValue), .text(title), .integer(sort)])
             let id = db.lastInsertRowID
+            try crm.apply(Change(.pipeline, id: .int(id), .created, by: caller, at: crm.nowText,
+                                 data: ["entityType": .string(entityType.rawValue), "title": .string(title)]), in: db)
             let inputs = stages ?? [
                 StageInput(id: nil, title: "Новая", semantic: .process, sort: 10, requiredFields: []),
                 StageInput(id: nil, title: "Успешно", semantic: .success, sort: 20, requiredFields: []),
@@ -42,28 +43,27 @@ package struct PipelineService: Sendable {
             if inputs.isEmpty { throw CRMError.invalidParam("/stages", "a pipeline needs at least one stage") }
             for (index, input) in inputs.enumerated() {
                 try insertStage(db, entityType: entityType, pipelineID: id, input: input, defaultSort: (index + 1) * 10,
-                                path: "/stages/\(index)")
+                                path: "/stages/\(index)", by: caller)
             }
             return try requirePipeline(db, id).json
         }
     }
 
-    package func addStage(pipelineID: Int64, input: StageInput) throws -> JSON {
+    package func addStage(pipelineID: Int64, input: StageInput, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            crm.definitions.invalidate()
             let pipeline = try requirePipeline(db, pipelineID)
             let defaultSort = (pipeline.stages.map(\.sort).max() ?? 0) + 10
-            try insertStage(db, entityType: pipeline.entityType, pipelineID: pipelineID, input: input, defaultSort: defaultSort, path: "")
+            try insertStage(db, entityType: pipeline.entityType, pipelineID: pipelineID, input: input, defaultSort: defaultSort, path: "", by: caller)
             return try requirePipeline(db, pipelineID).json
         }
     }
 
     package func updateStage(pipelineID: Int64, stageID: String, title: String?, sort: Int?, semantic: StageSemantic?,
-                             requiredFields: [String]?) throws -> JSON {
+                             requiredFields: [String]?, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            crm.definitions.invalidate()
             let pipeline = try requirePipeline(db, pipelineID)
             guard var stage = pipeline.stage(stageID) else { throw CRMError.notFound(entityType: "stage", id: .string(stageID)) }
+            let old = stage
             if let title { stage.title = title }
             if let sort { stage.sort = sort }
             if let semantic { stage.semantic = semantic }
@@ -74,12 +74,16 @@ package struct PipelineService: Sendable {
             try db.execute("UPDATE stages SET title = ?, sort = ?, semantic = ?, required_fields = ? WHERE entity_type = ? AND id = ?",
                            [.text(stage.title), .integer(Int64(stage.sort)), .text(stage.semantic.rawValue),
                             .text(JSONText.stringArray(stage.requiredFields)), .text(pipeline.entityType.rawValue), .text(stage.id)])
+            let changes = Self.stageFields.map { FieldChange(field: $0, old: old.json[$0] ?? .null, new: stage.json[$0] ?? .null) }
+                .filter { $0.old != $0.new }
+            try crm.apply(Change(.stage, id: .string(stage.id), .updated, by: caller, at: crm.nowText, fields: changes,
+                                 data: ["entityType": .string(pipeline.entityType.rawValue), "pipelineId": .int(pipelineID)]), in: db)
             return try requirePipeline(db, pipelineID).json
         }
     }
 
     private func insertStage(_ db: Database, entityType: EntityType, pipelineID: Int64, input: StageInput, defaultSort: Int,
-                             path: String) throws {
+                             path: String, by caller: Caller) throws {
         let required = input.requiredFields ?? []
         try validateRequired(db, entityType, required, path: path + "/requiredFields")
         let id = try input.id ?? generatedStageID(db, entityType: entityType, pipelineID: pipelineID)
@@ -91,7 +95,12 @@ package struct PipelineService: Sendable {
             """, [.text(entityType.rawValue), .text(id), .integer(pipelineID), .text(input.title),
                   .text((input.semantic ?? .process).rawValue), .integer(Int64(input.sort ?? defaultSort)),
                   .text(JSONText.stringArray(required))])
+        try crm.apply(Change(.stage, id: .string(id), .created, by: caller, at: crm.nowText,
+                             data: ["entityType": .string(entityType.rawValue), "pipelineId": .int(pipelineID), "title": .string(input.title)]), in: db)
     }
+
+    /// The stage properties a change names.
+    private static let stageFields = ["title", "sort", "semantic", "requiredFields"]
 
     private func generatedStageID(_ db: Database, entityType: EntityType, pipelineID: Int64) throws -> String {
         var number = (try db.scalar("SELECT count(*) FROM stages WHERE pipeline_id = ?", [.integer(pipelineID)]).int64 ?? 0) + 1

@@ -7,7 +7,7 @@ extension InvoiceService {
     /// `invoice.send` (S22): the invoice by e-mail, the PDF attached or a public link in the
     /// body, to `to` or the payer's first e-mail. The message goes to the outbox in this call's
     /// transaction and is delivered afterwards; a draft invoice becomes `sent`.
-    package func send(id: Int64, to: String?, mode: String, subject: String?, body: String?, actor: Int64) throws -> JSON {
+    package func send(id: Int64, to: String?, mode: String, subject: String?, body: String?, by caller: Caller) throws -> JSON {
         guard mode == "attachment" || mode == "link" else {
             throw CRMError.invalidValue(field: "mode", reason: "option", message: "mode is attachment or link")
         }
@@ -29,7 +29,7 @@ extension InvoiceService {
                 guard let base = settings["publicBaseUrl"]?.stringValue else {
                     throw CRMError.invalidValue(field: "publicBaseUrl", reason: "required", message: "a link needs settings.publicBaseUrl")
                 }
-                let token = try PublicLinkService.insert(db, invoiceID: id, expiresAt: nil, at: crm.nowText)
+                let token = try PublicLinkService.insert(db, crm: crm, invoiceID: id, expiresAt: nil, by: caller)
                 text += "\n\nСчет: \(base)\(token)"
             } else {
                 text += "\n\nСчет во вложении."
@@ -41,11 +41,9 @@ extension InvoiceService {
                 messageID: "<invoice-\(id)-\(UUID().uuidString.lowercased())@crmd>", date: Date(timeIntervalSince1970: Double(now)))
             let outboxID = try OutboxService.enqueue(db, invoiceID: id, mode: mode, message: message, at: now)
             let entry: JSON = ["messageId": .int(outboxID), "to": .string(recipient.address), "mode": .string(mode)]
-            try TimelineService.append(db, .invoice, id, .message, author: actor, at: crm.nowText, data: entry)
-            if let dealID = current["dealId"]?.int64Value {
-                try TimelineService.append(db, .deal, dealID, .message, author: actor, at: crm.nowText, data: entry)
-            }
-            if stored == "draft" { try setStoredStatus(db, id: id, status: "sent", actor: actor, from: stored) }
+            try crm.apply(Change(.invoice, id: .int(id), .queued, by: caller, at: crm.nowText,
+                                 owner: current["dealId"]?.int64Value.map { RecordRef(.deal, $0) }, data: entry.objectValue ?? [:]), in: db)
+            if stored == "draft" { try setStoredStatus(db, id: id, status: "sent", by: caller, from: stored) }
             return ["messageId": .int(outboxID), "status": "queued"]
         }
     }

@@ -24,7 +24,7 @@ package struct InvoiceService: Sendable {
 
     /// `invoice.createFromDeal`: 1001 lists everything missing (payer, products, payer's
     /// requisites, seller, seller's requisites and bank account) so a client can ask for all of it at once (S21).
-    package func createFromDeal(_ input: CreateInput, actor: Int64) throws -> JSON {
+    package func createFromDeal(_ input: CreateInput, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             guard let deal = try RecordService.loadJSON(db, EntityDescriptor.deal, input.dealID) else { throw CRMError.notFound("deal", input.dealID) }
             let settings = try SettingsService.load(db)
@@ -85,22 +85,17 @@ package struct InvoiceService: Sendable {
                 "rows": .text(JSON.array(lines.map(ProductRowService.rowJSON)).text), "totals": .text(totals.json(currency: currency).text),
                 "total": .text(DecimalScaled.format(totals.total, scale: 2)), "paid": .text("0.00"),
                 "amountInWords": .text(AmountInWords.rubles(kopecks: totals.total)),
-                "createdAt": .text(now), "updatedAt": .text(now), "createdBy": .integer(actor), "updatedBy": .integer(actor),
+                "createdAt": .text(now), "updatedAt": .text(now), "createdBy": SQLValue(caller.userID), "updatedBy": SQLValue(caller.userID),
                 "version": .integer(1),
             ]
             state.columns = values
-            let entity = EntityDescriptor.invoice
-            let writable = entity.storedFields.filter { $0.name != "id" }
-            let columns = writable.compactMap(\.column) + ["custom"]
-            try db.execute("INSERT INTO invoices (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
-                           writable.map { values[$0.name] ?? .null } + [.text("{}")])
-            let id = db.lastInsertRowID
+            let invoices = crm.records(.invoice)
+            let id = try invoices.store.insert(db, state)
             state.columns["id"] = .integer(id)
-            try RecordIndexes.write(db, entity, id: id, state: state)
-            try TimelineService.append(db, .invoice, id, .created, author: actor, at: now, data: ["dealId": .int(input.dealID)])
-            try TimelineService.append(db, .deal, input.dealID, .document, author: actor, at: now,
-                                       data: ["document": "invoice", "invoiceId": .int(id), "number": .string(number),
-                                              "total": .string(DecimalScaled.format(totals.total, scale: 2))])
+            let document: JSON = ["document": "invoice", "invoiceId": .int(id), "number": .string(number),
+                                  "total": .string(DecimalScaled.format(totals.total, scale: 2))]
+            try invoices.record(db, created: id, state: state, by: caller, at: now, owner: RecordRef(.deal, input.dealID),
+                                data: ["dealId": .int(input.dealID), "document": document])
             return try invoice(db, id)
         }
     }
@@ -128,7 +123,7 @@ package struct InvoiceService: Sendable {
     }
 
     /// `invoice.setStatus`: draft, sent or cancelled by hand; paid states come from payments.
-    package func setStatus(id: Int64, status: String, actor: Int64) throws -> JSON {
+    package func setStatus(id: Int64, status: String, by caller: Caller) throws -> JSON {
         guard ["draft", "sent", "cancelled"].contains(status) else {
             throw CRMError.invalidValue(field: "status", reason: "option",
                                         message: "set draft, sent or cancelled; paid and partiallyPaid follow payments, overdue the due date")
@@ -140,13 +135,13 @@ package struct InvoiceService: Sendable {
                 throw CRMError.conflict(reason: "paid", details: ["status": .string(stored)])
             }
             guard stored != status else { return current }
-            try setStoredStatus(db, id: id, status: status, actor: actor, from: stored)
+            try setStoredStatus(db, id: id, status: status, by: caller, from: stored)
             return try invoice(db, id)
         }
     }
 
     /// `invoice.addPayment`: a partial payment makes it `partiallyPaid`, the last one `paid`.
-    package func addPayment(id: Int64, amount: String, date: String, reference: String?, source: String = "manual", actor: Int64) throws -> JSON {
+    package func addPayment(id: Int64, amount: String, date: String, reference: String?, source: String = "manual", by caller: Caller) throws -> JSON {
         guard let money = Money.parse(amount), money.minor > 0 else {
             throw CRMError.invalidValue(field: "amount", reason: "format", message: "a payment is a positive amount with at most two decimals")
         }
@@ -165,26 +160,30 @@ package struct InvoiceService: Sendable {
             }
             let now = crm.nowText
             try db.execute("INSERT INTO invoice_payments (invoice_id, amount, date, reference, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           [.integer(id), .text(money.decimalText), .text(date), SQLValue(reference), .text(source), .text(now), .integer(actor)])
-            try db.execute("UPDATE invoices SET paid = ? WHERE id = ?", [.text(DecimalScaled.format(paid, scale: 2)), .integer(id)])
-            try setStoredStatus(db, id: id, status: paid == total ? "paid" : "partiallyPaid", actor: actor, from: status,
-                          extra: ["payment": .string(money.decimalText), "date": .string(date), "reference": reference.map(JSON.string) ?? .null])
+                           [.integer(id), .text(money.decimalText), .text(date), SQLValue(reference), .text(source), .text(now),
+                            SQLValue(caller.userID)])
+            let paymentID = db.lastInsertRowID
+            let facts: [String: JSON] = ["payment": .string(money.decimalText), "date": .string(date), "reference": reference.map(JSON.string) ?? .null]
+            try crm.apply(Change(.payment, id: .int(paymentID), .created, by: caller, at: now, owner: RecordRef(.invoice, id),
+                                 data: facts.merging(["source": .string(source)]) { a, _ in a }), in: db)
+            let paidText = DecimalScaled.format(paid, scale: 2)
+            try db.execute("UPDATE invoices SET paid = ? WHERE id = ?", [.text(paidText), .integer(id)])
+            try setStoredStatus(db, id: id, status: paid == total ? "paid" : "partiallyPaid", by: caller, from: status, extra: facts,
+                                also: [FieldChange(field: "paid", old: .string(row[2].string ?? "0.00"), new: .string(paidText))])
             return try invoice(db, id)
         }
     }
 
-    func setStoredStatus(_ db: Database, id: Int64, status: String, actor: Int64, from old: String, extra: [String: JSON] = [:]) throws {
+    /// Stores a new status and tells the funnel (the invoice and its deal's timeline show it).
+    func setStoredStatus(_ db: Database, id: Int64, status: String, by caller: Caller, from old: String, extra: [String: JSON] = [:],
+                         also: [FieldChange] = []) throws {
         let now = crm.nowText
         try db.execute("UPDATE invoices SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
-                       [.text(status), .text(now), .integer(actor), .integer(id)])
-        var data: [String: JSON] = ["field": "status", "from": .string(old), "to": .string(status)]
-        for (key, value) in extra { data[key] = value }
-        try TimelineService.append(db, .invoice, id, .updated, author: actor, at: now,
-                                   data: ["changes": [["field": "status", "old": .string(old), "new": .string(status)]]])
-        if let dealID = try db.scalar("SELECT deal_id FROM invoices WHERE id = ?", [.integer(id)]).int64 {
-            data["invoiceId"] = .int(id)
-            try TimelineService.append(db, .deal, dealID, .document, author: actor, at: now, data: .object(data))
-        }
+                       [.text(status), .text(now), SQLValue(caller.userID), .integer(id)])
+        let dealID = try db.scalar("SELECT deal_id FROM invoices WHERE id = ?", [.integer(id)]).int64
+        try crm.apply(Change(.invoice, id: .int(id), .statusChanged, by: caller, at: now,
+                             fields: [FieldChange(field: "status", old: .string(old), new: .string(status))] + also,
+                             owner: dealID.map { RecordRef(.deal, $0) }, data: extra), in: db)
     }
 
     /// The invoice with its payments, what is still due, and its status as of today.

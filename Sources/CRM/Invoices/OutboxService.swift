@@ -36,7 +36,7 @@ package struct OutboxService: Sendable {
     package func deliverDue() throws -> Int {
         let now = crm.clock.now()
         let (due, settings) = try crm.pool.read { db in
-            (try db.query("SELECT id, message, attempts FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT 50",
+            (try db.query("SELECT id, message, attempts, invoice_id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT 50",
                           [.integer(now)]), try SettingsService.load(db))
         }
         guard !due.isEmpty, let transport = Self.transport(settings["mail"] ?? .null) else { return 0 }
@@ -62,6 +62,11 @@ package struct OutboxService: Sendable {
                     UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, sent_at = ? WHERE id = ?
                     """, [.text(outcome.status), .integer(attempts), SQLValue(outcome.error), .integer(outcome.retryAt),
                           outcome.status == "sent" ? .text(Timestamp.format(crm.clock.now())) : .null, .integer(id)])
+                guard outcome.status != "queued", let invoiceID = row[3].int64 else { return }
+                var data: [String: JSON] = ["messageId": .int(id), "attempts": .int(attempts)]
+                if let error = outcome.error { data["error"] = .string(error) }
+                try crm.apply(Change(.invoice, id: .int(invoiceID), outcome.status == "sent" ? .delivered : .failed, by: .system(.delivery),
+                                     at: crm.nowText, data: data), in: db)
             }
         }
         return delivered

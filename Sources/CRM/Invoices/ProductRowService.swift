@@ -6,19 +6,23 @@ import Storage
 package struct ProductRowService: Sendable {
     let crm: CRM
 
-    package func set(dealID: Int64, rows: [JSON], actor: Int64) throws -> JSON {
+    package func set(dealID: Int64, rows: [JSON], by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             try RecordService.requireExists(db, EntityDescriptor.deal, dealID)
             let settings = try SettingsService.load(db)
             let lines = try rows.enumerated().map { index, row in try Self.line(db, row, path: "rows.\(index)", settings: settings) }
+            let before = try Self.lines(db, dealID)
             try db.execute("DELETE FROM deal_product_rows WHERE deal_id = ?", [.integer(dealID)])
             for (index, line) in lines.enumerated() {
                 try db.execute("INSERT INTO deal_product_rows (deal_id, position, row) VALUES (?, ?, ?)",
                                [.integer(dealID), .integer(Int64(index)), .text(Self.stored(line).text)])
             }
             let totals = InvoiceTotals(lines)
+            try crm.apply(Change(.productRows, id: .int(dealID), .updated, by: caller, at: crm.nowText,
+                                 fields: [FieldChange(field: "productRows", old: Self.summary(before), new: Self.summary(lines))],
+                                 owner: RecordRef(.deal, dealID)), in: db)
             _ = try crm.records(.deal).change(db, id: dealID, fields: ["opportunity": .string(DecimalScaled.format(totals.total, scale: 2))],
-                                              actor: actor)
+                                              by: caller)
             return Self.json(lines, currency: try Self.currency(db, dealID))
         }
     }
@@ -34,6 +38,11 @@ package struct ProductRowService: Sendable {
         try db.query("SELECT row FROM deal_product_rows WHERE deal_id = ? ORDER BY position", [.integer(dealID)]).compactMap { row in
             JSONText.parse(row[0].string).flatMap(Self.restore)
         }
+    }
+
+    /// How a set of rows is told in a change: how many, and their total.
+    static func summary(_ lines: [InvoiceLine]) -> JSON {
+        ["count": .int(lines.count), "total": .string(DecimalScaled.format(InvoiceTotals(lines).total, scale: 2))]
     }
 
     static func currency(_ db: Database, _ dealID: Int64) throws -> String {

@@ -20,13 +20,19 @@ package struct SettingsService: Sendable {
     }
 
     /// Merges `patch` (objects merge key by key, null removes a key, a masked secret keeps the old one).
-    package func update(_ patch: [String: JSON]) throws -> JSON {
+    package func update(_ patch: [String: JSON], by caller: Caller) throws -> JSON {
         let merged = try crm.pool.write { db in
-            var current = try Self.load(db)
+            let old = try Self.load(db)
+            var current = old
             for (key, value) in patch { current[key] = Self.merge(current[key], value) }
             try Self.validate(db, current)
             try db.execute("INSERT INTO settings (key, value) VALUES ('settings', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                            [.text(JSON.object(current).text)])
+            // Secrets stay masked in the change, as in every answer.
+            let changes = FieldChange.differences(Self.masked(.object(old)), Self.masked(.object(current)))
+            let secrets = Set(FieldChange.differences(.object(old), .object(current)).map(\.field)).subtracting(changes.map(\.field))
+            let masked = changes + secrets.sorted().map { FieldChange(field: $0, old: Self.masked(old[$0] ?? .null), new: Self.masked(current[$0] ?? .null)) }
+            try crm.apply(Change(.settings, id: "settings", .updated, by: caller, at: crm.nowText, fields: masked), in: db)
             return current
         }
         crm.registry.select(Self.registryChoice(merged))

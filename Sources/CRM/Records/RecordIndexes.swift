@@ -5,13 +5,65 @@ import Storage
 /// the full-text index (`<table>_fts`) and the normalized phone and e-mail keys
 /// (`communications`) used by filters and duplicate search.
 enum RecordIndexes {
-    static func write(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState, replacing: Bool = false) throws {
-        if replacing { try remove(db, entity, id: id) }
-        try db.execute("INSERT INTO \(entity.searchTable) (rowid, body) VALUES (?, ?)", [.integer(id), .text(searchText(entity, state))])
-        if let key = titleKey(entity, state) {
-            try db.execute("INSERT INTO match_keys (entity_type, entity_id, kind, key) VALUES (?, ?, 'title', ?)",
-                           [.text(entity.type.rawValue), .integer(id), .text(key)])
+    static func write(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
+        try writeSearch(db, entity, id: id, state: state)
+        try writeTitleKey(db, entity, id: id, state: state)
+        try writeCommunications(db, entity, id: id, state: state)
+    }
+
+    /// Rewrites only what the `changed` fields feed: the search text, the title key, the phones
+    /// and e-mails. A stage move or a date change touches none of them.
+    static func update(_ db: Database, _ entity: EntityDescriptor, id: Int64, from old: RecordState, to new: RecordState,
+                       changed: [String]) throws {
+        var search = false, title = false, communications = false
+        for name in changed {
+            if name.hasPrefix("custom.") {
+                search = search || isText(old.custom[String(name.dropFirst(7))]) || isText(new.custom[String(name.dropFirst(7))])
+                continue
+            }
+            guard let field = entity.field(name) else { continue }
+            search = search || field.isSearchable
+            communications = communications || field.kind == .phones || field.kind == .emails
+            title = title || titleFields(entity).contains(name)
         }
+        if search {
+            try db.execute("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)])
+            try writeSearch(db, entity, id: id, state: new)
+        }
+        if title {
+            try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ? AND kind = 'title'",
+                           [.text(entity.type.rawValue), .integer(id)])
+            try writeTitleKey(db, entity, id: id, state: new)
+        }
+        if communications {
+            try db.execute("DELETE FROM communications WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
+            try writeCommunications(db, entity, id: id, state: new)
+        }
+    }
+
+    static func remove(_ db: Database, _ entity: EntityDescriptor, id: Int64) throws {
+        try db.execute("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)])
+        try db.execute("DELETE FROM communications WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
+        try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ? AND kind = 'title'",
+                       [.text(entity.type.rawValue), .integer(id)])
+    }
+
+    /// Drops every duplicate key of a deleted record (its INNs included).
+    static func removeKeys(_ db: Database, _ entity: EntityDescriptor, id: Int64) throws {
+        try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
+    }
+
+    private static func writeSearch(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
+        try db.execute("INSERT INTO \(entity.searchTable) (rowid, body) VALUES (?, ?)", [.integer(id), .text(searchText(entity, state))])
+    }
+
+    private static func writeTitleKey(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
+        guard let key = titleKey(entity, state) else { return }
+        try db.execute("INSERT INTO match_keys (entity_type, entity_id, kind, key) VALUES (?, ?, 'title', ?)",
+                       [.text(entity.type.rawValue), .integer(id), .text(key)])
+    }
+
+    private static func writeCommunications(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
         for field in entity.fields where field.kind == .phones || field.kind == .emails {
             let kind = field.kind == .phones ? "phone" : "email"
             for value in communications(state, field) {
@@ -22,11 +74,18 @@ enum RecordIndexes {
         }
     }
 
-    static func remove(_ db: Database, _ entity: EntityDescriptor, id: Int64) throws {
-        try db.execute("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)])
-        try db.execute("DELETE FROM communications WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
-        try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ? AND kind = 'title'",
-                       [.text(entity.type.rawValue), .integer(id)])
+    private static func isText(_ value: JSON?) -> Bool {
+        if case .string? = value { return true }
+        return false
+    }
+
+    /// The fields the title key is made of.
+    static func titleFields(_ entity: EntityDescriptor) -> Set<String> {
+        switch entity.type {
+        case .company: ["title"]
+        case .contact: ["lastName", "name", "secondName"]
+        case .lead, .deal, .product, .invoice: []
+        }
     }
 
     /// The name key duplicate search uses: a company's title, a contact's full name.

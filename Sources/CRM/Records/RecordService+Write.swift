@@ -5,19 +5,20 @@ extension RecordService {
     /// Creates a record. Its stage is `fields.stageId` or the first stage of the default
     /// pipeline, whose requirements apply (S2). A retried call with the same
     /// `idempotencyKey` returns the record created the first time.
-    package func add(fields: [String: JSON], idempotencyKey: String?, actor: Int64) throws -> JSON {
-        try crm.pool.write { db in try create(db, fields: fields, idempotencyKey: idempotencyKey, actor: actor) }
+    package func add(fields: [String: JSON], idempotencyKey: String?, by caller: Caller) throws -> JSON {
+        try crm.pool.write { db in try create(db, fields: fields, idempotencyKey: idempotencyKey, by: caller) }
     }
 
     /// Creates many records in one transaction (imports, seeding): all of them or none.
-    package func addMany(_ items: [[String: JSON]], actor: Int64) throws -> [Int64] {
+    package func addMany(_ items: [[String: JSON]], by caller: Caller) throws -> [Int64] {
         try crm.pool.write { db in
-            try items.map { fields in try create(db, fields: fields, actor: actor)["id"]?.int64Value ?? 0 }
+            try items.map { fields in try create(db, fields: fields, by: caller)["id"]?.int64Value ?? 0 }
         }
     }
 
     /// `add` inside a caller's transaction.
-    func create(_ db: Database, fields: [String: JSON], idempotencyKey: String? = nil, actor: Int64) throws -> JSON {
+    func create(_ db: Database, fields: [String: JSON], idempotencyKey: String? = nil, by caller: Caller,
+                data: [String: JSON] = [:]) throws -> JSON {
         let scope = entity.type.rawValue
         if let key = idempotencyKey, let existing = try Idempotency.lookup(db, scope: scope, key: key) {
             return try load(db, existing).json(entity)
@@ -35,46 +36,42 @@ extension RecordService {
         }
         state.columns["createdAt"] = .text(now)
         state.columns["updatedAt"] = .text(now)
-        state.columns["createdBy"] = .integer(actor)
-        state.columns["updatedBy"] = .integer(actor)
+        state.columns["createdBy"] = SQLValue(caller.userID)
+        state.columns["updatedBy"] = SQLValue(caller.userID)
         state.columns["version"] = .integer(1)
-        let writable = entity.storedFields.filter { $0.name != "id" }
-        let columns = writable.compactMap(\.column) + ["custom"]
-        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        try db.execute("INSERT INTO \(entity.table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))",
-                       writable.map { defaultValue(state.columns[$0.name], $0) } + [.text(JSON.object(state.custom).text)])
-        let id = db.lastInsertRowID
+        let id = try store.insert(db, state)
         state.columns["id"] = .integer(id)
-        try RecordIndexes.write(db, entity, id: id, state: state)
-        var created: [String: JSON] = [:]
-        if entity.hasStages { created["stageId"] = state.value("stageId", entity) }
-        try TimelineService.append(db, entity.type, id, .created, author: actor, at: now, data: .object(created))
-        if entity.hasStages, let stageID = state.columns["stageId"]?.string, let pipelineID = state.columns["pipelineId"]?.int64 {
-            try AutomationEngine.recordPlaced(db, clock: crm.clock, entity: entity.type, id: id, pipelineId: pipelineID,
-                                              stageId: stageID, created: true)
-        }
+        try record(db, created: id, state: state, by: caller, at: now, data: data)
         if let key = idempotencyKey { try Idempotency.remember(db, scope: scope, key: key, id: id, at: now) }
         return state.json(entity)
+    }
+
+    /// Tells the funnel a record was inserted with `state`.
+    func record(_ db: Database, created id: Int64, state: RecordState, by caller: Caller, at now: String, owner: RecordRef? = nil,
+                data: [String: JSON] = [:]) throws {
+        var facts = data
+        if entity.hasStages { facts["stageId"] = state.value("stageId", entity) }
+        var change = Change(ChangeEntity(entity.type), id: .int(id), .created, by: caller, at: now, owner: owner, data: facts)
+        change.after = state
+        try crm.apply(change, in: db)
     }
 
     /// Changes the given fields. A changed `stageId` is a move that must satisfy the target
     /// stage's requirements (S4); the record as changed must satisfy its stage in any case.
     /// With `expectedVersion`, a record changed meanwhile is 1005 `version`.
-    package func update(id: Int64, fields: [String: JSON], expectedVersion: Int64?, actor: Int64) throws -> JSON {
-        try crm.pool.write { db in try change(db, id: id, fields: fields, expectedVersion: expectedVersion, actor: actor) }
+    package func update(id: Int64, fields: [String: JSON], expectedVersion: Int64?, by caller: Caller) throws -> JSON {
+        try crm.pool.write { db in try change(db, id: id, fields: fields, expectedVersion: expectedVersion, by: caller) }
     }
 
-    /// `update` inside a caller's transaction.
-    func change(_ db: Database, id: Int64, fields: [String: JSON], expectedVersion: Int64? = nil, actor: Int64,
-                converting: Bool = false) throws -> JSON {
+    /// `update` inside a caller's transaction. `data` adds facts to the change (why it was made).
+    func change(_ db: Database, id: Int64, fields: [String: JSON], expectedVersion: Int64? = nil, by caller: Caller,
+                converting: Bool = false, data: [String: JSON] = [:]) throws -> JSON {
         let old = try load(db, id)
         let version = old.columns["version"]?.int64 ?? 0
         if let expectedVersion, expectedVersion != version {
             throw CRMError.conflict(reason: "version", details: ["currentVersion": .int(version), "expectedVersion": .int(expectedVersion)])
         }
-        if old.columns["convertedAt"].map({ !$0.isNull }) ?? false {
-            throw CRMError.conflict(reason: "converted", details: ["entityType": .string(entity.type.rawValue), "id": .int(id)])
-        }
+        try entity.hooks.willChange?(old, id)
         var state = old
         let placement = try apply(fields, to: &state, db: db)
         for (name, value) in entity.defaults where state.columns[name] == .null { state.columns[name] = value }
@@ -83,77 +80,71 @@ extension RecordService {
             try enter(stage, of: pipeline, state: &state, id: id, db: db, converting: converting)
         }
         try checkAlwaysRequired(state, id: id, db: db)
-        let changes = changedFields(old, state)
-        if changes.isEmpty { return old.json(entity) }
-        let now = crm.nowText
-        state.columns["updatedAt"] = .text(now)
-        state.columns["updatedBy"] = .integer(actor)
-        state.columns["version"] = .integer(version + 1)
-        try save(db, id: id, state: state)
-        try appendChanges(db, id: id, old: old, new: state, changes: changes, actor: actor, at: now)
-        if changes.contains("stageId"), let stageID = state.columns["stageId"]?.string, let pipelineID = state.columns["pipelineId"]?.int64 {
-            try AutomationEngine.recordPlaced(db, clock: crm.clock, entity: entity.type, id: id, pipelineId: pipelineID,
-                                              stageId: stageID, created: false)
-        }
-        return state.json(entity)
+        return try write(db, id: id, from: old, to: state, by: caller, data: data).json(entity)
     }
 
-    /// Deletes a record and its index entries; the timeline keeps a `deleted` entry.
-    package func delete(id: Int64, actor: Int64) throws -> JSON {
+    /// Stores `new` over `old` (only the fields that differ, with a new version) and tells the
+    /// funnel as `operation` (else an update or a stage move). Returns the record as stored:
+    /// `old` when nothing differs and no operation was named.
+    @discardableResult
+    func write(_ db: Database, id: Int64, from old: RecordState, to new: RecordState, by caller: Caller,
+               operation: ChangeOperation? = nil, data: [String: JSON] = [:]) throws -> RecordState {
+        let changes = changedFields(old, new)
+        if changes.isEmpty && operation == nil { return old }
+        var state = new
+        let now = crm.nowText
+        state.columns["updatedAt"] = .text(now)
+        state.columns["updatedBy"] = SQLValue(caller.userID)
+        state.columns["version"] = .integer((old.columns["version"]?.int64 ?? 0) + 1)
+        try store.update(db, id: id, state, fields: changes + ["updatedAt", "updatedBy", "version"])
+        let moved = changes.contains("stageId")
+        var facts = data
+        if moved {
+            facts["from"] = old.value("stageId", entity)
+            facts["to"] = state.value("stageId", entity)
+        }
+        var change = Change(ChangeEntity(entity.type), id: .int(id), operation ?? (moved ? .stageMoved : .updated), by: caller, at: now,
+                            fields: changes.map { FieldChange(field: $0, old: old.value($0, entity), new: state.value($0, entity)) },
+                            data: facts)
+        change.before = old
+        change.after = state
+        try crm.apply(change, in: db)
+        return state
+    }
+
+    /// Deletes a record. Records that point at it lose the link as a change of theirs, its
+    /// requisites are deleted with it, and the timeline keeps a `deleted` entry.
+    package func delete(id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             try Self.requireExists(db, entity, id)
-            // Records that point here lose the link as a change of theirs (version, time, author).
             for other in EntityType.allCases {
+                let service = crm.records(other)
                 for field in other.descriptor.fields where field.linkTarget == entity.type && !field.isReadOnly {
-                    guard let column = field.column else { continue }
-                    try db.execute("UPDATE \(other.descriptor.table) SET \(column) = NULL, version = version + 1, updated_at = ?, "
-                                   + "updated_by = ? WHERE \(column) = ?", [.text(crm.nowText), .integer(actor), .integer(id)])
+                    for otherID in try RecordStore.referencing(db, other.descriptor, field, id: id) {
+                        let old = try service.load(db, otherID)
+                        var unlinked = old
+                        unlinked.columns[field.name] = .null
+                        try service.write(db, id: otherID, from: old, to: unlinked, by: caller,
+                                          data: ["reason": "linkedRecordDeleted"])
+                    }
                 }
             }
-            // Requisites (and their bank details) belong to their owner.
-            try db.execute("DELETE FROM requisites WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
-            try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
-            try RecordIndexes.remove(db, entity, id: id)
-            try db.execute("DELETE FROM \(entity.table) WHERE id = ?", [.integer(id)])
-            try TimelineService.append(db, entity.type, id, .deleted, author: actor, at: crm.nowText)
+            if RequisiteService.owners.contains(entity.type) {
+                try crm.requisites.deleteAll(db, owner: RecordRef(entity.type, id), by: caller)
+            }
+            try store.delete(db, id: id)
+            try crm.apply(Change(ChangeEntity(entity.type), id: .int(id), .deleted, by: caller, at: crm.nowText), in: db)
             return ["id": .int(id), "deleted": true]
         }
     }
 
-    /// Writes every column of an existing record and refreshes its indexes.
-    func save(_ db: Database, id: Int64, state: RecordState) throws {
-        let writable = entity.storedFields.filter { $0.name != "id" && $0.name != "createdAt" && $0.name != "createdBy" }
-        let assignments = (writable.compactMap(\.column) + ["custom"]).map { "\($0) = ?" }.joined(separator: ", ")
-        try db.execute("UPDATE \(entity.table) SET \(assignments) WHERE id = ?",
-                       writable.map { defaultValue(state.columns[$0.name], $0) } + [.text(JSON.object(state.custom).text), .integer(id)])
-        try RecordIndexes.write(db, entity, id: id, state: state, replacing: true)
-    }
-
-    private func defaultValue(_ value: SQLValue?, _ field: FieldDefinition) -> SQLValue {
-        if let value { return value }
-        return field.kind == .phones || field.kind == .emails ? .text("[]") : .null
-    }
+    var store: RecordStore { RecordStore(entity: entity) }
 
     /// Names of the fields whose API value differs, built-in first, then `custom.code`.
-    private func changedFields(_ old: RecordState, _ new: RecordState) -> [String] {
+    func changedFields(_ old: RecordState, _ new: RecordState) -> [String] {
         var names = entity.storedFields.map(\.name).filter { old.columns[$0] ?? .null != new.columns[$0] ?? .null }
         let codes = Set(old.custom.keys).union(new.custom.keys).sorted()
         names += codes.filter { old.custom[$0] != new.custom[$0] }.map { "custom." + $0 }
         return names
-    }
-
-    private func appendChanges(_ db: Database, id: Int64, old: RecordState, new: RecordState, changes: [String], actor: Int64, at: String) throws {
-        let derived: Set<String> = ["stageId", "pipelineId", "stageSemantic", "closedAt"]
-        let fieldChanges = changes.filter { !derived.contains($0) }.map { name -> JSON in
-            ["field": .string(name), "old": old.value(name, entity), "new": new.value(name, entity)]
-        }
-        // One entry per call: a stage move carries the fields filled with it.
-        if changes.contains("stageId") {
-            var data: [String: JSON] = ["from": old.value("stageId", entity), "to": new.value("stageId", entity)]
-            if !fieldChanges.isEmpty { data["changes"] = .array(fieldChanges) }
-            try TimelineService.append(db, entity.type, id, .stageChanged, author: actor, at: at, data: .object(data))
-        } else if !fieldChanges.isEmpty {
-            try TimelineService.append(db, entity.type, id, .updated, author: actor, at: at, data: ["changes": .array(fieldChanges)])
-        }
     }
 }

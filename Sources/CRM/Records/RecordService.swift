@@ -121,9 +121,7 @@ package struct RecordService: Sendable {
     /// Puts the record at `stage` of `pipeline` after checking every field the stage requires.
     /// A lead reaches its success stage only by `lead.convert` (`converting`), which creates what the success means.
     func enter(_ stage: Stage, of pipeline: Pipeline, state: inout RecordState, id: Int64?, db: Database, converting: Bool = false) throws {
-        if entity.type == .lead, stage.semantic == .success, !converting, state.columns["stageId"]?.string != stage.id {
-            throw CRMError.invalidValue(field: "stageId", reason: "convertRequired", message: "a lead is converted with lead.convert")
-        }
+        if state.columns["stageId"]?.string != stage.id { try entity.hooks.willEnterStage?(stage, converting) }
         let missingNames = pipeline.effectiveRequiredFields(at: stage).filter { state.isEmpty($0) }
         if !missingNames.isEmpty {
             let custom = try crm.definitions.customFields(db, entity.type)

@@ -8,9 +8,9 @@ package struct BankDetailService: Sendable {
 
     static let fieldNames: Set<String> = ["name", "bik", "bankName", "bankCity", "corrAccount", "account"]
 
-    package func add(requisiteID: Int64, fields: [String: JSON]) throws -> JSON {
+    package func add(requisiteID: Int64, fields: [String: JSON], by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            _ = try RequisiteService.requisite(db, requisiteID)
+            let requisite = try RequisiteService.requisite(db, requisiteID)
             let values = try Self.validated(fields, current: [:])
             let now = crm.nowText
             try db.execute("""
@@ -18,11 +18,13 @@ package struct BankDetailService: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.integer(requisiteID), SQLValue(values["name"]), SQLValue(values["bik"]), SQLValue(values["bankName"]),
                       SQLValue(values["bankCity"]), SQLValue(values["corrAccount"]), SQLValue(values["account"]), .text(now), .text(now)])
-            return try Self.detail(db, db.lastInsertRowID)
+            let detail = try Self.detail(db, db.lastInsertRowID)
+            try record(db, detail, .created, requisite: requisite, by: caller)
+            return detail
         }
     }
 
-    package func update(id: Int64, fields: [String: JSON]) throws -> JSON {
+    package func update(id: Int64, fields: [String: JSON], by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let current = try Self.detail(db, id)
             var existing: [String: String] = [:]
@@ -33,14 +35,21 @@ package struct BankDetailService: Sendable {
                 version = version + 1 WHERE id = ?
                 """, [SQLValue(values["name"]), SQLValue(values["bik"]), SQLValue(values["bankName"]), SQLValue(values["bankCity"]),
                       SQLValue(values["corrAccount"]), SQLValue(values["account"]), .text(crm.nowText), .integer(id)])
-            return try Self.detail(db, id)
+            let detail = try Self.detail(db, id)
+            let changes = Self.fieldNames.sorted().filter { current[$0] != detail[$0] }
+                .map { FieldChange(field: $0, old: current[$0] ?? .null, new: detail[$0] ?? .null) }
+            try record(db, detail, .updated, requisite: try RequisiteService.requisite(db, detail["requisiteId"]?.int64Value ?? 0),
+                       by: caller, fields: changes)
+            return detail
         }
     }
 
-    package func delete(_ id: Int64) throws -> JSON {
+    package func delete(_ id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            _ = try Self.detail(db, id)
+            let current = try Self.detail(db, id)
             try db.execute("DELETE FROM bank_details WHERE id = ?", [.integer(id)])
+            try record(db, current, .deleted, requisite: try RequisiteService.requisite(db, current["requisiteId"]?.int64Value ?? 0),
+                       by: caller)
             return ["id": .int(id), "deleted": true]
         }
     }
@@ -51,6 +60,13 @@ package struct BankDetailService: Sendable {
             let rows = try db.query("SELECT id FROM bank_details WHERE requisite_id = ? ORDER BY id", [.integer(requisiteID)])
             return ["items": .array(try rows.map { try Self.detail(db, $0[0].int64 ?? 0) })]
         }
+    }
+
+    /// Tells the funnel about a bank detail; it shows on the timeline of its requisite's owner.
+    private func record(_ db: Database, _ detail: JSON, _ operation: ChangeOperation, requisite: JSON, by caller: Caller,
+                        fields: [FieldChange] = []) throws {
+        try crm.apply(Change(.bankDetail, id: detail["id"] ?? .null, operation, by: caller, at: crm.nowText, fields: fields,
+                             owner: RequisiteService.owner(requisite), data: ["requisiteId": requisite["id"] ?? .null]), in: db)
     }
 
     private static func validated(_ fields: [String: JSON], current: [String: String]) throws -> [String: String] {

@@ -51,7 +51,7 @@ package struct RequisiteService: Sendable {
         }
     }
 
-    package func add(_ input: AddInput, actor: Int64) throws -> JSON {
+    package func add(_ input: AddInput, by caller: Caller) throws -> JSON {
         guard RequisiteRules.presets.contains(input.preset) else {
             throw CRMError.invalidValue(field: "preset", reason: "option", message: "preset must be legal, ip or person")
         }
@@ -77,22 +77,22 @@ package struct RequisiteService: Sendable {
         let clean = try RequisiteRules.validate(fields, preset: preset).merging(fromRegistry) { typed, _ in typed }
         let rename = input.renameEntity ?? input.lookup
         return try crm.pool.write { db in
-            try insert(db, input, preset: preset, fields: clean, source: source, rename: rename, actor: actor)
+            try insert(db, input, preset: preset, fields: clean, source: source, rename: rename, by: caller)
         }
     }
 
     /// Adds requisites typed in by hand (no registry lookup) in one transaction: imports, seeding.
-    package func addMany(_ inputs: [AddInput], actor: Int64) throws {
+    package func addMany(_ inputs: [AddInput], by caller: Caller) throws {
         let checked = try inputs.map { input in (input, try RequisiteRules.validate(input.fields, preset: input.preset)) }
         try crm.pool.write { db in
             for (input, clean) in checked {
-                _ = try insert(db, input, preset: input.preset, fields: clean, source: "manual", rename: false, actor: actor)
+                _ = try insert(db, input, preset: input.preset, fields: clean, source: "manual", rename: false, by: caller)
             }
         }
     }
 
     private func insert(_ db: Database, _ input: AddInput, preset: String, fields clean: [String: JSON], source: String, rename: Bool,
-                        actor: Int64) throws -> JSON {
+                        by caller: Caller) throws -> JSON {
         guard Self.owners.contains(input.entityType) else {
             throw CRMError.invalidValue(field: "entityType", reason: "option", message: "requisites belong to companies and contacts")
         }
@@ -103,19 +103,17 @@ package struct RequisiteService: Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(input.entityType.rawValue), .integer(input.entityID), .text(preset), SQLValue(input.name),
                   .text(JSON.object(clean).text), SQLValue(clean["inn"]?.stringValue), .text(source), .text(now), .text(now),
-                  .integer(actor), .integer(actor)])
+                  SQLValue(caller.userID), SQLValue(caller.userID)])
         let id = db.lastInsertRowID
-        try Self.reindexINN(db, input.entityType, input.entityID)
-        try TimelineService.append(db, input.entityType, input.entityID, .requisite, author: actor, at: now,
-                                   data: ["action": "added", "requisiteId": .int(id), "preset": .string(preset),
-                                          "inn": clean["inn"] ?? .null, "source": .string(source)])
+        try crm.apply(Change(.requisite, id: .int(id), .created, by: caller, at: now, owner: RecordRef(input.entityType, input.entityID),
+                             data: ["preset": .string(preset), "inn": clean["inn"] ?? .null, "source": .string(source)]), in: db)
         if rename, input.entityType == .company, let shortName = clean["shortName"]?.stringValue ?? clean["fullName"]?.stringValue {
-            try renameCompany(db, id: input.entityID, to: shortName, actor: actor, at: now)
+            try renameCompany(db, id: input.entityID, to: shortName, by: caller)
         }
         return try Self.requisite(db, id)
     }
 
-    package func update(id: Int64, fields: [String: JSON], name: String?, expectedVersion: Int64?, actor: Int64) throws -> JSON {
+    package func update(id: Int64, fields: [String: JSON], name: String?, expectedVersion: Int64?, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let current = try Self.requisite(db, id)
             let version = current["version"]?.int64Value ?? 0
@@ -128,27 +126,62 @@ package struct RequisiteService: Sendable {
             let clean = try RequisiteRules.validate(merged, preset: preset)
             try db.execute("UPDATE requisites SET fields = ?, inn = ?, name = coalesce(?, name), updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
                            [.text(JSON.object(clean).text), SQLValue(clean["inn"]?.stringValue), SQLValue(name), .text(crm.nowText),
-                            .integer(actor), .integer(id)])
-            if let owner = current["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)), let ownerID = current["entityId"]?.int64Value {
-                try Self.reindexINN(db, owner, ownerID)
+                            SQLValue(caller.userID), .integer(id)])
+            let updated = try Self.requisite(db, id)
+            let oldFields = current["fields"]?.objectValue ?? [:]
+            var changes = Set(oldFields.keys).union(clean.keys).sorted().filter { oldFields[$0] != clean[$0] }
+                .map { FieldChange(field: "fields." + $0, old: oldFields[$0] ?? .null, new: clean[$0] ?? .null) }
+            if current["name"] != updated["name"] {
+                changes.insert(FieldChange(field: "name", old: current["name"] ?? .null, new: updated["name"] ?? .null), at: 0)
             }
-            return try Self.requisite(db, id)
+            try crm.apply(Change(.requisite, id: .int(id), .updated, by: caller, at: crm.nowText, fields: changes,
+                                 owner: Self.owner(current)), in: db)
+            return updated
         }
     }
 
     package func get(_ id: Int64) throws -> JSON { try crm.pool.read { db in try Self.requisite(db, id) } }
 
-    package func delete(_ id: Int64, actor: Int64) throws -> JSON {
+    package func delete(_ id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            let current = try Self.requisite(db, id)
-            try db.execute("DELETE FROM requisites WHERE id = ?", [.integer(id)])
-            if let owner = current["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)), let ownerID = current["entityId"]?.int64Value {
-                try Self.reindexINN(db, owner, ownerID)
-                try TimelineService.append(db, owner, ownerID, .requisite, author: actor, at: crm.nowText,
-                                           data: ["action": "deleted", "requisiteId": .int(id)])
-            }
+            try remove(db, try Self.requisite(db, id), by: caller)
             return ["id": .int(id), "deleted": true]
         }
+    }
+
+    /// Deletes a requisite (its bank details go with it) inside a caller's transaction.
+    private func remove(_ db: Database, _ current: JSON, by caller: Caller) throws {
+        guard let id = current["id"]?.int64Value else { return }
+        try db.execute("DELETE FROM requisites WHERE id = ?", [.integer(id)])
+        try crm.apply(Change(.requisite, id: .int(id), .deleted, by: caller, at: crm.nowText, owner: Self.owner(current)), in: db)
+    }
+
+    /// Deletes every requisite of a record that is being deleted.
+    func deleteAll(_ db: Database, owner: RecordRef, by caller: Caller) throws {
+        for id in try Self.ids(db, owner) { try remove(db, try Self.requisite(db, id), by: caller) }
+    }
+
+    /// Gives every requisite of `source` to `target` (a merge).
+    func move(_ db: Database, from source: RecordRef, to target: RecordRef, by caller: Caller) throws {
+        for id in try Self.ids(db, source) {
+            try db.execute("UPDATE requisites SET entity_id = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
+                           [.integer(target.id), .text(crm.nowText), SQLValue(caller.userID), .integer(id)])
+            try crm.apply(Change(.requisite, id: .int(id), .updated, by: caller, at: crm.nowText,
+                                 fields: [FieldChange(field: "entityId", old: .int(source.id), new: .int(target.id))], owner: target,
+                                 data: ["reason": "merged"]), in: db)
+        }
+    }
+
+    private static func ids(_ db: Database, _ owner: RecordRef) throws -> [Int64] {
+        try db.query("SELECT id FROM requisites WHERE entity_type = ? AND entity_id = ? ORDER BY id",
+                     [.text(owner.type.rawValue), .integer(owner.id)]).compactMap { $0[0].int64 }
+    }
+
+    /// The record a requisite (as `requisite` returns it) belongs to.
+    static func owner(_ requisite: JSON) -> RecordRef? {
+        guard let type = requisite["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)),
+              let id = requisite["entityId"]?.int64Value else { return nil }
+        return RecordRef(type, id)
     }
 
     package func list(entityType: EntityType, entityID: Int64) throws -> JSON {
@@ -160,21 +193,15 @@ package struct RequisiteService: Sendable {
     }
 
     /// S16: the company takes its registered name, and the timeline says so.
-    private func renameCompany(_ db: Database, id: Int64, to title: String, actor: Int64, at now: String) throws {
-        let descriptor = EntityType.company.descriptor
-        guard let row = try db.queryOne("SELECT \(descriptor.columnList) FROM companies WHERE id = ?", [.integer(id)]) else { return }
-        var state = RecordState(row: row, descriptor: descriptor)
-        let old = state.value("title", descriptor)
-        guard old != .string(title) else { return }
-        state.columns["title"] = .text(title)
-        try db.execute("UPDATE companies SET title = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
-                       [.text(title), .text(now), .integer(actor), .integer(id)])
-        try RecordIndexes.write(db, descriptor, id: id, state: state, replacing: true)
-        try TimelineService.append(db, .company, id, .updated, author: actor, at: now,
-                                   data: ["changes": [["field": "title", "old": old, "new": .string(title)]], "reason": "registryName"])
+    /// Gives a company its registered name (S16), as a change of the company's.
+    private func renameCompany(_ db: Database, id: Int64, to title: String, by caller: Caller) throws {
+        let companies = crm.records(.company)
+        let old = try companies.load(db, id)
+        var renamed = old
+        renamed.columns["title"] = .text(title)
+        try companies.write(db, id: id, from: old, to: renamed, by: caller, data: ["reason": "registryName"])
     }
 
-    /// Keeps the `inn` duplicate keys of a record equal to the INNs of its requisites.
     static func reindexINN(_ db: Database, _ entityType: EntityType, _ entityID: Int64) throws {
         try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ? AND kind = 'inn'", [.text(entityType.rawValue), .integer(entityID)])
         try db.execute("""

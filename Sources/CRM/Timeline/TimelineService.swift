@@ -18,6 +18,12 @@ package struct TimelineService: Sendable {
                         SQLValue(author), .text(data.text)])
     }
 
+    /// Gives a merged record's history to the record it was merged into.
+    static func move(_ db: Database, from source: RecordRef, to target: RecordRef) throws {
+        try db.execute("UPDATE timeline SET entity_id = ? WHERE entity_type = ? AND entity_id = ?",
+                       [.integer(target.id), .text(source.type.rawValue), .integer(source.id)])
+    }
+
     /// Entries newest first; `cursor` is the `next` of the previous page.
     package func list(entityType: EntityType, id: Int64, limit: Int, cursor: String?) throws -> JSON {
         var before = Int64.max
@@ -44,15 +50,17 @@ package struct TimelineService: Sendable {
     }
 
     /// Adds a comment to a record's timeline.
-    package func comment(entityType: EntityType, id: Int64, text: String, author: Int64) throws -> JSON {
+    package func comment(entityType: EntityType, id: Int64, text: String, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             try RecordService.requireExists(db, entityType.descriptor, id)
             let at = crm.nowText
-            try Self.append(db, entityType, id, .comment, author: author, at: at, data: ["text": .string(text)])
-            let entryID = db.lastInsertRowID
+            try crm.apply(Change(ChangeEntity(entityType), id: .int(id), .commented, by: caller, at: at, data: ["text": .string(text)]), in: db)
+            let entryID = try db.scalar("""
+                SELECT id FROM timeline WHERE entity_type = ? AND entity_id = ? AND type = 'comment' ORDER BY id DESC LIMIT 1
+                """, [.text(entityType.rawValue), .integer(id)]).int64 ?? 0
             return [
                 "id": .int(entryID), "entityType": .string(entityType.rawValue), "entityId": .int(id), "type": "comment",
-                "at": .string(at), "authorId": .int(author), "data": ["text": .string(text)],
+                "at": .string(at), "authorId": caller.userID.map(JSON.int) ?? .null, "data": ["text": .string(text)],
             ]
         }
     }

@@ -8,7 +8,7 @@ package struct UserService: Sendable {
 
     package static let defaultUserID: Int64 = 1
 
-    package func add(name: String, email: String?, idempotencyKey: String?) throws -> JSON {
+    package func add(name: String, email: String?, idempotencyKey: String?, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             if let key = idempotencyKey, let existing = try Idempotency.lookup(db, scope: "user", key: key) {
                 return try get(db, existing)
@@ -16,6 +16,9 @@ package struct UserService: Sendable {
             try db.execute("INSERT INTO users (name, email, active, created_at) VALUES (?, ?, 1, ?)",
                            [.text(name), SQLValue(email), .text(crm.nowText)])
             let id = db.lastInsertRowID
+            try crm.apply(Change(.user, id: .int(id), .created, by: caller, at: crm.nowText,
+                                 fields: [FieldChange(field: "name", old: .null, new: .string(name)),
+                                          FieldChange(field: "email", old: .null, new: email.map(JSON.string) ?? .null)]), in: db)
             if let key = idempotencyKey { try Idempotency.remember(db, scope: "user", key: key, id: id, at: crm.nowText) }
             return try get(db, id)
         }

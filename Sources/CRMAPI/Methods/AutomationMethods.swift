@@ -5,13 +5,13 @@ import JSONKit
 enum AutomationMethods {
     static func all(_ crm: CRM) -> [Method] {
         [
-            Method("automation.add") { params, _ in try crm.automation.add(try input(params, over: nil)) },
+            Method("automation.add") { params, context in try crm.automation.add(try input(params, over: nil), by: context.caller) },
             Method("automation.get") { params, _ in try crm.automation.get(try params.int64("id")) },
-            Method("automation.update") { params, _ in
+            Method("automation.update") { params, context in
                 let id = try params.int64("id")
-                return try crm.automation.update(id: id, try input(params, over: try crm.automation.get(id)))
+                return try crm.automation.update(id: id, try input(params, over: try crm.automation.get(id)), by: context.caller)
             },
-            Method("automation.delete") { params, _ in try crm.automation.delete(try params.int64("id")) },
+            Method("automation.delete") { params, context in try crm.automation.delete(try params.int64("id"), by: context.caller) },
             Method("automation.list") { params, _ in
                 try crm.automation.list(entityType: try params.optionalString("entityType").flatMap(EntityType.init(rawValue:)))
             },

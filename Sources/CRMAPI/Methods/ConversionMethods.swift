@@ -15,7 +15,7 @@ enum ConversionMethods {
                     request.dealPipelineID = deal["pipelineId"]?.int64Value
                     request.dealFields = deal["fields"]?.objectValue ?? [:]
                 }
-                return try crm.conversion.convert(request, actor: context.actor)
+                return try crm.conversion.convert(request, by: context.caller)
             },
         ]
     }

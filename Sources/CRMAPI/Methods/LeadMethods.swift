@@ -14,14 +14,14 @@ enum RecordMethods {
         [
             Method("\(prefix).add") { params, context in
                 try service.add(fields: try params.objectValue("fields"), idempotencyKey: try params.optionalString("idempotencyKey"),
-                                actor: context.actor)
+                                by: context.caller)
             },
             Method("\(prefix).get") { params, _ in try service.get(try params.int64("id")) },
             Method("\(prefix).update") { params, context in
                 try service.update(id: try params.int64("id"), fields: try params.objectValue("fields"),
-                                   expectedVersion: try params.optionalInt64("expectedVersion"), actor: context.actor)
+                                   expectedVersion: try params.optionalInt64("expectedVersion"), by: context.caller)
             },
-            Method("\(prefix).delete") { params, context in try service.delete(id: try params.int64("id"), actor: context.actor) },
+            Method("\(prefix).delete") { params, context in try service.delete(id: try params.int64("id"), by: context.caller) },
             Method("\(prefix).list") { params, _ in try service.list(try listRequest(params)) },
             Method("\(prefix).fields") { _, _ in try service.fields() },
         ]

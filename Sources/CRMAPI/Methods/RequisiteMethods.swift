@@ -11,26 +11,26 @@ enum RequisiteMethods {
                     name: try params.optionalString("name"), fields: params["fields"]?.objectValue ?? [:],
                     lookup: try params.bool("lookup", default: false),
                     renameEntity: params["renameEntity"]?.boolValue)
-                return try crm.requisites.add(input, actor: context.actor)
+                return try crm.requisites.add(input, by: context.caller)
             },
             Method("requisite.get") { params, _ in try crm.requisites.get(try params.int64("id")) },
             Method("requisite.update") { params, context in
                 try crm.requisites.update(id: try params.int64("id"), fields: try params.objectValue("fields"),
                                           name: try params.optionalString("name"),
-                                          expectedVersion: try params.optionalInt64("expectedVersion"), actor: context.actor)
+                                          expectedVersion: try params.optionalInt64("expectedVersion"), by: context.caller)
             },
-            Method("requisite.delete") { params, context in try crm.requisites.delete(try params.int64("id"), actor: context.actor) },
+            Method("requisite.delete") { params, context in try crm.requisites.delete(try params.int64("id"), by: context.caller) },
             Method("requisite.list") { params, _ in
                 try crm.requisites.list(entityType: try params.entityType(), entityID: try params.int64("entityId"))
             },
             Method("requisite.lookup") { params, _ in try crm.requisites.lookup(inn: try params.string("inn")) },
-            Method("bankDetail.add") { params, _ in
-                try crm.bankDetails.add(requisiteID: try params.int64("requisiteId"), fields: try params.objectValue("fields"))
+            Method("bankDetail.add") { params, context in
+                try crm.bankDetails.add(requisiteID: try params.int64("requisiteId"), fields: try params.objectValue("fields"), by: context.caller)
             },
-            Method("bankDetail.update") { params, _ in
-                try crm.bankDetails.update(id: try params.int64("id"), fields: try params.objectValue("fields"))
+            Method("bankDetail.update") { params, context in
+                try crm.bankDetails.update(id: try params.int64("id"), fields: try params.objectValue("fields"), by: context.caller)
             },
-            Method("bankDetail.delete") { params, _ in try crm.bankDetails.delete(try params.int64("id")) },
+            Method("bankDetail.delete") { params, context in try crm.bankDetails.delete(try params.int64("id"), by: context.caller) },
             Method("bankDetail.list") { params, _ in try crm.bankDetails.list(requisiteID: try params.int64("requisiteId")) },
             Method("registry.import") { params, context in
                 try crm.registryImport(path: try params.string("path"), format: try params.string("format")) { progress in

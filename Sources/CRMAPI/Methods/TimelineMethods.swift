@@ -11,7 +11,7 @@ enum TimelineMethods {
             },
             Method("comment.add") { params, context in
                 try crm.timeline.comment(entityType: try params.entityType(), id: try params.int64("id"),
-                                         text: try params.string("text"), author: context.actor)
+                                         text: try params.string("text"), by: context.caller)
             },
         ]
     }

@@ -22,14 +22,14 @@ enum SeedCustomersCommand {
         let leads = try options.int("leads", default: 1000)
         let started = Date()
         try inBatches(companies, batch, "companies") { range in
-            let ids = try crm.records(.company).addMany(range.map(company), actor: 1)
+            let ids = try crm.records(.company).addMany(range.map(company), by: .user(1, cause: .import("seed")))
             try crm.requisites.addMany(zip(range, ids).map { number, id in
                 RequisiteService.AddInput(entityType: .company, entityID: id, preset: "legal", name: nil,
                                           fields: ["inn": .string(inn(number))], lookup: false, renameEntity: false)
-            }, actor: 1)
+            }, by: .user(1, cause: .import("seed")))
         }
-        try inBatches(contacts, batch, "contacts") { range in _ = try crm.records(.contact).addMany(range.map(contact), actor: 1) }
-        try inBatches(leads, batch, "leads") { range in _ = try crm.records(.lead).addMany(range.map(lead), actor: 1) }
+        try inBatches(contacts, batch, "contacts") { range in _ = try crm.records(.contact).addMany(range.map(contact), by: .user(1, cause: .import("seed"))) }
+        try inBatches(leads, batch, "leads") { range in _ = try crm.records(.lead).addMany(range.map(lead), by: .user(1, cause: .import("seed"))) }
         Format.warn(String(format: "seeded in %.1f s", Date().timeIntervalSince(started)))
         return 0
     }

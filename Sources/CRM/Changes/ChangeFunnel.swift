@@ -1,0 +1,53 @@
+import Storage
+import Synchronization
+
+/// Something that reacts to every change inside the transaction that makes it: derived data
+/// (indexes, keys, the timeline), robots, and later the event log and access checks. A listener
+/// that throws undoes the whole write, so it sees only changes that are being made.
+package protocol ChangeListener: Sendable {
+    func apply(_ change: Change, in db: Database, crm: CRM) throws
+}
+
+/// Something told about changes once they are durable (or that they were rolled back), in
+/// commit order: subscriptions and outboxes wake on it. Called on the committing thread while
+/// the writer is held, so it must only hand the changes off.
+package protocol ChangeObserver: Sendable {
+    func changesCommitted(_ changes: [Change])
+    func changesRolledBack(_ changes: [Change])
+}
+
+extension ChangeObserver {
+    package func changesRolledBack(_ changes: [Change]) {}
+}
+
+/// The one path every change of the engine takes: services describe what they changed as a
+/// `Change` and hand it to `CRM.apply(_:in:)`; the funnel passes it to each listener in order,
+/// then keeps it for the commit observers.
+package final class ChangeFunnel: Sendable {
+    private let listeners: Mutex<[any ChangeListener]>
+
+    init(_ builtIn: [any ChangeListener]) {
+        listeners = Mutex(builtIn)
+    }
+
+    /// Adds a listener after the built-in ones (index, timeline, robots).
+    package func add(_ listener: any ChangeListener) {
+        listeners.withLock { $0.append(listener) }
+    }
+
+    var current: [any ChangeListener] { listeners.withLock { $0 } }
+
+    /// The listeners every engine starts with, in the order they run: the definition cache, indexes and keys
+    /// (robots' templates read them), then the timeline, then the robots, whose own changes
+    /// come back through the funnel.
+    static var builtIn: [any ChangeListener] { [DefinitionListener(), IndexListener(), TimelineListener(), AutomationListener()] }
+}
+
+extension CRM {
+    /// Makes `change` known: every listener sees it inside this write's transaction.
+    package func apply(_ change: Change, in db: Database) throws {
+        for listener in changes.current {
+            try listener.apply(change, in: db, crm: self)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import JSONKit
+import Storage
+
+/// The SQL of one entity's records: its table, written by field name through the descriptor.
+/// Services speak in record states; this is the only place that knows the columns.
+struct RecordStore {
+    let entity: EntityDescriptor
+
+    /// Inserts a new record with every stored field of `state`; returns its id.
+    func insert(_ db: Database, _ state: RecordState) throws -> Int64 {
+        let writable = entity.storedFields.filter { $0.name != "id" }
+        let columns = writable.compactMap(\.column) + ["custom"]
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        try db.execute("INSERT INTO \(entity.table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))",
+                       writable.map { Self.stored(state.columns[$0.name], $0) } + [.text(JSON.object(state.custom).text)])
+        return db.lastInsertRowID
+    }
+
+    /// Writes the named fields of `state` (and `custom` when a custom field is among them):
+    /// an update rewrites only what changed.
+    func update(_ db: Database, id: Int64, _ state: RecordState, fields names: [String]) throws {
+        var assignments: [String] = []
+        var values: [SQLValue] = []
+        var customChanged = false
+        for name in names {
+            if name.hasPrefix("custom.") {
+                customChanged = true
+                continue
+            }
+            guard let field = entity.field(name), let column = field.column else { continue }
+            assignments.append("\(column) = ?")
+            values.append(Self.stored(state.columns[name], field))
+        }
+        if customChanged {
+            assignments.append("custom = ?")
+            values.append(.text(JSON.object(state.custom).text))
+        }
+        guard !assignments.isEmpty else { return }
+        try db.execute("UPDATE \(entity.table) SET \(assignments.joined(separator: ", ")) WHERE id = ?", values + [.integer(id)])
+    }
+
+    func delete(_ db: Database, id: Int64) throws {
+        try db.execute("DELETE FROM \(entity.table) WHERE id = ?", [.integer(id)])
+    }
+
+    /// Ids of the records of `other` whose `field` points at `id`.
+    static func referencing(_ db: Database, _ other: EntityDescriptor, _ field: FieldDefinition, id: Int64) throws -> [Int64] {
+        guard let column = field.column else { return [] }
+        return try db.query("SELECT id FROM \(other.table) WHERE \(column) = ? ORDER BY id", [.integer(id)]).compactMap { $0[0].int64 }
+    }
+
+    private static func stored(_ value: SQLValue?, _ field: FieldDefinition) -> SQLValue {
+        if let value { return value }
+        return field.kind == .phones || field.kind == .emails ? .text("[]") : .null
+    }
+}

@@ -1,0 +1,53 @@
+import CRM
+import Foundation
+import JSONKit
+
+/// `invoice.*`: invoices from deals, their documents, links, mail and payments (S20–S23).
+enum InvoiceMethods {
+    static func all(_ crm: CRM) -> [Method] {
+        [
+            Method("invoice.createFromDeal") { params, context in
+                var input = InvoiceService.CreateInput(dealID: try params.int64("dealId"))
+                input.date = try params.optionalString("date")
+                input.dueDate = try params.optionalString("dueDate")
+                if let payer = params["payer"], let type = payer["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)),
+                   let id = payer["id"]?.int64Value {
+                    input.payer = (type, id)
+                }
+                return try crm.invoices.createFromDeal(input, by: context.caller)
+            },
+            Method("invoice.get") { params, _ in try crm.invoices.get(try params.int64("id")) },
+            Method("invoice.list") { params, _ in try crm.invoices.list(try RecordMethods.listRequest(params)) },
+            Method("invoice.render") { params, _ in
+                rendered(try crm.documents.renderInvoice(id: try params.int64("id"), format: try params.string("format")))
+            },
+            Method("invoice.send") { params, context in
+                try crm.invoices.send(id: try params.int64("id"), to: try params.optionalString("to"), mode: try params.string("mode"),
+                                      subject: try params.optionalString("subject"), body: try params.optionalString("body"),
+                                      by: context.caller)
+            },
+            Method("invoice.publicLink") { params, context in
+                try crm.publicLinks.create(invoiceID: try params.int64("id"), expiresAt: try params.optionalString("expiresAt"),
+                                           by: context.caller)
+            },
+            Method("invoice.revokeLink") { params, context in try crm.publicLinks.revoke(invoiceID: try params.int64("id"), by: context.caller) },
+            Method("invoice.getPublic") { params, _ in
+                let id = try crm.publicLinks.invoiceID(token: try params.string("token"))
+                return rendered(try crm.documents.renderInvoice(id: id, format: try params.string("format")))
+            },
+            Method("invoice.setStatus") { params, context in
+                try crm.invoices.setStatus(id: try params.int64("id"), status: try params.string("status"), by: context.caller)
+            },
+            Method("invoice.addPayment") { params, context in
+                try crm.invoices.addPayment(id: try params.int64("id"), amount: try params.string("amount"), date: try params.string("date"),
+                                            reference: try params.optionalString("reference"), by: context.caller)
+            },
+        ]
+    }
+
+    /// A rendered document as the API returns it: `{contentType, fileName, data}` with the bytes in base64.
+    static func rendered(_ document: DocumentService.Rendered) -> JSON {
+        ["contentType": .string(document.contentType), "fileName": .string(document.fileName),
+         "data": .string(Data(document.data).base64EncodedString())]
+    }
+}
