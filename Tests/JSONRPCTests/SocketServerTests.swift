@@ -30,6 +30,21 @@ import Testing
         }
     }
 
+    @Test func everyConnectionGetsItsOwnSessionBeforeItsFirstCall() throws {
+        let fixture = try Fixture()
+        let first = try connectPeer(fixture.path)
+        let second = try connectPeer(fixture.path)
+        first.sendLine(#"{"jsonrpc":"2.0","method":"whoami","id":1}"#)
+        second.sendLine(#"{"jsonrpc":"2.0","method":"whoami","id":2}"#)
+        let a = try JSON.parse(first.readLine())["result"]?.stringValue ?? ""
+        let b = try JSON.parse(second.readLine())["result"]?.stringValue ?? ""
+        #expect(a.hasPrefix("session ") && a.hasSuffix(" over socket"))
+        #expect(b.hasPrefix("session ") && b.hasSuffix(" over socket"))
+        #expect(a != b)
+        first.sendLine(#"{"jsonrpc":"2.0","method":"whoami","id":3}"#)
+        #expect(try JSON.parse(first.readLine())["result"]?.stringValue == a)
+    }
+
     @Test func socketFileHasMode0600() throws {
         let fixture = try Fixture()
         var info = stat()

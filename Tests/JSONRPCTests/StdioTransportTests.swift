@@ -21,6 +21,8 @@ import Testing
         let peer = Peer(fd: fromServer[0], writeFD: toServer[1])
         peer.sendLine(#"{"jsonrpc":"2.0","method":"echo","params":[1],"id":1}"#)
         #expect(try peer.readJSON() == .from(#"{"jsonrpc":"2.0","result":[1],"id":1}"#))
+        peer.sendLine(#"{"jsonrpc":"2.0","method":"whoami","id":"s"}"#)
+        #expect(try peer.readJSON()["result"]?.stringValue?.hasSuffix(" over stdio") == true)
         peer.send(#"{"jsonrpc":"2.0","method":"echo","params":[2],"id":2}"#)
         peer.finishSending()
         #expect(try peer.readJSON() == .from(#"{"jsonrpc":"2.0","result":[2],"id":2}"#))

@@ -45,12 +45,19 @@ final class TestHandler: RPCHandler {
                 connection.notify(method: "progress", params: ["index": .int(index)])
             }
             return .success("done")
+        case "whoami":
+            return .success((connection.session as? String).map(JSON.string) ?? .null)
         case "stop":
             server.withLock { $0 }?.shutdown()
             return .success("stopping")
         default:
             return .failure(.methodNotFound(request.method))
         }
+    }
+
+    /// Each connection's session: its id and transport, attached when it opens.
+    func connectionOpened(_ connection: RPCConnection) {
+        connection.attachSession("session \(connection.id) over \(connection.transportName)")
     }
 
     func connectionClosed(_ connection: RPCConnection) {

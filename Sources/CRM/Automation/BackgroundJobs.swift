@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 
 /// A thread that, every `interval` until stopped, runs due scheduled jobs (delayed robots) and
-/// delivers due outbox messages. Errors are reported to `log` and retried on the next tick;
-/// nothing is lost, since jobs and messages leave their queues only once done.
+/// delivers due outbox messages; a committed message wakes it at once. Errors are reported to
+/// `log` and retried on the next tick; nothing is lost, since jobs and messages leave their
+/// queues only once done.
 package final class BackgroundJobs: Sendable {
     private let stopped = Mutex(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -12,6 +13,7 @@ package final class BackgroundJobs: Sendable {
     package init(crm: CRM, interval: Duration = .seconds(1), log: @escaping @Sendable (String) -> Void) {
         let scheduler = crm.scheduler
         let outbox = crm.outbox
+        crm.observeCommits(MessageQueued(wake: wake))
         Thread.detachNewThread { [self] in
             while !isStopped {
                 do {
@@ -28,6 +30,16 @@ package final class BackgroundJobs: Sendable {
                 _ = wake.wait(timeout: .now() + seconds)
             }
             finished.signal()
+        }
+    }
+
+    /// Wakes the thread when a message for the outbox is committed (not before: a rolled-back
+    /// send leaves nothing to deliver).
+    private struct MessageQueued: ChangeObserver {
+        let wake: DispatchSemaphore
+
+        func changesCommitted(_ changes: [Change]) {
+            if changes.contains(where: { $0.operation == .queued }) { wake.signal() }
         }
     }
 

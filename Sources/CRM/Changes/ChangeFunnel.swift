@@ -44,10 +44,36 @@ package final class ChangeFunnel: Sendable {
 }
 
 extension CRM {
-    /// Makes `change` known: every listener sees it inside this write's transaction.
+    /// Makes `change` known: every listener sees it inside this write's transaction, and the
+    /// commit observers once the transaction is durable.
     package func apply(_ change: Change, in db: Database) throws {
         for listener in changes.current {
             try listener.apply(change, in: db, crm: self)
         }
+        db.attachCommitNote(change)
+    }
+
+    /// Tells `observer` about changes once they are durable, or that they were rolled back.
+    package func observeCommits(_ observer: any ChangeObserver) {
+        pool.addCommitObserver(ChangeCommitRelay(observer: observer))
+    }
+}
+
+/// Hands the changes among a commit's notes to a `ChangeObserver`.
+private final class ChangeCommitRelay: CommitObserver {
+    let observer: any ChangeObserver
+
+    init(observer: any ChangeObserver) {
+        self.observer = observer
+    }
+
+    func databaseDidCommit(_ writes: [ObservedWrite]) {
+        let changes = writes.flatMap { $0.notes.compactMap { $0 as? Change } }
+        if !changes.isEmpty { observer.changesCommitted(changes) }
+    }
+
+    func databaseDidRollback(_ writes: [ObservedWrite]) {
+        let changes = writes.flatMap { $0.notes.compactMap { $0 as? Change } }
+        if !changes.isEmpty { observer.changesRolledBack(changes) }
     }
 }

@@ -60,6 +60,13 @@ struct TemplateRequest: RequestSource {
             paramsTail: #""}],"emails":[{"value":"b@example.ru"}],"city":"Москва","topic":"Тест"}}"#)
     }
 
+    /// `lead.update` of lead 1's `source`, a new value each time: the update path without
+    /// search text, phones or stage (a field no index reads).
+    static func leadUpdate() -> TemplateRequest {
+        TemplateRequest(method: "lead.update", paramsHead: #"{"id":1,"fields":{"source":"bench-"#, argument: .padded(width: 12),
+                        paramsTail: #""}}"#)
+    }
+
     /// A minimal request for the echo server (crmd answers it with -32601).
     static func echo() -> TemplateRequest {
         TemplateRequest(method: "echo", paramsHead: "{}")
