@@ -12,6 +12,10 @@ public final class Database {
     private var statementCache: [String: Statement] = [:]
     /// Past this many cached statements the cache starts over, so dynamic SQL cannot grow it forever.
     static let statementCacheCapacity = 256
+    /// Set by the `GroupCommitWriter` around each write body (see `attachCommitNote`).
+    var commitNoteMode = CommitNoteMode.outsideWrite
+    /// Notes attached by the write body in progress, while `commitNoteMode` is `.collecting`.
+    var commitNotes: [any Sendable] = []
 
     /// Opens (and, unless `readOnly`, creates) the database file at `path`.
     public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
@@ -85,6 +89,12 @@ public final class Database {
     /// Rows changed by the most recent INSERT, UPDATE or DELETE.
     public var changes: Int {
         connection.map { Int(sqlite3_changes64($0)) } ?? 0
+    }
+
+    /// Rows inserted, updated or deleted since the connection opened, triggers included
+    /// (`sqlite3_total_changes64`); the difference across a write body is what the body changed.
+    var totalChanges: Int {
+        connection.map { Int(sqlite3_total_changes64($0)) } ?? 0
     }
 
     /// Finalizes the cached statements and closes the connection; later calls throw `SQLITE_MISUSE`.

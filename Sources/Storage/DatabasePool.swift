@@ -8,7 +8,7 @@
 /// do not nest `read` calls (with every reader taken, the inner one would wait forever).
 public final class DatabasePool: Sendable {
     public let path: String
-    private let writer: GroupCommitWriter
+    fileprivate let writer: GroupCommitWriter
     private let readers: ReaderPool
     private let appliedVersion: Int
 
@@ -58,7 +58,8 @@ public final class DatabasePool: Sendable {
         try writer.write(body)
     }
 
-    /// Refuses new calls, waits for the calls in flight, then closes every connection.
+    /// Refuses new calls, waits for the calls in flight, then closes every connection (and lets
+    /// the commit observers go).
     public func close() {
         // Readers first: the last connection to close checkpoints the WAL and removes it,
         // which a read-only reader cannot do.
@@ -71,4 +72,15 @@ public final class DatabasePool: Sendable {
 
     /// Writers waiting for the writer connection right now.
     package var queuedWriterCount: Int { writer.queuedWriterCount }
+}
+
+extension DatabasePool {
+    /// Observers are kept (strong references) until the pool closes; add them before writing.
+    ///
+    /// An observer is told about the transactions that begin after it was added (it waits for
+    /// the writes queued ahead); added to a closed pool it is dropped. Calling this inside a
+    /// write body or an observer callback is a precondition failure (it would deadlock).
+    public func addCommitObserver(_ observer: any CommitObserver) {
+        writer.addObserver(observer)
+    }
 }

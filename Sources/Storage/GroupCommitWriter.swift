@@ -11,9 +11,16 @@ import Foundation
 /// A write returns only after its group committed; if the `COMMIT` fails, every member gets the
 /// error. A body that throws rolls back to its savepoint and never waits.
 ///
+/// Commit observers are told by the turn holder: the leader once its `COMMIT` returned (or
+/// failed), before it finishes the group and so before any member returns; a failing write right
+/// after its savepoint was rolled back. The turn serializes the callbacks, and a group's come
+/// before the next group's, since the next group's `COMMIT` needs the turn again. Nothing is
+/// collected for a transaction that began with no observers.
+///
 /// The fields marked "turn" are touched only by the turn holder, the others only under
 /// `condition`, and the turn passes from thread to thread through `condition` and a semaphore.
-/// Those rules are what make `@unchecked Sendable` sound.
+/// Those rules are what make `@unchecked Sendable` sound. Observers are never called under
+/// `condition` (they may read from the pool, or ask for `commitCount`).
 final class GroupCommitWriter: @unchecked Sendable {
     private struct Waiter {
         let wakeUp: DispatchSemaphore
@@ -38,6 +45,14 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// Writes that joined `openGroup`. Between turns the shared transaction is open exactly when
     /// this is positive; a transaction left open with no members is stale and rolled back.
     private var openGroupMembers = 0
+    /// Every observer added, in order. Changed only by `addObserver`, which takes the turn.
+    private var observers: [any CommitObserver] = []
+    /// `observers` as they were when the shared transaction began: the ones told about it, so an
+    /// observer added meanwhile sees whole transactions only. Empty: nothing is collected.
+    private var groupObservers: [any CommitObserver] = []
+    /// The writes of `openGroup` in the order they ran, one per member, while `groupObservers`
+    /// is not empty; else empty.
+    private var groupWrites: [ObservedWrite] = []
 
     init(connection: Database) {
         self.connection = connection
@@ -68,9 +83,32 @@ final class GroupCommitWriter: @unchecked Sendable {
             condition.unlock()
             throw error
         }
-        openGroupMembers += 1
         try awaitCommit()
         return value
+    }
+
+    /// Adds `observer` for the transactions that begin from now on; once closed, drops it.
+    ///
+    /// Takes the turn (after the writes queued ahead), so it must not be called by the turn
+    /// holder: inside a write body or an observer callback it is a precondition failure.
+    func addObserver(_ observer: any CommitObserver) {
+        condition.lock()
+        if turnHeld, let owner = turnOwner, pthread_equal(owner, pthread_self()) != 0 {
+            condition.unlock()
+            preconditionFailure("addCommitObserver called inside a write body or a commit observer")
+        }
+        guard !isClosed else {
+            condition.unlock()
+            return
+        }
+        callsInFlight += 1
+        condition.unlock()
+        defer { leave() }
+        acquireTurn()
+        observers.append(observer)
+        condition.lock()
+        releaseTurnLocked()
+        condition.unlock()
     }
 
     /// Refuses new writes, waits for the writes in flight (and so their commits), then closes.
@@ -81,6 +119,10 @@ final class GroupCommitWriter: @unchecked Sendable {
             condition.wait()
         }
         condition.unlock()
+        // With no call in flight and none admitted, no one can take the turn again: its fields
+        // are ours. The observers are released here, outside `condition`.
+        observers = []
+        groupObservers = []
         connection.close()
     }
 
@@ -96,6 +138,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                 if !database.isAutocommit {
                     try database.execute("ROLLBACK")
                 }
+                groupObservers = observers
                 try database.execute("BEGIN IMMEDIATE")
             }
             try database.execute("SAVEPOINT \(Self.savepoint)")
@@ -103,17 +146,36 @@ final class GroupCommitWriter: @unchecked Sendable {
             recoverAfterFailure()
             throw error
         }
+        let isObserved = !groupObservers.isEmpty
+        let changesBefore = isObserved ? database.totalChanges : 0
+        database.beginCommitNotes(observed: isObserved)
         do {
             let value = try body(database)
             try database.execute("RELEASE \(Self.savepoint)")
             if database.isAutocommit {
                 throw SQLiteError.misuse("a write body ended the shared transaction itself")
             }
+            if let write = endObservedWrite(isObserved: isObserved, changesBefore: changesBefore) {
+                groupWrites.append(write)
+            }
+            openGroupMembers += 1
             return value
         } catch {
+            let failedWrite = endObservedWrite(isObserved: isObserved, changesBefore: changesBefore)
             recoverAfterFailure()
+            // After the group's own report, if recovery had to give the whole group up.
+            if let failedWrite {
+                notify(rolledBack: [failedWrite])
+            }
             throw error
         }
+    }
+
+    /// Ends the body's note collection; what the body did, when the transaction is observed.
+    private func endObservedWrite(isObserved: Bool, changesBefore: Int) -> ObservedWrite? {
+        let notes = connection.endCommitNotes()
+        guard isObserved else { return nil }
+        return ObservedWrite(notes: notes, rowsChanged: connection.totalChanges - changesBefore)
     }
 
     /// Undoes exactly the failed write; if SQLite already rolled back the whole transaction, the
@@ -139,7 +201,9 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
     }
 
-    private func finishOpenGroup(failure: SQLiteError?) {
+    /// Gives the open group up: its writes are reported rolled back, then its members woken.
+    private func finishOpenGroup(failure: SQLiteError) {
+        notify(rolledBack: takeGroupWrites())
         condition.lock()
         openGroup.finish(failure: failure)
         openGroup = CommitGroup()
@@ -185,6 +249,12 @@ final class GroupCommitWriter: @unchecked Sendable {
                 if !database.isAutocommit { try? database.execute("ROLLBACK") }
             }
             openGroupMembers = 0
+            // Still holding the turn, before the members are woken.
+            if failure == nil {
+                notify(committed: takeGroupWrites())
+            } else {
+                notify(rolledBack: takeGroupWrites())
+            }
         }
         condition.lock()
         if hasMembers {
@@ -196,6 +266,29 @@ final class GroupCommitWriter: @unchecked Sendable {
         condition.broadcast()
         releaseTurnLocked()
         condition.unlock()
+    }
+
+    // MARK: Observers (turn held)
+
+    private func takeGroupWrites() -> [ObservedWrite] {
+        guard !groupWrites.isEmpty else { return [] }
+        let writes = groupWrites
+        groupWrites = []
+        return writes
+    }
+
+    private func notify(committed writes: [ObservedWrite]) {
+        guard !writes.isEmpty else { return }
+        for observer in groupObservers {
+            observer.databaseDidCommit(writes)
+        }
+    }
+
+    private func notify(rolledBack writes: [ObservedWrite]) {
+        guard !writes.isEmpty else { return }
+        for observer in groupObservers {
+            observer.databaseDidRollback(writes)
+        }
     }
 
     // MARK: Turn and lifecycle
