@@ -140,7 +140,7 @@ import Testing
         try call("contact.list", ["search": "Иван"])
         try call("contact.update", ["id": contact["id"]!, "fields": ["lastName": "Петров"]])
         let twin = try call("contact.add", ["fields": ["name": "Иван", "phones": [["value": "8 916 000 00 01"]]]])
-        try call("duplicate.find", ["entityType": "contact", "phone": "+79160000001"])
+        try call("duplicate.find", ["entityType": "contact", "phones": ["+79160000001"]])
         try call("contact.merge", ["targetId": contact["id"]!, "sourceIds": [twin["id"]!]])
         let seller = try call("company.add", ["fields": ["title": "Видеосистемы", "isMyCompany": true]])
         let sellerRequisite = try call("requisite.add", ["entityType": "company", "entityId": seller["id"]!, "preset": "legal",
