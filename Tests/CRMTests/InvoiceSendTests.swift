@@ -112,3 +112,32 @@ import Testing
         #expect(try fixture.crm.outbox.deliverDue() == 0)   // transport "outbox": kept, not sent
     }
 }
+
+@Suite struct OutboxWakeTests {
+    /// The delivery thread polls once a minute here, yet a committed message is delivered at
+    /// once: the commit of `invoice.send` wakes it.
+    @Test func aCommittedMessageWakesTheDeliveryThread() throws {
+        let fixture = try CRMFixture()
+        let (deal, _) = try InvoiceTests().prepared(fixture)
+        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
+        let script = fixture.directory.appendingPathComponent("sendmail.sh")
+        let delivered = fixture.directory.appendingPathComponent("delivered.eml")
+        try "#!/bin/sh\ncat > '\(delivered.path)'\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/",
+                                             "mail": ["transport": "sendmail", "sendmailPath": .string(script.path)]], by: .user(1))
+        let jobs = BackgroundJobs(crm: fixture.crm, interval: .seconds(60)) { _ in }
+        defer { jobs.stop() }
+        Thread.sleep(forTimeInterval: 0.2)   // the thread's first round finds nothing and sleeps
+        _ = try fixture.crm.invoices.send(id: invoice.id, to: "buh@example.ru", mode: "link", subject: "Счет", body: nil, by: .user(1))
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, try fixture.crm.invoices.get(invoice.id)["messages"]?.arrayValue?.first?["status"] != "sent" {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(try fixture.crm.invoices.get(invoice.id)["messages"]?.arrayValue?.first?["status"] == "sent")
+        #expect(FileManager.default.fileExists(atPath: delivered.path))
+        // The delivery itself is a change of the invoice's, made by the system.
+        let entries = try fixture.crm.timeline.list(entityType: .invoice, id: invoice.id, limit: 10, cursor: nil)["items"]?.arrayValue ?? []
+        #expect(entries.contains { $0["type"] == "message" && $0["data"]?["status"] == "delivered" && $0["authorId"] == .null })
+    }
+}
