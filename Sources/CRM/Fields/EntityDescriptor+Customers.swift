@@ -15,7 +15,10 @@ extension EntityDescriptor {
         FieldDefinition("comments", "Комментарий", .text, searchable: true),
         FieldDefinition("assignedTo", "Ответственный", .user),
         FieldDefinition("leadId", "Лид", .link, readOnly: true, linkTarget: .lead),
-    ] + metaFields)
+    ] + metaFields, hooks: RecordHooks(titleKey: TitleKey(fields: ["lastName", "name", "secondName"]) { state in
+        MatchKeys.personName(lastName: state.columns["lastName"]?.string, name: state.columns["name"]?.string,
+                             secondName: state.columns["secondName"]?.string)
+    }))
 
     /// A client organisation or sole proprietor, or the seller itself (`isMyCompany`).
     package static let company = EntityDescriptor(type: .company, table: "companies", fields: [
@@ -31,7 +34,9 @@ extension EntityDescriptor {
         FieldDefinition("isMyCompany", "Моя компания", .boolean),
         FieldDefinition("assignedTo", "Ответственный", .user),
         FieldDefinition("leadId", "Лид", .link, readOnly: true, linkTarget: .lead),
-    ] + metaFields, defaults: ["isMyCompany": .integer(0)])
+    ] + metaFields, defaults: ["isMyCompany": .integer(0)], hooks: RecordHooks(titleKey: TitleKey(fields: ["title"]) { state in
+        state.columns["title"]?.string.flatMap(MatchKeys.companyTitle)
+    }))
 
     /// A sale in progress, linked to its contact and company (S13, S17).
     package static let deal = EntityDescriptor(type: .deal, table: "deals", fields: [

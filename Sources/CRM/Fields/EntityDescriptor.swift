@@ -60,4 +60,20 @@ struct RecordHooks: Sendable {
     var willChange: (@Sendable (RecordState, Int64) throws -> Void)?
     /// Before a record moves into `stage`; `converting` when a conversion moves it.
     var willEnterStage: (@Sendable (Stage, _ converting: Bool) throws -> Void)?
+    /// The name key duplicate search compares, for entities searched by name.
+    var titleKey: TitleKey?
+
+    init(willChange: (@Sendable (RecordState, Int64) throws -> Void)? = nil,
+         willEnterStage: (@Sendable (Stage, _ converting: Bool) throws -> Void)? = nil, titleKey: TitleKey? = nil) {
+        self.willChange = willChange
+        self.willEnterStage = willEnterStage
+        self.titleKey = titleKey
+    }
+}
+
+/// A record's name key for duplicate search (a company's title, a contact's full name) and the
+/// fields it is made of, so an update rewrites it only when one of them changed.
+struct TitleKey: Sendable {
+    let fields: Set<String>
+    let make: @Sendable (RecordState) -> String?
 }

@@ -24,7 +24,7 @@ enum RecordIndexes {
             guard let field = entity.field(name) else { continue }
             search = search || field.isSearchable
             communications = communications || field.kind == .phones || field.kind == .emails
-            title = title || titleFields(entity).contains(name)
+            title = title || entity.hooks.titleKey?.fields.contains(name) == true
         }
         if search {
             try db.execute("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)])
@@ -79,23 +79,9 @@ enum RecordIndexes {
         return false
     }
 
-    /// The fields the title key is made of.
-    static func titleFields(_ entity: EntityDescriptor) -> Set<String> {
-        switch entity.type {
-        case .company: ["title"]
-        case .contact: ["lastName", "name", "secondName"]
-        case .lead, .deal, .product, .invoice: []
-        }
-    }
-
-    /// The name key duplicate search uses: a company's title, a contact's full name.
+    /// The name key duplicate search uses, as the entity's descriptor makes it.
     static func titleKey(_ entity: EntityDescriptor, _ state: RecordState) -> String? {
-        switch entity.type {
-        case .company: state.columns["title"]?.string.flatMap(MatchKeys.companyTitle)
-        case .contact: MatchKeys.personName(lastName: state.columns["lastName"]?.string, name: state.columns["name"]?.string,
-                                            secondName: state.columns["secondName"]?.string)
-        case .lead, .deal, .product, .invoice: nil
-        }
+        entity.hooks.titleKey?.make(state)
     }
 
     /// The text the full-text index holds: searchable fields, phones also as bare digits and
