@@ -16,6 +16,11 @@ struct Params {
         }
     }
 
+    /// An object nested in params (already checked with them), read the same way.
+    init(_ object: [String: JSON]) {
+        self.object = object
+    }
+
     subscript(key: String) -> JSON? {
         let value = object[key]
         return value == .null ? nil : value
@@ -52,6 +57,34 @@ struct Params {
     func objectValue(_ key: String) throws(RPCError) -> [String: JSON] {
         guard let value = self[key]?.objectValue else { throw missing(key, "an object") }
         return value
+    }
+
+    func optionalBool(_ key: String) throws(RPCError) -> Bool? {
+        guard let value = self[key] else { return nil }
+        guard let flag = value.boolValue else { throw missing(key, "a boolean") }
+        return flag
+    }
+
+    func optionalObject(_ key: String) throws(RPCError) -> [String: JSON]? {
+        guard let value = self[key] else { return nil }
+        guard let object = value.objectValue else { throw missing(key, "an object") }
+        return object
+    }
+
+    func optionalArray(_ key: String) throws(RPCError) -> [JSON]? {
+        guard let value = self[key] else { return nil }
+        guard let items = value.arrayValue else { throw missing(key, "an array") }
+        return items
+    }
+
+    func int64List(_ key: String) throws(RPCError) -> [Int64] {
+        guard let items = self[key]?.arrayValue else { throw missing(key, "an array of integers") }
+        var integers: [Int64] = []
+        for item in items {
+            guard let integer = item.int64Value else { throw missing(key, "an array of integers") }
+            integers.append(integer)
+        }
+        return integers
     }
 
     func stringList(_ key: String) throws(RPCError) -> [String]? {

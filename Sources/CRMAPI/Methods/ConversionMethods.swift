@@ -9,25 +9,24 @@ enum ConversionMethods {
                 var request = ConversionRequest(leadID: try params.int64("id"))
                 if let scheme = try params.optionalString("scheme").flatMap(ConversionRequest.Scheme.init(rawValue:)) { request.scheme = scheme }
                 request.createMissingFields = try params.bool("createMissingFields", default: false)
-                request.contact = try decision(params["contact"])
-                request.company = try decision(params["company"])
-                if let deal = params["deal"] {
-                    request.dealPipelineID = deal["pipelineId"]?.int64Value
-                    request.dealFields = deal["fields"]?.objectValue ?? [:]
+                request.contact = try decision(params, "contact")
+                request.company = try decision(params, "company")
+                if let deal = try params.optionalObject("deal").map(Params.init) {
+                    request.dealPipelineID = try deal.optionalInt64("pipelineId")
+                    request.dealFields = try deal.optionalObject("fields") ?? [:]
                 }
                 return try crm.conversion.convert(request, by: context.caller)
             },
         ]
     }
 
-    private static func decision(_ json: JSON?) throws -> ConversionRequest.Decision? {
-        guard let json, json != .null else { return nil }
-        let id = json["id"]?.int64Value
-        switch (json["action"]?.stringValue, id) {
-        case ("create"?, _): return .create
-        case ("use"?, let id?): return .use(id)
-        case ("merge"?, let id?): return .merge(id)
-        default: throw CRMError.invalidParam("/contact", "a decision is {action: create} or {action: use|merge, id}")
+    private static func decision(_ params: Params, _ key: String) throws -> ConversionRequest.Decision? {
+        guard let decision = try params.optionalObject(key).map(Params.init) else { return nil }
+        switch (try decision.string("action"), try decision.optionalInt64("id")) {
+        case ("create", _): return .create
+        case ("use", let id?): return .use(id)
+        case ("merge", let id?): return .merge(id)
+        default: throw CRMError.invalidParam("/\(key)", "a decision is {action: create} or {action: use|merge, id}")
         }
     }
 }

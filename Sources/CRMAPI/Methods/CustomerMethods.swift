@@ -22,7 +22,7 @@ enum CustomerMethods {
 
     private static func merge(_ prefix: String, _ type: EntityType, _ crm: CRM) -> Method {
         Method("\(prefix).merge") { params, context in
-            let sources = params["sourceIds"]?.arrayValue?.compactMap(\.int64Value) ?? []
+            let sources = try params.int64List("sourceIds")
             return try crm.merges.merge(type, targetID: try params.int64("targetId"), sourceIDs: sources, by: context.caller)
         }
     }

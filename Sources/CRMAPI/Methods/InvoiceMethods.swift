@@ -10,9 +10,8 @@ enum InvoiceMethods {
                 var input = InvoiceService.CreateInput(dealID: try params.int64("dealId"))
                 input.date = try params.optionalString("date")
                 input.dueDate = try params.optionalString("dueDate")
-                if let payer = params["payer"], let type = payer["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)),
-                   let id = payer["id"]?.int64Value {
-                    input.payer = (type, id)
+                if let payer = try params.optionalObject("payer").map(Params.init) {
+                    input.payer = (try payer.entityType(), try payer.int64("id"))
                 }
                 return try crm.invoices.createFromDeal(input, by: context.caller)
             },

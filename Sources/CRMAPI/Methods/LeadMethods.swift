@@ -30,7 +30,7 @@ enum RecordMethods {
     /// The list parameters of API.md ("Lists") as a domain request.
     static func listRequest(_ params: Params) throws -> ListRequest {
         var request = ListRequest()
-        request.filter = params["filter"]?.objectValue ?? [:]
+        request.filter = try params.optionalObject("filter") ?? [:]
         request.search = try params.optionalString("search")
         request.select = try params.stringList("select")
         request.limit = Int(try params.optionalInt64("limit") ?? 50)

@@ -7,7 +7,7 @@ enum PipelineMethods {
         [
             Method("pipeline.list") { params, _ in try crm.pipelines.list(entityType: try params.entityType()) },
             Method("pipeline.add") { params, context in
-                let stages = try params["stages"]?.arrayValue.map { items in try items.map { try stageInput(Params($0)) } }
+                let stages = try params.optionalArray("stages").map { items in try items.map { try stageInput(Params($0)) } }
                 return try crm.pipelines.add(entityType: try params.entityType(), title: try params.string("title"), stages: stages, by: context.caller)
             },
             Method("stage.add") { params, context in

@@ -6,7 +6,7 @@ enum ProductMethods {
     static func all(_ crm: CRM) -> [Method] {
         RecordMethods.crud(prefix: "product", service: crm.records(.product)) + [
             Method("deal.productRows.set") { params, context in
-                try crm.productRows.set(dealID: try params.int64("id"), rows: params["rows"]?.arrayValue ?? [], by: context.caller)
+                try crm.productRows.set(dealID: try params.int64("id"), rows: try params.optionalArray("rows") ?? [], by: context.caller)
             },
             Method("deal.productRows.get") { params, _ in try crm.productRows.get(dealID: try params.int64("id")) },
         ]

@@ -8,9 +8,9 @@ enum RequisiteMethods {
             Method("requisite.add") { params, context in
                 let input = RequisiteService.AddInput(
                     entityType: try params.entityType(), entityID: try params.int64("entityId"), preset: try params.string("preset"),
-                    name: try params.optionalString("name"), fields: params["fields"]?.objectValue ?? [:],
+                    name: try params.optionalString("name"), fields: try params.optionalObject("fields") ?? [:],
                     lookup: try params.bool("lookup", default: false),
-                    renameEntity: params["renameEntity"]?.boolValue)
+                    renameEntity: try params.optionalBool("renameEntity"))
                 return try crm.requisites.add(input, by: context.caller)
             },
             Method("requisite.get") { params, _ in try crm.requisites.get(try params.int64("id")) },
