@@ -11,6 +11,8 @@ package final class CRM: Sendable {
     package let definitions = DefinitionCache()
     /// Where requisite lookups by INN go.
     package let registry: RegistrySource
+    /// Where background work reports the failures it handled (stderr unless redirected).
+    package let faults = FaultLog()
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     package init(path: String, clock: any Clock = SystemClock(), synchronousFull: Bool = true, registry: RegistrySource? = nil) throws {

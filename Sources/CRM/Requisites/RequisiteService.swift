@@ -163,7 +163,7 @@ package struct RequisiteService: Sendable {
     private func renameCompany(_ db: Database, id: Int64, to title: String, actor: Int64, at now: String) throws {
         let descriptor = EntityType.company.descriptor
         guard let row = try db.queryOne("SELECT \(descriptor.columnList) FROM companies WHERE id = ?", [.integer(id)]) else { return }
-        var state = RecordState(row: row, descriptor: descriptor)
+        var state = try RecordState(row: row, descriptor: descriptor)
         let old = state.value("title", descriptor)
         guard old != .string(title) else { return }
         state.columns["title"] = .text(title)
