@@ -53,9 +53,16 @@ package struct DocumentService: Sendable {
         }
         let context = try crm.pool.read { db in try DealDocumentContext.build(db, crm: crm, dealID: dealID) }
         let source = try crm.templates.source(code)
+        let template: Template
+        do {
+            template = try Template(source)
+        } catch {
+            // Templates are compiled when saved: one that no longer compiles is damaged, not the caller's mistake.
+            throw StoredDataError(table: "document_templates", id: code, problem: "body: \(error.description)")
+        }
         let html: String
         do {
-            html = try Template(source).render(context)
+            html = try template.render(context)
         } catch {
             throw CRMError.invalidValue(field: "template", reason: "render", message: error.description)
         }
