@@ -46,7 +46,8 @@ package struct AutomationScheduler: Sendable {
     /// Seconds until the next job is due (nil when none is waiting).
     package func secondsUntilNext() throws -> Int64? {
         try crm.pool.read { db in
-            try db.scalar("SELECT min(run_at) FROM scheduled_jobs WHERE last_error IS NULL").int64.map { max(0, $0 - crm.clock.now()) }
+            try db.queryOne("SELECT min(run_at) AS next FROM scheduled_jobs WHERE last_error IS NULL")?.optionalInt64("next")
+                .map { max(0, $0 - crm.clock.now()) }
         }
     }
 

@@ -23,6 +23,7 @@ package struct DocumentService: Sendable {
 
     package func renderInvoice(id: Int64, format: String) throws -> Rendered {
         let invoice = try crm.invoices.get(id)
+        try StoredData.read("invoices", id) { try InvoiceDocument.checkSnapshot(invoice) }
         let document = InvoiceDocument(invoice: invoice)
         let base = "Счет " + document.number.map { $0 == "/" ? "-" : $0 }.reduce("") { $0 + String($1) }
         switch format {

@@ -75,9 +75,9 @@ extension RecordService {
                 result["next"] = .string(ListCursor(order: signature, keys: keys, id: try last.int64("id")).encoded())
             }
             if request.count {
-                var countSQL = "SELECT count(*) FROM \(builder.source)"
+                var countSQL = "SELECT count(*) AS total FROM \(builder.source)"
                 if !filterConditions.isEmpty { countSQL += " WHERE " + filterConditions.joined(separator: " AND ") }
-                result["total"] = .int(try db.scalar(countSQL, filterArguments).int64 ?? 0)
+                result["total"] = .int(try db.queryOne(countSQL, filterArguments)?.int64("total") ?? 0)
             }
             return .object(result)
         }
