@@ -13,6 +13,8 @@ package final class CRM: Sendable {
     package let registry: RegistrySource
     /// The one path of every change: listeners run inside each write (see `apply(_:in:)`).
     package let changes = ChangeFunnel(ChangeFunnel.builtIn)
+    /// Where background work reports the failures it handled (stderr unless redirected).
+    package let faults = FaultLog()
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     package init(path: String, clock: any Clock = SystemClock(), synchronousFull: Bool = true, registry: RegistrySource? = nil) throws {

@@ -52,7 +52,7 @@ public final class Database {
     public func query(_ sql: String, _ arguments: [SQLValue] = []) throws(SQLiteError) -> [Row] {
         guard let statement = try checkout(sql, arguments) else { return [] }
         defer { statement.reset() }
-        let columns = statement.columnNames()
+        let columns = statement.rowColumns()
         var rows: [Row] = []
         while try statement.step() {
             rows.append(statement.currentRow(columns: columns))
@@ -64,14 +64,14 @@ public final class Database {
         guard let statement = try checkout(sql, arguments) else { return nil }
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        return statement.currentRow(columns: statement.columnNames())
+        return statement.currentRow(columns: statement.rowColumns())
     }
 
     /// Streams rows to `body` without collecting them; an error from `body` stops the query.
     public func forEach(_ sql: String, _ arguments: [SQLValue] = [], _ body: (Row) throws -> Void) throws {
         guard let statement = try checkout(sql, arguments) else { return }
         defer { statement.reset() }
-        let columns = statement.columnNames()
+        let columns = statement.rowColumns()
         while try statement.step() {
             try body(statement.currentRow(columns: columns))
         }

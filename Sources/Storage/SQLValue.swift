@@ -59,4 +59,15 @@ extension SQLValue {
     public var bool: Bool? { int64.map { $0 != 0 } }
 
     public var isNull: Bool { self == .null }
+
+    /// SQLite's name of the storage class: `null`, `integer`, `real`, `text` or `blob`.
+    public var storageClass: String {
+        switch self {
+        case .null: "null"
+        case .integer: "integer"
+        case .real: "real"
+        case .text: "text"
+        case .blob: "blob"
+        }
+    }
 }

@@ -87,13 +87,16 @@ final class Statement {
         }
     }
 
-    func currentRow(columns: [String]) -> Row {
+    /// The names of the result's columns, for the rows of one execution to share.
+    func rowColumns() -> RowColumns { RowColumns(columnNames()) }
+
+    func currentRow(columns: RowColumns) -> Row {
         var values: [SQLValue] = []
-        values.reserveCapacity(columns.count)
-        for column in 0..<Int32(columns.count) {
+        values.reserveCapacity(columns.names.count)
+        for column in 0..<Int32(columns.names.count) {
             values.append(value(at: column))
         }
-        return Row(columns: columns, values: values)
+        return Row(layout: columns, values: values)
     }
 
     private func value(at column: Int32) -> SQLValue {

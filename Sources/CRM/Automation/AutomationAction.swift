@@ -20,6 +20,12 @@ package enum AutomationAction: Sendable, Equatable {
         }
     }
 
+    /// The action of a rule as stored (`automation_rules.action`); text that is not JSON or
+    /// not an action throws, for the reader to report as unreadable stored data.
+    static func stored(_ text: String) throws -> AutomationAction {
+        try AutomationAction(try StoredData.json(text, "action"))
+    }
+
     package var json: JSON {
         switch self {
         case .comment(let text): ["type": "comment", "text": .string(text)]

@@ -21,21 +21,25 @@ enum AutomationEngine {
             """, [.text(entity.rawValue), .integer(pipelineId), .text(stageId), .text(triggers[0]), .text(triggers.last!)])
         let now = crm.clock.now()
         for rule in rules {
-            let ruleID = rule[0].int64 ?? 0
-            let delay = rule[1].int64 ?? 0
+            let ruleID = try rule.int64("id")
+            let delay = try rule.int64("delay_seconds")
             if delay > 0 {
                 let payload: JSON = ["ruleId": .int(ruleID), "entityType": .string(entity.rawValue), "id": .int(id)]
                 try db.execute("INSERT INTO scheduled_jobs (run_at, kind, payload, created_at) VALUES (?, 'automation', ?, ?)",
                                [.integer(now + delay), .text(payload.text), .text(Timestamp.format(now))])
             } else {
-                try perform(db, crm: crm, ruleID: ruleID, action: rule[2].string, entity: entity, id: id)
+                try perform(db, crm: crm, ruleID: ruleID, action: try rule.text("action"), entity: entity, id: id)
             }
         }
     }
 
-    /// Carries out one rule's action on one record.
+    /// Carries out one rule's action on one record. A stored action that cannot be read throws
+    /// `StoredDataError` before anything is written: the robot is reported, never skipped silently.
     static func perform(_ db: Database, crm: CRM, ruleID: Int64, action text: String?, entity: EntityType, id: Int64) throws {
-        guard let text, let json = try? JSON.parse(text), let action = try? AutomationAction(json) else { return }
+        let action = try StoredData.read("automation_rules", ruleID) {
+            guard let text else { throw StoredData.Problem("action: missing") }
+            return try AutomationAction.stored(text)
+        }
         switch action {
         case .comment(let template):
             let body = try RecordTemplate.render(template, db: db, entity: entity, id: id)

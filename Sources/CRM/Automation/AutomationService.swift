@@ -76,7 +76,7 @@ package struct AutomationService: Sendable {
         try crm.pool.read { db in
             let rows = try db.query("SELECT id FROM automation_rules WHERE ? IS NULL OR entity_type = ? ORDER BY id",
                                     [SQLValue(entityType?.rawValue), SQLValue(entityType?.rawValue)])
-            return ["items": .array(try rows.map { try rule(db, $0[0].int64 ?? 0) })]
+            return ["items": .array(try rows.map { try rule(db, try $0.int64("id")) })]
         }
     }
 
@@ -109,13 +109,21 @@ package struct AutomationService: Sendable {
             SELECT id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at
             FROM automation_rules WHERE id = ?
             """, [.integer(id)]) else { throw CRMError.notFound("automation", id) }
-        return [
-            "id": .int(row[0].int64 ?? 0), "entityType": .string(row[1].string ?? ""),
-            "pipelineId": row[2].int64.map(JSON.int) ?? .null, "stageId": row[3].string.map(JSON.string) ?? .null,
-            "trigger": .string(row[4].string ?? ""), "delay": .int(row[5].int64 ?? 0),
-            "action": JSONText.parse(row[6].string) ?? .null, "title": row[7].string.map(JSON.string) ?? .null,
-            "active": .bool(row[8].bool ?? true), "createdAt": .string(row[9].string ?? ""),
-        ]
+        return try StoredData.read("automation_rules", id) {
+            let entityType = try StoredData.enumCase(try row.text("entity_type"), "entity_type", as: EntityType.self)
+            let trigger = try StoredData.enumCase(try row.text("trigger"), "trigger", as: AutomationEngine.Trigger.self)
+            let action = try StoredData.json(try row.text("action"), "action")
+            _ = try AutomationAction(action)
+            return [
+                "id": .int(try row.int64("id")), "entityType": .string(entityType.rawValue),
+                "pipelineId": try row.optionalInt64("pipeline_id").map(JSON.int) ?? .null,
+                "stageId": try row.optionalText("stage_id").map(JSON.string) ?? .null,
+                "trigger": .string(trigger.rawValue), "delay": .int(try row.int64("delay_seconds")),
+                "action": action,
+                "title": try row.optionalText("title").map(JSON.string) ?? .null,
+                "active": .bool(try row.bool("active")), "createdAt": .string(try row.text("created_at")),
+            ]
+        }
     }
 }
 

@@ -3,7 +3,7 @@ import Storage
 /// Remembers which record an `idempotencyKey` created, so a retried `add` returns it again.
 enum Idempotency {
     static func lookup(_ db: Database, scope: String, key: String) throws -> Int64? {
-        try db.queryOne("SELECT entity_id FROM idempotency_keys WHERE scope = ? AND key = ?", [.text(scope), .text(key)])?[0].int64
+        try db.queryOne("SELECT entity_id FROM idempotency_keys WHERE scope = ? AND key = ?", [.text(scope), .text(key)])?.int64("entity_id")
     }
 
     static func remember(_ db: Database, scope: String, key: String, id: Int64, at: String) throws {

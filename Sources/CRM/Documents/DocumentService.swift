@@ -23,6 +23,7 @@ package struct DocumentService: Sendable {
 
     package func renderInvoice(id: Int64, format: String) throws -> Rendered {
         let invoice = try crm.invoices.get(id)
+        try StoredData.read("invoices", id) { try InvoiceDocument.checkSnapshot(invoice) }
         let document = InvoiceDocument(invoice: invoice)
         let base = "Счет " + document.number.map { $0 == "/" ? "-" : $0 }.reduce("") { $0 + String($1) }
         switch format {
@@ -53,9 +54,16 @@ package struct DocumentService: Sendable {
         }
         let context = try crm.pool.read { db in try DealDocumentContext.build(db, crm: crm, dealID: dealID) }
         let source = try crm.templates.source(code)
+        let template: Template
+        do {
+            template = try Template(source)
+        } catch {
+            // Templates are compiled when saved: one that no longer compiles is damaged, not the caller's mistake.
+            throw StoredDataError(table: "document_templates", id: code, problem: "body: \(error.description)")
+        }
         let html: String
         do {
-            html = try Template(source).render(context)
+            html = try template.render(context)
         } catch {
             throw CRMError.invalidValue(field: "template", reason: "render", message: error.description)
         }

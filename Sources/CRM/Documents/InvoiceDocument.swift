@@ -75,6 +75,46 @@ struct InvoiceDocument {
         ]
     }
 
+    /// Checks that an invoice's snapshot has the shape it was written with: the parties as
+    /// objects with text where text is kept, rows with a name, a unit and amounts, totals with
+    /// amounts and a VAT mode. A damaged snapshot is reported, not printed with blanks or zeros.
+    static func checkSnapshot(_ invoice: JSON) throws(StoredData.Problem) {
+        func object(_ value: JSON?, _ path: String) throws(StoredData.Problem) -> JSON {
+            guard let value, case .object = value else { throw StoredData.Problem("\(path): not an object") }
+            return value
+        }
+        func text(_ value: JSON?, _ path: String, required: Bool = false) throws(StoredData.Problem) {
+            if value?.stringValue != nil || (!required && (value == nil || value == .null)) { return }
+            throw StoredData.Problem("\(path): \(value?.text ?? "missing") is not text")
+        }
+        func decimal(_ value: JSON?, _ path: String) throws(StoredData.Problem) {
+            guard let text = value?.stringValue, DecimalText.canonical(text) != nil else {
+                throw StoredData.Problem("\(path): \(value?.text ?? "missing") is not a decimal")
+            }
+        }
+        let seller = try object(invoice["seller"], "seller")
+        for key in ["preset", "name", "fullName", "inn", "kpp", "address", "phone", "director", "directorTitle", "accountant"] {
+            try text(seller[key], "seller.\(key)")
+        }
+        let bank = try object(seller["bank"], "seller.bank")
+        for key in ["bik", "bankName", "bankCity", "corrAccount", "account"] { try text(bank[key], "seller.bank.\(key)") }
+        let payer = try object(invoice["payer"], "payer")
+        for key in ["preset", "name", "inn", "kpp", "address", "phone"] { try text(payer[key], "payer.\(key)") }
+        guard let rows = invoice["rows"]?.arrayValue else { throw StoredData.Problem("rows: not an array") }
+        for (index, row) in rows.enumerated() {
+            let path = "rows[\(index)]"
+            _ = try object(row, path)
+            try text(row["name"], path + ".name", required: true)
+            try text(try object(row["unit"], path + ".unit")["name"], path + ".unit.name", required: true)
+            for key in ["quantity", "price", "sum"] { try decimal(row[key], "\(path).\(key)") }
+        }
+        let totals = try object(invoice["totals"], "totals")
+        for key in ["vat", "total"] { try decimal(totals[key], "totals.\(key)") }
+        guard let mode = totals["vatMode"]?.stringValue, ["none", "included", "onTop"].contains(mode) else {
+            throw StoredData.Problem("totals.vatMode: \(totals["vatMode"]?.text ?? "missing") is not none, included or onTop")
+        }
+    }
+
     static func value(_ json: JSON) -> TemplateValue {
         switch json {
         case .null: .null

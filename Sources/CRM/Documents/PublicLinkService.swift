@@ -58,9 +58,9 @@ package struct PublicLinkService: Sendable {
             guard let row = try db.queryOne("SELECT invoice_id, expires_at, revoked_at FROM invoice_links WHERE token = ?", [.text(token)]) else {
                 throw CRMError.notFound(entityType: "link", id: .string(token))
             }
-            if row[2].string != nil { throw CRMError.forbidden(reason: "revoked") }
-            if let expires = row[1].string, expires <= crm.nowText { throw CRMError.forbidden(reason: "expired") }
-            return row[0].int64 ?? 0
+            if try row.optionalText("revoked_at") != nil { throw CRMError.forbidden(reason: "revoked") }
+            if let expires = try row.optionalText("expires_at"), expires <= crm.nowText { throw CRMError.forbidden(reason: "expired") }
+            return try row.int64("invoice_id")
         }
     }
 }

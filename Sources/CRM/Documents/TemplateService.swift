@@ -16,8 +16,10 @@ package struct TemplateService: Sendable {
                 + DealDocumentTemplates.builtIn.map { ["code": .string($0.code), "title": .string($0.title), "kind": .string($0.kind),
                                                        "builtin": true, "updatedAt": .null] }
             let users = try db.query("SELECT code, title, kind, updated_at FROM document_templates ORDER BY id").map { row -> JSON in
-                ["code": .string(row[0].string ?? ""), "title": .string(row[1].string ?? ""), "kind": .string(row[2].string ?? ""),
-                 "builtin": false, "updatedAt": .string(row[3].string ?? "")]
+                try StoredData.read("document_templates", row["code"].string ?? "?") {
+                    ["code": .string(try row.text("code")), "title": .string(try row.text("title")), "kind": .string(try Self.kind(row)),
+                     "builtin": false, "updatedAt": .string(try row.text("updated_at"))]
+                }
             }
             return ["items": .array(builtIn + users)]
         }
@@ -60,7 +62,12 @@ package struct TemplateService: Sendable {
     /// The source of a template by code, built-in or the user's.
     func source(_ code: String) throws -> String {
         if let builtIn = DealDocumentTemplates.builtIn.first(where: { $0.code == code }) { return builtIn.body }
-        return try crm.pool.read { db in try Self.template(db, code)["body"]?.stringValue ?? "" }
+        return try crm.pool.read { db in
+            guard let row = try db.queryOne("SELECT body FROM document_templates WHERE code = ?", [.text(code)]) else {
+                throw CRMError.notFound(entityType: "template", id: .string(code))
+            }
+            return try StoredData.read("document_templates", code) { try row.text("body") }
+        }
     }
 
     private static func check(_ body: String) throws {
@@ -74,9 +81,18 @@ package struct TemplateService: Sendable {
     private static func template(_ db: Database, _ code: String) throws -> JSON {
         guard let row = try db.queryOne("SELECT code, title, kind, body, created_at, updated_at, version FROM document_templates WHERE code = ?",
                                         [.text(code)]) else { throw CRMError.notFound(entityType: "template", id: .string(code)) }
-        return ["code": .string(row[0].string ?? ""), "title": .string(row[1].string ?? ""), "kind": .string(row[2].string ?? ""),
-                "builtin": false, "body": .string(row[3].string ?? ""), "createdAt": .string(row[4].string ?? ""),
-                "updatedAt": .string(row[5].string ?? ""), "version": .int(row[6].int64 ?? 1)]
+        return try StoredData.read("document_templates", code) {
+            ["code": .string(try row.text("code")), "title": .string(try row.text("title")), "kind": .string(try kind(row)),
+             "builtin": false, "body": .string(try row.text("body")), "createdAt": .string(try row.text("created_at")),
+             "updatedAt": .string(try row.text("updated_at")), "version": .int(try row.int64("version"))]
+        }
+    }
+
+    /// A stored template's kind, one of `kinds`.
+    private static func kind(_ row: Row) throws -> String {
+        let kind = try row.text("kind")
+        guard kinds.contains(kind) else { throw StoredData.Problem("kind: unknown kind '\(kind)'") }
+        return kind
     }
 }
 

@@ -30,7 +30,7 @@ package struct DuplicateService: Sendable {
         var order: [Int64] = []
         func collect(_ sql: String, _ arguments: [SQLValue], key: String, value: String) throws {
             for row in try db.query(sql, arguments) {
-                guard let id = row[0].int64 else { continue }
+                let id = try row.int64("entity_id")
                 if found[id] == nil { order.append(id) }
                 let match: JSON = ["key": .string(key), "value": .string(value)]
                 if !(found[id] ?? []).contains(match) { found[id, default: []].append(match) }
@@ -62,10 +62,12 @@ package struct DuplicateService: Sendable {
     /// A company's title or a contact's full name.
     static func displayTitle(_ db: Database, _ entityType: EntityType, _ id: Int64) throws -> String {
         if entityType == .company {
-            return try db.scalar("SELECT title FROM companies WHERE id = ?", [.integer(id)]).string ?? ""
+            // A company without a title (or gone) is shown with an empty one.
+            return try db.queryOne("SELECT title FROM companies WHERE id = ?", [.integer(id)])?.optionalText("title") ?? ""
         }
-        let row = try db.queryOne("SELECT last_name, name, second_name FROM contacts WHERE id = ?", [.integer(id)])
-        return [row?[0].string, row?[1].string, row?[2].string].compactMap { $0 }.joined(separator: " ")
+        guard let row = try db.queryOne("SELECT last_name, name, second_name FROM contacts WHERE id = ?", [.integer(id)]) else { return "" }
+        return try [row.optionalText("last_name"), row.optionalText("name"), row.optionalText("second_name")].compactMap { $0 }
+            .joined(separator: " ")
     }
 }
 

@@ -65,10 +65,23 @@ package struct CustomFieldService: Sendable {
     static func definitions(_ db: Database, _ entityType: EntityType) throws -> [FieldDefinition] {
         try db.query("SELECT code, title, type, multiple, options, required FROM custom_fields WHERE entity_type = ? ORDER BY rowid",
                      [.text(entityType.rawValue)]).map { row in
-            FieldDefinition(custom: row[0].string ?? "", title: row[1].string ?? "",
-                            kind: FieldKind(rawValue: row[2].string ?? "") ?? .string,
-                            multiple: row[3].bool ?? false, options: JSONText.parseStringArray(row[4].string),
-                            required: row[5].bool ?? false)
+            try decode(row, entityType) { code, kind, options in
+                FieldDefinition(custom: code, title: try row.text("title"), kind: kind, multiple: try row.bool("multiple"),
+                                options: options, required: try row.bool("required"))
+            }
+        }
+    }
+
+    /// Reads a `custom_fields` row strictly: its type must be one `field.add` accepts and its
+    /// options a JSON array of strings; anything else is a `StoredDataError`, not a default.
+    private static func decode<T>(_ row: Row, _ entityType: EntityType,
+                                  _ body: (_ code: String, _ kind: FieldKind, _ options: [String]) throws -> T) throws -> T {
+        try StoredData.read("custom_fields", "\(entityType.rawValue)/\(row["code"].string ?? "?")") {
+            let type = try row.text("type")
+            guard let kind = FieldKind(rawValue: type), FieldKind.customTypes.contains(kind) else {
+                throw StoredData.Problem("type: unknown field type '\(type)'")
+            }
+            return try body(try row.text("code"), kind, try StoredData.stringArray(try row.text("options"), "options"))
         }
     }
 
@@ -76,14 +89,16 @@ package struct CustomFieldService: Sendable {
         try db.query("""
             SELECT code, title, type, multiple, options, created_at, required FROM custom_fields WHERE entity_type = ? ORDER BY rowid
             """, [.text(entityType.rawValue)]).map { row in
-            [
-                "entityType": .string(entityType.rawValue), "code": .string(row[0].string ?? ""),
-                "title": .string(row[1].string ?? ""), "type": .string(row[2].string ?? ""),
-                "multiple": .bool(row[3].bool ?? false),
-                "options": .array(JSONText.parseStringArray(row[4].string).map(JSON.string)),
-                "createdAt": .string(row[5].string ?? ""),
-                "required": .bool(row[6].bool ?? false),
-            ]
+            try decode(row, entityType) { code, kind, options in
+                [
+                    "entityType": .string(entityType.rawValue), "code": .string(code),
+                    "title": .string(try row.text("title")), "type": .string(kind.rawValue),
+                    "multiple": .bool(try row.bool("multiple")),
+                    "options": .array(options.map(JSON.string)),
+                    "createdAt": .string(try row.text("created_at")),
+                    "required": .bool(try row.bool("required")),
+                ]
+            }
         }
     }
 }

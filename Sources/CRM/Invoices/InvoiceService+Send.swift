@@ -14,7 +14,7 @@ extension InvoiceService {
         let pdf = mode == "attachment" ? try crm.documents.renderInvoice(id: id, format: "pdf") : nil
         return try crm.pool.write { db in
             let current = try invoice(db, id)
-            let stored = try db.scalar("SELECT status FROM invoices WHERE id = ?", [.integer(id)]).string ?? ""
+            let stored = try Self.storedStatus(db, id)
             if stored == "cancelled" { throw CRMError.conflict(reason: "cancelled", details: ["status": .string(stored)]) }
             let settings = try SettingsService.load(db)
             let fromText = settings["mail"]?["from"]?.stringValue ?? "crmd@localhost"

@@ -130,7 +130,7 @@ package struct InvoiceService: Sendable {
         }
         return try crm.pool.write { db in
             let current = try invoice(db, id)
-            let stored = try db.scalar("SELECT status FROM invoices WHERE id = ?", [.integer(id)]).string ?? ""
+            let stored = try Self.storedStatus(db, id)
             if ["paid", "partiallyPaid"].contains(stored) {
                 throw CRMError.conflict(reason: "paid", details: ["status": .string(stored)])
             }
@@ -150,10 +150,11 @@ package struct InvoiceService: Sendable {
             guard let row = try db.queryOne("SELECT status, total, paid, deal_id, number FROM invoices WHERE id = ?", [.integer(id)]) else {
                 throw CRMError.notFound("invoice", id)
             }
-            let status = row[0].string ?? ""
+            let (status, total, alreadyPaid) = try StoredData.read("invoices", id) {
+                (try row.text("status"), try Self.amount(try row.text("total"), "total"), try Self.amount(try row.text("paid"), "paid"))
+            }
             if status == "cancelled" || status == "paid" { throw CRMError.conflict(reason: status, details: ["status": .string(status)]) }
-            let total = Money.parse(row[1].string ?? "0")?.minor ?? 0
-            let paid = (Money.parse(row[2].string ?? "0")?.minor ?? 0) + money.minor
+            let paid = alreadyPaid + money.minor
             if paid > total {
                 throw CRMError.invalidValue(field: "amount", reason: "overpayment",
                                             message: "the payment exceeds what is due (\(DecimalScaled.format(total - paid + money.minor, scale: 2)))")
@@ -191,15 +192,16 @@ package struct InvoiceService: Sendable {
         guard let record = try RecordService.loadJSON(db, EntityDescriptor.invoice, id) else { throw CRMError.notFound("invoice", id) }
         let payments = try db.query("SELECT id, amount, date, reference, source, created_at FROM invoice_payments WHERE invoice_id = ? ORDER BY id",
                                     [.integer(id)]).map { row -> JSON in
-            ["id": .int(row[0].int64 ?? 0), "amount": .string(row[1].string ?? ""), "date": .string(row[2].string ?? ""),
-             "reference": row[3].string.map(JSON.string) ?? .null, "source": .string(row[4].string ?? ""),
-             "createdAt": .string(row[5].string ?? "")]
+            ["id": .int(try row.int64("id")), "amount": .string(try row.text("amount")), "date": .string(try row.text("date")),
+             "reference": try row.optionalText("reference").map(JSON.string) ?? .null, "source": .string(try row.text("source")),
+             "createdAt": .string(try row.text("created_at"))]
         }
         guard case .object(var object) = Self.withEffectiveStatus(record, today: Timestamp.formatDate(days: crm.clock.now() / 86_400)) else {
             return record
         }
-        let total = Money.parse(object["total"]?.stringValue ?? "0")?.minor ?? 0
-        let paid = Money.parse(object["paid"]?.stringValue ?? "0")?.minor ?? 0
+        let (total, paid) = try StoredData.read("invoices", id) {
+            (try Self.amount(object["total"]?.stringValue, "total"), try Self.amount(object["paid"]?.stringValue, "paid"))
+        }
         object["due"] = .string(DecimalScaled.format(total - paid, scale: 2))
         object["payments"] = .array(payments)
         object["messages"] = .array(try OutboxService.messages(db, invoiceID: id))
@@ -211,6 +213,18 @@ package struct InvoiceService: Sendable {
               status == "sent" || status == "partiallyPaid", let due = object["dueDate"]?.stringValue, due < today else { return invoice }
         object["status"] = "overdue"
         return .object(object)
+    }
+
+    /// The status an invoice has stored (not the effective `overdue`); 1002 if there is no such invoice.
+    static func storedStatus(_ db: Database, _ id: Int64) throws -> String {
+        guard let row = try db.queryOne("SELECT status FROM invoices WHERE id = ?", [.integer(id)]) else { throw CRMError.notFound("invoice", id) }
+        return try row.text("status")
+    }
+
+    /// A stored amount in kopecks; one that does not parse is unreadable stored data, not zero.
+    private static func amount(_ text: String?, _ column: String) throws -> Int64 {
+        guard let text, let money = Money.parse(text) else { throw StoredData.Problem("\(column): '\(text ?? "null")' is not an amount") }
+        return money.minor
     }
 
     private static func date(_ text: String?, field: String) throws -> String? {

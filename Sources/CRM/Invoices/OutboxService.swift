@@ -42,10 +42,11 @@ package struct OutboxService: Sendable {
         guard !due.isEmpty, let transport = Self.transport(settings["mail"] ?? .null) else { return 0 }
         var delivered = 0
         for row in due {
-            let id = row[0].int64 ?? 0
-            let attempts = (row[2].int64 ?? 0) + 1
+            let id = try row.int64("id")
+            let attempts = try row.int64("attempts") + 1
             var outcome: (status: String, error: String?, retryAt: Int64) = ("sent", nil, now)
-            if let message = JSONText.parse(row[1].string).flatMap(Self.message) {
+            switch Result(catching: { try StoredData.read("outbox", id) { try Self.message(try StoredData.json(try row.text("message"), "message")) } }) {
+            case .success(let message):
                 do {
                     try transport.send(message)
                     delivered += 1
@@ -54,8 +55,9 @@ package struct OutboxService: Sendable {
                     let permanent = !error.isTemporary || attempts >= Self.maxAttempts
                     outcome = (permanent ? "failed" : "queued", "\(error)", now + backoff)
                 }
-            } else {
-                outcome = ("failed", "the stored message cannot be read", now)
+            case .failure(let error):
+                outcome = ("failed", "\(error)", now)
+                crm.faults.report("outbox message \(id) failed: \(error)")
             }
             try crm.pool.write { db in
                 try db.execute("""
@@ -77,10 +79,10 @@ package struct OutboxService: Sendable {
         try db.query("""
             SELECT id, recipients, mode, status, attempts, last_error, created_at, sent_at FROM outbox WHERE invoice_id = ? ORDER BY id
             """, [.integer(invoiceID)]).map { row in
-            ["id": .int(row[0].int64 ?? 0), "to": .string(row[1].string ?? ""), "mode": row[2].string.map(JSON.string) ?? .null,
-             "status": .string(row[3].string ?? ""), "attempts": .int(row[4].int64 ?? 0),
-             "lastError": row[5].string.map(JSON.string) ?? .null, "createdAt": .string(row[6].string ?? ""),
-             "sentAt": row[7].string.map(JSON.string) ?? .null]
+            ["id": .int(try row.int64("id")), "to": .string(try row.text("recipients")), "mode": try row.optionalText("mode").map(JSON.string) ?? .null,
+             "status": .string(try row.text("status")), "attempts": .int(try row.int64("attempts")),
+             "lastError": try row.optionalText("last_error").map(JSON.string) ?? .null, "createdAt": .string(try row.text("created_at")),
+             "sentAt": try row.optionalText("sent_at").map(JSON.string) ?? .null]
         }
     }
 
@@ -102,18 +104,30 @@ package struct OutboxService: Sendable {
         ["address": .string(address.address), "name": address.name.map(JSON.string) ?? .null]
     }
 
-    private static func message(_ json: JSON) -> MailMessage? {
-        func address(_ value: JSON?) -> MailAddress? {
-            value?["address"]?.stringValue.map { MailAddress($0, name: value?["name"]?.stringValue) }
+    /// A message as `enqueue` stores it; any part missing or of the wrong type throws, so a
+    /// message is never sent without a recipient or an attachment it had.
+    private static func message(_ json: JSON) throws -> MailMessage {
+        func address(_ value: JSON?, _ what: String) throws -> MailAddress {
+            guard let address = value?["address"]?.stringValue else { throw StoredData.Problem("message.\(what): no address") }
+            return MailAddress(address, name: value?["name"]?.stringValue)
         }
-        guard let from = address(json["from"]), let subject = json["subject"]?.stringValue, let text = json["textBody"]?.stringValue else { return nil }
-        let attachments = (json["attachments"]?.arrayValue ?? []).compactMap { item -> MailAttachment? in
-            guard let name = item["fileName"]?.stringValue, let data = item["data"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else { return nil }
-            return MailAttachment(fileName: name, contentType: item["contentType"]?.stringValue ?? "application/octet-stream", data: Array(data))
+        func text(_ key: String) throws -> String {
+            guard let text = json[key]?.stringValue else { throw StoredData.Problem("message.\(key): missing or not a string") }
+            return text
         }
-        return MailMessage(from: from, to: (json["to"]?.arrayValue ?? []).compactMap(address), subject: subject, textBody: text,
-                           attachments: attachments, messageID: json["messageId"]?.stringValue,
-                           date: Date(timeIntervalSince1970: Double(json["date"]?.int64Value ?? 0)))
+        guard let to = json["to"]?.arrayValue, !to.isEmpty else { throw StoredData.Problem("message.to: no recipients") }
+        guard let items = json["attachments"]?.arrayValue else { throw StoredData.Problem("message.attachments: not an array") }
+        let attachments = try items.enumerated().map { index, item -> MailAttachment in
+            guard let name = item["fileName"]?.stringValue, let type = item["contentType"]?.stringValue,
+                  let data = item["data"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else {
+                throw StoredData.Problem("message.attachments[\(index)]: needs fileName, contentType and base64 data")
+            }
+            return MailAttachment(fileName: name, contentType: type, data: Array(data))
+        }
+        guard let date = json["date"]?.int64Value else { throw StoredData.Problem("message.date: missing or not an integer") }
+        return MailMessage(from: try address(json["from"], "from"), to: try to.enumerated().map { try address($1, "to[\($0)]") },
+                           subject: try text("subject"), textBody: try text("textBody"), attachments: attachments,
+                           messageID: try text("messageId"), date: Date(timeIntervalSince1970: Double(date)))
     }
 }
 

@@ -35,8 +35,10 @@ package struct ProductRowService: Sendable {
     }
 
     static func lines(_ db: Database, _ dealID: Int64) throws -> [InvoiceLine] {
-        try db.query("SELECT row FROM deal_product_rows WHERE deal_id = ? ORDER BY position", [.integer(dealID)]).compactMap { row in
-            JSONText.parse(row[0].string).flatMap(Self.restore)
+        try db.query("SELECT position, row FROM deal_product_rows WHERE deal_id = ? ORDER BY position", [.integer(dealID)]).map { row in
+            try StoredData.read("deal_product_rows", "\(dealID)/\(row["position"].int64.map(String.init) ?? "?")") {
+                try Self.restore(try StoredData.json(try row.text("row"), "row"))
+            }
         }
     }
 
@@ -46,7 +48,10 @@ package struct ProductRowService: Sendable {
     }
 
     static func currency(_ db: Database, _ dealID: Int64) throws -> String {
-        try db.scalar("SELECT coalesce(currency, 'RUB') FROM deals WHERE id = ?", [.integer(dealID)]).string ?? "RUB"
+        guard let row = try db.queryOne("SELECT coalesce(currency, 'RUB') AS currency FROM deals WHERE id = ?", [.integer(dealID)]) else {
+            throw CRMError.notFound("deal", dealID)
+        }
+        return try row.text("currency")
     }
 
     /// `{rows, totals}` with every computed amount as a decimal string.
@@ -78,14 +83,26 @@ package struct ProductRowService: Sendable {
         ]
     }
 
-    static func restore(_ json: JSON) -> InvoiceLine? {
-        guard let name = json["name"]?.stringValue, let price = json["price"]?.stringValue.flatMap({ DecimalScaled.parse($0, scale: 2) }),
-              let quantity = json["quantity"]?.stringValue.flatMap({ DecimalScaled.parse($0, scale: 3) }),
-              let rate = json["vatRate"]?.stringValue.flatMap(VATRate.init(rawValue:)) else { return nil }
-        let unit = (try? Unit.from(json["unit"], field: "unit")) ?? .piece
-        return InvoiceLine(productID: json["productId"]?.int64Value, name: name, price: price, quantity: quantity, unit: unit,
-                           discount: try? discount(json["discount"], path: ""), vatRate: rate,
-                           vatIncluded: json["vatIncluded"]?.boolValue ?? true)
+    /// A row as `stored` writes it. Anything missing or not as written throws (`StoredData.Problem`
+    /// or the 1007 of the value's own check), for the reader to report as unreadable stored data:
+    /// a row is never dropped nor given a default unit, discount or VAT mode.
+    static func restore(_ json: JSON) throws -> InvoiceLine {
+        guard let name = json["name"]?.stringValue else { throw StoredData.Problem("row.name: missing") }
+        guard let price = json["price"]?.stringValue.flatMap({ DecimalScaled.parse($0, scale: 2) }) else {
+            throw StoredData.Problem("row.price: not an amount")
+        }
+        guard let quantity = json["quantity"]?.stringValue.flatMap({ DecimalScaled.parse($0, scale: 3) }) else {
+            throw StoredData.Problem("row.quantity: not a quantity")
+        }
+        guard let rateText = json["vatRate"]?.stringValue else { throw StoredData.Problem("row.vatRate: missing") }
+        let rate = try StoredData.enumCase(rateText, "row.vatRate", as: VATRate.self)
+        guard let unit = json["unit"], unit != .null else { throw StoredData.Problem("row.unit: missing") }
+        guard let vatIncluded = json["vatIncluded"]?.boolValue else { throw StoredData.Problem("row.vatIncluded: missing or not a boolean") }
+        let productID = json["productId"] ?? .null
+        guard productID == .null || productID.int64Value != nil else { throw StoredData.Problem("row.productId: not an id") }
+        return InvoiceLine(productID: productID.int64Value, name: name, price: price, quantity: quantity,
+                           unit: try Unit.from(unit, field: "row.unit"), discount: try discount(json["discount"], path: "row.discount"),
+                           vatRate: rate, vatIncluded: vatIncluded)
     }
 
     /// A row from the API, with the product's values for whatever the row leaves out.

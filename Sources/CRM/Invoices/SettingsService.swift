@@ -39,14 +39,33 @@ package struct SettingsService: Sendable {
         return Self.masked(.object(merged))
     }
 
-    /// The stored settings over the defaults.
+    /// The stored settings over the defaults; stored settings that are not a JSON object throw
+    /// `StoredDataError` rather than fall back to the defaults.
     static func load(_ db: Database) throws -> [String: JSON] {
         var settings = defaults
-        if let text = try db.queryOne("SELECT value FROM settings WHERE key = 'settings'")?[0].string,
-           case .object(let stored)? = JSONText.parse(text) {
+        if let row = try db.queryOne("SELECT value FROM settings WHERE key = 'settings'") {
+            let stored = try StoredData.read("settings", "'settings'") { () throws -> [String: JSON] in
+                let stored = try StoredData.object(try row.text("value"), "value")
+                for (key, value) in stored where !isStorable(key, value) {
+                    throw StoredData.Problem("value.\(key): \(value.text) is not a setting of that type")
+                }
+                return stored
+            }
             for (key, value) in stored { settings[key] = value }
         }
         return settings
+    }
+
+    /// Whether `value` has the type the setting `key` takes (null: its default); other keys pass.
+    private static func isStorable(_ key: String, _ value: JSON) -> Bool {
+        if value == .null { return true }
+        switch key {
+        case "sellerCompanyId", "invoiceDueDays": return value.int64Value != nil
+        case "invoiceNumberFormat", "defaultCurrency", "publicBaseUrl": return value.stringValue != nil
+        case "defaultVatRate": return value.stringValue.flatMap(VATRate.init(rawValue:)) != nil
+        case "mail", "sms", "registry", "documents": return value.objectValue != nil
+        default: return true
+        }
     }
 
     static func registryChoice(_ settings: [String: JSON]) -> RegistrySource.Choice {

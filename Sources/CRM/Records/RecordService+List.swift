@@ -44,8 +44,8 @@ extension RecordService {
 
             // First the page's ids and sort keys (an index or a bounded sort over narrow rows),
             // then the records themselves: wide columns are read for the page only.
-            let selectKeys = sortKeys.map(\.expression).joined(separator: ", ")
-            var sql = "SELECT t.id\(selectKeys.isEmpty ? "" : ", " + selectKeys) FROM \(builder.source)"
+            let selectKeys = sortKeys.enumerated().map { "\($1.expression) AS sort_\($0)" }.joined(separator: ", ")
+            var sql = "SELECT t.id AS id\(selectKeys.isEmpty ? "" : ", " + selectKeys) FROM \(builder.source)"
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             let orderTerms = sortKeys.map { "\($0.expression) \($0.descending ? "DESC" : "ASC")" } + ["\(builder.idExpression) \(idDescending ? "DESC" : "ASC")"]
             sql += " ORDER BY " + orderTerms.joined(separator: ", ") + " LIMIT ?"
@@ -55,8 +55,9 @@ extension RecordService {
             var records: [Int64: Row] = [:]
             if !page.isEmpty {
                 let marks = Array(repeating: "?", count: page.count).joined(separator: ", ")
-                for row in try db.query("SELECT \(entity.columnList) FROM \(entity.table) WHERE id IN (\(marks))", page.map { $0[0] }) {
-                    if let id = row[0].int64 { records[id] = row }
+                for row in try db.query("SELECT \(entity.columnList) FROM \(entity.table) WHERE id IN (\(marks))",
+                                        try page.map { .integer(try $0.int64("id")) }) {
+                    records[try row.int64("id")] = row
                 }
             }
 
@@ -64,19 +65,19 @@ extension RecordService {
             var items: [JSON] = []
             items.reserveCapacity(page.count)
             for key in page {
-                guard let id = key[0].int64, let row = records[id] else { continue }
-                let state = RecordState(row: row, descriptor: entity)
+                guard let row = records[try key.int64("id")] else { continue }
+                let state = try RecordState(row: row, descriptor: entity)
                 items.append(select.map { project(state, $0) } ?? state.json(entity))
             }
             var result: [String: JSON] = ["items": .array(items), "next": .null]
             if keyRows.count > request.limit, let last = page.last {
-                let keys = (0..<sortKeys.count).map { last[1 + $0] }
-                result["next"] = .string(ListCursor(order: signature, keys: keys, id: last[0].int64 ?? 0).encoded())
+                let keys = try (0..<sortKeys.count).map { try last.value("sort_\($0)") }
+                result["next"] = .string(ListCursor(order: signature, keys: keys, id: try last.int64("id")).encoded())
             }
             if request.count {
-                var countSQL = "SELECT count(*) FROM \(builder.source)"
+                var countSQL = "SELECT count(*) AS total FROM \(builder.source)"
                 if !filterConditions.isEmpty { countSQL += " WHERE " + filterConditions.joined(separator: " AND ") }
-                result["total"] = .int(try db.scalar(countSQL, filterArguments).int64 ?? 0)
+                result["total"] = .int(try db.queryOne(countSQL, filterArguments)?.int64("total") ?? 0)
             }
             return .object(result)
         }

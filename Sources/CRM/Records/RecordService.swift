@@ -17,13 +17,13 @@ package struct RecordService: Sendable {
         guard let row = try db.queryOne("SELECT \(entity.columnList) FROM \(entity.table) WHERE id = ?", [.integer(id)]) else {
             throw CRMError.notFound(entity.type.rawValue, id)
         }
-        return RecordState(row: row, descriptor: entity)
+        return try RecordState(row: row, descriptor: entity)
     }
 
     /// The API form of a record, or nil if there is none with that id.
     static func loadJSON(_ db: Database, _ entity: EntityDescriptor, _ id: Int64) throws -> JSON? {
         guard let row = try db.queryOne("SELECT \(entity.columnList) FROM \(entity.table) WHERE id = ?", [.integer(id)]) else { return nil }
-        return RecordState(row: row, descriptor: entity).json(entity)
+        return try RecordState(row: row, descriptor: entity).json(entity)
     }
 
     static func requireExists(_ db: Database, _ entity: EntityDescriptor, _ id: Int64) throws {

@@ -58,7 +58,7 @@ package struct BankDetailService: Sendable {
         try crm.pool.read { db in
             _ = try RequisiteService.requisite(db, requisiteID)
             let rows = try db.query("SELECT id FROM bank_details WHERE requisite_id = ? ORDER BY id", [.integer(requisiteID)])
-            return ["items": .array(try rows.map { try Self.detail(db, $0[0].int64 ?? 0) })]
+            return ["items": .array(try rows.map { try Self.detail(db, try $0.int64("id")) })]
         }
     }
 
@@ -92,11 +92,12 @@ package struct BankDetailService: Sendable {
             SELECT id, requisite_id, name, bik, bank_name, bank_city, corr_account, account, created_at, updated_at, version
             FROM bank_details WHERE id = ?
             """, [.integer(id)]) else { throw CRMError.notFound("bankDetail", id) }
-        func text(_ index: Int) -> JSON { row[index].string.map(JSON.string) ?? .null }
+        func text(_ column: String) throws -> JSON { try row.optionalText(column).map(JSON.string) ?? .null }
         return [
-            "id": .int(id), "requisiteId": .int(row[1].int64 ?? 0), "name": text(2), "bik": text(3), "bankName": text(4),
-            "bankCity": text(5), "corrAccount": text(6), "account": text(7), "createdAt": text(8), "updatedAt": text(9),
-            "version": .int(row[10].int64 ?? 1),
+            "id": .int(id), "requisiteId": .int(try row.int64("requisite_id")), "name": try text("name"), "bik": .string(try row.text("bik")),
+            "bankName": try text("bank_name"), "bankCity": try text("bank_city"), "corrAccount": try text("corr_account"),
+            "account": .string(try row.text("account")), "createdAt": .string(try row.text("created_at")),
+            "updatedAt": .string(try row.text("updated_at")), "version": .int(try row.int64("version")),
         ]
     }
 }

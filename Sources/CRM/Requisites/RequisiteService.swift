@@ -188,11 +188,10 @@ package struct RequisiteService: Sendable {
         try crm.pool.read { db in
             let ids = try db.query("SELECT id FROM requisites WHERE entity_type = ? AND entity_id = ? ORDER BY id",
                                    [.text(entityType.rawValue), .integer(entityID)])
-            return ["items": .array(try ids.map { try Self.requisite(db, $0[0].int64 ?? 0) })]
+            return ["items": .array(try ids.map { try Self.requisite(db, try $0.int64("id")) })]
         }
     }
 
-    /// S16: the company takes its registered name, and the timeline says so.
     /// Gives a company its registered name (S16), as a change of the company's.
     private func renameCompany(_ db: Database, id: Int64, to title: String, by caller: Caller) throws {
         let companies = crm.records(.company)
@@ -215,13 +214,20 @@ package struct RequisiteService: Sendable {
             SELECT id, entity_type, entity_id, preset, name, fields, source, created_at, updated_at, version FROM requisites WHERE id = ?
             """, [.integer(id)]) else { throw CRMError.notFound("requisite", id) }
         let banks = try db.query("SELECT id FROM bank_details WHERE requisite_id = ? ORDER BY id", [.integer(id)])
-        return [
-            "id": .int(id), "entityType": .string(row[1].string ?? ""), "entityId": .int(row[2].int64 ?? 0),
-            "preset": .string(row[3].string ?? ""), "name": row[4].string.map(JSON.string) ?? .null,
-            "fields": JSONText.parse(row[5].string) ?? .object([:]), "source": .string(row[6].string ?? "manual"),
-            "bankDetails": .array(try banks.map { try BankDetailService.detail(db, $0[0].int64 ?? 0) }),
-            "createdAt": .string(row[7].string ?? ""), "updatedAt": .string(row[8].string ?? ""), "version": .int(row[9].int64 ?? 1),
-        ]
+        let bankDetails = try banks.map { try BankDetailService.detail(db, try $0.int64("id")) }
+        return try StoredData.read("requisites", id) {
+            [
+                "id": .int(id), "entityType": .string(try StoredData.enumCase(try row.text("entity_type"), "entity_type", as: EntityType.self).rawValue),
+                "entityId": .int(try row.int64("entity_id")),
+                "preset": .string(try row.text("preset")), "name": try row.optionalText("name").map(JSON.string) ?? .null,
+                "fields": .object(try StoredData.object(try row.text("fields"), "fields")),
+                // Requisites from before sources were recorded have none: they were typed in.
+                "source": .string(try row.optionalText("source") ?? "manual"),
+                "bankDetails": .array(bankDetails),
+                "createdAt": .string(try row.text("created_at")), "updatedAt": .string(try row.text("updated_at")),
+                "version": .int(try row.int64("version")),
+            ]
+        }
     }
 }
 

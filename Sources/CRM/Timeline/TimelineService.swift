@@ -37,12 +37,16 @@ package struct TimelineService: Sendable {
                 SELECT id, type, at, author_id, data FROM timeline
                 WHERE entity_type = ? AND entity_id = ? AND id < ? ORDER BY id DESC LIMIT ?
                 """, [.text(entityType.rawValue), .integer(id), .integer(before), .integer(Int64(limit + 1))])
-            let page = rows.prefix(limit).map { row -> JSON in
-                [
-                    "id": .int(row[0].int64 ?? 0), "entityType": .string(entityType.rawValue), "entityId": .int(id),
-                    "type": .string(row[1].string ?? ""), "at": .string(row[2].string ?? ""),
-                    "authorId": row[3].int64.map(JSON.int) ?? .null, "data": JSONText.parse(row[4].string) ?? .object([:]),
-                ]
+            let page = try rows.prefix(limit).map { row -> JSON in
+                try StoredData.read("timeline", row["id"].int64.map(String.init) ?? "?") {
+                    [
+                        "id": .int(try row.int64("id")), "entityType": .string(entityType.rawValue), "entityId": .int(id),
+                        "type": .string(try StoredData.enumCase(try row.text("type"), "type", as: Kind.self).rawValue),
+                        "at": .string(try row.text("at")),
+                        "authorId": try row.optionalInt64("author_id").map(JSON.int) ?? .null,
+                        "data": .object(try StoredData.object(try row.text("data"), "data")),
+                    ]
+                }
             }
             let next: JSON = rows.count > limit ? .string(String(page.last?["id"]?.int64Value ?? 0)) : .null
             return ["items": .array(page), "next": next]

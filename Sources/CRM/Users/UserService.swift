@@ -28,7 +28,7 @@ package struct UserService: Sendable {
 
     package func list() throws -> JSON {
         try crm.pool.read { db in
-            .object(["items": .array(try db.query("SELECT id, name, email, active, created_at FROM users ORDER BY id").map(Self.json))])
+            .object(["items": .array(try db.query("SELECT id, name, email, active, created_at FROM users ORDER BY id").map { try Self.json($0) })])
         }
     }
 
@@ -36,7 +36,7 @@ package struct UserService: Sendable {
         guard let row = try db.queryOne("SELECT id, name, email, active, created_at FROM users WHERE id = ?", [.integer(id)]) else {
             throw CRMError.notFound("user", id)
         }
-        return Self.json(row)
+        return try Self.json(row)
     }
 
     /// Throws 1007 unless `id` names an existing user; used for `assignedTo` and the like.
@@ -46,11 +46,11 @@ package struct UserService: Sendable {
         }
     }
 
-    private static func json(_ row: Row) -> JSON {
+    private static func json(_ row: Row) throws -> JSON {
         [
-            "id": .int(row[0].int64 ?? 0), "name": .string(row[1].string ?? ""),
-            "email": row[2].string.map(JSON.string) ?? .null, "active": .bool(row[3].bool ?? true),
-            "createdAt": .string(row[4].string ?? ""),
+            "id": .int(try row.int64("id")), "name": .string(try row.text("name")),
+            "email": try row.optionalText("email").map(JSON.string) ?? .null, "active": .bool(try row.bool("active")),
+            "createdAt": .string(try row.text("created_at")),
         ]
     }
 }
