@@ -29,6 +29,20 @@ import Testing
             .appendingPathComponent("Schemas").path
     }
 
+    /// A definition damaged in the file is crmd's fault, not the caller's: -32603, whatever the method.
+    @Test func damagedStoredDefinitionsAreInternalErrors() throws {
+        let server = try InProcessServer()
+        let rule = try server.client.call("automation.add", ["entityType": "lead", "stageId": "NEW", "trigger": "enter",
+                                                              "action": ["type": "comment", "text": "Позвонить"]])
+        let ruleID = try #require(rule["id"]?.int64Value)
+        try server.crm.pool.write { db in try db.execute("UPDATE automation_rules SET action = '{\"type\":\"teleport\"}' WHERE id = \(ruleID)") }
+        // Before, an unknown action type read back as 1007 (the caller's mistake) or the robot was skipped.
+        #expect(try server.error("automation.get", ["id": .int(ruleID)])["code"] == -32603)
+        #expect(try server.error("automation.list", [:])["code"] == -32603)
+        #expect(try server.error("lead.add", ["fields": InProcessServer.completeLead])["code"] == -32603)
+        #expect(try server.client.call("lead.list", [:])["items"] == [])
+    }
+
     @Test func paramsAreValidatedBeforeAnythingRuns() throws {
         let server = try InProcessServer()
         let error = try server.error("lead.add", ["fields": ["phones": "x", "title": 5, "bogus": 1]])

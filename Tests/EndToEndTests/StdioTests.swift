@@ -53,6 +53,31 @@ import TestSupport
         #expect(child.wait() == 0)
     }
 
+    @Test func damagedStoredDataIsAnInternalErrorLoggedWithItsTableAndRow() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("crm.sqlite")
+        let first = try CrmdProcess(["serve", "--stdio", "--db", path])
+        first.closeInput()
+        #expect(first.wait() == 0)
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["python3", "-c", """
+            import sqlite3,sys; c=sqlite3.connect(sys.argv[1])
+            c.execute("UPDATE stages SET required_fields = 'phones' WHERE entity_type = 'lead' AND id = 'NEW'"); c.commit()
+            """, path]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
+        let second = try CrmdProcess(["serve", "--stdio", "--db", path])
+        second.write(Array(#"{"jsonrpc":"2.0","id":1,"method":"pipeline.list","params":{"entityType":"lead"}}"#.utf8) + [0x0A])
+        let reply = try JSON.parse(Array(second.read { $0.contains(0x0A) }.split(separator: 0x0A)[0]))
+        #expect(reply["error"]?["code"] == -32603)
+        #expect(reply["error"]?["message"]?.stringValue?.contains("stages") != true)   // the details go to the log, not the client
+        second.closeInput()
+        #expect(second.wait() == 0)
+        #expect(second.stderr.contains("pipeline.list failed: unreadable stored data in stages lead/NEW: required_fields: not JSON"))
+    }
+
     @Test func refusesADatabaseFromANewerRelease() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("crm.sqlite")

@@ -4,7 +4,8 @@ import Synchronization
 /// A thread that, every `interval` until stopped, runs due scheduled jobs (delayed robots) and
 /// delivers due outbox messages; a committed message wakes it at once. Errors are reported to
 /// `log` and retried on the next tick; nothing is lost, since jobs and messages leave their
-/// queues only once done.
+/// queues only once done. A job or message whose stored data cannot be read is marked failed
+/// and reported to `crm.faults` instead.
 package final class BackgroundJobs: Sendable {
     private let stopped = Mutex(false)
     private let finished = DispatchSemaphore(value: 0)

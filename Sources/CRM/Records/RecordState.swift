@@ -66,7 +66,7 @@ struct RecordState {
         case (.json, .text(let text)):
             return try StoredData.json(text, column)
         default:
-            throw StoredData.Problem("\(column): \(value.storageClass) where a \(field.kind.rawValue) value is stored")
+            throw StoredData.Problem("\(column): \(value.storageClass) value for a field of kind \(field.kind.rawValue)")
         }
     }
 
