@@ -40,7 +40,7 @@ import Testing
     @Test func aRuleWhoseActionIsGarbageIsReportedNotSkipped() throws {
         let fixture = try CRMFixture()
         let rule = try fixture.crm.automation.add(.init(entityType: .lead, pipelineID: nil, stageID: "QUALIFICATION", trigger: "enter",
-                                                        delaySeconds: 0, action: ["type": "comment", "text": "Позвонить"], title: nil, active: true))
+                                                        delaySeconds: 0, action: ["type": "comment", "text": "Позвонить"], title: nil, active: true), by: .user(1))
         let lead = try fixture.addLead()
         try corrupt(fixture, "UPDATE automation_rules SET action = 'garbage' WHERE id = ?", [.integer(rule.id)])
 
@@ -48,7 +48,7 @@ import Testing
         expectUnreadable("automation_rules", "\(rule.id)", mentioning: "action") { try fixture.crm.automation.list(entityType: .lead) }
         // The move that should run the robot fails as a whole instead of quietly running nothing.
         expectUnreadable("automation_rules", "\(rule.id)", mentioning: "action: not JSON") {
-            try fixture.crm.leads.update(id: lead.id, fields: ["stageId": "QUALIFICATION"], expectedVersion: nil, actor: 1)
+            try fixture.crm.leads.update(id: lead.id, fields: ["stageId": "QUALIFICATION"], expectedVersion: nil, by: .user(1))
         }
         #expect(try fixture.crm.leads.get(lead.id)["stageId"] == "NEW")
     }
@@ -60,7 +60,7 @@ import Testing
         let ruleID = try #require(try fixture.crm.pool.read { try $0.queryOne("SELECT id FROM automation_rules WHERE entity_type = 'deal'") })
             .int64("id")
         expectUnreadable("automation_rules", "\(ruleID)", mentioning: "action.type: unsupported action type 'sms'") {
-            try fixture.crm.records(.deal).add(fields: ["title": "Камеры"], idempotencyKey: nil, actor: 1)
+            try fixture.crm.records(.deal).add(fields: ["title": "Камеры"], idempotencyKey: nil, by: .user(1))
         }
         #expect(try fixture.crm.records(.deal).list(ListRequest())["items"] == [])
     }
@@ -68,7 +68,7 @@ import Testing
     @Test func aRuleWithAnUnknownTriggerOrEntityTypeIsReported() throws {
         let fixture = try CRMFixture()
         let rule = try fixture.crm.automation.add(.init(entityType: .lead, pipelineID: nil, stageID: "NEW", trigger: "enter", delaySeconds: 0,
-                                                        action: ["type": "comment", "text": "x"], title: nil, active: true))
+                                                        action: ["type": "comment", "text": "x"], title: nil, active: true), by: .user(1))
         try corrupt(fixture, "UPDATE automation_rules SET entity_type = 'gizmo' WHERE id = ?", [.integer(rule.id)])
         expectUnreadable("automation_rules", "\(rule.id)", mentioning: "entity_type: unknown value 'gizmo'") { try fixture.crm.automation.get(rule.id) }
         try corrupt(fixture, "UPDATE automation_rules SET entity_type = 'lead', trigger = 'leave' WHERE id = ?", [.integer(rule.id)],
@@ -81,12 +81,12 @@ import Testing
         let faults = Mutex<[String]>([])
         fixture.crm.faults.redirect { message in faults.withLock { $0.append(message) } }
         let rule = try fixture.crm.automation.add(.init(entityType: .lead, pipelineID: nil, stageID: "MEETING_SCHEDULED", trigger: "enter",
-                                                        delaySeconds: 3600, action: ["type": "comment", "text": "Напомнить"], title: nil, active: true))
+                                                        delaySeconds: 3600, action: ["type": "comment", "text": "Напомнить"], title: nil, active: true), by: .user(1))
         let good = try fixture.crm.automation.add(.init(entityType: .lead, pipelineID: nil, stageID: "MEETING_SCHEDULED", trigger: "enter",
                                                         delaySeconds: 3600, action: ["type": "comment", "text": "Подготовить КП"], title: nil,
-                                                        active: true))
+                                                        active: true), by: .user(1))
         let lead = try fixture.addLead()
-        _ = try fixture.crm.leads.update(id: lead.id, fields: ["stageId": "MEETING_SCHEDULED"], expectedVersion: nil, actor: 1)
+        _ = try fixture.crm.leads.update(id: lead.id, fields: ["stageId": "MEETING_SCHEDULED"], expectedVersion: nil, by: .user(1))
         try corrupt(fixture, #"UPDATE automation_rules SET action = '{"type":"comment"}' WHERE id = ?"#, [.integer(rule.id)])
         fixture.clock.advance(by: 3600)
 
@@ -147,7 +147,7 @@ import Testing
         expectUnreadable("stages", "lead/NEW", mentioning: "required_fields: not JSON") { try fixture.crm.pipelines.list(entityType: .lead) }
         // Before, the requirement vanished and a lead without phone or city was accepted.
         expectUnreadable("stages", "lead/NEW", mentioning: "required_fields") {
-            try fixture.crm.leads.add(fields: ["title": "Без телефона"], idempotencyKey: nil, actor: 1)
+            try fixture.crm.leads.add(fields: ["title": "Без телефона"], idempotencyKey: nil, by: .user(1))
         }
         try corrupt(fixture, #"UPDATE stages SET required_fields = '["phones", 7]' WHERE entity_type = 'lead' AND id = 'NEW'"#)
         expectUnreadable("stages", "lead/NEW", mentioning: "required_fields: 7 is not a string") { try fixture.crm.pipelines.list(entityType: .lead) }
@@ -158,7 +158,7 @@ import Testing
         try corrupt(fixture, "UPDATE pipelines SET entity_type = 'gizmo' WHERE id = 1")
         // Before, the pipeline read as absent: 1002 for a funnel that is there.
         expectUnreadable("pipelines", "1", mentioning: "entity_type: unknown value 'gizmo'") {
-            try fixture.crm.pipelines.addStage(pipelineID: 1, input: .init(id: nil, title: "Ещё", semantic: nil, sort: nil, requiredFields: nil))
+            try fixture.crm.pipelines.addStage(pipelineID: 1, input: .init(id: nil, title: "Ещё", semantic: nil, sort: nil, requiredFields: nil), by: .user(1))
         }
     }
 
@@ -166,7 +166,7 @@ import Testing
 
     @Test func aCustomFieldOfAnUnknownTypeIsReportedNotTreatedAsText() throws {
         let fixture = try CRMFixture()
-        _ = try fixture.crm.customFields.add(entityType: .lead, code: "area", title: "Площадь", type: "integer", multiple: false, options: [])
+        _ = try fixture.crm.customFields.add(entityType: .lead, code: "area", title: "Площадь", type: "integer", multiple: false, options: [], by: .user(1))
         try corrupt(fixture, "UPDATE custom_fields SET type = 'hologram' WHERE code = 'area'")
         expectUnreadable("custom_fields", "lead/area", mentioning: "type: unknown field type 'hologram'") {
             try fixture.crm.customFields.list(entityType: .lead)
@@ -178,7 +178,7 @@ import Testing
 
     @Test func aCustomFieldWhoseOptionsAreNotAListIsReported() throws {
         let fixture = try CRMFixture()
-        _ = try fixture.crm.customFields.add(entityType: .deal, code: "segment", title: "Сегмент", type: "enum", multiple: false, options: ["A", "B"])
+        _ = try fixture.crm.customFields.add(entityType: .deal, code: "segment", title: "Сегмент", type: "enum", multiple: false, options: ["A", "B"], by: .user(1))
         try corrupt(fixture, "UPDATE custom_fields SET options = '{A,B}' WHERE code = 'segment'")
         expectUnreadable("custom_fields", "deal/segment", mentioning: "options: not JSON") { try fixture.crm.customFields.list(entityType: .deal) }
         try corrupt(fixture, "UPDATE custom_fields SET options = '[\"A\"]', multiple = 3 WHERE code = 'segment'")
@@ -206,7 +206,7 @@ import Testing
     @Test func aDamagedInvoiceSnapshotIsReportedNotPrintedBlank() throws {
         let fixture = try CRMFixture()
         let (deal, _) = try InvoiceTests().prepared(fixture)
-        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), actor: 1)
+        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), by: .user(1))
         #expect(try fixture.crm.documents.renderInvoice(id: invoice.id, format: "html").data.isEmpty == false)
 
         try corrupt(fixture, #"UPDATE invoices SET rows = '[{"name": "Камера"}]' WHERE id = ?"#, [.integer(invoice.id)])
@@ -219,7 +219,7 @@ import Testing
         try corrupt(fixture, "UPDATE invoices SET rows = '[]', paid = 'lots' WHERE id = ?", [.integer(invoice.id)])
         expectUnreadable("invoices", "\(invoice.id)", mentioning: "paid: 'lots' is not an amount") { try fixture.crm.invoices.get(invoice.id) }
         expectUnreadable("invoices", "\(invoice.id)", mentioning: "paid: 'lots' is not an amount") {
-            try fixture.crm.invoices.addPayment(id: invoice.id, amount: "100", date: "2026-03-06", reference: nil, actor: 1)
+            try fixture.crm.invoices.addPayment(id: invoice.id, amount: "100", date: "2026-03-06", reference: nil, by: .user(1))
         }
     }
 
@@ -231,7 +231,7 @@ import Testing
                     [.integer(deal.id)])
         expectUnreadable("deal_product_rows", "\(deal.id)/1", mentioning: "row.quantity") { try fixture.crm.productRows.get(dealID: deal.id) }
         expectUnreadable("deal_product_rows", "\(deal.id)/1", mentioning: "row.quantity") {
-            try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), actor: 1)
+            try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), by: .user(1))
         }
         try corrupt(fixture, """
             UPDATE deal_product_rows SET row = json_set(row, '$.quantity', '1', '$.vatRate', '22', '$.vatIncluded', json('true'),
@@ -245,7 +245,7 @@ import Testing
 
     @Test func settingsThatAreNotAnObjectAreReportedNotReplacedByDefaults() throws {
         let fixture = try CRMFixture()
-        _ = try fixture.crm.settings.update(["invoiceDueDays": 10])
+        _ = try fixture.crm.settings.update(["invoiceDueDays": 10], by: .user(1))
         try corrupt(fixture, "UPDATE settings SET value = 'invoiceDueDays=10' WHERE key = 'settings'")
         expectUnreadable("settings", "'settings'", mentioning: "value: not JSON") { try fixture.crm.settings.get() }
         try corrupt(fixture, #"UPDATE settings SET value = '{"invoiceDueDays": "ten"}' WHERE key = 'settings'"#)
@@ -259,7 +259,7 @@ import Testing
     @Test func aTemplateThatNoLongerCompilesOrHasAnUnknownKindIsReported() throws {
         let fixture = try CRMFixture()
         let (deal, _) = try InvoiceTests().prepared(fixture)
-        _ = try fixture.crm.templates.add(code: "memo", title: "Записка", kind: "other", body: "<p>{{ deal.title }}</p>")
+        _ = try fixture.crm.templates.add(code: "memo", title: "Записка", kind: "other", body: "<p>{{ deal.title }}</p>", by: .user(1))
         #expect(try fixture.crm.documents.renderDeal(template: "memo", dealID: deal.id, format: "html").data.isEmpty == false)
         try corrupt(fixture, "UPDATE document_templates SET body = '<p>{{#if deal.title}}' WHERE code = 'memo'")
         expectUnreadable("document_templates", "memo", mentioning: "body") {
@@ -272,7 +272,7 @@ import Testing
     @Test func timelineDataAndRequisiteFieldsThatDoNotDecodeAreReported() throws {
         let fixture = try CRMFixture()
         let lead = try fixture.addLead()
-        let entry = try fixture.crm.timeline.comment(entityType: .lead, id: lead.id, text: "Позвонил", author: 1)
+        let entry = try fixture.crm.timeline.comment(entityType: .lead, id: lead.id, text: "Позвонил", by: .user(1))
         try corrupt(fixture, "UPDATE timeline SET data = 'Позвонил' WHERE id = ?", [.integer(entry.id)])
         expectUnreadable("timeline", "\(entry.id)", mentioning: "data: not JSON") {
             try fixture.crm.timeline.list(entityType: .lead, id: lead.id, limit: 10, cursor: nil)
@@ -282,9 +282,9 @@ import Testing
             try fixture.crm.timeline.list(entityType: .lead, id: lead.id, limit: 10, cursor: nil)
         }
 
-        let company = try fixture.crm.records(.company).add(fields: ["title": "Ромашка"], idempotencyKey: nil, actor: 1)
+        let company = try fixture.crm.records(.company).add(fields: ["title": "Ромашка"], idempotencyKey: nil, by: .user(1))
         let requisite = try fixture.crm.requisites.add(.init(entityType: .company, entityID: company.id, preset: "legal", name: nil,
-                                                            fields: ["inn": "7707083893"], lookup: false, renameEntity: nil), actor: 1)
+                                                            fields: ["inn": "7707083893"], lookup: false, renameEntity: nil), by: .user(1))
         try corrupt(fixture, "UPDATE requisites SET fields = '[\"7707083893\"]' WHERE id = ?", [.integer(requisite.id)])
         expectUnreadable("requisites", "\(requisite.id)", mentioning: "fields: not a JSON object") { try fixture.crm.requisites.get(requisite.id) }
     }
@@ -296,7 +296,7 @@ import Testing
         let faults = Mutex<[String]>([])
         fixture.crm.faults.redirect { message in faults.withLock { $0.append(message) } }
         // A transport that would fail loudly if a message ever reached it.
-        _ = try fixture.crm.settings.update(["mail": ["transport": "sendmail", "sendmailPath": "/nonexistent/sendmail"]])
+        _ = try fixture.crm.settings.update(["mail": ["transport": "sendmail", "sendmailPath": "/nonexistent/sendmail"]], by: .user(1))
         let id = try fixture.crm.pool.write { db -> Int64 in
             try db.execute("""
                 INSERT INTO outbox (kind, recipients, message, status, next_attempt_at, created_at)
