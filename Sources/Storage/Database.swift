@@ -52,10 +52,12 @@ public final class Database {
     public func query(_ sql: String, _ arguments: [SQLValue] = []) throws(SQLiteError) -> [Row] {
         guard let statement = try checkout(sql, arguments) else { return [] }
         defer { statement.reset() }
-        let columns = statement.rowColumns()
         var rows: [Row] = []
+        var columns: RowColumns?
         while try statement.step() {
-            rows.append(statement.currentRow(columns: columns))
+            let shared = columns ?? statement.rowColumns()
+            columns = shared
+            rows.append(statement.currentRow(columns: shared))
         }
         return rows
     }
@@ -71,9 +73,11 @@ public final class Database {
     public func forEach(_ sql: String, _ arguments: [SQLValue] = [], _ body: (Row) throws -> Void) throws {
         guard let statement = try checkout(sql, arguments) else { return }
         defer { statement.reset() }
-        let columns = statement.rowColumns()
+        var columns: RowColumns?
         while try statement.step() {
-            try body(statement.currentRow(columns: columns))
+            let shared = columns ?? statement.rowColumns()
+            columns = shared
+            try body(statement.currentRow(columns: shared))
         }
     }
 

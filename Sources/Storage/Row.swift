@@ -1,5 +1,6 @@
-/// The column names of one statement's result, shared by all of its rows, with a name → position
-/// map built once so that reading a column by name is not a scan of a wide row.
+/// The column names of one statement's result, shared by all of its rows (and kept by a cached
+/// statement across executions), with a name → position map built once so that reading a
+/// column by name is not a scan of a wide row.
 final class RowColumns: Sendable {
     let names: [String]
     /// First position of each name; built only for rows wide enough for hashing to beat a scan.
@@ -30,7 +31,7 @@ final class RowColumns: Sendable {
 /// One result row: values by position and by column name.
 ///
 /// A row is an immutable snapshot detached from the statement that produced it, so it may
-/// outlive the connection and cross threads. Rows of one query share one `RowColumns`.
+/// outlive the connection and cross threads. Rows of one statement share one `RowColumns`.
 ///
 /// Read columns with the throwing accessors (`text("title")`, `optionalInt64("assigned_to")`,
 /// `bool("active")`…): a column the statement does not select, a value of another storage

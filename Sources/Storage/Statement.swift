@@ -10,6 +10,9 @@ final class Statement {
     let connection: OpaquePointer
     let sql: String
     var isInUse = false
+    /// The result's column names, kept while SQLite has not re-prepared the statement (a schema
+    /// change can change them), so a cached statement builds its name map once.
+    private var columnsCache: (columns: RowColumns, reprepares: Int32)?
 
     init(handle: OpaquePointer, connection: OpaquePointer, sql: String) {
         self.handle = handle
@@ -87,8 +90,15 @@ final class Statement {
         }
     }
 
-    /// The names of the result's columns, for the rows of one execution to share.
-    func rowColumns() -> RowColumns { RowColumns(columnNames()) }
+    /// The names of the result's columns, for the rows of one execution to share. Asked after
+    /// the first step, when an expired statement has been re-prepared.
+    func rowColumns() -> RowColumns {
+        let reprepares = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_REPREPARE, 0)
+        if let cached = columnsCache, cached.reprepares == reprepares { return cached.columns }
+        let columns = RowColumns(columnNames())
+        columnsCache = (columns, reprepares)
+        return columns
+    }
 
     func currentRow(columns: RowColumns) -> Row {
         var values: [SQLValue] = []

@@ -110,4 +110,24 @@ import Testing
         #expect(rows.count == 3)
         #expect(rows.allSatisfy { $0.layout === rows[0].layout })
     }
+
+    @Test func aCachedStatementKeepsItsColumnsUntilTheSchemaChangesThem() throws {
+        let temporary = try TemporaryDatabase()
+        defer { temporary.remove() }
+        let database = try Database(path: temporary.path)
+        defer { database.close() }
+        try database.executeScript("CREATE TABLE t (a INTEGER, b TEXT); INSERT INTO t VALUES (1, 'x');")
+        let first = try #require(try database.queryOne("SELECT * FROM t"))
+        let second = try #require(try database.queryOne("SELECT * FROM t"))
+        #expect(first.layout === second.layout)
+        try database.execute("ALTER TABLE t RENAME COLUMN b TO title")
+        let renamed = try #require(try database.queryOne("SELECT * FROM t"))
+        #expect(renamed.columns == ["a", "title"])
+        #expect(try renamed.text("title") == "x")
+        #expect(throws: StorageError.noSuchColumn("b", columns: ["a", "title"])) { try renamed.text("b") }
+        try database.execute("ALTER TABLE t ADD COLUMN c INTEGER DEFAULT 7")
+        var streamed: [Row] = []
+        try database.forEach("SELECT * FROM t") { streamed.append($0) }
+        #expect(try streamed.first?.int64("c") == 7)
+    }
 }

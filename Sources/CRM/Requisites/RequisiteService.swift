@@ -221,7 +221,7 @@ package struct RequisiteService: Sendable {
                 "entityId": .int(try row.int64("entity_id")),
                 "preset": .string(try row.text("preset")), "name": try row.optionalText("name").map(JSON.string) ?? .null,
                 "fields": .object(try StoredData.object(try row.text("fields"), "fields")),
-                // Requisites from before sources were recorded have none: they were typed in.
+                // A requisite whose source is NULL reads as typed in by hand, as it always has.
                 "source": .string(try row.optionalText("source") ?? "manual"),
                 "bankDetails": .array(bankDetails),
                 "createdAt": .string(try row.text("created_at")), "updatedAt": .string(try row.text("updated_at")),
