@@ -10,7 +10,8 @@ enum PipelineStore {
     static func pipeline(_ db: Database, _ id: Int64) throws -> Pipeline? {
         guard let row = try db.queryOne("SELECT entity_type, title, is_default FROM pipelines WHERE id = ?", [.integer(id)]) else { return nil }
         let (entityType, title, isDefault) = try StoredData.read("pipelines", id) {
-            (try StoredData.enumCase(try row.text("entity_type"), "entity_type", as: EntityType.self), try row.text("title"), try row.bool("is_default"))
+            (try StoredData.enumCase(try row.text("entity_type"), "entity_type", as: EntityType.self), try row.text("title"),
+             try row.bool("is_default"))
         }
         let stages = try db.query("""
             SELECT entity_type, id, title, semantic, sort, required_fields FROM stages WHERE pipeline_id = ? ORDER BY sort, rowid

@@ -45,7 +45,7 @@ package struct OutboxService: Sendable {
             let id = try row.int64("id")
             let attempts = try row.int64("attempts") + 1
             var outcome: (status: String, error: String?, retryAt: Int64) = ("sent", nil, now)
-            switch Result(catching: { try StoredData.read("outbox", id) { try Self.message(try StoredData.json(try row.text("message"), "message")) } }) {
+            switch Result(catching: { try Self.storedMessage(row, id) }) {
             case .success(let message):
                 do {
                     try transport.send(message)
@@ -102,6 +102,11 @@ package struct OutboxService: Sendable {
 
     private static func address(_ address: MailAddress) -> JSON {
         ["address": .string(address.address), "name": address.name.map(JSON.string) ?? .null]
+    }
+
+    /// The message of an outbox row; one that cannot be read throws `StoredDataError`.
+    private static func storedMessage(_ row: Row, _ id: Int64) throws -> MailMessage {
+        try StoredData.read("outbox", id) { try message(try StoredData.json(try row.text("message"), "message")) }
     }
 
     /// A message as `enqueue` stores it; any part missing or of the wrong type throws, so a
