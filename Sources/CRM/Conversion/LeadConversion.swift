@@ -196,19 +196,15 @@ package struct LeadConversion: Sendable {
     private func attachRequisites(_ db: Database, lead: RecordState, owner: EntityType, ownerID: Int64, by caller: Caller, at now: String) throws {
         guard case .object(let fields)? = JSONText.parse(lead.columns["requisites"]?.string), !fields.isEmpty else { return }
         let inn = fields["inn"]?.stringValue
-        if let inn, try db.queryOne("SELECT 1 FROM requisites WHERE entity_type = ? AND entity_id = ? AND inn = ?",
-                                    [.text(owner.rawValue), .integer(ownerID), .text(inn)]) != nil { return }
+        if let inn, try RequisiteStore.hasINN(db, of: RecordRef(owner, ownerID), inn) { return }
         let clientType = lead.columns["clientType"]?.string
         let looksLegal = inn?.count == 10 || fields["kpp"] != nil || fields["ogrn"] != nil
         let looksIP = clientType == "ip" || fields["ogrnip"] != nil
         let preset = looksIP ? "ip" : looksLegal ? "legal" : owner == .contact ? "person" : (inn?.count == 12 ? "ip" : "legal")
         let clean = try RequisiteRules.validate(fields, preset: preset, prefix: "requisites.")
-        try db.execute("""
-            INSERT INTO requisites (entity_type, entity_id, preset, fields, inn, source, created_at, updated_at, created_by, updated_by)
-            VALUES (?, ?, ?, ?, ?, 'lead', ?, ?, ?, ?)
-            """, [.text(owner.rawValue), .integer(ownerID), .text(preset), .text(JSON.object(clean).text), SQLValue(inn),
-                  .text(now), .text(now), SQLValue(caller.userID), SQLValue(caller.userID)])
-        try crm.apply(Change(.requisite, id: .int(db.lastInsertRowID), .created, by: caller, at: now, owner: RecordRef(owner, ownerID),
+        let id = try RequisiteStore.insert(db, owner: RecordRef(owner, ownerID), preset: preset, name: nil, fields: clean, inn: inn,
+                                           source: "lead", at: now, by: caller.userID)
+        try crm.apply(Change(.requisite, id: .int(id), .created, by: caller, at: now, owner: RecordRef(owner, ownerID),
                              data: ["preset": .string(preset), "inn": inn.map(JSON.string) ?? .null, "source": "lead"]), in: db)
     }
 

@@ -28,27 +28,25 @@ package struct DuplicateService: Sendable {
     static func matches(_ db: Database, _ entityType: EntityType, _ keys: Keys, limit: Int = 20) throws -> [JSON] {
         var found: [Int64: [JSON]] = [:]
         var order: [Int64] = []
-        func collect(_ sql: String, _ arguments: [SQLValue], key: String, value: String) throws {
-            for row in try db.query(sql, arguments) {
-                let id = try row.int64("entity_id")
+        func collect(_ ids: [Int64], key: String, value: String) {
+            for id in ids {
                 if found[id] == nil { order.append(id) }
                 let match: JSON = ["key": .string(key), "value": .string(value)]
                 if !(found[id] ?? []).contains(match) { found[id, default: []].append(match) }
             }
         }
-        let type = SQLValue.text(entityType.rawValue)
-        let byCommunication = "SELECT entity_id FROM communications WHERE kind = ? AND normalized = ? AND entity_type = ? LIMIT 50"
         for phone in keys.phones {
-            try collect(byCommunication, [.text("phone"), .text(ContactKeys.phone(phone)), type], key: "phone", value: phone)
+            try collect(MatchKeyStore.withCommunication(db, entityType, kind: "phone", normalized: ContactKeys.phone(phone)),
+                        key: "phone", value: phone)
         }
         for email in keys.emails {
-            try collect(byCommunication, [.text("email"), .text(ContactKeys.email(email)), type], key: "email", value: email)
+            try collect(MatchKeyStore.withCommunication(db, entityType, kind: "email", normalized: ContactKeys.email(email)),
+                        key: "email", value: email)
         }
-        let byKey = "SELECT entity_id FROM match_keys WHERE kind = ? AND key = ? AND entity_type = ? LIMIT 50"
-        if let inn = keys.inn, !inn.isEmpty { try collect(byKey, [.text("inn"), .text(inn), type], key: "inn", value: inn) }
+        if let inn = keys.inn, !inn.isEmpty { try collect(MatchKeyStore.withKey(db, entityType, kind: "inn", key: inn), key: "inn", value: inn) }
         if let title = keys.title {
             let key = entityType == .company ? MatchKeys.companyTitle(title) : MatchKeys.personName(title)
-            if let key { try collect(byKey, [.text("title"), .text(key), type], key: "title", value: title) }
+            if let key { try collect(MatchKeyStore.withKey(db, entityType, kind: "title", key: key), key: "title", value: title) }
         }
         let ranked = order.enumerated().sorted { lhs, rhs in
             let (l, r) = (found[lhs.element]?.count ?? 0, found[rhs.element]?.count ?? 0)
@@ -63,11 +61,11 @@ package struct DuplicateService: Sendable {
     static func displayTitle(_ db: Database, _ entityType: EntityType, _ id: Int64) throws -> String {
         if entityType == .company {
             // A company without a title (or gone) is shown with an empty one.
-            return try db.queryOne("SELECT title FROM companies WHERE id = ?", [.integer(id)])?.optionalText("title") ?? ""
+            return try MatchKeyStore.companyTitle(db, id) ?? ""
         }
-        guard let row = try db.queryOne("SELECT last_name, name, second_name FROM contacts WHERE id = ?", [.integer(id)]) else { return "" }
-        return try [row.optionalText("last_name"), row.optionalText("name"), row.optionalText("second_name")].compactMap { $0 }
-            .joined(separator: " ")
+        // A contact that is gone is shown with an empty name.
+        guard let name = try MatchKeyStore.contactName(db, id) else { return "" }
+        return [name.lastName, name.name, name.secondName].compactMap { $0 }.joined(separator: " ")
     }
 }
 

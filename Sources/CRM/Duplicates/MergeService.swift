@@ -38,7 +38,7 @@ package struct MergeService: Sendable {
                     }
                 }
                 try crm.requisites.move(db, from: RecordRef(entityType, sourceID), to: RecordRef(entityType, targetID), by: caller)
-                try TimelineService.move(db, from: RecordRef(entityType, sourceID), to: RecordRef(entityType, targetID))
+                try TimelineStore.move(db, from: RecordRef(entityType, sourceID), to: RecordRef(entityType, targetID))
                 try service.store.delete(db, id: sourceID)
                 try crm.apply(Change(ChangeEntity(entityType), id: .int(sourceID), .deleted, by: caller, at: crm.nowText,
                                      data: ["mergedInto": .int(targetID)]), in: db)

@@ -3,7 +3,8 @@ import Storage
 
 /// The secondary indexes kept beside every record, in the same transaction as the record:
 /// the full-text index (`<table>_fts`) and the normalized phone and e-mail keys
-/// (`communications`) used by filters and duplicate search.
+/// (`communications`) used by filters and duplicate search. This decides what they hold;
+/// `RecordIndexStore` writes them.
 enum RecordIndexes {
     static func write(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
         try writeSearch(db, entity, id: id, state: state)
@@ -26,50 +27,49 @@ enum RecordIndexes {
             communications = communications || field.kind == .phones || field.kind == .emails
             title = title || entity.hooks.titleKey?.fields.contains(name) == true
         }
+        let store = RecordIndexStore(entity: entity)
         if search {
-            try db.execute("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)])
+            try store.deleteSearch(db, id: id)
             try writeSearch(db, entity, id: id, state: new)
         }
         if title {
-            try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ? AND kind = 'title'",
-                           [.text(entity.type.rawValue), .integer(id)])
+            try store.deleteTitleKey(db, id: id)
             try writeTitleKey(db, entity, id: id, state: new)
         }
         if communications {
-            try db.execute("DELETE FROM communications WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
+            try store.deleteCommunications(db, id: id)
             try writeCommunications(db, entity, id: id, state: new)
         }
     }
 
     static func remove(_ db: Database, _ entity: EntityDescriptor, id: Int64) throws {
-        try db.execute("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)])
-        try db.execute("DELETE FROM communications WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
-        try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ? AND kind = 'title'",
-                       [.text(entity.type.rawValue), .integer(id)])
+        let store = RecordIndexStore(entity: entity)
+        try store.deleteSearch(db, id: id)
+        try store.deleteCommunications(db, id: id)
+        try store.deleteTitleKey(db, id: id)
     }
 
     /// Drops every duplicate key of a deleted record (its INNs included).
     static func removeKeys(_ db: Database, _ entity: EntityDescriptor, id: Int64) throws {
-        try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
+        try RecordIndexStore(entity: entity).deleteKeys(db, id: id)
     }
 
     private static func writeSearch(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
-        try db.execute("INSERT INTO \(entity.searchTable) (rowid, body) VALUES (?, ?)", [.integer(id), .text(searchText(entity, state))])
+        try RecordIndexStore(entity: entity).insertSearch(db, id: id, text: searchText(entity, state))
     }
 
     private static func writeTitleKey(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
         guard let key = titleKey(entity, state) else { return }
-        try db.execute("INSERT INTO match_keys (entity_type, entity_id, kind, key) VALUES (?, ?, 'title', ?)",
-                       [.text(entity.type.rawValue), .integer(id), .text(key)])
+        try RecordIndexStore(entity: entity).insertTitleKey(db, id: id, key: key)
     }
 
     private static func writeCommunications(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
+        let store = RecordIndexStore(entity: entity)
         for field in entity.fields where field.kind == .phones || field.kind == .emails {
             let kind = field.kind == .phones ? "phone" : "email"
             for value in communications(state, field) {
                 let key = field.kind == .phones ? ContactKeys.phone(value) : ContactKeys.email(value)
-                try db.execute("INSERT INTO communications (entity_type, entity_id, kind, value, normalized) VALUES (?, ?, ?, ?, ?)",
-                               [.text(entity.type.rawValue), .integer(id), .text(kind), .text(value), .text(key)])
+                try store.insertCommunication(db, id: id, kind: kind, value: value, normalized: key)
             }
         }
     }

@@ -14,22 +14,18 @@ package struct RecordService: Sendable {
 
     /// The record's current state, or 1002.
     func load(_ db: Database, _ id: Int64) throws -> RecordState {
-        guard let row = try db.queryOne("SELECT \(entity.columnList) FROM \(entity.table) WHERE id = ?", [.integer(id)]) else {
-            throw CRMError.notFound(entity.type.rawValue, id)
-        }
-        return try RecordState(row: row, descriptor: entity)
+        guard let state = try store.load(db, id) else { throw CRMError.notFound(entity.type.rawValue, id) }
+        return state
     }
 
     /// The API form of a record, or nil if there is none with that id.
     static func loadJSON(_ db: Database, _ entity: EntityDescriptor, _ id: Int64) throws -> JSON? {
-        guard let row = try db.queryOne("SELECT \(entity.columnList) FROM \(entity.table) WHERE id = ?", [.integer(id)]) else { return nil }
-        return try RecordState(row: row, descriptor: entity).json(entity)
+        try RecordStore(entity: entity).load(db, id)?.json(entity)
     }
 
+    /// Throws 1002 unless a record with that id exists.
     static func requireExists(_ db: Database, _ entity: EntityDescriptor, _ id: Int64) throws {
-        guard try db.queryOne("SELECT 1 FROM \(entity.table) WHERE id = ?", [.integer(id)]) != nil else {
-            throw CRMError.notFound(entity.type.rawValue, id)
-        }
+        guard try RecordStore(entity: entity).exists(db, id) else { throw CRMError.notFound(entity.type.rawValue, id) }
     }
 
     /// Every field, built-in and custom, described as `*.fields` returns them.
@@ -99,7 +95,7 @@ package struct RecordService: Sendable {
             let stored = try FieldValueCodec.storage(value, for: field)
             if case .integer(let targetID) = stored {
                 if field.kind == .user { try UserService.requireExists(db, targetID, field: name) }
-                if let target = field.linkTarget, try db.queryOne("SELECT 1 FROM \(target.descriptor.table) WHERE id = ?", [.integer(targetID)]) == nil {
+                if let target = field.linkTarget, try !RecordStore(entity: target.descriptor).exists(db, targetID) {
                     throw CRMError.invalidValue(field: name, reason: "notFound", message: "no \(target.rawValue) with id \(targetID)")
                 }
             }

@@ -6,6 +6,17 @@ import Storage
 struct RecordStore {
     let entity: EntityDescriptor
 
+    /// The record's stored state, or nil if there is none with that id.
+    func load(_ db: Database, _ id: Int64) throws -> RecordState? {
+        guard let row = try db.queryOne("SELECT \(entity.columnList) FROM \(entity.table) WHERE id = ?", [.integer(id)]) else { return nil }
+        return try RecordState(row: row, descriptor: entity)
+    }
+
+    /// Whether a record with that id exists.
+    func exists(_ db: Database, _ id: Int64) throws -> Bool {
+        try db.queryOne("SELECT 1 FROM \(entity.table) WHERE id = ?", [.integer(id)]) != nil
+    }
+
     /// Inserts a new record with every stored field of `state`; returns its id.
     func insert(_ db: Database, _ state: RecordState) throws -> Int64 {
         let writable = entity.storedFields.filter { $0.name != "id" }

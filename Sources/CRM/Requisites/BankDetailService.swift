@@ -13,12 +13,7 @@ package struct BankDetailService: Sendable {
             let requisite = try RequisiteService.requisite(db, requisiteID)
             let values = try Self.validated(fields, current: [:])
             let now = crm.nowText
-            try db.execute("""
-                INSERT INTO bank_details (requisite_id, name, bik, bank_name, bank_city, corr_account, account, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.integer(requisiteID), SQLValue(values["name"]), SQLValue(values["bik"]), SQLValue(values["bankName"]),
-                      SQLValue(values["bankCity"]), SQLValue(values["corrAccount"]), SQLValue(values["account"]), .text(now), .text(now)])
-            let detail = try Self.detail(db, db.lastInsertRowID)
+            let detail = try Self.detail(db, try BankDetailStore.insert(db, requisiteID: requisiteID, values, at: now))
             try record(db, detail, .created, requisite: requisite, by: caller)
             return detail
         }
@@ -30,11 +25,7 @@ package struct BankDetailService: Sendable {
             var existing: [String: String] = [:]
             for name in Self.fieldNames { if let text = current[name]?.stringValue { existing[name] = text } }
             let values = try Self.validated(fields, current: existing)
-            try db.execute("""
-                UPDATE bank_details SET name = ?, bik = ?, bank_name = ?, bank_city = ?, corr_account = ?, account = ?, updated_at = ?,
-                version = version + 1 WHERE id = ?
-                """, [SQLValue(values["name"]), SQLValue(values["bik"]), SQLValue(values["bankName"]), SQLValue(values["bankCity"]),
-                      SQLValue(values["corrAccount"]), SQLValue(values["account"]), .text(crm.nowText), .integer(id)])
+            try BankDetailStore.update(db, id: id, values, at: crm.nowText)
             let detail = try Self.detail(db, id)
             let changes = Self.fieldNames.sorted().filter { current[$0] != detail[$0] }
                 .map { FieldChange(field: $0, old: current[$0] ?? .null, new: detail[$0] ?? .null) }
@@ -47,7 +38,7 @@ package struct BankDetailService: Sendable {
     package func delete(_ id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let current = try Self.detail(db, id)
-            try db.execute("DELETE FROM bank_details WHERE id = ?", [.integer(id)])
+            try BankDetailStore.delete(db, id: id)
             try record(db, current, .deleted, requisite: try RequisiteService.requisite(db, current["requisiteId"]?.int64Value ?? 0),
                        by: caller)
             return ["id": .int(id), "deleted": true]
@@ -57,8 +48,7 @@ package struct BankDetailService: Sendable {
     package func list(requisiteID: Int64) throws -> JSON {
         try crm.pool.read { db in
             _ = try RequisiteService.requisite(db, requisiteID)
-            let rows = try db.query("SELECT id FROM bank_details WHERE requisite_id = ? ORDER BY id", [.integer(requisiteID)])
-            return ["items": .array(try rows.map { try Self.detail(db, try $0.int64("id")) })]
+            return ["items": .array(try BankDetailStore.ids(db, requisiteID: requisiteID).map { try Self.detail(db, $0) })]
         }
     }
 
@@ -87,18 +77,10 @@ package struct BankDetailService: Sendable {
         return values
     }
 
+    /// The API form of a bank detail, or 1002.
     static func detail(_ db: Database, _ id: Int64) throws -> JSON {
-        guard let row = try db.queryOne("""
-            SELECT id, requisite_id, name, bik, bank_name, bank_city, corr_account, account, created_at, updated_at, version
-            FROM bank_details WHERE id = ?
-            """, [.integer(id)]) else { throw CRMError.notFound("bankDetail", id) }
-        func text(_ column: String) throws -> JSON { try row.optionalText(column).map(JSON.string) ?? .null }
-        return [
-            "id": .int(id), "requisiteId": .int(try row.int64("requisite_id")), "name": try text("name"), "bik": .string(try row.text("bik")),
-            "bankName": try text("bank_name"), "bankCity": try text("bank_city"), "corrAccount": try text("corr_account"),
-            "account": .string(try row.text("account")), "createdAt": .string(try row.text("created_at")),
-            "updatedAt": .string(try row.text("updated_at")), "version": .int(try row.int64("version")),
-        ]
+        guard let detail = try BankDetailStore.detail(db, id) else { throw CRMError.notFound("bankDetail", id) }
+        return detail
     }
 }
 

@@ -98,13 +98,8 @@ package struct RequisiteService: Sendable {
         }
         try RecordService.requireExists(db, input.entityType.descriptor, input.entityID)
         let now = crm.nowText
-        try db.execute("""
-            INSERT INTO requisites (entity_type, entity_id, preset, name, fields, inn, source, created_at, updated_at, created_by, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(input.entityType.rawValue), .integer(input.entityID), .text(preset), SQLValue(input.name),
-                  .text(JSON.object(clean).text), SQLValue(clean["inn"]?.stringValue), .text(source), .text(now), .text(now),
-                  SQLValue(caller.userID), SQLValue(caller.userID)])
-        let id = db.lastInsertRowID
+        let id = try RequisiteStore.insert(db, owner: RecordRef(input.entityType, input.entityID), preset: preset, name: input.name,
+                                           fields: clean, inn: clean["inn"]?.stringValue, source: source, at: now, by: caller.userID)
         try crm.apply(Change(.requisite, id: .int(id), .created, by: caller, at: now, owner: RecordRef(input.entityType, input.entityID),
                              data: ["preset": .string(preset), "inn": clean["inn"] ?? .null, "source": .string(source)]), in: db)
         if rename, input.entityType == .company, let shortName = clean["shortName"]?.stringValue ?? clean["fullName"]?.stringValue {
@@ -124,9 +119,7 @@ package struct RequisiteService: Sendable {
             for (key, value) in fields { merged[key] = value }
             let preset = current["preset"]?.stringValue
             let clean = try RequisiteRules.validate(merged, preset: preset)
-            try db.execute("UPDATE requisites SET fields = ?, inn = ?, name = coalesce(?, name), updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
-                           [.text(JSON.object(clean).text), SQLValue(clean["inn"]?.stringValue), SQLValue(name), .text(crm.nowText),
-                            SQLValue(caller.userID), .integer(id)])
+            try RequisiteStore.update(db, id: id, fields: clean, inn: clean["inn"]?.stringValue, name: name, at: crm.nowText, by: caller.userID)
             let updated = try Self.requisite(db, id)
             let oldFields = current["fields"]?.objectValue ?? [:]
             var changes = Set(oldFields.keys).union(clean.keys).sorted().filter { oldFields[$0] != clean[$0] }
@@ -152,29 +145,23 @@ package struct RequisiteService: Sendable {
     /// Deletes a requisite (its bank details go with it) inside a caller's transaction.
     private func remove(_ db: Database, _ current: JSON, by caller: Caller) throws {
         guard let id = current["id"]?.int64Value else { return }
-        try db.execute("DELETE FROM requisites WHERE id = ?", [.integer(id)])
+        try RequisiteStore.delete(db, id: id)
         try crm.apply(Change(.requisite, id: .int(id), .deleted, by: caller, at: crm.nowText, owner: Self.owner(current)), in: db)
     }
 
     /// Deletes every requisite of a record that is being deleted.
     func deleteAll(_ db: Database, owner: RecordRef, by caller: Caller) throws {
-        for id in try Self.ids(db, owner) { try remove(db, try Self.requisite(db, id), by: caller) }
+        for id in try RequisiteStore.ids(db, of: owner) { try remove(db, try Self.requisite(db, id), by: caller) }
     }
 
     /// Gives every requisite of `source` to `target` (a merge).
     func move(_ db: Database, from source: RecordRef, to target: RecordRef, by caller: Caller) throws {
-        for id in try Self.ids(db, source) {
-            try db.execute("UPDATE requisites SET entity_id = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
-                           [.integer(target.id), .text(crm.nowText), SQLValue(caller.userID), .integer(id)])
+        for id in try RequisiteStore.ids(db, of: source) {
+            try RequisiteStore.moveOwner(db, id: id, toEntityID: target.id, at: crm.nowText, by: caller.userID)
             try crm.apply(Change(.requisite, id: .int(id), .updated, by: caller, at: crm.nowText,
                                  fields: [FieldChange(field: "entityId", old: .int(source.id), new: .int(target.id))], owner: target,
                                  data: ["reason": "merged"]), in: db)
         }
-    }
-
-    private static func ids(_ db: Database, _ owner: RecordRef) throws -> [Int64] {
-        try db.query("SELECT id FROM requisites WHERE entity_type = ? AND entity_id = ? ORDER BY id",
-                     [.text(owner.type.rawValue), .integer(owner.id)]).compactMap { $0[0].int64 }
     }
 
     /// The record a requisite (as `requisite` returns it) belongs to.
@@ -186,9 +173,8 @@ package struct RequisiteService: Sendable {
 
     package func list(entityType: EntityType, entityID: Int64) throws -> JSON {
         try crm.pool.read { db in
-            let ids = try db.query("SELECT id FROM requisites WHERE entity_type = ? AND entity_id = ? ORDER BY id",
-                                   [.text(entityType.rawValue), .integer(entityID)])
-            return ["items": .array(try ids.map { try Self.requisite(db, try $0.int64("id")) })]
+            let ids = try RequisiteStore.ids(db, of: RecordRef(entityType, entityID))
+            return ["items": .array(try ids.map { try Self.requisite(db, $0) })]
         }
     }
 
@@ -201,33 +187,15 @@ package struct RequisiteService: Sendable {
         try companies.write(db, id: id, from: old, to: renamed, by: caller, data: ["reason": "registryName"])
     }
 
+    /// Rewrites a record's INN duplicate keys (the index listener calls this after a requisite change).
     static func reindexINN(_ db: Database, _ entityType: EntityType, _ entityID: Int64) throws {
-        try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ? AND kind = 'inn'", [.text(entityType.rawValue), .integer(entityID)])
-        try db.execute("""
-            INSERT INTO match_keys (entity_type, entity_id, kind, key)
-            SELECT DISTINCT entity_type, entity_id, 'inn', inn FROM requisites WHERE entity_type = ? AND entity_id = ? AND inn IS NOT NULL
-            """, [.text(entityType.rawValue), .integer(entityID)])
+        try RequisiteStore.reindexINN(db, entityType, entityID)
     }
 
+    /// The API form of a requisite with its bank details, or 1002.
     static func requisite(_ db: Database, _ id: Int64) throws -> JSON {
-        guard let row = try db.queryOne("""
-            SELECT id, entity_type, entity_id, preset, name, fields, source, created_at, updated_at, version FROM requisites WHERE id = ?
-            """, [.integer(id)]) else { throw CRMError.notFound("requisite", id) }
-        let banks = try db.query("SELECT id FROM bank_details WHERE requisite_id = ? ORDER BY id", [.integer(id)])
-        let bankDetails = try banks.map { try BankDetailService.detail(db, try $0.int64("id")) }
-        return try StoredData.read("requisites", id) {
-            [
-                "id": .int(id), "entityType": .string(try StoredData.enumCase(try row.text("entity_type"), "entity_type", as: EntityType.self).rawValue),
-                "entityId": .int(try row.int64("entity_id")),
-                "preset": .string(try row.text("preset")), "name": try row.optionalText("name").map(JSON.string) ?? .null,
-                "fields": .object(try StoredData.object(try row.text("fields"), "fields")),
-                // A requisite whose source is NULL reads as typed in by hand, as it always has.
-                "source": .string(try row.optionalText("source") ?? "manual"),
-                "bankDetails": .array(bankDetails),
-                "createdAt": .string(try row.text("created_at")), "updatedAt": .string(try row.text("updated_at")),
-                "version": .int(try row.int64("version")),
-            ]
-        }
+        guard let requisite = try RequisiteStore.requisite(db, id) else { throw CRMError.notFound("requisite", id) }
+        return requisite
     }
 }
 

@@ -11,17 +11,10 @@ package struct TimelineService: Sendable {
         case created, updated, stageChanged, comment, deleted, converted, document, message, requisite, merged
     }
 
+    /// Writes one entry on a record's timeline (the timeline listener's write).
     static func append(_ db: Database, _ entityType: EntityType, _ entityID: Int64, _ kind: Kind,
                        author: Int64?, at: String, data: JSON = .object([:])) throws {
-        try db.execute("INSERT INTO timeline (entity_type, entity_id, type, at, author_id, data) VALUES (?, ?, ?, ?, ?, ?)",
-                       [.text(entityType.rawValue), .integer(entityID), .text(kind.rawValue), .text(at),
-                        SQLValue(author), .text(data.text)])
-    }
-
-    /// Gives a merged record's history to the record it was merged into.
-    static func move(_ db: Database, from source: RecordRef, to target: RecordRef) throws {
-        try db.execute("UPDATE timeline SET entity_id = ? WHERE entity_type = ? AND entity_id = ?",
-                       [.integer(target.id), .text(source.type.rawValue), .integer(source.id)])
+        try TimelineStore.append(db, RecordRef(entityType, entityID), kind, author: author, at: at, data: data)
     }
 
     /// Entries newest first; `cursor` is the `next` of the previous page.
@@ -33,22 +26,8 @@ package struct TimelineService: Sendable {
         }
         return try crm.pool.read { db in
             try RecordService.requireExists(db, entityType.descriptor, id)
-            let rows = try db.query("""
-                SELECT id, type, at, author_id, data FROM timeline
-                WHERE entity_type = ? AND entity_id = ? AND id < ? ORDER BY id DESC LIMIT ?
-                """, [.text(entityType.rawValue), .integer(id), .integer(before), .integer(Int64(limit + 1))])
-            let page = try rows.prefix(limit).map { row -> JSON in
-                try StoredData.read("timeline", row["id"].int64.map(String.init) ?? "?") {
-                    [
-                        "id": .int(try row.int64("id")), "entityType": .string(entityType.rawValue), "entityId": .int(id),
-                        "type": .string(try StoredData.enumCase(try row.text("type"), "type", as: Kind.self).rawValue),
-                        "at": .string(try row.text("at")),
-                        "authorId": try row.optionalInt64("author_id").map(JSON.int) ?? .null,
-                        "data": .object(try StoredData.object(try row.text("data"), "data")),
-                    ]
-                }
-            }
-            let next: JSON = rows.count > limit ? .string(String(page.last?["id"]?.int64Value ?? 0)) : .null
+            let (page, more) = try TimelineStore.page(db, RecordRef(entityType, id), before: before, limit: limit)
+            let next: JSON = more ? .string(String(page.last?["id"]?.int64Value ?? 0)) : .null
             return ["items": .array(page), "next": next]
         }
     }
@@ -59,9 +38,7 @@ package struct TimelineService: Sendable {
             try RecordService.requireExists(db, entityType.descriptor, id)
             let at = crm.nowText
             try crm.apply(Change(ChangeEntity(entityType), id: .int(id), .commented, by: caller, at: at, data: ["text": .string(text)]), in: db)
-            let entryID = try db.scalar("""
-                SELECT id FROM timeline WHERE entity_type = ? AND entity_id = ? AND type = 'comment' ORDER BY id DESC LIMIT 1
-                """, [.text(entityType.rawValue), .integer(id)]).int64 ?? 0
+            let entryID = try TimelineStore.latestCommentID(db, RecordRef(entityType, id)) ?? 0
             return [
                 "id": .int(entryID), "entityType": .string(entityType.rawValue), "entityId": .int(id), "type": "comment",
                 "at": .string(at), "authorId": caller.userID.map(JSON.int) ?? .null, "data": ["text": .string(text)],

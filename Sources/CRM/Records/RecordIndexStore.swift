@@ -1,0 +1,41 @@
+import Storage
+
+/// The SQL of the indexes kept beside one entity's records: the FTS5 table `<table>_fts`
+/// (rowid = record id), the normalized phones and e-mails (`communications`) and the
+/// duplicate keys (`match_keys`).
+struct RecordIndexStore {
+    let entity: EntityDescriptor
+
+    func insertSearch(_ db: Database, id: Int64, text: String) throws {
+        try db.execute("INSERT INTO \(entity.searchTable) (rowid, body) VALUES (?, ?)", [.integer(id), .text(text)])
+    }
+
+    func deleteSearch(_ db: Database, id: Int64) throws {
+        try db.execute("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)])
+    }
+
+    /// Stores a phone or e-mail (`kind`) as typed and in its normalized form.
+    func insertCommunication(_ db: Database, id: Int64, kind: String, value: String, normalized: String) throws {
+        try db.execute("INSERT INTO communications (entity_type, entity_id, kind, value, normalized) VALUES (?, ?, ?, ?, ?)",
+                       [.text(entity.type.rawValue), .integer(id), .text(kind), .text(value), .text(normalized)])
+    }
+
+    func deleteCommunications(_ db: Database, id: Int64) throws {
+        try db.execute("DELETE FROM communications WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
+    }
+
+    func insertTitleKey(_ db: Database, id: Int64, key: String) throws {
+        try db.execute("INSERT INTO match_keys (entity_type, entity_id, kind, key) VALUES (?, ?, 'title', ?)",
+                       [.text(entity.type.rawValue), .integer(id), .text(key)])
+    }
+
+    func deleteTitleKey(_ db: Database, id: Int64) throws {
+        try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ? AND kind = 'title'",
+                       [.text(entity.type.rawValue), .integer(id)])
+    }
+
+    /// Drops every duplicate key of the record, its INNs included.
+    func deleteKeys(_ db: Database, id: Int64) throws {
+        try db.execute("DELETE FROM match_keys WHERE entity_type = ? AND entity_id = ?", [.text(entity.type.rawValue), .integer(id)])
+    }
+}
