@@ -24,7 +24,7 @@ enum DealDocumentContext {
             seller = InvoiceParties.seller(company: sellerCompany, requisite: requisite,
                                            bank: requisite["bankDetails"]?.arrayValue?.first ?? .object([:]))
         }
-        let lines = try ProductRowService.lines(db, dealID)
+        let lines = try ProductRowStore.lines(db, dealID)
         let totals = InvoiceTotals(lines)
         let context: JSON = [
             "deal": deal, "company": company ?? .null, "contact": contact ?? .null, "payer": payer, "seller": seller,

@@ -29,10 +29,9 @@ package struct PublicLinkService: Sendable {
         var generator = SystemRandomNumberGenerator()
         let token = (0..<4).map { _ in generator.next() as UInt64 }.map { String($0, radix: 16).leftPadded(16) }.joined()
         try RecordService.requireExists(db, EntityDescriptor.invoice, invoiceID)
-        try db.execute("INSERT INTO invoice_links (token, invoice_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                       [.text(token), .integer(invoiceID), .text(now), SQLValue(expiresAt)])
+        let linkID = try PublicLinkStore.insert(db, token: token, invoiceID: invoiceID, at: now, expiresAt: expiresAt)
         // The token is a secret: the change tells that a link exists, not what it is.
-        try crm.apply(Change(.publicLink, id: .int(db.lastInsertRowID), .created, by: caller, at: now, owner: RecordRef(.invoice, invoiceID),
+        try crm.apply(Change(.publicLink, id: .int(linkID), .created, by: caller, at: now, owner: RecordRef(.invoice, invoiceID),
                              data: ["expiresAt": expiresAt.map(JSON.string) ?? .null]), in: db)
         return token
     }
@@ -41,9 +40,7 @@ package struct PublicLinkService: Sendable {
     package func revoke(invoiceID: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             try RecordService.requireExists(db, EntityDescriptor.invoice, invoiceID)
-            try db.execute("UPDATE invoice_links SET revoked_at = ? WHERE invoice_id = ? AND revoked_at IS NULL",
-                           [.text(crm.nowText), .integer(invoiceID)])
-            let revoked = Int64(db.changes)
+            let revoked = try PublicLinkStore.revoke(db, invoiceID: invoiceID, at: crm.nowText)
             if revoked > 0 {
                 try crm.apply(Change(.publicLink, id: .int(invoiceID), .revoked, by: caller, at: crm.nowText, owner: RecordRef(.invoice, invoiceID),
                                      data: ["count": .int(revoked)]), in: db)
@@ -55,12 +52,12 @@ package struct PublicLinkService: Sendable {
     /// The invoice a live token opens; 1006 `expired` or `revoked`, 1002 for an unknown token.
     package func invoiceID(token: String) throws -> Int64 {
         try crm.pool.read { db in
-            guard let row = try db.queryOne("SELECT invoice_id, expires_at, revoked_at FROM invoice_links WHERE token = ?", [.text(token)]) else {
+            guard let link = try PublicLinkStore.find(db, token: token) else {
                 throw CRMError.notFound(entityType: "link", id: .string(token))
             }
-            if try row.optionalText("revoked_at") != nil { throw CRMError.forbidden(reason: "revoked") }
-            if let expires = try row.optionalText("expires_at"), expires <= crm.nowText { throw CRMError.forbidden(reason: "expired") }
-            return try row.int64("invoice_id")
+            if link.revokedAt != nil { throw CRMError.forbidden(reason: "revoked") }
+            if let expires = link.expiresAt, expires <= crm.nowText { throw CRMError.forbidden(reason: "expired") }
+            return link.invoiceID
         }
     }
 }

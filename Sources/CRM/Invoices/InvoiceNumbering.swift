@@ -9,10 +9,7 @@ enum InvoiceNumbering {
     static func next(_ db: Database, format: String, date: String) throws -> String {
         let year = String(date.prefix(4))
         let key = format.contains("{YYYY}") || format.contains("{YY}") ? "invoice:" + year : "invoice"
-        try db.execute("INSERT INTO invoice_sequences (key, last) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET last = last + 1",
-                       [.text(key)])
-        let number = try db.scalar("SELECT last FROM invoice_sequences WHERE key = ?", [.text(key)]).int64 ?? 1
-        return render(format, number: number, year: year)
+        return render(format, number: try InvoiceStore.nextNumber(db, sequence: key), year: year)
     }
 
     static func render(_ format: String, number: Int64, year: String) -> String {

@@ -6,17 +6,16 @@ import Storage
 enum InvoiceParties {
     /// A record's best requisite: the first legal or ИП one, else the first.
     static func requisite(_ db: Database, _ type: EntityType, _ id: Int64) throws -> JSON? {
-        let rows = try db.query("SELECT id, preset FROM requisites WHERE entity_type = ? AND entity_id = ? ORDER BY id",
-                                [.text(type.rawValue), .integer(id)])
-        guard let chosen = try rows.first(where: { try $0.text("preset") != "person" }) ?? rows.first else { return nil }
-        return try RequisiteService.requisite(db, try chosen.int64("id"))
+        let requisites = try InvoicePartyStore.requisites(db, of: RecordRef(type, id))
+        guard let chosen = requisites.first(where: { $0.preset != "person" }) ?? requisites.first else { return nil }
+        return try RequisiteService.requisite(db, chosen.id)
     }
 
     /// The seller: `settings.sellerCompanyId`, else the one company marked `isMyCompany`.
     static func sellerCompanyID(_ db: Database, settings: [String: JSON]) throws -> Int64? {
         if let id = settings["sellerCompanyId"]?.int64Value { return id }
-        let mine = try db.query("SELECT id FROM companies WHERE is_my_company = 1 ORDER BY id LIMIT 2")
-        return mine.count == 1 ? try mine[0].int64("id") : nil
+        let mine = try InvoicePartyStore.myCompanyIDs(db, limit: 2)
+        return mine.count == 1 ? mine[0] : nil
     }
 
     static func seller(company: JSON, requisite: JSON, bank: JSON) -> JSON {

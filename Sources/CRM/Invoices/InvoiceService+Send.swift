@@ -39,7 +39,7 @@ extension InvoiceService {
                 from: from, to: [recipient], subject: subject ?? document.title, textBody: text + "\n",
                 attachments: pdf.map { [MailAttachment(fileName: $0.fileName, contentType: $0.contentType, data: $0.data)] } ?? [],
                 messageID: "<invoice-\(id)-\(UUID().uuidString.lowercased())@crmd>", date: Date(timeIntervalSince1970: Double(now)))
-            let outboxID = try OutboxService.enqueue(db, invoiceID: id, mode: mode, message: message, at: now)
+            let outboxID = try OutboxStore.enqueue(db, invoiceID: id, mode: mode, message: message, at: now)
             let entry: JSON = ["messageId": .int(outboxID), "to": .string(recipient.address), "mode": .string(mode)]
             try crm.apply(Change(.invoice, id: .int(id), .queued, by: caller, at: crm.nowText,
                                  owner: current["dealId"]?.int64Value.map { RecordRef(.deal, $0) }, data: entry.objectValue ?? [:]), in: db)

@@ -29,7 +29,7 @@ package struct InvoiceService: Sendable {
             guard let deal = try RecordService.loadJSON(db, EntityDescriptor.deal, input.dealID) else { throw CRMError.notFound("deal", input.dealID) }
             let settings = try SettingsService.load(db)
             var missing: [MissingField] = []
-            let lines = try ProductRowService.lines(db, input.dealID)
+            let lines = try ProductRowStore.lines(db, input.dealID)
             if lines.isEmpty { missing.append(MissingField(field: "productRows", title: "Товары и услуги")) }
 
             var payer: JSON = .null
@@ -147,12 +147,8 @@ package struct InvoiceService: Sendable {
         }
         guard Timestamp.parseDate(date) != nil else { throw CRMError.invalidValue(field: "date", reason: "format", message: "a date YYYY-MM-DD") }
         return try crm.pool.write { db in
-            guard let row = try db.queryOne("SELECT status, total, paid, deal_id, number FROM invoices WHERE id = ?", [.integer(id)]) else {
-                throw CRMError.notFound("invoice", id)
-            }
-            let (status, total, alreadyPaid) = try StoredData.read("invoices", id) {
-                (try row.text("status"), try Self.amount(try row.text("total"), "total"), try Self.amount(try row.text("paid"), "paid"))
-            }
+            guard let balance = try InvoiceStore.balance(db, id) else { throw CRMError.notFound("invoice", id) }
+            let (status, total, alreadyPaid) = (balance.status, balance.total, balance.paid)
             if status == "cancelled" || status == "paid" { throw CRMError.conflict(reason: status, details: ["status": .string(status)]) }
             let paid = alreadyPaid + money.minor
             if paid > total {
@@ -160,17 +156,15 @@ package struct InvoiceService: Sendable {
                                             message: "the payment exceeds what is due (\(DecimalScaled.format(total - paid + money.minor, scale: 2)))")
             }
             let now = crm.nowText
-            try db.execute("INSERT INTO invoice_payments (invoice_id, amount, date, reference, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           [.integer(id), .text(money.decimalText), .text(date), SQLValue(reference), .text(source), .text(now),
-                            SQLValue(caller.userID)])
-            let paymentID = db.lastInsertRowID
+            let paymentID = try InvoiceStore.insertPayment(db, invoiceID: id, amount: money.decimalText, date: date, reference: reference,
+                                                           source: source, at: now, by: caller.userID)
             let facts: [String: JSON] = ["payment": .string(money.decimalText), "date": .string(date), "reference": reference.map(JSON.string) ?? .null]
             try crm.apply(Change(.payment, id: .int(paymentID), .created, by: caller, at: now, owner: RecordRef(.invoice, id),
                                  data: facts.merging(["source": .string(source)]) { a, _ in a }), in: db)
             let paidText = DecimalScaled.format(paid, scale: 2)
-            try db.execute("UPDATE invoices SET paid = ? WHERE id = ?", [.text(paidText), .integer(id)])
+            try InvoiceStore.setPaid(db, id: id, paidText)
             try setStoredStatus(db, id: id, status: paid == total ? "paid" : "partiallyPaid", by: caller, from: status, extra: facts,
-                                also: [FieldChange(field: "paid", old: .string(row[2].string ?? "0.00"), new: .string(paidText))])
+                                also: [FieldChange(field: "paid", old: .string(balance.paidText), new: .string(paidText))])
             return try invoice(db, id)
         }
     }
@@ -179,9 +173,8 @@ package struct InvoiceService: Sendable {
     func setStoredStatus(_ db: Database, id: Int64, status: String, by caller: Caller, from old: String, extra: [String: JSON] = [:],
                          also: [FieldChange] = []) throws {
         let now = crm.nowText
-        try db.execute("UPDATE invoices SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
-                       [.text(status), .text(now), SQLValue(caller.userID), .integer(id)])
-        let dealID = try db.scalar("SELECT deal_id FROM invoices WHERE id = ?", [.integer(id)]).int64
+        try InvoiceStore.setStatus(db, id: id, status, at: now, by: caller.userID)
+        let dealID = try InvoiceStore.dealID(db, id)
         try crm.apply(Change(.invoice, id: .int(id), .statusChanged, by: caller, at: now,
                              fields: [FieldChange(field: "status", old: .string(old), new: .string(status))] + also,
                              owner: dealID.map { RecordRef(.deal, $0) }, data: extra), in: db)
@@ -190,21 +183,16 @@ package struct InvoiceService: Sendable {
     /// The invoice with its payments, what is still due, and its status as of today.
     func invoice(_ db: Database, _ id: Int64) throws -> JSON {
         guard let record = try RecordService.loadJSON(db, EntityDescriptor.invoice, id) else { throw CRMError.notFound("invoice", id) }
-        let payments = try db.query("SELECT id, amount, date, reference, source, created_at FROM invoice_payments WHERE invoice_id = ? ORDER BY id",
-                                    [.integer(id)]).map { row -> JSON in
-            ["id": .int(try row.int64("id")), "amount": .string(try row.text("amount")), "date": .string(try row.text("date")),
-             "reference": try row.optionalText("reference").map(JSON.string) ?? .null, "source": .string(try row.text("source")),
-             "createdAt": .string(try row.text("created_at"))]
-        }
+        let payments = try InvoiceStore.payments(db, invoiceID: id)
         guard case .object(var object) = Self.withEffectiveStatus(record, today: Timestamp.formatDate(days: crm.clock.now() / 86_400)) else {
             return record
         }
         let (total, paid) = try StoredData.read("invoices", id) {
-            (try Self.amount(object["total"]?.stringValue, "total"), try Self.amount(object["paid"]?.stringValue, "paid"))
+            (try InvoiceStore.amount(object["total"]?.stringValue, "total"), try InvoiceStore.amount(object["paid"]?.stringValue, "paid"))
         }
         object["due"] = .string(DecimalScaled.format(total - paid, scale: 2))
         object["payments"] = .array(payments)
-        object["messages"] = .array(try OutboxService.messages(db, invoiceID: id))
+        object["messages"] = .array(try OutboxStore.messages(db, invoiceID: id))
         return .object(object)
     }
 
@@ -217,14 +205,8 @@ package struct InvoiceService: Sendable {
 
     /// The status an invoice has stored (not the effective `overdue`); 1002 if there is no such invoice.
     static func storedStatus(_ db: Database, _ id: Int64) throws -> String {
-        guard let row = try db.queryOne("SELECT status FROM invoices WHERE id = ?", [.integer(id)]) else { throw CRMError.notFound("invoice", id) }
-        return try row.text("status")
-    }
-
-    /// A stored amount in kopecks; one that does not parse is unreadable stored data, not zero.
-    private static func amount(_ text: String?, _ column: String) throws -> Int64 {
-        guard let text, let money = Money.parse(text) else { throw StoredData.Problem("\(column): '\(text ?? "null")' is not an amount") }
-        return money.minor
+        guard let status = try InvoiceStore.status(db, id) else { throw CRMError.notFound("invoice", id) }
+        return status
     }
 
     private static func date(_ text: String?, field: String) throws -> String? {

@@ -11,12 +11,8 @@ package struct ProductRowService: Sendable {
             try RecordService.requireExists(db, EntityDescriptor.deal, dealID)
             let settings = try SettingsService.load(db)
             let lines = try rows.enumerated().map { index, row in try Self.line(db, row, path: "rows.\(index)", settings: settings) }
-            let before = try Self.lines(db, dealID)
-            try db.execute("DELETE FROM deal_product_rows WHERE deal_id = ?", [.integer(dealID)])
-            for (index, line) in lines.enumerated() {
-                try db.execute("INSERT INTO deal_product_rows (deal_id, position, row) VALUES (?, ?, ?)",
-                               [.integer(dealID), .integer(Int64(index)), .text(Self.stored(line).text)])
-            }
+            let before = try ProductRowStore.lines(db, dealID)
+            try ProductRowStore.replace(db, dealID: dealID, with: lines)
             let totals = InvoiceTotals(lines)
             try crm.apply(Change(.productRows, id: .int(dealID), .updated, by: caller, at: crm.nowText,
                                  fields: [FieldChange(field: "productRows", old: Self.summary(before), new: Self.summary(lines))],
@@ -30,15 +26,7 @@ package struct ProductRowService: Sendable {
     package func get(dealID: Int64) throws -> JSON {
         try crm.pool.read { db in
             try RecordService.requireExists(db, EntityDescriptor.deal, dealID)
-            return Self.json(try Self.lines(db, dealID), currency: try Self.currency(db, dealID))
-        }
-    }
-
-    static func lines(_ db: Database, _ dealID: Int64) throws -> [InvoiceLine] {
-        try db.query("SELECT position, row FROM deal_product_rows WHERE deal_id = ? ORDER BY position", [.integer(dealID)]).map { row in
-            try StoredData.read("deal_product_rows", "\(dealID)/\(row["position"].int64.map(String.init) ?? "?")") {
-                try Self.restore(try StoredData.json(try row.text("row"), "row"))
-            }
+            return Self.json(try ProductRowStore.lines(db, dealID), currency: try Self.currency(db, dealID))
         }
     }
 
@@ -48,10 +36,8 @@ package struct ProductRowService: Sendable {
     }
 
     static func currency(_ db: Database, _ dealID: Int64) throws -> String {
-        guard let row = try db.queryOne("SELECT coalesce(currency, 'RUB') AS currency FROM deals WHERE id = ?", [.integer(dealID)]) else {
-            throw CRMError.notFound("deal", dealID)
-        }
-        return try row.text("currency")
+        guard let currency = try ProductRowStore.currency(db, dealID: dealID) else { throw CRMError.notFound("deal", dealID) }
+        return currency
     }
 
     /// `{rows, totals}` with every computed amount as a decimal string.

@@ -26,8 +26,7 @@ package struct SettingsService: Sendable {
             var current = old
             for (key, value) in patch { current[key] = Self.merge(current[key], value) }
             try Self.validate(db, current)
-            try db.execute("INSERT INTO settings (key, value) VALUES ('settings', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                           [.text(JSON.object(current).text)])
+            try SettingsStore.save(db, current)
             // Secrets stay masked in the change, as in every answer.
             let changes = FieldChange.differences(Self.masked(.object(old)), Self.masked(.object(current)))
             let secrets = Set(FieldChange.differences(.object(old), .object(current)).map(\.field)).subtracting(changes.map(\.field))
@@ -43,13 +42,11 @@ package struct SettingsService: Sendable {
     /// `StoredDataError` rather than fall back to the defaults.
     static func load(_ db: Database) throws -> [String: JSON] {
         var settings = defaults
-        if let row = try db.queryOne("SELECT value FROM settings WHERE key = 'settings'") {
-            let stored = try StoredData.read("settings", "'settings'") { () throws -> [String: JSON] in
-                let stored = try StoredData.object(try row.text("value"), "value")
+        if let stored = try SettingsStore.load(db) {
+            try StoredData.read("settings", SettingsStore.rowKey) {
                 for (key, value) in stored where !isStorable(key, value) {
                     throw StoredData.Problem("value.\(key): \(value.text) is not a setting of that type")
                 }
-                return stored
             }
             for (key, value) in stored { settings[key] = value }
         }
@@ -94,7 +91,7 @@ package struct SettingsService: Sendable {
 
     private static func validate(_ db: Database, _ settings: [String: JSON]) throws {
         if let id = settings["sellerCompanyId"]?.int64Value {
-            guard try db.queryOne("SELECT 1 FROM companies WHERE id = ?", [.integer(id)]) != nil else {
+            guard try InvoicePartyStore.companyExists(db, id) else {
                 throw CRMError.invalidValue(field: "sellerCompanyId", reason: "notFound", message: "no company with id \(id)")
             }
         }

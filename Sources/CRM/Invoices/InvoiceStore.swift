@@ -1,0 +1,78 @@
+import JSONKit
+import Storage
+
+/// The SQL of invoices beyond their record row: status and paid amount, payments, and the
+/// numbering sequences. The invoice row itself is written through `RecordStore`.
+enum InvoiceStore {
+    /// What a payment is checked against: the stored status, the total and what is paid so far.
+    struct Balance {
+        let status: String
+        let total: Int64
+        let paid: Int64
+        /// `paid` as stored, for the change that tells the new amount.
+        let paidText: String
+    }
+
+    /// The invoice's balance, or nil if there is no such invoice; unreadable amounts throw `StoredDataError`.
+    static func balance(_ db: Database, _ id: Int64) throws -> Balance? {
+        guard let row = try db.queryOne("SELECT status, total, paid FROM invoices WHERE id = ?", [.integer(id)]) else { return nil }
+        return try StoredData.read("invoices", id) {
+            let (status, total, paidText) = (try row.text("status"), try amount(try row.text("total"), "total"), try row.text("paid"))
+            return Balance(status: status, total: total, paid: try amount(paidText, "paid"), paidText: paidText)
+        }
+    }
+
+    /// The status an invoice has stored (not the effective `overdue`), or nil if there is no such invoice.
+    static func status(_ db: Database, _ id: Int64) throws -> String? {
+        guard let row = try db.queryOne("SELECT status FROM invoices WHERE id = ?", [.integer(id)]) else { return nil }
+        return try row.text("status")
+    }
+
+    /// The deal an invoice was made from, if it still has one.
+    static func dealID(_ db: Database, _ id: Int64) throws -> Int64? {
+        try db.scalar("SELECT deal_id FROM invoices WHERE id = ?", [.integer(id)]).int64
+    }
+
+    /// Stores a new status with a new version.
+    static func setStatus(_ db: Database, id: Int64, _ status: String, at now: String, by userID: Int64?) throws {
+        try db.execute("UPDATE invoices SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
+                       [.text(status), .text(now), SQLValue(userID), .integer(id)])
+    }
+
+    /// Stores what is paid so far (the status update that follows gives the new version).
+    static func setPaid(_ db: Database, id: Int64, _ paid: String) throws {
+        try db.execute("UPDATE invoices SET paid = ? WHERE id = ?", [.text(paid), .integer(id)])
+    }
+
+    /// Inserts a payment of an invoice; returns its id.
+    static func insertPayment(_ db: Database, invoiceID: Int64, amount: String, date: String, reference: String?, source: String,
+                              at now: String, by userID: Int64?) throws -> Int64 {
+        try db.execute("INSERT INTO invoice_payments (invoice_id, amount, date, reference, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [.integer(invoiceID), .text(amount), .text(date), SQLValue(reference), .text(source), .text(now), SQLValue(userID)])
+        return db.lastInsertRowID
+    }
+
+    /// The payments of an invoice in the order they came, as `invoice.get` shows them.
+    static func payments(_ db: Database, invoiceID: Int64) throws -> [JSON] {
+        try db.query("SELECT id, amount, date, reference, source, created_at FROM invoice_payments WHERE invoice_id = ? ORDER BY id",
+                     [.integer(invoiceID)]).map { row -> JSON in
+            ["id": .int(try row.int64("id")), "amount": .string(try row.text("amount")), "date": .string(try row.text("date")),
+             "reference": try row.optionalText("reference").map(JSON.string) ?? .null, "source": .string(try row.text("source")),
+             "createdAt": .string(try row.text("created_at"))]
+        }
+    }
+
+    /// Moves the numbering sequence `key` on by one and returns its new value; inside the
+    /// creating transaction, so a failed creation gives the number back.
+    static func nextNumber(_ db: Database, sequence key: String) throws -> Int64 {
+        try db.execute("INSERT INTO invoice_sequences (key, last) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET last = last + 1",
+                       [.text(key)])
+        return try db.scalar("SELECT last FROM invoice_sequences WHERE key = ?", [.text(key)]).int64 ?? 1
+    }
+
+    /// A stored amount in kopecks; one that does not parse is unreadable stored data, not zero.
+    static func amount(_ text: String?, _ column: String) throws -> Int64 {
+        guard let text, let money = Money.parse(text) else { throw StoredData.Problem("\(column): '\(text ?? "null")' is not an amount") }
+        return money.minor
+    }
+}
