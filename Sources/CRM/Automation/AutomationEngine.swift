@@ -14,21 +14,14 @@ enum AutomationEngine {
     static func recordPlaced(_ db: Database, crm: CRM, entity: EntityType, id: Int64, pipelineId: Int64, stageId: String,
                              created: Bool) throws {
         let triggers = created ? ["create", "enter"] : ["enter"]
-        let rules = try db.query("""
-            SELECT id, delay_seconds, action, trigger FROM automation_rules
-            WHERE entity_type = ? AND active = 1 AND (pipeline_id IS NULL OR pipeline_id = ?)
-              AND (stage_id = ? OR stage_id IS NULL) AND trigger IN (?, ?) ORDER BY id
-            """, [.text(entity.rawValue), .integer(pipelineId), .text(stageId), .text(triggers[0]), .text(triggers.last!)])
+        let rules = try AutomationStore.rules(db, placing: entity, pipelineId: pipelineId, stageId: stageId, triggers: triggers)
         let now = crm.clock.now()
         for rule in rules {
-            let ruleID = try rule.int64("id")
-            let delay = try rule.int64("delay_seconds")
-            if delay > 0 {
-                let payload: JSON = ["ruleId": .int(ruleID), "entityType": .string(entity.rawValue), "id": .int(id)]
-                try db.execute("INSERT INTO scheduled_jobs (run_at, kind, payload, created_at) VALUES (?, 'automation', ?, ?)",
-                               [.integer(now + delay), .text(payload.text), .text(Timestamp.format(now))])
+            if rule.delay > 0 {
+                try AutomationStore.insertAutomationJob(db, runAt: now + rule.delay, ruleID: rule.id, entity: entity, id: id,
+                                                        at: Timestamp.format(now))
             } else {
-                try perform(db, crm: crm, ruleID: ruleID, action: try rule.text("action"), entity: entity, id: id)
+                try perform(db, crm: crm, ruleID: rule.id, action: try rule.action(), entity: entity, id: id)
             }
         }
     }

@@ -31,13 +31,7 @@ package struct AutomationService: Sendable {
         let action = try AutomationAction(input.action)
         return try crm.pool.write { db in
             let pipelineID = try validate(db, input)
-            try db.execute("""
-                INSERT INTO automation_rules (entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
-                      .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active),
-                      .text(crm.nowText)])
-            let rule = try rule(db, db.lastInsertRowID)
+            let rule = try rule(db, try AutomationStore.insertRule(db, input, pipelineID: pipelineID, action: action, at: crm.nowText))
             try crm.apply(Change(.automation, id: rule["id"] ?? .null, .created, by: caller, at: crm.nowText,
                                  fields: FieldChange.differences(.object([:]), rule, ignoring: ["id", "createdAt"])), in: db)
             return rule
@@ -49,11 +43,7 @@ package struct AutomationService: Sendable {
         return try crm.pool.write { db in
             let old = try rule(db, id)
             let pipelineID = try validate(db, input)
-            try db.execute("""
-                UPDATE automation_rules SET entity_type = ?, pipeline_id = ?, stage_id = ?, trigger = ?, delay_seconds = ?, action = ?,
-                title = ?, active = ? WHERE id = ?
-                """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
-                      .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active), .integer(id)])
+            try AutomationStore.updateRule(db, id: id, input, pipelineID: pipelineID, action: action)
             let new = try rule(db, id)
             try crm.apply(Change(.automation, id: .int(id), .updated, by: caller, at: crm.nowText,
                                  fields: FieldChange.differences(old, new)), in: db)
@@ -66,7 +56,7 @@ package struct AutomationService: Sendable {
     package func delete(_ id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             _ = try rule(db, id)
-            try db.execute("DELETE FROM automation_rules WHERE id = ?", [.integer(id)])
+            try AutomationStore.deleteRule(db, id: id)
             try crm.apply(Change(.automation, id: .int(id), .deleted, by: caller, at: crm.nowText), in: db)
             return ["id": .int(id), "deleted": true]
         }
@@ -74,9 +64,7 @@ package struct AutomationService: Sendable {
 
     package func list(entityType: EntityType?) throws -> JSON {
         try crm.pool.read { db in
-            let rows = try db.query("SELECT id FROM automation_rules WHERE ? IS NULL OR entity_type = ? ORDER BY id",
-                                    [SQLValue(entityType?.rawValue), SQLValue(entityType?.rawValue)])
-            return ["items": .array(try rows.map { try rule(db, try $0.int64("id")) })]
+            ["items": .array(try AutomationStore.rules(db, entityType: entityType).map(Self.json))]
         }
     }
 
@@ -105,25 +93,17 @@ package struct AutomationService: Sendable {
     }
 
     private func rule(_ db: Database, _ id: Int64) throws -> JSON {
-        guard let row = try db.queryOne("""
-            SELECT id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at
-            FROM automation_rules WHERE id = ?
-            """, [.integer(id)]) else { throw CRMError.notFound("automation", id) }
-        return try StoredData.read("automation_rules", id) {
-            let entityType = try StoredData.enumCase(try row.text("entity_type"), "entity_type", as: EntityType.self)
-            let trigger = try StoredData.enumCase(try row.text("trigger"), "trigger", as: AutomationEngine.Trigger.self)
-            let action = try StoredData.json(try row.text("action"), "action")
-            _ = try AutomationAction(action)
-            return [
-                "id": .int(try row.int64("id")), "entityType": .string(entityType.rawValue),
-                "pipelineId": try row.optionalInt64("pipeline_id").map(JSON.int) ?? .null,
-                "stageId": try row.optionalText("stage_id").map(JSON.string) ?? .null,
-                "trigger": .string(trigger.rawValue), "delay": .int(try row.int64("delay_seconds")),
-                "action": action,
-                "title": try row.optionalText("title").map(JSON.string) ?? .null,
-                "active": .bool(try row.bool("active")), "createdAt": .string(try row.text("created_at")),
-            ]
-        }
+        guard let rule = try AutomationStore.rule(db, id: id) else { throw CRMError.notFound("automation", id) }
+        return Self.json(rule)
+    }
+
+    private static func json(_ rule: AutomationStore.Rule) -> JSON {
+        [
+            "id": .int(rule.id), "entityType": .string(rule.entityType.rawValue),
+            "pipelineId": rule.pipelineID.map(JSON.int) ?? .null, "stageId": rule.stageID.map(JSON.string) ?? .null,
+            "trigger": .string(rule.trigger.rawValue), "delay": .int(rule.delay), "action": rule.action,
+            "title": rule.title.map(JSON.string) ?? .null, "active": .bool(rule.active), "createdAt": .string(rule.createdAt),
+        ]
     }
 }
 

@@ -15,11 +15,9 @@ package struct TemplateService: Sendable {
             let builtIn: [JSON] = [["code": "invoice", "title": "Счет на оплату", "kind": "invoice", "builtin": true, "updatedAt": .null]]
                 + DealDocumentTemplates.builtIn.map { ["code": .string($0.code), "title": .string($0.title), "kind": .string($0.kind),
                                                        "builtin": true, "updatedAt": .null] }
-            let users = try db.query("SELECT code, title, kind, updated_at FROM document_templates ORDER BY id").map { row -> JSON in
-                try StoredData.read("document_templates", row["code"].string ?? "?") {
-                    ["code": .string(try row.text("code")), "title": .string(try row.text("title")), "kind": .string(try Self.kind(row)),
-                     "builtin": false, "updatedAt": .string(try row.text("updated_at"))]
-                }
+            let users = try TemplateStore.list(db).map { template -> JSON in
+                ["code": .string(template.code), "title": .string(template.title), "kind": .string(template.kind),
+                 "builtin": false, "updatedAt": .string(template.updatedAt)]
             }
             return ["items": .array(builtIn + users)]
         }
@@ -33,11 +31,10 @@ package struct TemplateService: Sendable {
         }
         try Self.check(body)
         return try crm.pool.write { db in
-            if try db.queryOne("SELECT 1 FROM document_templates WHERE code = ?", [.text(code)]) != nil {
+            if try TemplateStore.exists(db, code: code) {
                 throw CRMError.conflict(reason: "exists", details: ["code": .string(code)])
             }
-            try db.execute("INSERT INTO document_templates (code, title, kind, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           [.text(code), .text(title), .text(kind), .text(body), .text(crm.nowText), .text(crm.nowText)])
+            try TemplateStore.insert(db, code: code, title: title, kind: kind, body: body, at: crm.nowText)
             try crm.apply(Change(.template, id: .string(code), .created, by: caller, at: crm.nowText,
                                  data: ["title": .string(title), "kind": .string(kind)]), in: db)
             return try Self.template(db, code)
@@ -48,10 +45,7 @@ package struct TemplateService: Sendable {
         if let body { try Self.check(body) }
         return try crm.pool.write { db in
             let old = try Self.template(db, code)
-            try db.execute("""
-                UPDATE document_templates SET title = coalesce(?, title), body = coalesce(?, body), updated_at = ?, version = version + 1
-                WHERE code = ?
-                """, [SQLValue(title), SQLValue(body), .text(crm.nowText), .text(code)])
+            try TemplateStore.update(db, code: code, title: title, body: body, at: crm.nowText)
             let new = try Self.template(db, code)
             try crm.apply(Change(.template, id: .string(code), .updated, by: caller, at: crm.nowText,
                                  fields: FieldChange.differences(old, new, ignoring: ["updatedAt", "version"])), in: db)
@@ -63,10 +57,8 @@ package struct TemplateService: Sendable {
     func source(_ code: String) throws -> String {
         if let builtIn = DealDocumentTemplates.builtIn.first(where: { $0.code == code }) { return builtIn.body }
         return try crm.pool.read { db in
-            guard let row = try db.queryOne("SELECT body FROM document_templates WHERE code = ?", [.text(code)]) else {
-                throw CRMError.notFound(entityType: "template", id: .string(code))
-            }
-            return try StoredData.read("document_templates", code) { try row.text("body") }
+            guard let body = try TemplateStore.body(db, code: code) else { throw CRMError.notFound(entityType: "template", id: .string(code)) }
+            return body
         }
     }
 
@@ -79,20 +71,10 @@ package struct TemplateService: Sendable {
     }
 
     private static func template(_ db: Database, _ code: String) throws -> JSON {
-        guard let row = try db.queryOne("SELECT code, title, kind, body, created_at, updated_at, version FROM document_templates WHERE code = ?",
-                                        [.text(code)]) else { throw CRMError.notFound(entityType: "template", id: .string(code)) }
-        return try StoredData.read("document_templates", code) {
-            ["code": .string(try row.text("code")), "title": .string(try row.text("title")), "kind": .string(try kind(row)),
-             "builtin": false, "body": .string(try row.text("body")), "createdAt": .string(try row.text("created_at")),
-             "updatedAt": .string(try row.text("updated_at")), "version": .int(try row.int64("version"))]
-        }
-    }
-
-    /// A stored template's kind, one of `kinds`.
-    private static func kind(_ row: Row) throws -> String {
-        let kind = try row.text("kind")
-        guard kinds.contains(kind) else { throw StoredData.Problem("kind: unknown kind '\(kind)'") }
-        return kind
+        guard let template = try TemplateStore.fetch(db, code: code) else { throw CRMError.notFound(entityType: "template", id: .string(code)) }
+        return ["code": .string(template.code), "title": .string(template.title), "kind": .string(template.kind),
+                "builtin": false, "body": .string(template.body), "createdAt": .string(template.createdAt),
+                "updatedAt": .string(template.updatedAt), "version": .int(template.version)]
     }
 }
 

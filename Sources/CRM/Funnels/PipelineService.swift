@@ -28,11 +28,8 @@ package struct PipelineService: Sendable {
 
     package func add(entityType: EntityType, title: String, stages: [StageInput]?, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            let sort = (try db.scalar("SELECT coalesce(max(sort), 0) FROM pipelines WHERE entity_type = ?",
-                                      [.text(entityType.rawValue)]).int64 ?? 0) + 10
-            try db.execute("INSERT INTO pipelines (entity_type, title, is_default, sort) VALUES (?, ?, 0, ?)",
-                           [.text(entityType.rawValue), .text(title), .integer(sort)])
-            let id = db.lastInsertRowID
+            let sort = try PipelineStore.highestSort(db, entityType) + 10
+            let id = try PipelineStore.insertPipeline(db, entityType, title: title, sort: sort)
             try crm.apply(Change(.pipeline, id: .int(id), .created, by: caller, at: crm.nowText,
                                  data: ["entityType": .string(entityType.rawValue), "title": .string(title)]), in: db)
             let inputs = stages ?? [
@@ -71,9 +68,7 @@ package struct PipelineService: Sendable {
                 try validateRequired(db, pipeline.entityType, requiredFields, path: "/requiredFields")
                 stage.requiredFields = requiredFields
             }
-            try db.execute("UPDATE stages SET title = ?, sort = ?, semantic = ?, required_fields = ? WHERE entity_type = ? AND id = ?",
-                           [.text(stage.title), .integer(Int64(stage.sort)), .text(stage.semantic.rawValue),
-                            .text(JSONText.stringArray(stage.requiredFields)), .text(pipeline.entityType.rawValue), .text(stage.id)])
+            try PipelineStore.updateStage(db, pipeline.entityType, stage)
             let changes = Self.stageFields.map { FieldChange(field: $0, old: old.json[$0] ?? .null, new: stage.json[$0] ?? .null) }
                 .filter { $0.old != $0.new }
             try crm.apply(Change(.stage, id: .string(stage.id), .updated, by: caller, at: crm.nowText, fields: changes,
@@ -87,14 +82,12 @@ package struct PipelineService: Sendable {
         let required = input.requiredFields ?? []
         try validateRequired(db, entityType, required, path: path + "/requiredFields")
         let id = try input.id ?? generatedStageID(db, entityType: entityType, pipelineID: pipelineID)
-        if try db.queryOne("SELECT 1 FROM stages WHERE entity_type = ? AND id = ?", [.text(entityType.rawValue), .text(id)]) != nil {
+        if try PipelineStore.stageExists(db, entityType, stageId: id) {
             throw CRMError.conflict(reason: "exists", details: ["stageId": .string(id)])
         }
-        try db.execute("""
-            INSERT INTO stages (entity_type, id, pipeline_id, title, semantic, sort, required_fields) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [.text(entityType.rawValue), .text(id), .integer(pipelineID), .text(input.title),
-                  .text((input.semantic ?? .process).rawValue), .integer(Int64(input.sort ?? defaultSort)),
-                  .text(JSONText.stringArray(required))])
+        try PipelineStore.insertStage(db, entityType, pipelineID: pipelineID,
+                                      Stage(id: id, title: input.title, semantic: input.semantic ?? .process,
+                                            sort: input.sort ?? defaultSort, requiredFields: required))
         try crm.apply(Change(.stage, id: .string(id), .created, by: caller, at: crm.nowText,
                              data: ["entityType": .string(entityType.rawValue), "pipelineId": .int(pipelineID), "title": .string(input.title)]), in: db)
     }
@@ -103,18 +96,17 @@ package struct PipelineService: Sendable {
     private static let stageFields = ["title", "sort", "semantic", "requiredFields"]
 
     private func generatedStageID(_ db: Database, entityType: EntityType, pipelineID: Int64) throws -> String {
-        var number = (try db.scalar("SELECT count(*) FROM stages WHERE pipeline_id = ?", [.integer(pipelineID)]).int64 ?? 0) + 1
+        var number = try PipelineStore.stageCount(db, pipelineID: pipelineID) + 1
         while true {
             let candidate = "C\(pipelineID):S\(number)"
-            if try db.queryOne("SELECT 1 FROM stages WHERE entity_type = ? AND id = ?",
-                               [.text(entityType.rawValue), .text(candidate)]) == nil { return candidate }
+            if try !PipelineStore.stageExists(db, entityType, stageId: candidate) { return candidate }
             number += 1
         }
     }
 
     /// Every required field must be a writable field of the entity, built-in or custom.
     private func validateRequired(_ db: Database, _ entityType: EntityType, _ fields: [String], path: String) throws {
-        let custom = Set(try CustomFieldService.definitions(db, entityType).map(\.name))
+        let custom = Set(try CustomFieldStore.definitions(db, entityType).map(\.name))
         var problems: [ParamProblem] = []
         for (index, name) in fields.enumerated() {
             let builtIn = entityType.descriptor.field(name)

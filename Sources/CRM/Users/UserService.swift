@@ -13,9 +13,7 @@ package struct UserService: Sendable {
             if let key = idempotencyKey, let existing = try Idempotency.lookup(db, scope: "user", key: key) {
                 return try get(db, existing)
             }
-            try db.execute("INSERT INTO users (name, email, active, created_at) VALUES (?, ?, 1, ?)",
-                           [.text(name), SQLValue(email), .text(crm.nowText)])
-            let id = db.lastInsertRowID
+            let id = try UserStore.insert(db, name: name, email: email, at: crm.nowText)
             try crm.apply(Change(.user, id: .int(id), .created, by: caller, at: crm.nowText,
                                  fields: [FieldChange(field: "name", old: .null, new: .string(name)),
                                           FieldChange(field: "email", old: .null, new: email.map(JSON.string) ?? .null)]), in: db)
@@ -28,29 +26,26 @@ package struct UserService: Sendable {
 
     package func list() throws -> JSON {
         try crm.pool.read { db in
-            .object(["items": .array(try db.query("SELECT id, name, email, active, created_at FROM users ORDER BY id").map { try Self.json($0) })])
+            .object(["items": .array(try UserStore.all(db).map(Self.json))])
         }
     }
 
     func get(_ db: Database, _ id: Int64) throws -> JSON {
-        guard let row = try db.queryOne("SELECT id, name, email, active, created_at FROM users WHERE id = ?", [.integer(id)]) else {
-            throw CRMError.notFound("user", id)
-        }
-        return try Self.json(row)
+        guard let user = try UserStore.fetch(db, id) else { throw CRMError.notFound("user", id) }
+        return Self.json(user)
     }
 
     /// Throws 1007 unless `id` names an existing user; used for `assignedTo` and the like.
     static func requireExists(_ db: Database, _ id: Int64, field: String) throws {
-        guard try db.queryOne("SELECT 1 FROM users WHERE id = ?", [.integer(id)]) != nil else {
+        guard try UserStore.exists(db, id) else {
             throw CRMError.invalidValue(field: field, reason: "unknownUser", message: "no user with id \(id)")
         }
     }
 
-    private static func json(_ row: Row) throws -> JSON {
+    private static func json(_ user: UserStore.User) -> JSON {
         [
-            "id": .int(try row.int64("id")), "name": .string(try row.text("name")),
-            "email": try row.optionalText("email").map(JSON.string) ?? .null, "active": .bool(try row.bool("active")),
-            "createdAt": .string(try row.text("created_at")),
+            "id": .int(user.id), "name": .string(user.name), "email": user.email.map(JSON.string) ?? .null,
+            "active": .bool(user.active), "createdAt": .string(user.createdAt),
         ]
     }
 }

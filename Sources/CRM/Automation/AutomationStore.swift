@@ -1,0 +1,159 @@
+import JSONKit
+import Storage
+
+/// The SQL of robots: their rules (`automation_rules`) and the delayed runs waiting in
+/// `scheduled_jobs`. Stored rules and job payloads are read strictly.
+enum AutomationStore {
+    /// A rule as stored; its action is checked to be one crmd can carry out.
+    struct Rule {
+        var id: Int64
+        var entityType: EntityType
+        var pipelineID: Int64?
+        var stageID: String?
+        var trigger: AutomationEngine.Trigger
+        var delay: Int64
+        var action: JSON
+        var title: String?
+        var active: Bool
+        var createdAt: String
+    }
+
+    /// An active rule that applies to a record placed at a stage. Its action is read only when
+    /// it runs now; a delayed rule's action is read when its job runs.
+    struct PlacedRule {
+        let id: Int64
+        let delay: Int64
+        fileprivate let row: Row
+
+        func action() throws -> String { try row.text("action") }
+    }
+
+    /// A job whose time has come.
+    struct ScheduledJob {
+        let id: Int64
+        fileprivate let row: Row
+
+        /// The rule, record type and record of an `automation` job, read strictly from its payload.
+        func automationTarget() throws -> (ruleID: Int64, entity: EntityType, id: Int64) {
+            try StoredData.read("scheduled_jobs", id) {
+                let kind = try row.text("kind")
+                guard kind == "automation" else { throw StoredData.Problem("kind: unknown job kind '\(kind)'") }
+                let payload = try StoredData.object(try row.text("payload"), "payload")
+                guard let ruleID = payload["ruleId"]?.int64Value else { throw StoredData.Problem("payload: no integer ruleId") }
+                guard let type = payload["entityType"]?.stringValue else { throw StoredData.Problem("payload: no entityType") }
+                let entity = try StoredData.enumCase(type, "payload.entityType", as: EntityType.self)
+                guard let id = payload["id"]?.int64Value else { throw StoredData.Problem("payload: no integer id") }
+                return (ruleID, entity, id)
+            }
+        }
+    }
+
+    // MARK: - Rules
+
+    /// Inserts a rule for `pipelineID` (the one `input` names or its stage's); returns its id.
+    static func insertRule(_ db: Database, _ input: AutomationService.RuleInput, pipelineID: Int64?, action: AutomationAction,
+                           at createdAt: String) throws -> Int64 {
+        try db.execute("""
+            INSERT INTO automation_rules (entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
+                  .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active),
+                  .text(createdAt)])
+        return db.lastInsertRowID
+    }
+
+    /// Rewrites every property of rule `id` but its creation time.
+    static func updateRule(_ db: Database, id: Int64, _ input: AutomationService.RuleInput, pipelineID: Int64?,
+                           action: AutomationAction) throws {
+        try db.execute("""
+            UPDATE automation_rules SET entity_type = ?, pipeline_id = ?, stage_id = ?, trigger = ?, delay_seconds = ?, action = ?,
+            title = ?, active = ? WHERE id = ?
+            """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
+                  .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active), .integer(id)])
+    }
+
+    static func deleteRule(_ db: Database, id: Int64) throws {
+        try db.execute("DELETE FROM automation_rules WHERE id = ?", [.integer(id)])
+    }
+
+    static func rule(_ db: Database, id: Int64) throws -> Rule? {
+        guard let row = try db.queryOne("""
+            SELECT id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at
+            FROM automation_rules WHERE id = ?
+            """, [.integer(id)]) else { return nil }
+        return try StoredData.read("automation_rules", id) {
+            let entityType = try StoredData.enumCase(try row.text("entity_type"), "entity_type", as: EntityType.self)
+            let trigger = try StoredData.enumCase(try row.text("trigger"), "trigger", as: AutomationEngine.Trigger.self)
+            let action = try StoredData.json(try row.text("action"), "action")
+            _ = try AutomationAction(action)
+            return Rule(id: try row.int64("id"), entityType: entityType, pipelineID: try row.optionalInt64("pipeline_id"),
+                        stageID: try row.optionalText("stage_id"), trigger: trigger, delay: try row.int64("delay_seconds"),
+                        action: action, title: try row.optionalText("title"), active: try row.bool("active"),
+                        createdAt: try row.text("created_at"))
+        }
+    }
+
+    /// The rules of `entityType` (of every type when nil), by id.
+    static func rules(_ db: Database, entityType: EntityType?) throws -> [Rule] {
+        try db.query("SELECT id FROM automation_rules WHERE ? IS NULL OR entity_type = ? ORDER BY id",
+                     [SQLValue(entityType?.rawValue), SQLValue(entityType?.rawValue)])
+            .compactMap { try rule(db, id: try $0.int64("id")) }
+    }
+
+    /// The active rules for a record of `entity` placed at `stageId` of `pipelineId` with one of
+    /// `triggers` (one or two), by id: the stage's own, and those of its pipeline or of any pipeline.
+    static func rules(_ db: Database, placing entity: EntityType, pipelineId: Int64, stageId: String,
+                      triggers: [String]) throws -> [PlacedRule] {
+        try db.query("""
+            SELECT id, delay_seconds, action, trigger FROM automation_rules
+            WHERE entity_type = ? AND active = 1 AND (pipeline_id IS NULL OR pipeline_id = ?)
+              AND (stage_id = ? OR stage_id IS NULL) AND trigger IN (?, ?) ORDER BY id
+            """, [.text(entity.rawValue), .integer(pipelineId), .text(stageId), .text(triggers[0]), .text(triggers.last!)])
+            .map { row in PlacedRule(id: try row.int64("id"), delay: try row.int64("delay_seconds"), row: row) }
+    }
+
+    /// The stored action of rule `id` if the rule still exists and is active.
+    static func activeAction(_ db: Database, ruleID: Int64) throws -> String? {
+        try db.queryOne("SELECT action FROM automation_rules WHERE id = ? AND active = 1", [.integer(ruleID)])?.text("action")
+    }
+
+    // MARK: - Scheduled jobs
+
+    /// Plans rule `ruleID` to run on record `id` of `entity` at `runAt` (seconds).
+    static func insertAutomationJob(_ db: Database, runAt: Int64, ruleID: Int64, entity: EntityType, id: Int64, at createdAt: String) throws {
+        let payload: JSON = ["ruleId": .int(ruleID), "entityType": .string(entity.rawValue), "id": .int(id)]
+        try db.execute("INSERT INTO scheduled_jobs (run_at, kind, payload, created_at) VALUES (?, 'automation', ?, ?)",
+                       [.integer(runAt), .text(payload.text), .text(createdAt)])
+    }
+
+    /// Whether a job that has not failed is due at `now`.
+    static func anyJobDue(_ db: Database, now: Int64) throws -> Bool {
+        try db.queryOne("SELECT 1 FROM scheduled_jobs WHERE run_at <= ? AND last_error IS NULL LIMIT 1", [.integer(now)]) != nil
+    }
+
+    /// Up to `limit` jobs due at `now` that have not failed, earliest first.
+    static func dueJobs(_ db: Database, now: Int64, limit: Int) throws -> [ScheduledJob] {
+        try db.query("""
+            SELECT id, kind, payload FROM scheduled_jobs WHERE run_at <= ? AND last_error IS NULL ORDER BY run_at, id LIMIT ?
+            """, [.integer(now), .integer(Int64(limit))]).map { row in ScheduledJob(id: try row.int64("id"), row: row) }
+    }
+
+    /// When the next job that has not failed is due (nil when none is waiting).
+    static func nextRunAt(_ db: Database) throws -> Int64? {
+        try db.queryOne("SELECT min(run_at) AS next FROM scheduled_jobs WHERE last_error IS NULL")?.optionalInt64("next")
+    }
+
+    /// Keeps a job that could not run, with why: it is never run again.
+    static func markJobFailed(_ db: Database, id: Int64, error: String) throws {
+        try db.execute("UPDATE scheduled_jobs SET attempts = attempts + 1, last_error = ? WHERE id = ?", [.text(error), .integer(id)])
+    }
+
+    static func deleteJob(_ db: Database, id: Int64) throws {
+        try db.execute("DELETE FROM scheduled_jobs WHERE id = ?", [.integer(id)])
+    }
+
+    /// Whether the record a job names still exists.
+    static func recordExists(_ db: Database, _ entity: EntityType, id: Int64) throws -> Bool {
+        try db.queryOne("SELECT 1 FROM \(entity.descriptor.table) WHERE id = ?", [.integer(id)]) != nil
+    }
+}
