@@ -20,7 +20,7 @@ package struct AutomationScheduler: Sendable {
                 do {
                     let (ruleID, entity, id) = try job.automationTarget()
                     // A record or rule deleted (or a rule switched off) since the job was planned is not a failure: nothing to do.
-                    if try AutomationStore.recordExists(db, entity, id: id),
+                    if try RecordStore(entity: entity.descriptor).exists(db, id),
                        let action = try AutomationStore.activeAction(db, ruleID: ruleID) {
                         try AutomationEngine.perform(db, crm: crm, ruleID: ruleID, action: action, entity: entity, id: id)
                     }

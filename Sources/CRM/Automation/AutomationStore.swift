@@ -151,9 +151,4 @@ enum AutomationStore {
     static func deleteJob(_ db: Database, id: Int64) throws {
         try db.execute("DELETE FROM scheduled_jobs WHERE id = ?", [.integer(id)])
     }
-
-    /// Whether the record a job names still exists.
-    static func recordExists(_ db: Database, _ entity: EntityType, id: Int64) throws -> Bool {
-        try db.queryOne("SELECT 1 FROM \(entity.descriptor.table) WHERE id = ?", [.integer(id)]) != nil
-    }
 }
