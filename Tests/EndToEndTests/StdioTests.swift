@@ -56,18 +56,7 @@ import TestSupport
     @Test func damagedStoredDataIsAnInternalErrorLoggedWithItsTableAndRow() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("crm.sqlite")
-        let first = try CrmdProcess(["serve", "--stdio", "--db", path])
-        first.closeInput()
-        #expect(first.wait() == 0)
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = ["python3", "-c", """
-            import sqlite3,sys; c=sqlite3.connect(sys.argv[1])
-            c.execute("UPDATE stages SET required_fields = 'phones' WHERE entity_type = 'lead' AND id = 'NEW'"); c.commit()
-            """, path]
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        #expect(sqlite.terminationStatus == 0)
+        try Self.createThenAlter(path, "UPDATE stages SET required_fields = 'phones' WHERE entity_type = 'lead' AND id = 'NEW'")
         let second = try CrmdProcess(["serve", "--stdio", "--db", path])
         second.write(Array(#"{"jsonrpc":"2.0","id":1,"method":"pipeline.list","params":{"entityType":"lead"}}"#.utf8) + [0x0A])
         let reply = try JSON.parse(Array(second.read { $0.contains(0x0A) }.split(separator: 0x0A)[0]))
@@ -81,16 +70,23 @@ import TestSupport
     @Test func refusesADatabaseFromANewerRelease() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("crm.sqlite")
+        try Self.createThenAlter(path, "PRAGMA user_version=999")
+        let second = try CrmdProcess(["serve", "--stdio", "--db", path])
+        #expect(second.wait() == 1)
+        #expect(second.stderr.contains("newer"))
+    }
+
+    /// Lets crmd create the database at `path`, then runs `sql` on it with Python's sqlite3 (an
+    /// outside tool, as a user with a damaged or newer file would have).
+    static func createThenAlter(_ path: String, _ sql: String) throws {
         let first = try CrmdProcess(["serve", "--stdio", "--db", path])
         first.closeInput()
         #expect(first.wait() == 0)
         let sqlite = Process()
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version=999'); c.commit()", path]
+        sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", path, sql]
         try sqlite.run()
         sqlite.waitUntilExit()
-        let second = try CrmdProcess(["serve", "--stdio", "--db", path])
-        #expect(second.wait() == 1)
-        #expect(second.stderr.contains("newer"))
+        #expect(sqlite.terminationStatus == 0)
     }
 }

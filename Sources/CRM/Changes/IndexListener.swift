@@ -21,10 +21,10 @@ struct IndexListener: ChangeListener {
             return
         }
         if change.entity == .requisite, let owner = change.owner {
-            try RequisiteService.reindexINN(db, owner.type, owner.id)
+            try RequisiteStore.reindexINN(db, owner.type, owner.id)
             // A requisite moved from another record takes its INN key along.
             if let moved = change.fields.first(where: { $0.field == "entityId" }), let from = moved.old.int64Value {
-                try RequisiteService.reindexINN(db, owner.type, from)
+                try RequisiteStore.reindexINN(db, owner.type, from)
             }
         }
     }

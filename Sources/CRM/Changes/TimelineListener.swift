@@ -9,8 +9,8 @@ struct TimelineListener: ChangeListener {
 
     func apply(_ change: Change, in db: Database, crm: CRM) throws {
         for entry in Self.entries(for: change) {
-            try TimelineService.append(db, entry.record.type, entry.record.id, entry.kind, author: change.caller.userID, at: change.at,
-                                       data: .object(entry.data))
+            try TimelineStore.append(db, entry.record, entry.kind, author: change.caller.userID, at: change.at,
+                                     data: .object(entry.data))
         }
     }
 

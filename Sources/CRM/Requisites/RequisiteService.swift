@@ -187,11 +187,6 @@ package struct RequisiteService: Sendable {
         try companies.write(db, id: id, from: old, to: renamed, by: caller, data: ["reason": "registryName"])
     }
 
-    /// Rewrites a record's INN duplicate keys (the index listener calls this after a requisite change).
-    static func reindexINN(_ db: Database, _ entityType: EntityType, _ entityID: Int64) throws {
-        try RequisiteStore.reindexINN(db, entityType, entityID)
-    }
-
     /// The API form of a requisite with its bank details, or 1002.
     static func requisite(_ db: Database, _ id: Int64) throws -> JSON {
         guard let requisite = try RequisiteStore.requisite(db, id) else { throw CRMError.notFound("requisite", id) }

@@ -6,11 +6,6 @@ package enum JSONText {
         JSON.array(values.map { .string($0) }).text
     }
 
-    package static func parseStringArray(_ text: String?) -> [String] {
-        guard let text, let value = try? JSON.parse(text), let items = value.arrayValue else { return [] }
-        return items.compactMap(\.stringValue)
-    }
-
     package static func parse(_ text: String?) -> JSON? {
         guard let text else { return nil }
         return try? JSON.parse(text)

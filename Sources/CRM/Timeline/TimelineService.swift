@@ -11,12 +11,6 @@ package struct TimelineService: Sendable {
         case created, updated, stageChanged, comment, deleted, converted, document, message, requisite, merged
     }
 
-    /// Writes one entry on a record's timeline (the timeline listener's write).
-    static func append(_ db: Database, _ entityType: EntityType, _ entityID: Int64, _ kind: Kind,
-                       author: Int64?, at: String, data: JSON = .object([:])) throws {
-        try TimelineStore.append(db, RecordRef(entityType, entityID), kind, author: author, at: at, data: data)
-    }
-
     /// Entries newest first; `cursor` is the `next` of the previous page.
     package func list(entityType: EntityType, id: Int64, limit: Int, cursor: String?) throws -> JSON {
         var before = Int64.max
