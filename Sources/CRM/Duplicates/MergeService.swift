@@ -24,19 +24,8 @@ package struct MergeService: Sendable {
             for sourceID in sources {
                 let source = try service.load(db, sourceID)
                 Self.fill(&target, from: source, entity)
-                // Records linked to the source now link to the target, each as a change of its own.
-                for other in EntityType.allCases {
-                    let otherService = crm.records(other)
-                    for field in other.descriptor.fields where field.linkTarget == entityType && !field.isReadOnly {
-                        for otherID in try RecordStore.referencing(db, other.descriptor, field, id: sourceID) {
-                            let before = try otherService.load(db, otherID)
-                            var after = before
-                            after.columns[field.name] = .integer(targetID)
-                            try otherService.write(db, id: otherID, from: before, to: after, by: caller,
-                                                   data: ["reason": "merged", "mergedFrom": .int(sourceID)])
-                        }
-                    }
-                }
+                try service.relink(db, from: sourceID, to: .integer(targetID), by: caller,
+                                   data: ["reason": "merged", "mergedFrom": .int(sourceID)])
                 try crm.requisites.move(db, from: RecordRef(entityType, sourceID), to: RecordRef(entityType, targetID), by: caller)
                 try TimelineStore.move(db, from: RecordRef(entityType, sourceID), to: RecordRef(entityType, targetID))
                 try service.store.delete(db, id: sourceID)

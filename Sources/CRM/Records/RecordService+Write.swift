@@ -117,24 +117,29 @@ extension RecordService {
     package func delete(id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             try Self.requireExists(db, entity, id)
-            for other in EntityType.allCases {
-                let service = crm.records(other)
-                for field in other.descriptor.fields where field.linkTarget == entity.type && !field.isReadOnly {
-                    for otherID in try RecordStore.referencing(db, other.descriptor, field, id: id) {
-                        let old = try service.load(db, otherID)
-                        var unlinked = old
-                        unlinked.columns[field.name] = .null
-                        try service.write(db, id: otherID, from: old, to: unlinked, by: caller,
-                                          data: ["reason": "linkedRecordDeleted"])
-                    }
-                }
-            }
+            try relink(db, from: id, to: .null, by: caller, data: ["reason": "linkedRecordDeleted"])
             if RequisiteService.owners.contains(entity.type) {
                 try crm.requisites.deleteAll(db, owner: RecordRef(entity.type, id), by: caller)
             }
             try store.delete(db, id: id)
             try crm.apply(Change(ChangeEntity(entity.type), id: .int(id), .deleted, by: caller, at: crm.nowText), in: db)
             return ["id": .int(id), "deleted": true]
+        }
+    }
+
+    /// Points every record that links to `id` at `target` instead (a merge), or at nothing (a
+    /// delete), each as a change of that record's own.
+    func relink(_ db: Database, from id: Int64, to target: SQLValue, by caller: Caller, data: [String: JSON]) throws {
+        for other in EntityType.allCases {
+            let service = crm.records(other)
+            for field in other.descriptor.fields where field.linkTarget == entity.type && !field.isReadOnly {
+                for otherID in try RecordStore.referencing(db, other.descriptor, field, id: id) {
+                    let old = try service.load(db, otherID)
+                    var relinked = old
+                    relinked.columns[field.name] = target
+                    try service.write(db, id: otherID, from: old, to: relinked, by: caller, data: data)
+                }
+            }
         }
     }
 
