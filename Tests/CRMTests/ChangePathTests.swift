@@ -54,6 +54,24 @@ import Testing
         #expect(recorder.applied.withLock { $0.count } == 2)
     }
 
+    @Test func aDelayedRobotChangesTheRecordAsTheSystemWithItsRuleAsTheCause() throws {
+        let fixture = try CRMFixture()
+        let recorder = Recorder()
+        fixture.crm.changes.add(recorder)
+        let rule = try fixture.crm.automation.add(.init(entityType: .lead, pipelineID: nil, stageID: "QUALIFICATION", trigger: "enter",
+                                                        delaySeconds: 60, action: ["type": "comment", "text": "Перезвонить {{lead.title}}"],
+                                                        title: nil, active: true), by: .user(1))
+        let lead = try fixture.addLead()
+        _ = try fixture.crm.leads.update(id: lead.id, fields: ["stageId": "QUALIFICATION"], expectedVersion: nil, by: .user(1))
+        #expect(try fixture.crm.scheduler.runDue() == 0)
+        fixture.clock.advance(by: 61)
+        #expect(try fixture.crm.scheduler.runDue() == 1)
+        let comment = recorder.applied.withLock { $0 }.last
+        #expect(comment?.operation == .commented && comment?.record == RecordRef(.lead, lead.id))
+        #expect(comment?.caller == .system(.robot(ruleID: rule.id)))
+        #expect(comment?.data["text"] == "Перезвонить Монтаж видеонаблюдения")
+    }
+
     @Test func aListenerThatRefusesUndoesTheWholeWriteAndObserversHearOfTheRollback() throws {
         let fixture = try CRMFixture()
         let recorder = Recorder { $0.entity == .lead && $0.operation == .converted }
