@@ -387,9 +387,9 @@ enum EmbeddedSchemas {
       "pattern": "^[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z0-9_]+)?$"
     },
     "CustomFieldCode": {
-      "description": "The code of a custom field: lowercase latin letters, digits and `_`, starting with a letter.",
+      "description": "The code of a custom field: latin letters, digits and `_`, starting with a lowercase letter (`site_area`, `franchiseFormat`). Codes of one entity type differ in more than letter case.",
       "type": "string",
-      "pattern": "^[a-z][a-z0-9_]{0,63}$"
+      "pattern": "^[a-z][A-Za-z0-9_]{0,63}$"
     },
     "CustomValues": {
       "description": "Custom field values by code. In `fields` of `add`/`update` the given codes are set (`null` clears one) and the others are kept; values are checked against each field's type by the server (1007 on mismatch).",

@@ -28,8 +28,9 @@ package struct CustomFieldService: Sendable {
     static func insert(_ db: Database, crm: CRM, entityType: EntityType, code: String, title: String, kind: FieldKind, multiple: Bool,
                        options: [String], required: Bool, by caller: Caller) throws {
         let now = crm.nowText
-        if try CustomFieldStore.exists(db, entityType, code: code) {
-            throw CRMError.conflict(reason: "exists", details: ["field": .string("custom." + code)])
+        // Codes that differ only in case would be two fields a person cannot tell apart.
+        if let existing = try CustomFieldStore.code(db, entityType, sameAs: code) {
+            throw CRMError.conflict(reason: "exists", details: ["field": .string("custom." + existing)])
         }
         try CustomFieldStore.insert(db, entityType, code: code, title: title, kind: kind, multiple: multiple, options: options,
                                     required: required && !entityType.descriptor.hasStages, at: now)

@@ -3,9 +3,10 @@ import Storage
 /// The SQL of custom field definitions (`custom_fields`), kept per entity type and read
 /// strictly as `FieldDefinition`s.
 enum CustomFieldStore {
-    static func exists(_ db: Database, _ entityType: EntityType, code: String) throws -> Bool {
-        try db.queryOne("SELECT 1 FROM custom_fields WHERE entity_type = ? AND code = ?",
-                        [.text(entityType.rawValue), .text(code)]) != nil
+    /// The code of the entity's field whose code equals `code` but for letter case, if any.
+    static func code(_ db: Database, _ entityType: EntityType, sameAs code: String) throws -> String? {
+        try db.queryOne("SELECT code FROM custom_fields WHERE entity_type = ? AND code = ? COLLATE NOCASE",
+                        [.text(entityType.rawValue), .text(code)])?.text("code")
     }
 
     /// Inserts a definition; `required` is stored as given (only entities without stages keep it here).
