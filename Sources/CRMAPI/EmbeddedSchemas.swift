@@ -1322,6 +1322,28 @@ enum EmbeddedSchemas {
         "reason"
       ],
       "description": "`data` of 1008 REGISTRY_UNAVAILABLE: the company registry could not answer (S15) or its file could not be imported; more keys may explain it."
+    },
+    "EmailAddress": {
+      "description": "An e-mail address as a person writes it (`buh@example.ru`, `Бухгалтерия <buh@example.ru>`).",
+      "type": "string",
+      "minLength": 3,
+      "maxLength": 320
+    },
+    "EmailAddresses": {
+      "description": "One e-mail address, or a list of 1 to 20.",
+      "anyOf": [
+        {
+          "$ref": "#/$defs/EmailAddress"
+        },
+        {
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 20,
+          "items": {
+            "$ref": "#/$defs/EmailAddress"
+          }
+        }
+      ]
     }
   }
 }
@@ -2709,6 +2731,11 @@ enum EmbeddedSchemas {
           "$ref": "common.json#/$defs/Id"
         },
         "to": {
+          "description": "The recipients, separated by `, `.",
+          "type": "string"
+        },
+        "cc": {
+          "description": "The copies, separated by `, `; empty when none.",
           "type": "string"
         },
         "mode": {
@@ -2752,6 +2779,7 @@ enum EmbeddedSchemas {
       "required": [
         "id",
         "to",
+        "cc",
         "mode",
         "status",
         "attempts",
@@ -4246,9 +4274,12 @@ enum EmbeddedSchemas {
           "$ref": "../common.json#/$defs/Id"
         },
         "to": {
-          "type": "string",
-          "minLength": 3,
-          "maxLength": 320
+          "description": "The recipient, or a list of them; without it, the payer's first e-mail.",
+          "$ref": "../common.json#/$defs/EmailAddresses"
+        },
+        "cc": {
+          "description": "Copies: one address or a list.",
+          "$ref": "../common.json#/$defs/EmailAddresses"
         },
         "mode": {
           "enum": [

@@ -98,6 +98,14 @@ struct Params {
         return strings
     }
 
+    /// One string or a list of strings (an e-mail's recipients); empty when absent.
+    func addresses(_ key: String) throws(RPCError) -> [String] {
+        guard let value = self[key] else { return [] }
+        if let one = value.stringValue { return [one] }
+        guard let list = try stringList(key) else { return [] }
+        return list
+    }
+
     func entityType(_ key: String = "entityType") throws(RPCError) -> EntityType {
         guard let type = EntityType(rawValue: try string(key)) else { throw missing(key, "a known entity type") }
         return type

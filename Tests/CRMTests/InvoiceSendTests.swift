@@ -61,8 +61,8 @@ import Testing
         let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id, date: "2026-03-05"), by: .user(1))
         _ = try fixture.crm.settings.update(["mail": ["transport": "smtp", "host": "127.0.0.1", "port": .int(Self.closedPort()),
                                                       "from": "Видеосистемы <billing@example.ru>", "timeoutSeconds": 5]], by: .user(1))
-        #expect(throws: CRMError.self) { try fixture.crm.invoices.send(id: invoice.id, to: nil, mode: "attachment", subject: nil, body: nil, by: .user(1)) }
-        let queued = try fixture.crm.invoices.send(id: invoice.id, to: "ip.petrov@example.ru", mode: "attachment", subject: nil, body: nil, by: .user(1))
+        #expect(throws: CRMError.self) { try fixture.crm.invoices.send(id: invoice.id, to: [], mode: "attachment", subject: nil, body: nil, by: .user(1)) }
+        let queued = try fixture.crm.invoices.send(id: invoice.id, to: ["ip.petrov@example.ru"], mode: "attachment", subject: nil, body: nil, by: .user(1))
         #expect(queued["status"] == "queued")
         #expect(try fixture.crm.invoices.get(invoice.id)["status"] == "overdue")   // sent, and its due date has passed
         #expect(try fixture.crm.outbox.deliverDue() == 0)
@@ -103,10 +103,10 @@ import Testing
         let (deal, _) = try InvoiceTests().prepared(fixture)
         let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
         #expect(throws: CRMError.invalidValue(field: "publicBaseUrl", reason: "required", message: "a link needs settings.publicBaseUrl")) {
-            try fixture.crm.invoices.send(id: invoice.id, to: "a@example.ru", mode: "link", subject: nil, body: nil, by: .user(1))
+            try fixture.crm.invoices.send(id: invoice.id, to: ["a@example.ru"], mode: "link", subject: nil, body: nil, by: .user(1))
         }
         _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/"], by: .user(1))
-        _ = try fixture.crm.invoices.send(id: invoice.id, to: "a@example.ru", mode: "link", subject: "Счет", body: nil, by: .user(1))
+        _ = try fixture.crm.invoices.send(id: invoice.id, to: ["a@example.ru"], mode: "link", subject: "Счет", body: nil, by: .user(1))
         let messages = try fixture.crm.invoices.get(invoice.id)["messages"]?.arrayValue ?? []
         #expect(messages.map { $0["mode"] } == ["link"])
         #expect(try fixture.crm.outbox.deliverDue() == 0)   // transport "outbox": kept, not sent
@@ -129,7 +129,7 @@ import Testing
         let jobs = BackgroundJobs(crm: fixture.crm, interval: .seconds(60)) { _ in }
         defer { jobs.stop() }
         Thread.sleep(forTimeInterval: 0.2)   // the thread's first round finds nothing and sleeps
-        _ = try fixture.crm.invoices.send(id: invoice.id, to: "buh@example.ru", mode: "link", subject: "Счет", body: nil, by: .user(1))
+        _ = try fixture.crm.invoices.send(id: invoice.id, to: ["buh@example.ru"], mode: "link", subject: "Счет", body: nil, by: .user(1))
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline, try fixture.crm.invoices.get(invoice.id)["messages"]?.arrayValue?.first?["status"] != "sent" {
             Thread.sleep(forTimeInterval: 0.05)
@@ -139,5 +139,37 @@ import Testing
         // The delivery itself is a change of the invoice's, made by the system.
         let entries = try fixture.crm.timeline.list(entityType: .invoice, id: invoice.id, limit: 10, cursor: nil)["items"]?.arrayValue ?? []
         #expect(entries.contains { $0["type"] == "message" && $0["data"]?["status"] == "delivered" && $0["authorId"] == .null })
+    }
+}
+
+@Suite struct InvoiceRecipientsTests {
+    /// `to` takes a list, `cc` copies: both reach the message's headers and its envelope, and
+    /// `invoice.get` shows them.
+    @Test func severalRecipientsAndCopies() throws {
+        let fixture = try CRMFixture()
+        let (deal, _) = try InvoiceTests().prepared(fixture)
+        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
+        let script = fixture.directory.appendingPathComponent("sendmail.sh")
+        let delivered = fixture.directory.appendingPathComponent("delivered.eml")
+        try "#!/bin/sh\necho \"$@\" > '\(delivered.path).args'\ncat > '\(delivered.path)'\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/",
+                                             "mail": ["transport": "sendmail", "sendmailPath": .string(script.path)]], by: .user(1))
+        #expect(throws: CRMError.invalidValue(field: "cc", reason: "format", message: "'not an address' is not an e-mail address")) {
+            try fixture.crm.invoices.send(id: invoice.id, to: ["buh@example.ru"], cc: ["not an address"], mode: "link", subject: nil,
+                                          body: nil, by: .user(1))
+        }
+        _ = try fixture.crm.invoices.send(id: invoice.id, to: ["buh@example.ru", "director@example.ru"], cc: ["manager@example.ru"],
+                                          mode: "link", subject: "Счет", body: nil, by: .user(1))
+        let message = try fixture.crm.invoices.get(invoice.id)["messages"]?.arrayValue?.first
+        #expect(message?["to"] == "buh@example.ru, director@example.ru")
+        #expect(message?["cc"] == "manager@example.ru")
+        #expect(try fixture.crm.outbox.deliverDue() == 1)
+        let text = try String(contentsOf: delivered, encoding: .utf8)
+        #expect(text.contains("To: buh@example.ru, director@example.ru\r\n"))
+        #expect(text.contains("Cc: manager@example.ru\r\n"))
+        // sendmail -t takes the envelope from the To and Cc headers.
+        let arguments = try String(contentsOf: URL(fileURLWithPath: delivered.path + ".args"), encoding: .utf8)
+        #expect(arguments.split(separator: " ").contains("-t"))
     }
 }

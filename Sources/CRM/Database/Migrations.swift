@@ -15,6 +15,7 @@ package enum CRMMigrations {
         Migration(version: 4, name: "delivery: public links to invoices", sql: deliverySQL),
         Migration(version: 5, name: "outbox of messages to deliver", sql: outboxSQL),
         Migration(version: 6, name: "user document templates", sql: templatesSQL),
+        Migration(version: 7, name: "copies of outbox messages", sql: "ALTER TABLE outbox ADD COLUMN cc TEXT NOT NULL DEFAULT ''"),
     ]
 
     static let foundationSQL = """

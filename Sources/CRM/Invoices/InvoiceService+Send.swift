@@ -7,7 +7,8 @@ extension InvoiceService {
     /// `invoice.send` (S22): the invoice by e-mail, the PDF attached or a public link in the
     /// body, to `to` or the payer's first e-mail. The message goes to the outbox in this call's
     /// transaction and is delivered afterwards; a draft invoice becomes `sent`.
-    package func send(id: Int64, to: String?, mode: String, subject: String?, body: String?, by caller: Caller) throws -> JSON {
+    package func send(id: Int64, to: [String], cc: [String] = [], mode: String, subject: String?, body: String?,
+                      by caller: Caller) throws -> JSON {
         guard mode == "attachment" || mode == "link" else {
             throw CRMError.invalidValue(field: "mode", reason: "option", message: "mode is attachment or link")
         }
@@ -21,7 +22,8 @@ extension InvoiceService {
             guard let from = MailAddress.parse(fromText), from.isValid else {
                 throw CRMError.invalidValue(field: "mail.from", reason: "format", message: "settings.mail.from is not an e-mail address")
             }
-            let recipient = try recipientAddress(db, given: to, payer: current["payer"] ?? .null)
+            let recipients = try to.isEmpty ? [try payerAddress(db, current["payer"] ?? .null)] : to.map { try Self.address($0, field: "to") }
+            let copies = try cc.map { try Self.address($0, field: "cc") }
             let document = InvoiceDocument(invoice: current)
             let total = InvoiceDocument.money(current["total"]?.stringValue ?? "0")
             var text = body ?? "Здравствуйте!\n\nНаправляем \(document.title.prefix(1).lowercased() + document.title.dropFirst()) на сумму \(total) руб."
@@ -36,25 +38,30 @@ extension InvoiceService {
             }
             let now = crm.clock.now()
             let message = MailMessage(
-                from: from, to: [recipient], subject: subject ?? document.title, textBody: text + "\n",
+                from: from, to: recipients, cc: copies, subject: subject ?? document.title, textBody: text + "\n",
                 attachments: pdf.map { [MailAttachment(fileName: $0.fileName, contentType: $0.contentType, data: $0.data)] } ?? [],
                 messageID: "<invoice-\(id)-\(UUID().uuidString.lowercased())@crmd>", date: Date(timeIntervalSince1970: Double(now)))
             let outboxID = try OutboxStore.enqueue(db, invoiceID: id, mode: mode, message: message, at: now)
-            let entry: JSON = ["messageId": .int(outboxID), "to": .string(recipient.address), "mode": .string(mode)]
+            var entry: [String: JSON] = ["messageId": .int(outboxID), "to": .string(recipients.map(\.address).joined(separator: ", ")),
+                                         "mode": .string(mode)]
+            if !copies.isEmpty { entry["cc"] = .string(copies.map(\.address).joined(separator: ", ")) }
             try crm.apply(Change(.invoice, id: .int(id), .queued, by: caller, at: crm.nowText,
-                                 owner: current["dealId"]?.int64Value.map { RecordRef(.deal, $0) }, data: entry.objectValue ?? [:]), in: db)
+                                 owner: current["dealId"]?.int64Value.map { RecordRef(.deal, $0) }, data: entry), in: db)
             if stored == "draft" { try setStoredStatus(db, id: id, status: "sent", by: caller, from: stored) }
             return ["messageId": .int(outboxID), "status": "queued"]
         }
     }
 
-    private func recipientAddress(_ db: Database, given: String?, payer: JSON) throws -> MailAddress {
-        if let given {
-            guard let address = MailAddress.parse(given), address.isValid else {
-                throw CRMError.invalidValue(field: "to", reason: "format", message: "'\(given)' is not an e-mail address")
-            }
-            return address
+    /// An address given in the call, or 1007 naming the param it came in.
+    private static func address(_ text: String, field: String) throws -> MailAddress {
+        guard let address = MailAddress.parse(text), address.isValid else {
+            throw CRMError.invalidValue(field: field, reason: "format", message: "'\(text)' is not an e-mail address")
         }
+        return address
+    }
+
+    /// The payer's first e-mail, when the call names no recipient.
+    private func payerAddress(_ db: Database, _ payer: JSON) throws -> MailAddress {
         if let type = payer["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)), let payerID = payer["id"]?.int64Value,
            let record = try RecordService.loadJSON(db, type.descriptor, payerID),
            let email = record["emails"]?.arrayValue?.first?["value"]?.stringValue, let address = MailAddress.parse(email), address.isValid {

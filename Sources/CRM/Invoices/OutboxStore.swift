@@ -18,9 +18,10 @@ enum OutboxStore {
     /// Writes a message to the outbox (inside the caller's transaction) and returns its id.
     static func enqueue(_ db: Database, invoiceID: Int64?, mode: String, message: MailMessage, at now: Int64) throws -> Int64 {
         try db.execute("""
-            INSERT INTO outbox (kind, invoice_id, mode, recipients, message, status, next_attempt_at, created_at)
-            VALUES ('mail', ?, ?, ?, ?, 'queued', ?, ?)
-            """, [SQLValue(invoiceID), .text(mode), .text(message.to.map(\.address).joined(separator: ", ")), .text(stored(message).text),
+            INSERT INTO outbox (kind, invoice_id, mode, recipients, cc, message, status, next_attempt_at, created_at)
+            VALUES ('mail', ?, ?, ?, ?, ?, 'queued', ?, ?)
+            """, [SQLValue(invoiceID), .text(mode), .text(message.to.map(\.address).joined(separator: ", ")),
+                  .text(message.cc.map(\.address).joined(separator: ", ")), .text(stored(message).text),
                   .integer(now), .text(Timestamp.format(now))])
         return db.lastInsertRowID
     }
@@ -47,9 +48,9 @@ enum OutboxStore {
     /// The messages of an invoice, as `invoice.get` shows them.
     static func messages(_ db: Database, invoiceID: Int64) throws -> [JSON] {
         try db.query("""
-            SELECT id, recipients, mode, status, attempts, last_error, created_at, sent_at FROM outbox WHERE invoice_id = ? ORDER BY id
+            SELECT id, recipients, cc, mode, status, attempts, last_error, created_at, sent_at FROM outbox WHERE invoice_id = ? ORDER BY id
             """, [.integer(invoiceID)]).map { row in
-            ["id": .int(try row.int64("id")), "to": .string(try row.text("recipients")), "mode": try row.optionalText("mode").map(JSON.string) ?? .null,
+            ["id": .int(try row.int64("id")), "to": .string(try row.text("recipients")), "cc": .string(try row.text("cc")), "mode": try row.optionalText("mode").map(JSON.string) ?? .null,
              "status": .string(try row.text("status")), "attempts": .int(try row.int64("attempts")),
              "lastError": try row.optionalText("last_error").map(JSON.string) ?? .null, "createdAt": .string(try row.text("created_at")),
              "sentAt": try row.optionalText("sent_at").map(JSON.string) ?? .null]
@@ -59,7 +60,8 @@ enum OutboxStore {
     /// A message as it is kept in `outbox.message`.
     private static func stored(_ message: MailMessage) -> JSON {
         [
-            "from": address(message.from), "to": .array(message.to.map(address)), "subject": .string(message.subject),
+            "from": address(message.from), "to": .array(message.to.map(address)), "cc": .array(message.cc.map(address)),
+            "subject": .string(message.subject),
             "textBody": .string(message.textBody), "messageId": .string(message.messageID), "date": .int(Int64(message.date.timeIntervalSince1970)),
             "attachments": .array(message.attachments.map { attachment in
                 ["fileName": .string(attachment.fileName), "contentType": .string(attachment.contentType),
@@ -84,6 +86,9 @@ enum OutboxStore {
             return text
         }
         guard let to = json["to"]?.arrayValue, !to.isEmpty else { throw StoredData.Problem("message.to: no recipients") }
+        // Messages queued before copies existed have no `cc`.
+        let cc = json["cc"] ?? .array([])
+        guard let copies = cc.arrayValue else { throw StoredData.Problem("message.cc: not an array") }
         guard let items = json["attachments"]?.arrayValue else { throw StoredData.Problem("message.attachments: not an array") }
         let attachments = try items.enumerated().map { index, item -> MailAttachment in
             guard let name = item["fileName"]?.stringValue, let type = item["contentType"]?.stringValue,
@@ -94,6 +99,7 @@ enum OutboxStore {
         }
         guard let date = json["date"]?.int64Value else { throw StoredData.Problem("message.date: missing or not an integer") }
         return MailMessage(from: try address(json["from"], "from"), to: try to.enumerated().map { try address($1, "to[\($0)]") },
+                           cc: try copies.enumerated().map { try address($1, "cc[\($0)]") },
                            subject: try text("subject"), textBody: try text("textBody"), attachments: attachments,
                            messageID: try text("messageId"), date: Date(timeIntervalSince1970: Double(date)))
     }

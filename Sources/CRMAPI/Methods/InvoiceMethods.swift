@@ -21,7 +21,8 @@ enum InvoiceMethods {
                 rendered(try crm.documents.renderInvoice(id: try params.int64("id"), format: try params.string("format")))
             },
             Method("invoice.send") { params, context in
-                try crm.invoices.send(id: try params.int64("id"), to: try params.optionalString("to"), mode: try params.string("mode"),
+                try crm.invoices.send(id: try params.int64("id"), to: try params.addresses("to"), cc: try params.addresses("cc"),
+                                      mode: try params.string("mode"),
                                       subject: try params.optionalString("subject"), body: try params.optionalString("body"),
                                       by: context.caller)
             },
