@@ -1,8 +1,17 @@
 import Foundation
 
 /// The command line: `crmd serve [--stdio] [--socket PATH] [--db PATH] [--config PATH]`,
-/// with the default paths of API.md ("Running").
+/// `crmd backup --to FILE [--db PATH]`, `crmd check [--db PATH]`, with the default paths of
+/// API.md ("Running").
 struct ServeOptions {
+    /// What to do: serve (the default), copy the database, or check it.
+    enum Command: Equatable {
+        case serve
+        case backup(to: String)
+        case check
+    }
+
+    var command = Command.serve
     var stdio = false
     var databasePath: String
     var socketPath: String
@@ -16,21 +25,34 @@ struct ServeOptions {
 
     static let usage = """
         usage: crmd serve [--stdio | --socket PATH] [--db PATH] [--config PATH]
+               crmd backup --to FILE [--db PATH]
+               crmd check [--db PATH]
                crmd --version
 
           --stdio        serve one client on stdin/stdout (logs go to stderr)
           --socket PATH  serve any number of clients on a Unix socket (mode 0600)
           --db PATH      the SQLite database (env CRMD_DB; default $XDG_DATA_HOME/crmd/crmd.sqlite)
           --config PATH  settings file (default crmd.json next to the database)
+          backup         write a consistent copy of the database to FILE (a new file, mode 0600)
+                         while the server runs; restore: stop the server, put FILE in place of the
+                         database (removing its -wal and -shm files), start it again
+          check          check the database's integrity and foreign keys; exit 1 if anything is wrong
         """
 
     static func parse(_ arguments: [String], environment: [String: String]) throws -> ServeOptions {
         var rest = arguments[...]
         var stdio = false, help = false, version = false
-        var db: String?, socket: String?, config: String?
-        if rest.first == "serve" { rest = rest.dropFirst() }
+        var db: String?, socket: String?, config: String?, backupTarget: String?
+        var command = Command.serve
+        switch rest.first {
+        case "serve": rest = rest.dropFirst()
+        case "backup": command = .backup(to: ""); rest = rest.dropFirst()
+        case "check": command = .check; rest = rest.dropFirst()
+        default: break
+        }
         while let argument = rest.popFirst() {
             switch argument {
+            case "--to" where command != .serve && command != .check: backupTarget = try value(for: argument, &rest)
             case "--stdio": stdio = true
             case "--socket": socket = try value(for: argument, &rest)
             case "--db": db = try value(for: argument, &rest)
@@ -41,6 +63,13 @@ struct ServeOptions {
             }
         }
         if stdio && socket != nil { throw UsageError(description: "--stdio and --socket exclude each other") }
+        if case .backup = command {
+            guard let backupTarget else { throw UsageError(description: "backup needs --to FILE") }
+            command = .backup(to: backupTarget)
+        }
+        if command != .serve && (stdio || socket != nil || config != nil) {
+            throw UsageError(description: "--stdio, --socket and --config belong to serve")
+        }
         let home = environment["HOME"] ?? NSHomeDirectory()
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
         let databasePath = db ?? environment["CRMD_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? dataHome + "/crmd/crmd.sqlite"
@@ -50,6 +79,7 @@ struct ServeOptions {
             databasePath: databasePath,
             socketPath: socket ?? runtime.map { $0 + "/crmd.sock" } ?? databaseDirectory + "/crmd.sock",
             configPath: config ?? databaseDirectory + "/crmd.json")
+        options.command = command
         options.stdio = stdio
         options.showHelp = help
         options.showVersion = version

@@ -24,6 +24,11 @@ if options.showVersion {
     print("crmd \(CRMHandler.version)")
     exit(0)
 }
+switch options.command {
+case .serve: break
+case .backup(let target): exit(MaintenanceCommand.backup(database: options.databasePath, to: target))
+case .check: exit(MaintenanceCommand.check(database: options.databasePath))
+}
 
 // From here on stdout belongs to the protocol (with --stdio) or to nobody: a stray print
 // goes to stderr and cannot corrupt a reply.
