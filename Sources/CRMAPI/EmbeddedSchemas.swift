@@ -2724,7 +2724,7 @@ enum EmbeddedSchemas {
       "description": "A partial settings object: the given keys are merged into the stored settings (objects key by key) and the others kept; null removes a key, so its default applies."
     },
     "Message": {
-      "description": "An e-mail about the invoice in the outbox: `queued` until delivered (retried with growing delays after temporary failures), `sent`, or `failed` after a permanent refusal or too many attempts.",
+      "description": "An e-mail about the invoice in the outbox: `queued` until delivered (retried with growing delays after temporary failures), `sending` while it is being handed to the mail server, `sent`, or `failed` after a permanent refusal or too many attempts. Delivery is at least once: a message whose hand-off a crash interrupted is sent again, with the same Message-ID.",
       "type": "object",
       "properties": {
         "id": {
@@ -2748,6 +2748,7 @@ enum EmbeddedSchemas {
         "status": {
           "enum": [
             "queued",
+            "sending",
             "sent",
             "failed"
           ]

@@ -173,3 +173,36 @@ import Testing
         #expect(arguments.split(separator: " ").contains("-t"))
     }
 }
+
+@Suite struct OutboxAtLeastOnceTests {
+    /// A message whose hand-off was interrupted (claimed, never recorded: the process died) is
+    /// neither taken by another delivery run nor lost: after `releaseClaims` it goes out again
+    /// with the Message-ID it was queued with.
+    @Test func anInterruptedHandOffIsSentAgainWithTheSameMessageID() throws {
+        let fixture = try CRMFixture()
+        let (deal, _) = try InvoiceTests().prepared(fixture)
+        let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
+        let script = fixture.directory.appendingPathComponent("sendmail.sh")
+        let delivered = fixture.directory.appendingPathComponent("delivered.eml")
+        try "#!/bin/sh\ncat >> '\(delivered.path)'\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/",
+                                             "mail": ["transport": "sendmail", "sendmailPath": .string(script.path)]], by: .user(1))
+        let queued = try fixture.crm.invoices.send(id: invoice.id, to: ["buh@example.ru"], mode: "link", subject: "Счет", body: nil, by: .user(1))
+        let messageID = try #require(queued["messageId"]?.int64Value)
+        let stored = try fixture.crm.pool.read { db in try db.scalar("SELECT message FROM outbox WHERE id = ?", [.integer(messageID)]).string }
+        let header = try #require(JSONText.parse(stored)?["messageId"]?.stringValue)
+        // The crash: claimed for delivery, never recorded.
+        #expect(try fixture.crm.pool.write { db in try OutboxStore.claim(db, id: messageID, at: fixture.clock.now()) })
+        #expect(try fixture.crm.invoices.get(invoice.id)["messages"]?.arrayValue?.first?["status"] == "sending")
+        #expect(try fixture.crm.outbox.deliverDue() == 0)
+        #expect(!FileManager.default.fileExists(atPath: delivered.path))
+        // The restart.
+        #expect(try fixture.crm.outbox.releaseClaims() == 1)
+        #expect(try fixture.crm.outbox.deliverDue() == 1)
+        #expect(try fixture.crm.outbox.deliverDue() == 0)
+        let text = try String(contentsOf: delivered, encoding: .utf8)
+        #expect(text.contains("Message-ID: \(header)\r\n"))
+        #expect(try fixture.crm.invoices.get(invoice.id)["messages"]?.arrayValue?.first?["status"] == "sent")
+    }
+}

@@ -16,6 +16,12 @@ package final class BackgroundJobs: Sendable {
         let outbox = crm.outbox
         crm.observeCommits(MessageQueued(wake: wake))
         Thread.detachNewThread { [self] in
+            do {
+                let released = try outbox.releaseClaims()
+                if released > 0 { log("outbox: \(released) message(s) interrupted while being handed over are sent again") }
+            } catch {
+                log("outbox: \(error)")
+            }
             while !isStopped {
                 do {
                     while try scheduler.runDue() > 0 {}

@@ -16,6 +16,8 @@ package enum CRMMigrations {
         Migration(version: 5, name: "outbox of messages to deliver", sql: outboxSQL),
         Migration(version: 6, name: "user document templates", sql: templatesSQL),
         Migration(version: 7, name: "copies of outbox messages", sql: "ALTER TABLE outbox ADD COLUMN cc TEXT NOT NULL DEFAULT ''"),
+        Migration(version: 8, name: "outbox messages claimed while they are handed over",
+                  sql: "ALTER TABLE outbox ADD COLUMN claimed_at INTEGER"),
     ]
 
     static let foundationSQL = """

@@ -7,6 +7,11 @@ import Storage
 /// delivered by `deliverDue` through the transport in `settings.mail` (SMTP or a sendmail
 /// command; `outbox` keeps messages until a transport is set). Temporary failures are retried
 /// with growing delays; permanent ones mark the message failed.
+///
+/// Delivery is at least once: a message is claimed before it is handed to the transport and
+/// the outcome recorded after, so a crash in between leaves it claimed, and `releaseClaims`
+/// (run when the server starts) sends it again — with the same Message-ID, so the receiving
+/// side can tell the copy. A claimed message is never taken by a second delivery run.
 package struct OutboxService: Sendable {
     let crm: CRM
 
@@ -24,6 +29,7 @@ package struct OutboxService: Sendable {
         for queued in due {
             let id = queued.id
             let attempts = queued.attempts + 1
+            guard try crm.pool.write({ db in try OutboxStore.claim(db, id: id, at: now) }) else { continue }
             var outcome: (status: String, error: String?, retryAt: Int64) = ("sent", nil, now)
             switch queued.message {
             case .success(let message):
@@ -51,6 +57,13 @@ package struct OutboxService: Sendable {
             }
         }
         return delivered
+    }
+
+    /// Puts back in line the messages a previous process died while handing over (at least
+    /// once: they are delivered again); returns how many.
+    @discardableResult
+    package func releaseClaims() throws -> Int {
+        try crm.pool.write { db in try OutboxStore.releaseClaims(db) }
     }
 
     /// The transport `settings.mail` names; nil for `outbox` (keep messages, send nothing).

@@ -28,7 +28,10 @@ enum OutboxStore {
 
     /// Up to `limit` queued messages whose next attempt is due at `now`, oldest first.
     static func due(_ db: Database, at now: Int64, limit: Int = 50) throws -> [Queued] {
-        try db.query("SELECT id, message, attempts, invoice_id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+        try db.query("""
+            SELECT id, message, attempts, invoice_id FROM outbox
+            WHERE status = 'queued' AND claimed_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?
+            """,
                      [.integer(now), .integer(Int64(limit))]).map { row in
             let id = try row.int64("id")
             return Queued(id: id, attempts: try row.int64("attempts"), invoiceID: row["invoice_id"].int64,
@@ -36,22 +39,38 @@ enum OutboxStore {
         }
     }
 
-    /// Records the outcome of a delivery attempt: `sentAt` for a sent message, `lastError` and
+    /// Claims a queued message for one delivery attempt; false when someone else claimed it or
+    /// it is no longer queued. A claim outlives a crash: `releaseClaims` puts it back in line.
+    static func claim(_ db: Database, id: Int64, at now: Int64) throws -> Bool {
+        try db.execute("UPDATE outbox SET claimed_at = ? WHERE id = ? AND status = 'queued' AND claimed_at IS NULL",
+                       [.integer(now), .integer(id)])
+        return db.changes == 1
+    }
+
+    /// Puts back in line the messages whose hand-off was interrupted (the process died while
+    /// delivering them); returns how many.
+    static func releaseClaims(_ db: Database) throws -> Int {
+        try db.execute("UPDATE outbox SET claimed_at = NULL WHERE claimed_at IS NOT NULL AND status = 'queued'")
+        return db.changes
+    }
+
+    /// Records the outcome of a delivery attempt (and ends its claim): `sentAt` for a sent message, `lastError` and
     /// the next attempt for one that failed or waits.
     static func recordAttempt(_ db: Database, id: Int64, status: String, attempts: Int64, lastError: String?, nextAttemptAt: Int64,
                               sentAt: String?) throws {
         try db.execute("""
-            UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, sent_at = ? WHERE id = ?
+            UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, sent_at = ?, claimed_at = NULL WHERE id = ?
             """, [.text(status), .integer(attempts), SQLValue(lastError), .integer(nextAttemptAt), SQLValue(sentAt), .integer(id)])
     }
 
     /// The messages of an invoice, as `invoice.get` shows them.
     static func messages(_ db: Database, invoiceID: Int64) throws -> [JSON] {
         try db.query("""
-            SELECT id, recipients, cc, mode, status, attempts, last_error, created_at, sent_at FROM outbox WHERE invoice_id = ? ORDER BY id
+            SELECT id, recipients, cc, mode, status, claimed_at, attempts, last_error, created_at, sent_at FROM outbox
+            WHERE invoice_id = ? ORDER BY id
             """, [.integer(invoiceID)]).map { row in
             ["id": .int(try row.int64("id")), "to": .string(try row.text("recipients")), "cc": .string(try row.text("cc")), "mode": try row.optionalText("mode").map(JSON.string) ?? .null,
-             "status": .string(try row.text("status")), "attempts": .int(try row.int64("attempts")),
+             "status": .string(try row.optionalInt64("claimed_at") == nil ? try row.text("status") : "sending"), "attempts": .int(try row.int64("attempts")),
              "lastError": try row.optionalText("last_error").map(JSON.string) ?? .null, "createdAt": .string(try row.text("created_at")),
              "sentAt": try row.optionalText("sent_at").map(JSON.string) ?? .null]
         }
