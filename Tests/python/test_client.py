@@ -276,8 +276,10 @@ def crm(*args, env=None, stdin=None):
                           env={**base, **(env or {})})
 
 
-@pytest.mark.parametrize("relay", relays())
+@pytest.mark.parametrize("relay", ["python3", "socat", "nc"])
 def test_shell_client_over_the_socket(server, relay):
+    if relay not in relays():
+        pytest.skip(f"{relay} (with Unix sockets) is not installed here: apt-get install socat netcat-openbsd")
     env = {"CRMD_SOCKET": str(server.socket_path), "CRM_RELAY": relay}
     done = crm("lead.add", json.dumps({"fields": lead_fields(title="Из shell «кавычки» \\ \"")}), env=env)
     assert done.returncode == 0, done.stderr

@@ -1,4 +1,7 @@
 """The examples in examples/ run to the end (exit 0) against the real server, both ways."""
+import json
+import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +62,31 @@ def test_seed_scenario_to_a_paid_invoice(mode, server, crmd_bin, workdir):
                  "S22 public link", "S23", "paid: paid"]:
         assert step in done.stdout, step
     assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def readme_block(language: str, after: str) -> str:
+    """The first ```language block of README.md after the heading `after`."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index(after):]
+    start = section.index(f"```{language}\n") + len(language) + 4
+    return section[start:section.index("```", start)]
+
+
+def test_readme_talking_to_it_runs_as_written(make_server, workdir):
+    """README's shell and Python snippets, run as a reader would: same commands, same output."""
+    server = make_server(socket_path=workdir / "crmd.sock")
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(workdir), "PYTHONPATH": str(ROOT / "Clients" / "python")}
+    shell = readme_block("sh", "## Talking to it")
+    lines = shell.splitlines()
+    command_line, shown = lines[0], lines[1]
+    argv = shlex.split(command_line.removeprefix("$ ").split("    #")[0])
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1 and done.stderr.strip() == shown, (done.returncode, done.stderr)
+    listed = subprocess.run(shlex.split(lines[2].removeprefix("$ ")), capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert listed.returncode == 0 and json.loads(listed.stdout)["items"][0]["entityType"] == "lead"
+    python = readme_block("python", "## Talking to it")
+    done = subprocess.run([sys.executable, "-c", python], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("1001 [{'field': 'phones'"), done.stdout
+    with server.client() as c:
+        assert c.call("lead.list", {"filter": {"stageId": "QUALIFICATION"}, "count": True})["total"] == 1
