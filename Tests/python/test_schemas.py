@@ -1070,13 +1070,13 @@ def cases(table):
             yield pytest.param(method, instance, False, id=f"{method}-invalid-{i}")
 
 
-@pytest.mark.parametrize("method,instance,valid", cases(PARAMS))
+@pytest.mark.parametrize("method,instance,valid", list(cases(PARAMS)))
 def test_params_samples(method, instance, valid):
     errors = list(params(method).iter_errors(instance))
     assert (not errors) == valid, [e.message for e in errors] or "expected an error"
 
 
-@pytest.mark.parametrize("method,instance,valid", cases(RESULTS))
+@pytest.mark.parametrize("method,instance,valid", list(cases(RESULTS)))
 def test_result_samples(method, instance, valid):
     errors = list(result(method).iter_errors(instance))
     assert (not errors) == valid, [e.message for e in errors] or "expected an error"
