@@ -9,14 +9,18 @@ import Glibc
 /// The rule it keeps: the message counts as handed over only when the command exits with 0;
 /// any other exit is `.sendmailFailed` with the command's stderr (status 75, EX_TEMPFAIL, is
 /// temporary; 127 means the command could not be started). The command's stdin is a socket
-/// written with MSG_NOSIGNAL, so a command that exits early never raises SIGPIPE here.
+/// written with MSG_NOSIGNAL, so a command that exits early never raises SIGPIPE here. A
+/// command still running after `timeout` is killed and the attempt is a temporary failure
+/// (status 75): a hung sendmail never holds delivery, or a stopping server, for good.
 public struct SendmailTransport: MailTransport {
     public var path: String
     public var arguments: [String]
+    public var timeout: Duration
 
-    public init(path: String = "/usr/sbin/sendmail", arguments: [String] = ["-t", "-i"]) {
+    public init(path: String = "/usr/sbin/sendmail", arguments: [String] = ["-t", "-i"], timeout: Duration = .seconds(60)) {
         self.path = path
         self.arguments = arguments
+        self.timeout = timeout
     }
 
     public func send(_ message: MailMessage) throws(MailError) {
@@ -53,7 +57,14 @@ public struct SendmailTransport: MailTransport {
             close(writer)
             written.signal()
         }
-        let stderrData = errorPipe.fileHandleForReading.readDataToEndOfFile()
+        let deadline = ContinuousClock.now + timeout
+        guard let stderrData = Self.readToEnd(errorPipe.fileHandleForReading.fileDescriptor, until: deadline),
+              Self.waitForExit(process, until: deadline) else {
+            // Hung: kill it, and unblock the writer (its peer may be kept open by a grandchild).
+            kill(process.processIdentifier, SIGKILL)
+            shutdown(writer, Int32(SHUT_RDWR))
+            throw .sendmailFailed(status: 75, stderr: "\(path) did not finish within \(timeout.components.seconds) s; killed")
+        }
         written.wait()
         process.waitUntilExit()
         let status = process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
@@ -61,6 +72,36 @@ public struct SendmailTransport: MailTransport {
             let text = String(decoding: stderrData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw .sendmailFailed(status: status, stderr: text)
         }
+    }
+
+    /// Everything `fd` yields until end of file, or nil if the deadline passes first.
+    private static func readToEnd(_ fd: Int32, until deadline: ContinuousClock.Instant) -> Data? {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return nil }
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 1000))
+            let ready = poll(&poller, 1, milliseconds)
+            if ready < 0 && errno != EINTR { return data }
+            guard ready > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                return data
+            }
+        }
+    }
+
+    /// Whether the process exited before the deadline.
+    private static func waitForExit(_ process: Process, until deadline: ContinuousClock.Instant) -> Bool {
+        while process.isRunning {
+            if ContinuousClock.now >= deadline { return false }
+            usleep(5_000)
+        }
+        return true
     }
 
     /// Writes until done or the reader goes away (EPIPE is reported by the exit status instead).

@@ -44,6 +44,19 @@ import Testing
         }
     }
 
+    @Test(arguments: ["exec sleep 30", "sleep 30"])   // the second leaves a grandchild holding the pipes
+    func aCommandThatNeverFinishesIsKilledAtTheTimeout(body: String) throws {
+        let (url, _) = try script("cat > /dev/null\n" + body)
+        let started = ContinuousClock.now
+        #expect {
+            try SendmailTransport(path: url.path, timeout: .seconds(1)).send(Support.invoice())
+        } throws: { error in
+            guard case .sendmailFailed(75, let text) = error as? MailError else { return false }
+            return text.contains("did not finish within 1 s") && (error as? MailError)?.isTemporary == true
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
     @Test func missingCommandIsStatus127() {
         #expect {
             try SendmailTransport(path: "/nonexistent/sendmail").send(Support.invoice())
