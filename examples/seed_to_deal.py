@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The seed scenario from the first call to a paid invoice (S1-S23, S26 by hand).
 
-    seed_to_deal.py [SOCKET]          talk to a running `crmd serve`
-    seed_to_deal.py --spawn BIN       start `BIN serve --stdio --db <temp file>` for the run
+    seed_to_deal.py [SOCKET] --import-dir DIR   talk to a running `crmd serve` whose config file
+                                                lists DIR in `importDirs` (S15 imports from there)
+    seed_to_deal.py --spawn BIN                 start `BIN serve --stdio --db <temp file>` for the run
 
 S1-S4   a lead is created (refused until phone, e-mail, city and topic are given) and moved
         through the lead funnel to "consent received".
@@ -28,6 +29,7 @@ capability and are not played here.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import sys
 import tempfile
@@ -70,7 +72,7 @@ def refused(crm: Client, method: str, params: dict, error: type[CrmdError]) -> C
     raise Unexpected(f"{method} was not refused with {error.__name__}")
 
 
-def run(crm: Client, workdir: str) -> None:
+def run(crm: Client, import_dir: str) -> None:
     # S1-S2: the lead and its required fields.
     missing = refused(crm, "lead.add", {"fields": {"title": "Видеонаблюдение на складе"}}, RequiredFieldsMissing)
     print("S2  refused, fill:", ", ".join(m["title"] for m in missing.missing))
@@ -115,7 +117,7 @@ def run(crm: Client, workdir: str) -> None:
     print("S13 robot:", comments[0]["data"]["text"])
 
     # S14-S16: requisites looked up by INN, company renamed.
-    registry_file = os.path.join(workdir, "rsmp.xml")
+    registry_file = os.path.join(import_dir, "rsmp.xml")
     with open(registry_file, "w", encoding="utf-8") as out:
         out.write(REGISTRY_XML)
     summary = crm.call("registry.import", {"path": registry_file, "format": "rsmp"})
@@ -198,14 +200,24 @@ def main(argv: list[str]) -> int:
         at = argv.index("--out")
         PDF_OUT = argv[at + 1]
         argv = argv[:at] + argv[at + 2:]
+    import_dir = None
+    if "--import-dir" in argv:
+        at = argv.index("--import-dir")
+        import_dir = argv[at + 1]
+        argv = argv[:at] + argv[at + 2:]
     with tempfile.TemporaryDirectory(prefix="crmd-seed-") as workdir:
         if len(argv) >= 2 and argv[0] == "--spawn":
-            client = Client.spawn([argv[1], "serve", "--stdio", "--db", os.path.join(workdir, "crm.sqlite")])
+            # crmd reads files only from the directories its config file lists (importDirs).
+            import_dir = workdir
+            config = os.path.join(workdir, "crmd.json")
+            with open(config, "w", encoding="utf-8") as out:
+                json.dump({"importDirs": [workdir]}, out)
+            client = Client.spawn([argv[1], "serve", "--stdio", "--db", os.path.join(workdir, "crm.sqlite"), "--config", config])
         else:
             client = Client.connect(argv[0] if argv else None)
         try:
             with client as crm:
-                run(crm, workdir)
+                run(crm, import_dir or workdir)
         except (Unexpected, CrmdError) as failure:
             print("FAILED:", failure, file=sys.stderr)
             return 1

@@ -15,14 +15,18 @@ package final class CRM: Sendable {
     package let changes = ChangeFunnel(ChangeFunnel.builtIn)
     /// Where background work reports the failures it handled (stderr unless redirected).
     package let faults = FaultLog()
+    /// Programs and directories set by crmd's config file only.
+    package let local: LocalConfiguration
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
-    package init(path: String, clock: any Clock = SystemClock(), synchronousFull: Bool = true, registry: RegistrySource? = nil) throws {
+    package init(path: String, clock: any Clock = SystemClock(), synchronousFull: Bool = true, registry: RegistrySource? = nil,
+                 local: LocalConfiguration = LocalConfiguration()) throws {
         var configuration = DatabaseConfiguration()
         configuration.synchronousFull = synchronousFull
         configuration.prepareConnection = { db in try CRM.registerFunctions(on: db) }
         pool = try DatabasePool(path: path, configuration: configuration, migrations: CRMMigrations.all)
         self.clock = clock
+        self.local = local
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         self.registry = registry ?? RegistrySource(offlinePath: (directory.isEmpty ? "." : directory) + "/registry.sqlite")
     }

@@ -2433,7 +2433,7 @@ enum EmbeddedSchemas {
           ],
           "properties": {
             "transport": {
-              "description": "`smtp` to `host`; `sendmail` through `sendmailPath`; `outbox`: kept, not sent.",
+              "description": "`smtp` to `host`; `sendmail` through the program named by `mail.sendmailPath` in crmd's config file (default `/usr/sbin/sendmail`); `outbox`: kept, not sent.",
               "enum": [
                 "smtp",
                 "sendmail",
@@ -2460,9 +2460,6 @@ enum EmbeddedSchemas {
             },
             "from": {
               "description": "Sender address, e.g. `Ромашка <info@romashka.ru>`.",
-              "type": "string"
-            },
-            "sendmailPath": {
               "type": "string"
             }
           },
@@ -2513,7 +2510,7 @@ enum EmbeddedSchemas {
             "object",
             "null"
           ],
-          "description": "Fonts of PDF documents: TrueType files with glyf outlines. Default DejaVu Sans (fonts-dejavu-core).",
+          "description": "Fonts of PDF documents: TrueType files with glyf outlines, under a directory of `fontDirs` in crmd's config file (default `/usr/share/fonts`, `/usr/local/share/fonts`; any other path is 1007 `outsideFontDirs`). Default DejaVu Sans (fonts-dejavu-core).",
           "properties": {
             "fontPath": {
               "type": "string",
@@ -2600,7 +2597,7 @@ enum EmbeddedSchemas {
           "format": "uri"
         },
         "mail": {
-          "description": "Merged key by key into the stored object; null removes a key, or the whole object.",
+          "description": "Merged key by key into the stored object; null removes a key, or the whole object. A new `host`, `port` or `transport` drops the stored `username` and `password` unless the same call gives new ones (not `********`), so credentials never follow the mail to a new destination.",
           "type": [
             "object",
             "null"
@@ -2648,6 +2645,7 @@ enum EmbeddedSchemas {
               ]
             },
             "sendmailPath": {
+              "description": "Refused (1007 `{field: \"mail.sendmailPath\", reason: \"configOnly\"}`): the program crmd runs is named in its config file only.",
               "type": [
                 "string",
                 "null"
@@ -2664,7 +2662,7 @@ enum EmbeddedSchemas {
           ]
         },
         "registry": {
-          "description": "Merged key by key into the stored object; null removes a key, or the whole object.",
+          "description": "Merged key by key into the stored object; null removes a key, or the whole object. A new `source` or `url` drops the stored `token` unless the same call gives a new one (not `********`).",
           "type": [
             "object",
             "null"
@@ -2706,7 +2704,7 @@ enum EmbeddedSchemas {
             "object",
             "null"
           ],
-          "description": "Fonts of PDF documents: TrueType files with glyf outlines. Default DejaVu Sans (fonts-dejavu-core).",
+          "description": "Fonts of PDF documents: TrueType files with glyf outlines, under a directory of `fontDirs` in crmd's config file (default `/usr/share/fonts`, `/usr/local/share/fonts`; any other path is 1007 `outsideFontDirs`). Default DejaVu Sans (fonts-dejavu-core).",
           "properties": {
             "fontPath": {
               "type": "string",
@@ -4736,14 +4734,14 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/registry.import.json",
   "title": "registry.import",
-  "description": "Loads the tax service's SME registry (единый реестр субъектов МСП: the published ZIP or the XML inside it) into the offline registry that `requisite.lookup` and `requisite.add` use (S15). While it runs the caller gets `registry.importProgress` notifications `{records, bytesRead, totalBytes}`. A file that cannot be read is 1008 and changes nothing.",
-  "x-errors": [1008],
+  "description": "Loads the tax service's SME registry (единый реестр субъектов МСП: the published ZIP or the XML inside it) into the offline registry that `requisite.lookup` and `requisite.add` use (S15). While it runs the caller gets `registry.importProgress` notifications `{records, bytesRead, totalBytes}`. Only files under a directory listed in `importDirs` of crmd's config file are read: any other path is 1007 `{field: \"path\", reason: \"outsideImportDirs\"}`, the same whether or not the file exists. A file that cannot be read is 1008 and changes nothing.",
+  "x-errors": [1007, 1008],
   "$defs": {
     "params": {
       "type": "object",
       "properties": {
         "path": {
-          "description": "The file, as a path on the machine crmd runs on.",
+          "description": "The file, as an absolute path on the machine crmd runs on, under one of the config file's `importDirs`.",
           "type": "string",
           "minLength": 1,
           "maxLength": 4096
@@ -5049,7 +5047,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/settings.update.json",
   "title": "settings.update",
-  "description": "Merges a partial settings object into the stored settings and returns the whole, secrets shown as `********`: the given keys are set, objects (`mail`, `sms`, `registry`) merged key by key, null removes a key so its default applies, and a secret given back as `********` keeps the stored one. An unknown seller company, a number format without `{N}` or an online registry without `url` and `token` is 1007.",
+  "description": "Merges a partial settings object into the stored settings and returns the whole, secrets shown as `********`: the given keys are set, objects (`mail`, `sms`, `registry`) merged key by key, null removes a key so its default applies, and a secret given back as `********` keeps the stored one. A new mail destination or registry URL drops the stored credentials unless given anew. An unknown seller company, a number format without `{N}`, an online registry without `url` and `token`, or a `mail.sendmailPath` (config file only) is 1007.",
   "x-errors": [
     1007
   ],
@@ -5113,7 +5111,7 @@ enum EmbeddedSchemas {
           "format": "uri"
         },
         "mail": {
-          "description": "Merged key by key into the stored object; null removes a key, or the whole object.",
+          "description": "Merged key by key into the stored object; null removes a key, or the whole object. A new `host`, `port` or `transport` drops the stored `username` and `password` unless the same call gives new ones (not `********`), so credentials never follow the mail to a new destination.",
           "type": [
             "object",
             "null"
@@ -5161,6 +5159,7 @@ enum EmbeddedSchemas {
               ]
             },
             "sendmailPath": {
+              "description": "Refused (1007 `{field: \"mail.sendmailPath\", reason: \"configOnly\"}`): the program crmd runs is named in its config file only.",
               "type": [
                 "string",
                 "null"
@@ -5177,7 +5176,7 @@ enum EmbeddedSchemas {
           ]
         },
         "registry": {
-          "description": "Merged key by key into the stored object; null removes a key, or the whole object.",
+          "description": "Merged key by key into the stored object; null removes a key, or the whole object. A new `source` or `url` drops the stored `token` unless the same call gives a new one (not `********`).",
           "type": [
             "object",
             "null"
@@ -5219,7 +5218,7 @@ enum EmbeddedSchemas {
             "object",
             "null"
           ],
-          "description": "Fonts of PDF documents: TrueType files with glyf outlines. Default DejaVu Sans (fonts-dejavu-core).",
+          "description": "Fonts of PDF documents: TrueType files with glyf outlines, under a directory of `fontDirs` in crmd's config file (default `/usr/share/fonts`, `/usr/local/share/fonts`; any other path is 1007 `outsideFontDirs`). Default DejaVu Sans (fonts-dejavu-core).",
           "properties": {
             "fontPath": {
               "type": "string",

@@ -17,8 +17,9 @@ public final class Database {
     /// Notes attached by the write body in progress, while `commitNoteMode` is `.collecting`.
     var commitNotes: [any Sendable] = []
 
-    /// Opens (and, unless `readOnly`, creates) the database file at `path`.
+    /// Opens (and, unless `readOnly`, creates) the database file at `path`, mode 0600.
     public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+        if !readOnly { try PrivateFiles.prepare(databasePath: path) }
         var handle: OpaquePointer?
         let access = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let result = sqlite3_open_v2(path, &handle, access | SQLITE_OPEN_NOMUTEX, nil)

@@ -16,6 +16,8 @@ struct ServeOptions {
     var databasePath: String
     var socketPath: String
     var configPath: String
+    /// The config file was named by `--config` (so it must exist).
+    var configGiven = false
     var showHelp = false
     var showVersion = false
 
@@ -32,7 +34,7 @@ struct ServeOptions {
           --stdio        serve one client on stdin/stdout (logs go to stderr)
           --socket PATH  serve any number of clients on a Unix socket (mode 0600)
           --db PATH      the SQLite database (env CRMD_DB; default $XDG_DATA_HOME/crmd/crmd.sqlite)
-          --config PATH  settings file (default crmd.json next to the database)
+          --config PATH  config file (default crmd.json next to the database, if there)
           backup         write a consistent copy of the database to FILE (a new file, mode 0600)
                          while the server runs; restore: stop the server, put FILE in place of the
                          database (removing its -wal and -shm files), start it again
@@ -81,6 +83,7 @@ struct ServeOptions {
             configPath: config ?? databaseDirectory + "/crmd.json")
         options.command = command
         options.stdio = stdio
+        options.configGiven = config != nil
         options.showHelp = help
         options.showVersion = version
         return options

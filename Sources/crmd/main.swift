@@ -43,13 +43,16 @@ func fail(_ message: String) -> Never {
 
 let configuration: ServerConfiguration
 do {
-    configuration = try ServerConfiguration.load(path: options.configPath)
+    configuration = try ServerConfiguration.load(path: options.configPath, required: options.configGiven)
 } catch {
-    fail("cannot read config \(options.configPath): \(error)")
+    FileHandle.standardError.write(Data("crmd: \(error)\n".utf8))
+    exit(2)
 }
+// Whatever crmd creates is its user's alone: directories 0700, files 0600 (Storage and the
+// socket set their modes themselves too; the umask covers any other file).
+umask(0o077)
 do {
-    try FileManager.default.createDirectory(atPath: (options.databasePath as NSString).deletingLastPathComponent,
-                                            withIntermediateDirectories: true)
+    try PrivateDirectory.create((options.databasePath as NSString).deletingLastPathComponent)
 } catch {
     fail("cannot create the database directory: \(error)")
 }
@@ -57,7 +60,7 @@ do {
 let crm: CRM
 let handler: CRMHandler
 do {
-    crm = try CRM(path: options.databasePath, synchronousFull: configuration.synchronousFull)
+    crm = try CRM(path: options.databasePath, synchronousFull: configuration.synchronousFull, local: configuration.local)
     crm.registry.select(configuration.registry)
     handler = try CRMHandler(crm: crm)
 } catch {
@@ -86,8 +89,7 @@ if options.stdio {
     server.shutdown()
 } else {
     do {
-        try FileManager.default.createDirectory(atPath: (options.socketPath as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try PrivateDirectory.create((options.socketPath as NSString).deletingLastPathComponent)
         try server.listen(socketPath: options.socketPath)
     } catch {
         fail("cannot listen on \(options.socketPath): \(error)")

@@ -8,10 +8,13 @@ final class CRMFixture {
     let clock = ManualClock(1_795_000_000)
     let crm: CRM
 
-    init() throws {
+    /// `local`: what crmd's config file would set (the sendmail program, import directories),
+    /// given the fixture's directory.
+    init(local: (URL) -> LocalConfiguration = { _ in LocalConfiguration() }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("crmd-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        crm = try CRM(path: directory.appendingPathComponent("crm.sqlite").path, clock: clock, synchronousFull: false)
+        crm = try CRM(path: directory.appendingPathComponent("crm.sqlite").path, clock: clock, synchronousFull: false,
+                      local: local(directory))
     }
 
     deinit {

@@ -11,13 +11,13 @@ import Testing
         let port: Int
         let directory: URL
 
-        init(directory: URL) throws {
+        init(directory: URL, arguments: [String] = []) throws {
             self.directory = directory
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("python/smtp_sink.py").path
             let output = Pipe()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script, directory.path]
+            process.arguments = ["python3", script, directory.path] + arguments
             process.standardOutput = output
             try process.run()
             var line = ""
@@ -117,7 +117,7 @@ import Testing
     /// The delivery thread polls once a minute here, yet a committed message is delivered at
     /// once: the commit of `invoice.send` wakes it.
     @Test func aCommittedMessageWakesTheDeliveryThread() throws {
-        let fixture = try CRMFixture()
+        let fixture = try CRMFixture { directory in LocalConfiguration(sendmailPath: directory.appendingPathComponent("sendmail.sh").path) }
         let (deal, _) = try InvoiceTests().prepared(fixture)
         let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
         let script = fixture.directory.appendingPathComponent("sendmail.sh")
@@ -125,7 +125,7 @@ import Testing
         try "#!/bin/sh\ncat > '\(delivered.path)'\n".write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/",
-                                             "mail": ["transport": "sendmail", "sendmailPath": .string(script.path)]], by: .user(1))
+                                             "mail": ["transport": "sendmail"]], by: .user(1))
         let jobs = BackgroundJobs(crm: fixture.crm, interval: .seconds(60)) { _ in }
         defer { jobs.stop() }
         Thread.sleep(forTimeInterval: 0.2)   // the thread's first round finds nothing and sleeps
@@ -146,7 +146,7 @@ import Testing
     /// `to` takes a list, `cc` copies: both reach the message's headers and its envelope, and
     /// `invoice.get` shows them.
     @Test func severalRecipientsAndCopies() throws {
-        let fixture = try CRMFixture()
+        let fixture = try CRMFixture { directory in LocalConfiguration(sendmailPath: directory.appendingPathComponent("sendmail.sh").path) }
         let (deal, _) = try InvoiceTests().prepared(fixture)
         let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
         let script = fixture.directory.appendingPathComponent("sendmail.sh")
@@ -154,7 +154,7 @@ import Testing
         try "#!/bin/sh\necho \"$@\" > '\(delivered.path).args'\ncat > '\(delivered.path)'\n".write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/",
-                                             "mail": ["transport": "sendmail", "sendmailPath": .string(script.path)]], by: .user(1))
+                                             "mail": ["transport": "sendmail"]], by: .user(1))
         #expect(throws: CRMError.invalidValue(field: "cc", reason: "format", message: "'not an address' is not an e-mail address")) {
             try fixture.crm.invoices.send(id: invoice.id, to: ["buh@example.ru"], cc: ["not an address"], mode: "link", subject: nil,
                                           body: nil, by: .user(1))
@@ -179,7 +179,7 @@ import Testing
     /// neither taken by another delivery run nor lost: after `releaseClaims` it goes out again
     /// with the Message-ID it was queued with.
     @Test func anInterruptedHandOffIsSentAgainWithTheSameMessageID() throws {
-        let fixture = try CRMFixture()
+        let fixture = try CRMFixture { directory in LocalConfiguration(sendmailPath: directory.appendingPathComponent("sendmail.sh").path) }
         let (deal, _) = try InvoiceTests().prepared(fixture)
         let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
         let script = fixture.directory.appendingPathComponent("sendmail.sh")
@@ -187,7 +187,7 @@ import Testing
         try "#!/bin/sh\ncat >> '\(delivered.path)'\n".write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/",
-                                             "mail": ["transport": "sendmail", "sendmailPath": .string(script.path)]], by: .user(1))
+                                             "mail": ["transport": "sendmail"]], by: .user(1))
         let queued = try fixture.crm.invoices.send(id: invoice.id, to: ["buh@example.ru"], mode: "link", subject: "Счет", body: nil, by: .user(1))
         let messageID = try #require(queued["messageId"]?.int64Value)
         let stored = try fixture.crm.pool.read { db in try db.scalar("SELECT message FROM outbox WHERE id = ?", [.integer(messageID)]).string }

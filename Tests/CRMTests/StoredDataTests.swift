@@ -292,11 +292,11 @@ import Testing
     // MARK: - Outbox
 
     @Test func anOutboxMessageThatDoesNotDecodeIsFailedWithItsReasonAndReported() throws {
-        let fixture = try CRMFixture()
+        let fixture = try CRMFixture { _ in LocalConfiguration(sendmailPath: "/nonexistent/sendmail") }
         let faults = Mutex<[String]>([])
         fixture.crm.faults.redirect { message in faults.withLock { $0.append(message) } }
         // A transport that would fail loudly if a message ever reached it.
-        _ = try fixture.crm.settings.update(["mail": ["transport": "sendmail", "sendmailPath": "/nonexistent/sendmail"]], by: .user(1))
+        _ = try fixture.crm.settings.update(["mail": ["transport": "sendmail"]], by: .user(1))
         let id = try fixture.crm.pool.write { db -> Int64 in
             try db.execute("""
                 INSERT INTO outbox (kind, recipients, message, status, next_attempt_at, created_at)

@@ -9,6 +9,8 @@ Each accepted message is written as <n>.eml into the directory given as the firs
   --reject ADDR           answer RCPT TO:<ADDR> with 550 (may be repeated)
   --tempfail              answer every DATA with 451 (temporary failure)
   --silent                accept TCP connections but never say anything
+  --record-auth FILE      advertise AUTH without requiring it, accept any credentials and append
+                          each login and password received to FILE (a listener stealing secrets)
 """
 import argparse
 import asyncio
@@ -52,6 +54,16 @@ def authenticator_for(user, password):
     return authenticate
 
 
+def recorder_to(path):
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        with open(path, "a") as f:
+            login = getattr(auth_data, "login", b"") or b""
+            password = getattr(auth_data, "password", b"") or b""
+            f.write("%s %s %s\n" % (mechanism, login.decode(errors="replace"), password.decode(errors="replace")))
+        return AuthResult(success=True, handled=False)
+    return authenticate
+
+
 async def silent(reader, writer):
     await asyncio.sleep(3600)
 
@@ -68,6 +80,7 @@ def main():
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--tempfail", action="store_true")
     parser.add_argument("--silent", action="store_true")
+    parser.add_argument("--record-auth")
     args = parser.parse_args()
 
     loop = asyncio.new_event_loop()
@@ -82,6 +95,8 @@ def main():
             options = dict(auth_required=True, auth_require_tls=False,
                            auth_exclude_mechanism=excluded,
                            authenticator=authenticator_for(args.user, args.password or ""))
+        elif args.record_auth is not None:
+            options = dict(auth_required=False, auth_require_tls=False, authenticator=recorder_to(args.record_auth))
         server = loop.run_until_complete(loop.create_server(
             lambda: SMTP(handler, hostname="sink.test", **options), "127.0.0.1", 0))
     print(server.sockets[0].getsockname()[1], flush=True)

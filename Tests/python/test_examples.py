@@ -54,8 +54,14 @@ def test_example_fails_without_a_server(example, workdir):
 
 
 @pytest.mark.parametrize("mode", ["socket", "spawn"])
-def test_seed_scenario_to_a_paid_invoice(mode, server, crmd_bin, workdir):
-    target = [str(server.socket_path)] if mode == "socket" else ["--spawn", crmd_bin]
+def test_seed_scenario_to_a_paid_invoice(mode, make_server, crmd_bin, workdir):
+    imports = workdir / "imports"
+    imports.mkdir()
+    if mode == "socket":
+        server = make_server(config={"importDirs": [str(imports)]})
+        target = [str(server.socket_path), "--import-dir", str(imports)]
+    else:
+        target = ["--spawn", crmd_bin]
     pdf = workdir / "invoice.pdf"
     done = run(command("seed_to_deal.py") + target + ["--out", str(pdf)])
     for step in ["S2 ", "S3 ", "S8 ", "S10", "S11", "S12", "S13", "S15", "S16", "S17 deal moved", "S19", "S21 refused", "S21 invoice",

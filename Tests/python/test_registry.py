@@ -11,6 +11,7 @@ import json
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -107,10 +108,16 @@ def timeline(crm, entity: str, id_: int) -> list:
 # ---------------------------------------------------------------------------- offline
 
 @pytest.fixture(scope="session")
-def offline_server(crmd_bin):
+def import_dir(tmp_path_factory) -> Path:
+    """The directory the offline server may import from (`importDirs` of its config file)."""
+    return tmp_path_factory.mktemp("imports")
+
+
+@pytest.fixture(scope="session")
+def offline_server(crmd_bin, import_dir):
     """A server whose offline registry holds BASE_FILE; the import's result is kept on it."""
-    server, directory = start_server(crmd_bin, "offline")
-    path = directory / "rsmp.xml"
+    server, directory = start_server(crmd_bin, "offline", {"importDirs": [str(import_dir)]})
+    path = import_dir / "rsmp.xml"
     path.write_text(BASE_FILE, encoding="utf-8")
     with server.client() as client:
         server.first_import = CheckedClient(client).call("registry.import", {"path": str(path), "format": "rsmp"})
@@ -124,8 +131,8 @@ def ocrm(offline_server, request) -> CheckedClient:
 
 
 @pytest.fixture
-def files(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("rsmp")
+def files(import_dir) -> Path:
+    return Path(tempfile.mkdtemp(prefix="rsmp-", dir=import_dir))
 
 
 def test_import_reports_the_counts(offline_server):
@@ -287,7 +294,9 @@ def test_a_missing_file_is_refused(ocrm, files):
     assert ocrm.call("requisite.lookup", {"inn": "7736207543"})["found"] is True
 
 
-def test_a_large_import_sends_progress_notifications(crm, workdir):
+def test_a_large_import_sends_progress_notifications(make_server, workdir):
+    server = make_server(config={"importDirs": [str(workdir)]})
+    crm = CheckedClient(server.client())
     count = 10_050
     documents = [organisation(f"{7_700_000_000 + i}", f"{1_027_700_000_000 + i}", f'ООО "РОМАШКА-{i}"') for i in range(count)]
     documents[5000] = YANDEX
@@ -312,6 +321,7 @@ def test_a_large_import_sends_progress_notifications(crm, workdir):
     read = [n["params"]["bytesRead"] for n in progress]
     assert read == sorted(read) and all(0 <= b <= size for b in read)
     assert crm.call("requisite.lookup", {"inn": "7736207543"})["fields"]["shortName"] == 'ООО "ЯНДЕКС"'
+    crm.raw.close()
 
 
 # ---------------------------------------------------------------------------- online

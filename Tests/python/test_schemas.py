@@ -1022,6 +1022,7 @@ RESULTS = {
          {**SETTINGS, "mail": None, "invoiceDueDays": None, "defaultCurrency": None}],
         [without(SETTINGS, "mail"), {**SETTINGS, "mail": {"transport": "smtp", "password": "hunter2"}},
          {**SETTINGS, "registry": {"source": "online", "token": "abc"}}, {**SETTINGS, "invoiceNumberFormat": "{YYYY}"},
+         {**SETTINGS, "mail": {"transport": "sendmail", "sendmailPath": "/bin/sh"}},
          {**SETTINGS, "theme": "dark"}, {**SETTINGS, "defaultVatRate": "18"}],
     ),
     "settings.update": ([{**SETTINGS, "sellerCompanyId": 1}], [{**SETTINGS, "sellerCompanyId": "1"}, {"sellerCompanyId": 1}]),

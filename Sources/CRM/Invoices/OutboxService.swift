@@ -24,7 +24,7 @@ package struct OutboxService: Sendable {
         let (due, settings) = try crm.pool.read { db in
             (try OutboxStore.due(db, at: now), try SettingsService.load(db))
         }
-        guard !due.isEmpty, let transport = Self.transport(settings["mail"] ?? .null) else { return 0 }
+        guard !due.isEmpty, let transport = Self.transport(settings["mail"] ?? .null, local: crm.local) else { return 0 }
         var delivered = 0
         for queued in due {
             let id = queued.id
@@ -67,14 +67,15 @@ package struct OutboxService: Sendable {
     }
 
     /// The transport `settings.mail` names; nil for `outbox` (keep messages, send nothing).
-    static func transport(_ mail: JSON) -> (any MailTransport)? {
+    /// The sendmail program is the config file's (`local`), never one named in the settings.
+    static func transport(_ mail: JSON, local: LocalConfiguration) -> (any MailTransport)? {
         switch mail["transport"]?.stringValue {
         case "smtp":
             guard let host = mail["host"]?.stringValue else { return nil }
             return SMTPTransport(host: host, port: mail["port"]?.intValue ?? 25, username: mail["username"]?.stringValue,
                                  password: mail["password"]?.stringValue, timeout: .seconds(mail["timeoutSeconds"]?.intValue ?? 30))
         case "sendmail":
-            return SendmailTransport(path: mail["sendmailPath"]?.stringValue ?? "/usr/sbin/sendmail")
+            return SendmailTransport(path: local.sendmailPath)
         default:
             return nil
         }

@@ -20,12 +20,20 @@ package struct SettingsService: Sendable {
     }
 
     /// Merges `patch` (objects merge key by key, null removes a key, a masked secret keeps the old one).
+    /// A new destination (mail host, port or transport; registry source or URL) drops the stored
+    /// credentials of the old one unless the same call gives new ones; `mail.sendmailPath` is
+    /// refused (the config file names programs).
     package func update(_ patch: [String: JSON], by caller: Caller) throws -> JSON {
+        if patch["mail"]?.objectValue?["sendmailPath"] != nil {
+            throw CRMError.invalidValue(field: "mail.sendmailPath", reason: "configOnly",
+                                        message: "the sendmail program is set in crmd's config file (mail.sendmailPath), not through settings")
+        }
         let merged = try crm.pool.write { db in
             let old = try Self.load(db)
             var current = old
             for (key, value) in patch { current[key] = Self.merge(current[key], value) }
-            try Self.validate(db, current)
+            Self.dropCredentialsOnNewDestination(old: old, current: &current, patch: patch)
+            try Self.validate(db, current, local: crm.local)
             try SettingsStore.save(db, current)
             // Secrets stay masked in the change, as in every answer.
             let changes = FieldChange.differences(Self.masked(.object(old)), Self.masked(.object(current)))
@@ -39,7 +47,8 @@ package struct SettingsService: Sendable {
     }
 
     /// The stored settings over the defaults; stored settings that are not a JSON object throw
-    /// `StoredDataError` rather than fall back to the defaults.
+    /// `StoredDataError` rather than fall back to the defaults. A `mail.sendmailPath` stored by an
+    /// older version is left out: only the config file names the program.
     static func load(_ db: Database) throws -> [String: JSON] {
         var settings = defaults
         if let stored = try SettingsStore.load(db) {
@@ -50,7 +59,42 @@ package struct SettingsService: Sendable {
             }
             for (key, value) in stored { settings[key] = value }
         }
+        if case .object(var mail)? = settings["mail"], mail.removeValue(forKey: "sendmailPath") != nil {
+            settings["mail"] = .object(mail)
+        }
         return settings
+    }
+
+    /// Settings whose secrets are sent to a destination they also name: the destination's keys
+    /// (with their defaults) and the credentials that go there.
+    static let destinations: [(key: String, destination: [String: JSON], credentials: [String])] = [
+        ("mail", ["transport": "outbox", "host": .null, "port": 25], ["username", "password"]),
+        ("registry", ["source": "offline", "url": .null], ["token"]),
+    ]
+
+    /// Removes stored credentials from `current` where the call changed their destination, so a
+    /// caller cannot point the mail host (or the registry URL) at its own listener and receive
+    /// them. Credentials given in the same call (not as `********`) are kept.
+    static func dropCredentialsOnNewDestination(old: [String: JSON], current: inout [String: JSON], patch: [String: JSON]) {
+        for (key, destination, credentials) in destinations {
+            guard case .object(var object)? = current[key] else { continue }
+            let before = old[key]?.objectValue ?? [:]
+            let moved = destination.contains { name, fallback in
+                !sameValue(before[name] ?? fallback, object[name] ?? fallback)
+            }
+            guard moved else { continue }
+            let given = patch[key]?.objectValue ?? [:]
+            for name in credentials {
+                if let value = given[name]?.stringValue, value != mask { continue }
+                object.removeValue(forKey: name)
+            }
+            current[key] = .object(object)
+        }
+    }
+
+    private static func sameValue(_ a: JSON, _ b: JSON) -> Bool {
+        if let x = a.int64Value, let y = b.int64Value { return x == y }
+        return a == b
     }
 
     /// Whether `value` has the type the setting `key` takes (null: its default); other keys pass.
@@ -89,7 +133,7 @@ package struct SettingsService: Sendable {
         }
     }
 
-    private static func validate(_ db: Database, _ settings: [String: JSON]) throws {
+    private static func validate(_ db: Database, _ settings: [String: JSON], local: LocalConfiguration) throws {
         if let id = settings["sellerCompanyId"]?.int64Value {
             guard try InvoicePartyStore.companyExists(db, id) else {
                 throw CRMError.invalidValue(field: "sellerCompanyId", reason: "notFound", message: "no company with id \(id)")
@@ -97,6 +141,9 @@ package struct SettingsService: Sendable {
         }
         if let format = settings["invoiceNumberFormat"]?.stringValue, !format.contains("{N") {
             throw CRMError.invalidValue(field: "invoiceNumberFormat", reason: "format", message: "the number format needs {N} or {N:width}")
+        }
+        for key in ["fontPath", "boldFontPath"] {
+            if let path = settings["documents"]?[key]?.stringValue { _ = try local.fontPath(path, field: "documents." + key) }
         }
         if let rate = settings["defaultVatRate"]?.stringValue, VATRate(rawValue: rate) == nil {
             throw CRMError.invalidValue(field: "defaultVatRate", reason: "option", message: "unknown VAT rate \(rate)")

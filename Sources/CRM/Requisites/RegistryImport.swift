@@ -4,10 +4,12 @@ import Registry
 extension CRM {
     /// `registry.import`: loads the tax service's SME registry file into the offline registry,
     /// reporting progress as it goes. The file is read as a stream; a bad file changes nothing.
+    /// Only files under the config file's `importDirs` are read (else 1007 `outsideImportDirs`).
     package func registryImport(path: String, format: String, progress: (JSON) -> Void) throws -> JSON {
         guard format == "rsmp" else {
             throw CRMError.invalidValue(field: "format", reason: "option", message: "the only registry format is rsmp")
         }
+        let path = try local.importablePath(path, field: "path")
         let offline = try registry.offlineRegistry()
         let summary: RegistryImportSummary
         do {
