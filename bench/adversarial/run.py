@@ -200,7 +200,7 @@ def check_reply(reply, findings: Findings, section: str, context: str) -> None:
             code = error.get("code") if isinstance(error, dict) else None
             if not isinstance(code, int) or not isinstance(error.get("message"), str):
                 findings.add(section, f"malformed error {str(error)[:200]} to {context}")
-            elif code == -32603:
+            elif code == -32603 and (error.get("data") or {}).get("reason") != "replyTooLarge":
                 findings.add(section, f"internal error {str(error)[:300]} to {context}")
             elif code not in KNOWN_CODES:
                 findings.add(section, f"unknown error code {code} to {context}")
