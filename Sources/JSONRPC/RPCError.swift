@@ -38,6 +38,13 @@ public struct RPCError: Error, Sendable, Equatable {
         RPCError(code: -32600, message: "Invalid Request", data: ["reason": "messageTooLarge", "limit": .int(limit)])
     }
 
+    /// -32600 for a batch of more than `limit` elements, refused whole before any call runs:
+    /// `data: {"reason": "batchTooLong", "maxBatchLength": …, "length": …}`.
+    public static func batchTooLong(length: Int, limit: Int) -> RPCError {
+        RPCError(code: -32600, message: "Invalid Request",
+                 data: ["reason": "batchTooLong", "maxBatchLength": .int(limit), "length": .int(length)])
+    }
+
     /// -32600 with a machine-readable `data: {"reason": …}` saying what is wrong with the envelope.
     public static func invalidRequest(reason: String) -> RPCError {
         RPCError(code: -32600, message: "Invalid Request", data: ["reason": .string(reason)])
