@@ -16,18 +16,39 @@ extension JSON {
     public static func parse(_ text: String, maxDepth: Int = 256) throws(JSONParseError) -> JSON {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }
+
+    /// Checks that `bytes` hold one JSON document, as `parse` would, but builds none of it:
+    /// returns how many elements the document has when it is an array, nil when it is any
+    /// other value. Lets a caller refuse a huge array before paying for its values.
+    public static func topLevelArrayLength(of bytes: [UInt8], maxDepth: Int = 256) throws(JSONParseError) -> Int? {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth, building: false)
+        let isArray = bytes.first { !JSONParser.isWhitespace($0) } == UInt8(ascii: "[")
+        _ = try parser.parseDocument()
+        return isArray ? parser.topLevelElements : nil
+    }
 }
 
 /// A recursive-descent parser over a byte array; validates UTF-8 in strings.
+///
+/// When not `building`, it checks the text just as thoroughly but fills no object or array
+/// (they come back empty); it counts the elements of a top-level array instead.
 struct JSONParser {
     let bytes: [UInt8]
     let maxDepth: Int
+    let building: Bool
     var index = 0
     var depth = 0
+    /// Elements of the top-level array seen so far, counted when not `building`.
+    private(set) var topLevelElements = 0
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    init(bytes: [UInt8], maxDepth: Int, building: Bool = true) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.building = building
+    }
+
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     mutating func parseDocument() throws(JSONParseError) -> JSON {
@@ -41,12 +62,7 @@ struct JSONParser {
     private func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
-            default: return
-            }
-        }
+        while index < bytes.count && Self.isWhitespace(bytes[index]) { index += 1 }
     }
 
     private mutating func parseValue() throws(JSONParseError) -> JSON {
@@ -81,8 +97,9 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONParseError) -> JSON {
         try enter()
         index += 1
+        // No capacity reserved: an empty object must cost no allocation (a batch of a million
+        // `{}` would otherwise allocate a million tables).
         var object: [String: JSON] = [:]
-        object.reserveCapacity(8)
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1; depth -= 1
@@ -96,7 +113,8 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            let value = try parseValue()
+            if building { object[key] = value }
             skipWhitespace()
             guard index < bytes.count else { throw fail("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -118,7 +136,12 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            array.append(try parseValue())
+            let element = try parseValue()
+            if building {
+                array.append(element)
+            } else if depth == 1 {
+                topLevelElements += 1
+            }
             skipWhitespace()
             guard index < bytes.count else { throw fail("unterminated array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

@@ -1,28 +1,24 @@
 import JSONKit
 
 /// The read loop of one connection, run on that connection's dedicated thread: read a chunk,
-/// answer every complete message in it in order, write their replies with one `write(2)`.
-/// Ends at end of input, on a framing failure, when the peer is gone, or when a stop was
-/// requested (then the call in flight finishes and the replies produced so far are written).
+/// answer every complete message in it in order, write their replies together (a reply
+/// writer flushes earlier once enough is waiting). Ends at end of input, on a framing
+/// failure, when the peer is gone, or when a stop was requested (then the call in flight
+/// finishes and the replies produced so far are written).
 struct ConnectionSession {
     static let chunkSize = 64 << 10
-    /// Replies accumulated past this size are written before the next message is handled.
-    static let flushThreshold = 64 << 10
-    /// Output buffers grown past this by a large reply are released after it is written.
-    static let retainedCapacity = 1 << 20
 
     let connection: RPCConnection
     let dispatcher: Dispatcher
     private var framer: MessageFramer
     private var framingAnnounced = false
-    private var out: [UInt8] = []
-    /// A reply body waiting for its Content-Length header.
-    private var body: [UInt8] = []
+    private var writer: ReplyWriter
 
     init(connection: RPCConnection, dispatcher: Dispatcher, maxMessageSize: Int) {
         self.connection = connection
         self.dispatcher = dispatcher
         self.framer = MessageFramer(maxMessageSize: maxMessageSize)
+        self.writer = ReplyWriter(connection: connection)
     }
 
     mutating func run() {
@@ -31,19 +27,17 @@ struct ConnectionSession {
         while true {
             let count = connection.read(into: chunk)
             if connection.isStopRequested { return }
-            out.removeAll(keepingCapacity: true)
             if count <= 0 {
                 if drain(), let last = framer.finish() {
                     _ = handle(last)
                 }
-                _ = connection.send(out)
+                writer.flush()
                 return
             }
             framer.append(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
             let keepReading = drain()
-            guard connection.send(out), keepReading else { return }
-            if out.capacity > Self.retainedCapacity { out = [] }
-            if body.capacity > Self.retainedCapacity { body = [] }
+            writer.flush()
+            guard writer.canWrite, keepReading else { return }
         }
     }
 
@@ -52,12 +46,7 @@ struct ConnectionSession {
         defer { announceFraming() }
         while let event = framer.next() {
             announceFraming()
-            guard handle(event) else { return false }
-            if connection.isStopRequested { return false }
-            if out.count >= Self.flushThreshold {
-                guard connection.send(out) else { return false }
-                out.removeAll(keepingCapacity: true)
-            }
+            guard handle(event), writer.canWrite, !connection.isStopRequested else { return false }
         }
         return true
     }
@@ -65,29 +54,21 @@ struct ConnectionSession {
     private mutating func announceFraming() {
         guard !framingAnnounced, let framing = framer.framing else { return }
         framingAnnounced = true
+        writer.framing = framing
         connection.setFraming(framing)
     }
 
-    /// Appends the reply to one framer event, if any; false when the stream failed.
+    /// Answers one framer event; false when the stream failed.
     private mutating func handle(_ event: MessageFramer.Event) -> Bool {
-        let framing = framer.framing ?? .newlineDelimited
         switch event {
         case .message(let bytes):
-            switch framing {
-            case .newlineDelimited:
-                if dispatcher.reply(to: bytes, connection: connection, into: &out) { out.append(0x0A) }
-            case .contentLength:
-                body.removeAll(keepingCapacity: true)
-                if dispatcher.reply(to: bytes, connection: connection, into: &body) {
-                    MessageFramer.frame(body, as: .contentLength, into: &out)
-                }
-            }
+            dispatcher.answer(bytes, connection: connection, to: &writer)
             return true
         case .skipped(let error):
-            MessageFramer.frame(ReplyEncoder.reply(id: .null, result: .failure(error.rpcError)), as: framing, into: &out)
+            writer.reply(id: .null, result: .failure(error.rpcError))
             return true
         case .failed(let error):
-            MessageFramer.frame(ReplyEncoder.reply(id: .null, result: .failure(error.rpcError)), as: framing, into: &out)
+            writer.reply(id: .null, result: .failure(error.rpcError))
             return false
         }
     }

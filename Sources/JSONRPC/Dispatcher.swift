@@ -1,54 +1,41 @@
 import JSONKit
 
 /// Answers one framed message: decodes it, hands each valid call to the handler in order,
-/// and appends the reply body, unless nothing must be answered (a notification, a batch of
-/// notifications). Every call maps to at most one reply and every request to exactly one,
-/// so a reply can be neither lost nor doubled.
+/// and gives each reply to the connection's `ReplyWriter` as soon as it exists, unless
+/// nothing must be answered (a notification, a batch of notifications). Every call maps to
+/// at most one reply and every request to exactly one, so a reply can be neither lost nor
+/// doubled; every call of an accepted batch is made, whatever becomes of the replies.
 struct Dispatcher: Sendable {
     let handler: any RPCHandler
 
-    /// Appends the reply to `message` to `out`; returns false, leaving `out` as it was, when
-    /// there is none.
-    func reply(to message: [UInt8], connection: RPCConnection, into out: inout [UInt8]) -> Bool {
+    func answer(_ message: [UInt8], connection: RPCConnection, to writer: inout ReplyWriter) {
         switch MessageDecoder.decode(message) {
         case .rejected(let error):
-            ReplyEncoder.reply(id: .null, result: .failure(error), into: &out)
-            return true
+            writer.reply(id: .null, result: .failure(error))
         case .single(let call):
-            return answer(call, connection: connection, into: &out)
+            if let (id, result) = make(call, connection: connection) {
+                writer.reply(id: id, result: result)
+            }
         case .batch(let calls):
-            let start = out.count
-            out.append(UInt8(ascii: "["))
-            var answered = false
+            writer.beginBatch()
             for call in calls {
-                let mark = out.count
-                if answered { out.append(UInt8(ascii: ",")) }
-                if answer(call, connection: connection, into: &out) {
-                    answered = true
-                } else {
-                    out.removeSubrange(mark...)
+                if let (id, result) = make(call, connection: connection) {
+                    writer.element(id: id, result: result)
                 }
             }
-            guard answered else {
-                out.removeSubrange(start...)
-                return false
-            }
-            out.append(UInt8(ascii: "]"))
-            return true
+            writer.endBatch()
         }
     }
 
-    /// Handles one call; returns whether a reply was appended.
-    private func answer(_ call: MessageDecoder.Call, connection: RPCConnection, into out: inout [UInt8]) -> Bool {
+    /// Makes one call; returns its reply, nil for a notification.
+    private func make(_ call: MessageDecoder.Call, connection: RPCConnection) -> (RPCID, Result<JSON, RPCError>)? {
         switch call {
         case .invalid(let id, let error):
-            ReplyEncoder.reply(id: id, result: .failure(error), into: &out)
-            return true
+            return (id, .failure(error))
         case .request(let request):
             let result = handler.handle(request, connection: connection)
-            guard let id = request.id else { return false }
-            ReplyEncoder.reply(id: id, result: result, into: &out)
-            return true
+            guard let id = request.id else { return nil }
+            return (id, result)
         }
     }
 }

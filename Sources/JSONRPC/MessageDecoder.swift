@@ -1,12 +1,14 @@
 import JSONKit
 
 /// Turns one framed message into the calls it holds, following JSON-RPC 2.0: a single
-/// Request object, a non-empty batch of them, or an error to answer with `"id": null`.
+/// Request object, a non-empty batch of at most `maxBatchLength` of them, or an error to
+/// answer with `"id": null`.
 enum MessageDecoder {
     enum Message {
         case single(Call)
         case batch([Call])
-        /// The message as a whole is rejected (not JSON, empty batch, not an object or array).
+        /// The message as a whole is rejected (not JSON, an empty or too long batch, not an
+        /// object or array).
         case rejected(RPCError)
     }
 
@@ -18,10 +20,20 @@ enum MessageDecoder {
     }
 
     static let maxDepth = 256
+    /// The most elements a batch may have; a longer one is refused whole.
+    static let maxBatchLength = 1000
 
+    /// A batch is first checked and counted without building its values, so a message of
+    /// millions of tiny elements is refused at the cost of one pass over its bytes (and one
+    /// that is not JSON is still a parse error, however long).
     static func decode(_ bytes: [UInt8]) -> Message {
         let json: JSON
         do {
+            let opensArray = bytes.first { !MessageFramer.isWhitespace($0) } == UInt8(ascii: "[")
+            if opensArray, let length = try JSON.topLevelArrayLength(of: bytes, maxDepth: maxDepth),
+               length > maxBatchLength {
+                return .rejected(.batchTooLong(length: length, limit: maxBatchLength))
+            }
             json = try JSON.parse(bytes, maxDepth: maxDepth)
         } catch {
             return .rejected(.parseError)

@@ -36,7 +36,8 @@ public struct MessageFramer: Sendable {
         case stopped
     }
 
-    /// The most bytes of headers read before a blank line must have been seen.
+    /// The most bytes a header block may have, its closing blank line included, however
+    /// the bytes arrive (in one read or many).
     public static let maxHeaderSize = 16 << 10
     static let retainedCapacity = 1 << 20
 
@@ -114,9 +115,14 @@ public struct MessageFramer: Sendable {
             out.append(contentsOf: body)
             out.append(0x0A)
         case .contentLength:
-            out.append(contentsOf: "Content-Length: \(body.count)\r\n\r\n".utf8)
+            appendHeader(contentLength: body.count, into: &out)
             out.append(contentsOf: body)
         }
+    }
+
+    /// Appends the header block that announces a body of `contentLength` bytes.
+    static func appendHeader(contentLength: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: "Content-Length: \(contentLength)\r\n\r\n".utf8)
     }
 
     // MARK: - Detection
@@ -195,6 +201,7 @@ public struct MessageFramer: Sendable {
         while let newline = find(0x0A, from: scanIndex) {
             let lineStart = scanIndex
             scanIndex = newline + 1
+            if scanIndex - readIndex > Self.maxHeaderSize { return failHeadersTooLong() }
             let isBlank = newline == lineStart || (newline == lineStart + 1 && buffer[lineStart] == 0x0D)
             guard isBlank else { continue }
             switch HeaderParser.contentLength(of: buffer[readIndex..<lineStart], limit: maxMessageSize) {
@@ -206,10 +213,12 @@ public struct MessageFramer: Sendable {
                 return fail(error)
             }
         }
-        if buffer.count - readIndex > Self.maxHeaderSize {
-            return fail(.malformedHeader("headers longer than \(Self.maxHeaderSize) bytes"))
-        }
+        if buffer.count - readIndex > Self.maxHeaderSize { return failHeadersTooLong() }
         return nil
+    }
+
+    private mutating func failHeadersTooLong() -> Event {
+        fail(.malformedHeader("headers longer than \(Self.maxHeaderSize) bytes"))
     }
 
     private mutating func fail(_ error: FramingError) -> Event {

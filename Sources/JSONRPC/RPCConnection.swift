@@ -26,12 +26,16 @@ public final class RPCConnection: Sendable {
         var closed = false
         var broken = false
         var framing: MessageFramer.Framing?
-        /// Notifications sent before the client's first bytes told the framing.
+        /// True while a reply is partly written (a batch reply streamed element by element).
+        var replyOpen = false
+        /// Notifications sent before the client's first bytes told the framing, or while a
+        /// reply was partly written.
         var pending: [[UInt8]] = []
         var pendingBytes = 0
     }
 
-    /// Notifications beyond this many bytes, held while the framing is unknown, are dropped.
+    /// Notifications beyond this many bytes, held while the framing is unknown or a reply is
+    /// partly written, are dropped.
     static let maxPendingBytes = 1 << 20
 
     private let transport: Transport
@@ -83,13 +87,14 @@ public final class RPCConnection: Sendable {
     }
 
     /// Writes a JSON-RPC notification in the connection's framing; a no-op once closed.
-    /// Before the client has sent anything the framing is unknown: the notification is held
-    /// (up to 1 MiB) and written as soon as it is known.
+    /// Before the client has sent anything the framing is unknown, and while a reply is partly
+    /// written the notification would land inside it: then it is held (up to 1 MiB) and
+    /// written as soon as it can be.
     public func notify(method: String, params: JSON) {
         let body = ReplyEncoder.notification(method: method, params: params)
         writer.withLock { state in
             guard !state.closed && !state.broken else { return }
-            guard let framing = state.framing else {
+            guard let framing = state.framing, !state.replyOpen else {
                 guard state.pendingBytes + body.count <= Self.maxPendingBytes else { return }
                 state.pending.append(body)
                 state.pendingBytes += body.count
@@ -112,20 +117,19 @@ public final class RPCConnection: Sendable {
             guard state.framing == nil else { return }
             state.framing = framing
             framingCode.store(framing == .newlineDelimited ? 1 : 2, ordering: .releasing)
-            guard !state.pending.isEmpty, !state.closed, !state.broken else { return }
-            var out: [UInt8] = []
-            for body in state.pending { MessageFramer.frame(body, as: framing, into: &out) }
-            state.pending = []
-            state.pendingBytes = 0
-            writeLocked(out, state: &state)
+            writePendingLocked(state: &state)
         }
     }
 
-    /// Writes already framed bytes; false once the connection cannot be written to.
-    func send(_ framed: [UInt8]) -> Bool {
+    /// Writes already framed bytes; false once the connection cannot be written to. `partial`
+    /// says the bytes end inside a reply that the next `send` continues: notifications wait
+    /// until a send that is not partial has finished it.
+    func send(_ framed: [UInt8], partial: Bool = false) -> Bool {
         writer.withLock { state in
             guard !state.closed && !state.broken else { return false }
             if !framed.isEmpty { writeLocked(framed, state: &state) }
+            state.replyOpen = partial
+            if !partial { writePendingLocked(state: &state) }
             return !state.broken
         }
     }
@@ -176,6 +180,17 @@ public final class RPCConnection: Sendable {
                 }
             }
         }
+    }
+
+    /// Writes the notifications held until now, if they can be.
+    private func writePendingLocked(state: inout WriterState) {
+        guard let framing = state.framing, !state.replyOpen, !state.pending.isEmpty,
+              !state.closed, !state.broken else { return }
+        var out: [UInt8] = []
+        for body in state.pending { MessageFramer.frame(body, as: framing, into: &out) }
+        state.pending = []
+        state.pendingBytes = 0
+        writeLocked(out, state: &state)
     }
 
     private func writeLocked(_ bytes: [UInt8], state: inout WriterState) {

@@ -23,13 +23,6 @@ enum ReplyEncoder {
         out.append(UInt8(ascii: "}"))
     }
 
-    static func reply(id: RPCID, result: Result<JSON, RPCError>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(128)
-        reply(id: id, result: result, into: &out)
-        return out
-    }
-
     static func notification(method: String, params: JSON) -> [UInt8] {
         var out: [UInt8] = []
         out.append(contentsOf: notificationHead)

@@ -59,4 +59,48 @@ import Testing
         #expect(value.text == #"{"a":"x/y\n\u0001","b":1}"#)
         #expect(try JSON.parse(value.text) == value)
     }
+
+    @Test func emptyContainersAllocateNothing() throws {
+        let parsed = try JSON.parse("[{},[],{\"a\":{}}]")
+        guard case .array(let elements) = parsed, elements.count == 3,
+              case .object(let empty) = elements[0], case .array(let emptyArray) = elements[1],
+              case .object(let nested)? = elements[2]["a"] else {
+            Issue.record("unexpected shape \(parsed)")
+            return
+        }
+        // A reserved table per `{}` made a batch of millions of them cost gigabytes.
+        #expect(empty.capacity == 0)
+        #expect(emptyArray.capacity == 0)
+        #expect(nested.capacity == 0)
+    }
+
+    @Test(arguments: [
+        ("[]", 0), (" [1] ", 1), ("[1,[2,3],{\"a\":[4,5,6]},\"[x,y]\"]", 4), ("[{},{},{}]", 3), ("\n[[],[]]", 2),
+    ])
+    func topLevelArrayLengthCountsOnlyTheOuterElements(text: String, length: Int) throws {
+        #expect(try JSON.topLevelArrayLength(of: Array(text.utf8)) == length)
+    }
+
+    @Test(arguments: ["{}", " 1", "\"[1,2]\"", "null", "{\"a\":[1,2]}"])
+    func topLevelArrayLengthIsNilForOtherDocuments(text: String) throws {
+        #expect(try JSON.topLevelArrayLength(of: Array(text.utf8)) == nil)
+    }
+
+    @Test(arguments: ["[", "[1,]", "[1] 2", "[{\"a\"}]", "[\"\\x\"]", "[\"a\u{1}\"]", "{", "[1,2", "[nul]"])
+    func topLevelArrayLengthRejectsWhatParseRejects(text: String) {
+        #expect(throws: JSONParseError.self) { try JSON.parse(text) }
+        #expect(throws: JSONParseError.self) { try JSON.topLevelArrayLength(of: Array(text.utf8)) }
+    }
+
+    @Test func topLevelArrayLengthChecksUTF8AndDepth() throws {
+        #expect(throws: JSONParseError.self) { try JSON.topLevelArrayLength(of: [0x5B, 0x22, 0xC3, 0x28, 0x22, 0x5D]) }
+        let deep = Array((String(repeating: "[", count: 300) + String(repeating: "]", count: 300)).utf8)
+        #expect(throws: JSONParseError.self) { try JSON.topLevelArrayLength(of: deep) }
+        #expect(try JSON.topLevelArrayLength(of: deep, maxDepth: 400) == 1)
+    }
+
+    @Test func topLevelArrayLengthOfAMillionElements() throws {
+        let text = "[" + Array(repeating: "{}", count: 1_000_000).joined(separator: ",") + "]"
+        #expect(try JSON.topLevelArrayLength(of: Array(text.utf8)) == 1_000_000)
+    }
 }

@@ -163,6 +163,30 @@ import Testing
         }
     }
 
+    /// A frame whose header block (blank line included) is `size` bytes long.
+    func frame(headerBlockSize size: Int) -> String {
+        let fixed = "Content-Length: 2\r\nX-Padding: \r\n\r\n".utf8.count
+        return "Content-Length: 2\r\nX-Padding: \(String(repeating: "p", count: size - fixed))\r\n\r\n{}"
+    }
+
+    @Test(arguments: Feeding.allCases)
+    func headerLimitHoldsHoweverTheBytesArrive(feeding: Feeding) {
+        #expect(feed(frame(headerBlockSize: MessageFramer.maxHeaderSize), feeding: feeding).events == [message("{}")])
+        let (events, framer) = feed(frame(headerBlockSize: MessageFramer.maxHeaderSize + 1), feeding: feeding)
+        #expect(events == [.failed(.malformedHeader("headers longer than \(MessageFramer.maxHeaderSize) bytes"))])
+        #expect(framer.isStopped)
+    }
+
+    @Test func headerLimitHoldsForTheFramesAfterTheFirst() {
+        var framer = MessageFramer(maxMessageSize: 1 << 20)
+        framer.append(Array((frame(headerBlockSize: 100) + frame(headerBlockSize: MessageFramer.maxHeaderSize + 1)).utf8))
+        #expect(framer.next() == message("{}"))
+        guard case .failed(.malformedHeader)? = framer.next() else {
+            Issue.record("the second frame's headers were accepted")
+            return
+        }
+    }
+
     @Test func garbageBytesAreMessages() {
         let garbage: [UInt8] = [0xFF, 0x00, 0xC3, 0x28, 0x0A, 0x80, 0x0D, 0x0A]
         var framer = MessageFramer(maxMessageSize: 100)

@@ -12,9 +12,15 @@ final class TestHandler: RPCHandler {
     let closedConnections = Mutex<[Int]>([])
     let lastConnection = Mutex<RPCConnection?>(nil)
     let server = Mutex<RPCServer?>(nil)
+    /// Every call handled, notifications included.
+    let handledCalls = Mutex(0)
+    /// Signalled when a `wait` call starts; the call returns once `release` is signalled.
+    let waitStarted = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
 
     func handle(_ request: RPCRequest, connection: RPCConnection) -> Result<JSON, RPCError> {
         lastConnection.withLock { $0 = connection }
+        handledCalls.withLock { $0 += 1 }
         let params = request.params
         switch request.method {
         case "echo":
@@ -38,6 +44,12 @@ final class TestHandler: RPCHandler {
             sleepStarted.signal()
             usleep(UInt32(params?["ms"]?.intValue ?? 100) * 1000)
             return .success("slept")
+        case "wait":
+            waitStarted.signal()
+            release.wait()
+            return .success("released")
+        case "blob":
+            return .success(.string(String(repeating: "x", count: params?["bytes"]?.intValue ?? 0)))
         case "fail":
             return .failure(RPCError(code: 42, message: "failed on purpose", data: ["why": "test"]))
         case "notifyMe":
@@ -129,12 +141,21 @@ final class Peer {
 
     /// The next newline-terminated line, without its newline.
     func readLine(timeout: Double = 5) throws -> String {
+        var scanned = 0
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
+            if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
                 let line = String(decoding: buffer[..<newline], as: UTF8.self)
                 buffer.removeSubrange(...newline)
                 return line
             }
+            scanned = buffer.count
+            guard try fill(timeout: timeout) else { throw TestError.closed }
+        }
+    }
+
+    /// Waits until at least `count` bytes have arrived (and are buffered, unread).
+    func waitForBytes(_ count: Int, timeout: Double = 5) throws {
+        while buffer.count < count {
             guard try fill(timeout: timeout) else { throw TestError.closed }
         }
     }
