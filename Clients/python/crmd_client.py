@@ -116,6 +116,9 @@ class Client:
         self._reader, self._write, self._on_close = reader, write, on_close
         self._ids = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
+        # Batches sent and not yet answered, oldest first: a batch refused as a whole (too long,
+        # reply too large) is answered by one error with id null, which belongs to the oldest.
+        self._batches: collections.deque[list[_Pending]] = collections.deque()
         self._lock, self._write_lock = threading.Lock(), threading.Lock()
         self._callbacks: list[Callable[[dict], None]] = []
         self._closed: BaseException | None = None
@@ -221,6 +224,8 @@ class Client:
                 id_ = next(self._ids)
                 waiters.append((id_, self._pending.setdefault(id_, _Pending())))
                 messages.append(self._message(method, params, id_))
+            if as_batch:
+                self._batches.append([waiter for _, waiter in waiters])
         try:
             self._send([messages] if as_batch else messages)
         except OSError as error:
@@ -239,6 +244,8 @@ class Client:
         with self._lock:
             for id_, _ in waiters:
                 self._pending.pop(id_, None)
+            mine = {id(waiter) for _, waiter in waiters}
+            self._batches = collections.deque(b for b in self._batches if id(b[0]) not in mine)
 
     @staticmethod
     def _outcome(reply: Any) -> Any:
@@ -314,6 +321,16 @@ class Client:
                     callback(item)
                 except Exception as error:  # a callback's bug must not stop the reader
                     print(f"crmd_client: notification callback failed: {error!r}", file=sys.stderr)
+        elif item.get("id") is None and "error" in item:
+            with self._lock:
+                while self._batches and all(waiter.event.is_set() for waiter in self._batches[0]):
+                    self._batches.popleft()
+                refused = self._batches.popleft() if self._batches else []
+            if not refused:
+                self._put(self.unmatched, item)
+            for waiter in refused:
+                waiter.reply = item
+                waiter.event.set()
         else:
             with self._lock:
                 waiter = self._pending.get(item["id"]) if type(item.get("id")) is int else None

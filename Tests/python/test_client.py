@@ -87,6 +87,15 @@ def test_batch_returns_results_and_exceptions_in_order(client):
     assert client.batch([]) == []
 
 
+def test_a_batch_refused_as_a_whole_fails_each_of_its_calls_at_once(client):
+    out = client.batch([("server.info", None)] * 1001, timeout=20)
+    assert len(out) == 1001 and all(isinstance(o, CrmdError) and o.code == -32600 for o in out)
+    assert out[0].data == {"reason": "batchTooLong", "maxBatchLength": 1000, "length": 1001}
+    # the connection goes on: the next batch and call are answered as usual
+    assert [o["name"] for o in client.batch([("server.info", None)] * 2)] == ["crmd", "crmd"]
+    assert client.unmatched.empty()
+
+
 def test_pipeline_many_calls(client):
     created = client.pipeline([("lead.add", {"fields": lead_fields(title=f"P{i}")}) for i in range(100)])
     assert [c["title"] for c in created] == [f"P{i}" for i in range(100)]
