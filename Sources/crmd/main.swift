@@ -8,6 +8,11 @@ import Glibc
 
 // crmd: parse the command line, protect stdout, open the database, serve.
 
+// First of all, before anything can start a thread: SIGINT and SIGTERM are blocked, so every
+// thread inherits the mask and one thread takes them with sigwait once the server serves. A
+// signal sent while crmd starts stays pending until then; none is lost.
+StopSignals.block()
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 let options: ServeOptions
 do {
@@ -75,16 +80,16 @@ var rpcConfiguration = RPCServerConfiguration()
 rpcConfiguration.maxMessageSize = configuration.maxMessageSize
 let server = RPCServer(handler: handler, configuration: rpcConfiguration)
 
-var signalSources: [DispatchSourceSignal] = []
-for signalNumber in [SIGINT, SIGTERM] {
-    signal(signalNumber, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-    source.setEventHandler { server.shutdown() }
-    source.resume()
-    signalSources.append(source)
+/// Lets SIGINT and SIGTERM, pending or still to come, stop the server.
+func stopOnSignal() {
+    guard StopSignals.onSignal({ server.shutdown() }) else {
+        server.shutdown()
+        fail("cannot start the thread that waits for signals")
+    }
 }
 
 if options.stdio {
+    stopOnSignal()
     server.serveStdio(input: STDIN_FILENO, output: protocolOutput)
     server.shutdown()
 } else {
@@ -94,6 +99,7 @@ if options.stdio {
     } catch {
         fail("cannot listen on \(options.socketPath): \(error)")
     }
+    stopOnSignal()
     FileHandle.standardError.write(Data("crmd: listening on \(options.socketPath), database \(options.databasePath)\n".utf8))
     server.waitUntilStopped()
 }
