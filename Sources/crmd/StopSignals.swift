@@ -8,7 +8,8 @@ import Glibc
 /// every thread started later inherits the mask, so the signals are never delivered to a
 /// handler at some unlucky moment; they stay pending until the one thread of `onSignal` takes
 /// them with `sigwait`. A signal sent while crmd is still starting is therefore kept, and
-/// stops the server as soon as it serves.
+/// stops the server as soon as it serves. Programs crmd runs get an empty mask of their own
+/// (see `SendmailTransport`), so they can still be stopped by these signals.
 enum StopSignals {
     private static var set: sigset_t {
         var set = sigset_t()

@@ -36,8 +36,9 @@ case .check: exit(MaintenanceCommand.check(database: options.databasePath))
 }
 
 // From here on stdout belongs to the protocol (with --stdio) or to nobody: a stray print
-// goes to stderr and cannot corrupt a reply.
-let protocolOutput = dup(STDOUT_FILENO)
+// goes to stderr and cannot corrupt a reply. The protocol's copy is close-on-exec, so a
+// program crmd runs cannot hold a client's pipe open.
+let protocolOutput = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0)
 dup2(STDERR_FILENO, STDOUT_FILENO)
 signal(SIGPIPE, SIG_IGN)
 

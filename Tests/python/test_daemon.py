@@ -2,6 +2,8 @@
 
 - a SIGTERM sent at any moment of the start stops crmd with exit status 0, with a socket and
   with --stdio (none is lost between start and serving);
+- a program crmd runs (sendmail) starts with no signal blocked or ignored and none of crmd's
+  descriptors;
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import popen_retrying
+from test_local_safety import invoice_ready, wait_sent
 
 SIGTERM_BIT = 1 << (signal.SIGTERM - 1)
 
@@ -83,3 +86,29 @@ def test_sigint_stops_crmd_as_sigterm_does(make_server):
         assert c.call("server.info", {})
     assert server.stop(signal.SIGINT) == 0
     assert not server.socket_path.exists()
+
+
+# ---------------------------------------------------------------------------- programs crmd runs
+
+def test_sendmail_starts_with_no_signal_blocked_or_ignored_and_none_of_crmds_descriptors(make_server, workdir):
+    report = workdir / "report.txt"
+    program = workdir / "sendmail.sh"
+    # `exec >` redirects the shell for good (no saved copy of stdout); the shell blocks signals
+    # while it waits for a child, so its mask is read by the program it finally becomes.
+    program.write_text(f"#!/bin/sh\nexec > '{report}'\nls -l /proc/$$/fd\ncat >/dev/null\n"
+                       f"exec grep -E '^Sig(Blk|Ign):' /proc/self/status\n")
+    program.chmod(0o700)
+    server = make_server(config={"mail": {"sendmailPath": str(program)}})
+    with server.client() as c:
+        invoice_id = invoice_ready(c)
+        c.call("settings.update", {"mail": {"transport": "sendmail"}, "publicBaseUrl": "https://crm.example.ru/i/"})
+        c.call("invoice.send", {"id": invoice_id, "to": "buh@example.ru", "mode": "link"})
+        assert wait_sent(c, invoice_id)["status"] == "sent"
+    lines = report.read_text().splitlines()
+    masks = {line.split(":")[0]: int(line.split()[1], 16) for line in lines if line.startswith("Sig")}
+    # Signals 1-31; glibc keeps 32 and 33 to itself.
+    assert {name: mask & 0x7FFF_FFFF for name, mask in masks.items()} == {"SigBlk": 0, "SigIgn": 0}, lines
+    # stdin, stdout, stderr, and the shell's own hold on its script; nothing of crmd's.
+    open_files = dict(line.split()[-3::2] for line in lines if " -> " in line)
+    others = {fd: target for fd, target in open_files.items() if fd not in ("0", "1", "2") and target != str(program)}
+    assert not others, open_files
