@@ -70,7 +70,7 @@ do {
     crm.registry.select(configuration.registry)
     handler = try CRMHandler(crm: crm)
 } catch {
-    fail("cannot open \(options.databasePath): \(error)")
+    fail("cannot open the database \(options.databasePath): \(SystemError.database(error, path: options.databasePath))")
 }
 
 let backgroundJobs = BackgroundJobs(crm: crm) { message in
@@ -96,8 +96,14 @@ if options.stdio {
 } else {
     do {
         try PrivateDirectory.create((options.socketPath as NSString).deletingLastPathComponent)
+    } catch {
+        fail("cannot create the socket directory: \(error)")
+    }
+    do {
         try server.listen(socketPath: options.socketPath)
     } catch {
+        // "socket in use: PATH" says it all; any other failure says what was being done.
+        if case .addressInUse = error { fail("\(error)") }
         fail("cannot listen on \(options.socketPath): \(error)")
     }
     stopOnSignal()

@@ -2,6 +2,7 @@
 
 - a SIGTERM sent at any moment of the start stops crmd with exit status 0, with a socket and
   with --stdio (none is lost between start and serving);
+- start-up failures are one readable line (no error domains, errno numbers or Swift dumps);
 - a program crmd runs (sendmail) starts with no signal blocked or ignored and none of crmd's
   descriptors;
 """
@@ -32,6 +33,10 @@ def blocked_signals(pid: int) -> int | None:
     except OSError:
         pass
     return None
+
+
+def run(argv: list[str], timeout: float = 30) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 # ---------------------------------------------------------------------------- stop signals
@@ -112,3 +117,61 @@ def test_sendmail_starts_with_no_signal_blocked_or_ignored_and_none_of_crmds_des
     open_files = dict(line.split()[-3::2] for line in lines if " -> " in line)
     others = {fd: target for fd, target in open_files.items() if fd not in ("0", "1", "2") and target != str(program)}
     assert not others, open_files
+
+
+# ---------------------------------------------------------------------------- readable start-up failures
+
+def failure_line(argv: list[str]) -> str:
+    done = run(argv, timeout=15)
+    message = done.stderr.strip()
+    assert done.returncode == 1, (done.returncode, message)
+    assert len(message.splitlines()) == 1, message
+    for unreadable in ("Error Domain", "errno", "system(", "SQLite error", "[SQL:", "Code="):
+        assert unreadable not in message, message
+    return message
+
+
+def test_a_database_directory_that_cannot_be_made_is_named(crmd_bin, workdir):
+    (workdir / "file").write_text("")
+    message = failure_line([crmd_bin, "serve", "--socket", str(workdir / "s.sock"), "--db", str(workdir / "file" / "data" / "crmd.sqlite")])
+    assert message == f"crmd: cannot create the database directory: not a directory: {workdir / 'file'}"
+
+
+def test_a_socket_directory_that_cannot_be_made_is_named(crmd_bin, workdir):
+    (workdir / "file").write_text("")
+    message = failure_line([crmd_bin, "serve", "--socket", str(workdir / "file" / "s.sock"), "--db", str(workdir / "crmd.sqlite")])
+    assert message == f"crmd: cannot create the socket directory: not a directory: {workdir / 'file'}"
+
+
+def test_a_database_that_cannot_be_opened_is_named(crmd_bin, workdir):
+    (workdir / "dir.sqlite").mkdir()
+    message = failure_line([crmd_bin, "serve", "--socket", str(workdir / "s.sock"), "--db", str(workdir / "dir.sqlite")])
+    assert message == f"crmd: cannot open the database {workdir / 'dir.sqlite'}: is a directory"
+    (workdir / "text.sqlite").write_text("not a database, but long enough to be read as one. " * 20)
+    message = failure_line([crmd_bin, "serve", "--socket", str(workdir / "s.sock"), "--db", str(workdir / "text.sqlite")])
+    assert message == f"crmd: cannot open the database {workdir / 'text.sqlite'}: file is not a database"
+
+
+def test_check_and_backup_name_what_is_wrong_with_the_file(crmd_bin, workdir):
+    text = workdir / "text.sqlite"
+    text.write_text("not a database, but long enough to be read as one. " * 20)
+    assert failure_line([crmd_bin, "check", "--db", str(text)]) == f"crmd: cannot check {text}: file is not a database"
+    assert failure_line([crmd_bin, "backup", "--db", str(text), "--to", str(workdir / "copy.sqlite")]) == \
+        f"crmd: backup of {text} failed: file is not a database"
+    assert not (workdir / "copy.sqlite").exists()
+    assert failure_line([crmd_bin, "check", "--db", str(workdir)]) == f"crmd: {workdir} is a directory, not a database"
+
+
+def test_a_socket_in_use_is_named(make_server, crmd_bin, workdir):
+    first = make_server()
+    message = failure_line([crmd_bin, "serve", "--socket", str(first.socket_path), "--db", str(workdir / "other.sqlite")])
+    assert message == f"crmd: socket in use: {first.socket_path}"
+    with first.client() as c:
+        assert c.call("server.info", {})
+
+
+def test_a_socket_path_taken_by_a_file_is_named(crmd_bin, workdir):
+    (workdir / "taken").write_text("")
+    message = failure_line([crmd_bin, "serve", "--socket", str(workdir / "taken"), "--db", str(workdir / "crmd.sqlite")])
+    assert message.startswith(f"crmd: cannot listen on {workdir / 'taken'}: ") and "is not a socket" in message, message
+    assert (workdir / "taken").read_text() == ""
