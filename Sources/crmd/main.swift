@@ -6,7 +6,7 @@ import JSONRPC
 import Glibc
 #endif
 
-// crmd: parse the command line, protect stdout, open the database, serve.
+// crmd: parse the command line, protect stdout, lock and open the database, serve.
 
 // First of all, before anything can start a thread: SIGINT and SIGTERM are blocked, so every
 // thread inherits the mask and one thread takes them with sigwait once the server serves. A
@@ -29,6 +29,8 @@ if options.showVersion {
     print("crmd \(CRMHandler.version)")
     exit(0)
 }
+// backup and check read beside a running server: they take neither the lock nor anything else
+// of the server's.
 switch options.command {
 case .serve: break
 case .backup(let target): exit(MaintenanceCommand.backup(database: options.databasePath, to: target))
@@ -61,6 +63,12 @@ do {
     try PrivateDirectory.create((options.databasePath as NSString).deletingLastPathComponent)
 } catch {
     fail("cannot create the database directory: \(error)")
+}
+// One server per database; the lock is held until the process exits.
+do {
+    try DatabaseLock.acquire(database: options.databasePath)
+} catch {
+    fail("\(error)")
 }
 
 let crm: CRM

@@ -2,6 +2,8 @@
 
 - a SIGTERM sent at any moment of the start stops crmd with exit status 0, with a socket and
   with --stdio (none is lost between start and serving);
+- one server per database: a second `crmd serve` on it exits 1 naming the database and the
+  running server's pid, while `crmd backup` and `crmd check` work beside it;
 - start-up failures are one readable line (no error domains, errno numbers or Swift dumps);
 - a program crmd runs (sendmail) starts with no signal blocked or ignored and none of crmd's
   descriptors;
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import popen_retrying
+from conftest import CrmdServer, popen_retrying
 from test_local_safety import invoice_ready, wait_sent
 
 SIGTERM_BIT = 1 << (signal.SIGTERM - 1)
@@ -175,3 +177,42 @@ def test_a_socket_path_taken_by_a_file_is_named(crmd_bin, workdir):
     message = failure_line([crmd_bin, "serve", "--socket", str(workdir / "taken"), "--db", str(workdir / "crmd.sqlite")])
     assert message.startswith(f"crmd: cannot listen on {workdir / 'taken'}: ") and "is not a socket" in message, message
     assert (workdir / "taken").read_text() == ""
+
+
+# ---------------------------------------------------------------------------- one server per database
+
+def test_a_second_server_on_the_same_database_is_refused(make_server, crmd_bin, workdir):
+    first = make_server()
+    lock = Path(str(first.db_path) + ".lock")
+    assert lock.read_text().strip() == str(first.process.pid)
+    assert oct(os.stat(lock).st_mode & 0o777) == "0o600"
+    expected = f"crmd: the database {first.db_path} is in use by another crmd (pid {first.process.pid})"
+    for argv in ([crmd_bin, "serve", "--socket", str(workdir / "second.sock"), "--db", str(first.db_path)],
+                 [crmd_bin, "serve", "--stdio", "--db", str(first.db_path)]):
+        done = run(argv, timeout=15)
+        assert (done.returncode, done.stderr.strip()) == (1, expected), argv
+    assert not (workdir / "second.sock").exists()
+    with first.client() as c:
+        assert c.call("lead.list", {})["items"] == []
+
+
+def test_backup_and_check_run_beside_the_server(make_server, crmd_bin, workdir):
+    server = make_server()
+    with server.client() as c:
+        c.call("user.add", {"fields": {"name": "Тихон"}})
+    check = run([crmd_bin, "check", "--db", str(server.db_path)])
+    assert check.returncode == 0, check.stderr
+    backup = run([crmd_bin, "backup", "--db", str(server.db_path), "--to", str(workdir / "copy.sqlite")])
+    assert backup.returncode == 0, backup.stderr
+    assert (workdir / "copy.sqlite").stat().st_size > 0
+    assert server.running
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["stopped", "killed"])
+def test_the_lock_goes_with_the_server(make_server, crmd_bin, workdir, how):
+    first = CrmdServer(crmd_bin, workdir).start()  # not make_server's: it may be killed
+    assert first.stop(how) == (0 if how == signal.SIGTERM else -how)
+    second = make_server()  # the same database; the lock file left behind holds a dead pid
+    assert Path(str(second.db_path) + ".lock").read_text().strip() == str(second.process.pid)
+    with second.client() as c:
+        assert c.call("server.info", {})
