@@ -4734,7 +4734,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/registry.import.json",
   "title": "registry.import",
-  "description": "Loads the tax service's SME registry (единый реестр субъектов МСП: the published ZIP or the XML inside it) into the offline registry that `requisite.lookup` and `requisite.add` use (S15). While it runs the caller gets `registry.importProgress` notifications `{records, bytesRead, totalBytes}`. Only files under a directory listed in `importDirs` of crmd's config file are read: any other path is 1007 `{field: \"path\", reason: \"outsideImportDirs\"}`, the same whether or not the file exists. A file that cannot be read is 1008 and changes nothing.",
+  "description": "Loads the tax service's SME registry (единый реестр субъектов МСП: the published ZIP or the XML inside it) into the offline registry that `requisite.lookup` and `requisite.add` use (S15). While it runs the caller gets `registry.importProgress` notifications `{records, bytesRead, totalBytes}`. Only files under a directory in `importDirs` of crmd's config file are read: any other path is 1007 `{field: \"path\", reason: \"outsideImportDirs\"}`, whether or not the file exists; a directory, FIFO or device there is 1007 `notAFile`. A file that cannot be read is 1008 and changes nothing.",
   "x-errors": [1007, 1008],
   "$defs": {
     "params": {

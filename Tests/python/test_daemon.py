@@ -7,6 +7,7 @@
 - start-up failures are one readable line (no error domains, errno numbers or Swift dumps);
 - a program crmd runs (sendmail) starts with no signal blocked or ignored and none of crmd's
   descriptors;
+- registry.import of a FIFO or a directory is refused at once and never holds a stop.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CrmdServer, popen_retrying
+from crmd_client import InvalidValue
 from test_local_safety import invoice_ready, wait_sent
 
 SIGTERM_BIT = 1 << (signal.SIGTERM - 1)
@@ -216,3 +218,25 @@ def test_the_lock_goes_with_the_server(make_server, crmd_bin, workdir, how):
     assert Path(str(second.db_path) + ".lock").read_text().strip() == str(second.process.pid)
     with second.client() as c:
         assert c.call("server.info", {})
+
+
+# ---------------------------------------------------------------------------- imports that could block
+
+def test_registry_import_of_a_fifo_or_a_directory_is_refused_at_once(make_server, workdir):
+    imports = workdir / "imports"
+    imports.mkdir()
+    os.mkfifo(imports / "registry.xml")
+    (imports / "folder.zip").mkdir()
+    server = make_server(config={"importDirs": [str(imports)]})
+    with server.client() as c:
+        for name in ("registry.xml", "folder.zip"):
+            started = time.monotonic()
+            with pytest.raises(InvalidValue) as caught:
+                c.call("registry.import", {"path": str(imports / name), "format": "rsmp"}, timeout=10)
+            assert time.monotonic() - started < 5
+            assert caught.value.data == {"field": "path", "reason": "notAFile"}, caught.value.data
+            assert str(imports / name) in caught.value.message
+        assert c.call("server.info", {})
+    started = time.monotonic()
+    assert server.stop(timeout=10) == 0
+    assert time.monotonic() - started < 5

@@ -205,6 +205,7 @@ extension RegistryError {
         case .badResponse: "badResponse"
         case .badFile: "badFile"
         case .unsupportedFormat: "unsupportedFormat"
+        case .notAFile: "badFile"
         }
     }
 }
