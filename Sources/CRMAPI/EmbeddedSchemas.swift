@@ -4734,7 +4734,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/registry.import.json",
   "title": "registry.import",
-  "description": "Loads the tax service's SME registry (единый реестр субъектов МСП: the published ZIP or the XML inside it) into the offline registry that `requisite.lookup` and `requisite.add` use (S15). While it runs the caller gets `registry.importProgress` notifications `{records, bytesRead, totalBytes}`. Only files under a directory listed in `importDirs` of crmd's config file are read: any other path is 1007 `{field: \"path\", reason: \"outsideImportDirs\"}`, the same whether or not the file exists. A file that cannot be read is 1008 and changes nothing.",
+  "description": "Loads the tax service's SME registry (единый реестр субъектов МСП: the published ZIP or the XML inside it) into the offline registry that `requisite.lookup` and `requisite.add` use (S15). Given a `progressToken`, the caller gets `registry.importProgress` notifications while it runs, and only then. Only files under a directory in `importDirs` of crmd's config file are read: any other path is 1007 `{field: \"path\", reason: \"outsideImportDirs\"}`, whether or not the file exists; a directory, FIFO or device there is 1007 `notAFile`. A file that cannot be read is 1008 and changes nothing.",
   "x-errors": [1007, 1008],
   "$defs": {
     "params": {
@@ -4749,6 +4749,11 @@ enum EmbeddedSchemas {
         "format": {
           "description": "`rsmp`: the SME registry open data set of the tax service (ФНС).",
           "enum": ["rsmp"]
+        },
+        "progressToken": {
+          "description": "Asks for progress, as LSP's progress tokens do: each `registry.importProgress` notification of this call carries the token, so a caller can tell its imports apart. Without it the call sends no notification.",
+          "type": ["string", "integer"],
+          "maxLength": 256
         }
       },
       "required": ["path", "format"],
@@ -4780,6 +4785,10 @@ enum EmbeddedSchemas {
     "progress": {
       "type": "object",
       "properties": {
+        "progressToken": {
+          "description": "The `progressToken` of the call, unchanged.",
+          "type": ["string", "integer"]
+        },
         "records": {"description": "Records loaded so far.", "type": "integer", "minimum": 0},
         "bytesRead": {
           "description": "Bytes of the file read so far.",
@@ -4792,9 +4801,9 @@ enum EmbeddedSchemas {
           "minimum": 0
         }
       },
-      "required": ["records", "bytesRead", "totalBytes"],
+      "required": ["progressToken", "records", "bytesRead", "totalBytes"],
       "additionalProperties": false,
-      "description": "Params of the `registry.importProgress` notifications sent to the caller during the import."
+      "description": "Params of the `registry.importProgress` notifications sent during the import to a caller that gave a `progressToken`."
     }
   }
 }

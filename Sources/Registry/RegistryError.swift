@@ -4,7 +4,8 @@
 /// did not answer in time, refused the token, answered with another HTTP error status, or sent
 /// something that is not its JSON format. Offline import: the file is damaged, truncated or not
 /// the SME registry (`badFile`; nothing of that import was kept), or it uses a format this code
-/// does not read (`unsupportedFormat`: a ZIP method, an XML encoding).
+/// does not read (`unsupportedFormat`: a ZIP method, an XML encoding), or the path names no
+/// regular file (`notAFile`: a directory, a FIFO, a device; `kind` says which).
 public enum RegistryError: Error, Sendable, Equatable {
     case unreachable(String)
     case timeout
@@ -13,6 +14,7 @@ public enum RegistryError: Error, Sendable, Equatable {
     case badResponse(String)
     case badFile(reason: String)
     case unsupportedFormat(String)
+    case notAFile(path: String, kind: String)
 }
 
 extension RegistryError: CustomStringConvertible {
@@ -25,6 +27,7 @@ extension RegistryError: CustomStringConvertible {
         case .badResponse(let reason): "the company registry sent an unexpected answer: \(reason)"
         case .badFile(let reason): "the registry file cannot be imported: \(reason)"
         case .unsupportedFormat(let what): "unsupported registry file format: \(what)"
+        case .notAFile(let path, let kind): "\(path) is \(kind), not a regular file"
         }
     }
 }

@@ -101,18 +101,13 @@ final class RegistryImportJob {
 
     /// Whether the file is a ZIP archive (by its signature), and its size.
     private func inspect() throws(RegistryError) -> (Bool, Int64) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .badFile(reason: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        let (descriptor, size) = try FileByteSource.openRegularFile(path)
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-            throw .badFile(reason: "\(path) is not a regular file")
-        }
         var signature = [UInt8](repeating: 0, count: 4)
         let count = signature.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 4, 0) }
         let isZip = count == 4 && signature[0] == 0x50 && signature[1] == 0x4B
             && ((signature[2] == 3 && signature[3] == 4) || (signature[2] == 5 && signature[3] == 6))
-        return (isZip, Int64(status.st_size))
+        return (isZip, size)
     }
 
     private func importArchive() throws(RegistryError) {

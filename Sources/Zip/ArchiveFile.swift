@@ -10,8 +10,10 @@ final class ArchiveFile: Sendable {
     let descriptor: Int32
     let size: Int64
 
+    /// Opens `path`, non-blocking so that a FIFO or a device cannot hold the caller in `open`;
+    /// anything but a regular file is refused, and the flag is cleared for reading.
     init(path: String) throws(ZipError) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw .io("\(path): \(Self.lastError())") }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
@@ -23,6 +25,7 @@ final class ArchiveFile: Sendable {
             close(descriptor)
             throw .io("\(path): not a regular file")
         }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         self.descriptor = descriptor
         self.size = Int64(status.st_size)
     }

@@ -4,18 +4,18 @@ import Storage
 /// `crmd backup` and `crmd check`: run beside a live server (or without one) on its database.
 enum MaintenanceCommand {
     static func backup(database: String, to target: String) -> Int32 {
-        guard FileManager.default.fileExists(atPath: database) else { return fail("no database at \(database)") }
+        if let problem = missing(database) { return fail(problem) }
         do {
             try Maintenance.backup(databaseAt: database, to: target)
             print("crmd: backed up \(database) to \(target)")
             return 0
         } catch {
-            return fail("backup of \(database) failed: \(error)")
+            return fail("backup of \(database) failed: \(SystemError.database(error, path: database))")
         }
     }
 
     static func check(database: String) -> Int32 {
-        guard FileManager.default.fileExists(atPath: database) else { return fail("no database at \(database)") }
+        if let problem = missing(database) { return fail(problem) }
         do {
             let problems = try Maintenance.problems(databaseAt: database)
             guard problems.isEmpty else {
@@ -25,8 +25,15 @@ enum MaintenanceCommand {
             print("crmd: \(database) is sound (integrity and foreign keys checked)")
             return 0
         } catch {
-            return fail("cannot check \(database): \(error)")
+            return fail("cannot check \(database): \(SystemError.database(error, path: database))")
         }
+    }
+
+    /// Why there is no database file to read at `path`, if there is none.
+    private static func missing(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no database at \(path)" }
+        return isDirectory.boolValue ? "\(path) is a directory, not a database" : nil
     }
 
     private static func fail(_ message: String) -> Int32 {

@@ -19,10 +19,10 @@ enum PrivateDirectory {
         }
         try create((path as NSString).deletingLastPathComponent)
         guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
-            throw Failure(description: "\(String(cString: strerror(errno)).lowercased()): \(path)")
+            throw Failure(description: "\(SystemError.text(errno)): \(path)")
         }
         guard chmod(path, 0o700) == 0 else {
-            throw Failure(description: "\(String(cString: strerror(errno)).lowercased()): \(path)")
+            throw Failure(description: "\(SystemError.text(errno)): \(path)")
         }
     }
 }

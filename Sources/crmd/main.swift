@@ -6,7 +6,12 @@ import JSONRPC
 import Glibc
 #endif
 
-// crmd: parse the command line, protect stdout, open the database, serve.
+// crmd: parse the command line, protect stdout, lock and open the database, serve.
+
+// First of all, before anything can start a thread: SIGINT and SIGTERM are blocked, so every
+// thread inherits the mask and one thread takes them with sigwait once the server serves. A
+// signal sent while crmd starts stays pending until then; none is lost.
+StopSignals.block()
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let options: ServeOptions
@@ -24,6 +29,8 @@ if options.showVersion {
     print("crmd \(CRMHandler.version)")
     exit(0)
 }
+// backup and check read beside a running server: they take neither the lock nor anything else
+// of the server's.
 switch options.command {
 case .serve: break
 case .backup(let target): exit(MaintenanceCommand.backup(database: options.databasePath, to: target))
@@ -31,8 +38,9 @@ case .check: exit(MaintenanceCommand.check(database: options.databasePath))
 }
 
 // From here on stdout belongs to the protocol (with --stdio) or to nobody: a stray print
-// goes to stderr and cannot corrupt a reply.
-let protocolOutput = dup(STDOUT_FILENO)
+// goes to stderr and cannot corrupt a reply. The protocol's copy is close-on-exec, so a
+// program crmd runs cannot hold a client's pipe open.
+let protocolOutput = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0)
 dup2(STDERR_FILENO, STDOUT_FILENO)
 signal(SIGPIPE, SIG_IGN)
 
@@ -56,6 +64,12 @@ do {
 } catch {
     fail("cannot create the database directory: \(error)")
 }
+// One server per database; the lock is held until the process exits.
+do {
+    try DatabaseLock.acquire(database: options.databasePath)
+} catch {
+    fail("\(error)")
+}
 
 let crm: CRM
 let handler: CRMHandler
@@ -64,7 +78,7 @@ do {
     crm.registry.select(configuration.registry)
     handler = try CRMHandler(crm: crm)
 } catch {
-    fail("cannot open \(options.databasePath): \(error)")
+    fail("cannot open the database \(options.databasePath): \(SystemError.database(error, path: options.databasePath))")
 }
 
 let backgroundJobs = BackgroundJobs(crm: crm) { message in
@@ -75,25 +89,32 @@ var rpcConfiguration = RPCServerConfiguration()
 rpcConfiguration.maxMessageSize = configuration.maxMessageSize
 let server = RPCServer(handler: handler, configuration: rpcConfiguration)
 
-var signalSources: [DispatchSourceSignal] = []
-for signalNumber in [SIGINT, SIGTERM] {
-    signal(signalNumber, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-    source.setEventHandler { server.shutdown() }
-    source.resume()
-    signalSources.append(source)
+/// Lets SIGINT and SIGTERM, pending or still to come, stop the server.
+func stopOnSignal() {
+    guard StopSignals.onSignal({ server.shutdown() }) else {
+        server.shutdown()
+        fail("cannot start the thread that waits for signals")
+    }
 }
 
 if options.stdio {
+    stopOnSignal()
     server.serveStdio(input: STDIN_FILENO, output: protocolOutput)
     server.shutdown()
 } else {
     do {
         try PrivateDirectory.create((options.socketPath as NSString).deletingLastPathComponent)
+    } catch {
+        fail("cannot create the socket directory: \(error)")
+    }
+    do {
         try server.listen(socketPath: options.socketPath)
     } catch {
+        // "socket in use: PATH" says it all; any other failure says what was being done.
+        if case .addressInUse = error { fail("\(error)") }
         fail("cannot listen on \(options.socketPath): \(error)")
     }
+    stopOnSignal()
     FileHandle.standardError.write(Data("crmd: listening on \(options.socketPath), database \(options.databasePath)\n".utf8))
     server.waitUntilStopped()
 }

@@ -56,6 +56,20 @@ import Testing
         #expect(throws: RegistryError.self) { try registry.importFile(path: directory.path("missing.xml")) { _ in } }
     }
 
+    /// A FIFO nobody writes to would block `open` for good; it is refused at once, as is a
+    /// directory, and the registry stays as it was.
+    @Test func onlyRegularFilesAreOpened() throws {
+        let (directory, registry) = try Self.populated()
+        #expect(mkfifo(directory.path("fifo.xml"), 0o600) == 0)
+        try FileManager.default.createDirectory(atPath: directory.path("folder.zip"), withIntermediateDirectories: false)
+        for (name, kind) in [("fifo.xml", "a FIFO"), ("folder.zip", "a directory")] {
+            #expect(throws: RegistryError.notAFile(path: directory.path(name), kind: kind)) {
+                try registry.importFile(path: directory.path(name)) { _ in }
+            }
+        }
+        #expect(try registry.lookup(inn: "7736207543")?.fields == OfflineImportTests.yandexFields)
+    }
+
     @Test func otherXMLKeepsNothing() throws {
         let (directory, registry) = try Self.populated()
         try directory.write("egrul.xml", """

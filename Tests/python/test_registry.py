@@ -294,7 +294,15 @@ def test_a_missing_file_is_refused(ocrm, files):
     assert ocrm.call("requisite.lookup", {"inn": "7736207543"})["found"] is True
 
 
-def test_a_large_import_sends_progress_notifications(make_server, workdir):
+def drain(queue) -> list:
+    notes = []
+    while not queue.empty():
+        notes.append(queue.get_nowait())
+    return notes
+
+
+@pytest.mark.parametrize("token", ["import-1", 7], ids=["string-token", "integer-token"])
+def test_a_large_import_sends_progress_notifications_to_a_caller_that_asks(make_server, workdir, token):
     server = make_server(config={"importDirs": [str(workdir)]})
     crm = CheckedClient(server.client())
     count = 10_050
@@ -302,17 +310,15 @@ def test_a_large_import_sends_progress_notifications(make_server, workdir):
     documents[5000] = YANDEX
     path = workdir / "big.xml"
     path.write_text(registry_file(documents), encoding="utf-8")
-    while not crm.raw.notifications.empty():
-        crm.raw.notifications.get_nowait()
-    result = crm.call("registry.import", {"path": str(path), "format": "rsmp"}, timeout=120)
+    drain(crm.raw.notifications)
+    result = crm.call("registry.import", {"path": str(path), "format": "rsmp", "progressToken": token}, timeout=120)
     assert result["records"] == count and result["organisations"] == count and result["entrepreneurs"] == 0
-    notes = []
-    while not crm.raw.notifications.empty():
-        notes.append(crm.raw.notifications.get_nowait())
+    notes = drain(crm.raw.notifications)
     progress = [n for n in notes if n.get("method") == "registry.importProgress"]
     assert len(progress) >= 2, f"expected progress notifications, got {notes}"
     for note in progress:
         assert note["jsonrpc"] == "2.0" and "id" not in note
+        assert note["params"]["progressToken"] == token
         check("methods/registry.import.json#/$defs/progress", note["params"])
     records = [n["params"]["records"] for n in progress]
     assert records == sorted(records) and records[-1] == count and records[0] < count
@@ -321,6 +327,10 @@ def test_a_large_import_sends_progress_notifications(make_server, workdir):
     read = [n["params"]["bytesRead"] for n in progress]
     assert read == sorted(read) and all(0 <= b <= size for b in read)
     assert crm.call("requisite.lookup", {"inn": "7736207543"})["fields"]["shortName"] == 'ООО "ЯНДЕКС"'
+    # The same import without a token: the caller receives nothing it did not ask for.
+    assert crm.call("registry.import", {"path": str(path), "format": "rsmp"}, timeout=120)["records"] == count
+    assert crm.call("server.info", {})
+    assert drain(crm.raw.notifications) == []
     crm.raw.close()
 
 

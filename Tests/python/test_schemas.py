@@ -678,9 +678,12 @@ PARAMS = {
     "bankDetail.delete": ([{"id": 1}], [{}, {"id": "1"}]),
     "bankDetail.list": ([{"requisiteId": 2}], [{}, {"id": 2}, {"requisiteId": 2, "limit": 5}]),
     "registry.import": (
-        [{"path": "/var/lib/crmd/data-10112026-structure-10012022.zip", "format": "rsmp"}, {"path": "rsmp.xml", "format": "rsmp"}],
+        [{"path": "/var/lib/crmd/data-10112026-structure-10012022.zip", "format": "rsmp"}, {"path": "rsmp.xml", "format": "rsmp"},
+         {"path": "/tmp/rsmp.zip", "format": "rsmp", "progressToken": "import-1"}, {"path": "/tmp/rsmp.zip", "format": "rsmp", "progressToken": 7}],
         [{"path": "/tmp/rsmp.zip"}, {"format": "rsmp"}, {"path": "", "format": "rsmp"}, {"path": "/tmp/rsmp.zip", "format": "egrul"},
-         {"path": "/tmp/rsmp.zip", "format": "rsmp", "replace": True}, {"path": ["/tmp/rsmp.zip"], "format": "rsmp"}],
+         {"path": "/tmp/rsmp.zip", "format": "rsmp", "replace": True}, {"path": ["/tmp/rsmp.zip"], "format": "rsmp"},
+         {"path": "/tmp/rsmp.zip", "format": "rsmp", "progressToken": 1.5}, {"path": "/tmp/rsmp.zip", "format": "rsmp", "progressToken": True},
+         {"path": "/tmp/rsmp.zip", "format": "rsmp", "progressToken": {"id": 1}}],
     ),
     "automation.add": (
         [{"entityType": "deal", "stageId": "NEW", "trigger": "enter", "action": COMMENT},
@@ -1166,10 +1169,11 @@ def test_error_data(code, value, valid):
 
 
 @pytest.mark.parametrize("value,valid", [
-    ({"records": 1000, "bytesRead": 65536, "totalBytes": 1048576}, True),
-    ({"records": 0, "bytesRead": 0, "totalBytes": None}, True),
-    ({"records": 0, "bytesRead": -1, "totalBytes": None}, False),
-    ({"records": 0, "bytesRead": 0}, False),
+    ({"progressToken": "import-1", "records": 1000, "bytesRead": 65536, "totalBytes": 1048576}, True),
+    ({"progressToken": 7, "records": 0, "bytesRead": 0, "totalBytes": None}, True),
+    ({"records": 0, "bytesRead": 0, "totalBytes": None}, False),
+    ({"progressToken": 7, "records": 0, "bytesRead": -1, "totalBytes": None}, False),
+    ({"progressToken": 7, "records": 0, "bytesRead": 0}, False),
 ])
 def test_registry_import_progress_notification(value, valid):
     errors = list(validator(f"{BASE}methods/registry.import.json#/$defs/progress").iter_errors(value))

@@ -205,6 +205,7 @@ extension RegistryError {
         case .badResponse: "badResponse"
         case .badFile: "badFile"
         case .unsupportedFormat: "unsupportedFormat"
+        case .notAFile: "badFile"  // registry.import answers it as 1007 notAFile instead
         }
     }
 }

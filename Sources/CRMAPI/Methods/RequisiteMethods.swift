@@ -32,9 +32,15 @@ enum RequisiteMethods {
             },
             Method("bankDetail.delete") { params, context in try crm.bankDetails.delete(try params.int64("id"), by: context.caller) },
             Method("bankDetail.list") { params, _ in try crm.bankDetails.list(requisiteID: try params.int64("requisiteId")) },
+            // Progress goes only to a caller that asked for it with a `progressToken` (as in
+            // LSP), and each notification carries the token: a simple client never receives
+            // a message it did not expect.
             Method("registry.import") { params, context in
-                try crm.registryImport(path: try params.string("path"), format: try params.string("format")) { progress in
-                    context.connection.notify(method: "registry.importProgress", params: progress)
+                let token = params["progressToken"]
+                return try crm.registryImport(path: try params.string("path"), format: try params.string("format")) { progress in
+                    guard let token, case .object(var fields) = progress else { return }
+                    fields["progressToken"] = token
+                    context.connection.notify(method: "registry.importProgress", params: .object(fields))
                 }
             },
         ]
