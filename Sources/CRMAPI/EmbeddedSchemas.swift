@@ -860,7 +860,7 @@ enum EmbeddedSchemas {
           "default": "process"
         },
         "sort": {
-          "description": "Defaults to after the last stage.",
+          "description": "Defaults to after the last stage; between -1000000000 and 1000000000 (1007 `tooLarge` beyond).",
           "type": "integer"
         },
         "requiredFields": {
@@ -5259,7 +5259,7 @@ enum EmbeddedSchemas {
         },
         "title": {"type": "string", "minLength": 1, "maxLength": 200},
         "semantic": {"$ref": "../common.json#/$defs/StageSemantic", "default": "process"},
-        "sort": {"description": "Defaults to after the last stage.", "type": "integer"},
+        "sort": {"description": "Defaults to after the last stage; between -1000000000 and 1000000000 (1007 `tooLarge` beyond).", "type": "integer"},
         "requiredFields": {"$ref": "../common.json#/$defs/RequiredFields", "default": []}
       },
       "required": ["pipelineId", "title"],
@@ -5284,7 +5284,7 @@ enum EmbeddedSchemas {
         "pipelineId": {"$ref": "../common.json#/$defs/Id"},
         "stageId": {"$ref": "../common.json#/$defs/StageId"},
         "title": {"type": "string", "minLength": 1, "maxLength": 200},
-        "sort": {"type": "integer"},
+        "sort": {"description": "Between -1000000000 and 1000000000 (1007 `tooLarge` beyond).", "type": "integer"},
         "semantic": {"$ref": "../common.json#/$defs/StageSemantic"},
         "requiredFields": {"$ref": "../common.json#/$defs/RequiredFields"}
       },

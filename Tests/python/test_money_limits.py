@@ -1,7 +1,9 @@
 """Money has limits (issue 9) through the real server: every amount, given or computed, is at
 most 9999999999999.99 and every quantity at most 999999999999.999. One past a limit is 1007
 `tooLarge` naming the field, the call changes nothing and the server goes on answering; at the
-limits the totals are exact to the kopeck. Every result is checked against its method's schema."""
+limits the totals are exact to the kopeck. Other numbers from a call that the server computes
+with (a stage's position, an invoice number's width, a due date) are bounded the same way: no
+call can make the server trap. Every result is checked against its method's schema."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,6 +30,13 @@ def mcrm(money_server, request):
     yield from checked_client(money_server, request)
 
 
+def alive(server) -> None:
+    """The server still runs and answers a new connection."""
+    assert server.running
+    with server.client() as other:
+        assert other.call("server.info", {})
+
+
 def deal(c, title: str = "Крупная поставка", **fields) -> dict:
     return c.call("deal.add", {"fields": {"title": title, **fields}})
 
@@ -38,6 +47,7 @@ def seller_and_payer(c) -> int:
     requisite = c.call("requisite.add", {"entityType": "company", "entityId": seller["id"], "preset": "legal",
                                          "fields": {"inn": "7707083893", "kpp": "773601001", "shortName": "ООО «Видеосистемы»"}})
     c.call("bankDetail.add", {"requisiteId": requisite["id"], "fields": {"bik": "044525593", "account": "40702810801400016513"}})
+    c.call("settings.update", {"sellerCompanyId": seller["id"]})      # the module's server has several of "my companies"
     buyer = c.call("company.add", {"fields": {"title": "ИП Петров"}})
     c.call("requisite.add", {"entityType": "company", "entityId": buyer["id"], "preset": "ip",
                              "fields": {"inn": "500100732259", "shortName": "ИП Петров И. С."}})
@@ -174,3 +184,41 @@ def test_a_filter_at_the_limit_finds_exactly(mcrm):
     assert [item["id"] for item in found] == [top["id"]]
     found = mcrm.call("deal.list", {"filter": {"<opportunity": MAXIMUM, "@id": [top["id"], below["id"]]}})["items"]
     assert [item["id"] for item in found] == [below["id"]]
+
+
+# ---------------------------------------------------------------------------- other numbers from a call
+
+def test_a_stage_position_past_its_limit_is_refused_and_the_next_stage_still_fits(money_server, mcrm):
+    pipeline = mcrm.call("pipeline.add", {"entityType": "deal", "title": "Крупные"})
+    for sort in (9223372036854775807, 1000000001, -9223372036854775808):
+        error = refused(mcrm, InvalidValue, "stage.add", {"pipelineId": pipeline["id"], "title": "Край", "sort": sort})
+        assert (error.field, error.reason) == ("sort", "tooLarge")
+    alive(money_server)
+    mcrm.call("stage.add", {"pipelineId": pipeline["id"], "title": "Край", "sort": 1000000000})
+    after = mcrm.call("stage.add", {"pipelineId": pipeline["id"], "title": "За краем"})
+    assert after["stages"][-1]["sort"] == 1000000010
+    error = refused(mcrm, InvalidValue, "stage.update", {"pipelineId": pipeline["id"], "stageId": after["stages"][-1]["id"],
+                                                          "sort": 9223372036854775807})
+    assert (error.field, error.reason) == ("sort", "tooLarge")
+    error = refused(mcrm, InvalidValue, "pipeline.add", {"entityType": "deal", "title": "Ещё",
+                                                         "stages": [{"title": "x", "sort": -9223372036854775808}]})
+    assert (error.field, error.reason) == ("stages.0.sort", "tooLarge")
+
+
+@pytest.mark.parametrize("number_format", ["{N:5}-{N:-9223372036854775808}", "{YYYY}-{N:5}/{N:99999999999}"])
+def test_an_invoice_number_width_past_two_digits_is_refused(money_server, mcrm, number_format):
+    before = mcrm.call("settings.get", {})["invoiceNumberFormat"]
+    error = refused(mcrm, InvalidValue, "settings.update", {"invoiceNumberFormat": number_format})
+    assert (error.field, error.reason) == ("invoiceNumberFormat", "format")
+    assert mcrm.call("settings.get", {})["invoiceNumberFormat"] == before
+    alive(money_server)
+
+
+def test_a_default_due_date_past_the_calendar_is_refused(mcrm):
+    payer = seller_and_payer(mcrm)
+    d = deal(mcrm, companyId=payer)
+    mcrm.call("deal.productRows.set", {"id": d["id"], "rows": [{"name": "x", "price": "1"}]})
+    error = refused(mcrm, InvalidValue, "invoice.createFromDeal", {"dealId": d["id"], "date": "9999-12-30"})
+    assert (error.field, error.reason) == ("dueDate", "tooLarge")
+    invoice = mcrm.call("invoice.createFromDeal", {"dealId": d["id"], "date": "9999-12-30", "dueDate": "9999-12-31"})
+    assert invoice["dueDate"] == "9999-12-31"

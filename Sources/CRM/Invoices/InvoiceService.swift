@@ -68,6 +68,9 @@ package struct InvoiceService: Sendable {
             let dueDays = Int64(settings["invoiceDueDays"]?.intValue ?? 5)
             let dueDate = try Self.date(input.dueDate, field: "dueDate")
                 ?? Timestamp.formatDate(days: (Timestamp.parseDate(date) ?? 0) + dueDays)
+            guard Timestamp.parseDate(dueDate) != nil else {
+                throw CRMError.invalidValue(field: "dueDate", reason: "tooLarge", message: "the default due date would be past 9999-12-31: give one")
+            }
             let currency = deal["currency"]?.stringValue ?? "RUB"
             let totals = try InvoiceTotals.of(lines, field: "productRows")
             let number = try InvoiceNumbering.next(db, format: settings["invoiceNumberFormat"]?.stringValue ?? "{YYYY}-{N:5}", date: date)
