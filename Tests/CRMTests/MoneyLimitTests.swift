@@ -178,4 +178,27 @@ import Testing
         request.filter = ["@opportunity": ["1", "99999999999999999999999"]]
         #expect(throws: CRMError.amountTooLarge(field: "filter.@opportunity")) { try fixture.crm.records(.deal).list(request) }
     }
+
+    /// Rows kept before the limits whose sum passes them: reading them says so (1007 on
+    /// `productRows`) and no invoice is made of them, but setting new rows replaces them.
+    @Test func rowsKeptBeforeTheLimitsCanBeReplaced() throws {
+        let fixture = try CRMFixture()
+        let (deal, _) = try InvoiceTests().prepared(fixture)
+        let row = ProductRowService.stored(try line(Money.maximum)).text
+        try fixture.crm.pool.write { db in
+            try db.execute("DELETE FROM deal_product_rows WHERE deal_id = ?", [.integer(deal.id)])
+            for position in 0..<2 {
+                try db.execute("INSERT INTO deal_product_rows (deal_id, position, row) VALUES (?, ?, ?)",
+                               [.integer(deal.id), .integer(Int64(position)), .text(row)])
+            }
+        }
+        #expect(throws: CRMError.amountTooLarge(field: "productRows", AmountTooLarge(what: "sum of the rows"))) {
+            try fixture.crm.productRows.get(dealID: deal.id)
+        }
+        #expect(throws: CRMError.amountTooLarge(field: "productRows", AmountTooLarge(what: "sum of the rows"))) {
+            try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
+        }
+        let replaced = try fixture.crm.productRows.set(dealID: deal.id, rows: [["name": "Заново", "price": "10"]], by: .user(1))
+        #expect(replaced["totals"]?["total"] == "10.00")
+    }
 }

@@ -13,7 +13,8 @@ package struct ProductRowService: Sendable {
             let lines = try rows.enumerated().map { index, row in try Self.line(db, row, path: "rows.\(index)", settings: settings) }
             let totals = try InvoiceTotals.of(lines, field: "rows")
             let before = try ProductRowStore.lines(db, dealID)
-            let beforeTotals = try InvoiceTotals.of(before, field: "productRows")
+            // Rows kept before the limits may add up past them: they are being replaced, so their total is only told if it fits.
+            let beforeTotals = try? InvoiceTotals(before)
             try ProductRowStore.replace(db, dealID: dealID, with: lines)
             try crm.apply(Change(.productRows, id: .int(dealID), .updated, by: caller, at: crm.nowText,
                                  fields: [FieldChange(field: "productRows", old: Self.summary(before, beforeTotals),
@@ -33,9 +34,9 @@ package struct ProductRowService: Sendable {
         }
     }
 
-    /// How a set of rows is told in a change: how many, and their total.
-    static func summary(_ lines: [InvoiceLine], _ totals: InvoiceTotals) -> JSON {
-        ["count": .int(lines.count), "total": .string(DecimalScaled.format(totals.total, scale: 2))]
+    /// How a set of rows is told in a change: how many, and their total (null if it does not fit the limit).
+    static func summary(_ lines: [InvoiceLine], _ totals: InvoiceTotals?) -> JSON {
+        ["count": .int(lines.count), "total": totals.map { .string(DecimalScaled.format($0.total, scale: 2)) } ?? .null]
     }
 
     static func currency(_ db: Database, _ dealID: Int64) throws -> String {
