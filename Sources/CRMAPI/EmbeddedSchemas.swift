@@ -165,9 +165,9 @@ enum EmbeddedSchemas {
       "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
     },
     "MoneyAmount": {
-      "description": "An amount of money as a decimal string with at most two decimals (`\"12500.00\"`); its currency is given beside it.",
+      "description": "An amount of money as a decimal string with at most two decimals (`\"12500.00\"`); its currency is given beside it. Every amount, given or computed (a row's sum, VAT, a total, a payment), is at most `9999999999999.99` in magnitude (1C's Число(15,2)); one past it is 1007 `tooLarge`, never cut.",
       "type": "string",
-      "pattern": "^-?[0-9]{1,15}(\\.[0-9]{1,2})?$"
+      "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$"
     },
     "Currency": {
       "description": "ISO 4217 currency code, e.g. `RUB`.",
@@ -175,9 +175,9 @@ enum EmbeddedSchemas {
       "pattern": "^[A-Z]{3}$"
     },
     "Quantity": {
-      "description": "A quantity as a decimal string with at most three decimals (`\"1.5\"`), never a float.",
+      "description": "A quantity as a decimal string with at most three decimals (`\"1.5\"`), never a float; at most `999999999999.999` (1C's Число(15,3)), one past it is 1007 `tooLarge`.",
       "type": "string",
-      "pattern": "^[0-9]{1,12}(\\.[0-9]{1,3})?$"
+      "pattern": "^[0-9]+(\\.[0-9]{1,3})?$"
     },
     "VATRate": {
       "description": "A VAT (НДС) rate in percent: `22` standard from 2026, `20` for older documents, `10` reduced, `7` and `5` for payers on the simplified regime, `0` for exports; `none`: without VAT (Без НДС).",
@@ -221,9 +221,9 @@ enum EmbeddedSchemas {
           ]
         },
         "value": {
-          "description": "A non-negative decimal string with at most two decimals: the percent (0 to 100) or the amount in the row's currency (at most the line amount, else 1007).",
+          "description": "A non-negative decimal string with at most two decimals: the percent (0 to 100) or the amount in the row's currency (at most the line amount, else 1007 `tooLarge`).",
           "type": "string",
-          "pattern": "^[0-9]{1,15}(\\.[0-9]{1,2})?$"
+          "pattern": "^[0-9]+(\\.[0-9]{1,2})?$"
         }
       },
       "required": [
@@ -563,7 +563,7 @@ enum EmbeddedSchemas {
       "description": "Keys that every record carries."
     },
     "Filter": {
-      "description": "Conditions, all of which must hold. A key is a field name (`custom.code` for custom fields) with an optional operator prefix: `=` (default) equal, `!` not equal, `>`, `>=`, `<`, `<=`, `%` contains (case-insensitive, Cyrillic included), `@` in the list, `!@` not in the list. `@` and `!@` take an array, the others a single value. Unknown fields are -32602.",
+      "description": "Conditions, all of which must hold. A key is a field name (`custom.code` for custom fields) with an optional operator prefix: `=` (default) equal, `!` not equal, `>`, `>=`, `<`, `<=`, `%` contains (case-insensitive, Cyrillic included), `@` in the list, `!@` not in the list. `@` and `!@` take an array, the others a single value. Unknown fields are -32602; an amount past `9999999999999.99` is 1007 `tooLarge`.",
       "type": "object",
       "propertyNames": {
         "pattern": "^(=|!|>=|>|<=|<|%|@|!@)?[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z0-9_]+)?$"
@@ -860,7 +860,7 @@ enum EmbeddedSchemas {
           "default": "process"
         },
         "sort": {
-          "description": "Defaults to after the last stage.",
+          "description": "Defaults to after the last stage; between -1000000000 and 1000000000 (1007 `tooLarge` beyond).",
           "type": "integer"
         },
         "requiredFields": {
@@ -1733,8 +1733,8 @@ enum EmbeddedSchemas {
         },
         "price": {
           "$ref": "common.json#/$defs/MoneyAmount",
-          "pattern": "^[0-9]{1,15}(\\.[0-9]{1,2})?$",
-          "description": "Price per unit, non-negative; required unless `productId` gives it (else 1007)."
+          "pattern": "^[0-9]+(\\.[0-9]{1,2})?$",
+          "description": "Price per unit, non-negative, at most `9999999999999.99` (1007 `tooLarge` beyond); required unless `productId` gives it (else 1007). The row's amount (price × quantity), its total with VAT on top and the document's totals must fit the same limit: the row (`rows.N`) or the rows (`rows`) are 1007 `tooLarge` if not."
         },
         "quantity": {
           "$ref": "common.json#/$defs/Quantity",
@@ -1742,7 +1742,7 @@ enum EmbeddedSchemas {
             "pattern": "^0+(\\.0+)?$"
           },
           "default": "1",
-          "description": "Positive, at most three decimals and at most 1000000000 (1007 beyond)."
+          "description": "Positive, at most three decimals and at most `999999999999.999` (1007 `tooLarge` beyond)."
         },
         "unit": {
           "$ref": "common.json#/$defs/Unit",
@@ -3284,7 +3284,7 @@ enum EmbeddedSchemas {
   "$id": "https://schemas.crmd.dev/methods/company.list.json",
   "title": "company.list",
   "description": "Pages through companies with filters, full-text search (title, phones, e-mails, website, address, comments; Cyrillic-aware), sorting and field selection; pass `next` back as `cursor` for the following page.",
-  "x-errors": [],
+  "x-errors": [1007],
   "$defs": {
     "params": {
       "type": "object",
@@ -3445,7 +3445,7 @@ enum EmbeddedSchemas {
   "$id": "https://schemas.crmd.dev/methods/contact.list.json",
   "title": "contact.list",
   "description": "Pages through contacts with filters, full-text search (names, post, phones, e-mails, address, comments; Cyrillic-aware), sorting and field selection; pass `next` back as `cursor` for the following page.",
-  "x-errors": [],
+  "x-errors": [1007],
   "$defs": {
     "params": {
       "type": "object",
@@ -3606,7 +3606,7 @@ enum EmbeddedSchemas {
   "$id": "https://schemas.crmd.dev/methods/deal.list.json",
   "title": "deal.list",
   "description": "Pages through deals with filters, full-text search (title, contract number, comments; Cyrillic-aware), sorting and field selection; pass `next` back as `cursor` for the following page.",
-  "x-errors": [],
+  "x-errors": [1007],
   "$defs": {
     "params": {
       "type": "object",
@@ -3635,7 +3635,7 @@ enum EmbeddedSchemas {
   "$id": "https://schemas.crmd.dev/methods/deal.productRows.get.json",
   "title": "deal.productRows.get",
   "description": "Returns the goods and services of a deal with their amounts and totals, in the deal's currency.",
-  "x-errors": [1002],
+  "x-errors": [1002, 1007],
   "$defs": {
     "params": {
       "type": "object",
@@ -3653,7 +3653,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/deal.productRows.set.json",
   "title": "deal.productRows.set",
-  "description": "Replaces the goods and services of a deal (S19) and returns them with exact totals; the deal's `opportunity` becomes the total. A row naming a product takes the product's values for what it leaves out. A row without a name or price, an unknown product or unit, or a discount above the line amount is 1007 and changes nothing.",
+  "description": "Replaces the goods and services of a deal (S19) and returns them with exact totals; the deal's `opportunity` becomes the total. A row naming a product takes the product's values for what it leaves out. A row without a name or price, an unknown product or unit, a discount above the line amount, or an amount past `9999999999999.99` (a price, a row's sum, a total: 1007 `tooLarge`) is 1007 and changes nothing.",
   "x-errors": [1002, 1007],
   "$defs": {
     "params": {
@@ -3886,7 +3886,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/invoice.addPayment.json",
   "title": "invoice.addPayment",
-  "description": "Records a payment and returns the invoice: `partiallyPaid` while something is due, `paid` once nothing is (S23). A cancelled or paid invoice is 1005 (`cancelled`, `paid`); more than is due is 1007 `overpayment`.",
+  "description": "Records a payment and returns the invoice: `partiallyPaid` while something is due, `paid` once nothing is (S23). A cancelled or paid invoice is 1005 (`cancelled`, `paid`); more than is due is 1007 `overpayment`, more than `9999999999999.99` 1007 `tooLarge`.",
   "x-errors": [1002, 1005, 1007],
   "$defs": {
     "params": {
@@ -3895,7 +3895,7 @@ enum EmbeddedSchemas {
         "id": {"$ref": "../common.json#/$defs/Id", "description": "The invoice's id."},
         "amount": {
           "$ref": "../common.json#/$defs/MoneyAmount",
-          "pattern": "^[0-9]{1,15}(\\.[0-9]{1,2})?$",
+          "pattern": "^[0-9]+(\\.[0-9]{1,2})?$",
           "not": {"pattern": "^0+(\\.0+)?$"},
           "description": "Positive, in the invoice's currency, at most what is due."
         },
@@ -4029,7 +4029,7 @@ enum EmbeddedSchemas {
   "$id": "https://schemas.crmd.dev/methods/invoice.list.json",
   "title": "invoice.list",
   "description": "Pages through invoices with filters, full-text search (number, basis, payer name and INN, comments), sorting and field selection. The filter may use `status: \"overdue\"` or `overdue: true` for sent or partly paid invoices past their due date (`overdue: false` is ignored). Items carry no `due` or `payments`.",
-  "x-errors": [],
+  "x-errors": [1007],
   "$defs": {
     "params": {
       "type": "object",
@@ -4498,7 +4498,7 @@ enum EmbeddedSchemas {
   "$id": "https://schemas.crmd.dev/methods/lead.list.json",
   "title": "lead.list",
   "description": "Pages through leads with filters, full-text search (Cyrillic-aware), sorting and field selection; pass `next` back as `cursor` for the following page.",
-  "x-errors": [],
+  "x-errors": [1007],
   "$defs": {
     "params": {
       "type": "object",
@@ -4680,7 +4680,7 @@ enum EmbeddedSchemas {
   "$id": "https://schemas.crmd.dev/methods/product.list.json",
   "title": "product.list",
   "description": "Pages through the catalog with filters (e.g. `active: true`, `@vatRate`), full-text search (name, SKU, description; Cyrillic-aware), sorting and field selection; pass `next` back as `cursor` for the following page.",
-  "x-errors": [],
+  "x-errors": [1007],
   "$defs": {
     "params": {
       "type": "object",
@@ -5268,7 +5268,7 @@ enum EmbeddedSchemas {
         },
         "title": {"type": "string", "minLength": 1, "maxLength": 200},
         "semantic": {"$ref": "../common.json#/$defs/StageSemantic", "default": "process"},
-        "sort": {"description": "Defaults to after the last stage.", "type": "integer"},
+        "sort": {"description": "Defaults to after the last stage; between -1000000000 and 1000000000 (1007 `tooLarge` beyond).", "type": "integer"},
         "requiredFields": {"$ref": "../common.json#/$defs/RequiredFields", "default": []}
       },
       "required": ["pipelineId", "title"],
@@ -5293,7 +5293,7 @@ enum EmbeddedSchemas {
         "pipelineId": {"$ref": "../common.json#/$defs/Id"},
         "stageId": {"$ref": "../common.json#/$defs/StageId"},
         "title": {"type": "string", "minLength": 1, "maxLength": 200},
-        "sort": {"type": "integer"},
+        "sort": {"description": "Between -1000000000 and 1000000000 (1007 `tooLarge` beyond).", "type": "integer"},
         "semantic": {"$ref": "../common.json#/$defs/StageSemantic"},
         "requiredFields": {"$ref": "../common.json#/$defs/RequiredFields"}
       },
@@ -5677,8 +5677,8 @@ enum EmbeddedSchemas {
         },
         "price": {
           "$ref": "common.json#/$defs/MoneyAmount",
-          "pattern": "^[0-9]{1,15}(\\.[0-9]{1,2})?$",
-          "description": "Price per unit in `currency`, non-negative; `0.00` unless set."
+          "pattern": "^[0-9]+(\\.[0-9]{1,2})?$",
+          "description": "Price per unit in `currency`, non-negative, at most `9999999999999.99` (1007 `tooLarge` beyond); `0.00` unless set."
         },
         "currency": {"$ref": "common.json#/$defs/Currency", "description": "Currency of `price`; `RUB` unless set."},
         "vatRate": {"$ref": "common.json#/$defs/VATRate", "description": "VAT rate of the item; `22` unless set."},

@@ -12,7 +12,9 @@
 /// - **БИК** (BIK), the bank identification code: 9 digits.
 /// - The 20-digit bank accounts: a settlement account (расчётный счёт, the client's account
 ///   at a bank) and a correspondent account (корреспондентский счёт, the bank's account at
-///   the Bank of Russia); both carry a key digit checked together with the BIK.
+///   the Bank of Russia); both carry a key digit checked together with the BIK. A treasury
+///   account (казначейский счёт, 03…) carries none: it is written with the single treasury
+///   account (ЕКС, 40102…) in the correspondent account's place, and the ЕКС is keyed.
 /// - **СНИЛС** (SNILS), the personal insurance account number: 11 digits.
 /// - **ОКПО** (OKPO), the statistics register code: 8 digits for an organisation, 10 for a
 ///   sole proprietor.
@@ -91,23 +93,55 @@ public enum RussianIdentifiers {
         }
     }
 
-    /// Checks the key of a 20-digit settlement account (40702…, 40802…) opened at the bank
-    /// with this БИК: БИК digits 7–9 followed by the account must pass the Bank of Russia
-    /// key rule (weights 7, 1, 3 repeated over the 23 digits, the last digits of the
-    /// products sum to a multiple of 10).
+    /// Checks the key of a 20-digit account (a settlement account 40702…, 40802…, a budget
+    /// account 40101…, 40601…) opened where this БИК points: the conditional number of the
+    /// place, 3 digits, followed by the account must pass the Bank of Russia key rule of
+    /// Order 515 (weights 7, 1, 3 repeated over the 23 digits, the last digits of the products
+    /// sum to a multiple of 10).
+    ///
+    /// The conditional number is БИК digits 7–9 for an account at a credit institution. For an
+    /// account at a cash settlement centre (РКЦ) or another division of the Bank of Russia —
+    /// a БИК ending in 000, 001 or 002 — it is "0" and БИК digits 5–6, the number of the РКЦ
+    /// itself, as Order 515 prescribes: the УФК's account 40101810045250010041 at БИК
+    /// 044525000 is valid only so.
     ///
     /// The account is checked first; if it is well formed but `bik` is not 9 digits, the
     /// key cannot be computed and the БИК's own problem is returned (check the БИК
     /// separately to tell the two apart).
     public static func checkSettlementAccount(_ account: String, bik: String) -> IdentifierProblem? {
-        accountKeyProblem(account, bik: bik) { bik in Array(bik[6...8]) }
+        accountKeyProblem(account, bik: bik) { bik in
+            bik[6] == 0 && bik[7] == 0 && bik[8] <= 2 ? [0, bik[4], bik[5]] : Array(bik[6...8])
+        }
     }
 
     /// Checks the key of the 20-digit correspondent account (30101…) of the bank with this
     /// БИК: "0" and БИК digits 5–6 followed by the account must pass the same key rule as
     /// ``checkSettlementAccount(_:bik:)``, which also describes how problems are reported.
+    /// The ЕКС (40102…) written in its place beside a treasury account is keyed the same way.
     public static func checkCorrespondentAccount(_ account: String, bik: String) -> IdentifierProblem? {
         accountKeyProblem(account, bik: bik) { bik in [0, bik[4], bik[5]] }
+    }
+
+    /// Checks a treasury account (казначейский счёт) of the Federal Treasury as payment orders
+    /// have carried it since 2021: 20 digits beginning with 03 (else `.length`, `.digits`,
+    /// `.format`). It has no key of its own — no prefix from the БИК makes the ЕНП's
+    /// 03100643000000018500 (БИК 017003983) pass the key rule — and is written with the single
+    /// treasury account (единый казначейский счёт, ЕКС, 40102…) in the correspondent account's
+    /// place. The ЕКС is keyed like a correspondent account, "0" and БИК digits 5–6 of the
+    /// territorial treasury body (ТОФК): check it with ``checkCorrespondentAccount(_:bik:)``
+    /// (40102810445370000059 at 017003983 passes).
+    public static func checkTreasuryAccount(_ account: String) -> IdentifierProblem? {
+        switch digits(of: account, count: 20) {
+        case .failure(let problem): return problem
+        case .success(let d): return d[0] == 0 && d[1] == 3 ? nil : .format
+        }
+    }
+
+    /// Whether an account and the correspondent account written with it are a treasury account
+    /// and its ЕКС (03… with 40102…): the account is checked by ``checkTreasuryAccount(_:)``,
+    /// not by a key against the БИК.
+    public static func isTreasuryAccount(_ account: String, correspondentAccount: String?) -> Bool {
+        account.hasPrefix("03") && correspondentAccount?.hasPrefix("40102") == true
     }
 
     // MARK: СНИЛС

@@ -121,6 +121,50 @@ import RussianFormats
         #expect(RussianIdentifiers.checkSettlementAccount(account, bik: bik) == nil)
     }
 
+    /// Accounts at a РКЦ or another division of the Bank of Russia (БИК ending 000, 001, 002) are
+    /// keyed with "0" and БИК digits 5–6 (Order 515), as published on tax payment orders before
+    /// 2021: УФК по г. Москве at ГУ Банка России по ЦФО, УФК по Свердловской области at the
+    /// Уральское ГУ. With БИК digits 7–9 both would fail.
+    @Test(arguments: [
+        ("044525000", "40101810045250010041"),
+        ("046577001", "40101810500000010010"),
+    ])
+    func accountAtABankOfRussiaDivisionIsKeyedWithItsNumber(_ bik: String, _ account: String) {
+        #expect(RussianIdentifiers.checkSettlementAccount(account, bik: bik) == nil)
+        let changed = String(account.dropLast()) + String((Int(String(account.last!))! + 1) % 10)
+        #expect(RussianIdentifiers.checkSettlementAccount(changed, bik: bik) == .checksum)
+    }
+
+    /// The real ЕНП details (Казначейство России (ФНС России), ОТДЕЛЕНИЕ ТУЛА БАНКА РОССИИ//УФК по
+    /// Тульской области) and those of УФК по г. Москве: the treasury account has no key, the ЕКС
+    /// passes the correspondent-account key against the ТОФК's БИК.
+    @Test(arguments: [
+        ("017003983", "03100643000000018500", "40102810445370000059"),
+        ("004525988", "03100643000000017300", "40102810545370000003"),
+    ])
+    func treasuryAccountsAsPaymentOrdersWriteThem(_ bik: String, _ account: String, _ singleTreasuryAccount: String) {
+        #expect(RussianIdentifiers.isTreasuryAccount(account, correspondentAccount: singleTreasuryAccount))
+        #expect(RussianIdentifiers.checkTreasuryAccount(account) == nil)
+        #expect(RussianIdentifiers.checkCorrespondentAccount(singleTreasuryAccount, bik: bik) == nil)
+        // No БИК-based key fits the treasury account: why it has a rule of its own.
+        #expect(RussianIdentifiers.checkSettlementAccount(account, bik: bik) == .checksum)
+        #expect(RussianIdentifiers.checkCorrespondentAccount(account, bik: bik) == .checksum)
+        // The ЕКС with one digit changed fails.
+        let changed = String(singleTreasuryAccount.dropLast()) + String((Int(String(singleTreasuryAccount.last!))! + 1) % 10)
+        #expect(RussianIdentifiers.checkCorrespondentAccount(changed, bik: bik) == .checksum)
+    }
+
+    @Test func treasuryAccountShape() {
+        #expect(RussianIdentifiers.checkTreasuryAccount("0310064300000001850") == .length)
+        #expect(RussianIdentifiers.checkTreasuryAccount("0310064300000001850X") == .digits)
+        #expect(RussianIdentifiers.checkTreasuryAccount("40702810801400016513") == .format)
+        #expect(!RussianIdentifiers.isTreasuryAccount("03100643000000018500", correspondentAccount: nil))
+        #expect(!RussianIdentifiers.isTreasuryAccount("03100643000000018500", correspondentAccount: "30101810400000000225"))
+        #expect(!RussianIdentifiers.isTreasuryAccount("40702810801400016513", correspondentAccount: "40102810445370000059"))
+        // The ЕКС is keyed against its own ТОФК: Tula's does not pass with Moscow's БИК.
+        #expect(RussianIdentifiers.checkCorrespondentAccount("40102810445370000059", bik: "004525988") == .checksum)
+    }
+
     @Test func accountChecksThePairNotTheAccountAlone() {
         // A valid account with another bank's БИК, and the two kinds swapped.
         #expect(RussianIdentifiers.checkSettlementAccount("40702810955230165464", bik: "044525593") == .checksum)

@@ -1105,7 +1105,8 @@ def test_every_method_has_result_samples_both_ways():
     ("Decimal", "1.5", True), ("Decimal", "-3", True), ("Decimal", "1.", False), ("Decimal", 1.5, False),
     ("Decimal", "1e3", False), ("Decimal", "١", False),
     ("MoneyAmount", "12500.00", True), ("MoneyAmount", "-0.5", True), ("MoneyAmount", "1.005", False),
-    ("MoneyAmount", "1234567890123456", False),
+    # The shape only: an amount past the limit reaches the server, which says 1007 tooLarge (test_money_limits.py).
+    ("MoneyAmount", "1234567890123456", True), ("MoneyAmount", "1.", False), ("MoneyAmount", "1e3", False),
     ("Currency", "RUB", True), ("Currency", "rub", False),
     ("FieldName", "city", True), ("FieldName", "custom.site_address", True), ("FieldName", "custom.", False),
     ("FieldName", "1st", False), ("FieldName", "a.b.c", False),
@@ -1120,7 +1121,7 @@ def test_every_method_has_result_samples_both_ways():
     ("DescribedFieldType", "unit", True), ("DescribedFieldType", "json", True), ("DescribedFieldType", "object", False),
     ("Quantity", "1", True), ("Quantity", "1.5", True), ("Quantity", "0.001", True), ("Quantity", "999999999999.999", True),
     ("Quantity", "1.0005", False), ("Quantity", "-1", False), ("Quantity", 1.5, False), ("Quantity", "1e3", False),
-    ("Quantity", "1234567890123", False), ("Quantity", ".5", False),
+    ("Quantity", "1234567890123", True), ("Quantity", ".5", False),
     ("VATRate", "22", True), ("VATRate", "none", True), ("VATRate", "0", True), ("VATRate", "18", False), ("VATRate", 22, False),
     ("VATRate", None, False),
     ("Unit", {"code": "796"}, True), ("Unit", {"code": "796", "name": "шт"}, True), ("Unit", {"code": "79"}, False),

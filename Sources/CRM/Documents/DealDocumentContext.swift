@@ -25,7 +25,7 @@ enum DealDocumentContext {
                                            bank: requisite["bankDetails"]?.arrayValue?.first ?? .object([:]))
         }
         let lines = try ProductRowStore.lines(db, dealID)
-        let totals = InvoiceTotals(lines)
+        let totals = try InvoiceTotals.of(lines, field: "productRows")
         let context: JSON = [
             "deal": deal, "company": company ?? .null, "contact": contact ?? .null, "payer": payer, "seller": seller,
             "rows": .array(lines.map(ProductRowService.rowJSON)), "totals": totals.json(currency: deal["currency"]?.stringValue ?? "RUB"),

@@ -19,10 +19,12 @@ package enum FieldValueCodec {
         case .date:
             guard case .string(let text) = value, Timestamp.parseDate(text) != nil else { throw typeError(field, "a date YYYY-MM-DD") }
             return .text(text)
-        case .money, .decimal:
+        case .money:
             guard let text = decimalText(value) else { throw typeError(field, "a decimal string such as \"12.50\"") }
-            let canonical = field.kind == .money ? DecimalText.money(text) : DecimalText.canonical(text)
-            guard let canonical else {
+            return .text(try storedAmount(text, for: field))
+        case .decimal:
+            guard let text = decimalText(value) else { throw typeError(field, "a decimal string such as \"12.50\"") }
+            guard let canonical = DecimalText.canonical(text) else {
                 throw CRMError.invalidValue(field: field.name, reason: "precision", message: "\(field.name) has too many decimals")
             }
             return .text(canonical)
@@ -89,10 +91,7 @@ package enum FieldValueCodec {
                   case .string(let currency)? = object["currency"], isCurrency(currency), object.count == 2 else {
                 throw typeError(field, "{\"amount\": \"12.50\", \"currency\": \"RUB\"}")
             }
-            guard let amount = DecimalText.money(amountText) else {
-                throw CRMError.invalidValue(field: field.name, reason: "precision", message: "money has at most two decimals")
-            }
-            return ["amount": .string(amount), "currency": .string(currency)]
+            return ["amount": .string(try storedAmount(amountText, for: field)), "currency": .string(currency)]
         case .date:
             guard case .string(let text) = value, Timestamp.parseDate(text) != nil else { throw typeError(field, "a date YYYY-MM-DD") }
             return value
@@ -145,6 +144,16 @@ package enum FieldValueCodec {
             list.append(["value": .string(text), "type": .string(type)])
         }
         return .array(list)
+    }
+
+    /// An amount as kept: exactly two decimals; 1007 `precision` with more, `tooLarge` past
+    /// `Money.maximum` (so stored amounts always compare exactly in lists).
+    private static func storedAmount(_ text: String, for field: FieldDefinition) throws(CRMError) -> String {
+        guard let amount = DecimalText.money(text) else {
+            throw CRMError.invalidValue(field: field.name, reason: "precision", message: "money has at most two decimals")
+        }
+        guard Money.parse(amount, allowNegative: true) != nil else { throw CRMError.amountTooLarge(field: field.name) }
+        return amount
     }
 
     private static func decimalText(_ value: JSON) -> String? {

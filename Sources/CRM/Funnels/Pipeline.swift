@@ -7,10 +7,15 @@ package enum StageSemantic: String, Sendable {
 
 /// One step of a funnel, with the fields a record must have from this step on.
 package struct Stage: Sendable, Equatable {
+    /// The largest `sort` a call may give (and the smallest, negated): room enough to place
+    /// stages anywhere, far from `Int`'s end, so the default "after the last" never overflows.
+    package static let sortLimit = 1_000_000_000
+
     /// Unique within its entity type across all pipelines (`NEW`, `C2:NEW`).
     package var id: String
     package var title: String
     package var semantic: StageSemantic
+    /// Position key, within ±`sortLimit`.
     package var sort: Int
     /// Fields named as in the API (`city`, `custom.area`) that this stage itself adds.
     package var requiredFields: [String]

@@ -39,6 +39,7 @@ package struct PipelineService: Sendable {
             ]
             if inputs.isEmpty { throw CRMError.invalidParam("/stages", "a pipeline needs at least one stage") }
             for (index, input) in inputs.enumerated() {
+                try Self.checkSort(input.sort, field: "stages.\(index).sort")
                 try insertStage(db, entityType: entityType, pipelineID: id, input: input, defaultSort: (index + 1) * 10,
                                 path: "/stages/\(index)", by: caller)
             }
@@ -49,7 +50,11 @@ package struct PipelineService: Sendable {
     package func addStage(pipelineID: Int64, input: StageInput, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let pipeline = try requirePipeline(db, pipelineID)
-            let defaultSort = (pipeline.stages.map(\.sort).max() ?? 0) + 10
+            try Self.checkSort(input.sort, field: "sort")
+            let (defaultSort, overflow) = (pipeline.stages.map(\.sort).max() ?? 0).addingReportingOverflow(10)
+            if input.sort == nil && overflow {
+                throw CRMError.invalidValue(field: "sort", reason: "tooLarge", message: "the last stage is at the end of the range: give a sort")
+            }
             try insertStage(db, entityType: pipeline.entityType, pipelineID: pipelineID, input: input, defaultSort: defaultSort, path: "", by: caller)
             return try requirePipeline(db, pipelineID).json
         }
@@ -61,6 +66,7 @@ package struct PipelineService: Sendable {
             let pipeline = try requirePipeline(db, pipelineID)
             guard var stage = pipeline.stage(stageID) else { throw CRMError.notFound(entityType: "stage", id: .string(stageID)) }
             let old = stage
+            try Self.checkSort(sort, field: "sort")
             if let title { stage.title = title }
             if let sort { stage.sort = sort }
             if let semantic { stage.semantic = semantic }
@@ -90,6 +96,12 @@ package struct PipelineService: Sendable {
                                             sort: input.sort ?? defaultSort, requiredFields: required))
         try crm.apply(Change(.stage, id: .string(id), .created, by: caller, at: crm.nowText,
                              data: ["entityType": .string(entityType.rawValue), "pipelineId": .int(pipelineID), "title": .string(input.title)]), in: db)
+    }
+
+    /// 1007 `tooLarge` for a position past ±`Stage.sortLimit`.
+    private static func checkSort(_ sort: Int?, field: String) throws(CRMError) {
+        guard let sort, sort.magnitude > Stage.sortLimit.magnitude else { return }
+        throw CRMError.invalidValue(field: field, reason: "tooLarge", message: "a sort is between -\(Stage.sortLimit) and \(Stage.sortLimit)")
     }
 
     /// The stage properties a change names.

@@ -15,11 +15,33 @@ enum InvoiceNumbering {
     static func render(_ format: String, number: Int64, year: String) -> String {
         var out = format.replacingAll("{YYYY}", with: year).replacingAll("{YY}", with: String(year.suffix(2)))
         while let open = out.range(of: "{N") , let close = out[open.upperBound...].firstIndex(of: "}") {
-            let spec = out[open.upperBound..<close]
-            let width = spec.hasPrefix(":") ? Int(spec.dropFirst()) ?? 0 : 0
+            let width = Self.width(out[open.upperBound..<close]) ?? 0
             let digits = String(number)
             out.replaceSubrange(open.lowerBound...close, with: String(repeating: "0", count: max(0, width - digits.count)) + digits)
         }
         return out
+    }
+
+    /// The width of a `{N…}` placeholder from what follows `{N`: 0 for `{N}`, w for `{N:w}`
+    /// with one or two digits; nil for anything else.
+    static func width(_ spec: Substring) -> Int? {
+        if spec.isEmpty { return 0 }
+        let digits = spec.dropFirst()
+        guard spec.first == ":", (1...2).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else { return nil }
+        return Int(digits)
+    }
+
+    /// Why `format` cannot number invoices: it has no `{N}`, or a `{N…}` that is not `{N}` or `{N:w}` (w up to 99).
+    static func problem(_ format: String) -> String? {
+        var rest = Substring(format)
+        var found = false
+        while let open = rest.range(of: "{N") {
+            guard let close = rest[open.upperBound...].firstIndex(of: "}"), width(rest[open.upperBound..<close]) != nil else {
+                return "each {N…} is {N} or {N:width} with a width of one or two digits"
+            }
+            found = true
+            rest = rest[rest.index(after: close)...]
+        }
+        return found ? nil : "the number format needs {N} or {N:width}"
     }
 }

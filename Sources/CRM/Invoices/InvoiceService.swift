@@ -68,8 +68,11 @@ package struct InvoiceService: Sendable {
             let dueDays = Int64(settings["invoiceDueDays"]?.intValue ?? 5)
             let dueDate = try Self.date(input.dueDate, field: "dueDate")
                 ?? Timestamp.formatDate(days: (Timestamp.parseDate(date) ?? 0) + dueDays)
+            guard Timestamp.parseDate(dueDate) != nil else {
+                throw CRMError.invalidValue(field: "dueDate", reason: "tooLarge", message: "the default due date would be past 9999-12-31: give one")
+            }
             let currency = deal["currency"]?.stringValue ?? "RUB"
-            let totals = InvoiceTotals(lines)
+            let totals = try InvoiceTotals.of(lines, field: "productRows")
             let number = try InvoiceNumbering.next(db, format: settings["invoiceNumberFormat"]?.stringValue ?? "{YYYY}-{N:5}", date: date)
             var basis: String?
             if let contract = deal["contractNumber"]?.stringValue {
@@ -142,19 +145,23 @@ package struct InvoiceService: Sendable {
 
     /// `invoice.addPayment`: a partial payment makes it `partiallyPaid`, the last one `paid`.
     package func addPayment(id: Int64, amount: String, date: String, reference: String?, source: String = "manual", by caller: Caller) throws -> JSON {
-        guard let money = Money.parse(amount), money.minor > 0 else {
+        let payment = try Money.amount(amount, field: "amount")
+        guard payment > 0 else {
             throw CRMError.invalidValue(field: "amount", reason: "format", message: "a payment is a positive amount with at most two decimals")
         }
+        let money = Money(minor: payment)
         guard Timestamp.parseDate(date) != nil else { throw CRMError.invalidValue(field: "date", reason: "format", message: "a date YYYY-MM-DD") }
         return try crm.pool.write { db in
             guard let balance = try InvoiceStore.balance(db, id) else { throw CRMError.notFound("invoice", id) }
             let (status, total, alreadyPaid) = (balance.status, balance.total, balance.paid)
             if status == "cancelled" || status == "paid" { throw CRMError.conflict(reason: status, details: ["status": .string(status)]) }
-            let paid = alreadyPaid + money.minor
-            if paid > total {
+            // Both within Money.maximum and paid ≤ total: neither the difference nor the new sum can overflow.
+            let due = total - alreadyPaid
+            if money.minor > due {
                 throw CRMError.invalidValue(field: "amount", reason: "overpayment",
-                                            message: "the payment exceeds what is due (\(DecimalScaled.format(total - paid + money.minor, scale: 2)))")
+                                            message: "the payment exceeds what is due (\(DecimalScaled.format(due, scale: 2)))")
             }
+            let paid = alreadyPaid + money.minor
             let now = crm.nowText
             let paymentID = try InvoiceStore.insertPayment(db, invoiceID: id, amount: money.decimalText, date: date, reference: reference,
                                                            source: source, at: now, by: caller.userID)

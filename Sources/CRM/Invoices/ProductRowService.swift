@@ -11,28 +11,32 @@ package struct ProductRowService: Sendable {
             try RecordService.requireExists(db, EntityDescriptor.deal, dealID)
             let settings = try SettingsService.load(db)
             let lines = try rows.enumerated().map { index, row in try Self.line(db, row, path: "rows.\(index)", settings: settings) }
+            let totals = try InvoiceTotals.of(lines, field: "rows")
             let before = try ProductRowStore.lines(db, dealID)
+            // Rows kept before the limits may add up past them: they are being replaced, so their total is only told if it fits.
+            let beforeTotals = try? InvoiceTotals(before)
             try ProductRowStore.replace(db, dealID: dealID, with: lines)
-            let totals = InvoiceTotals(lines)
             try crm.apply(Change(.productRows, id: .int(dealID), .updated, by: caller, at: crm.nowText,
-                                 fields: [FieldChange(field: "productRows", old: Self.summary(before), new: Self.summary(lines))],
+                                 fields: [FieldChange(field: "productRows", old: Self.summary(before, beforeTotals),
+                                                      new: Self.summary(lines, totals))],
                                  owner: RecordRef(.deal, dealID)), in: db)
             _ = try crm.records(.deal).change(db, id: dealID, fields: ["opportunity": .string(DecimalScaled.format(totals.total, scale: 2))],
                                               by: caller)
-            return Self.json(lines, currency: try Self.currency(db, dealID))
+            return Self.json(lines, totals, currency: try Self.currency(db, dealID))
         }
     }
 
     package func get(dealID: Int64) throws -> JSON {
         try crm.pool.read { db in
             try RecordService.requireExists(db, EntityDescriptor.deal, dealID)
-            return Self.json(try ProductRowStore.lines(db, dealID), currency: try Self.currency(db, dealID))
+            let lines = try ProductRowStore.lines(db, dealID)
+            return Self.json(lines, try InvoiceTotals.of(lines, field: "productRows"), currency: try Self.currency(db, dealID))
         }
     }
 
-    /// How a set of rows is told in a change: how many, and their total.
-    static func summary(_ lines: [InvoiceLine]) -> JSON {
-        ["count": .int(lines.count), "total": .string(DecimalScaled.format(InvoiceTotals(lines).total, scale: 2))]
+    /// How a set of rows is told in a change: how many, and their total (null if it does not fit the limit).
+    static func summary(_ lines: [InvoiceLine], _ totals: InvoiceTotals?) -> JSON {
+        ["count": .int(lines.count), "total": totals.map { .string(DecimalScaled.format($0.total, scale: 2)) } ?? .null]
     }
 
     static func currency(_ db: Database, _ dealID: Int64) throws -> String {
@@ -41,8 +45,8 @@ package struct ProductRowService: Sendable {
     }
 
     /// `{rows, totals}` with every computed amount as a decimal string.
-    static func json(_ lines: [InvoiceLine], currency: String) -> JSON {
-        ["rows": .array(lines.map(rowJSON)), "totals": InvoiceTotals(lines).json(currency: currency)]
+    static func json(_ lines: [InvoiceLine], _ totals: InvoiceTotals, currency: String) -> JSON {
+        ["rows": .array(lines.map(rowJSON)), "totals": totals.json(currency: currency)]
     }
 
     static func rowJSON(_ line: InvoiceLine) -> JSON {
@@ -74,10 +78,12 @@ package struct ProductRowService: Sendable {
     /// a row is never dropped nor given a default unit, discount or VAT mode.
     static func restore(_ json: JSON) throws -> InvoiceLine {
         guard let name = json["name"]?.stringValue else { throw StoredData.Problem("row.name: missing") }
-        guard let price = json["price"]?.stringValue.flatMap({ DecimalScaled.parse($0, scale: 2) }) else {
+        guard let price = json["price"]?.stringValue.flatMap({ try? DecimalScaled.parse($0, scale: 2, maximum: Money.maximum) }),
+              price >= 0 else {
             throw StoredData.Problem("row.price: not an amount")
         }
-        guard let quantity = json["quantity"]?.stringValue.flatMap({ DecimalScaled.parse($0, scale: 3) }) else {
+        guard let quantity = json["quantity"]?.stringValue.flatMap({ try? DecimalScaled.parse($0, scale: 3, maximum: InvoiceLine.maximumQuantity) }),
+              quantity > 0 else {
             throw StoredData.Problem("row.quantity: not a quantity")
         }
         guard let rateText = json["vatRate"]?.stringValue else { throw StoredData.Problem("row.vatRate: missing") }
@@ -86,7 +92,7 @@ package struct ProductRowService: Sendable {
         guard let vatIncluded = json["vatIncluded"]?.boolValue else { throw StoredData.Problem("row.vatIncluded: missing or not a boolean") }
         let productID = json["productId"] ?? .null
         guard productID == .null || productID.int64Value != nil else { throw StoredData.Problem("row.productId: not an id") }
-        return InvoiceLine(productID: productID.int64Value, name: name, price: price, quantity: quantity,
+        return try InvoiceLine(productID: productID.int64Value, name: name, price: price, quantity: quantity,
                            unit: try Unit.from(unit, field: "row.unit"), discount: try discount(json["discount"], path: "row.discount"),
                            vatRate: rate, vatIncluded: vatIncluded)
     }
@@ -108,22 +114,24 @@ package struct ProductRowService: Sendable {
         guard let name = value("name")?.stringValue, !name.isEmpty else {
             throw CRMError.invalidValue(field: path + ".name", reason: "required", message: "a row needs a name or a product")
         }
-        guard let priceText = decimal(value("price")), let price = DecimalScaled.parse(priceText, scale: 2), price >= 0,
-              price <= Money.limit else {
+        guard let priceText = decimal(value("price")) else {
             throw CRMError.invalidValue(field: path + ".price", reason: "format", message: "a price is a non-negative amount with at most two decimals")
         }
-        let quantityText = decimal(row["quantity"]) ?? "1"
-        guard let quantity = DecimalScaled.parse(quantityText, scale: 3), quantity > 0, quantity <= 1_000_000_000_000 else {
-            throw CRMError.invalidValue(field: path + ".quantity", reason: "format", message: "a quantity is positive with at most three decimals")
-        }
+        let price = try Money.amount(priceText, field: path + ".price")
+        let quantity = try Self.quantity(decimal(row["quantity"]) ?? "1", field: path + ".quantity")
         let rateText = value("vatRate")?.stringValue ?? settings["defaultVatRate"]?.stringValue ?? "22"
         guard let rate = VATRate(rawValue: rateText) else {
             throw CRMError.invalidValue(field: path + ".vatRate", reason: "option", message: "unknown VAT rate \(rateText)")
         }
-        let line = InvoiceLine(productID: product?["id"]?.int64Value, name: name, price: price, quantity: quantity,
-                               unit: try Unit.from(value("unit"), field: path + ".unit"),
-                               discount: try discount(row["discount"], path: path + ".discount"), vatRate: rate,
-                               vatIncluded: value("vatIncluded")?.boolValue ?? true)
+        let line: InvoiceLine
+        do {
+            line = try InvoiceLine(productID: product?["id"]?.int64Value, name: name, price: price, quantity: quantity,
+                                   unit: try Unit.from(value("unit"), field: path + ".unit"),
+                                   discount: try discount(row["discount"], path: path + ".discount"), vatRate: rate,
+                                   vatIncluded: value("vatIncluded")?.boolValue ?? true)
+        } catch let problem as AmountTooLarge {
+            throw CRMError.amountTooLarge(field: path, problem)
+        }
         if case .amount(let kopecks)? = line.discount, kopecks > line.gross {
             throw CRMError.invalidValue(field: path + ".discount", reason: "tooLarge", message: "the discount exceeds the line amount")
         }
@@ -135,17 +143,33 @@ package struct ProductRowService: Sendable {
         let text = decimal(json["value"]) ?? ""
         switch json["type"]?.stringValue {
         case "percent":
-            guard let hundredths = DecimalScaled.parse(text, scale: 2), (0...10_000).contains(hundredths) else {
+            do throws(DecimalScaled.Refusal) {
+                let hundredths = try DecimalScaled.parse(text, scale: 2, maximum: 10_000)
+                guard hundredths >= 0 else { throw .format }
+                return .percent(hundredths)
+            } catch .tooLarge {
+                throw CRMError.invalidValue(field: path, reason: "tooLarge", message: "a percent discount is at most 100")
+            } catch {
                 throw CRMError.invalidValue(field: path, reason: "format", message: "a percent discount is 0 to 100 with at most two decimals")
             }
-            return .percent(hundredths)
         case "amount":
-            guard let kopecks = DecimalScaled.parse(text, scale: 2), kopecks >= 0 else {
-                throw CRMError.invalidValue(field: path, reason: "format", message: "an amount discount is non-negative with at most two decimals")
-            }
-            return .amount(kopecks)
+            return .amount(try Money.amount(text, field: path))
         default:
             throw CRMError.invalidValue(field: path, reason: "option", message: "a discount is {type: percent|amount, value}")
+        }
+    }
+
+    /// A row's quantity in thousandths: positive, at most three decimals (1007 `format`), at
+    /// most `InvoiceLine.maximumQuantity` (1007 `tooLarge`).
+    private static func quantity(_ text: String, field: String) throws(CRMError) -> Int64 {
+        do throws(DecimalScaled.Refusal) {
+            let quantity = try DecimalScaled.parse(text, scale: 3, maximum: InvoiceLine.maximumQuantity)
+            guard quantity > 0 else { throw .format }
+            return quantity
+        } catch .tooLarge {
+            throw CRMError.invalidValue(field: field, reason: "tooLarge", message: "a quantity is at most \(InvoiceLine.maximumQuantityText)")
+        } catch {
+            throw CRMError.invalidValue(field: field, reason: "format", message: "a quantity is positive with at most three decimals")
         }
     }
 

@@ -139,8 +139,8 @@ package struct SettingsService: Sendable {
                 throw CRMError.invalidValue(field: "sellerCompanyId", reason: "notFound", message: "no company with id \(id)")
             }
         }
-        if let format = settings["invoiceNumberFormat"]?.stringValue, !format.contains("{N") {
-            throw CRMError.invalidValue(field: "invoiceNumberFormat", reason: "format", message: "the number format needs {N} or {N:width}")
+        if let format = settings["invoiceNumberFormat"]?.stringValue, let problem = InvoiceNumbering.problem(format) {
+            throw CRMError.invalidValue(field: "invoiceNumberFormat", reason: "format", message: problem)
         }
         for key in ["fontPath", "boldFontPath"] {
             if let path = settings["documents"]?[key]?.stringValue { _ = try local.fontPath(path, field: "documents." + key) }

@@ -187,10 +187,15 @@ struct ListQueryBuilder {
             default: nil
             }
             if kind == .money {
-                guard let text, let money = Money.parse(text, allowNegative: true) else {
+                guard let text else { throw CRMError.invalidParam(path, "expected an amount with at most two decimals") }
+                do throws(DecimalScaled.Refusal) {
+                    return .integer(try DecimalScaled.parse(text, scale: 2, maximum: Money.maximum))
+                } catch .tooLarge {
+                    // Stored amounts are within the maximum: a filter past it would compare with nothing real.
+                    throw CRMError.amountTooLarge(field: path.split(separator: "/").joined(separator: "."))
+                } catch {
                     throw CRMError.invalidParam(path, "expected an amount with at most two decimals")
                 }
-                return .integer(money.minor)
             }
             guard let text, let key = DecimalText.sortKey(text) else { throw CRMError.invalidParam(path, "expected a decimal string") }
             return .text(key)

@@ -58,12 +58,15 @@ package enum RequisiteRules {
         }
     }
 
-    /// Bank details: БИК (bank id), the settlement account keyed against it, the bank's correspondent account.
+    /// Bank details: БИК (bank id), the settlement account keyed against it, the bank's
+    /// correspondent account. A treasury account (03…) written with an ЕКС (40102…) as the
+    /// correspondent account is taken as payment orders write it: it has no key, the ЕКС has.
     package static func validateBank(bik: String, account: String, corrAccount: String?) throws(CRMError) {
         if let problem = RussianIdentifiers.checkBIK(bik) {
             throw CRMError.invalidValue(field: "bik", reason: problem.rawValue, message: "БИК '\(bik)' fails the \(problem.rawValue) check")
         }
-        if let problem = RussianIdentifiers.checkSettlementAccount(account, bik: bik) {
+        let isTreasury = RussianIdentifiers.isTreasuryAccount(account, correspondentAccount: corrAccount)
+        if let problem = isTreasury ? RussianIdentifiers.checkTreasuryAccount(account) : RussianIdentifiers.checkSettlementAccount(account, bik: bik) {
             throw CRMError.invalidValue(field: "account", reason: problem.rawValue, message: "account fails the \(problem.rawValue) check against БИК \(bik)")
         }
         if let corrAccount, let problem = RussianIdentifiers.checkCorrespondentAccount(corrAccount, bik: bik) {
