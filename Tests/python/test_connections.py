@@ -23,6 +23,7 @@ import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -56,10 +57,10 @@ def served(server, timeout: float = 10.0):
         time.sleep(0.02)
 
 
-def start_with_open_files(server, limit: int):
-    """Starts `server` with RLIMIT_NOFILE (soft and hard) at `limit`."""
+def start_with_open_files(server, soft: int, hard: int):
+    """Starts `server` with RLIMIT_NOFILE at `soft` and `hard`."""
     def lower():
-        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     with open(server.stderr_path, "ab") as err:
         server.process = popen_retrying(server.argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
                                         cwd=server.directory, preexec_fn=lower)
@@ -101,7 +102,7 @@ def test_past_the_limit_a_client_is_told_so_and_the_others_are_served(make_serve
 
 def test_with_256_open_files_356_idle_clients_cannot_lock_the_others_out(make_server):
     """The issue's case: 256 descriptors, one client holding 356 idle connections."""
-    server = start_with_open_files(make_server(start=False), 256)
+    server = start_with_open_files(make_server(start=False), 256, 256)
     served(server).close()
     limit = 256 - 64
     time.sleep(0.2)
@@ -128,6 +129,13 @@ def test_with_256_open_files_356_idle_clients_cannot_lock_the_others_out(make_se
     for conn in conns:
         conn.close()
     served(server, timeout=5).close()
+
+
+def test_crmd_raises_its_soft_open_file_limit_to_fit_its_connections(make_server):
+    server = start_with_open_files(make_server(start=False, config={"maxConnections": 300}), 128, 4096)
+    limits = (Path("/proc") / str(server.process.pid) / "limits").read_text()
+    line = next(line for line in limits.splitlines() if line.startswith("Max open files"))
+    assert line.split()[3:5] == ["364", "4096"], line
 
 
 def test_the_limit_per_user_counts_each_uid(make_server, workdir):
