@@ -13,7 +13,7 @@ import Synchronization
 /// request never waits behind a slow write.
 ///
 /// A socket connection waits for input within its `ReadDeadline`s: idle, or in the middle of a
-/// message.
+/// message; one that pipelines work runs its calls through the server's `BulkLane`.
 public final class RPCConnection: Sendable {
     /// Unique among the connections of one server.
     public let id: Int
@@ -49,11 +49,25 @@ public final class RPCConnection: Sendable {
     private let sessionSlot = Mutex<(any Sendable)?>(nil)
     /// Used by the connection's own thread only (the lock is never contended).
     private let readDeadline: Mutex<ReadDeadline>
+    private let lane: BulkLane?
+    /// The connection thread's standing in `lane`; its own thread only.
+    private let pace = Mutex(Pace())
 
-    init(id: Int, transport: Transport, readDeadline: ReadDeadline = ReadDeadline(idleTimeout: nil, partialMessageTimeout: nil)) {
+    private struct Pace {
+        /// Processor time used in calls that did not wait, since the thread last waited for input.
+        var busy = Duration.zero
+        /// `BulkLane.threadUsage()` at the previous call; nil after waiting for input.
+        var last: (cpu: Duration, waits: Int)?
+        /// When the thread took its slot in the lane; nil while it holds none.
+        var slotTakenAt: ContinuousClock.Instant?
+    }
+
+    init(id: Int, transport: Transport, readDeadline: ReadDeadline = ReadDeadline(idleTimeout: nil, partialMessageTimeout: nil),
+         lane: BulkLane? = nil) {
         self.id = id
         self.transport = transport
         self.readDeadline = Mutex(readDeadline)
+        self.lane = lane
     }
 
     /// False once the connection is closed or its client is gone. Never blocks.
@@ -129,7 +143,8 @@ public final class RPCConnection: Sendable {
 
     /// Writes already framed bytes; false once the connection cannot be written to.
     func send(_ framed: [UInt8]) -> Bool {
-        writer.withLock { state in
+        leaveLane()
+        return writer.withLock { state in
             guard !state.closed && !state.broken else { return false }
             if !framed.isEmpty { writeLocked(framed, state: &state) }
             return !state.broken
@@ -169,8 +184,15 @@ public final class RPCConnection: Sendable {
             }
             if errno == EINTR { continue }
             guard errno == EAGAIN || errno == EWOULDBLOCK else { return -1 }
+            leaveLane()
             var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&entry, 1, wait.map { Self.pollMilliseconds($0.deadline - .now) } ?? -1)
+            if lane != nil {
+                pace.withLock { pace in
+                    pace.busy = .zero
+                    pace.last = nil
+                }
+            }
             if ready > 0 || (ready < 0 && errno == EINTR) { continue }
             if ready < 0 { return -1 }
             guard let wait, ContinuousClock.now >= wait.deadline else { continue }
@@ -185,6 +207,37 @@ public final class RPCConnection: Sendable {
             }
             return -1
         }
+    }
+
+    /// Called by the connection's thread before each call: a connection that has used more than
+    /// `BulkLane.bulkAfter` of processor time in calls that did not wait, since it last waited
+    /// for input, takes a slot in the lane (waiting for it), and passes it on after
+    /// `BulkLane.quantum`.
+    func beforeCall() {
+        guard let lane else { return }
+        let usage = BulkLane.threadUsage()
+        let now = ContinuousClock.now
+        let (leave, enter) = pace.withLock { pace -> (Bool, Bool) in
+            if let last = pace.last, last.waits == usage.waits { pace.busy += usage.cpu - last.cpu }
+            pace.last = usage
+            if let taken = pace.slotTakenAt { return now - taken >= BulkLane.quantum ? (true, true) : (false, false) }
+            return (false, pace.busy >= BulkLane.bulkAfter)
+        }
+        guard enter else { return }
+        if leave { lane.leave() }
+        lane.enter()
+        pace.withLock { $0.slotTakenAt = .now }
+    }
+
+    /// Gives the lane's slot up, if held: before anything that may block, and at the end.
+    /// The connection's own thread only.
+    func leaveLane() {
+        guard let lane else { return }
+        let held = pace.withLock { pace in
+            defer { pace.slotTakenAt = nil }
+            return pace.slotTakenAt != nil
+        }
+        if held { lane.leave() }
     }
 
     /// A poll(2) timeout that lasts at least `duration` (never negative: -1 would wait forever).

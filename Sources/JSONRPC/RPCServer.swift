@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// Socket clients are limited in number (in total and per user, see `RPCServerConfiguration`),
 /// so the threads are too: at most one per admitted connection plus one per listening socket.
-/// The operating system's scheduler shares the processors between the connections' threads,
-/// so a client flooding one connection with calls cannot hold back another connection's.
+/// The kernel shares the processors between the connections' threads, and a `BulkLane` keeps
+/// connections that pipeline work from outnumbering the others: a client flooding many
+/// connections with calls cannot hold back another client's single call.
 ///
 /// `shutdown()` stops accepting, lets the call in flight on each connection finish and its
 /// reply be written, then closes every connection; `waitUntilStopped()` returns after that.
@@ -58,6 +59,8 @@ public final class RPCServer: Sendable {
 
     let dispatcher: Dispatcher
     let configuration: RPCServerConfiguration
+    /// Where socket connections that pipeline work take turns: as many slots as processors.
+    let lane = BulkLane(slots: max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
     let state: Mutex<State>
     /// Entered once per connection thread and accept thread while it runs.
     let activity = DispatchGroup()
@@ -66,7 +69,7 @@ public final class RPCServer: Sendable {
 
     public init(handler: some RPCHandler, configuration: RPCServerConfiguration = .init()) {
         signal(SIGPIPE, SIG_IGN)
-        self.dispatcher = Dispatcher(handler: handler)
+        self.dispatcher = Dispatcher(handler: PacedHandler(handler: handler))
         self.configuration = configuration
         self.state = Mutex(State(connectionLimit: max(1, configuration.maxConnections)))
     }
@@ -179,6 +182,7 @@ public final class RPCServer: Sendable {
         state.withLock { state in
             guard state.phase == .running else { return .stopping }
             var readDeadline = ReadDeadline(idleTimeout: nil, partialMessageTimeout: nil)
+            var lane: BulkLane?
             if case .socket(let user) = client {
                 if let refusal = state.count.admit(user: user, maxTotal: state.connectionLimit,
                                                    maxPerUser: max(1, configuration.maxConnectionsPerUser)) {
@@ -186,8 +190,10 @@ public final class RPCServer: Sendable {
                 }
                 readDeadline = ReadDeadline(idleTimeout: configuration.idleTimeout,
                                             partialMessageTimeout: configuration.partialMessageTimeout)
+                lane = self.lane
             }
-            let connection = RPCConnection(id: state.nextConnectionID, transport: transport(), readDeadline: readDeadline)
+            let connection = RPCConnection(id: state.nextConnectionID, transport: transport(),
+                                           readDeadline: readDeadline, lane: lane)
             state.nextConnectionID += 1
             state.connections[connection.id] = Entry(connection: connection, thread: nil, client: client)
             if let stopWaiter { state.stopWaiters.append(stopWaiter) }
@@ -217,6 +223,7 @@ public final class RPCServer: Sendable {
             var session = ConnectionSession(connection: connection, dispatcher: dispatcher,
                                             maxMessageSize: configuration.maxMessageSize)
             session.run()
+            connection.leaveLane()
         }
         connection.close()
         dispatcher.handler.connectionClosed(connection)

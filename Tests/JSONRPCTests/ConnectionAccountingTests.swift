@@ -1,5 +1,9 @@
+import Dispatch
+import Foundation
+import Glibc
 @testable import JSONRPC
 import JSONKit
+import Synchronization
 import Testing
 
 /// The pure parts of the connection limits: read deadlines, the per-user count, the descriptor
@@ -74,5 +78,69 @@ import Testing
             == .from(#"{"code":-32000,"message":"Too many connections","data":{"reason":"tooManyConnections","scope":"user","limit":5}}"#))
         #expect(RPCError.messageTimeout(after: .milliseconds(1500)).json
             == .from(#"{"code":-32600,"message":"Invalid Request","data":{"reason":"messageTimeout","timeoutMs":1500}}"#))
+    }
+}
+
+/// The lane where pipelining connections take turns.
+@Suite struct BulkLaneTests {
+    @Test func slotsArePassedOnInTheOrderAskedFor() {
+        let lane = BulkLane(slots: 1)
+        lane.enter()
+        let order = Mutex<[Int]>([])
+        let done = DispatchGroup()
+        for waiter in 0..<4 {
+            done.enter()
+            Thread {
+                lane.enter()
+                order.withLock { $0.append(waiter) }
+                lane.leave()
+                done.leave()
+            }.start()
+            // Each asks only once the one before is waiting in line.
+            #expect(eventually { lane.waitingCount == waiter + 1 })
+        }
+        #expect(order.withLock { $0 }.isEmpty, "nobody passes while the slot is held")
+        lane.leave()
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        #expect(order.withLock { $0 } == [0, 1, 2, 3])
+    }
+
+    @Test func asManyHoldersAsSlots() {
+        let lane = BulkLane(slots: 2)
+        lane.enter()
+        lane.enter()
+        let third = DispatchSemaphore(value: 0)
+        Thread {
+            lane.enter()
+            third.signal()
+        }.start()
+        #expect(third.wait(timeout: .now() + 0.2) == .timedOut)
+        lane.leave()
+        #expect(third.wait(timeout: .now() + 5) == .success)
+    }
+
+    @Test func callsThatWaitDoNotCountAsBusy() {
+        let before = BulkLane.threadUsage()
+        usleep(20_000)
+        let after = BulkLane.threadUsage()
+        #expect(after.waits > before.waits)
+        #expect(after.cpu - before.cpu < .milliseconds(10))
+        // Computing: processor time grows, and the thread never waits (preemption is not waiting).
+        let deadline = ContinuousClock.now + .seconds(5)
+        var spun = after
+        while spun.cpu - after.cpu < .milliseconds(15) && ContinuousClock.now < deadline {
+            spun = BulkLane.threadUsage()
+        }
+        #expect(spun.cpu - after.cpu >= .milliseconds(15))
+        #expect(spun.waits == after.waits)
+    }
+
+    func eventually(_ condition: () -> Bool) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            usleep(1_000)
+        }
+        return false
     }
 }
