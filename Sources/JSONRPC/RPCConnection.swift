@@ -49,18 +49,10 @@ public final class RPCConnection: Sendable {
     private let sessionSlot = Mutex<(any Sendable)?>(nil)
     /// Used by the connection's own thread only (the lock is never contended).
     private let readDeadline: Mutex<ReadDeadline>
-    private let lane: BulkLane?
+    /// The server's lane for connections that pipeline work; nil for stdio.
+    let lane: BulkLane?
     /// The connection thread's standing in `lane`; its own thread only.
-    private let pace = Mutex(Pace())
-
-    private struct Pace {
-        /// Processor time used in calls that did not wait, since the thread last waited for input.
-        var busy = Duration.zero
-        /// `BulkLane.threadUsage()` at the previous call; nil after waiting for input.
-        var last: (cpu: Duration, waits: Int)?
-        /// When the thread took its slot in the lane; nil while it holds none.
-        var slotTakenAt: ContinuousClock.Instant?
-    }
+    let pace = Mutex(Pace())
 
     init(id: Int, transport: Transport, readDeadline: ReadDeadline = ReadDeadline(idleTimeout: nil, partialMessageTimeout: nil),
          lane: BulkLane? = nil) {
@@ -187,12 +179,7 @@ public final class RPCConnection: Sendable {
             leaveLane()
             var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&entry, 1, wait.map { Self.pollMilliseconds($0.deadline - .now) } ?? -1)
-            if lane != nil {
-                pace.withLock { pace in
-                    pace.busy = .zero
-                    pace.last = nil
-                }
-            }
+            waitedForInput()
             if ready > 0 || (ready < 0 && errno == EINTR) { continue }
             if ready < 0 { return -1 }
             guard let wait, ContinuousClock.now >= wait.deadline else { continue }
@@ -207,37 +194,6 @@ public final class RPCConnection: Sendable {
             }
             return -1
         }
-    }
-
-    /// Called by the connection's thread before each call: a connection that has used more than
-    /// `BulkLane.bulkAfter` of processor time in calls that did not wait, since it last waited
-    /// for input, takes a slot in the lane (waiting for it), and passes it on after
-    /// `BulkLane.quantum`.
-    func beforeCall() {
-        guard let lane else { return }
-        let usage = BulkLane.threadUsage()
-        let now = ContinuousClock.now
-        let (leave, enter) = pace.withLock { pace -> (Bool, Bool) in
-            if let last = pace.last, last.waits == usage.waits { pace.busy += usage.cpu - last.cpu }
-            pace.last = usage
-            if let taken = pace.slotTakenAt { return now - taken >= BulkLane.quantum ? (true, true) : (false, false) }
-            return (false, pace.busy >= BulkLane.bulkAfter)
-        }
-        guard enter else { return }
-        if leave { lane.leave() }
-        lane.enter()
-        pace.withLock { $0.slotTakenAt = .now }
-    }
-
-    /// Gives the lane's slot up, if held: before anything that may block, and at the end.
-    /// The connection's own thread only.
-    func leaveLane() {
-        guard let lane else { return }
-        let held = pace.withLock { pace in
-            defer { pace.slotTakenAt = nil }
-            return pace.slotTakenAt != nil
-        }
-        if held { lane.leave() }
     }
 
     /// A poll(2) timeout that lasts at least `duration` (never negative: -1 would wait forever).
