@@ -143,8 +143,8 @@ def test_the_limit_per_user_counts_each_uid(make_server, workdir):
     held = [served(server) for _ in range(2)]
     with server.raw() as extra:
         assert extra.recv_json() == refusal(2, "user")
-    if os.geteuid() != 0:
-        pytest.skip("connecting as another user needs root")
+    if os.geteuid() != 0 or not Path("/usr/bin/python3").exists():
+        pytest.skip("connecting as another user needs root (and a python3 that user may run)")
     # The socket is 0600; opened up here only so that another uid can try it.
     os.chmod(workdir, 0o755)
     os.chmod(server.socket_path, 0o666)
