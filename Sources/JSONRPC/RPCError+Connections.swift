@@ -27,11 +27,3 @@ extension RPCError {
                  data: ["reason": "messageTimeout", "timeoutMs": .int(Int(timeout.milliseconds))])
     }
 }
-
-extension Duration {
-    /// Whole milliseconds, rounded down.
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-}

@@ -234,13 +234,3 @@ public final class RPCServer: Sendable {
         activity.leave()
     }
 }
-
-extension Duration {
-    /// The same span for Dispatch, to the nanosecond; negative spans are zero.
-    var dispatchInterval: DispatchTimeInterval {
-        let (seconds, attoseconds) = components
-        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !nanoseconds.overflow else { return .never }
-        return .nanoseconds(Int(clamping: max(0, nanoseconds.partialValue + attoseconds / 1_000_000_000)))
-    }
-}
