@@ -309,7 +309,7 @@ def test_a_flooding_client_does_not_hold_back_another(make_server):
     with server.client() as client:
         lead_id = client.call("lead.add", {"fields": LEAD}, timeout=30)["id"]
     request = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "lead.get", "params": {"id": lead_id}})
-    flooder = subprocess.Popen([sys.executable, "-c", FLOODER, str(server.socket_path), "4", str(FLOOD_CONNECTIONS), request],
+    flooder = subprocess.Popen([sys.executable, "-c", FLOODER, str(server.socket_path), "3", str(FLOOD_CONNECTIONS), request],
                                stdout=subprocess.PIPE, text=True)
     time.sleep(0.5)
     latencies = []
