@@ -178,7 +178,7 @@ import Testing
         let sender = Thread {
             let line = #"{"jsonrpc":"2.0","method":"echo","params":{"padding":"\#(String(repeating: "x", count: 500))"},"id":7}"# + "\n"
             let block = Array(String(repeating: line, count: 100).utf8)
-            let end = ContinuousClock.now + .milliseconds(600)
+            let end = ContinuousClock.now + .milliseconds(400)
             while ContinuousClock.now < end { writeAll(fd, block) }
             writeAll(fd, Array(#"{"jsonrpc":"2.0","method":"echo","id":"last"}"#.utf8 + [0x0A]))
         }
@@ -251,7 +251,7 @@ import Testing
             server.serveStdio(input: serverFD, output: serverFD)
             returned.signal()
         }.start()
-        peer.sendLine(#"{"jsonrpc":"2.0","method":"notifyMe","params":{"count":200000},"id":1}"#)
+        peer.sendLine(#"{"jsonrpc":"2.0","method":"notifyMe","params":{"count":20000},"id":1}"#)
         usleep(200_000)
         let started = ContinuousClock.now
         server.shutdown()
