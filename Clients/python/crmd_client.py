@@ -79,7 +79,13 @@ class InvalidValue(CrmdError): code, field, reason = 1007, _datum("field"), _dat
 
 
 class ConnectionClosed(ConnectionError):
-    """The connection ended before the reply came."""
+    """The connection ended before the reply came. `error`: the `CrmdError` crmd sent with
+    `"id": null` as its last word before closing, if it did (-32000 `tooManyConnections`,
+    -32600 `messageTimeout`), else None."""
+
+    def __init__(self, message: str, error: CrmdError | None = None):
+        super().__init__(message)
+        self.error = error
 
 
 def default_socket_path(env: Mapping[str, str] = os.environ) -> str:
@@ -122,6 +128,7 @@ class Client:
         self._lock, self._write_lock = threading.Lock(), threading.Lock()
         self._callbacks: list[Callable[[dict], None]] = []
         self._closed: BaseException | None = None
+        self._last_word: CrmdError | None = None  # an error with id null, if it is the last message so far
         self._thread = threading.Thread(target=self._read_loop, name="crmd-client-reader", daemon=True)
         self._thread.start()
 
@@ -219,7 +226,7 @@ class Client:
         waiters, messages = [], []
         with self._lock:
             if self._closed:
-                raise ConnectionClosed(str(self._closed))
+                raise ConnectionClosed(str(self._closed), getattr(self._closed, "error", None))
             for method, params in calls:
                 id_ = next(self._ids)
                 waiters.append((id_, self._pending.setdefault(id_, _Pending())))
@@ -230,7 +237,9 @@ class Client:
             self._send([messages] if as_batch else messages)
         except OSError as error:
             self._forget(waiters)
-            raise ConnectionClosed(f"cannot send: {error}") from error
+            if threading.current_thread() is not self._thread:
+                self._thread.join(1.0)  # the reader meets the end too, after crmd's last word if any
+            raise ConnectionClosed(f"cannot send: {error}", getattr(self._closed, "error", None)) from error
         outcomes = []
         for id_, waiter in waiters:
             if not waiter.event.wait(timeout):
@@ -304,6 +313,8 @@ class Client:
                     self._dispatch(item)
         except (OSError, ValueError) as error:
             reason = ConnectionClosed(f"connection lost: {error}")
+        if self._last_word is not None:
+            reason = ConnectionClosed(f"crmd closed the connection: {self._last_word}", self._last_word)
         with self._lock:
             self._closed = reason
             pending, self._pending = self._pending, {}
@@ -312,6 +323,9 @@ class Client:
             waiter.event.set()
 
     def _dispatch(self, item: Any) -> None:
+        self._last_word = None
+        if isinstance(item, dict) and item.get("id", 0) is None and isinstance(item.get("error"), dict):
+            self._last_word = CrmdError.from_error(item["error"])
         if not isinstance(item, dict):
             self._put(self.unmatched, item)
         elif "id" not in item and "method" in item:

@@ -25,8 +25,9 @@ struct ConnectionSession {
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
         defer { chunk.deallocate() }
         while true {
-            let count = connection.read(into: chunk)
-            if connection.isStopRequested { return }
+            let count = connection.read(into: chunk, pendingBytes: framer.bufferedByteCount)
+            // A read error or timeout ends the connection with no message taken from a partial one.
+            if connection.isStopRequested || count < 0 { return }
             if count <= 0 {
                 if drain(), let last = framer.finish() {
                     _ = handle(last)

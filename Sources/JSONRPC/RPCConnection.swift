@@ -11,6 +11,9 @@ import Synchronization
 /// that guards interrupting the reader (taken in that order), so neither a write nor an
 /// interruption can reach a descriptor number after it was closed and reused, and a stop
 /// request never waits behind a slow write.
+///
+/// A socket connection waits for input within its `ReadDeadline`s: idle, or in the middle of a
+/// message; one that pipelines work runs its calls through the server's `BulkLane`.
 public final class RPCConnection: Sendable {
     /// Unique among the connections of one server.
     public let id: Int
@@ -48,10 +51,19 @@ public final class RPCConnection: Sendable {
     private let framingCode = Atomic<UInt8>(0)
     /// What the handler keeps for this connection (who it acts as, its subscriptions).
     private let sessionSlot = Mutex<(any Sendable)?>(nil)
+    /// Used by the connection's own thread only (the lock is never contended).
+    private let readDeadline: Mutex<ReadDeadline>
+    /// The server's lane for connections that pipeline work; nil for stdio.
+    let lane: BulkLane?
+    /// The connection thread's standing in `lane`; its own thread only.
+    let pace = Mutex(Pace())
 
-    init(id: Int, transport: Transport) {
+    init(id: Int, transport: Transport, readDeadline: ReadDeadline = ReadDeadline(idleTimeout: nil, partialMessageTimeout: nil),
+         lane: BulkLane? = nil) {
         self.id = id
         self.transport = transport
+        self.readDeadline = Mutex(readDeadline)
+        self.lane = lane
     }
 
     /// False once the connection is closed or its client is gone. Never blocks.
@@ -125,7 +137,8 @@ public final class RPCConnection: Sendable {
     /// says the bytes end inside a reply that the next `send` continues: notifications wait
     /// until a send that is not partial has finished it.
     func send(_ framed: [UInt8], partial: Bool = false) -> Bool {
-        writer.withLock { state in
+        leaveLane()
+        return writer.withLock { state in
             guard !state.closed && !state.broken else { return false }
             if !framed.isEmpty { writeLocked(framed, state: &state) }
             state.replyOpen = partial
@@ -134,11 +147,14 @@ public final class RPCConnection: Sendable {
         }
     }
 
-    /// Reads the next chunk: its size, 0 at end of input or once a stop was requested, -1 on error.
-    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    /// Reads the next chunk: its size, 0 at end of input or once a stop was requested, -1 on an
+    /// error or when a socket connection's read deadline passed (then it closes: after a partial
+    /// message the client was sent a `messageTimeout` error). `pendingBytes`: what the framer
+    /// holds of a message not complete yet.
+    func read(into buffer: UnsafeMutableRawBufferPointer, pendingBytes: Int) -> Int {
         switch transport {
         case .socket(let fd):
-            return FileDescriptorIO.read(fd, into: buffer)
+            return readSocket(fd, into: buffer, pendingBytes: pendingBytes)
         case .stdio(let input, _, let wake):
             guard let wake else { return FileDescriptorIO.read(input, into: buffer) }
             var entries = [pollfd(fd: input, events: Int16(POLLIN), revents: 0),
@@ -154,11 +170,67 @@ public final class RPCConnection: Sendable {
         }
     }
 
+    private func readSocket(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, pendingBytes: Int) -> Int {
+        let wait = readDeadline.withLock { $0.next(pendingBytes: pendingBytes, now: .now) }
+        while true {
+            let count = recv(fd, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
+            if count >= 0 {
+                readDeadline.withLock { $0.record(received: count) }
+                return count
+            }
+            if errno == EINTR { continue }
+            guard errno == EAGAIN || errno == EWOULDBLOCK else { return -1 }
+            leaveLane()
+            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&entry, 1, wait.map { Self.pollMilliseconds($0.deadline - .now) } ?? -1)
+            waitedForInput()
+            if ready > 0 || (ready < 0 && errno == EINTR) { continue }
+            if ready < 0 { return -1 }
+            guard let wait, ContinuousClock.now >= wait.deadline else { continue }
+            if wait.kind == .partialMessage, let timeout = readDeadline.withLock({ $0.partialMessageTimeout }) {
+                var body: [UInt8] = []
+                ReplyEncoder.reply(id: .null, result: .failure(.messageTimeout(after: timeout)), into: &body)
+                writer.withLock { state in
+                    guard !state.closed && !state.broken else { return }
+                    var out: [UInt8] = []
+                    MessageFramer.frame(body, as: state.framing ?? .newlineDelimited, into: &out)
+                    writeLocked(out, state: &state)
+                }
+            }
+            return -1
+        }
+    }
+
+    /// A poll(2) timeout that lasts at least `duration` (never negative: -1 would wait forever).
+    private static func pollMilliseconds(_ duration: Duration) -> Int32 {
+        duration <= .zero ? 0 : Int32(clamping: duration.milliseconds + 1)
+    }
+
     /// Asks the connection's thread to stop reading: it finishes the call in flight, writes
     /// the replies it has, then closes. Safe from any thread, any number of times.
     func requestStop() {
         stopFlag.store(true, ordering: .releasing)
         interruptReader()
+    }
+
+    /// While the server stops: a write to the socket gives up after `timeout` without progress
+    /// (a write already waiting keeps the timeout it started with, until `cutOff()`).
+    func shortenWriteTimeout(to timeout: Duration) {
+        descriptorsClosed.withLock { closed in
+            guard !closed, case .socket(let fd) = transport else { return }
+            FileDescriptorIO.setSendTimeout(fd, timeout)
+        }
+    }
+
+    /// When the stop deadline has passed: a socket is shut down both ways, so a write or read
+    /// waiting on it fails at once and no further reply reaches the client. Stdio descriptors
+    /// belong to the caller and are left as they are.
+    func cutOff() {
+        requestStop()
+        descriptorsClosed.withLock { closed in
+            guard !closed, case .socket(let fd) = transport else { return }
+            _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
+        }
     }
 
     /// Closes the connection (the descriptors it owns); called once, by its own thread.

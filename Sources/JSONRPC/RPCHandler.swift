@@ -4,7 +4,8 @@ import JSONKit
 /// per connection, never the Swift concurrency pool), so it may block (e.g. on SQLite).
 ///
 /// Calls on one connection are made one at a time, in the order they arrived; calls on
-/// different connections run concurrently. The returned value is the call's only reply:
+/// different connections run concurrently (socket connections that pipeline processor-heavy
+/// work take turns, a few at a time: see `BulkLane`). The returned value is the call's only reply:
 /// the server writes it once for a request and drops it for a notification.
 public protocol RPCHandler: Sendable {
     func handle(_ request: RPCRequest, connection: RPCConnection) -> Result<JSON, RPCError>

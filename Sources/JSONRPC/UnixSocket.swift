@@ -89,6 +89,24 @@ enum UnixSocket {
         }
     }
 
+    /// The next waiting client of listening socket `fd`, close-on-exec; -1 with `errno` set.
+    static func accept(_ fd: Int32) -> Int32 {
+        let client = Glibc.accept(fd, nil, nil)
+        if client >= 0 { FileDescriptorIO.setCloseOnExec(client) }
+        return client
+    }
+
+    /// The uid of the process at the other end of connected socket `fd` (`SO_PEERCRED`: who
+    /// connected), or nil when the system does not say.
+    static func peerUser(of fd: Int32) -> UInt32? {
+        // struct ucred { pid_t pid; uid_t uid; gid_t gid; }, which Glibc does not export to Swift.
+        var credentials: (pid: Int32, uid: UInt32, gid: UInt32) = (0, 0, 0)
+        var length = socklen_t(MemoryLayout.size(ofValue: credentials))
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0,
+              Int(length) == MemoryLayout.size(ofValue: credentials) else { return nil }
+        return credentials.uid
+    }
+
     /// Removes `path` if it is still the socket file created as (device, inode).
     static func unlinkIfSame(_ path: String, device: UInt64, inode: UInt64) {
         var info = stat()

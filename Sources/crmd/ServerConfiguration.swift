@@ -1,12 +1,16 @@
 import CRM
 import Foundation
 import JSONKit
+import JSONRPC
 
 /// Settings read from the config file (`crmd.json`). The default file may be missing (the
 /// defaults apply); a file named by `--config` must exist. Every key is checked: an unknown key,
 /// a value of the wrong type or out of range is a `ConfigurationError` naming the key.
 struct ServerConfiguration {
     var maxMessageSize = 16 << 20
+    /// `maxConnections`, `maxConnectionsPerUser`, `idleTimeoutSeconds` and
+    /// `partialMessageTimeoutSeconds` (0: never), `stopDeadlineSeconds`: the socket's limits.
+    var connections = RPCServerConfiguration()
     var synchronousFull = true
     /// `{"registry": {"source": "online", "url": "...", "token": "...", "timeoutSeconds": 5}}`; offline by default.
     var registry: RegistrySource.Choice = .offline
@@ -47,6 +51,15 @@ struct ServerConfiguration {
         var configuration = ServerConfiguration()
         var file = try Keys(json, at: nil)
         if let size = try file.int("maxMessageSize", minimum: 1024) { configuration.maxMessageSize = size }
+        if let count = try file.int("maxConnections", minimum: 1) { configuration.connections.maxConnections = count }
+        if let count = try file.int("maxConnectionsPerUser", minimum: 1) { configuration.connections.maxConnectionsPerUser = count }
+        if let seconds = try file.int("idleTimeoutSeconds", minimum: 0) {
+            configuration.connections.idleTimeout = seconds == 0 ? nil : .seconds(seconds)
+        }
+        if let seconds = try file.int("partialMessageTimeoutSeconds", minimum: 0) {
+            configuration.connections.partialMessageTimeout = seconds == 0 ? nil : .seconds(seconds)
+        }
+        if let seconds = try file.int("stopDeadlineSeconds", minimum: 1) { configuration.connections.stopDeadline = .seconds(seconds) }
         if let synchronous = try file.string("synchronous", oneOf: ["full", "normal"]) {
             configuration.synchronousFull = synchronous == "full"
         }
@@ -82,6 +95,13 @@ struct ServerConfiguration {
         }
         try file.rejectUnknown()
         return configuration
+    }
+
+    /// What the JSON-RPC server is given: the message size and connection limits.
+    var rpcServer: RPCServerConfiguration {
+        var server = connections
+        server.maxMessageSize = maxMessageSize
+        return server
     }
 
     private static func checkDirectories(_ directories: [String], key name: String) throws(ConfigurationError) {

@@ -85,9 +85,7 @@ let backgroundJobs = BackgroundJobs(crm: crm) { message in
     FileHandle.standardError.write(Data("crmd: \(message)\n".utf8))
 }
 
-var rpcConfiguration = RPCServerConfiguration()
-rpcConfiguration.maxMessageSize = configuration.maxMessageSize
-let server = RPCServer(handler: handler, configuration: rpcConfiguration)
+let server = RPCServer(handler: handler, configuration: configuration.rpcServer)
 
 /// Lets SIGINT and SIGTERM, pending or still to come, stop the server.
 func stopOnSignal() {
@@ -119,5 +117,7 @@ if options.stdio {
     server.waitUntilStopped()
 }
 backgroundJobs.stop()
-crm.close()
+// A call still running past the stop deadline holds the database (closing would wait for it);
+// exiting ends it unacknowledged, and the database recovers its last commit at the next start.
+if server.stoppedCleanly { crm.close() }
 exit(0)

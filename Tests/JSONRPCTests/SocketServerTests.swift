@@ -117,6 +117,9 @@ import Testing
         let fixture = try Fixture()
         let peer = try connectPeer(fixture.path)
         let idle = try connectPeer(fixture.path)
+        // Served once, so accepted: a client still in the listen backlog at the stop is never served.
+        idle.sendLine(#"{"jsonrpc":"2.0","method":"echo","id":0}"#)
+        _ = try idle.readJSON()
         peer.sendLine(#"{"jsonrpc":"2.0","method":"sleep","params":{"ms":300},"id":"slow"}"#)
         #expect(fixture.handler.sleepStarted.wait(timeout: .now() + 5) == .success)
         let started = ContinuousClock.now
