@@ -255,3 +255,21 @@ def test_a_new_mail_host_drops_the_password_so_a_listener_of_the_callers_receive
     finally:
         sink.kill()
         sink.wait()
+
+
+def test_a_fifo_named_as_the_font_is_refused_at_once_and_the_server_still_stops(make_server, workdir):
+    fonts = workdir / "fonts"
+    fonts.mkdir()
+    os.mkfifo(fonts / "trap.ttf")  # nobody ever writes to it: a blocking open would wait for good
+    server = make_server(config={"fontDirs": [str(fonts)]})
+    with server.client() as c:
+        invoice_id = invoice_ready(c)
+        c.call("settings.update", {"documents": {"fontPath": str(fonts / "trap.ttf")}})
+        started = time.monotonic()
+        with pytest.raises(InvalidValue) as caught:
+            c.call("invoice.render", {"id": invoice_id, "format": "pdf"}, timeout=10)
+        assert caught.value.data == {"field": "documents.fontPath", "reason": "font"}
+        assert time.monotonic() - started < 5
+    started = time.monotonic()
+    assert server.stop() == 0
+    assert time.monotonic() - started < 5

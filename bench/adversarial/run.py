@@ -464,8 +464,17 @@ def past_the_limit(binary: str, workdir: Path, findings: Findings, limit: int) -
     the clients inside the limit still get answers."""
     server = Server(binary, workdir, config={"maxConnections": limit})
     server.start()
-    inside = [Connection(server.socket_path) for _ in range(limit)]
-    inside[0].call({"jsonrpc": "2.0", "id": 0, "method": "server.info"})  # all accepted by now
+    inside = []
+    while len(inside) < limit:
+        # each one answered before the next, so all are counted; one refused at first only
+        # finds the start-up probe's connection not yet gone, and tries again
+        connection = Connection(server.socket_path)
+        reply = connection.call({"jsonrpc": "2.0", "id": 0, "method": "server.info"})
+        if isinstance(reply, dict) and "result" in reply:
+            inside.append(connection)
+        else:
+            connection.close()
+            time.sleep(0.05)
     refused = 0
     for _ in range(10):
         extra = Connection(server.socket_path, timeout=5)
@@ -678,7 +687,9 @@ def main() -> int:
             try:
                 summary = sections[name](directory, findings)
             except Exception as error:  # a section that cannot finish is itself a finding
-                findings.add(name, f"the section broke off: {type(error).__name__}: {error}")
+                import traceback
+                findings.add(name, f"the section broke off: {type(error).__name__}: {error} at "
+                                   + " < ".join(f"{f.name}:{f.lineno}" for f in reversed(traceback.extract_tb(error.__traceback__))))
                 summary = "broke off"
             print(f"   {summary} ({time.monotonic() - started:.1f} s)", flush=True)
     if findings.items:
