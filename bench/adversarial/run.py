@@ -345,6 +345,16 @@ def fuzz(binary: str, workdir: Path, findings: Findings, messages: int, rng_seed
             f"{counts['reconnects']} streams closed by the server")
 
 
+def stop_and_check(server: Server, findings: Findings, section: str) -> None:
+    """SIGTERM, which must end in exit 0, then `crmd check` (integrity and foreign keys) of the database."""
+    code, _ = server.stop()
+    if code != 0:
+        findings.add(section, f"crmd exited {code}")
+    check = subprocess.run([server.binary, "check", "--db", server.db_path], capture_output=True, text=True)
+    if check.returncode != 0:
+        findings.add(section, f"crmd check: {check.stdout} {check.stderr}")
+
+
 # ---------------------------------------------------------------------------- kills
 
 LEAD_FIELDS = {"phones": [{"value": "+7 912 000-00-00"}], "emails": [{"value": "k@example.ru"}],
@@ -400,12 +410,7 @@ def kills(binary: str, workdir: Path, findings: Findings, rounds: int, rng_seed:
     connection.close()
     if lost:
         findings.add("kills", f"{len(lost)} acknowledged writes lost or changed, e.g. ids {lost[:10]}")
-    code, _ = server.stop()
-    if code != 0:
-        findings.add("kills", f"crmd exited {code}")
-    check = subprocess.run([binary, "check", "--db", server.db_path], capture_output=True, text=True)
-    if check.returncode != 0:
-        findings.add("kills", f"crmd check after the kills: {check.stdout} {check.stderr}")
+    stop_and_check(server, findings, "kills")
     return f"{rounds} kill -9 under 8 writers, {total_writes} acknowledged writes, {len(lost)} lost"
 
 
@@ -586,12 +591,7 @@ def injection(binary: str, workdir: Path, findings: Findings) -> str:
         if reply.get("result", {}).get("title") != text.strip() and reply.get("result", {}).get("comments") != text:
             findings.add("injection", f"hostile text not stored literally: {text!r} → {str(reply)[:200]}")
     connection.close()
-    code, _ = server.stop()
-    if code != 0:
-        findings.add("injection", f"crmd exited {code}")
-    check = subprocess.run([binary, "check", "--db", server.db_path], capture_output=True, text=True)
-    if check.returncode != 0:
-        findings.add("injection", f"crmd check: {check.stdout} {check.stderr}")
+    stop_and_check(server, findings, "injection")
     return f"{attempts} hostile list/field/settings calls, {len(ids)} hostile values stored and read back literally"
 
 
