@@ -105,6 +105,13 @@ def main() -> None:
             if backup.returncode != 0:
                 sys.exit(f"crmd backup failed: {backup.stderr}")
             size = os.path.getsize(f"{directory}/copy.sqlite") / 2**20
+            check = subprocess.run([CRMD, "check", "--db", f"{directory}/copy.sqlite"], capture_output=True, text=True)
+            if check.returncode != 0:
+                sys.exit(f"crmd check of the copy failed: {check.stderr}")
+            with open(f"{directory}/copy.sqlite", "rb") as copy:
+                header = copy.read(20)
+            if header[18:20] != b"\x01\x01":
+                sys.exit(f"the copy is not a plain rollback-journal file: {header[18:20]!r}")
             print(f"during the backup ({took:.1f} s, {size:.0f} MiB copy): {summary(during)}", flush=True)
             for at, seconds in slow:
                 print(f"  a write of {seconds * 1000:.0f} ms began {at - backup_started:+.2f} s after the backup started", flush=True)
