@@ -25,7 +25,7 @@ struct ConnectionSession {
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
         defer { chunk.deallocate() }
         while true {
-            let count = connection.read(into: chunk, pendingBytes: framer.bufferedByteCount)
+            let count = connection.read(into: chunk, pendingBytes: framer.pendingMessageBytes)
             // A read error or timeout ends the connection with no message taken from a partial one.
             if connection.isStopRequested || count < 0 { return }
             if count <= 0 {

@@ -49,6 +49,9 @@ public struct MessageFramer: Sendable {
     private var buffer: [UInt8] = []
     /// Bytes before it are consumed.
     private var readIndex = 0
+    /// Bytes of the message under way already consumed: its headers, or the part of an
+    /// oversized line skipped so far.
+    private var consumedOfMessage = 0
     /// Bytes before it (and after `readIndex`) are known not to hold the delimiter looked for.
     private var scanIndex = 0
 
@@ -58,6 +61,10 @@ public struct MessageFramer: Sendable {
 
     /// Bytes held while waiting for the rest of a message.
     public var bufferedByteCount: Int { buffer.count - readIndex }
+
+    /// Bytes received of a message that is not complete yet — buffered, or already consumed as
+    /// its headers or as the skipped part of an oversized line; 0 between messages.
+    public var pendingMessageBytes: Int { isStopped ? 0 : consumedOfMessage + bufferedByteCount }
 
     /// True once the stream failed or `finish()` was called: nothing more will come out.
     public var isStopped: Bool {
@@ -99,6 +106,7 @@ public struct MessageFramer: Sendable {
             buffer = []
             readIndex = 0
             scanIndex = 0
+            consumedOfMessage = 0
         }
         switch state {
         case .detecting, .lines(discarding: false):
@@ -152,6 +160,7 @@ public struct MessageFramer: Sendable {
         while true {
             guard let newline = find(0x0A, from: max(scanIndex, readIndex)) else {
                 if discarding || buffer.count - readIndex - 1 > maxMessageSize {
+                    consumedOfMessage += buffer.count - readIndex
                     readIndex = buffer.count
                     scanIndex = readIndex
                     state = .lines(discarding: true)
@@ -165,6 +174,7 @@ public struct MessageFramer: Sendable {
             scanIndex = readIndex
             if discarding {
                 discarding = false
+                consumedOfMessage = 0
                 state = .lines(discarding: false)
                 continue
             }
@@ -191,6 +201,7 @@ public struct MessageFramer: Sendable {
             let message = Array(buffer[readIndex..<readIndex + length])
             readIndex += length
             scanIndex = readIndex
+            consumedOfMessage = 0
             state = .headers
             return .message(message)
         }
@@ -206,6 +217,7 @@ public struct MessageFramer: Sendable {
             guard isBlank else { continue }
             switch HeaderParser.contentLength(of: buffer[readIndex..<lineStart], limit: maxMessageSize) {
             case .success(let length):
+                consumedOfMessage = scanIndex - readIndex
                 readIndex = scanIndex
                 state = .body(length: length)
                 return nextFrame()
@@ -222,6 +234,7 @@ public struct MessageFramer: Sendable {
     }
 
     private mutating func fail(_ error: FramingError) -> Event {
+        consumedOfMessage = 0
         state = .stopped
         buffer = []
         readIndex = 0

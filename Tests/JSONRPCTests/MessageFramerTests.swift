@@ -98,6 +98,29 @@ import Testing
         ])
     }
 
+    /// What the partial-message timeout measures: every byte of the message under way, also
+    /// those already consumed as its headers or as the skipped part of an oversized line.
+    @Test(arguments: Feeding.allCases)
+    func pendingMessageBytesCoverConsumedHeadersAndSkippedLines(feeding: Feeding) {
+        var (events, framer) = feed("Content-Length: 10\r\n\r\n", feeding: feeding, finish: false)
+        #expect(events.isEmpty)
+        #expect(framer.bufferedByteCount == 0)
+        #expect(framer.pendingMessageBytes == 22)
+        framer.append(Array("[1,2,".utf8))
+        #expect(framer.next() == nil)
+        #expect(framer.pendingMessageBytes == 27)
+        framer.append(Array("3,45]".utf8))
+        #expect(framer.next() == message("[1,2,3,45]"))
+        #expect(framer.pendingMessageBytes == 0)
+
+        (events, framer) = feed(String(repeating: "x", count: 3000), limit: 1024, feeding: feeding, finish: false)
+        #expect(events == [.skipped(.messageTooLarge(limit: 1024))])
+        #expect(framer.pendingMessageBytes == 3000)
+        framer.append(Array("x\n".utf8))
+        #expect(framer.next() == nil)
+        #expect(framer.pendingMessageBytes == 0)
+    }
+
     @Test func oversizedLineIsNotBuffered() {
         var framer = MessageFramer(maxMessageSize: 1024)
         let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 << 10)

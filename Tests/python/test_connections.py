@@ -195,6 +195,25 @@ def test_a_message_left_half_sent_gets_an_error_and_the_connection_closes(make_s
         assert conn.at_eof()
 
 
+@pytest.mark.parametrize("framing", ["headers only", "oversized line"])
+def test_a_message_stalled_after_its_headers_or_inside_an_oversized_line_times_out(make_server, framing):
+    """Partial although the framer holds none of its bytes: the headers were read (the body
+    never came), or the line is being skipped as too large."""
+    server = make_server(config={"partialMessageTimeoutSeconds": 1, "maxMessageSize": 1024})
+    with server.raw() as conn:
+        started = time.monotonic()
+        if framing == "headers only":
+            conn.send("Content-Length: 40\r\n\r\n")
+            reply = conn.recv_lsp()[1]
+        else:
+            conn.send("x" * 5000)
+            assert conn.recv_json()["error"]["data"]["reason"] == "messageTooLarge"
+            reply = conn.recv_json()
+        assert reply["error"]["data"]["reason"] == "messageTimeout"
+        assert 0.8 <= time.monotonic() - started < 5
+        assert conn.at_eof()
+
+
 def test_a_message_trickled_in_byte_by_byte_still_times_out(make_server):
     server = make_server(config={"partialMessageTimeoutSeconds": 1})
     with server.raw() as conn:
