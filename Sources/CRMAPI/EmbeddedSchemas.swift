@@ -2379,7 +2379,7 @@ enum EmbeddedSchemas {
           ]
         },
         "invoiceNumberFormat": {
-          "description": "Invoice numbers: `{N}` the sequence (`{N:5}` zero-padded to 5 digits), `{YYYY}` or `{YY}` the year, which also restarts the sequence yearly. Default `{YYYY}-{N:5}`; null: the default.",
+          "description": "Invoice numbers: `{N}` the sequence (`{N:5}` zero-padded to 5 digits), `{YYYY}` or `{YY}` the year, which also restarts the sequence yearly. Default `{YYYY}-{N:5}`; null: the default. The year is that of the invoice's `date`: a back-dated invoice takes the next number of its date's year, so within a year numbers follow the order of creation, not of dates (nothing is refused).",
           "type": [
             "string",
             "null"
@@ -2424,6 +2424,11 @@ enum EmbeddedSchemas {
             "null"
           ],
           "format": "uri"
+        },
+        "timeZone": {
+          "description": "The company's IANA time zone, e.g. `Europe/Moscow` (the default), `Asia/Vladivostok`: an invoice's default date, the year that numbers it, `overdue` and every other \"today\" are the date on the company's wall clock in this zone, not in UTC. Null in `settings.update` resets it to the default, so this always names the zone in effect.",
+          "type": "string",
+          "minLength": 1
         },
         "mail": {
           "description": "How mail is sent. Default `{transport: \"outbox\"}`.",
@@ -2531,13 +2536,14 @@ enum EmbeddedSchemas {
         "defaultVatRate",
         "invoiceDueDays",
         "publicBaseUrl",
+        "timeZone",
         "mail",
         "sms",
         "registry",
         "documents"
       ],
       "additionalProperties": false,
-      "description": "Company-wide settings, every key present, secrets masked. A key set to null by `settings.update` shows as null and its default applies."
+      "description": "Company-wide settings, every key present, secrets masked. A key set to null by `settings.update` shows as null and its default applies; `timeZone` shows the default instead."
     },
     "SettingsPatch": {
       "type": "object",
@@ -2595,6 +2601,14 @@ enum EmbeddedSchemas {
             "null"
           ],
           "format": "uri"
+        },
+        "timeZone": {
+          "description": "An IANA time zone name this machine's tzdata knows (`Europe/Moscow`, `Asia/Vladivostok`, `America/New_York`, `UTC`); anything else, abbreviations and `GMT+3` included, is 1007 `{field: \"timeZone\", reason: \"unknownTimeZone\"}`. Null: the default, Europe/Moscow.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "minLength": 1
         },
         "mail": {
           "description": "Merged key by key into the stored object; null removes a key, or the whole object. A new `host`, `port` or `transport` drops the stored `username` and `password` unless the same call gives new ones (not `********`), so credentials never follow the mail to a new destination.",
@@ -3922,7 +3936,7 @@ enum EmbeddedSchemas {
       "type": "object",
       "properties": {
         "dealId": {"$ref": "../common.json#/$defs/Id", "description": "The deal."},
-        "date": {"$ref": "../common.json#/$defs/Date", "description": "The invoice date; today by default."},
+        "date": {"$ref": "../common.json#/$defs/Date", "description": "The invoice date; by default today in the settings' `timeZone`. A back-dated invoice takes the next number of its date's year (numbers follow the order of creation within a year)."},
         "dueDate": {
           "$ref": "../common.json#/$defs/Date",
           "description": "Pay by this date; by default `date` plus the settings' `invoiceDueDays`."
@@ -4028,7 +4042,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/invoice.list.json",
   "title": "invoice.list",
-  "description": "Pages through invoices with filters, full-text search (number, basis, payer name and INN, comments), sorting and field selection. The filter may use `status: \"overdue\"` or `overdue: true` for sent or partly paid invoices past their due date (`overdue: false` is ignored). Items carry no `due` or `payments`.",
+  "description": "Pages through invoices with filters, full-text search (number, basis, payer name and INN, comments), sorting and field selection. The filter may use `status: \"overdue\"` or `overdue: true` for sent or partly paid invoices past their due date (today as in the settings' `timeZone`; `overdue: false` is ignored). Items carry no `due` or `payments`.",
   "x-errors": [1007],
   "$defs": {
     "params": {
@@ -5056,7 +5070,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/settings.update.json",
   "title": "settings.update",
-  "description": "Merges a partial settings object into the stored settings and returns the whole, secrets shown as `********`: the given keys are set, objects (`mail`, `sms`, `registry`) merged key by key, null removes a key so its default applies, and a secret given back as `********` keeps the stored one. A new mail destination or registry URL drops the stored credentials unless given anew. An unknown seller company, a number format without `{N}`, an online registry without `url` and `token`, or a `mail.sendmailPath` (config file only) is 1007.",
+  "description": "Merges a partial settings object into the stored settings and returns the whole, secrets shown as `********`: the given keys are set, objects (`mail`, `sms`, `registry`) merged key by key, null removes a key so its default applies, and a secret given back as `********` keeps the stored one. A new mail destination or registry URL drops the stored credentials unless given anew. An unknown seller company, a number format without `{N}`, an online registry without `url` and `token`, a `timeZone` that is not an IANA zone, or a `mail.sendmailPath` (config file only) is 1007.",
   "x-errors": [
     1007
   ],
@@ -5118,6 +5132,14 @@ enum EmbeddedSchemas {
             "null"
           ],
           "format": "uri"
+        },
+        "timeZone": {
+          "description": "An IANA time zone name this machine's tzdata knows (`Europe/Moscow`, `Asia/Vladivostok`, `America/New_York`, `UTC`); anything else, abbreviations and `GMT+3` included, is 1007 `{field: \"timeZone\", reason: \"unknownTimeZone\"}`. Null: the default, Europe/Moscow.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "minLength": 1
         },
         "mail": {
           "description": "Merged key by key into the stored object; null removes a key, or the whole object. A new `host`, `port` or `transport` drops the stored `username` and `password` unless the same call gives new ones (not `********`), so credentials never follow the mail to a new destination.",

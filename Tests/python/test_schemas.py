@@ -320,7 +320,7 @@ def invoice_record(**changes):
 
 
 SETTINGS = {"sellerCompanyId": None, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
-            "invoiceDueDays": 5, "publicBaseUrl": None, "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}, "documents": {}}
+            "invoiceDueDays": 5, "publicBaseUrl": None, "timeZone": "Europe/Moscow", "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}, "documents": {}}
 
 
 PARAMS = {
@@ -762,16 +762,16 @@ PARAMS = {
     "settings.get": ([{}], [{"mail": {}}]),
     "settings.update": (
         [{}, {"sellerCompanyId": 1, "invoiceNumberFormat": "СЧ-{YY}/{N}", "defaultCurrency": "RUB", "defaultVatRate": "none",
-              "invoiceDueDays": 0, "publicBaseUrl": "https://crm.example.ru/p/"},
+              "invoiceDueDays": 0, "publicBaseUrl": "https://crm.example.ru/p/", "timeZone": "Asia/Vladivostok"},
          {"mail": {"transport": "smtp", "host": "smtp.example.ru", "port": 465, "username": "crm", "password": "********",
                    "from": "Охрана <info@example.ru>"}, "sms": {"provider": "x", "token": "t"},
           "registry": {"source": "online", "url": "https://api.example.ru/egrul", "token": "abc", "timeoutSeconds": 10}},
          {"sellerCompanyId": None, "publicBaseUrl": None, "mail": {"password": None, "host": None}, "registry": None,
-          "invoiceDueDays": None, "defaultVatRate": None}],
+          "invoiceDueDays": None, "defaultVatRate": None, "timeZone": None}],
         [{"theme": "dark"}, {"invoiceNumberFormat": "{YYYY}-"}, {"defaultVatRate": "18"}, {"defaultCurrency": "rub"},
          {"invoiceDueDays": 366}, {"invoiceDueDays": -1}, {"invoiceDueDays": "5"}, {"sellerCompanyId": 0},
          {"publicBaseUrl": 5}, {"mail": {"transport": "pigeon"}}, {"mail": {"port": 0}}, {"mail": {"smtpHost": "x"}},
-         {"registry": {"source": "egrul"}}, {"registry": {"timeoutSeconds": 0}}, {"sms": "x"}, {"mail": "smtp"}],
+         {"registry": {"source": "egrul"}}, {"registry": {"timeoutSeconds": 0}}, {"sms": "x"}, {"mail": "smtp"}, {"timeZone": 3}, {"timeZone": ""}],
     ),
     "invoice.createFromDeal": (
         [{"dealId": 5}, {"dealId": 5, "date": "2026-11-29", "dueDate": "2026-12-09", "payer": {"entityType": "contact", "id": 3}}],

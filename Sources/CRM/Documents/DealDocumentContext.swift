@@ -30,7 +30,7 @@ enum DealDocumentContext {
             "deal": deal, "company": company ?? .null, "contact": contact ?? .null, "payer": payer, "seller": seller,
             "rows": .array(lines.map(ProductRowService.rowJSON)), "totals": totals.json(currency: deal["currency"]?.stringValue ?? "RUB"),
             "amountInWords": .string(AmountInWords.rubles(kopecks: totals.total)),
-            "today": .string(Timestamp.formatDate(days: crm.clock.now() / 86_400)),
+            "today": .string(try crm.today(db)),
         ]
         return InvoiceDocument.value(context)
     }

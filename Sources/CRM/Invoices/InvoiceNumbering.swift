@@ -4,7 +4,10 @@ import Storage
 /// Invoice numbers from a configurable format (`{YYYY}-{N:5}` → `2026-00015`): a gapless
 /// sequence per year when the format names the year, else one sequence. The counter moves in
 /// the creating transaction, so a failed creation gives its number back and concurrent
-/// creations (serialized by the writer) get consecutive numbers.
+/// creations (serialized by the writer) get consecutive numbers. The year is that of the
+/// invoice's own date (by default today in the company's time zone), so a back-dated invoice in
+/// a past year takes the next number of that year's sequence: numbers follow the order of
+/// creation within a year, not the order of dates, and nothing is refused.
 enum InvoiceNumbering {
     static func next(_ db: Database, format: String, date: String) throws -> String {
         let year = String(date.prefix(4))

@@ -5,7 +5,7 @@ import Storage
 /// Invoices (S20–S23): created from a deal as a fixed snapshot, numbered by a gapless
 /// sequence, paid in one or more payments, listed and filtered (the "Invoices" tab). An
 /// invoice that is sent or partly paid becomes `overdue` when its due date has passed by the
-/// CRM's clock.
+/// CRM's clock in the company's time zone (`CompanyTime`).
 package struct InvoiceService: Sendable {
     let crm: CRM
 
@@ -63,7 +63,7 @@ package struct InvoiceService: Sendable {
                 throw CRMError.requiredFieldsMissing(entityType: "deal", id: input.dealID, stageId: nil, missing: missing)
             }
 
-            let today = Timestamp.formatDate(days: crm.clock.now() / 86_400)
+            let today = try crm.today(db)
             let date = try Self.date(input.date, field: "date") ?? today
             let dueDays = Int64(settings["invoiceDueDays"]?.intValue ?? 5)
             let dueDate = try Self.date(input.dueDate, field: "dueDate")
@@ -108,7 +108,7 @@ package struct InvoiceService: Sendable {
     /// `invoice.list`: the record list of API.md, plus `status: "overdue"` as a filter.
     package func list(_ request: ListRequest) throws -> JSON {
         var request = request
-        let today = Timestamp.formatDate(days: crm.clock.now() / 86_400)
+        let today = try crm.today()
         if request.filter["status"] == "overdue" || request.filter["overdue"] == .bool(true) {
             request.filter.removeValue(forKey: "status")
             request.filter.removeValue(forKey: "overdue")
@@ -191,7 +191,7 @@ package struct InvoiceService: Sendable {
     func invoice(_ db: Database, _ id: Int64) throws -> JSON {
         guard let record = try RecordService.loadJSON(db, EntityDescriptor.invoice, id) else { throw CRMError.notFound("invoice", id) }
         let payments = try InvoiceStore.payments(db, invoiceID: id)
-        guard case .object(var object) = Self.withEffectiveStatus(record, today: Timestamp.formatDate(days: crm.clock.now() / 86_400)) else {
+        guard case .object(var object) = Self.withEffectiveStatus(record, today: try crm.today(db)) else {
             return record
         }
         let (total, paid) = try StoredData.read("invoices", id) {

@@ -11,7 +11,7 @@ package struct SettingsService: Sendable {
 
     package static let defaults: [String: JSON] = [
         "sellerCompanyId": .null, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
-        "invoiceDueDays": 5, "publicBaseUrl": .null,
+        "invoiceDueDays": 5, "publicBaseUrl": .null, "timeZone": .string(CompanyTime.defaultZoneName),
         "mail": ["transport": "outbox"], "sms": .object([:]), "registry": ["source": "offline"], "documents": .object([:]),
     ]
 
@@ -32,6 +32,7 @@ package struct SettingsService: Sendable {
             let old = try Self.load(db)
             var current = old
             for (key, value) in patch { current[key] = Self.merge(current[key], value) }
+            Self.resetToDefaults(&current)
             Self.dropCredentialsOnNewDestination(old: old, current: &current, patch: patch)
             try Self.validate(db, current, local: crm.local)
             try SettingsStore.save(db, current)
@@ -59,10 +60,19 @@ package struct SettingsService: Sendable {
             }
             for (key, value) in stored { settings[key] = value }
         }
+        resetToDefaults(&settings)
         if case .object(var mail)? = settings["mail"], mail.removeValue(forKey: "sendmailPath") != nil {
             settings["mail"] = .object(mail)
         }
         return settings
+    }
+
+    /// Settings that null resets to their default rather than leaving null: the time zone
+    /// always names the zone in effect.
+    static let resettable = ["timeZone"]
+
+    private static func resetToDefaults(_ settings: inout [String: JSON]) {
+        for key in resettable where settings[key] == nil || settings[key] == .null { settings[key] = defaults[key] }
     }
 
     /// Settings whose secrets are sent to a destination they also name: the destination's keys
@@ -102,7 +112,7 @@ package struct SettingsService: Sendable {
         if value == .null { return true }
         switch key {
         case "sellerCompanyId", "invoiceDueDays": return value.int64Value != nil
-        case "invoiceNumberFormat", "defaultCurrency", "publicBaseUrl": return value.stringValue != nil
+        case "invoiceNumberFormat", "defaultCurrency", "publicBaseUrl", "timeZone": return value.stringValue != nil
         case "defaultVatRate": return value.stringValue.flatMap(VATRate.init(rawValue:)) != nil
         case "mail", "sms", "registry", "documents": return value.objectValue != nil
         default: return true
@@ -141,6 +151,10 @@ package struct SettingsService: Sendable {
         }
         if let format = settings["invoiceNumberFormat"]?.stringValue, let problem = InvoiceNumbering.problem(format) {
             throw CRMError.invalidValue(field: "invoiceNumberFormat", reason: "format", message: problem)
+        }
+        if let zone = settings["timeZone"], zone != .null, zone.stringValue.flatMap(CompanyTime.zone(named:)) == nil {
+            throw CRMError.invalidValue(field: "timeZone", reason: "unknownTimeZone",
+                                        message: "\(zone.text) is not an IANA time zone this machine knows (tzdata), e.g. Europe/Moscow")
         }
         for key in ["fontPath", "boldFontPath"] {
             if let path = settings["documents"]?[key]?.stringValue { _ = try local.fontPath(path, field: "documents." + key) }
