@@ -16,6 +16,14 @@ struct InvoiceDocument {
     var rows: [JSON] { invoice["rows"]?.arrayValue ?? [] }
     var isSoleProprietor: Bool { seller["preset"] == "ip" }
 
+    /// A sole proprietor's signature name, «Фамилия И. О.»: the surname, then the initials of the
+    /// given names (words already written as initials stay as they are).
+    var soleProprietorSigner: String {
+        let words = (seller["director"]?.stringValue ?? "").split(whereSeparator: \.isWhitespace)
+        guard let surname = words.first else { return "" }
+        return ([String(surname)] + words.dropFirst().map { "\($0.first!)." }).joined(separator: " ")
+    }
+
     var title: String {
         "Счет на оплату № \(number) от \(Self.longDate(invoice["date"]?.stringValue ?? ""))"
     }
@@ -69,7 +77,7 @@ struct InvoiceDocument {
             "invoice": Self.value(invoice),
             "print": [
                 "title": .string(title), "vatLabel": .string(vatLabel), "subtotal": .string(subtotalText), "itemsLine": .string(itemsLine),
-                "soleProprietor": .bool(isSoleProprietor), "qrSVG": .string(qrSVG),
+                "soleProprietor": .bool(isSoleProprietor), "soleProprietorSigner": .string(soleProprietorSigner), "qrSVG": .string(qrSVG),
                 "dueDate": .string(invoice["dueDate"]?.stringValue.map(Self.numericDate) ?? ""),
             ],
         ]
