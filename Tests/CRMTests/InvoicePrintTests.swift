@@ -2,6 +2,7 @@ import Foundation
 import JSONKit
 import Testing
 @testable import CRM
+import QRCode
 
 /// Printed details an accountant checks on an invoice: a sole proprietor's signature line,
 /// the payment QR code's field lengths, characters the embedded font lacks.
@@ -52,5 +53,59 @@ import Testing
         let text = try pdfText(fixture, try fixture.crm.documents.renderInvoice(id: invoice.id, format: "pdf").data)
         #expect(text.range(of: #"Индивидуальный предприниматель\s+Соколов А\. П\."#, options: .regularExpression) != nil, "\(text)")
         #expect(!text.contains("Руководитель") && !text.contains("Бухгалтер"))
+    }
+
+    /// What zbarimg (Debian package zbar-tools) reads from `code`, drawn as a PGM image.
+    func zbarDecode(_ fixture: CRMFixture, _ code: QRCode) throws -> [UInt8] {
+        let scale = 4, side = (code.size + 8) * scale
+        var pixels = [UInt8](repeating: 255, count: side * side)
+        for y in 0..<code.size {
+            for x in 0..<code.size where code[x, y] {
+                for dy in 0..<scale { for dx in 0..<scale { pixels[((y + 4) * scale + dy) * side + (x + 4) * scale + dx] = 0 } }
+            }
+        }
+        let path = fixture.directory.appendingPathComponent("qr-\(UUID().uuidString).pgm").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("P5\n\(side) \(side)\n255\n".utf8) + Data(pixels)))
+        let reader = Process()
+        let output = Pipe()
+        reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        reader.arguments = ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", path]
+        reader.standardOutput = output
+        try reader.run()
+        let bytes = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
+        reader.waitUntilExit()
+        #expect(reader.terminationStatus == 0, "zbarimg (zbar-tools) must be installed and find the symbol")
+        return bytes.last == 0x0A ? Array(bytes.dropLast()) : bytes
+    }
+
+    @Test func qrFieldsAreCutToTheStandardsLengthsOnCharacterBoundaries() throws {
+        let fixture = try CRMFixture()
+        // 300 characters, two- and four-byte UTF-8 sequences straddling the 160-character limit.
+        let name = String(repeating: "Ромашка|", count: 19) + "ёёёёёёё😀😀" + String(repeating: "я", count: 139)
+        let number = String(repeating: "№Ж", count: 150)
+        let document = InvoiceDocument(invoice: [
+            "number": .string(number), "date": "2026-03-05", "total": "1000.00",
+            "seller": ["name": .string(name), "inn": "500100732259",
+                       "bank": ["bik": "044525593", "account": "40702810801400016513", "corrAccount": "30101810200000000593",
+                                "bankName": .string(String(repeating: "Банк «Восток» ", count: 10))]],
+        ])
+        let text = document.paymentQRText
+        var fields: [String: String] = [:]
+        for part in text.split(separator: "|").dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            fields[String(pair[0])] = String(pair[1])
+        }
+        #expect(text.hasPrefix("ST00012|Name="))
+        #expect(Set(fields.keys) == ["Name", "PersonalAcc", "BankName", "BIC", "CorrespAcc", "PayeeINN", "Sum", "Purpose"])
+        let limits = ["Name": 160, "PersonalAcc": 20, "BankName": 45, "BIC": 9, "CorrespAcc": 20, "PayeeINN": 12, "Sum": 18, "Purpose": 210]
+        for (key, value) in fields { #expect(value.unicodeScalars.count <= limits[key]!, "\(key) is \(value.unicodeScalars.count) long") }
+        #expect(name.unicodeScalars.count == 300)
+        #expect(fields["Name"] == String(repeating: "Ромашка/", count: 19) + "ёёёёёёё😀")
+        #expect(fields["Purpose"]?.unicodeScalars.count == 210)
+        #expect(fields["Purpose"]?.hasPrefix("Оплата по счету № №Ж№Ж") == true)
+        #expect(fields["Sum"] == "100000")
+        let qr = try #require(document.paymentQR)
+        let decoded = try zbarDecode(fixture, qr)
+        #expect(String(validating: decoded, as: UTF8.self) == text)
     }
 }
