@@ -81,7 +81,7 @@ import QRCode
     @Test func qrFieldsAreCutToTheStandardsLengthsOnCharacterBoundaries() throws {
         let fixture = try CRMFixture()
         // 300 characters, two- and four-byte UTF-8 sequences straddling the 160-character limit.
-        let name = String(repeating: "Ромашка|", count: 19) + "ёёёёёёё😀😀" + String(repeating: "я", count: 139)
+        let name = String(repeating: "Ромашка|", count: 19) + "ёёёёёёё🦀🦀" + String(repeating: "я", count: 139)
         let number = String(repeating: "№Ж", count: 150)
         let document = InvoiceDocument(invoice: [
             "number": .string(number), "date": "2026-03-05", "total": "1000.00",
@@ -100,12 +100,19 @@ import QRCode
         let limits = ["Name": 160, "PersonalAcc": 20, "BankName": 45, "BIC": 9, "CorrespAcc": 20, "PayeeINN": 12, "Sum": 18, "Purpose": 210]
         for (key, value) in fields { #expect(value.unicodeScalars.count <= limits[key]!, "\(key) is \(value.unicodeScalars.count) long") }
         #expect(name.unicodeScalars.count == 300)
-        #expect(fields["Name"] == String(repeating: "Ромашка/", count: 19) + "ёёёёёёё😀")
+        #expect(fields["Name"] == String(repeating: "Ромашка/", count: 19) + "ёёёёёёё🦀")
         #expect(fields["Purpose"]?.unicodeScalars.count == 210)
         #expect(fields["Purpose"]?.hasPrefix("Оплата по счету № №Ж№Ж") == true)
         #expect(fields["Sum"] == "100000")
         let qr = try #require(document.paymentQR)
         let decoded = try zbarDecode(fixture, qr)
         #expect(String(validating: decoded, as: UTF8.self) == text)
+    }
+
+    @Test func charactersTheFontLacksPrintAsAFallback() throws {
+        let fixture = try CRMFixture()
+        let invoice = try soleProprietorInvoice(fixture, itemName: "Кабель\tUTP 🦀 電線")
+        let text = try pdfText(fixture, try fixture.crm.documents.renderInvoice(id: invoice.id, format: "pdf").data)
+        #expect(text.contains("Кабель UTP ? ??"), "\(text)")
     }
 }
