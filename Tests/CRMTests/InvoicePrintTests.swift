@@ -115,4 +115,13 @@ import QRCode
         let text = try pdfText(fixture, try fixture.crm.documents.renderInvoice(id: invoice.id, format: "pdf").data)
         #expect(text.contains("Кабель UTP ? ??"), "\(text)")
     }
+
+    @Test func anItemNameOfAnyLengthWrapsInTheHTMLTable() throws {
+        let fixture = try CRMFixture()
+        let name = String(repeating: "Видеорегистратор", count: 20)
+        let invoice = try soleProprietorInvoice(fixture, itemName: name)
+        let html = String(decoding: try fixture.crm.documents.renderInvoice(id: invoice.id, format: "html").data, as: UTF8.self)
+        #expect(html.contains(".items td { overflow-wrap: anywhere; }"))
+        #expect(html.contains("<td>\(name)</td>"))
+    }
 }

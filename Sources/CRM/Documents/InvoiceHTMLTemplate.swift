@@ -20,6 +20,7 @@ h1 { font-size: 14pt; border-bottom: 2px solid #000; padding-bottom: 4px; margin
 .parties td.label { width: 32mm; }
 .items th, .items td { border: 1px solid #000; padding: 2px 4px; }
 .items th { background: #eee; }
+.items td { overflow-wrap: anywhere; }
 .num { text-align: right; white-space: nowrap; }
 .totals td { text-align: right; padding: 1px 4px; font-weight: bold; }
 .words { font-weight: bold; margin: 6px 0; }
