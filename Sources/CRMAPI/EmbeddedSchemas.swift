@@ -2040,7 +2040,7 @@ enum EmbeddedSchemas {
           ]
         },
         "director": {
-          "description": "Who signs as head (руководитель).",
+          "description": "Who signs as head (руководитель); for a sole proprietor (preset ip), himself: the requisite's last, first and middle names, else directorName.",
           "type": [
             "string",
             "null"

@@ -12,12 +12,14 @@ final class FontUsage {
         self.resourceName = resourceName
     }
 
-    /// Records `text`'s glyphs and writes them to `content` as a hex string of 2-byte Identity-H codes.
+    /// Records the glyphs shown for `text` (`PDFFont.shown`: a fallback glyph maps to its own
+    /// character, not the one it replaces) and writes them to `content` as a hex string of 2-byte
+    /// Identity-H codes.
     func encode(_ text: String, into content: inout ByteWriter) {
         content.byte(UInt8(ascii: "<"))
         for scalar in text.unicodeScalars {
-            let gid = font.glyph(for: scalar)
-            if gid != 0 && unicode[gid] == nil { unicode[gid] = String(scalar) }
+            guard let (gid, character) = font.shown(scalar) else { continue }
+            if gid != 0 && unicode[gid] == nil { unicode[gid] = String(character) }
             content.hex16(gid)
         }
         content.byte(UInt8(ascii: ">"))

@@ -3,8 +3,10 @@ import Foundation
 /// A TrueType font loaded from a file, for measuring text and for embedding (as a subset) in a PDF.
 ///
 /// Rule: text is mapped character by character (Unicode scalar → glyph through the font's `cmap`,
-/// no shaping or kerning); characters the font lacks use glyph 0 (.notdef). Widths measured here
-/// are exactly the advances the PDF shows, so layout and rendering agree.
+/// no shaping or kerning). What is drawn never shows the empty .notdef box: control characters
+/// (tab, CR, LF…) and whitespace the font lacks show as a space, other characters it lacks (emoji,
+/// CJK…) as «?», invisible format characters and marks it lacks as nothing (see `shown`). Widths
+/// measured here are exactly the advances the PDF shows, so layout and rendering agree.
 public struct PDFFont: Sendable {
     let font: TrueTypeFont
     /// Identifies the font inside a document: fonts loaded from the same path share one embedding.
@@ -35,16 +37,32 @@ public struct PDFFont: Sendable {
     /// The glyph id the font uses for `scalar` (0 when the font lacks it).
     public func glyph(for scalar: Unicode.Scalar) -> UInt16 { font.characterMap.glyph(for: scalar) }
 
+    /// The glyph drawn for `scalar` and the character it stands for, or nil when nothing is drawn:
+    /// the scalar's own glyph; a space for a control character or a whitespace the font lacks;
+    /// nothing for a format character (zero-width joiner, variation selector…) or a combining
+    /// mark the font lacks; «?» for any other character it lacks.
+    public func shown(_ scalar: Unicode.Scalar) -> (glyph: UInt16, character: Unicode.Scalar)? {
+        let properties = scalar.properties
+        if properties.generalCategory == .control { return (glyph(for: " "), " ") }
+        let own = glyph(for: scalar)
+        if own != 0 { return (own, scalar) }
+        if properties.isWhitespace { return (glyph(for: " "), " ") }
+        switch properties.generalCategory {
+        case .format, .nonspacingMark, .enclosingMark, .spacingMark: return nil
+        default: return (glyph(for: "?"), "?")
+        }
+    }
+
     /// Whether the font has a glyph for every character of `text`.
     public func covers(_ text: String) -> Bool { text.unicodeScalars.allSatisfy { glyph(for: $0) != 0 } }
 
     /// The advance width of glyph `gid` in font units.
     func advance(_ gid: UInt16) -> Int { Int(gid) < font.advances.count ? Int(font.advances[Int(gid)]) : 0 }
 
-    /// The advance width of `text` in points at `size`: the sum of its glyphs' advances.
+    /// The advance width of `text` in points at `size`: the sum of the advances of the glyphs shown.
     public func width(of text: String, size: Double) -> Double {
         var units = 0
-        for scalar in text.unicodeScalars { units += advance(glyph(for: scalar)) }
+        for scalar in text.unicodeScalars { if let shown = shown(scalar) { units += advance(shown.glyph) } }
         return Double(units) * size / Double(font.unitsPerEm)
     }
 }

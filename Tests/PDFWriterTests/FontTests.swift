@@ -41,6 +41,18 @@ func loadFont(_ path: String) throws -> PDFFont {
         #expect(font.glyph(for: "Ж") != 0)
     }
 
+    @Test func missingAndControlCharactersAreDrawnAsAFallbackNeverAsNotdef() throws {
+        let font = try loadFont(dejaVuSans)
+        let space = font.glyph(for: " "), question = font.glyph(for: "?")
+        for control in ["\t", "\r", "\n", "\u{0}", "\u{1B}", "\u{85}"] as [Unicode.Scalar] {
+            #expect(font.shown(control)! == (space, " "))
+        }
+        for missing in ["🦀", "電", "\u{E000}"] as [Unicode.Scalar] { #expect(font.shown(missing)! == (question, "?")) }
+        #expect(font.shown("\u{E0001}") == nil)  // a format character (language tag) the font lacks draws nothing
+        #expect(font.shown("Ж")! == (font.glyph(for: "Ж"), "Ж"))
+        #expect(font.width(of: "a\tb🦀", size: 10) == font.width(of: "a b?", size: 10))
+    }
+
     @Test func rejectsCFFAndNonFonts() throws {
         var otto = Array("OTTO".utf8) + [0, 1, 0, 0] + [UInt8](repeating: 0, count: 40)
         #expect(throws: PDFFontError.cffOutlinesNotSupported) { try PDFFont(bytes: otto, key: "x") }

@@ -16,6 +16,14 @@ struct InvoiceDocument {
     var rows: [JSON] { invoice["rows"]?.arrayValue ?? [] }
     var isSoleProprietor: Bool { seller["preset"] == "ip" }
 
+    /// A sole proprietor's signature name, «Фамилия И. О.»: the surname, then the initials of the
+    /// given names (words already written as initials stay as they are).
+    var soleProprietorSigner: String {
+        let words = (seller["director"]?.stringValue ?? "").split(whereSeparator: \.isWhitespace)
+        guard let surname = words.first else { return "" }
+        return ([String(surname)] + words.dropFirst().map { "\($0.first!)." }).joined(separator: " ")
+    }
+
     var title: String {
         "Счет на оплату № \(number) от \(Self.longDate(invoice["date"]?.stringValue ?? ""))"
     }
@@ -40,17 +48,20 @@ struct InvoiceDocument {
         "Всего наименований \(rows.count), на сумму \(Self.money(invoice["total"]?.stringValue ?? "0")) руб."
     }
 
-    /// The payment QR code's text, ГОСТ Р 56042-2014 (Sum in kopecks).
+    /// The payment QR code's text, ГОСТ Р 56042-2014 (Sum in kopecks), UTF-8 (the `2` of
+    /// `ST00012`). Each value is cut to the standard's length for its field, counted in
+    /// characters (Unicode scalars, so no UTF-8 sequence is split), with `|` replaced by `/`.
     var paymentQRText: String {
         let bank = seller["bank"] ?? .null
         let kopecks = Money.parse(invoice["due"]?.stringValue ?? invoice["total"]?.stringValue ?? "0")?.minor ?? 0
-        let fields: [(String, String?)] = [
-            ("Name", seller["name"]?.stringValue), ("PersonalAcc", bank["account"]?.stringValue), ("BankName", bank["bankName"]?.stringValue),
-            ("BIC", bank["bik"]?.stringValue), ("CorrespAcc", bank["corrAccount"]?.stringValue ?? "0"), ("PayeeINN", seller["inn"]?.stringValue),
-            ("KPP", seller["kpp"]?.stringValue), ("Sum", String(kopecks)),
-            ("Purpose", "Оплата по счету № \(number) от \(Self.numericDate(invoice["date"]?.stringValue ?? ""))"),
+        let fields: [(String, String?, Int)] = [
+            ("Name", seller["name"]?.stringValue, 160), ("PersonalAcc", bank["account"]?.stringValue, 20),
+            ("BankName", bank["bankName"]?.stringValue, 45), ("BIC", bank["bik"]?.stringValue, 9),
+            ("CorrespAcc", bank["corrAccount"]?.stringValue ?? "0", 20), ("PayeeINN", seller["inn"]?.stringValue, 12),
+            ("KPP", seller["kpp"]?.stringValue, 9), ("Sum", String(kopecks), 18),
+            ("Purpose", "Оплата по счету № \(number) от \(Self.numericDate(invoice["date"]?.stringValue ?? ""))", 210),
         ]
-        return "ST00012|" + fields.compactMap { key, value in value.map { "\(key)=\($0.replacingBars())" } }.joined(separator: "|")
+        return "ST00012|" + fields.compactMap { key, value, limit in value.map { "\(key)=\($0.qrFieldValue(limit: limit))" } }.joined(separator: "|")
     }
 
     var paymentQR: QRCode? { try? QRCode(text: paymentQRText, correction: .medium) }
@@ -69,7 +80,7 @@ struct InvoiceDocument {
             "invoice": Self.value(invoice),
             "print": [
                 "title": .string(title), "vatLabel": .string(vatLabel), "subtotal": .string(subtotalText), "itemsLine": .string(itemsLine),
-                "soleProprietor": .bool(isSoleProprietor), "qrSVG": .string(qrSVG),
+                "soleProprietor": .bool(isSoleProprietor), "soleProprietorSigner": .string(soleProprietorSigner), "qrSVG": .string(qrSVG),
                 "dueDate": .string(invoice["dueDate"]?.stringValue.map(Self.numericDate) ?? ""),
             ],
         ]
@@ -156,6 +167,11 @@ struct InvoiceDocument {
 }
 
 private extension String {
-    /// The QR payload separates fields with `|`; a bar inside a value would end it early.
-    func replacingBars() -> String { split(separator: "|", omittingEmptySubsequences: false).joined(separator: "/") }
+    /// A payment QR field's value: at most `limit` Unicode scalars (whole UTF-8 sequences), and
+    /// `|`, which separates the payload's fields and would end the value early, written as `/`.
+    func qrFieldValue(limit: Int) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: unicodeScalars.prefix(limit).map { $0 == "|" ? "/" : $0 })
+        return String(scalars)
+    }
 }

@@ -20,6 +20,7 @@ h1 { font-size: 14pt; border-bottom: 2px solid #000; padding-bottom: 4px; margin
 .parties td.label { width: 32mm; }
 .items th, .items td { border: 1px solid #000; padding: 2px 4px; }
 .items th { background: #eee; }
+.items td { overflow-wrap: anywhere; }
 .num { text-align: right; white-space: nowrap; }
 .totals td { text-align: right; padding: 1px 4px; font-weight: bold; }
 .words { font-weight: bold; margin: 6px 0; }
@@ -59,7 +60,7 @@ h1 { font-size: 14pt; border-bottom: 2px solid #000; padding-bottom: 4px; margin
 {{#if print.dueDate}}<p>Оплатить не позднее {{ print.dueDate }}</p>{{/if}}
 <table class="signatures">
 {{#if print.soleProprietor}}
-<tr><td>Предприниматель</td><td class="line"></td><td>{{ invoice.seller.director | default: "" }}</td></tr>
+<tr><td>Индивидуальный предприниматель</td><td class="line"></td><td>{{ print.soleProprietorSigner }}</td></tr>
 {{else}}
 <tr><td>Руководитель</td><td class="line"></td><td>{{ invoice.seller.director | default: "" }}</td><td>Бухгалтер</td><td class="line"></td><td>{{ invoice.seller.accountant | default: "" }}</td></tr>
 {{/if}}

@@ -137,15 +137,16 @@ struct InvoicePDF {
     }
 
     private func signatures(_ page: PDFPage, _ top: Double) {
-        let director = document.seller["director"]?.stringValue ?? ""
         if document.isSoleProprietor {
-            page.text("Предприниматель", x: Self.left, y: top, font: bold, size: 10)
-            page.line(from: (Self.left + 110, top + 2), to: (Self.left + 230, top + 2))
-            page.text(director, x: Self.left + 236, y: top, font: regular, size: 10)
+            let label = "Индивидуальный предприниматель"
+            let lineStart = Self.left + bold.width(of: label, size: 10) + 8
+            page.text(label, x: Self.left, y: top, font: bold, size: 10)
+            page.line(from: (lineStart, top + 2), to: (lineStart + 100, top + 2))
+            page.text(document.soleProprietorSigner, x: lineStart + 106, y: top, font: regular, size: 10)
         } else {
             page.text("Руководитель", x: Self.left, y: top, font: bold, size: 10)
             page.line(from: (Self.left + 85, top + 2), to: (Self.left + 175, top + 2))
-            page.text(director, x: Self.left + 180, y: top, font: regular, size: 9)
+            page.text(document.seller["director"]?.stringValue ?? "", x: Self.left + 180, y: top, font: regular, size: 9)
             page.text("Бухгалтер", x: Self.left, y: top + 26, font: bold, size: 10)
             page.line(from: (Self.left + 85, top + 28), to: (Self.left + 175, top + 28))
             page.text(document.seller["accountant"]?.stringValue ?? "", x: Self.left + 180, y: top + 26, font: regular, size: 9)

@@ -21,13 +21,16 @@ enum InvoiceParties {
     static func seller(company: JSON, requisite: JSON, bank: JSON) -> JSON {
         let fields = requisite["fields"] ?? .object([:])
         let preset = requisite["preset"]?.stringValue ?? "legal"
+        // A sole proprietor signs himself: his own name from the requisite, before any director named there.
+        let personName = ["lastName", "firstName", "middleName"].compactMap { fields[$0]?.stringValue }.joined(separator: " ")
+        let signer: JSON = preset == "ip" && !personName.isEmpty ? .string(personName) : fields["directorName"] ?? .null
         return [
             "companyId": company["id"] ?? .null, "preset": .string(preset),
             "name": fields["shortName"] ?? fields["fullName"] ?? company["title"] ?? .null,
             "fullName": fields["fullName"] ?? .null, "inn": fields["inn"] ?? .null, "kpp": fields["kpp"] ?? .null,
             "address": fields["legalAddress"] ?? company["address"] ?? .null,
             "phone": company["phones"]?.arrayValue?.first?["value"] ?? .null,
-            "director": fields["directorName"] ?? .null, "directorTitle": fields["directorTitle"] ?? .null,
+            "director": signer, "directorTitle": fields["directorTitle"] ?? .null,
             "accountant": fields["accountantName"] ?? .null,
             "bank": ["bik": bank["bik"] ?? .null, "bankName": bank["bankName"] ?? .null, "bankCity": bank["bankCity"] ?? .null,
                      "corrAccount": bank["corrAccount"] ?? .null, "account": bank["account"] ?? .null],
