@@ -88,11 +88,11 @@ public enum Maintenance {
         defer { db.close() }
         var problems: [String] = []
         for row in try db.query("PRAGMA integrity_check") {
-            let text = row[0].string ?? ""
+            let text = row["integrity_check"].string ?? ""
             if text != "ok" { problems.append("integrity: \(text)") }
         }
         for row in try db.query("PRAGMA foreign_key_check") {
-            problems.append("foreign key: row \(row[1].int64.map(String.init) ?? "?") of \(row[0].string ?? "?") points to a missing row of \(row[2].string ?? "?")")
+            problems.append("foreign key: row \(row["rowid"].int64.map(String.init) ?? "?") of \(row["table"].string ?? "?") points to a missing row of \(row["parent"].string ?? "?")")
         }
         return problems
     }

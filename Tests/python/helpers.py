@@ -95,3 +95,17 @@ def checked_client(server: CrmdServer, request):
     request.node.crmd_servers = [server]
     with server.client() as client:
         yield CheckedClient(client)
+
+
+def invoice_deal(c, rows=({"name": "Камера", "price": "4500", "quantity": "2"},)) -> int:
+    """A seller with a bank account, a payer with requisites and a deal with `rows`; the deal's id."""
+    seller = c.call("company.add", {"fields": {"title": "Видеосистемы", "isMyCompany": True}})
+    requisite = c.call("requisite.add", {"entityType": "company", "entityId": seller["id"], "preset": "legal",
+                                         "fields": {"inn": "7707083893", "kpp": "773601001", "shortName": "ООО «Видеосистемы»"}})
+    c.call("bankDetail.add", {"requisiteId": requisite["id"], "fields": {"bik": "044525593", "account": "40702810801400016513"}})
+    buyer = c.call("company.add", {"fields": {"title": "ИП Петров"}})
+    c.call("requisite.add", {"entityType": "company", "entityId": buyer["id"], "preset": "ip",
+                             "fields": {"inn": "500100732259", "shortName": "ИП Петров И. С."}})
+    deal = c.call("deal.add", {"fields": {"title": "Камеры", "companyId": buyer["id"]}})
+    c.call("deal.productRows.set", {"id": deal["id"], "rows": list(rows)})
+    return deal["id"]

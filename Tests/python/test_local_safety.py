@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CheckedClient, ROOT
+from helpers import invoice_deal
 from crmd_client import CrmdError, InvalidValue
 
 LEAD = {"fields": {"title": "Звонок", "phones": [{"value": "+7 900 000-00-00"}], "emails": [{"value": "k@example.ru"}],
@@ -181,17 +182,9 @@ def test_without_import_directories_nothing_is_imported(server, workdir):
 # ---------------------------------------------------------------------------- mail: programs and secrets
 
 def invoice_ready(c) -> int:
-    """A deal with a payer, products and a seller with a bank account; the invoice's id."""
-    seller = c.call("company.add", {"fields": {"title": "Видеосистемы", "isMyCompany": True}})
-    requisite = c.call("requisite.add", {"entityType": "company", "entityId": seller["id"], "preset": "legal",
-                                         "fields": {"inn": "7707083893", "kpp": "773601001", "shortName": "ООО «Видеосистемы»"}})
-    c.call("bankDetail.add", {"requisiteId": requisite["id"], "fields": {"bik": "044525593", "account": "40702810801400016513"}})
-    buyer = c.call("company.add", {"fields": {"title": "ИП Петров"}})
-    c.call("requisite.add", {"entityType": "company", "entityId": buyer["id"], "preset": "ip",
-                             "fields": {"inn": "500100732259", "shortName": "ИП Петров И. С."}})
-    deal = c.call("deal.add", {"fields": {"title": "Камеры", "companyId": buyer["id"]}})
-    c.call("deal.productRows.set", {"id": deal["id"], "rows": [{"name": "Монтаж", "price": "10000.50"}]})
-    return c.call("invoice.createFromDeal", {"dealId": deal["id"]})["id"]
+    """An invoice of a deal with a payer, one row and a seller with a bank account; its id."""
+    deal_id = invoice_deal(c, rows=[{"name": "Монтаж", "price": "10000.50"}])
+    return c.call("invoice.createFromDeal", {"dealId": deal_id})["id"]
 
 
 def wait_sent(c, invoice_id: int, timeout: float = 20) -> dict:

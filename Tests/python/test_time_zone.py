@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from helpers import refused
+from helpers import invoice_deal, refused
 from crmd_client import InvalidValue
 
 EAST, WEST = "Pacific/Kiritimati", "Pacific/Pago_Pago"
@@ -19,20 +19,6 @@ EAST, WEST = "Pacific/Kiritimati", "Pacific/Pago_Pago"
 
 def today(zone: str) -> str:
     return datetime.now(timezone.utc).astimezone(ZoneInfo(zone)).date().isoformat()
-
-
-def invoice_deal(c) -> int:
-    """A seller with a bank account, a payer with requisites and a deal with one row; the deal's id."""
-    seller = c.call("company.add", {"fields": {"title": "Видеосистемы", "isMyCompany": True}})
-    requisite = c.call("requisite.add", {"entityType": "company", "entityId": seller["id"], "preset": "legal",
-                                         "fields": {"inn": "7707083893", "kpp": "773601001", "shortName": "ООО «Видеосистемы»"}})
-    c.call("bankDetail.add", {"requisiteId": requisite["id"], "fields": {"bik": "044525593", "account": "40702810801400016513"}})
-    buyer = c.call("company.add", {"fields": {"title": "ИП Петров"}})
-    c.call("requisite.add", {"entityType": "company", "entityId": buyer["id"], "preset": "ip",
-                             "fields": {"inn": "500100732259", "shortName": "ИП Петров И. С."}})
-    deal = c.call("deal.add", {"fields": {"title": "Камеры", "companyId": buyer["id"]}})
-    c.call("deal.productRows.set", {"id": deal["id"], "rows": [{"name": "Камера", "price": "4500", "quantity": "2"}]})
-    return deal["id"]
 
 
 def test_the_default_zone_is_moscow_and_null_resets_to_it(crm):

@@ -20,7 +20,7 @@ extension RecordService {
     func create(_ db: Database, fields: [String: JSON], idempotencyKey: String? = nil, by caller: Caller,
                 data: [String: JSON] = [:]) throws -> JSON {
         let scope = entity.type.rawValue
-        if let key = idempotencyKey, let existing = try Idempotency.lookup(db, scope: scope, key: key) {
+        if let key = idempotencyKey, let existing = try IdempotencyStore.lookup(db, scope: scope, key: key) {
             return try load(db, existing).json(entity)
         }
         let now = crm.nowText
@@ -42,7 +42,7 @@ extension RecordService {
         let id = try store.insert(db, state)
         state.columns["id"] = .integer(id)
         try record(db, created: id, state: state, by: caller, at: now, data: data)
-        if let key = idempotencyKey { try Idempotency.remember(db, scope: scope, key: key, id: id, at: now) }
+        if let key = idempotencyKey { try IdempotencyStore.remember(db, scope: scope, key: key, id: id, at: now) }
         return state.json(entity)
     }
 

@@ -10,14 +10,14 @@ package struct UserService: Sendable {
 
     package func add(name: String, email: String?, idempotencyKey: String?, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            if let key = idempotencyKey, let existing = try Idempotency.lookup(db, scope: "user", key: key) {
+            if let key = idempotencyKey, let existing = try IdempotencyStore.lookup(db, scope: "user", key: key) {
                 return try get(db, existing)
             }
             let id = try UserStore.insert(db, name: name, email: email, at: crm.nowText)
             try crm.apply(Change(.user, id: .int(id), .created, by: caller, at: crm.nowText,
                                  fields: [FieldChange(field: "name", old: .null, new: .string(name)),
                                           FieldChange(field: "email", old: .null, new: email.map(JSON.string) ?? .null)]), in: db)
-            if let key = idempotencyKey { try Idempotency.remember(db, scope: "user", key: key, id: id, at: crm.nowText) }
+            if let key = idempotencyKey { try IdempotencyStore.remember(db, scope: "user", key: key, id: id, at: crm.nowText) }
             return try get(db, id)
         }
     }

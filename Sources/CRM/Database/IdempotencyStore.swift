@@ -1,7 +1,7 @@
 import Storage
 
 /// Remembers which record an `idempotencyKey` created, so a retried `add` returns it again.
-enum Idempotency {
+enum IdempotencyStore {
     static func lookup(_ db: Database, scope: String, key: String) throws -> Int64? {
         try db.queryOne("SELECT entity_id FROM idempotency_keys WHERE scope = ? AND key = ?", [.text(scope), .text(key)])?.int64("entity_id")
     }
