@@ -37,21 +37,44 @@ package final class CRMHandler: RPCHandler {
     package var methodNames: [String] { methods.keys.sorted() }
 
     package func handle(_ request: RPCRequest, connection: RPCConnection) -> Result<JSON, RPCError> {
-        guard let method = methods[request.method] else { return .failure(.methodNotFound(request.method)) }
-        let schemaURI = "https://schemas.crmd.dev/methods/\(method.name).json"
-        do {
-            let params = try Params(request.params)
-            let problems = try schemas.validate(.object(params.object), against: schemaURI + "#/$defs/params")
-            if !problems.isEmpty { return .failure(.invalidParams(problems.map { (path: $0.path, message: $0.message) })) }
-            let result = try method.run(params, CallContext(connection: connection, session: session(of: connection), method: method.name))
+        call(request, connection: connection) { method, params, context in
+            let result = try method.run(params, context)
+            return try checked(result, of: method) ? .success(result) : .failure(.internalError)
+        }
+    }
+
+    /// The result written straight to text by a method that can (`Method.encode`), else
+    /// `handle`'s value written.
+    package func encodedResult(_ request: RPCRequest, connection: RPCConnection) -> Result<EncodedJSON, RPCError> {
+        call(request, connection: connection) { method, params, context in
+            guard let encode = method.encode else {
+                let result = try method.run(params, context)
+                return try checked(result, of: method) ? .success(EncodedJSON(result)) : .failure(.internalError)
+            }
+            let encoded = try encode(params, context)
             if validateResults {
-                let resultProblems = try schemas.validate(result, against: schemaURI + "#/$defs/result")
-                if !resultProblems.isEmpty {
-                    log("result of \(method.name) breaks its schema: \(resultProblems.map { "\($0.path): \($0.message)" })")
+                // The written form must be the value `run` gives, as JSONKit writes it.
+                let expected = try method.run(params, context)
+                guard encoded.bytes == expected.serialized() else {
+                    log("\(method.name) wrote \(String(decoding: encoded.bytes, as: UTF8.self)), expected \(expected.text)")
                     return .failure(.internalError)
                 }
+                guard try checked(expected, of: method) else { return .failure(.internalError) }
             }
-            return .success(result)
+            return .success(encoded)
+        }
+    }
+
+    /// Finds the method, validates the params against its schema, runs `body`, and turns every
+    /// failure into a JSON-RPC error.
+    private func call<T>(_ request: RPCRequest, connection: RPCConnection,
+                         _ body: (Method, Params, CallContext) throws -> Result<T, RPCError>) -> Result<T, RPCError> {
+        guard let method = methods[request.method] else { return .failure(.methodNotFound(request.method)) }
+        do {
+            let params = try Params(request.params)
+            let problems = try schemas.validate(.object(params.object), against: Self.schemaURI(method.name) + "#/$defs/params")
+            if !problems.isEmpty { return .failure(.invalidParams(problems.map { (path: $0.path, message: $0.message) })) }
+            return try body(method, params, CallContext(connection: connection, session: session(of: connection), method: method.name))
         } catch let error as CRMError {
             return .failure(RPCError(error))
         } catch let error as RPCError {
@@ -61,6 +84,19 @@ package final class CRMHandler: RPCHandler {
             return .failure(.internalError)
         }
     }
+
+    /// False (and logged) when results are checked and `result` breaks the method's schema.
+    private func checked(_ result: JSON, of method: Method) throws -> Bool {
+        guard validateResults else { return true }
+        let problems = try schemas.validate(result, against: Self.schemaURI(method.name) + "#/$defs/result")
+        guard problems.isEmpty else {
+            log("result of \(method.name) breaks its schema: \(problems.map { "\($0.path): \($0.message)" })")
+            return false
+        }
+        return true
+    }
+
+    private static func schemaURI(_ method: String) -> String { "https://schemas.crmd.dev/methods/\(method).json" }
 
     /// Every connection gets its session when it opens; it acts as the administrator until
     /// users can sign in.

@@ -14,12 +14,25 @@ struct CallContext {
 
 /// One JSON-RPC method: its name and what it does with params already validated against
 /// `Schemas/methods/<name>.json#/$defs/params`.
+///
+/// A method whose result can be written straight to text (a record read) also has `encode`,
+/// which the server uses for replies; it must give exactly the bytes of `run`'s value as
+/// JSONKit writes it (the handler checks that when it checks results).
 struct Method: Sendable {
     let name: String
     let run: @Sendable (Params, CallContext) throws -> JSON
+    let encode: (@Sendable (Params, CallContext) throws -> EncodedJSON)?
 
     init(_ name: String, _ run: @escaping @Sendable (Params, CallContext) throws -> JSON) {
         self.name = name
         self.run = run
+        encode = nil
+    }
+
+    init(_ name: String, run: @escaping @Sendable (Params, CallContext) throws -> JSON,
+         encode: @escaping @Sendable (Params, CallContext) throws -> EncodedJSON) {
+        self.name = name
+        self.run = run
+        self.encode = encode
     }
 }

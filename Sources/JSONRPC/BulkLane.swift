@@ -85,6 +85,11 @@ struct PacedHandler: RPCHandler {
         return handler.handle(request, connection: connection)
     }
 
+    func encodedResult(_ request: RPCRequest, connection: RPCConnection) -> Result<EncodedJSON, RPCError> {
+        connection.beforeCall()
+        return handler.encodedResult(request, connection: connection)
+    }
+
     func connectionOpened(_ connection: RPCConnection) {
         handler.connectionOpened(connection)
     }

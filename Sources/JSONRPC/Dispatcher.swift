@@ -28,12 +28,12 @@ struct Dispatcher: Sendable {
     }
 
     /// Makes one call; returns its reply, nil for a notification.
-    private func make(_ call: MessageDecoder.Call, connection: RPCConnection) -> (RPCID, Result<JSON, RPCError>)? {
+    private func make(_ call: MessageDecoder.Call, connection: RPCConnection) -> (RPCID, Result<EncodedJSON, RPCError>)? {
         switch call {
         case .invalid(let id, let error):
             return (id, .failure(error))
         case .request(let request):
-            let result = handler.handle(request, connection: connection)
+            let result = handler.encodedResult(request, connection: connection)
             guard let id = request.id else { return nil }
             return (id, result)
         }

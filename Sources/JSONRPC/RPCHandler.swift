@@ -9,6 +9,10 @@ import JSONKit
 /// the server writes it once for a request and drops it for a notification.
 public protocol RPCHandler: Sendable {
     func handle(_ request: RPCRequest, connection: RPCConnection) -> Result<JSON, RPCError>
+    /// The call's result as JSON text: what the transport writes into the reply. A handler that
+    /// can write a result straight from where it is kept answers here; the default writes the
+    /// value of `handle`.
+    func encodedResult(_ request: RPCRequest, connection: RPCConnection) -> Result<EncodedJSON, RPCError>
     /// Called once by the transport, on the connection's thread, before its first message is
     /// read: the place to attach the connection's session (`RPCConnection.attachSession`).
     func connectionOpened(_ connection: RPCConnection)
@@ -17,6 +21,10 @@ public protocol RPCHandler: Sendable {
 }
 
 extension RPCHandler {
+    public func encodedResult(_ request: RPCRequest, connection: RPCConnection) -> Result<EncodedJSON, RPCError> {
+        handle(request, connection: connection).map(EncodedJSON.init)
+    }
+
     public func connectionOpened(_ connection: RPCConnection) {}
 
     public func connectionClosed(_ connection: RPCConnection) {}

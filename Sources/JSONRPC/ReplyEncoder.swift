@@ -9,13 +9,13 @@ enum ReplyEncoder {
     private static let notificationHead: [UInt8] = Array(#"{"jsonrpc":"2.0","method":"#.utf8)
     private static let paramsKey: [UInt8] = Array(#","params":"#.utf8)
 
-    static func reply(id: RPCID, result: Result<JSON, RPCError>, into out: inout [UInt8]) {
+    static func reply(id: RPCID, result: Result<EncodedJSON, RPCError>, into out: inout [UInt8]) {
         out.append(contentsOf: head)
         id.json.write(to: &out)
         switch result {
         case .success(let value):
             out.append(contentsOf: resultKey)
-            value.write(to: &out)
+            out.append(contentsOf: value.bytes)
         case .failure(let error):
             out.append(contentsOf: errorKey)
             error.json.write(to: &out)

@@ -48,7 +48,7 @@ struct ReplyWriter {
     }
 
     /// Writes the reply to a single request, or an error that answers a whole message.
-    mutating func reply(id: RPCID, result: Result<JSON, RPCError>) {
+    mutating func reply(id: RPCID, result: Result<EncodedJSON, RPCError>) {
         switch framing {
         case .newlineDelimited:
             Self.encode(id: id, result: result, into: &out)
@@ -67,7 +67,7 @@ struct ReplyWriter {
     }
 
     /// Adds the reply to one request of the batch begun last.
-    mutating func element(id: RPCID, result: Result<JSON, RPCError>) {
+    mutating func element(id: RPCID, result: Result<EncodedJSON, RPCError>) {
         guard var batch else { preconditionFailure("a batch element outside a batch") }
         defer { self.batch = batch }
         let separator = UInt8(ascii: batch.elements == 0 ? "[" : ",")
@@ -132,7 +132,7 @@ struct ReplyWriter {
     }
 
     /// Appends the reply, or the `replyTooLarge` error with the same id in its place.
-    private static func encode(id: RPCID, result: Result<JSON, RPCError>, into buffer: inout [UInt8]) {
+    private static func encode(id: RPCID, result: Result<EncodedJSON, RPCError>, into buffer: inout [UInt8]) {
         let start = buffer.count
         ReplyEncoder.reply(id: id, result: result, into: &buffer)
         guard buffer.count - start > maxReplyBytes else { return }

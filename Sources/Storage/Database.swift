@@ -133,7 +133,7 @@ public final class Database {
     }
 
     /// A bound statement marked in use, or `nil` when `sql` holds no statement (only comments).
-    private func checkout(_ sql: String, _ arguments: [SQLValue]) throws(SQLiteError) -> Statement? {
+    func checkout(_ sql: String, _ arguments: [SQLValue]) throws(SQLiteError) -> Statement? {
         let statement: Statement
         if let cached = statementCache[sql], !cached.isInUse {
             statement = cached

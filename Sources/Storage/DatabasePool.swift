@@ -50,6 +50,16 @@ public final class DatabasePool: Sendable {
         }
     }
 
+    /// Runs `body`, which makes exactly one query, on a reader without an explicit
+    /// transaction: a single statement is its own read transaction in SQLite (one consistent
+    /// snapshot that includes every write that returned before the call), so a point read
+    /// skips the BEGIN and COMMIT around it. Use `read` for anything that runs two statements.
+    public func readStatement<T>(_ body: (Database) throws -> T) throws -> T {
+        let reader = try readers.checkout()
+        defer { readers.checkin(reader) }
+        return try body(reader)
+    }
+
     /// Runs `body` as its own all-or-nothing unit on the writer, on the caller's thread, and
     /// returns once its changes are committed and durable. If `body` throws, exactly its own
     /// changes are rolled back and its error is rethrown unchanged; if the shared commit fails,

@@ -17,6 +17,8 @@ package struct EntityDescriptor: Sendable {
     /// Fields whose column is NOT NULL, so lists sort on the bare column (and use its indexes).
     package let nonNullFields: Set<String>
     private let byName: [String: FieldDefinition]
+    /// Writes a record's API form straight from its row.
+    let encoder: RecordEncoder
     /// What this entity does differently from the shared record behaviour.
     let hooks: RecordHooks
 
@@ -32,6 +34,7 @@ package struct EntityDescriptor: Sendable {
         storedFields = fields.filter { $0.column != nil }
         columnList = (storedFields.compactMap(\.column) + ["custom"]).joined(separator: ", ")
         byName = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0) })
+        encoder = RecordEncoder(table: table, storedFields: storedFields, columnList: columnList)
     }
 
     package func field(_ name: String) -> FieldDefinition? { byName[name] }

@@ -39,7 +39,7 @@ struct RecordState {
     }
 
     /// Checks a stored column against its field's kind; the parsed value of a JSON column.
-    private static func decode(_ value: SQLValue, _ field: FieldDefinition, column: String) throws -> JSON? {
+    static func decode(_ value: SQLValue, _ field: FieldDefinition, column: String) throws -> JSON? {
         switch (field.kind, value) {
         case (_, .null):
             return nil

@@ -8,7 +8,7 @@ struct RecordStore {
 
     /// The record's stored state, or nil if there is none with that id.
     func load(_ db: Database, _ id: Int64) throws -> RecordState? {
-        guard let row = try db.queryOne("SELECT \(entity.columnList) FROM \(entity.table) WHERE id = ?", [.integer(id)]) else { return nil }
+        guard let row = try db.queryOne(entity.encoder.selectByID, [.integer(id)]) else { return nil }
         return try RecordState(row: row, descriptor: entity)
     }
 

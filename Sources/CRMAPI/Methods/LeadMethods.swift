@@ -16,7 +16,8 @@ enum RecordMethods {
                 try service.add(fields: try params.objectValue("fields"), idempotencyKey: try params.optionalString("idempotencyKey"),
                                 by: context.caller)
             },
-            Method("\(prefix).get") { params, _ in try service.get(try params.int64("id")) },
+            Method("\(prefix).get", run: { params, _ in try service.get(try params.int64("id")) },
+                   encode: { params, _ in try service.encoded(try params.int64("id")) }),
             Method("\(prefix).update") { params, context in
                 try service.update(id: try params.int64("id"), fields: try params.objectValue("fields"),
                                    expectedVersion: try params.optionalInt64("expectedVersion"), by: context.caller)
