@@ -95,7 +95,7 @@ targets += [
 ]
 
 // MARK: - crmd-bench: the load generator and storage baseline used by bench/
-targets.append(.executableTarget(name: "crmd-bench", dependencies: ["JSONKit", "Storage", "CRM"]))
+targets.append(.executableTarget(name: "crmd-bench", dependencies: ["JSONKit", "Storage", "CRM", "CSQLite"]))
 
 // MARK: - TestSupport: launching crmd, temporary directories, JSON helpers for tests
 targets.append(.target(name: "TestSupport", dependencies: ["JSONKit"]))

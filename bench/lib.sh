@@ -121,23 +121,6 @@ stop_crmd() {
     stop_pid "$CRMD_PID" crmd
 }
 
-start_echo() {
-    say "starting crmd-bench echo"
-    start_background "$WORK/echo.log" "$CRMD_BENCH" echo --socket "$WORK/echo.sock"
-    ECHO_PID=$LAST_PID
-    local i
-    for i in $(seq 200); do
-        [ -S "$WORK/echo.sock" ] && return 0
-        sleep 0.01
-    done
-    die "the echo server did not start"
-}
-
-stop_echo() {
-    say "stopping the echo server"
-    stop_pid "$ECHO_PID" echo
-}
-
 # json_num FIELD JSON: the number in "FIELD":<number> of a flat JSON object.
 json_num() {
     printf '%s\n' "$2" | sed -n "s/.*\"$1\":\(-\{0,1\}[0-9][0-9.eE+-]*\).*/\1/p" | head -n 1

@@ -1,12 +1,12 @@
 import Foundation
 
-// crmd-bench: the load generator, echo server, storage baseline and scale probes used by
+// crmd-bench: the load generator, in-process references and scale probes used by
 // the scripts in bench/. One subcommand per measurement; see bench/README.md.
 
 let subcommands: [(name: String, usage: String, run: (ArraySlice<String>) throws -> Int32)] = [
     ("load", LoadCommand.usage, LoadCommand.run),
-    ("echo", EchoServer.usage, EchoServer.run),
     ("sqlite-baseline", SQLiteBaseline.usage, SQLiteBaseline.run),
+    ("read-baseline", ReadBaseline.usage, ReadBaseline.run),
     ("seed", SeedCommand.usage, SeedCommand.run),
     ("query", QueryCommand.usage, QueryCommand.run),
     ("startup", StartupCommand.usage, StartupCommand.run),

@@ -4,11 +4,11 @@ import JSONKit
 /// latency percentiles.
 enum LoadCommand {
     static let usage = """
-        crmd-bench load --socket PATH --method lead.get|lead.add|lead.update|echo [--connections N] [--depth D]
+        crmd-bench load --socket PATH --method lead.get|lead.add|lead.update [--connections N] [--depth D]
                         [--seconds S] [--warmup S] [--ids A..B] [--timeout S] [--label TEXT]
                         [--server-pid PID] [--json]
           lead.get: ids round-robin over --ids (default 1..10000); lead.add: complete leads, a
-          distinct phone each; lead.update: lead 1's source, a new value each time; echo: a minimal request (for the echo server). Defaults: 1
+          distinct phone each; lead.update: lead 1's source, a new value each time. Defaults: 1
           connection, depth 1, 10 s after 2 s of warm-up, 10 s reply timeout. --server-pid
           also reports that process's CPU use (from /proc) over the window.
         """
@@ -40,11 +40,8 @@ enum LoadCommand {
         case "lead.update":
             source = .leadUpdate()
             stride = 10_000_000 / UInt64(connections)
-        case "echo":
-            source = .echo()
-            stride = 0
         default:
-            throw Options.UsageError(description: "--method is lead.get, lead.add, lead.update or echo, not '\(method)'")
+            throw Options.UsageError(description: "--method is lead.get, lead.add or lead.update, not '\(method)'")
         }
         let control = RunControl()
         let summary = try LoadDriver.run(socket: socket, connections: connections, depth: depth, source: source,

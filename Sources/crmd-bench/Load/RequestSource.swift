@@ -66,9 +66,4 @@ struct TemplateRequest: RequestSource {
         TemplateRequest(method: "lead.update", paramsHead: #"{"id":1,"fields":{"source":"bench-"#, argument: .padded(width: 12),
                         paramsTail: #""}}"#)
     }
-
-    /// A minimal request for the echo server (crmd answers it with -32601).
-    static func echo() -> TemplateRequest {
-        TemplateRequest(method: "echo", paramsHead: "{}")
-    }
 }

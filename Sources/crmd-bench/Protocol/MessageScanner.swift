@@ -23,10 +23,9 @@ enum MessageScanner {
         byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
     }
 
-    /// Scans `length` bytes at `p` (one message, without its newline). With `idOnly`, stops at
-    /// the id (what the echo server needs).
+    /// Scans `length` bytes at `p` (one message, without its newline).
     @inline(__always)
-    static func scan(_ p: UnsafePointer<UInt8>, _ length: Int, idOnly: Bool = false) -> MessageKeys {
+    static func scan(_ p: UnsafePointer<UInt8>, _ length: Int) -> MessageKeys {
         var keys = MessageKeys()
         var depth = 0
         var i = 0
@@ -65,7 +64,7 @@ enum MessageScanner {
                     }
                     keys.idStart = valueStart
                     keys.idEnd = j
-                    if idOnly || keys.hasResult || keys.hasError { return keys }
+                    if keys.hasResult || keys.hasError { return keys }
                     i = j
                     continue
                 }

@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// A dedicated OS thread (pthread) running one closure: the load generator's connections and
-/// the echo server's clients each get one, never the Swift concurrency pool.
+/// A dedicated OS thread (pthread) running one closure: each of the load generator's
+/// connections gets one, never the Swift concurrency pool.
 struct OSThread {
     private final class Box {
         let body: () -> Void
