@@ -79,7 +79,7 @@ targets += [
 // MARK: - CRM: the domain (leads, funnels, fields, timeline, lists)
 targets += [
     .target(name: "CRM", dependencies: ["Storage", "JSONKit", "RussianFormats", "Registry", "Templates", "PDFWriter", "QRCode", "Mail"]),
-    .testTarget(name: "CRMTests", dependencies: ["CRM", "Storage", "JSONKit", "QRCode"]),
+    .testTarget(name: "CRMTests", dependencies: ["CRM", "Storage", "JSONKit", "QRCode", "PDFWriter"]),
 ]
 
 // MARK: - CRMAPI: JSON-RPC methods wired to CRM services, schemas, OpenRPC

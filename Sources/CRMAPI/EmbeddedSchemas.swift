@@ -3929,7 +3929,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/invoice.createFromDeal.json",
   "title": "invoice.createFromDeal",
-  "description": "Makes a `draft` invoice from a deal's product rows, payer (the deal's company, else its contact) and seller (S20–S21), numbered from the settings. The invoice is a snapshot: later changes to the deal do not alter it. 1001 (`stageId` null) lists all that is missing at once: `payer`, `productRows`, `payer.requisites`, `seller`, `seller.requisites`, `seller.bank`.",
+  "description": "Makes a `draft` invoice from a deal's product rows, payer (the deal's company, else its contact) and seller (S20–S21), numbered from the settings. The invoice is a snapshot: later changes to the deal do not alter it. 1001 (`stageId` null) lists all that is missing at once: `payer`, `productRows`, `payer.requisites`, `seller`, `seller.requisites`, `seller.bank`. 1007 `mixedVatModes` on `productRows` when rows taxed above 0 % mix VAT inside the price and on top: a 1C invoice has one «Цена включает НДС» flag, so one meaning of its columns and totals; rows at 0 % or without VAT go with either.",
   "x-errors": [1001, 1002, 1007],
   "$defs": {
     "params": {

@@ -30,6 +30,14 @@ import Testing
         #expect(try c.call("deal.productRows.get", ["id": deal["id"]!]) == rows)
         #expect(try server.error("deal.productRows.set", ["id": deal["id"]!, "rows": [["name": "x", "price": "1", "quantity": "0.0001"]]])["code"] == -32602)
         #expect(try server.error("deal.productRows.set", ["id": deal["id"]!, "rows": [["name": "x", "price": "1", "vatRate": "18"]]])["code"] == -32602)
+        // VAT inside one row and on top of the other: one invoice has one meaning of its «Цена» column.
+        let mixed = try server.error("invoice.createFromDeal", ["dealId": deal["id"]!])
+        #expect(mixed["code"] == 1007)
+        #expect(mixed["data"] == ["field": "productRows", "reason": "mixedVatModes"])
+        let unmixed = try c.call("deal.productRows.set", ["id": deal["id"]!, "rows": [
+            ["productId": product["id"]!, "quantity": "3"], ["name": "Монтаж", "price": "12200.61", "vatRate": "none", "vatIncluded": false],
+        ]])
+        #expect(unmixed["totals"]?["total"] == "25700.61")
         let settings = try c.call("settings.update", ["invoiceNumberFormat": "{YYYY}/{N:3}", "mail": ["transport": "smtp", "password": "p"]])
         #expect(settings["mail"]?["password"] == "********")
         #expect(try c.call("settings.get")["invoiceNumberFormat"] == "{YYYY}/{N:3}")

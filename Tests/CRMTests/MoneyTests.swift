@@ -206,7 +206,7 @@ final class LockedList: @unchecked Sendable {
         let invoice = try invoice(fixture)
         let html = String(decoding: try fixture.crm.documents.renderInvoice(id: invoice.id, format: "html").data, as: UTF8.self)
         for expected in ["Счет на оплату № 2026-00001 от 5 марта 2026 г.", "Банк получателя", "БИК", "044525593", "ИНН 7707083893",
-                         "Поставщик", "Покупатель", "ИП Петров И. С.", "Договор № 15 от 01.03.2026", "В том числе НДС:",
+                         "Поставщик", "Покупатель", "ИП Петров И. С.", "Договор № 15 от 01.03.2026", "В том числе НДС 22 %:",
                          "Всего наименований 2, на сумму 31\u{00A0}500,00 руб.", "Тридцать одна тысяча пятьсот рублей 00 копеек",
                          "Руководитель", "Бухгалтер", "Смирнов А. А.", "<svg", "ООО «Видеосистемы»"] {
             #expect(html.contains(expected), "missing \(expected)")
@@ -232,7 +232,7 @@ final class LockedList: @unchecked Sendable {
         reader.waitUntilExit()
         #expect(reader.terminationStatus == 0, "pdftotext (poppler-utils) must be installed")
         for expected in ["Счет на оплату № 2026-00001 от 5 марта 2026 г.", "7707083893", "500100732259", "31 500,00",
-                         "Тридцать одна тысяча пятьсот рублей 00 копеек", "Камера IP", "Монтаж", "В том числе НДС:", "5 680,33"] {
+                         "Тридцать одна тысяча пятьсот рублей 00 копеек", "Камера IP", "Монтаж", "В том числе НДС 22 %:", "5 680,33"] {
             #expect(text.contains(expected), "missing \(expected)")
         }
     }

@@ -4,8 +4,9 @@ import RussianFormats
 import Templates
 
 /// What an invoice prints: the invoice's own snapshot plus the words and lines of the
-/// «Счет на оплату» layout (REFERENCE-ru.md): long date, the VAT line's label, the item
-/// count, the signatures an organisation or a sole proprietor needs, and the payment QR code.
+/// «Счет на оплату» layout (REFERENCE-ru.md): long date, the item count, the signatures an
+/// organisation or a sole proprietor needs, the payment QR code; the table's columns and the
+/// totals with a VAT line per rate are in `InvoiceDocument+Table.swift`.
 struct InvoiceDocument {
     let invoice: JSON
 
@@ -28,15 +29,6 @@ struct InvoiceDocument {
         "Счет на оплату № \(number) от \(Self.longDate(invoice["date"]?.stringValue ?? ""))"
     }
 
-    /// «В том числе НДС:» (inside the prices), «Сумма НДС:» (on top) or «Без налога (НДС)».
-    var vatLabel: String {
-        switch totals["vatMode"]?.stringValue {
-        case "included": "В том числе НДС:"
-        case "onTop": "Сумма НДС:"
-        default: "Без налога (НДС)"
-        }
-    }
-
     /// «Итого»: the goods' amount before VAT on top, else the total.
     var subtotalText: String {
         let total = Money.parse(invoice["total"]?.stringValue ?? "0")?.minor ?? 0
@@ -51,6 +43,8 @@ struct InvoiceDocument {
     /// The payment QR code's text, ГОСТ Р 56042-2014 (Sum in kopecks), UTF-8 (the `2` of
     /// `ST00012`). Each value is cut to the standard's length for its field, counted in
     /// characters (Unicode scalars, so no UTF-8 sequence is split), with `|` replaced by `/`.
+    /// The purpose ends with the VAT phrase (`vatPhrase`), which a too long invoice number never
+    /// pushes out: the words before it are cut instead.
     var paymentQRText: String {
         let bank = seller["bank"] ?? .null
         let kopecks = Money.parse(invoice["due"]?.stringValue ?? invoice["total"]?.stringValue ?? "0")?.minor ?? 0
@@ -59,9 +53,16 @@ struct InvoiceDocument {
             ("BankName", bank["bankName"]?.stringValue, 45), ("BIC", bank["bik"]?.stringValue, 9),
             ("CorrespAcc", bank["corrAccount"]?.stringValue ?? "0", 20), ("PayeeINN", seller["inn"]?.stringValue, 12),
             ("KPP", seller["kpp"]?.stringValue, 9), ("Sum", String(kopecks), 18),
-            ("Purpose", "Оплата по счету № \(number) от \(Self.numericDate(invoice["date"]?.stringValue ?? ""))", 210),
+            ("Purpose", purpose, 210),
         ]
         return "ST00012|" + fields.compactMap { key, value, limit in value.map { "\(key)=\($0.qrFieldValue(limit: limit))" } }.joined(separator: "|")
+    }
+
+    /// «Оплата по счету № N от 05.03.2026. В т.ч. НДС 22 % – 180,33 руб.», at most 210 characters.
+    private var purpose: String {
+        let phrase = ". " + vatPhrase
+        let head = "Оплата по счету № \(number) от \(Self.numericDate(invoice["date"]?.stringValue ?? ""))"
+        return head.qrFieldValue(limit: 210 - phrase.unicodeScalars.count) + phrase
     }
 
     var paymentQR: QRCode? { try? QRCode(text: paymentQRText, correction: .medium) }
@@ -76,10 +77,16 @@ struct InvoiceDocument {
             qrSVG = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(side) \(side)\" width=\"120\" height=\"120\" shape-rendering=\"crispEdges\">"
                 + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/><path d=\"\(path)\" fill=\"#000\"/></svg>"
         }
+        let rows: [TemplateValue] = printedRows.map { row in
+            ["number": .string(row.number), "name": .string(row.name), "quantity": .string(row.quantity), "unit": .string(row.unit),
+             "price": .string(row.price), "discount": .string(row.discount), "vatRate": .string(row.vatRate), "sum": .string(row.sum)]
+        }
+        let totals: [TemplateValue] = totalsLines.map { ["label": .string($0.label), "value": .string($0.value)] }
         return [
             "invoice": Self.value(invoice),
             "print": [
-                "title": .string(title), "vatLabel": .string(vatLabel), "subtotal": .string(subtotalText), "itemsLine": .string(itemsLine),
+                "title": .string(title), "itemsLine": .string(itemsLine), "rows": .array(rows), "totals": .array(totals),
+                "showsDiscount": .bool(showsDiscount), "showsVATRate": .bool(showsVATRate),
                 "soleProprietor": .bool(isSoleProprietor), "soleProprietorSigner": .string(soleProprietorSigner), "qrSVG": .string(qrSVG),
                 "dueDate": .string(invoice["dueDate"]?.stringValue.map(Self.numericDate) ?? ""),
             ],
@@ -117,7 +124,10 @@ struct InvoiceDocument {
             _ = try object(row, path)
             try text(row["name"], path + ".name", required: true)
             try text(try object(row["unit"], path + ".unit")["name"], path + ".unit.name", required: true)
-            for key in ["quantity", "price", "sum"] { try decimal(row[key], "\(path).\(key)") }
+            for key in ["quantity", "price", "discountAmount", "sum", "vat"] { try decimal(row[key], "\(path).\(key)") }
+            guard let rate = row["vatRate"]?.stringValue, VATRate(rawValue: rate) != nil else {
+                throw StoredData.Problem("\(path).vatRate: \(row["vatRate"]?.text ?? "missing") is not a VAT rate")
+            }
         }
         let totals = try object(invoice["totals"], "totals")
         for key in ["vat", "total"] { try decimal(totals[key], "totals.\(key)") }

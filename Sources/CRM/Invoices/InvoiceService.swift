@@ -62,6 +62,7 @@ package struct InvoiceService: Sendable {
             if !missing.isEmpty {
                 throw CRMError.requiredFieldsMissing(entityType: "deal", id: input.dealID, stageId: nil, missing: missing)
             }
+            try Self.requireOneVATMode(lines)
 
             let today = try crm.today(db)
             let date = try Self.date(input.date, field: "date") ?? today
@@ -214,6 +215,19 @@ package struct InvoiceService: Sendable {
     static func storedStatus(_ db: Database, _ id: Int64) throws -> String {
         guard let status = try InvoiceStore.status(db, id) else { throw CRMError.notFound("invoice", id) }
         return status
+    }
+
+    /// One meaning of the «Цена» and «Сумма» columns per invoice: rows taxed above 0 % either all
+    /// have VAT inside their prices or all have it on top, else 1007 `mixedVatModes` on
+    /// `productRows`. A 1C invoice carries one document-level flag «Цена включает НДС», so a mixed
+    /// invoice could neither print consistent columns and totals nor be loaded into 1C as it is.
+    /// Rows at 0 % or without VAT have no VAT to place and go with either.
+    static func requireOneVATMode(_ lines: [InvoiceLine]) throws(CRMError) {
+        let taxed = lines.filter { $0.vatRate.percent > 0 }
+        guard taxed.contains(where: \.vatIncluded) && taxed.contains(where: { !$0.vatIncluded }) else { return }
+        throw CRMError.invalidValue(field: "productRows", reason: "mixedVatModes",
+                                    message: "the deal's rows mix VAT inside the price (vatIncluded true) and VAT on top (false); "
+                                        + "an invoice has one: make the taxed rows' vatIncluded the same")
     }
 
     private static func date(_ text: String?, field: String) throws -> String? {
