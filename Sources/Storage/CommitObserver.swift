@@ -4,6 +4,9 @@ public struct ObservedWrite: Sendable {
     public let notes: [any Sendable]
     /// Rows inserted, updated or deleted by the body (sqlite3_total_changes64 delta), triggers included.
     public let rowsChanged: Int
+    /// Statements the body left for the group's commit (`Database.executeBeforeCommit`); their
+    /// rows are not in `rowsChanged`.
+    public let deferredStatements: Int
 }
 
 /// Told about writes once their fate is settled, in the spirit of GRDB's `TransactionObserver`:

@@ -16,6 +16,9 @@ public final class Database {
     var commitNoteMode = CommitNoteMode.outsideWrite
     /// Notes attached by the write body in progress, while `commitNoteMode` is `.collecting`.
     var commitNotes: [any Sendable] = []
+    /// Statements the write body in progress left for its group's commit, while
+    /// `commitNoteMode` is not `.outsideWrite` (see `executeBeforeCommit`).
+    var deferredStatements: [DeferredStatement] = []
 
     /// Opens (and, unless `readOnly`, creates) the database file at `path`, mode 0600.
     public init(path: String, readOnly: Bool = false) throws(SQLiteError) {

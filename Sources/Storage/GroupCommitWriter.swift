@@ -9,7 +9,8 @@ import Foundation
 /// its group is finished; if no one is committing it becomes the leader: it queues for the turn
 /// behind the writes already waiting (they join the same group) and runs one `COMMIT` for all.
 /// A write returns only after its group committed; if the `COMMIT` fails, every member gets the
-/// error. A body that throws rolls back to its savepoint and never waits.
+/// error. Statements the writes deferred (`Database.executeBeforeCommit`) run just before the
+/// `COMMIT`, outside every savepoint; one that fails fails the group as the `COMMIT` would. A body that throws rolls back to its savepoint and never waits.
 ///
 /// Commit observers are told by the turn holder: the leader once its `COMMIT` returned (or
 /// failed), before it finishes the group and so before any member returns; a failing write right
@@ -53,6 +54,9 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// The writes of `openGroup` in the order they ran, one per member, while `groupObservers`
     /// is not empty; else empty.
     private var groupWrites: [ObservedWrite] = []
+    /// What the writes of `openGroup` deferred to its commit (`Database.executeBeforeCommit`),
+    /// in the order they ran.
+    private var groupDeferred: [DeferredStatement] = []
 
     init(connection: Database) {
         self.connection = connection
@@ -158,10 +162,12 @@ final class GroupCommitWriter: @unchecked Sendable {
             if let write = endObservedWrite(isObserved: isObserved, changesBefore: changesBefore) {
                 groupWrites.append(write)
             }
+            groupDeferred.append(contentsOf: database.takeDeferredStatements())
             openGroupMembers += 1
             return value
         } catch {
             let failedWrite = endObservedWrite(isObserved: isObserved, changesBefore: changesBefore)
+            _ = database.takeDeferredStatements()
             recoverAfterFailure()
             // After the group's own report, if recovery had to give the whole group up.
             if let failedWrite {
@@ -175,7 +181,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     private func endObservedWrite(isObserved: Bool, changesBefore: Int) -> ObservedWrite? {
         let notes = connection.endCommitNotes()
         guard isObserved else { return nil }
-        return ObservedWrite(notes: notes, rowsChanged: connection.totalChanges - changesBefore)
+        return ObservedWrite(notes: notes, rowsChanged: connection.totalChanges - changesBefore,
+                             deferredStatements: connection.deferredStatements.count)
     }
 
     /// Undoes exactly the failed write; if SQLite already rolled back the whole transaction, the
@@ -203,6 +210,7 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     /// Gives the open group up: its writes are reported rolled back, then its members woken.
     private func finishOpenGroup(failure: SQLiteError) {
+        groupDeferred = []
         notify(rolledBack: takeGroupWrites())
         condition.lock()
         openGroup.finish(failure: failure)
@@ -242,7 +250,12 @@ final class GroupCommitWriter: @unchecked Sendable {
         var failure: SQLiteError?
         let hasMembers = openGroupMembers > 0
         if hasMembers {
+            let deferred = groupDeferred
+            groupDeferred = []
             do {
+                for statement in deferred {
+                    try database.execute(statement.sql, statement.arguments)
+                }
                 try database.execute("COMMIT")
             } catch {
                 failure = error

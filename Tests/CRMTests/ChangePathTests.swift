@@ -112,8 +112,9 @@ import Testing
     }
 
     final class RowCounter: CommitObserver, @unchecked Sendable {
+        /// Rows changed plus statements deferred to the commit, per write.
         let rows = Mutex<[Int]>([])
-        func databaseDidCommit(_ writes: [ObservedWrite]) { rows.withLock { $0 += writes.map(\.rowsChanged) } }
+        func databaseDidCommit(_ writes: [ObservedWrite]) { rows.withLock { $0 += writes.map { $0.rowsChanged + $0.deferredStatements } } }
         func databaseDidRollback(_ writes: [ObservedWrite]) {}
         var last: Int? { rows.withLock { $0.last } }
     }

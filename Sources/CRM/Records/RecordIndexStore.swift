@@ -7,11 +7,11 @@ struct RecordIndexStore {
     let entity: EntityDescriptor
 
     func insertSearch(_ db: Database, id: Int64, text: String) throws {
-        try db.execute("INSERT INTO \(entity.searchTable) (rowid, body) VALUES (?, ?)", [.integer(id), .text(text)])
+        try db.executeBeforeCommit("INSERT INTO \(entity.searchTable) (rowid, body) VALUES (?, ?)", [.integer(id), .text(text)])
     }
 
     func deleteSearch(_ db: Database, id: Int64) throws {
-        try db.execute("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)])
+        try db.executeBeforeCommit("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)])
     }
 
     /// Stores a phone or e-mail (`kind`) as typed and in its normalized form.
