@@ -86,6 +86,16 @@ import Testing
 
     @Test func emailsAreTrimmedAndLowercased() {
         #expect(ContactKeys.email("  Ivan@Example.RU ") == "ivan@example.ru")
+        #expect(ContactKeys.email("\t\u{00A0}a@b.ru\n ") == "a@b.ru")
+        #expect(ContactKeys.email(" \t ") == "")
+        #expect(ContactKeys.email("") == "")
+        #expect(ContactKeys.email("x") == "x")
+    }
+
+    @Test func everyExtensionMarkerCutsTheNumber() {
+        for raw in ["+7 916 123-45-67 ДОБ. 55", "+7 916 123-45-67 ext 55", "+7 916 123-45-67x55", "+7 916 123-45-67 #55", "  +7 916 123-45-67  "] {
+            #expect(ContactKeys.phone(raw) == "+79161234567", "\(raw)")
+        }
     }
 
     @Test func foldingHandlesCyrillic() {

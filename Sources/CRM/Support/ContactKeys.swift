@@ -1,5 +1,3 @@
-import Foundation
-
 /// Normalized keys for phones and e-mails, used to find the same person however the number
 /// or address was typed (REFERENCE-ru.md, "Phone numbers").
 package enum ContactKeys {
@@ -10,7 +8,7 @@ package enum ContactKeys {
         let lowered = raw.lowercased()
         var main = Substring(lowered)
         for marker in ["доб", "ext", "x", "#"] {
-            if let range = main.range(of: marker) { main = main[..<range.lowerBound] }
+            if let range = main.firstRange(of: marker) { main = main[..<range.lowerBound] }
         }
         var digits = main.filter(\.isASCIIDigit)
         if digits.count == 14 && digits.hasPrefix("810") { digits = String(digits.dropFirst(3)) }
@@ -34,6 +32,7 @@ extension StringProtocol {
     func trimmingLeadingSpaces() -> SubSequence { drop { $0.isWhitespace } }
 
     func trimmingSpaces() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
     }
 }
