@@ -3,7 +3,8 @@
 package enum TextFolding {
     package static func fold(_ text: String) -> String {
         var folded = text.lowercased()
-        if folded.contains("ё") { folded = folded.replacingOccurrences(of: "ё", with: "е") }
+        // `contains(where:)`: `contains("ё")` with a string argument is Foundation's search.
+        if folded.contains(where: { $0 == "ё" }) { folded = folded.replacingOccurrences(of: "ё", with: "е") }
         return folded
     }
 }
