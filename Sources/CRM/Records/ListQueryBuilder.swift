@@ -9,6 +9,11 @@ struct ListQueryBuilder {
     let custom: [String: FieldDefinition]
     private(set) var conditions: [String] = []
     private(set) var arguments: [SQLValue] = []
+    /// The same conditions as checks of one row each, for `RecordListStore`'s scan of the first
+    /// rows in list order: a `%` contains reads the row's stored folded text instead of asking
+    /// the trigram index for every match.
+    private(set) var rowConditions: [String] = []
+    private(set) var rowArguments: [SQLValue] = []
     /// Set by `addSearch`: rows come from the full-text index joined to the table, in rowid
     /// order, so a page of matches is read lazily instead of collecting every match first.
     private(set) var isSearch = false
@@ -93,7 +98,15 @@ struct ListQueryBuilder {
             guard kind.isTextual, case .string(let text) = value, !text.isEmpty else {
                 throw CRMError.invalidParam(path, "'%' needs a text field and a non-empty string")
             }
-            append("instr(crm_fold(\(expression)), ?) > 0", target.arguments + [.text(TextFolding.fold(text))])
+            let needle = TextFolding.fold(text)
+            guard let column = target.field.column, entity.foldedFields.contains(where: { $0.name == target.field.name }) else {
+                return append("instr(crm_fold(\(expression)), ?) > 0", target.arguments + [.text(needle)])
+            }
+            let stored = "instr((SELECT \(column) FROM \(entity.textTable) WHERE id = t.id), ?) > 0"
+            // The trigram index needs three characters; a shorter needle is checked per row.
+            guard needle.count >= 3 else { return append(stored, [.text(needle)]) }
+            append("t.id IN (SELECT rowid FROM \(entity.trigramTable) WHERE \(column) GLOB ?)", [.text("*" + Self.globLiteral(needle) + "*")],
+                   row: (stored, [.text(needle)]))
         case .inList, .notInList:
             let items = try listItems(value, path: path).map { try bind($0, target, path) }
             let marks = Array(repeating: "?", count: items.count).joined(separator: ", ")
@@ -105,15 +118,14 @@ struct ListQueryBuilder {
         }
     }
 
-    /// Full-text search: every word must occur (as a word prefix) in the record's text.
+    /// Full-text search: every word must occur (as a word prefix) in the record's text; a phone
+    /// number in any notation matches the records with that phone (`SearchQuery`).
     mutating func addSearch(_ text: String) throws {
-        let words = TextFolding.fold(text).split { !($0.isLetter || $0.isNumber) }.prefix(16)
-        guard !words.isEmpty else {
+        guard let query = SearchQuery.make(text) else {
             // Nothing searchable (only punctuation): nothing matches.
             append("0", [])
             return
         }
-        let query = words.map { "\"" + $0.replacingQuotes() + "\"*" }.joined(separator: " ")
         isSearch = true
         append("\(entity.searchTable) MATCH ?", [.text(query)])
     }
@@ -218,12 +230,23 @@ struct ListQueryBuilder {
         }
     }
 
-    private mutating func append(_ condition: String, _ values: [SQLValue]) {
+    /// Adds a condition; `row` is its form as a check of one row when that differs.
+    private mutating func append(_ condition: String, _ values: [SQLValue], row: (String, [SQLValue])? = nil) {
         conditions.append(condition)
         arguments += values
+        rowConditions.append(row?.0 ?? condition)
+        rowArguments += row?.1 ?? values
     }
-}
 
-private extension Substring {
-    func replacingQuotes() -> String { split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") }
+    /// Text that GLOB matches literally: its wildcard characters each as a one-character class.
+    static func globLiteral(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "*", "?", "[": result += "[\(character)]"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
 }

@@ -16,25 +16,21 @@ struct RecordListStore {
     let sortKeys: [SortKey]
     let idDescending: Bool
 
+    /// Rows of the list's order a page first looks for its matches in (`firstRows`).
+    static let scanBudget = 2000
+
     /// Up to `limit` keys after `after`, the records of those keys by id, and whether more follow.
-    /// First the page's ids and sort keys (an index or a bounded sort over narrow rows), then the
-    /// records themselves: wide columns are read for the page only.
+    /// First the page's ids and sort keys, then the records themselves: wide columns are read
+    /// for the page only. The ids come from the first `scanBudget` rows in list order when they
+    /// hold a full page of matches (dense filters: an overdue invoice, a common substring),
+    /// otherwise from the query as a whole, where SQLite's indexes find sparse matches.
     func page(_ db: Database, after: (keys: [SQLValue], id: Int64)?, limit: Int) throws -> (keys: [Key], records: [Int64: Row], more: Bool) {
-        var conditions = builder.conditions
-        var arguments = builder.arguments
-        if let after {
-            let (condition, values) = keyset(after.keys, after.id)
-            conditions.append(condition)
-            arguments += values
+        var rows: [Row]
+        if !builder.isSearch, !builder.conditions.isEmpty, let found = try firstRows(db, after: after, limit: limit) {
+            rows = found
+        } else {
+            rows = try wholeQuery(db, after: after, limit: limit)
         }
-        let selectKeys = sortKeys.enumerated().map { "\($1.expression) AS sort_\($0)" }.joined(separator: ", ")
-        var sql = "SELECT t.id AS id\(selectKeys.isEmpty ? "" : ", " + selectKeys) FROM \(builder.source)"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        let orderTerms = sortKeys.map { "\($0.expression) \($0.descending ? "DESC" : "ASC")" }
-            + ["\(builder.idExpression) \(idDescending ? "DESC" : "ASC")"]
-        sql += " ORDER BY " + orderTerms.joined(separator: ", ") + " LIMIT ?"
-        let sortArguments = sortKeys.flatMap(\.arguments)
-        let rows = try db.query(sql, sortArguments + arguments + sortArguments + [.integer(Int64(limit + 1))])
         let page = try rows.prefix(limit).map { row in
             Key(id: try row.int64("id"), keys: try (0..<sortKeys.count).map { try row.value("sort_\($0)") })
         }
@@ -47,6 +43,55 @@ struct RecordListStore {
         }
         return (page, records, rows.count > limit)
     }
+
+    /// The ids and sort keys of up to `limit` + 1 matches, by the query as a whole.
+    private func wholeQuery(_ db: Database, after: (keys: [SQLValue], id: Int64)?, limit: Int) throws -> [Row] {
+        var conditions = builder.conditions
+        var arguments = builder.arguments
+        if let after {
+            let (condition, values) = keyset(after.keys, after.id)
+            conditions.append(condition)
+            arguments += values
+        }
+        var sql = "SELECT t.id AS id\(selectedKeys) FROM \(builder.source)"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY \(orderTerms) LIMIT ?"
+        return try db.query(sql, sortArguments + arguments + sortArguments + [.integer(Int64(limit + 1))])
+    }
+
+    /// The first `limit` + 1 matches among the first `scanBudget` rows in list order (after the
+    /// cursor), each row checked by the builder's `rowConditions`; nil when those rows hold
+    /// fewer. Walking the order is an index scan (every sort field has its index), so this costs
+    /// at most `scanBudget` cheap row checks. When it finds `limit` + 1, they are the first
+    /// matches of the whole list: every row beyond the budget comes later in the order.
+    private func firstRows(_ db: Database, after: (keys: [SQLValue], id: Int64)?, limit: Int) throws -> [Row]? {
+        var arguments = sortArguments
+        var inner = "SELECT * FROM \(entity.table) AS t"
+        if let after {
+            let (condition, values) = keyset(after.keys, after.id)
+            inner += " WHERE " + condition
+            arguments += values
+        }
+        inner += " ORDER BY \(orderTerms) LIMIT ?"
+        arguments += sortArguments + [.integer(Int64(Self.scanBudget))]
+        let sql = "SELECT t.id AS id\(selectedKeys) FROM (\(inner)) AS t WHERE \(builder.rowConditions.joined(separator: " AND "))"
+            + " ORDER BY \(orderTerms) LIMIT ?"
+        arguments += builder.rowArguments + sortArguments + [.integer(Int64(limit + 1))]
+        let rows = try db.query(sql, arguments)
+        return rows.count > limit ? rows : nil
+    }
+
+    /// `, <sort key> AS sort_0, …` for the SELECT list.
+    private var selectedKeys: String {
+        sortKeys.enumerated().map { ", \($1.expression) AS sort_\($0)" }.joined()
+    }
+
+    private var orderTerms: String {
+        (sortKeys.map { "\($0.expression) \($0.descending ? "DESC" : "ASC")" }
+            + ["\(builder.idExpression) \(idDescending ? "DESC" : "ASC")"]).joined(separator: ", ")
+    }
+
+    private var sortArguments: [SQLValue] { sortKeys.flatMap(\.arguments) }
 
     /// A field to sort by as an expression: empty values sort first (as the smallest of their kind).
     static func sortKey(_ target: ListQueryBuilder.Resolved, descending: Bool) -> SortKey {
