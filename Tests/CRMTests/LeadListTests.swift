@@ -99,17 +99,41 @@ import Testing
         #expect(try titles(fixture) { $0.search = "Лид 7" }.count == 10)
     }
 
-    @Test func searchQueryKeepsWordsAndNormalizesPhones() {
-        #expect(SearchQuery.make("Иван Петров") == #""иван"* AND "петров"*"#)
-        #expect(SearchQuery.make("+7 (900) 012-34-56") == #""79000123456""#)
-        #expect(SearchQuery.make("89000123456") == #"("79000123456" OR "89000123456"*)"#)
-        #expect(SearchQuery.make("7707083893") == #"("77707083893" OR "7707083893"*)"#)
-        #expect(SearchQuery.make("Клиент 42 2026-03-01") == #""клиент"* AND "42"* AND "2026"* AND "03"* AND "01"*"#)
-        #expect(SearchQuery.make("+44 20 7946 0958") == #""442079460958""#)
-        #expect(SearchQuery.make("a\"b") == #""a"* AND "b"*"#)
-        #expect(SearchQuery.make("12 345 6789012") == #""12"* AND "345"* AND "6789012"*"#)
-        #expect(SearchQuery.make("(900) 012-34-56") == #""79000123456""#)
-        #expect(SearchQuery.make("!!! ---") == nil)
+    @Test func aPrefixAsTheWordsItBeginsFindsWhatThePrefixFound() throws {
+        let fixture = try populated()
+        for word in ["ива", "иван", "лид", "мос", "9160", "санкт", "е", "petrov", "ёлк", "zzz"] {
+            let folded = TextFolding.fold(word)
+            let expected = try fixture.crm.pool.read { db in
+                try db.query("SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rowid", [.text("\"\(folded)\"*")]).map { try $0.int64("rowid") }
+            }
+            var request = ListRequest()
+            request.search = word
+            request.limit = 500
+            #expect(try fixture.crm.leads.list(request)["items"]?.arrayValue?.map(\.id) == expected, "\(word)")
+        }
+    }
+
+    @Test func searchQueryExpandsFewWordsAndKeepsManyAsAPrefix() throws {
+        let vocabulary = ["иван", "иванов", "ивановна"] + (0..<40).map { "42\($0)" }
+        let expand: SearchQuery.Expansion = { prefix in Array(vocabulary.filter { $0.hasPrefix(prefix) }.prefix(SearchQuery.maxExpansion + 1)) }
+        #expect(try SearchQuery.make("Иван 42", expand: expand) == #"("иван" OR "иванов" OR "ивановна") AND "42"*"#)
+        #expect(try SearchQuery.make("ивано", expand: expand) == #"("иванов" OR "ивановна")"#)
+        #expect(try SearchQuery.make("café", expand: expand) == #""café"*"#)
+        #expect(try SearchQuery.make("нет", expand: expand) == #""нет"*"#)
+        #expect(SearchQuery.upperBound(of: "иван") == "ивао")
+    }
+
+    @Test func searchQueryKeepsWordsAndNormalizesPhones() throws {
+        #expect(try SearchQuery.make("Иван Петров") == #""иван"* AND "петров"*"#)
+        #expect(try SearchQuery.make("+7 (900) 012-34-56") == #""79000123456""#)
+        #expect(try SearchQuery.make("89000123456") == #"("79000123456" OR "89000123456"*)"#)
+        #expect(try SearchQuery.make("7707083893") == #"("77707083893" OR "7707083893"*)"#)
+        #expect(try SearchQuery.make("Клиент 42 2026-03-01") == #""клиент"* AND "42"* AND "2026"* AND "03"* AND "01"*"#)
+        #expect(try SearchQuery.make("+44 20 7946 0958") == #""442079460958""#)
+        #expect(try SearchQuery.make("a\"b") == #""a"* AND "b"*"#)
+        #expect(try SearchQuery.make("12 345 6789012") == #""12"* AND "345"* AND "6789012"*"#)
+        #expect(try SearchQuery.make("(900) 012-34-56") == #""79000123456""#)
+        #expect(try SearchQuery.make("!!! ---") == nil)
     }
 
     @Test func cursorPagesVisitEveryRowOnceInOrder() throws {

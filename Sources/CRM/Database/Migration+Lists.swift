@@ -11,6 +11,8 @@ extension CRMMigrations {
     /// - Indexes on the sort expressions of the fields lists may sort by (`EntityDescriptor.sortable`;
     ///   created-at, updated-at, stage and date had theirs already).
     /// - Money as integer kopecks (the expression lists compare by) indexed for invoice totals.
+    /// - `<table>_fts_terms`, the vocabulary of each full-text index, from which a search turns
+    ///   a word prefix into the few words it begins (`SearchQuery`).
     ///
     /// Existing rows are backfilled here, with the same folding (`crm_fold`).
     static func lists(_ db: Database) throws {
@@ -36,6 +38,9 @@ extension CRMMigrations {
                     INSERT INTO \(table)_trigram (rowid, \(list)) VALUES (new.id, \(new));
                 END;
                 """)
+        }
+        for (table, _) in foldedColumns {
+            try db.execute("CREATE VIRTUAL TABLE \(table)_fts_terms USING fts5vocab('\(table)_fts', 'row')")
         }
         try db.executeScript(sortIndexesSQL)
     }

@@ -119,9 +119,16 @@ struct ListQueryBuilder {
     }
 
     /// Full-text search: every word must occur (as a word prefix) in the record's text; a phone
-    /// number in any notation matches the records with that phone (`SearchQuery`).
-    mutating func addSearch(_ text: String) throws {
-        guard let query = SearchQuery.make(text) else {
+    /// number in any notation matches the records with that phone (`SearchQuery`). `db` reads
+    /// the index's vocabulary to turn a prefix into the few words it begins.
+    mutating func addSearch(_ text: String, _ db: Database) throws {
+        let terms = "\(entity.searchTable)_terms"
+        let query = try SearchQuery.make(text) { prefix in
+            guard let upper = SearchQuery.upperBound(of: prefix) else { return [] }
+            return try db.query("SELECT term FROM \(terms) WHERE term >= ? AND term < ? LIMIT ?",
+                                [.text(prefix), .text(upper), .integer(Int64(SearchQuery.maxExpansion + 1))]).map { try $0.text("term") }
+        }
+        guard let query else {
             // Nothing searchable (only punctuation): nothing matches.
             append("0", [])
             return

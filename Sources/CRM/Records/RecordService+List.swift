@@ -11,7 +11,7 @@ extension RecordService {
             for key in request.filter.keys.sorted() {
                 try builder.addFilter(key: key, value: request.filter[key]!)
             }
-            if let search = request.search { try builder.addSearch(search) }
+            if let search = request.search { try builder.addSearch(search, db) }
 
             var sortKeys: [RecordListStore.SortKey] = []
             for (index, item) in request.order.enumerated() where item.field != "id" {

@@ -3,12 +3,21 @@
 /// `89000123456`, `9000123456`) becomes its normalized key's digits (`79000123456`), which the
 /// index holds for every phone (`RecordIndexes.searchText`); a number typed as one word may
 /// still be something else (an INN), so it also matches as the word it is.
+///
+/// A word prefix that begins few of the index's words is asked for as those words
+/// (`"иван" OR "иванов" OR …`, from `expand`): FTS5 reads them lazily in rowid order, where a
+/// prefix query first merges every matching word's rows (18 ms for `иван*` at a million leads).
 enum SearchQuery {
     /// At most this many words or numbers count; the rest of the text is ignored.
     static let maxTerms = 16
+    /// A prefix is replaced by the words it begins when there are at most this many.
+    static let maxExpansion = 32
+
+    /// The indexed words beginning with a prefix, at most `maxExpansion` + 1 of them.
+    typealias Expansion = (String) throws -> [String]
 
     /// The MATCH expression, or nil when the text has nothing searchable (only punctuation).
-    static func make(_ text: String) -> String? {
+    static func make(_ text: String, expand: Expansion? = nil) throws -> String? {
         var terms: [String] = []
         for segment in segments(text) {
             if segment.isPhoneRun, let phone = phoneTerm(segment.text) {
@@ -19,7 +28,7 @@ enum SearchQuery {
                 if segment.isPhoneRun, let phone = phoneTerm(chunk) {
                     terms.append(phone)
                 } else {
-                    terms += words(chunk).map(prefixTerm)
+                    for word in words(chunk) { terms.append(try expanded(word, expand) ?? prefixTerm(word)) }
                 }
             }
         }
@@ -78,8 +87,32 @@ enum SearchQuery {
 
     private static func prefixTerm(_ word: Substring) -> String { quoted(String(word)) + "*" }
 
+    /// The words a prefix begins, OR-ed, when they are few. Only for words the tokenizer keeps
+    /// as they are (digits, Latin and Cyrillic lower-case letters): the index's words are
+    /// compared with the prefix byte by byte.
+    private static func expanded(_ word: Substring, _ expand: Expansion?) throws -> String? {
+        guard let expand, word.unicodeScalars.allSatisfy(\.isKeptByTokenizer) else { return nil }
+        let found = try expand(String(word))
+        guard !found.isEmpty, found.count <= maxExpansion else { return nil }
+        return found.count == 1 ? quoted(found[0]) : "(" + found.map(quoted).joined(separator: " OR ") + ")"
+    }
+
+    /// The exclusive upper bound of the words beginning with `prefix` (its last character
+    /// incremented), for a range scan of the index's vocabulary.
+    static func upperBound(of prefix: String) -> String? {
+        var scalars = Array(prefix.unicodeScalars)
+        guard let last = scalars.popLast(), let next = Unicode.Scalar(last.value + 1) else { return nil }
+        return String(String.UnicodeScalarView(scalars + [next]))
+    }
+
     private static func quoted(_ word: String) -> String {
         "\"" + word.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+}
+
+private extension Unicode.Scalar {
+    var isKeptByTokenizer: Bool {
+        ("0"..."9").contains(self) || ("a"..."z").contains(self) || ("\u{0430}"..."\u{044F}").contains(self)
     }
 }
 
