@@ -134,6 +134,9 @@ import Testing
         #expect(try SearchQuery.make("12 345 6789012") == #""12"* AND "345"* AND "6789012"*"#)
         #expect(try SearchQuery.make("(900) 012-34-56") == #""79000123456""#)
         #expect(try SearchQuery.make("!!! ---") == nil)
+        #expect(try SearchQuery.make("office3@firm3.ru") == #""office3"* AND "firm3"* AND "ru"*"#)
+        #expect(try SearchQuery.make("тел.89000123456") == #""79000123456" AND "тел"*"#)
+        #expect(try SearchQuery.make("id89000123456") == #""id89000123456"*"#)
     }
 
     @Test func cursorPagesVisitEveryRowOnceInOrder() throws {

@@ -19,19 +19,35 @@ enum SearchQuery {
     /// The MATCH expression, or nil when the text has nothing searchable (only punctuation).
     static func make(_ text: String, expand: Expansion? = nil) throws -> String? {
         var terms: [String] = []
-        for segment in segments(text) {
-            if segment.isPhoneRun, let phone = phoneTerm(segment.text) {
+        var phones: [Range<String.Index>] = []
+        let parts = segments(text)
+        for (index, segment) in parts.enumerated() where segment.isPhoneRun {
+            // Digits that touch a letter are part of a word (`office3`), not a number of their own.
+            let openBefore = index > 0 && parts[index - 1].text.last?.isLetter == true && segment.text.first?.isASCIIDigit == true
+            let openAfter = index + 1 < parts.count && parts[index + 1].text.first?.isLetter == true && segment.text.last?.isASCIIDigit == true
+            if !openBefore, !openAfter, let phone = phoneTerm(segment.text) {
                 terms.append(phone)
+                phones.append(segment.text.startIndex..<segment.text.endIndex)
                 continue
             }
-            for chunk in segment.text.split(whereSeparator: \.isWhitespace) {
-                if segment.isPhoneRun, let phone = phoneTerm(chunk) {
+            let chunks = segment.text.split(whereSeparator: \.isWhitespace)
+            for chunk in chunks {
+                let touches = (chunk.startIndex == segment.text.startIndex && openBefore) || (chunk.endIndex == segment.text.endIndex && openAfter)
+                if !touches, let phone = phoneTerm(chunk) {
                     terms.append(phone)
-                } else {
-                    for word in words(chunk) { terms.append(try expanded(word, expand) ?? prefixTerm(word)) }
+                    phones.append(chunk.startIndex..<chunk.endIndex)
                 }
             }
         }
+        // The rest of the text, phones cut out, is words as the index splits them.
+        var rest = ""
+        var position = text.startIndex
+        for range in phones {
+            rest += text[position..<range.lowerBound] + " "
+            position = range.upperBound
+        }
+        rest += text[position...]
+        for word in words(Substring(rest)) { terms.append(try expanded(word, expand) ?? prefixTerm(word)) }
         guard !terms.isEmpty else { return nil }
         return terms.prefix(maxTerms).joined(separator: " AND ")
     }
