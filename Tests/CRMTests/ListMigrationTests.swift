@@ -41,7 +41,7 @@ import Testing
                           [.text("звездный путь"), .text("москва")], [.null, .text("тверь")]])
         #expect(trigramTitles == [1])
         for name in ["leads_text", "leads_trigram", "leads_fts_terms", "companies_text", "invoices_trigram", "leads_by_title",
-                     "deals_by_opportunity", "invoices_by_total", "leads_text_inserted", "leads_text_updated", "leads_text_deleted"] {
+                     "deals_by_opportunity", "invoices_by_total", "invoices_by_date_total", "leads_text_inserted", "leads_text_updated", "leads_text_deleted"] {
             #expect(objects.contains(name), "\(name)")
         }
 

@@ -19,6 +19,7 @@ package enum CRMMigrations {
         Migration(version: 8, name: "outbox messages claimed while they are handed over",
                   sql: "ALTER TABLE outbox ADD COLUMN claimed_at INTEGER"),
         Migration(version: 9, name: "lists: folded text with a trigram index, indexes on sortable fields", apply: lists),
+        Migration(version: 10, name: "invoice totals as indexed integer kopecks", sql: invoiceKopecksSQL),
     ]
 
     static let foundationSQL = """

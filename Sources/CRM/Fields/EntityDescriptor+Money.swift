@@ -40,5 +40,6 @@ extension EntityDescriptor {
         FieldDefinition("paid", "Оплачено", .money, readOnly: true),
         FieldDefinition("amountInWords", "Сумма прописью", .string, readOnly: true),
         FieldDefinition("comments", "Комментарий", .text, readOnly: true, searchable: true),
-    ] + metaFields, notNull: ["number", "date", "status", "currency", "total", "paid"], sortable: ["id", "date", "total"])
+    ] + metaFields, notNull: ["number", "date", "status", "currency", "total", "paid"], sortable: ["id", "date", "total"],
+       kopecksColumns: ["total": "total_kopecks"])
 }

@@ -23,6 +23,9 @@ package struct EntityDescriptor: Sendable {
     /// `textTable`, for `%` contains filters; `trigramTable` indexes them by every three
     /// characters. Codes (enumerations, stages) are few and short and are folded per row.
     package let foldedFields: [FieldDefinition]
+    /// Money fields with a generated column of integer kopecks beside them, which lists compare
+    /// and sort by (so an amount filter is answered from an index).
+    package let kopecksColumns: [String: String]
     package var textTable: String { table + "_text" }
     package var trigramTable: String { table + "_trigram" }
     private let byName: [String: FieldDefinition]
@@ -30,8 +33,9 @@ package struct EntityDescriptor: Sendable {
     let hooks: RecordHooks
 
     init(type: EntityType, table: String, fields: [FieldDefinition], defaults: [String: SQLValue] = [:],
-                 notNull: Set<String> = [], sortable: [String], hooks: RecordHooks = RecordHooks()) {
+                 notNull: Set<String> = [], sortable: [String], kopecksColumns: [String: String] = [:], hooks: RecordHooks = RecordHooks()) {
         self.sortable = sortable
+        self.kopecksColumns = kopecksColumns
         foldedFields = fields.filter { $0.column != nil && [.string, .text, .url, .address].contains($0.kind) }
         self.hooks = hooks
         self.defaults = defaults

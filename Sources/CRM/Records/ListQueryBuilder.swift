@@ -14,6 +14,9 @@ struct ListQueryBuilder {
     /// the trigram index for every match.
     private(set) var rowConditions: [String] = []
     private(set) var rowArguments: [SQLValue] = []
+    /// Set when a condition asks an index for all its matches at once (a trigram lookup), which
+    /// costs in proportion to how many match: a dense one is better checked row by row.
+    private(set) var collectsMatches = false
     /// Set by `addSearch`: rows come from the full-text index joined to the table, in rowid
     /// order, so a page of matches is read lazily instead of collecting every match first.
     private(set) var isSearch = false
@@ -41,8 +44,12 @@ struct ListQueryBuilder {
         /// The expression lists compare and sort by. Money is stored with exactly two decimals,
         /// so dropping the point gives exact integer kopecks in SQLite's own arithmetic; other
         /// decimals go through the sort-key function.
+        /// A stored column holding the money as integer kopecks, indexed (`EntityDescriptor.kopecksColumns`).
+        var kopecksColumn: String?
+
         var comparable: String {
-            switch field.kind {
+            if let kopecksColumn { return "t.\(kopecksColumn)" }
+            return switch field.kind {
             case .money: "CAST(replace(\(expression), '.', '') AS INTEGER)"
             case .decimal: "crm_deckey(\(expression))"
             default: expression
@@ -54,6 +61,7 @@ struct ListQueryBuilder {
     func resolve(_ name: String, path: String) throws -> Resolved {
         if let field = entity.field(name), let column = field.column {
             var resolved = Resolved(field: field, expression: "t.\(column)", arguments: [])
+            resolved.kopecksColumn = entity.kopecksColumns[name]
             resolved.isNonNull = entity.nonNullFields.contains(name)
             return resolved
         }
@@ -105,6 +113,7 @@ struct ListQueryBuilder {
             let stored = "instr((SELECT \(column) FROM \(entity.textTable) WHERE id = t.id), ?) > 0"
             // The trigram index needs three characters; a shorter needle is checked per row.
             guard needle.count >= 3 else { return append(stored, [.text(needle)]) }
+            collectsMatches = true
             append("t.id IN (SELECT rowid FROM \(entity.trigramTable) WHERE \(column) GLOB ?)", [.text("*" + Self.globLiteral(needle) + "*")],
                    row: (stored, [.text(needle)]))
         case .inList, .notInList:

@@ -21,17 +21,21 @@ struct RecordListStore {
 
     /// Up to `limit` keys after `after`, the records of those keys by id, and whether more follow.
     /// First the page's ids and sort keys, then the records themselves: wide columns are read
-    /// for the page only. The ids come from the first `scanBudget` rows in list order when they
-    /// hold a full page of matches (dense filters: an overdue invoice, a common substring),
-    /// otherwise from the query as a whole, where SQLite's indexes find sparse matches.
+    /// for the page only.
+    ///
+    /// When the query as a whole would collect every match before taking a page (SQLite sorts
+    /// them, or a trigram lookup lists them), the first `scanBudget` rows in list order are
+    /// checked first: a dense filter (an overdue invoice, a common substring) finds its page
+    /// there. Otherwise, or when they hold too few matches, the query as a whole runs, and
+    /// SQLite's indexes find the sparse matches.
     func page(_ db: Database, after: (keys: [SQLValue], id: Int64)?, limit: Int) throws -> (keys: [Key], records: [Int64: Row], more: Bool) {
-        var rows: [Row]
-        if !builder.isSearch, !builder.conditions.isEmpty, let found = try firstRows(db, after: after, limit: limit) {
-            rows = found
-        } else {
-            rows = try wholeQuery(db, after: after, limit: limit)
+        let (sql, arguments) = wholeQuery(after: after, limit: limit)
+        var rows: [Row]?
+        if !builder.isSearch, !builder.conditions.isEmpty, try builder.collectsMatches || sortsEveryMatch(db, sql, arguments) {
+            rows = try firstRows(db, after: after, limit: limit)
         }
-        let page = try rows.prefix(limit).map { row in
+        let found = try rows ?? db.query(sql, arguments)
+        let page = try found.prefix(limit).map { row in
             Key(id: try row.int64("id"), keys: try (0..<sortKeys.count).map { try row.value("sort_\($0)") })
         }
         var records: [Int64: Row] = [:]
@@ -41,11 +45,11 @@ struct RecordListStore {
                 records[try row.int64("id")] = row
             }
         }
-        return (page, records, rows.count > limit)
+        return (page, records, found.count > limit)
     }
 
-    /// The ids and sort keys of up to `limit` + 1 matches, by the query as a whole.
-    private func wholeQuery(_ db: Database, after: (keys: [SQLValue], id: Int64)?, limit: Int) throws -> [Row] {
+    /// The query of up to `limit` + 1 matches' ids and sort keys, as a whole.
+    private func wholeQuery(after: (keys: [SQLValue], id: Int64)?, limit: Int) -> (String, [SQLValue]) {
         var conditions = builder.conditions
         var arguments = builder.arguments
         if let after {
@@ -56,26 +60,33 @@ struct RecordListStore {
         var sql = "SELECT t.id AS id\(selectedKeys) FROM \(builder.source)"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY \(orderTerms) LIMIT ?"
-        return try db.query(sql, sortArguments + arguments + sortArguments + [.integer(Int64(limit + 1))])
+        return (sql, sortArguments + arguments + sortArguments + [.integer(Int64(limit + 1))])
+    }
+
+    /// Whether SQLite's plan for the query sorts its matches (reads them all) rather than walking
+    /// an index in the list's order and stopping at the page's end.
+    private func sortsEveryMatch(_ db: Database, _ sql: String, _ arguments: [SQLValue]) throws -> Bool {
+        try db.query("EXPLAIN QUERY PLAN " + sql, arguments).contains { try $0.text("detail").contains("TEMP B-TREE FOR ORDER BY") }
     }
 
     /// The first `limit` + 1 matches among the first `scanBudget` rows in list order (after the
     /// cursor), each row checked by the builder's `rowConditions`; nil when those rows hold
-    /// fewer. Walking the order is an index scan (every sort field has its index), so this costs
-    /// at most `scanBudget` cheap row checks. When it finds `limit` + 1, they are the first
-    /// matches of the whole list: every row beyond the budget comes later in the order.
+    /// fewer. Walking the order is an index scan of ids (every sort field has its index), and
+    /// each of those rows is then read once for its checks. When it finds `limit` + 1, they are
+    /// the first matches of the whole list: every row beyond the budget comes later in the order.
     private func firstRows(_ db: Database, after: (keys: [SQLValue], id: Int64)?, limit: Int) throws -> [Row]? {
-        var arguments = sortArguments
-        var inner = "SELECT * FROM \(entity.table) AS t"
+        var inner = "SELECT t.id AS id FROM \(entity.table) AS t"
+        var keysetArguments: [SQLValue] = []
         if let after {
             let (condition, values) = keyset(after.keys, after.id)
             inner += " WHERE " + condition
-            arguments += values
+            keysetArguments = values
         }
         inner += " ORDER BY \(orderTerms) LIMIT ?"
-        arguments += sortArguments + [.integer(Int64(Self.scanBudget))]
-        let sql = "SELECT t.id AS id\(selectedKeys) FROM (\(inner)) AS t WHERE \(builder.rowConditions.joined(separator: " AND "))"
-            + " ORDER BY \(orderTerms) LIMIT ?"
+        var arguments = sortArguments + keysetArguments + sortArguments + [.integer(Int64(Self.scanBudget))]
+        // CROSS JOIN keeps the scanned ids the outer loop: each row is looked up once by id.
+        let sql = "SELECT t.id AS id\(selectedKeys) FROM (\(inner)) AS first CROSS JOIN \(entity.table) AS t ON t.id = first.id"
+            + " WHERE \(builder.rowConditions.joined(separator: " AND ")) ORDER BY \(orderTerms) LIMIT ?"
         arguments += builder.rowArguments + sortArguments + [.integer(Int64(limit + 1))]
         let rows = try db.query(sql, arguments)
         return rows.count > limit ? rows : nil
