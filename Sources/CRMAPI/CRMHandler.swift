@@ -14,6 +14,8 @@ package final class CRMHandler: RPCHandler {
     package let crm: CRM
     let schemas: SchemaRegistry
     private let methods: [String: Method]
+    /// Each method's params and result schemas, compiled on its first call.
+    private let methodSchemas: [String: MethodSchema]
     /// Also check every result against its schema (tests turn this on).
     private let validateResults: Bool
 
@@ -21,7 +23,7 @@ package final class CRMHandler: RPCHandler {
         self.crm = crm
         self.validateResults = validateResults
         let documents = try EmbeddedSchemas.documents.map { (path: $0.path, json: try JSON.parse($0.text)) }
-        schemas = try SchemaRegistry(documents: documents.map(\.json))
+        schemas = try SchemaRegistry(documents: documents.map(\.json), compilation: .onFirstUse)
         let discover = OpenRPCDocument.build(version: Self.version, documents: documents)
         let all = ServerMethods.all(crm, version: Self.version, startedAt: crm.clock.now(), discover: discover)
             + UserMethods.all(crm) + LeadMethods.all(crm) + FieldMethods.all(crm) + PipelineMethods.all(crm)
@@ -29,6 +31,7 @@ package final class CRMHandler: RPCHandler {
             + AutomationMethods.all(crm) + ProductMethods.all(crm) + InvoiceMethods.all(crm)
             + TemplateMethods.all(crm) + SettingsMethods.all(crm)
         methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+        methodSchemas = Dictionary(uniqueKeysWithValues: all.map { [schemas] in ($0.name, MethodSchema(method: $0.name, registry: schemas)) })
         let described = Set(documents.compactMap { $0.path.hasPrefix("methods/") ? $0.json["title"]?.stringValue : nil })
         precondition(described == Set(methods.keys), "methods and schemas differ: \(described.symmetricDifference(methods.keys).sorted())")
     }
@@ -69,10 +72,12 @@ package final class CRMHandler: RPCHandler {
     /// failure into a JSON-RPC error.
     private func call<T>(_ request: RPCRequest, connection: RPCConnection,
                          _ body: (Method, Params, CallContext) throws -> Result<T, RPCError>) -> Result<T, RPCError> {
-        guard let method = methods[request.method] else { return .failure(.methodNotFound(request.method)) }
+        guard let method = methods[request.method], let schema = methodSchemas[request.method] else {
+            return .failure(.methodNotFound(request.method))
+        }
         do {
             let params = try Params(request.params)
-            let problems = try schemas.validate(.object(params.object), against: Self.schemaURI(method.name) + "#/$defs/params")
+            let problems = try schema.paramsProblems(.object(params.object))
             if !problems.isEmpty { return .failure(.invalidParams(problems.map { (path: $0.path, message: $0.message) })) }
             return try body(method, params, CallContext(connection: connection, session: session(of: connection), method: method.name))
         } catch let error as CRMError {
@@ -88,15 +93,13 @@ package final class CRMHandler: RPCHandler {
     /// False (and logged) when results are checked and `result` breaks the method's schema.
     private func checked(_ result: JSON, of method: Method) throws -> Bool {
         guard validateResults else { return true }
-        let problems = try schemas.validate(result, against: Self.schemaURI(method.name) + "#/$defs/result")
+        let problems = try methodSchemas[method.name]!.resultProblems(result)
         guard problems.isEmpty else {
             log("result of \(method.name) breaks its schema: \(problems.map { "\($0.path): \($0.message)" })")
             return false
         }
         return true
     }
-
-    private static func schemaURI(_ method: String) -> String { "https://schemas.crmd.dev/methods/\(method).json" }
 
     /// Every connection gets its session when it opens; it acts as the administrator until
     /// users can sign in.

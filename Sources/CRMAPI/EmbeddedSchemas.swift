@@ -601,7 +601,7 @@ enum EmbeddedSchemas {
       ]
     },
     "Order": {
-      "description": "Sort order: `{field: \"asc\" | \"desc\"}`, or for several keys an array of such one-key objects, highest priority first (a JSON object's keys have no order). `id` always breaks ties.",
+      "description": "Sort order: `{field: \"asc\" | \"desc\"}`, or for several keys an array of such one-key objects, highest priority first (a JSON object's keys have no order). `id` always breaks ties. Only the fields each list names as sortable sort (each has an index); another is -32602 with `reason: \"notSortable\"`. The first key is read in index order; further keys order the records that share it.",
       "oneOf": [
         {
           "type": "object",
@@ -666,7 +666,7 @@ enum EmbeddedSchemas {
       "default": false
     },
     "Search": {
-      "description": "Full-text search over the record's text fields (names, title, phones, e-mails, comments), case-insensitive, Cyrillic-aware.",
+      "description": "Full-text search over the record's text fields (names, title, phones, e-mails, comments), case-insensitive, Cyrillic-aware; every word must begin a word of the record. A phone number in any notation (`+79000123456`, `89000123456`, `+7 (900) 012-34-56`, `9000123456`) finds the records with that phone.",
       "type": "string",
       "minLength": 1,
       "maxLength": 200
@@ -3305,7 +3305,7 @@ enum EmbeddedSchemas {
       "properties": {
         "filter": {"$ref": "../common.json#/$defs/Filter"},
         "search": {"$ref": "../common.json#/$defs/Search"},
-        "order": {"$ref": "../common.json#/$defs/Order"},
+        "order": {"description": "Sortable fields: `id`, `createdAt`, `title`; each has an index, so a page never sorts every match. Any other field is -32602 with `data.errors: [{path: \"/order/N\", message, reason: \"notSortable\", field, sortable}]`, `sortable` listing these fields.", "$ref": "../common.json#/$defs/Order"},
         "select": {"$ref": "../common.json#/$defs/Select"},
         "limit": {"$ref": "../common.json#/$defs/Limit"},
         "cursor": {"$ref": "../common.json#/$defs/Cursor"},
@@ -3466,7 +3466,7 @@ enum EmbeddedSchemas {
       "properties": {
         "filter": {"$ref": "../common.json#/$defs/Filter"},
         "search": {"$ref": "../common.json#/$defs/Search"},
-        "order": {"$ref": "../common.json#/$defs/Order"},
+        "order": {"description": "Sortable fields: `id`, `createdAt`, `name`, `lastName`; each has an index, so a page never sorts every match. Any other field is -32602 with `data.errors: [{path: \"/order/N\", message, reason: \"notSortable\", field, sortable}]`, `sortable` listing these fields.", "$ref": "../common.json#/$defs/Order"},
         "select": {"$ref": "../common.json#/$defs/Select"},
         "limit": {"$ref": "../common.json#/$defs/Limit"},
         "cursor": {"$ref": "../common.json#/$defs/Cursor"},
@@ -3627,7 +3627,7 @@ enum EmbeddedSchemas {
       "properties": {
         "filter": {"$ref": "../common.json#/$defs/Filter"},
         "search": {"$ref": "../common.json#/$defs/Search"},
-        "order": {"$ref": "../common.json#/$defs/Order"},
+        "order": {"description": "Sortable fields: `id`, `createdAt`, `stageId`, `title`, `opportunity`; each has an index, so a page never sorts every match. Any other field is -32602 with `data.errors: [{path: \"/order/N\", message, reason: \"notSortable\", field, sortable}]`, `sortable` listing these fields.", "$ref": "../common.json#/$defs/Order"},
         "select": {"$ref": "../common.json#/$defs/Select"},
         "limit": {"$ref": "../common.json#/$defs/Limit"},
         "cursor": {"$ref": "../common.json#/$defs/Cursor"},
@@ -4055,6 +4055,7 @@ enum EmbeddedSchemas {
           "$ref": "../common.json#/$defs/Search"
         },
         "order": {
+          "description": "Sortable fields: `id`, `date`, `total`; each has an index, so a page never sorts every match. Any other field is -32602 with `data.errors: [{path: \"/order/N\", message, reason: \"notSortable\", field, sortable}]`, `sortable` listing these fields.",
           "$ref": "../common.json#/$defs/Order"
         },
         "select": {
@@ -4519,7 +4520,7 @@ enum EmbeddedSchemas {
       "properties": {
         "filter": {"$ref": "../common.json#/$defs/Filter"},
         "search": {"$ref": "../common.json#/$defs/Search"},
-        "order": {"$ref": "../common.json#/$defs/Order"},
+        "order": {"description": "Sortable fields: `id`, `createdAt`, `updatedAt`, `stageId`, `title`; each has an index, so a page never sorts every match. Any other field is -32602 with `data.errors: [{path: \"/order/N\", message, reason: \"notSortable\", field, sortable}]`, `sortable` listing these fields.", "$ref": "../common.json#/$defs/Order"},
         "select": {"$ref": "../common.json#/$defs/Select"},
         "limit": {"$ref": "../common.json#/$defs/Limit"},
         "cursor": {"$ref": "../common.json#/$defs/Cursor"},
@@ -4701,7 +4702,7 @@ enum EmbeddedSchemas {
       "properties": {
         "filter": {"$ref": "../common.json#/$defs/Filter"},
         "search": {"$ref": "../common.json#/$defs/Search"},
-        "order": {"$ref": "../common.json#/$defs/Order"},
+        "order": {"description": "Sortable fields: `id`, `name`, `price`; each has an index, so a page never sorts every match. Any other field is -32602 with `data.errors: [{path: \"/order/N\", message, reason: \"notSortable\", field, sortable}]`, `sortable` listing these fields.", "$ref": "../common.json#/$defs/Order"},
         "select": {"$ref": "../common.json#/$defs/Select"},
         "limit": {"$ref": "../common.json#/$defs/Limit"},
         "cursor": {"$ref": "../common.json#/$defs/Cursor"},

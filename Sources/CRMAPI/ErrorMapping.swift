@@ -46,7 +46,14 @@ extension RPCError {
             self.init(code: ApplicationErrorCode.fieldsMissingInTarget, message: "Lead fields are missing in the conversion targets",
                       data: ["fields": .array(fields)])
         case let .invalidParams(problems):
-            self = .invalidParams(problems.map { (path: $0.path, message: $0.message) })
+            let list = problems.map { problem in
+                var object = problem.details
+                object["path"] = .string(problem.path)
+                object["message"] = .string(problem.message)
+                if let reason = problem.reason { object["reason"] = .string(reason) }
+                return JSON.object(object)
+            }
+            self.init(code: -32602, message: "Invalid params", data: ["errors": .array(list)])
         }
     }
 }

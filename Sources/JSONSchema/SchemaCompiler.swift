@@ -72,7 +72,7 @@ struct SchemaCompiler {
 
     /// A schema that reaches itself through `$ref`, `allOf`, `not`, `if` … without moving to a
     /// child of the instance would recurse forever; such documents are rejected at load.
-    private func rejectInPlaceCycles() throws(SchemaLoadError) {
+    func rejectInPlaceCycles() throws(SchemaLoadError) {
         var state = [UInt8](repeating: 0, count: nodes.count)  // 0 unseen, 1 on the path, 2 done
         for start in nodes.indices where state[start] == 0 {
             var stack: [(node: Int, edges: [Int], next: Int)] = [(start, edges(of: start), 0)]

@@ -60,6 +60,24 @@ import Testing
         #expect(throws: CRMError.self) { try titles(fixture) { $0.order = [("custom.tags", false)] } }
     }
 
+    @Test func onlyIndexedFieldsSortAndTheRestAreRefusedWithTheSortableList() throws {
+        let fixture = try populated()
+        let sortable: JSON = ["id", "createdAt", "updatedAt", "stageId", "title"]
+        for field in ["city", "custom.area", "comments"] {
+            var request = ListRequest()
+            request.order = [("title", false), (field, true)]
+            let expected = CRMError.notSortable("/order/1", field: field, sortable: sortable.arrayValue!.compactMap(\.stringValue))
+            #expect(throws: expected) { try fixture.crm.leads.list(request) }
+            guard case .invalidParams(let problems) = expected, let problem = problems.first else { Issue.record("not invalidParams"); continue }
+            #expect(problem.reason == "notSortable" && problem.details["field"] == .string(field) && problem.details["sortable"] == sortable)
+        }
+        for field in EntityDescriptor.lead.sortable {
+            var request = ListRequest()
+            request.order = [(field, true)]
+            #expect(try fixture.crm.leads.list(request)["items"]?.arrayValue?.count == 10, "\(field)")
+        }
+    }
+
     @Test func searchFindsCyrillicWordsAndPhones() throws {
         let fixture = try populated()
         #expect(try titles(fixture) { $0.search = "санкт" } == ["Лид 3"])
@@ -68,9 +86,62 @@ import Testing
         #expect(try titles(fixture) { $0.search = "!!!" } == [])
     }
 
+    @Test func searchFindsAPhoneInAnyNotation() throws {
+        let fixture = try populated()
+        // Лид 7 was added as 8 916 000-00-07.
+        for notation in ["+79160000007", "89160000007", "9160000007", "+7 (916) 000-00-07", "8 (916) 000-00-07", "+7 916 000 00 07",
+                         "8-916-000-00-07", "Лид +7 (916) 000-00-07"] {
+            #expect(try titles(fixture) { $0.search = notation } == ["Лид 7"], "\(notation)")
+        }
+        #expect(try titles(fixture) { $0.search = "+7 (916) 000-00-99" } == [])
+        #expect(try titles(fixture) { $0.search = "Омск +7 (916) 000-00-07" } == [])
+        // Short numbers and dates stay words, as before: "7" is a prefix of every phone here.
+        #expect(try titles(fixture) { $0.search = "Лид 7" }.count == 10)
+    }
+
+    @Test func aPrefixAsTheWordsItBeginsFindsWhatThePrefixFound() throws {
+        let fixture = try populated()
+        for word in ["ива", "иван", "лид", "мос", "9160", "санкт", "е", "petrov", "ёлк", "zzz"] {
+            let folded = TextFolding.fold(word)
+            let expected = try fixture.crm.pool.read { db in
+                try db.query("SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rowid", [.text("\"\(folded)\"*")]).map { try $0.int64("rowid") }
+            }
+            var request = ListRequest()
+            request.search = word
+            request.limit = 500
+            #expect(try fixture.crm.leads.list(request)["items"]?.arrayValue?.map(\.id) == expected, "\(word)")
+        }
+    }
+
+    @Test func searchQueryExpandsFewWordsAndKeepsManyAsAPrefix() throws {
+        let vocabulary = ["иван", "иванов", "ивановна"] + (0..<40).map { "42\($0)" }
+        let expand: SearchQuery.Expansion = { prefix in Array(vocabulary.filter { $0.hasPrefix(prefix) }.prefix(SearchQuery.maxExpansion + 1)) }
+        #expect(try SearchQuery.make("Иван 42", expand: expand) == #"("иван" OR "иванов" OR "ивановна") AND "42"*"#)
+        #expect(try SearchQuery.make("ивано", expand: expand) == #"("иванов" OR "ивановна")"#)
+        #expect(try SearchQuery.make("café", expand: expand) == #""café"*"#)
+        #expect(try SearchQuery.make("нет", expand: expand) == #""нет"*"#)
+        #expect(SearchQuery.upperBound(of: "иван") == "ивао")
+    }
+
+    @Test func searchQueryKeepsWordsAndNormalizesPhones() throws {
+        #expect(try SearchQuery.make("Иван Петров") == #""иван"* AND "петров"*"#)
+        #expect(try SearchQuery.make("+7 (900) 012-34-56") == #""79000123456""#)
+        #expect(try SearchQuery.make("89000123456") == #"("79000123456" OR "89000123456"*)"#)
+        #expect(try SearchQuery.make("7707083893") == #"("77707083893" OR "7707083893"*)"#)
+        #expect(try SearchQuery.make("Клиент 42 2026-03-01") == #""клиент"* AND "42"* AND "2026"* AND "03"* AND "01"*"#)
+        #expect(try SearchQuery.make("+44 20 7946 0958") == #""442079460958""#)
+        #expect(try SearchQuery.make("a\"b") == #""a"* AND "b"*"#)
+        #expect(try SearchQuery.make("12 345 6789012") == #""12"* AND "345"* AND "6789012"*"#)
+        #expect(try SearchQuery.make("(900) 012-34-56") == #""79000123456""#)
+        #expect(try SearchQuery.make("!!! ---") == nil)
+        #expect(try SearchQuery.make("office3@firm3.ru") == #""office3"* AND "firm3"* AND "ru"*"#)
+        #expect(try SearchQuery.make("тел.89000123456") == #""79000123456" AND "тел"*"#)
+        #expect(try SearchQuery.make("id89000123456") == #""id89000123456"*"#)
+    }
+
     @Test func cursorPagesVisitEveryRowOnceInOrder() throws {
         let fixture = try populated()
-        for order in [[("city", false)], [("city", true)], [("custom.area", true)], [("createdAt", true)], [("city", false), ("createdAt", true)], []] {
+        for order in [[("title", false)], [("title", true)], [("updatedAt", true)], [("createdAt", true)], [("stageId", false), ("title", true)], []] {
             var request = ListRequest()
             request.order = order
             request.limit = 3
@@ -100,7 +171,7 @@ import Testing
         request.limit = 2
         guard case .string(let next)? = try fixture.crm.leads.list(request)["next"] else { Issue.record("no next"); return }
         request.cursor = next
-        request.order = [("city", false)]
+        request.order = [("title", false)]
         #expect(throws: CRMError.invalidParam("/cursor", "not a cursor of this list and order")) { try fixture.crm.leads.list(request) }
         request.cursor = "garbage"
         #expect(throws: CRMError.self) { try fixture.crm.leads.list(request) }

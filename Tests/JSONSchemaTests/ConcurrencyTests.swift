@@ -57,3 +57,53 @@ import Testing
         #expect(perCall < 200, "generous bound for debug builds on a busy machine")
     }
 }
+
+/// A registry made `.onFirstUse` compiles a schema when a validator for it is first asked for.
+@Suite struct FirstUseCompilationTests {
+    static let documents = [
+        ##"{"$id": "https://crm.example/a.json", "type": "object", "properties": {"b": {"$ref": "b.json"}}, "required": ["b"]}"##,
+        ##"{"$id": "https://crm.example/b.json", "type": "integer", "minimum": 1}"##,
+        ##"{"$id": "https://crm.example/broken.json", "$ref": "#/$defs/missing"}"##,
+        ##"{"$id": "https://crm.example/loop.json", "$defs": {"x": {"$ref": "#/$defs/y"}, "y": {"$ref": "#/$defs/x"}}}"##,
+    ]
+
+    @Test func compilesWhatIsAskedForWithItsReferences() throws {
+        let registry = try SchemaRegistry(documents: Self.documents.map { try JSON.parse($0) }, compilation: .onFirstUse)
+        #expect(registry.compiledNodeCount == 0)
+        #expect(try registry.validate(["b": 0], against: "https://crm.example/a.json").map(\.path) == ["/b"])
+        #expect(try registry.isValid(["b": 2], against: "https://crm.example/a.json"))
+        let count = registry.compiledNodeCount
+        #expect(count > 0)
+        _ = try registry.validator(at: "https://crm.example/b.json")
+        #expect(registry.compiledNodeCount == count, "b.json was compiled with a.json")
+    }
+
+    @Test func aSchemaThatDoesNotCompileFailsAtItsFirstUseAndChangesNothing() throws {
+        let registry = try SchemaRegistry(documents: Self.documents.map { try JSON.parse($0) }, compilation: .onFirstUse)
+        _ = try registry.validator(at: "https://crm.example/a.json")
+        let count = registry.compiledNodeCount
+        #expect(throws: SchemaLoadError.unresolvedReference("https://crm.example/broken.json#/$defs/missing")) {
+            try registry.validator(at: "https://crm.example/broken.json")
+        }
+        #expect(throws: SchemaLoadError.self) { try registry.validator(at: "https://crm.example/loop.json#/$defs/x") }
+        #expect(throws: SchemaLoadError.self) { try registry.validator(at: "https://crm.example/loop.json#/$defs/x") }
+        #expect(registry.compiledNodeCount == count)
+        #expect(throws: SchemaLoadError.self) { try registry.compileAll() }
+        #expect(throws: SchemaLoadError.self) { try SchemaRegistry(documents: Self.documents.map { try JSON.parse($0) }) }
+    }
+
+    @Test func manyThreadsAskingFirstGetTheSameVerdicts() throws {
+        let registry = try SchemaRegistry(documents: Self.documents.prefix(2).map { try JSON.parse($0) }, compilation: .onFirstUse)
+        let wrong = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 16) { worker in
+            let uri = worker % 2 == 0 ? "https://crm.example/a.json" : "https://crm.example/b.json"
+            let bad: JSON = worker % 2 == 0 ? ["b": "x"] : 0
+            let good: JSON = worker % 2 == 0 ? ["b": 3] : 3
+            guard let validator = try? registry.validator(at: uri), !validator.isValid(bad), validator.validate(good).isEmpty else {
+                wrong.add(1, ordering: .relaxed)
+                return
+            }
+        }
+        #expect(wrong.load(ordering: .relaxed) == 0)
+    }
+}

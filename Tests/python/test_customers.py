@@ -470,8 +470,8 @@ def sort_key(row, field):
 
 
 LIST_ORDERS = [
-    ("company", {"title": "asc"}), ("company", {"title": "desc"}), ("company", [{"industry": "asc"}, {"title": "desc"}]),
-    ("company", {"id": "desc"}), ("contact", {"name": "asc"}), ("contact", [{"post": "desc"}, {"name": "asc"}]),
+    ("company", {"title": "asc"}), ("company", {"title": "desc"}), ("company", [{"createdAt": "asc"}, {"title": "desc"}]),
+    ("company", {"id": "desc"}), ("contact", {"name": "asc"}), ("contact", [{"lastName": "desc"}, {"name": "asc"}]),
     ("deal", {"opportunity": "asc"}), ("deal", {"opportunity": "desc"}), ("deal", [{"stageId": "asc"}, {"title": "asc"}]),
     ("deal", {"createdAt": "desc"}),
 ]

@@ -18,6 +18,8 @@ package enum CRMMigrations {
         Migration(version: 7, name: "copies of outbox messages", sql: "ALTER TABLE outbox ADD COLUMN cc TEXT NOT NULL DEFAULT ''"),
         Migration(version: 8, name: "outbox messages claimed while they are handed over",
                   sql: "ALTER TABLE outbox ADD COLUMN claimed_at INTEGER"),
+        Migration(version: 9, name: "lists: folded text with a trigram index, indexes on sortable fields", apply: lists),
+        Migration(version: 10, name: "invoice totals as indexed integer kopecks", sql: invoiceKopecksSQL),
     ]
 
     static let foundationSQL = """

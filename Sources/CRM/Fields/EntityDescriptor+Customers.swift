@@ -15,7 +15,8 @@ extension EntityDescriptor {
         FieldDefinition("comments", "Комментарий", .text, searchable: true),
         FieldDefinition("assignedTo", "Ответственный", .user),
         FieldDefinition("leadId", "Лид", .link, readOnly: true, linkTarget: .lead),
-    ] + metaFields, hooks: RecordHooks(titleKey: TitleKey(fields: ["lastName", "name", "secondName"]) { state in
+    ] + metaFields, sortable: ["id", "createdAt", "name", "lastName"],
+    hooks: RecordHooks(titleKey: TitleKey(fields: ["lastName", "name", "secondName"]) { state in
         MatchKeys.personName(lastName: state.columns["lastName"]?.string, name: state.columns["name"]?.string,
                              secondName: state.columns["secondName"]?.string)
     }))
@@ -34,7 +35,7 @@ extension EntityDescriptor {
         FieldDefinition("isMyCompany", "Моя компания", .boolean),
         FieldDefinition("assignedTo", "Ответственный", .user),
         FieldDefinition("leadId", "Лид", .link, readOnly: true, linkTarget: .lead),
-    ] + metaFields, defaults: ["isMyCompany": .integer(0)], hooks: RecordHooks(titleKey: TitleKey(fields: ["title"]) { state in
+    ] + metaFields, defaults: ["isMyCompany": .integer(0)], sortable: ["id", "createdAt", "title"], hooks: RecordHooks(titleKey: TitleKey(fields: ["title"]) { state in
         state.columns["title"]?.string.flatMap(MatchKeys.companyTitle)
     }))
 
@@ -55,5 +56,5 @@ extension EntityDescriptor {
         FieldDefinition("comments", "Комментарий", .text, searchable: true),
         FieldDefinition("leadId", "Лид", .link, readOnly: true, linkTarget: .lead),
         FieldDefinition("closedAt", "Закрыта", .datetime, readOnly: true),
-    ] + metaFields, defaults: ["currency": .text("RUB")])
+    ] + metaFields, defaults: ["currency": .text("RUB")], sortable: ["id", "createdAt", "stageId", "title", "opportunity"])
 }

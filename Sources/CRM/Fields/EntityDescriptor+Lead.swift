@@ -22,7 +22,7 @@ extension EntityDescriptor {
         FieldDefinition("stageId", "Стадия", .stage),
         FieldDefinition("stageSemantic", "Семантика стадии", .semantic, readOnly: true),
         FieldDefinition("convertedAt", "Сконвертирован", .datetime, readOnly: true),
-    ] + metaFields, hooks: leadHooks)
+    ] + metaFields, sortable: ["id", "createdAt", "updatedAt", "stageId", "title"], hooks: leadHooks)
 
     /// A converted lead is read-only; a lead reaches its success stage only through `lead.convert`,
     /// which creates what the success means.

@@ -14,7 +14,8 @@ extension EntityDescriptor {
         FieldDefinition("description", "Описание", .text, searchable: true),
         FieldDefinition("active", "Активен", .boolean),
     ] + metaFields, defaults: ["currency": .text("RUB"), "vatRate": .text("22"), "vatIncluded": .integer(1),
-                               "unit": .text(Unit.piece.json.text), "active": .integer(1), "price": .text("0.00")])
+                               "unit": .text(Unit.piece.json.text), "active": .integer(1), "price": .text("0.00")],
+       sortable: ["id", "name", "price"])
 
     /// An invoice for payment («Счет на оплату»): a snapshot taken from a deal when it was
     /// created, which later changes to the deal do not alter (S20–S23). Written only by the
@@ -39,5 +40,6 @@ extension EntityDescriptor {
         FieldDefinition("paid", "Оплачено", .money, readOnly: true),
         FieldDefinition("amountInWords", "Сумма прописью", .string, readOnly: true),
         FieldDefinition("comments", "Комментарий", .text, readOnly: true, searchable: true),
-    ] + metaFields, notNull: ["number", "date", "status", "currency", "total", "paid"])
+    ] + metaFields, notNull: ["number", "date", "status", "currency", "total", "paid"], sortable: ["id", "date", "total"],
+       kopecksColumns: ["total": "total_kopecks"])
 }

@@ -16,6 +16,18 @@ package struct EntityDescriptor: Sendable {
     package let defaults: [String: SQLValue]
     /// Fields whose column is NOT NULL, so lists sort on the bare column (and use its indexes).
     package let nonNullFields: Set<String>
+    /// The fields a list may sort by, each served by an index (`Migration+Lists`): a list
+    /// walks an index instead of sorting a million rows. Other fields are refused (`notSortable`).
+    package let sortable: [String]
+    /// Built-in free-text columns (string, text, url, address) kept folded (`TextFolding`) in
+    /// `textTable`, for `%` contains filters; `trigramTable` indexes them by every three
+    /// characters. Codes (enumerations, stages) are few and short and are folded per row.
+    package let foldedFields: [FieldDefinition]
+    /// Money fields with a generated column of integer kopecks beside them, which lists compare
+    /// and sort by (so an amount filter is answered from an index).
+    package let kopecksColumns: [String: String]
+    package var textTable: String { table + "_text" }
+    package var trigramTable: String { table + "_trigram" }
     private let byName: [String: FieldDefinition]
     /// Writes a record's API form straight from its row.
     let encoder: RecordEncoder
@@ -23,7 +35,10 @@ package struct EntityDescriptor: Sendable {
     let hooks: RecordHooks
 
     init(type: EntityType, table: String, fields: [FieldDefinition], defaults: [String: SQLValue] = [:],
-                 notNull: Set<String> = [], hooks: RecordHooks = RecordHooks()) {
+                 notNull: Set<String> = [], sortable: [String], kopecksColumns: [String: String] = [:], hooks: RecordHooks = RecordHooks()) {
+        self.sortable = sortable
+        self.kopecksColumns = kopecksColumns
+        foldedFields = fields.filter { $0.column != nil && [.string, .text, .url, .address].contains($0.kind) }
         self.hooks = hooks
         self.defaults = defaults
         nonNullFields = Self.alwaysNonNull.union(notNull)

@@ -9,6 +9,14 @@ struct ListQueryBuilder {
     let custom: [String: FieldDefinition]
     private(set) var conditions: [String] = []
     private(set) var arguments: [SQLValue] = []
+    /// The same conditions as checks of one row each, for `RecordListStore`'s scan of the first
+    /// rows in list order: a `%` contains reads the row's stored folded text instead of asking
+    /// the trigram index for every match.
+    private(set) var rowConditions: [String] = []
+    private(set) var rowArguments: [SQLValue] = []
+    /// Set when a condition asks an index for all its matches at once (a trigram lookup), which
+    /// costs in proportion to how many match: a dense one is better checked row by row.
+    private(set) var collectsMatches = false
     /// Set by `addSearch`: rows come from the full-text index joined to the table, in rowid
     /// order, so a page of matches is read lazily instead of collecting every match first.
     private(set) var isSearch = false
@@ -36,8 +44,12 @@ struct ListQueryBuilder {
         /// The expression lists compare and sort by. Money is stored with exactly two decimals,
         /// so dropping the point gives exact integer kopecks in SQLite's own arithmetic; other
         /// decimals go through the sort-key function.
+        /// A stored column holding the money as integer kopecks, indexed (`EntityDescriptor.kopecksColumns`).
+        var kopecksColumn: String?
+
         var comparable: String {
-            switch field.kind {
+            if let kopecksColumn { return "t.\(kopecksColumn)" }
+            return switch field.kind {
             case .money: "CAST(replace(\(expression), '.', '') AS INTEGER)"
             case .decimal: "crm_deckey(\(expression))"
             default: expression
@@ -49,6 +61,7 @@ struct ListQueryBuilder {
     func resolve(_ name: String, path: String) throws -> Resolved {
         if let field = entity.field(name), let column = field.column {
             var resolved = Resolved(field: field, expression: "t.\(column)", arguments: [])
+            resolved.kopecksColumn = entity.kopecksColumns[name]
             resolved.isNonNull = entity.nonNullFields.contains(name)
             return resolved
         }
@@ -93,7 +106,16 @@ struct ListQueryBuilder {
             guard kind.isTextual, case .string(let text) = value, !text.isEmpty else {
                 throw CRMError.invalidParam(path, "'%' needs a text field and a non-empty string")
             }
-            append("instr(crm_fold(\(expression)), ?) > 0", target.arguments + [.text(TextFolding.fold(text))])
+            let needle = TextFolding.fold(text)
+            guard let column = target.field.column, entity.foldedFields.contains(where: { $0.name == target.field.name }) else {
+                return append("instr(crm_fold(\(expression)), ?) > 0", target.arguments + [.text(needle)])
+            }
+            let stored = "instr((SELECT \(column) FROM \(entity.textTable) WHERE id = t.id), ?) > 0"
+            // The trigram index needs three characters; a shorter needle is checked per row.
+            guard needle.count >= 3 else { return append(stored, [.text(needle)]) }
+            collectsMatches = true
+            append("t.id IN (SELECT rowid FROM \(entity.trigramTable) WHERE \(column) GLOB ?)", [.text("*" + Self.globLiteral(needle) + "*")],
+                   row: (stored, [.text(needle)]))
         case .inList, .notInList:
             let items = try listItems(value, path: path).map { try bind($0, target, path) }
             let marks = Array(repeating: "?", count: items.count).joined(separator: ", ")
@@ -105,15 +127,21 @@ struct ListQueryBuilder {
         }
     }
 
-    /// Full-text search: every word must occur (as a word prefix) in the record's text.
-    mutating func addSearch(_ text: String) throws {
-        let words = TextFolding.fold(text).split { !($0.isLetter || $0.isNumber) }.prefix(16)
-        guard !words.isEmpty else {
+    /// Full-text search: every word must occur (as a word prefix) in the record's text; a phone
+    /// number in any notation matches the records with that phone (`SearchQuery`). `db` reads
+    /// the index's vocabulary to turn a prefix into the few words it begins.
+    mutating func addSearch(_ text: String, _ db: Database) throws {
+        let terms = "\(entity.searchTable)_terms"
+        let query = try SearchQuery.make(text) { prefix in
+            guard let upper = SearchQuery.upperBound(of: prefix) else { return [] }
+            return try db.query("SELECT term FROM \(terms) WHERE term >= ? AND term < ? LIMIT ?",
+                                [.text(prefix), .text(upper), .integer(Int64(SearchQuery.maxExpansion + 1))]).map { try $0.text("term") }
+        }
+        guard let query else {
             // Nothing searchable (only punctuation): nothing matches.
             append("0", [])
             return
         }
-        let query = words.map { "\"" + $0.replacingQuotes() + "\"*" }.joined(separator: " ")
         isSearch = true
         append("\(entity.searchTable) MATCH ?", [.text(query)])
     }
@@ -218,12 +246,23 @@ struct ListQueryBuilder {
         }
     }
 
-    private mutating func append(_ condition: String, _ values: [SQLValue]) {
+    /// Adds a condition; `row` is its form as a check of one row when that differs.
+    private mutating func append(_ condition: String, _ values: [SQLValue], row: (String, [SQLValue])? = nil) {
         conditions.append(condition)
         arguments += values
+        rowConditions.append(row?.0 ?? condition)
+        rowArguments += row?.1 ?? values
     }
-}
 
-private extension Substring {
-    func replacingQuotes() -> String { split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") }
+    /// Text that GLOB matches literally: its wildcard characters each as a one-character class.
+    static func globLiteral(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "*", "?", "[": result += "[\(character)]"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
 }

@@ -1,10 +1,30 @@
 import Storage
 
 /// The SQL of the indexes kept beside one entity's records: the FTS5 table `<table>_fts`
-/// (rowid = record id), the normalized phones and e-mails (`communications`) and the
-/// duplicate keys (`match_keys`).
+/// (rowid = record id), the folded text `<table>_text` (its triggers keep `<table>_trigram`),
+/// the normalized phones and e-mails (`communications`) and the duplicate keys (`match_keys`).
 struct RecordIndexStore {
     let entity: EntityDescriptor
+
+    /// Stores the folded text columns of a record, in the order of `entity.foldedFields`. The
+    /// folded text and full-text rows are written just before the group's COMMIT (their FTS5
+    /// indexes would otherwise flush a segment at every write's savepoint); nothing in a write
+    /// reads them back.
+    func insertText(_ db: Database, id: Int64, folded: [SQLValue]) throws {
+        let columns = entity.foldedFields.compactMap(\.column)
+        let marks = Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")
+        try db.executeBeforeCommit("INSERT INTO \(entity.textTable) (id, \(columns.joined(separator: ", "))) VALUES (\(marks))",
+                       [.integer(id)] + folded)
+    }
+
+    func updateText(_ db: Database, id: Int64, folded: [SQLValue]) throws {
+        let assignments = entity.foldedFields.compactMap(\.column).map { "\($0) = ?" }.joined(separator: ", ")
+        try db.executeBeforeCommit("UPDATE \(entity.textTable) SET \(assignments) WHERE id = ?", folded + [.integer(id)])
+    }
+
+    func deleteText(_ db: Database, id: Int64) throws {
+        try db.executeBeforeCommit("DELETE FROM \(entity.textTable) WHERE id = ?", [.integer(id)])
+    }
 
     func insertSearch(_ db: Database, id: Int64, text: String) throws {
         try db.executeBeforeCommit("INSERT INTO \(entity.searchTable) (rowid, body) VALUES (?, ?)", [.integer(id), .text(text)])

@@ -8,6 +8,7 @@ import Storage
 enum RecordIndexes {
     static func write(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
         try writeSearch(db, entity, id: id, state: state)
+        try RecordIndexStore(entity: entity).insertText(db, id: id, folded: foldedText(entity, state))
         try writeTitleKey(db, entity, id: id, state: state)
         try writeCommunications(db, entity, id: id, state: state)
     }
@@ -16,7 +17,7 @@ enum RecordIndexes {
     /// and e-mails. A stage move or a date change touches none of them.
     static func update(_ db: Database, _ entity: EntityDescriptor, id: Int64, from old: RecordState, to new: RecordState,
                        changed: [String]) throws {
-        var search = false, title = false, communications = false
+        var search = false, title = false, communications = false, text = false
         for name in changed {
             if name.hasPrefix("custom.") {
                 search = search || isText(old.custom[String(name.dropFirst(7))]) || isText(new.custom[String(name.dropFirst(7))])
@@ -24,6 +25,7 @@ enum RecordIndexes {
             }
             guard let field = entity.field(name) else { continue }
             search = search || field.isSearchable
+            text = text || entity.foldedFields.contains { $0.name == name }
             communications = communications || field.kind == .phones || field.kind == .emails
             title = title || entity.hooks.titleKey?.fields.contains(name) == true
         }
@@ -31,6 +33,9 @@ enum RecordIndexes {
         if search {
             try store.deleteSearch(db, id: id)
             try writeSearch(db, entity, id: id, state: new)
+        }
+        if text {
+            try store.updateText(db, id: id, folded: foldedText(entity, new))
         }
         if title {
             try store.deleteTitleKey(db, id: id)
@@ -45,6 +50,7 @@ enum RecordIndexes {
     static func remove(_ db: Database, _ entity: EntityDescriptor, id: Int64) throws {
         let store = RecordIndexStore(entity: entity)
         try store.deleteSearch(db, id: id)
+        try store.deleteText(db, id: id)
         try store.deleteCommunications(db, id: id)
         try store.deleteTitleKey(db, id: id)
     }
@@ -82,6 +88,18 @@ enum RecordIndexes {
     /// The name key duplicate search uses, as the entity's descriptor makes it.
     static func titleKey(_ entity: EntityDescriptor, _ state: RecordState) -> String? {
         entity.hooks.titleKey?.make(state)
+    }
+
+    /// The free-text columns as `%` contains compares them: folded, in the order of
+    /// `entity.foldedFields`; what is not text is kept as stored, as `crm_fold` keeps it.
+    static func foldedText(_ entity: EntityDescriptor, _ state: RecordState) -> [SQLValue] {
+        entity.foldedFields.map { field in
+            switch state.columns[field.name] {
+            case .text(let text)?: .text(TextFolding.fold(text))
+            case let value?: value
+            case nil: .null
+            }
+        }
     }
 
     /// The text the full-text index holds: searchable fields, phones also as bare digits and

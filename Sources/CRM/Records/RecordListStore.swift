@@ -16,26 +16,26 @@ struct RecordListStore {
     let sortKeys: [SortKey]
     let idDescending: Bool
 
+    /// Rows of the list's order a page first looks for its matches in (`firstRows`).
+    static let scanBudget = 2000
+
     /// Up to `limit` keys after `after`, the records of those keys by id, and whether more follow.
-    /// First the page's ids and sort keys (an index or a bounded sort over narrow rows), then the
-    /// records themselves: wide columns are read for the page only.
+    /// First the page's ids and sort keys, then the records themselves: wide columns are read
+    /// for the page only.
+    ///
+    /// When the query as a whole would collect every match before taking a page (SQLite sorts
+    /// them, or a trigram lookup lists them), the first `scanBudget` rows in list order are
+    /// checked first: a dense filter (an overdue invoice, a common substring) finds its page
+    /// there. Otherwise, or when they hold too few matches, the query as a whole runs, and
+    /// SQLite's indexes find the sparse matches.
     func page(_ db: Database, after: (keys: [SQLValue], id: Int64)?, limit: Int) throws -> (keys: [Key], records: [Int64: Row], more: Bool) {
-        var conditions = builder.conditions
-        var arguments = builder.arguments
-        if let after {
-            let (condition, values) = keyset(after.keys, after.id)
-            conditions.append(condition)
-            arguments += values
+        let (sql, arguments) = wholeQuery(after: after, limit: limit)
+        var rows: [Row]?
+        if !builder.isSearch, !builder.conditions.isEmpty, try builder.collectsMatches || sortsEveryMatch(db, sql, arguments) {
+            rows = try firstRows(db, after: after, limit: limit)
         }
-        let selectKeys = sortKeys.enumerated().map { "\($1.expression) AS sort_\($0)" }.joined(separator: ", ")
-        var sql = "SELECT t.id AS id\(selectKeys.isEmpty ? "" : ", " + selectKeys) FROM \(builder.source)"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        let orderTerms = sortKeys.map { "\($0.expression) \($0.descending ? "DESC" : "ASC")" }
-            + ["\(builder.idExpression) \(idDescending ? "DESC" : "ASC")"]
-        sql += " ORDER BY " + orderTerms.joined(separator: ", ") + " LIMIT ?"
-        let sortArguments = sortKeys.flatMap(\.arguments)
-        let rows = try db.query(sql, sortArguments + arguments + sortArguments + [.integer(Int64(limit + 1))])
-        let page = try rows.prefix(limit).map { row in
+        let found = try rows ?? db.query(sql, arguments)
+        let page = try found.prefix(limit).map { row in
             Key(id: try row.int64("id"), keys: try (0..<sortKeys.count).map { try row.value("sort_\($0)") })
         }
         var records: [Int64: Row] = [:]
@@ -45,8 +45,64 @@ struct RecordListStore {
                 records[try row.int64("id")] = row
             }
         }
-        return (page, records, rows.count > limit)
+        return (page, records, found.count > limit)
     }
+
+    /// The query of up to `limit` + 1 matches' ids and sort keys, as a whole.
+    private func wholeQuery(after: (keys: [SQLValue], id: Int64)?, limit: Int) -> (String, [SQLValue]) {
+        var conditions = builder.conditions
+        var arguments = builder.arguments
+        if let after {
+            let (condition, values) = keyset(after.keys, after.id)
+            conditions.append(condition)
+            arguments += values
+        }
+        var sql = "SELECT t.id AS id\(selectedKeys) FROM \(builder.source)"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY \(orderTerms) LIMIT ?"
+        return (sql, sortArguments + arguments + sortArguments + [.integer(Int64(limit + 1))])
+    }
+
+    /// Whether SQLite's plan for the query sorts its matches (reads them all) rather than walking
+    /// an index in the list's order and stopping at the page's end.
+    private func sortsEveryMatch(_ db: Database, _ sql: String, _ arguments: [SQLValue]) throws -> Bool {
+        try db.query("EXPLAIN QUERY PLAN " + sql, arguments).contains { try $0.text("detail").contains("TEMP B-TREE FOR ORDER BY") }
+    }
+
+    /// The first `limit` + 1 matches among the first `scanBudget` rows in list order (after the
+    /// cursor), each row checked by the builder's `rowConditions`; nil when those rows hold
+    /// fewer. Walking the order is an index scan of ids (every sort field has its index), and
+    /// each of those rows is then read once for its checks. When it finds `limit` + 1, they are
+    /// the first matches of the whole list: every row beyond the budget comes later in the order.
+    private func firstRows(_ db: Database, after: (keys: [SQLValue], id: Int64)?, limit: Int) throws -> [Row]? {
+        var inner = "SELECT t.id AS id FROM \(entity.table) AS t"
+        var keysetArguments: [SQLValue] = []
+        if let after {
+            let (condition, values) = keyset(after.keys, after.id)
+            inner += " WHERE " + condition
+            keysetArguments = values
+        }
+        inner += " ORDER BY \(orderTerms) LIMIT ?"
+        var arguments = sortArguments + keysetArguments + sortArguments + [.integer(Int64(Self.scanBudget))]
+        // CROSS JOIN keeps the scanned ids the outer loop: each row is looked up once by id.
+        let sql = "SELECT t.id AS id\(selectedKeys) FROM (\(inner)) AS first CROSS JOIN \(entity.table) AS t ON t.id = first.id"
+            + " WHERE \(builder.rowConditions.joined(separator: " AND ")) ORDER BY \(orderTerms) LIMIT ?"
+        arguments += builder.rowArguments + sortArguments + [.integer(Int64(limit + 1))]
+        let rows = try db.query(sql, arguments)
+        return rows.count > limit ? rows : nil
+    }
+
+    /// `, <sort key> AS sort_0, …` for the SELECT list.
+    private var selectedKeys: String {
+        sortKeys.enumerated().map { ", \($1.expression) AS sort_\($0)" }.joined()
+    }
+
+    private var orderTerms: String {
+        (sortKeys.map { "\($0.expression) \($0.descending ? "DESC" : "ASC")" }
+            + ["\(builder.idExpression) \(idDescending ? "DESC" : "ASC")"]).joined(separator: ", ")
+    }
+
+    private var sortArguments: [SQLValue] { sortKeys.flatMap(\.arguments) }
 
     /// A field to sort by as an expression: empty values sort first (as the smallest of their kind).
     static func sortKey(_ target: ListQueryBuilder.Resolved, descending: Bool) -> SortKey {

@@ -11,13 +11,14 @@ extension RecordService {
             for key in request.filter.keys.sorted() {
                 try builder.addFilter(key: key, value: request.filter[key]!)
             }
-            if let search = request.search { try builder.addSearch(search) }
+            if let search = request.search { try builder.addSearch(search, db) }
 
             var sortKeys: [RecordListStore.SortKey] = []
             for (index, item) in request.order.enumerated() where item.field != "id" {
                 let target = try builder.resolve(item.field, path: "/order/\(index)")
-                guard target.field.kind.isOrdered, !target.field.isMultiple else {
-                    throw CRMError.invalidParam("/order/\(index)", "cannot sort by '\(item.field)'")
+                // Only fields with an index sort: any other order would sort every match.
+                guard entity.sortable.contains(item.field) else {
+                    throw CRMError.notSortable("/order/\(index)", field: item.field, sortable: entity.sortable)
                 }
                 sortKeys.append(RecordListStore.sortKey(target, descending: item.descending))
             }

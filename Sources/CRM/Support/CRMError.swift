@@ -6,13 +6,19 @@ package struct MissingField: Sendable, Equatable {
     package let title: String
 }
 
-/// A problem with one parameter, located by JSON Pointer within the call's params.
+/// A problem with one parameter, located by JSON Pointer within the call's params; `reason`
+/// and `details`, when set, tell a program what to do about it (`notSortable` with the fields
+/// that do sort).
 package struct ParamProblem: Sendable, Equatable {
     package let path: String
     package let message: String
-    package init(path: String, message: String) {
+    package let reason: String?
+    package let details: [String: JSON]
+    package init(path: String, message: String, reason: String? = nil, details: [String: JSON] = [:]) {
         self.path = path
         self.message = message
+        self.reason = reason
+        self.details = details
     }
 }
 
@@ -40,6 +46,13 @@ package enum CRMError: Error, Sendable, Equatable {
 
     package static func notFound(_ entityType: String, _ id: Int64) -> CRMError {
         .notFound(entityType: entityType, id: .int(id))
+    }
+
+    /// -32602 for an `order` key a list cannot sort by: `{path, message, reason: "notSortable",
+    /// field, sortable}`, `sortable` being every field it can.
+    package static func notSortable(_ path: String, field: String, sortable: [String]) -> CRMError {
+        .invalidParams([ParamProblem(path: path, message: "cannot sort by '\(field)'; sortable fields: \(sortable.joined(separator: ", "))",
+                                     reason: "notSortable", details: ["field": .string(field), "sortable": .array(sortable.map(JSON.string))])])
     }
 
     package static func invalidParam(_ path: String, _ message: String) -> CRMError {

@@ -6,12 +6,17 @@ enum QueryCommand {
     static let usage = """
         crmd-bench query --socket PATH [--repeat 20] [--json]
           lead.list: stage + order by createdAt, %city contains, city = + order by id desc,
-          full-text search, and the second page of the first through its cursor.
+          full-text search, %title contains with no match, order by a field without an index
+          (timed also when refused), search for one phone in three notations, and the second
+          page of the first through its cursor.
         """
 
     struct Query {
         let name: String
         let params: JSON
+        /// An error reply is timed and reported (`refused`) instead of failing the run: a
+        /// server may refuse a sort it cannot serve from an index.
+        var mayRefuse = false
     }
 
     static let firstPage: JSON = ["filter": ["stageId": "QUALIFICATION"], "order": ["createdAt": "desc"], "limit": 50]
@@ -21,6 +26,12 @@ enum QueryCommand {
         Query(name: "%city contains 'моск'", params: ["filter": ["%city": "моск"], "limit": 50]),
         Query(name: "city='Казань' order id desc", params: ["filter": ["city": "Казань"], "order": ["id": "desc"], "limit": 50]),
         Query(name: "search 'Иван'", params: ["search": "Иван", "limit": 50]),
+        Query(name: "%title contains with no match", params: ["filter": ["%title": "несуществующее"], "limit": 50]),
+        Query(name: "order city asc (no index)", params: ["order": ["city": "asc"], "limit": 50], mayRefuse: true),
+        // The seed gives lead n the phone +79 and n in nine digits: lead 123456 has +79000123456.
+        Query(name: "search phone '+79000123456'", params: ["search": "+79000123456", "limit": 50]),
+        Query(name: "search phone '89000123456'", params: ["search": "89000123456", "limit": 50]),
+        Query(name: "search phone '+7 (900) 012-34-56'", params: ["search": "+7 (900) 012-34-56", "limit": 50]),
     ]
 
     struct Timing {
@@ -60,15 +71,24 @@ enum QueryCommand {
     /// One untimed call (its time reported as `cold`), then `repeats` timed ones.
     static func measure(_ client: RPCClient, _ query: Query, repeats: Int) throws -> (Timing, JSON) {
         let first = try client.exchange(client.request("lead.list", query.params))
-        let result = try RPCClient.result(of: first.line)
+        let result: JSON
+        var name = query.name
+        do {
+            result = try RPCClient.result(of: first.line)
+        } catch where query.mayRefuse {
+            result = .null
+            name += " refused"
+        }
         var samples: [UInt64] = []
         for _ in 0..<repeats {
             let reply = try client.exchange(client.request("lead.list", query.params))
             let keys = reply.line.withUnsafeBufferPointer { MessageScanner.scan($0.baseAddress!, $0.count) }
-            if !keys.hasResult || keys.hasError { _ = try RPCClient.result(of: reply.line) }
+            if (!keys.hasResult || keys.hasError) && !(query.mayRefuse && result == .null) {
+                _ = try RPCClient.result(of: reply.line)
+            }
             samples.append(reply.nanoseconds)
         }
-        let timing = Timing(name: query.name, items: result["items"]?.arrayValue?.count ?? -1, bytes: first.line.count,
+        let timing = Timing(name: name, items: result["items"]?.arrayValue?.count ?? -1, bytes: first.line.count,
                             cold: first.nanoseconds, sorted: samples.sorted())
         return (timing, result["next"] ?? .null)
     }
