@@ -253,9 +253,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             let deferred = groupDeferred
             groupDeferred = []
             do {
-                for statement in deferred {
-                    try database.execute(statement.sql, statement.arguments)
-                }
+                try database.runDeferred(deferred)
                 try database.execute("COMMIT")
             } catch {
                 failure = error

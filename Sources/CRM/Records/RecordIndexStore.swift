@@ -7,31 +7,30 @@ struct RecordIndexStore {
     let entity: EntityDescriptor
 
     /// Stores the folded text columns of a record, in the order of `entity.foldedFields`. The
-    /// folded text and full-text rows are written just before the group's COMMIT (their FTS5
-    /// indexes would otherwise flush a segment at every write's savepoint); nothing in a write
-    /// reads them back.
+    /// folded text and full-text rows are written just before the group's COMMIT, the group's
+    /// new rows in one statement per table (FTS5 writes a segment at the start of every
+    /// statement that changes it); nothing in a write reads them back.
     func insertText(_ db: Database, id: Int64, folded: [SQLValue]) throws {
-        let columns = entity.foldedFields.compactMap(\.column)
-        let marks = Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")
-        try db.executeBeforeCommit("INSERT INTO \(entity.textTable) (id, \(columns.joined(separator: ", "))) VALUES (\(marks))",
-                       [.integer(id)] + folded)
+        try db.insertBeforeCommit(into: entity.textTable, columns: ["id"] + entity.foldedFields.compactMap(\.column),
+                                  values: [.integer(id)] + folded)
     }
 
     func updateText(_ db: Database, id: Int64, folded: [SQLValue]) throws {
         let assignments = entity.foldedFields.compactMap(\.column).map { "\($0) = ?" }.joined(separator: ", ")
-        try db.executeBeforeCommit("UPDATE \(entity.textTable) SET \(assignments) WHERE id = ?", folded + [.integer(id)])
+        try db.executeBeforeCommit("UPDATE \(entity.textTable) SET \(assignments) WHERE id = ?", folded + [.integer(id)],
+                                  on: entity.textTable)
     }
 
     func deleteText(_ db: Database, id: Int64) throws {
-        try db.executeBeforeCommit("DELETE FROM \(entity.textTable) WHERE id = ?", [.integer(id)])
+        try db.executeBeforeCommit("DELETE FROM \(entity.textTable) WHERE id = ?", [.integer(id)], on: entity.textTable)
     }
 
     func insertSearch(_ db: Database, id: Int64, text: String) throws {
-        try db.executeBeforeCommit("INSERT INTO \(entity.searchTable) (rowid, body) VALUES (?, ?)", [.integer(id), .text(text)])
+        try db.insertBeforeCommit(into: entity.searchTable, columns: ["rowid", "body"], values: [.integer(id), .text(text)])
     }
 
     func deleteSearch(_ db: Database, id: Int64) throws {
-        try db.executeBeforeCommit("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)])
+        try db.executeBeforeCommit("DELETE FROM \(entity.searchTable) WHERE rowid = ?", [.integer(id)], on: entity.searchTable)
     }
 
     /// Stores a phone or e-mail (`kind`) as typed and in its normalized form.

@@ -1,12 +1,14 @@
+import CRM
 import Foundation
 import JSONKit
 import Storage
 
 /// `crmd-bench sqlite-baseline`: the storage's limit. In-process inserts of what one
-/// `lead.add` writes — the lead row (the 24 columns and 5 indexes of crmd's `leads`), its
-/// full-text row, two `communications` rows (phone and e-mail) and the `created` timeline
-/// entry — with `synchronous=FULL` in WAL mode, `--batch` leads per transaction, through
-/// the `Storage` module's `Database` (cached prepared statements), on one thread.
+/// `lead.add` writes — the lead row, its full-text row, its folded-text row (whose trigger
+/// fills the trigram index), two `communications` rows (phone and e-mail) and the `created`
+/// timeline entry — into a database made by crmd's own migrations (so every table, index and
+/// trigger is crmd's), with `synchronous=FULL` in WAL mode, `--batch` leads per transaction,
+/// through the `Storage` module's `Database` (cached prepared statements), on one thread.
 enum SQLiteBaseline {
     static let usage = """
         crmd-bench sqlite-baseline --db PATH [--rows N] [--batch 16] [--timeline 1|0] [--synchronous full|normal]
@@ -16,44 +18,6 @@ enum SQLiteBaseline {
           group commit does (FTS5 then flushes its pending terms at every savepoint).
         """
 
-    static let schema = """
-        CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-        INSERT INTO users (id, name) VALUES (1, 'Администратор');
-        CREATE TABLE pipelines (id INTEGER PRIMARY KEY, title TEXT NOT NULL);
-        INSERT INTO pipelines (id, title) VALUES (1, 'Лиды');
-        CREATE TABLE leads (
-            id INTEGER PRIMARY KEY,
-            title TEXT, name TEXT, second_name TEXT, last_name TEXT, company_title TEXT,
-            phones TEXT NOT NULL DEFAULT '[]', emails TEXT NOT NULL DEFAULT '[]',
-            city TEXT, topic TEXT, source TEXT, comments TEXT, client_type TEXT, requisites TEXT,
-            assigned_to INTEGER REFERENCES users(id),
-            pipeline_id INTEGER NOT NULL REFERENCES pipelines(id),
-            stage_id TEXT NOT NULL, stage_semantic TEXT NOT NULL, converted_at TEXT,
-            custom TEXT NOT NULL DEFAULT '{}',
-            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-            created_by INTEGER REFERENCES users(id), updated_by INTEGER REFERENCES users(id),
-            version INTEGER NOT NULL DEFAULT 1
-        );
-        CREATE INDEX leads_stage ON leads (stage_id, id);
-        CREATE INDEX leads_stage_created ON leads (stage_id, created_at, id);
-        CREATE INDEX leads_assigned ON leads (assigned_to, id);
-        CREATE INDEX leads_created ON leads (created_at, id);
-        CREATE INDEX leads_updated ON leads (updated_at, id);
-        CREATE VIRTUAL TABLE leads_fts USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2');
-        CREATE TABLE communications (
-            entity_type TEXT NOT NULL, entity_id INTEGER NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('phone', 'email')),
-            value TEXT NOT NULL, normalized TEXT NOT NULL
-        );
-        CREATE INDEX communications_key ON communications (kind, normalized, entity_type);
-        CREATE INDEX communications_owner ON communications (entity_type, entity_id);
-        CREATE TABLE timeline (
-            id INTEGER PRIMARY KEY, entity_type TEXT NOT NULL, entity_id INTEGER NOT NULL,
-            type TEXT NOT NULL, at TEXT NOT NULL, author_id INTEGER, data TEXT NOT NULL DEFAULT '{}'
-        );
-        CREATE INDEX timeline_record ON timeline (entity_type, entity_id, id);
-        """
-
     static let insertLead = """
         INSERT INTO leads (title, name, second_name, last_name, company_title, phones, emails, city, topic,
             source, comments, client_type, requisites, assigned_to, pipeline_id, stage_id, stage_semantic,
@@ -61,6 +25,10 @@ enum SQLiteBaseline {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     static let insertSearch = "INSERT INTO leads_fts (rowid, body) VALUES (?, ?)"
+    static let insertText = """
+        INSERT INTO leads_text (id, title, name, second_name, last_name, company_title, city, topic, source, comments)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
     static let insertCommunication =
         "INSERT INTO communications (entity_type, entity_id, kind, value, normalized) VALUES (?, ?, ?, ?, ?)"
     static let insertTimeline = "INSERT INTO timeline (entity_type, entity_id, type, at, author_id, data) VALUES (?, ?, ?, ?, ?, ?)"
@@ -79,11 +47,12 @@ enum SQLiteBaseline {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw Options.UsageError(description: "\(path) exists; give a path to a new file")
         }
+        // crmd makes the schema; the inserts then go through a plain connection.
+        try CRM(path: path).close()
         let db = try Database(path: path)
         try db.execute("PRAGMA journal_mode=WAL")
         try db.execute("PRAGMA synchronous=\(synchronous.uppercased())")
         try db.execute("PRAGMA foreign_keys=ON")
-        try db.executeScript(schema)
 
         var commitTimes: [UInt64] = []
         commitTimes.reserveCapacity(rows / batch + 1)
@@ -145,6 +114,7 @@ enum SQLiteBaseline {
         let id = db.lastInsertRowID
         let body = "bench \(phone) +7\(digits) 7\(digits) \(digits) \(email) москва тест"
         try db.execute(insertSearch, [.integer(id), .text(body)])
+        try db.execute(insertText, [.integer(id), "bench", nil, nil, nil, nil, "москва", "тест", nil, nil])
         try db.execute(insertCommunication, ["lead", .integer(id), "phone", .text(phone), .text("+7" + digits)])
         try db.execute(insertCommunication, ["lead", .integer(id), "email", .text(email), .text(email)])
         if withTimeline {
