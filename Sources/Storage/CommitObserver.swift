@@ -17,13 +17,13 @@ public struct ObservedWrite: Sendable {
 /// failed before its body ran (the pool closed, `BEGIN` failed) is not reported.
 ///
 /// The callbacks run one at a time, never concurrently, each happening-before the next, on the
-/// thread of the write that holds the writer connection (the "turn"). So they must not call
+/// writer's thread, which owns the writer connection. So they must not call
 /// `DatabasePool.write` (it throws `SQLITE_MISUSE`, as inside a write body) nor
 /// `addCommitObserver`; `DatabasePool.read` is fine and sees the committed changes.
 public protocol CommitObserver: AnyObject, Sendable {
     /// After the transaction holding `writes` is durable (COMMIT returned), one entry per write
-    /// in the order the writes ran, which is commit order. Called on the committing thread while
-    /// the writer is still held, before the writes' callers return: be quick (hand off, signal).
+    /// in the order the writes ran, which is commit order. Called on the writer's thread before it
+    /// runs anything else, before the writes' callers return: be quick (hand off, signal).
     func databaseDidCommit(_ writes: [ObservedWrite])
     /// Writes whose changes were undone: a body that threw (its savepoint rolled back), or every
     /// write of a group whose COMMIT failed or whose transaction SQLite rolled back.

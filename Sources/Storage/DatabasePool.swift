@@ -60,7 +60,7 @@ public final class DatabasePool: Sendable {
         return try body(reader)
     }
 
-    /// Runs `body` as its own all-or-nothing unit on the writer, on the caller's thread, and
+    /// Runs `body` as its own all-or-nothing unit on the writer's thread (the caller waits), and
     /// returns once its changes are committed and durable. If `body` throws, exactly its own
     /// changes are rolled back and its error is rethrown unchanged; if the shared commit fails,
     /// the commit's `SQLiteError` is thrown and nothing of this write was kept.
@@ -80,7 +80,7 @@ public final class DatabasePool: Sendable {
     /// `COMMIT`s run by the writer so far (one per commit group).
     package var commitCount: Int { writer.commitCount }
 
-    /// Writers waiting for the writer connection right now.
+    /// Writes queued for the writer and not yet begun.
     package var queuedWriterCount: Int { writer.queuedWriterCount }
 }
 

@@ -3,63 +3,83 @@ import Foundation
 
 /// The pool's single writer connection and its group-commit protocol.
 ///
-/// The connection is used only by the holder of the *turn*, a FIFO hand-off lock. A write takes
-/// the turn, opens the shared transaction if none is open (`BEGIN IMMEDIATE`), runs its body
-/// inside `SAVEPOINT`, joins the open `CommitGroup` and passes the turn on. It then waits until
-/// its group is finished; if no one is committing it becomes the leader: it queues for the turn
-/// behind the writes already waiting (they join the same group) and runs one `COMMIT` for all.
-/// A write returns only after its group committed; if the `COMMIT` fails, every member gets the
-/// error. Statements the writes deferred (`Database.executeBeforeCommit`) run just before the
-/// `COMMIT`, outside every savepoint; one that fails fails the group as the `COMMIT` would. A body that throws rolls back to its savepoint and never waits.
+/// One thread, the writer, owns the connection. A write hands its body to the writer's queue
+/// and sleeps until its group committed. The writer drains the queue: it opens the shared
+/// transaction if none is open (`BEGIN IMMEDIATE`), runs each body inside `SAVEPOINT`, and
+/// when nothing more is queued (or the group is full) runs the statements the writes deferred
+/// (`Database.executeBeforeCommit`) and one `COMMIT` for the whole group, then wakes its
+/// members. A write returns only after its group committed; if the `COMMIT` (or a deferred
+/// statement) fails, every member gets the error. A body that throws is rolled back to its
+/// savepoint and its caller woken at once. Bodies run one after another on one thread, with no
+/// hand-off between them, while the callers' threads parse and answer on the other cores.
 ///
-/// Commit observers are told by the turn holder: the leader once its `COMMIT` returned (or
-/// failed), before it finishes the group and so before any member returns; a failing write right
-/// after its savepoint was rolled back. The turn serializes the callbacks, and a group's come
-/// before the next group's, since the next group's `COMMIT` needs the turn again. Nothing is
-/// collected for a transaction that began with no observers.
+/// Commit observers are called on the writer: once a group's `COMMIT` returned (or failed),
+/// before its members are woken; a failing write right after its savepoint was rolled back.
+/// A group's callbacks come before the next group's. Nothing is collected for a transaction
+/// that began with no observers.
 ///
-/// The fields marked "turn" are touched only by the turn holder, the others only under
-/// `condition`, and the turn passes from thread to thread through `condition` and a semaphore.
-/// Those rules are what make `@unchecked Sendable` sound. Observers are never called under
-/// `condition` (they may read from the pool, or ask for `commitCount`).
+/// The fields marked "writer" are touched only on the writer thread (and by `close` once it
+/// stopped), the others only under `condition`. A caller's body, a non-escaping closure, runs
+/// while the caller waits, and the writer lets go of it before waking the caller. Those rules
+/// are what make `@unchecked Sendable` sound. Observers are never called under `condition`.
 final class GroupCommitWriter: @unchecked Sendable {
-    private struct Waiter {
-        let wakeUp: DispatchSemaphore
-        let thread: pthread_t
+    /// A write or an observer to add, and, once done, the error it ended with.
+    private final class Job: @unchecked Sendable {
+        /// The write's body; taken by the writer when it calls it.
+        var body: ((Database) throws -> Void)?
+        let observer: (any CommitObserver)?
+        var error: (any Error)?
+        let done = DispatchSemaphore(value: 0)
+
+        init(body: ((Database) throws -> Void)? = nil, observer: (any CommitObserver)? = nil) {
+            self.body = body
+            self.observer = observer
+        }
     }
 
     private static let savepoint = "crmd_write"
+    /// Writes per group at most: past it the group commits even with writes queued.
+    private static let groupLimit = 256
 
     // Condition.
     private let condition = NSCondition()
-    private var turnHeld = false
-    private var turnOwner: pthread_t?
-    private var turnQueue: [Waiter] = []
-    private var leaderActive = false
-    private var openGroup = CommitGroup()
+    private var queue: [Job] = []
     private var callsInFlight = 0
     private var isClosed = false
+    private var stopRequested = false
     private var commits = 0
+    private var writerThread: pthread_t?
 
-    // Turn.
+    // Writer.
     private let connection: Database
-    /// Writes that joined `openGroup`. Between turns the shared transaction is open exactly when
-    /// this is positive; a transaction left open with no members is stale and rolled back.
-    private var openGroupMembers = 0
-    /// Every observer added, in order. Changed only by `addObserver`, which takes the turn.
+    /// Writes of the open group, waiting for its commit. The shared transaction is open exactly
+    /// when this is not empty; a transaction left open with no members is stale and rolled back.
+    private var members: [Job] = []
+    /// Every observer added, in order.
     private var observers: [any CommitObserver] = []
     /// `observers` as they were when the shared transaction began: the ones told about it, so an
     /// observer added meanwhile sees whole transactions only. Empty: nothing is collected.
     private var groupObservers: [any CommitObserver] = []
-    /// The writes of `openGroup` in the order they ran, one per member, while `groupObservers`
-    /// is not empty; else empty.
+    /// The writes of the open group in the order they ran, one per member, while
+    /// `groupObservers` is not empty; else empty.
     private var groupWrites: [ObservedWrite] = []
-    /// What the writes of `openGroup` deferred to its commit (`Database.executeBeforeCommit`),
-    /// in the order they ran.
+    /// What the writes of the open group deferred to its commit, in the order they ran.
     private var groupDeferred: [DeferredStatement] = []
+
+    private let stopped = DispatchSemaphore(value: 0)
 
     init(connection: Database) {
         self.connection = connection
+        let thread = Thread { [self] in
+            self.condition.lock()
+            self.writerThread = pthread_self()
+            self.condition.unlock()
+            self.drain()
+            self.stopped.signal()
+        }
+        thread.name = "crmd writer"
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 
     var commitCount: Int {
@@ -68,36 +88,32 @@ final class GroupCommitWriter: @unchecked Sendable {
         return commits
     }
 
+    /// Writes handed to the writer and not yet begun.
     var queuedWriterCount: Int {
         condition.lock()
         defer { condition.unlock() }
-        return turnQueue.count
+        return queue.count
     }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         try enter()
         defer { leave() }
-        acquireTurn()
-        let value: T
-        do {
-            value = try runBody(body)
-        } catch {
-            condition.lock()
-            releaseTurnLocked()
-            condition.unlock()
-            throw error
+        var value: T?
+        try withoutActuallyEscaping(body) { body in
+            let job = Job(body: { database in value = try body(database) })
+            try run(job)
         }
-        try awaitCommit()
+        guard let value else { preconditionFailure("a write finished without a value or an error") }
         return value
     }
 
     /// Adds `observer` for the transactions that begin from now on; once closed, drops it.
     ///
-    /// Takes the turn (after the writes queued ahead), so it must not be called by the turn
-    /// holder: inside a write body or an observer callback it is a precondition failure.
+    /// Waits for the writes queued ahead, so it must not be called on the writer: inside a
+    /// write body or an observer callback it is a precondition failure.
     func addObserver(_ observer: any CommitObserver) {
         condition.lock()
-        if turnHeld, let owner = turnOwner, pthread_equal(owner, pthread_self()) != 0 {
+        if isWriterThread {
             condition.unlock()
             preconditionFailure("addCommitObserver called inside a write body or a commit observer")
         }
@@ -108,37 +124,90 @@ final class GroupCommitWriter: @unchecked Sendable {
         callsInFlight += 1
         condition.unlock()
         defer { leave() }
-        acquireTurn()
-        observers.append(observer)
-        condition.lock()
-        releaseTurnLocked()
-        condition.unlock()
+        try? run(Job(observer: observer))
     }
 
-    /// Refuses new writes, waits for the writes in flight (and so their commits), then closes.
+    /// Refuses new writes, waits for the writes in flight (and so their commits), stops the
+    /// writer, then closes the connection.
     func close() {
         condition.lock()
+        let wasClosed = isClosed
         isClosed = true
         while callsInFlight > 0 {
             condition.wait()
         }
+        stopRequested = true
+        condition.broadcast()
         condition.unlock()
-        // With no call in flight and none admitted, no one can take the turn again: its fields
-        // are ours. The observers are released here, outside `condition`.
+        guard !wasClosed else { return }
+        stopped.wait()
+        // The writer has stopped: its fields are ours. The observers are released here,
+        // outside `condition`.
         observers = []
         groupObservers = []
         connection.close()
     }
 
-    // MARK: Body (turn held)
+    /// Queues `job` and waits until the writer is done with it; rethrows its error.
+    private func run(_ job: Job) throws {
+        condition.lock()
+        queue.append(job)
+        if queue.count == 1 { condition.broadcast() }
+        condition.unlock()
+        job.done.wait()
+        if let error = job.error { throw error }
+    }
 
-    private func runBody<T>(_ body: (Database) throws -> T) throws -> T {
+    // MARK: Writer
+
+    /// The writer's loop: runs what is queued, commits when the queue is empty or the group
+    /// full, sleeps when there is nothing to do, and ends once asked to with nothing left.
+    private func drain() {
+        var batch: [Job] = []
+        while true {
+            condition.lock()
+            while queue.isEmpty && members.isEmpty && !stopRequested {
+                condition.wait()
+            }
+            if queue.isEmpty && members.isEmpty {
+                condition.unlock()
+                return
+            }
+            swap(&batch, &queue)
+            condition.unlock()
+            for job in batch {
+                perform(job)
+            }
+            batch.removeAll(keepingCapacity: true)
+            condition.lock()
+            let moreQueued = !queue.isEmpty
+            condition.unlock()
+            if !moreQueued || members.count >= Self.groupLimit {
+                commitGroup()
+            }
+        }
+    }
+
+    private func perform(_ job: Job) {
+        if let observer = job.observer {
+            observers.append(observer)
+            finish(job, error: nil)
+        } else if let error = runBody(of: job) {
+            finish(job, error: error)
+        } else {
+            members.append(job)
+        }
+    }
+
+    /// Runs the job's body in its savepoint of the shared transaction; the error it failed
+    /// with, after undoing exactly it, or nil once it joined the open group.
+    private func runBody(of job: Job) -> (any Error)? {
         let database = connection
         do {
-            if openGroupMembers > 0 && database.isAutocommit {
+            if !members.isEmpty && database.isAutocommit {
                 finishOpenGroup(failure: .groupRolledBack)
             }
-            if openGroupMembers == 0 {
+            if members.isEmpty {
                 if !database.isAutocommit {
                     try database.execute("ROLLBACK")
                 }
@@ -148,13 +217,13 @@ final class GroupCommitWriter: @unchecked Sendable {
             try database.execute("SAVEPOINT \(Self.savepoint)")
         } catch {
             recoverAfterFailure()
-            throw error
+            return error
         }
         let isObserved = !groupObservers.isEmpty
         let changesBefore = isObserved ? database.totalChanges : 0
         database.beginCommitNotes(observed: isObserved)
         do {
-            let value = try body(database)
+            try callBody(of: job)
             try database.execute("RELEASE \(Self.savepoint)")
             if database.isAutocommit {
                 throw SQLiteError.misuse("a write body ended the shared transaction itself")
@@ -163,8 +232,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                 groupWrites.append(write)
             }
             groupDeferred.append(contentsOf: database.takeDeferredStatements())
-            openGroupMembers += 1
-            return value
+            return nil
         } catch {
             let failedWrite = endObservedWrite(isObserved: isObserved, changesBefore: changesBefore)
             _ = database.takeDeferredStatements()
@@ -173,8 +241,15 @@ final class GroupCommitWriter: @unchecked Sendable {
             if let failedWrite {
                 notify(rolledBack: [failedWrite])
             }
-            throw error
+            return error
         }
+    }
+
+    /// Calls the body and lets go of it: the caller's closure must not outlive its call.
+    private func callBody(of job: Job) throws {
+        guard let body = job.body else { return }
+        job.body = nil
+        try body(connection)
     }
 
     /// Ends the body's note collection; what the body did, when the transaction is observed.
@@ -190,12 +265,12 @@ final class GroupCommitWriter: @unchecked Sendable {
     private func recoverAfterFailure() {
         let database = connection
         if database.isAutocommit {
-            if openGroupMembers > 0 {
+            if !members.isEmpty {
                 finishOpenGroup(failure: .groupRolledBack)
             }
             return
         }
-        if openGroupMembers == 0 {
+        if members.isEmpty {
             try? database.execute("ROLLBACK")
             return
         }
@@ -212,74 +287,50 @@ final class GroupCommitWriter: @unchecked Sendable {
     private func finishOpenGroup(failure: SQLiteError) {
         groupDeferred = []
         notify(rolledBack: takeGroupWrites())
-        condition.lock()
-        openGroup.finish(failure: failure)
-        openGroup = CommitGroup()
-        condition.broadcast()
-        condition.unlock()
-        openGroupMembers = 0
+        finishMembers(failure: failure)
     }
 
-    // MARK: Commit
-
-    /// Joins the open group, passes the turn on, then waits for the group to finish, leading a
-    /// commit when no one is.
-    private func awaitCommit() throws(SQLiteError) {
-        condition.lock()
-        let group = openGroup
-        releaseTurnLocked()
-        while !group.isFinished {
-            if leaderActive {
-                condition.wait()
-                continue
-            }
-            leaderActive = true
-            condition.unlock()
-            commitOpenGroup()
-            condition.lock()
-        }
-        let failure = group.failure
-        condition.unlock()
-        if let failure { throw failure }
-    }
-
-    /// The leader's work: once the writes queued ahead have joined, commit the open group.
-    private func commitOpenGroup() {
-        acquireTurn()
+    /// Runs the group's deferred statements and its `COMMIT`, tells the observers, then wakes
+    /// the members with the outcome.
+    private func commitGroup() {
+        guard !members.isEmpty else { return }
         let database = connection
         var failure: SQLiteError?
-        let hasMembers = openGroupMembers > 0
-        if hasMembers {
-            let deferred = groupDeferred
-            groupDeferred = []
-            do {
-                try database.runDeferred(deferred)
-                try database.execute("COMMIT")
-            } catch {
-                failure = error
-                if !database.isAutocommit { try? database.execute("ROLLBACK") }
-            }
-            openGroupMembers = 0
-            // Still holding the turn, before the members are woken.
-            if failure == nil {
-                notify(committed: takeGroupWrites())
-            } else {
-                notify(rolledBack: takeGroupWrites())
-            }
+        let deferred = groupDeferred
+        groupDeferred = []
+        do {
+            try database.runDeferred(deferred)
+            try database.execute("COMMIT")
+        } catch {
+            failure = error
+            if !database.isAutocommit { try? database.execute("ROLLBACK") }
         }
-        condition.lock()
-        if hasMembers {
-            commits += 1
-            openGroup.finish(failure: failure)
-            openGroup = CommitGroup()
+        if failure == nil {
+            notify(committed: takeGroupWrites())
+        } else {
+            notify(rolledBack: takeGroupWrites())
         }
-        leaderActive = false
-        condition.broadcast()
-        releaseTurnLocked()
-        condition.unlock()
+        finishMembers(failure: failure)
     }
 
-    // MARK: Observers (turn held)
+    private func finishMembers(failure: SQLiteError?) {
+        let finished = members
+        members = []
+        condition.lock()
+        commits += failure == nil ? 1 : 0
+        condition.unlock()
+        for job in finished {
+            finish(job, error: failure)
+        }
+    }
+
+    private func finish(_ job: Job, error: (any Error)?) {
+        job.body = nil
+        job.error = error
+        job.done.signal()
+    }
+
+    // MARK: Observers (writer)
 
     private func takeGroupWrites() -> [ObservedWrite] {
         guard !groupWrites.isEmpty else { return [] }
@@ -302,40 +353,19 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
     }
 
-    // MARK: Turn and lifecycle
+    // MARK: Lifecycle
 
-    private func acquireTurn() {
-        condition.lock()
-        let thread = pthread_self()
-        guard turnHeld else {
-            turnHeld = true
-            turnOwner = thread
-            condition.unlock()
-            return
-        }
-        let wakeUp = DispatchSemaphore(value: 0)
-        turnQueue.append(Waiter(wakeUp: wakeUp, thread: thread))
-        condition.unlock()
-        wakeUp.wait()
-    }
-
-    /// Hands the turn to the longest-waiting thread, or frees it.
-    private func releaseTurnLocked() {
-        guard !turnQueue.isEmpty else {
-            turnHeld = false
-            turnOwner = nil
-            return
-        }
-        let next = turnQueue.removeFirst()
-        turnOwner = next.thread
-        next.wakeUp.signal()
+    /// Whether the calling thread is the writer (under `condition`).
+    private var isWriterThread: Bool {
+        guard let writerThread else { return false }
+        return pthread_equal(writerThread, pthread_self()) != 0
     }
 
     private func enter() throws(SQLiteError) {
         condition.lock()
         defer { condition.unlock() }
         guard !isClosed else { throw .poolClosed }
-        if turnHeld, let owner = turnOwner, pthread_equal(owner, pthread_self()) != 0 {
+        if isWriterThread {
             throw .nestedWrite
         }
         callsInFlight += 1
