@@ -474,7 +474,11 @@ def past_the_limit(binary: str, workdir: Path, findings: Findings, limit: int) -
         # each one answered before the next, so all are counted; one refused at first only
         # finds the start-up probe's connection not yet gone, and tries again
         connection = Connection(server.socket_path)
-        reply = connection.call({"jsonrpc": "2.0", "id": 0, "method": "server.info"})
+        try:
+            reply = connection.call({"jsonrpc": "2.0", "id": 0, "method": "server.info"})
+        except (BrokenPipeError, ConnectionResetError):
+            # refused and closed before the call was written: the same case as a refusal read
+            reply = None
         if isinstance(reply, dict) and "result" in reply:
             inside.append(connection)
         else:
