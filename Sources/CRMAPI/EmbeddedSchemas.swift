@@ -1717,6 +1717,404 @@ enum EmbeddedSchemas {
       ],
       "additionalProperties": false,
       "description": "An API token as `token.add` makes it: with its secret `token`, shown this once."
+    },
+    "PermissionScope": {
+      "description": "Which records a permission reaches: `none`; `own` (the holder is responsible); `department` (own, and those of the holder's department and its sub-departments); `open` (own, and records open to all); `all`. Combined over a user's roles, `department` and `open` add up.",
+      "enum": [
+        "none",
+        "own",
+        "department",
+        "open",
+        "all"
+      ]
+    },
+    "Permissions": {
+      "description": "A role's permissions: per entity, per action, a scope; an entity or action left out is `none`. Unknown entities, actions or scopes are 1007.",
+      "type": "object",
+      "properties": {
+        "lead": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "deal": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "contact": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "company": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "invoice": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "product": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "activity": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "settings": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "users": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "exchange": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "additionalProperties": false
+    },
+    "Role": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "#/$defs/Id"
+        },
+        "code": {
+          "description": "The built-in role's code (`administrator`, `manager`, `headOfSales`, `accountant`, `exchange`); null for roles made with `role.add`.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "builtIn": {
+          "type": "boolean",
+          "description": "Built-in roles cannot be deleted; their permissions can be changed."
+        },
+        "permissions": {
+          "$ref": "#/$defs/Permissions",
+          "description": "Every entity and action, `none` included."
+        },
+        "userIds": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Id"
+          },
+          "description": "The users it is assigned to (`user.setRoles`)."
+        },
+        "departmentIds": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Id"
+          },
+          "description": "The departments it is assigned to (`department.setRoles`): their users and those of their sub-departments hold it."
+        },
+        "createdAt": {
+          "$ref": "#/$defs/Timestamp"
+        },
+        "updatedAt": {
+          "$ref": "#/$defs/Timestamp"
+        }
+      },
+      "required": [
+        "id",
+        "code",
+        "name",
+        "builtIn",
+        "permissions",
+        "userIds",
+        "departmentIds",
+        "createdAt",
+        "updatedAt"
+      ],
+      "additionalProperties": false,
+      "description": "A role: a set of permissions per entity and action with a scope, held by users and departments."
+    },
+    "RoleAssignment": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "#/$defs/Id"
+        },
+        "roleIds": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Id"
+          }
+        }
+      },
+      "required": [
+        "id",
+        "roleIds"
+      ],
+      "additionalProperties": false,
+      "description": "The roles now assigned to a user or department itself (not those it holds through its department)."
     }
   }
 }
@@ -4252,6 +4650,45 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/department.setRoles.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/department.setRoles.json",
+  "title": "department.setRoles",
+  "description": "Replaces the roles assigned to a department: its users and those of its sub-departments hold them.",
+  "x-errors": [
+    1002,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "roleIds": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/Id"
+          },
+          "maxItems": 100,
+          "description": "The roles, replacing those assigned before; an unknown one is 1007 `{field: \"roleIds\", reason: \"notFound\"}`."
+        }
+      },
+      "required": [
+        "id",
+        "roleIds"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/RoleAssignment"
+    }
+  }
+}
+
+"""#),
         ("methods/department.update.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -5589,6 +6026,185 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/role.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/role.add.json",
+  "title": "role.add",
+  "description": "Creates a role with the given permissions (unlisted entities and actions: `none`). Permissions are recorded; the checks that enforce them come in the next slice of issue 11.",
+  "x-errors": [
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "fields": {
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            },
+            "permissions": {
+              "$ref": "../common.json#/$defs/Permissions"
+            }
+          },
+          "required": [
+            "name"
+          ],
+          "additionalProperties": false
+        }
+      },
+      "required": [
+        "fields"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/Role"
+    }
+  }
+}
+
+"""#),
+        ("methods/role.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/role.delete.json",
+  "title": "role.delete",
+  "description": "Deletes a role. A built-in role is 1005 `builtIn`; one still assigned is 1005 `{reason: \"inUse\", userIds, departmentIds}`.",
+  "x-errors": [
+    1002,
+    1005
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/DeleteResult"
+    }
+  }
+}
+
+"""#),
+        ("methods/role.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/role.get.json",
+  "title": "role.get",
+  "description": "Returns one role with its permissions and holders.",
+  "x-errors": [
+    1002
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/Role"
+    }
+  }
+}
+
+"""#),
+        ("methods/role.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/role.list.json",
+  "title": "role.list",
+  "description": "Lists every role, the built-in ones first.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {},
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/Role"
+          }
+        }
+      },
+      "required": [
+        "items"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/role.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/role.update.json",
+  "title": "role.update",
+  "description": "Renames a role or changes its permissions: each entity given replaces that entity's actions (left out: `none`); other entities keep theirs.",
+  "x-errors": [
+    1002,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "fields": {
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            },
+            "permissions": {
+              "$ref": "../common.json#/$defs/Permissions"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "required": [
+        "id",
+        "fields"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/Role"
+    }
+  }
+}
+
+"""#),
         ("methods/rpc.discover.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -6535,6 +7151,46 @@ enum EmbeddedSchemas {
         "items"
       ],
       "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/user.setRoles.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/user.setRoles.json",
+  "title": "user.setRoles",
+  "description": "Replaces the roles assigned to a user. The administrator (user 1) keeps the `administrator` role (1005 `administrator`).",
+  "x-errors": [
+    1002,
+    1005,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "roleIds": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/Id"
+          },
+          "maxItems": 100,
+          "description": "The roles, replacing those assigned before; an unknown one is 1007 `{field: \"roleIds\", reason: \"notFound\"}`."
+        }
+      },
+      "required": [
+        "id",
+        "roleIds"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/RoleAssignment"
     }
   }
 }

@@ -232,6 +232,16 @@ import Testing
         let spareToken = try call("token.add", ["userId": user["id"]!, "name": "spare"])
         try call("token.revoke", ["id": spareToken["id"]!])
         try call("token.add", ["userId": leaving["id"]!, "name": "refused"], refused: true)
+        let role = try call("role.add", ["fields": ["name": "Стажёр", "permissions": ["lead": ["read": "own"]]]])
+        try call("role.get", ["id": role["id"]!])
+        try call("role.update", ["id": role["id"]!, "fields": ["permissions": ["deal": ["read": "own"]]]])
+        try call("role.list")
+        try call("user.setRoles", ["id": user["id"]!, "roleIds": [role["id"]!]])
+        try call("department.setRoles", ["id": department["id"]!, "roleIds": [role["id"]!]])
+        try call("role.delete", ["id": role["id"]!], refused: true)
+        try call("user.setRoles", ["id": user["id"]!, "roleIds": []])
+        try call("department.setRoles", ["id": department["id"]!, "roleIds": []])
+        try call("role.delete", ["id": role["id"]!])
         try call("session.login", ["token": spareToken["token"]!], refused: true)
         let login = try call("session.login", ["token": token["token"]!])
         #expect(login["user"]?["id"] == user["id"])
@@ -243,7 +253,8 @@ import Testing
         for method in ["lead.add", "lead.update", "lead.convert", "company.merge", "company.delete", "requisite.add", "bankDetail.add",
                        "deal.productRows.set", "invoice.createFromDeal", "invoice.addPayment", "invoice.send", "settings.update",
                        "template.add", "automation.add", "field.add", "pipeline.add", "user.add", "comment.add",
-                       "department.add", "department.delete", "user.update", "user.deactivate", "token.add", "token.revoke"] {
+                       "department.add", "department.delete", "user.update", "user.deactivate", "token.add", "token.revoke",
+                       "role.add", "role.update", "role.delete", "user.setRoles", "department.setRoles"] {
             #expect(writers.contains(method), "\(method) committed no rows")
         }
         #expect(!writers.contains("lead.get") && !writers.contains("invoice.render"))

@@ -26,6 +26,7 @@ METHODS = [
     "user.add", "user.get", "user.list", "user.update", "user.deactivate", "user.current",
     "department.add", "department.get", "department.update", "department.list", "department.delete",
     "token.add", "token.list", "token.revoke", "session.login",
+    "role.add", "role.get", "role.update", "role.list", "role.delete", "user.setRoles", "department.setRoles",
     "lead.add", "lead.get", "lead.update", "lead.delete", "lead.list", "lead.fields",
     "field.add", "field.list",
     "pipeline.list", "pipeline.add", "stage.add", "stage.update",
@@ -231,6 +232,10 @@ USER = {"id": 1, "name": "Анна", "email": None, "phone": None, "position": N
 DEPARTMENT = {"id": 2, "name": "Продажи", "parentId": None, "createdAt": NOW, "updatedAt": NOW}
 TOKEN = {"id": 3, "userId": 2, "name": "bridge", "scopes": None, "expiresAt": None, "createdAt": NOW, "createdBy": 1, "revokedAt": None}
 SECRET = "crmd_3_" + "A" * 40 + "-_x"
+PERMISSIONS = {e: {a: "none" for a in ["read", "add", "update", "delete", "export", "convert", "changeStage", "settings"]}
+               for e in ["lead", "deal", "contact", "company", "invoice", "product", "activity", "settings", "users", "exchange"]}
+ROLE = {"id": 2, "code": "manager", "name": "Менеджер", "builtIn": True, "permissions": PERMISSIONS, "userIds": [2], "departmentIds": [],
+        "createdAt": NOW, "updatedAt": NOW}
 CUSTOM_FIELD = {"entityType": "lead", "code": "site_address", "title": "Адрес объекта", "type": "address",
                 "multiple": False, "options": [], "required": False, "createdAt": NOW}
 
@@ -358,6 +363,17 @@ PARAMS = {
     "token.list": ([{}, {"userId": 2}], [{"userId": "2"}]),
     "token.revoke": ([{"id": 3}], [{}]),
     "session.login": ([{"token": SECRET}], [{}, {"token": ""}, {"userId": 2}]),
+    "role.add": ([{"fields": {"name": "Стажёр", "permissions": {"lead": {"read": "own", "add": "own"}}}}, {"fields": {"name": "Пустая"}}],
+                 [{"fields": {"permissions": {}}}, {"fields": {"name": "x", "permissions": {"lead": {"read": "mine"}}}},
+                  {"fields": {"name": "x", "permissions": {"meeting": {"read": "all"}}}},
+                  {"fields": {"name": "x", "permissions": {"lead": {"approve": "all"}}}}]),
+    "role.get": ([{"id": 2}], [{}]),
+    "role.update": ([{"id": 2, "fields": {"permissions": {"deal": {"changeStage": "department"}}}}, {"id": 2, "fields": {"name": "x"}}],
+                    [{"id": 2}, {"id": 2, "fields": {"code": "x"}}]),
+    "role.list": ([{}], [{"builtIn": True}]),
+    "role.delete": ([{"id": 6}], [{}]),
+    "user.setRoles": ([{"id": 2, "roleIds": [2, 3]}, {"id": 2, "roleIds": []}], [{"id": 2}, {"id": 2, "roleIds": ["manager"]}]),
+    "department.setRoles": ([{"id": 2, "roleIds": [3]}], [{"roleIds": [3]}, {"id": 2, "roleIds": [0]}]),
     "lead.add": (
         [
             {"fields": {"title": "x", "phones": [PHONE]}},
@@ -896,6 +912,13 @@ RESULTS = {
     "token.list": ([{"items": [TOKEN, {**TOKEN, "revokedAt": NOW, "scopes": ["lead:read"]}]}], [{"items": [{**TOKEN, "token": SECRET}]}]),
     "token.revoke": ([{**TOKEN, "revokedAt": NOW}], [{**TOKEN, "hash": "ab"}]),
     "session.login": ([{"user": USER, "tokenId": 3, "expiresAt": None}], [{"user": USER}, USER]),
+    "role.add": ([{**ROLE, "code": None, "builtIn": False}], [{**ROLE, "permissions": {"lead": {"read": "mine"}}}]),
+    "role.get": ([ROLE], [{k: v for k, v in ROLE.items() if k != "userIds"}]),
+    "role.update": ([ROLE], [{**ROLE, "builtIn": "yes"}]),
+    "role.list": ([{"items": [ROLE]}], [[ROLE]]),
+    "role.delete": ([{"id": 6, "deleted": True}], [{"id": 6}]),
+    "user.setRoles": ([{"id": 2, "roleIds": [2]}, {"id": 2, "roleIds": []}], [{"id": 2}, {"roleIds": [2]}]),
+    "department.setRoles": ([{"id": 2, "roleIds": [3]}], [{"id": 2, "roleIds": [3], "userIds": []}]),
     "lead.get": ([lead_record(requisites={**REQUISITE_FIELDS, "snils": "112-233-445 95"})],
                  [lead_record(requisites={"bik": "044525225"}), without(lead_record(), "pipelineId")]),
     "lead.update": ([lead_record(pipelineId=2, stageId="C2:NEW", version=2)], [lead_record(stageSemantic=None)]),

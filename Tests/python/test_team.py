@@ -302,3 +302,37 @@ def test_bad_profiles_are_refused_with_data_and_nothing_is_written(server):
         crm.call("settings.update", {"unmappedUnixUsers": 999})
     assert invalid.value.field == "unmappedUnixUsers"
     crm.close()
+
+
+def test_roles_are_data_assigned_to_users_and_departments(server):
+    crm = checked(server)
+    roles = crm.call("role.list")["items"]
+    assert [r["code"] for r in roles] == ["administrator", "manager", "headOfSales", "accountant", "exchange"]
+    by_code = {r["code"]: r for r in roles}
+    assert by_code["administrator"]["userIds"] == [1]
+    assert by_code["manager"]["permissions"]["lead"]["read"] == "open"
+    assert by_code["manager"]["permissions"]["settings"]["update"] == "none"
+
+    intern = crm.call("role.add", {"fields": {"name": "Стажёр", "permissions": {"lead": {"read": "own", "add": "own"}}}})
+    assert intern["permissions"]["lead"] == {**{a: "none" for a in intern["permissions"]["lead"]}, "read": "own", "add": "own"}
+    with pytest.raises(InvalidParams):
+        crm.call("role.add", {"fields": {"name": "x", "permissions": {"lead": {"read": "mine"}}}})
+    sales = crm.call("department.add", {"fields": {"name": "Продажи"}})
+    anna = add_user(crm, "Анна", departmentId=sales["id"])
+    assert crm.call("user.setRoles", {"id": anna["id"], "roleIds": [intern["id"], by_code["manager"]["id"]]}) == \
+        {"id": anna["id"], "roleIds": sorted([intern["id"], by_code["manager"]["id"]])}
+    assert crm.call("department.setRoles", {"id": sales["id"], "roleIds": [by_code["headOfSales"]["id"]]})["roleIds"] == \
+        [by_code["headOfSales"]["id"]]
+    assert crm.call("role.get", {"id": by_code["headOfSales"]["id"]})["departmentIds"] == [sales["id"]]
+    with pytest.raises(Conflict) as conflict:
+        crm.call("role.delete", {"id": intern["id"]})
+    assert conflict.value.data["userIds"] == [anna["id"]]
+    with pytest.raises(Conflict) as conflict:
+        crm.call("role.delete", {"id": by_code["exchange"]["id"]})
+    assert conflict.value.reason == "builtIn"
+    with pytest.raises(Conflict) as conflict:
+        crm.call("user.setRoles", {"id": 1, "roleIds": []})
+    assert conflict.value.reason == "administrator"
+    crm.call("user.setRoles", {"id": anna["id"], "roleIds": []})
+    assert crm.call("role.delete", {"id": intern["id"]}) == {"id": intern["id"], "deleted": True}
+    crm.close()

@@ -14,7 +14,7 @@ package final class AccessGeneration: Sendable {
 
     func raise() { counter.add(1, ordering: .releasing) }
 
-    static let watched: Set<ChangeEntity> = [.user, .department, .token, .settings]
+    static let watched: Set<ChangeEntity> = [.user, .department, .role, .token, .settings]
 }
 
 /// Raises the CRM's `AccessGeneration` on every change to what identities rest on.

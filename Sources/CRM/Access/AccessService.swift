@@ -89,8 +89,7 @@ package struct AccessService: Sendable {
         let end = token.expiresAt.flatMap(Timestamp.parse)
         if let end, now >= end { throw expired(token.id, end) }
         let scopes = try token.scopes.map { text in try JSON.parse(text).arrayValue?.compactMap(\.stringValue) ?? [] }
-        let user = try identity(db, userID: token.userID, source: .token(token.id))
-        return Identity(userID: user.userID, departmentID: user.departmentID, source: .token(token.id), expiresAt: end, scopes: scopes)
+        return try identity(db, userID: token.userID, source: .token(token.id)).with(expiresAt: end, scopes: scopes)
     }
 
     private static func identity(_ db: Database, userID: Int64, source: Identity.Source) throws -> Identity {
@@ -101,7 +100,8 @@ package struct AccessService: Sendable {
             throw CRMError.accessRefused(reason: "userInactive", message: "user \(userID) (\(user.name)) is deactivated",
                                          details: ["userId": .int(userID)])
         }
-        return Identity(userID: userID, departmentID: user.departmentID, source: source)
+        let roles = try RoleService.effective(db, userID: userID, departmentID: user.departmentID)
+        return Identity(userID: userID, departmentID: user.departmentID, source: source, roleIDs: roles.roleIDs, permissions: roles.permissions)
     }
 
     private static func expired(_ id: Int64, _ end: Int64) -> CRMError {

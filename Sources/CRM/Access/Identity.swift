@@ -22,13 +22,26 @@ package struct Identity: Sendable, Equatable {
     package let expiresAt: Int64?
     /// The token's scopes as given to `token.add`, recorded for the permission checks to come.
     package let scopes: [String]?
+    /// The roles the user holds, directly or through their department and those above it.
+    package let roleIDs: Set<Int64>
+    /// What those roles allow, combined: a permission check is `permissions.reach(.lead, .read)`.
+    package let permissions: Permissions
 
-    package init(userID: Int64, departmentID: Int64?, source: Source, expiresAt: Int64? = nil, scopes: [String]? = nil) {
+    package init(userID: Int64, departmentID: Int64?, source: Source, expiresAt: Int64? = nil, scopes: [String]? = nil,
+                 roleIDs: Set<Int64> = [], permissions: Permissions = Permissions()) {
         self.userID = userID
         self.departmentID = departmentID
         self.source = source
         self.expiresAt = expiresAt
         self.scopes = scopes
+        self.roleIDs = roleIDs
+        self.permissions = permissions
+    }
+
+    /// The same identity with another token's end and scopes.
+    func with(expiresAt: Int64?, scopes: [String]?) -> Identity {
+        Identity(userID: userID, departmentID: departmentID, source: source, expiresAt: expiresAt, scopes: scopes,
+                 roleIDs: roleIDs, permissions: permissions)
     }
 
     /// The uid of the socket peer this identity was made for, if any.

@@ -15,6 +15,9 @@ enum DepartmentMethods {
             },
             Method("department.list") { _, _ in try crm.departments.list() },
             Method("department.delete") { params, context in try crm.departments.delete(try params.int64("id"), by: context.caller) },
+            Method("department.setRoles") { params, context in
+                try crm.roles.setRoles(of: .department(try params.int64("id")), to: try params.int64List("roleIds"), by: context.caller)
+            },
         ]
     }
 }

@@ -17,6 +17,9 @@ enum UserMethods {
             },
             Method("user.deactivate") { params, context in try crm.users.deactivate(try params.int64("id"), by: context.caller) },
             Method("user.current") { _, context in try crm.users.get(context.session.userID) },
+            Method("user.setRoles") { params, context in
+                try crm.roles.setRoles(of: .user(try params.int64("id")), to: try params.int64List("roleIds"), by: context.caller)
+            },
         ]
     }
 }
