@@ -35,7 +35,7 @@ package final class CRMHandler: RPCHandler {
             + TimelineMethods.all(crm) + CustomerMethods.all(crm) + ConversionMethods.all(crm) + RequisiteMethods.all(crm)
             + AutomationMethods.all(crm) + ProductMethods.all(crm) + InvoiceMethods.all(crm)
             + TemplateMethods.all(crm) + SettingsMethods.all(crm) + DepartmentMethods.all(crm)
-            + TokenMethods.all(crm) + SessionMethods.all(crm, ownerUID: ownerUID) + RoleMethods.all(crm)
+            + TokenMethods.all(crm) + SessionMethods.all(crm) + RoleMethods.all(crm)
         methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
         methodSchemas = Dictionary(uniqueKeysWithValues: all.map { [schemas] in ($0.name, MethodSchema(method: $0.name, registry: schemas)) })
         let described = Set(documents.compactMap { $0.path.hasPrefix("methods/") ? $0.json["title"]?.stringValue : nil })

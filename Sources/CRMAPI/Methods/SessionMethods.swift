@@ -3,7 +3,7 @@ import JSONKit
 
 /// `session.*`: who the connection acts as.
 enum SessionMethods {
-    static func all(_ crm: CRM, ownerUID: UInt32) -> [Method] {
+    static func all(_ crm: CRM) -> [Method] {
         [
             // Switches the connection to the token's user; a refused token leaves the session as it was.
             Method("session.login") { params, context in
