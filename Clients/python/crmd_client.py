@@ -81,7 +81,8 @@ class InvalidValue(CrmdError): code, field, reason = 1007, _datum("field"), _dat
 class ConnectionClosed(ConnectionError):
     """The connection ended before the reply came. `error`: the `CrmdError` crmd sent with
     `"id": null` as its last word before closing, if it did (-32000 `tooManyConnections`,
-    -32600 `messageTimeout`), else None."""
+    -32600 `messageTimeout`, 1006 `unmappedUnixUser` or `userInactive` when the connecting uid
+    may not call), else None."""
 
     def __init__(self, message: str, error: CrmdError | None = None):
         super().__init__(message)

@@ -17,6 +17,8 @@ package final class CRM: Sendable {
     package let faults = FaultLog()
     /// Programs and directories set by crmd's config file only.
     package let local: LocalConfiguration
+    /// Raised whenever users, departments, tokens or settings change: sessions re-check then.
+    package let accessGeneration = AccessGeneration()
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     package init(path: String, clock: any Clock = SystemClock(), synchronousFull: Bool = true, registry: RegistrySource? = nil,
@@ -29,6 +31,9 @@ package final class CRM: Sendable {
         self.local = local
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         self.registry = registry ?? RegistrySource(offlinePath: (directory.isEmpty ? "." : directory) + "/registry.sqlite")
+        let access = AccessListener(generation: accessGeneration)
+        changes.add(access)
+        observeCommits(access)
     }
 
     package func close() { pool.close() }

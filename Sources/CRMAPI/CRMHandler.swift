@@ -18,10 +18,15 @@ package final class CRMHandler: RPCHandler {
     private let methodSchemas: [String: MethodSchema]
     /// Also check every result against its schema (tests turn this on).
     private let validateResults: Bool
+    /// The uid that runs crmd: a socket peer of that uid (mapped to nobody) is the administrator.
+    let ownerUID: UInt32
+    /// Methods a session whose identity no longer holds may still call: signing in anew.
+    private static let callableWhenRefused: Set<String> = ["session.login"]
 
-    package init(crm: CRM, validateResults: Bool = false) throws {
+    package init(crm: CRM, validateResults: Bool = false, ownerUID: UInt32 = getuid()) throws {
         self.crm = crm
         self.validateResults = validateResults
+        self.ownerUID = ownerUID
         let documents = try EmbeddedSchemas.documents.map { (path: $0.path, json: try JSON.parse($0.text)) }
         schemas = try SchemaRegistry(documents: documents.map(\.json), compilation: .onFirstUse)
         let discover = OpenRPCDocument.build(version: Self.version, documents: documents)
@@ -29,7 +34,8 @@ package final class CRMHandler: RPCHandler {
             + UserMethods.all(crm) + LeadMethods.all(crm) + FieldMethods.all(crm) + PipelineMethods.all(crm)
             + TimelineMethods.all(crm) + CustomerMethods.all(crm) + ConversionMethods.all(crm) + RequisiteMethods.all(crm)
             + AutomationMethods.all(crm) + ProductMethods.all(crm) + InvoiceMethods.all(crm)
-            + TemplateMethods.all(crm) + SettingsMethods.all(crm)
+            + TemplateMethods.all(crm) + SettingsMethods.all(crm) + DepartmentMethods.all(crm)
+            + TokenMethods.all(crm) + SessionMethods.all(crm) + RoleMethods.all(crm)
         methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
         methodSchemas = Dictionary(uniqueKeysWithValues: all.map { [schemas] in ($0.name, MethodSchema(method: $0.name, registry: schemas)) })
         let described = Set(documents.compactMap { $0.path.hasPrefix("methods/") ? $0.json["title"]?.stringValue : nil })
@@ -76,10 +82,12 @@ package final class CRMHandler: RPCHandler {
             return .failure(.methodNotFound(request.method))
         }
         do {
+            let session = try session(of: connection)
+            if !Self.callableWhenRefused.contains(method.name) { _ = try session.currentIdentity(crm, ownerUID: ownerUID) }
             let params = try Params(request.params)
             let problems = try schema.paramsProblems(.object(params.object))
             if !problems.isEmpty { return .failure(.invalidParams(problems.map { (path: $0.path, message: $0.message) })) }
-            return try body(method, params, CallContext(connection: connection, session: session(of: connection), method: method.name))
+            return try body(method, params, CallContext(connection: connection, session: session, method: method.name))
         } catch let error as CRMError {
             return .failure(RPCError(error))
         } catch let error as RPCError {
@@ -101,15 +109,32 @@ package final class CRMHandler: RPCHandler {
         return true
     }
 
-    /// Every connection gets its session when it opens; it acts as the administrator until
-    /// users can sign in.
-    package func connectionOpened(_ connection: RPCConnection) {
-        connection.attachSession(Session(id: connection.id, transport: connection.transportName, userID: UserService.defaultUserID))
+    /// Lets a client in when who it is may call: a socket peer by its uid (see
+    /// `AccessService.identity(unixUser:ownerUID:)`), stdio as the administrator. The session
+    /// made for it is attached here; a refusal is 1006 `{reason, …}` sent before anything is read.
+    package func admit(_ connection: RPCConnection) -> RPCError? {
+        do {
+            let generation = crm.accessGeneration.value
+            let identity = connection.transportName == "socket"
+                ? try crm.access.identity(unixUser: connection.peerUser, ownerUID: ownerUID)
+                : try crm.access.owner()
+            connection.attachSession(Session(id: connection.id, transport: connection.transportName, identity: identity,
+                                             generation: generation))
+            return nil
+        } catch let error as CRMError {
+            return RPCError(error)
+        } catch {
+            log("admitting connection \(connection.id) failed: \(error)")
+            return .internalError
+        }
     }
 
-    private func session(of connection: RPCConnection) -> Session {
+    /// The session `admit` attached (made now, as the administrator's, for a transport that
+    /// does not call `admit`).
+    private func session(of connection: RPCConnection) throws -> Session {
         if let session = connection.session as? Session { return session }
-        let session = Session(id: connection.id, transport: connection.transportName, userID: UserService.defaultUserID)
+        let session = Session(id: connection.id, transport: connection.transportName, identity: try crm.access.owner(),
+                              generation: crm.accessGeneration.value)
         connection.attachSession(session)
         return session
     }

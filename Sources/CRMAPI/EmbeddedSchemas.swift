@@ -989,22 +989,100 @@ enum EmbeddedSchemas {
           "format": "email",
           "maxLength": 200
         },
+        "phone": {
+          "description": "A phone number as written.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 100
+        },
+        "position": {
+          "description": "The job title (`Менеджер по продажам`).",
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 200
+        },
+        "timeZone": {
+          "description": "The user's IANA time zone (`Asia/Vladivostok`); null: the company's.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "minLength": 1
+        },
+        "departmentId": {
+          "description": "The department the user belongs to; null for none.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "managerId": {
+          "description": "The user's manager (a user); null for none.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "unixUser": {
+          "description": "The Unix uid whose socket connections act as this user; null for none. Unique.",
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 0,
+          "maximum": 4294967295
+        },
         "active": {
-          "type": "boolean"
+          "type": "boolean",
+          "description": "False once deactivated: the user keeps their history but can no longer call or be made responsible."
         },
         "createdAt": {
           "$ref": "#/$defs/Timestamp"
+        },
+        "updatedAt": {
+          "$ref": "#/$defs/Timestamp"
+        },
+        "deactivatedAt": {
+          "description": "When the user was deactivated; null while active.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "required": [
         "id",
         "name",
         "email",
+        "phone",
+        "position",
+        "timeZone",
+        "departmentId",
+        "managerId",
+        "unixUser",
         "active",
-        "createdAt"
+        "createdAt",
+        "updatedAt",
+        "deactivatedAt"
       ],
       "additionalProperties": false,
-      "description": "A person who works in the CRM (a manager)."
+      "description": "A person who works in the CRM (a manager, an accountant)."
     },
     "CustomField": {
       "type": "object",
@@ -1276,7 +1354,22 @@ enum EmbeddedSchemas {
       "type": "object",
       "properties": {
         "reason": {
-          "type": "string"
+          "type": "string",
+          "description": "Why. A caller who cannot act at all: `unmappedUnixUser` (sent when a socket client connects, with `unixUser`), `userInactive` (with `userId`), `tokenUnknown`, `tokenRevoked` (with `tokenId`), `tokenExpired` (with `tokenId`, `expiresAt`), `unknownPeer`."
+        },
+        "unixUser": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "The uid of a refused socket client."
+        },
+        "userId": {
+          "$ref": "#/$defs/Id"
+        },
+        "tokenId": {
+          "$ref": "#/$defs/Id"
+        },
+        "expiresAt": {
+          "$ref": "#/$defs/Timestamp"
         }
       },
       "required": [
@@ -1344,6 +1437,684 @@ enum EmbeddedSchemas {
           }
         }
       ]
+    },
+    "UserFields": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "description": "Full name."
+        },
+        "email": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "format": "email",
+          "maxLength": 200
+        },
+        "phone": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 100
+        },
+        "position": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 200
+        },
+        "timeZone": {
+          "description": "An IANA time zone name this machine's tzdata knows (`Europe/Moscow`); anything else is 1007 `{field: \"timeZone\", reason: \"unknownTimeZone\"}`.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "minLength": 1,
+          "maxLength": 100
+        },
+        "departmentId": {
+          "description": "An existing department (else 1007 `notFound`).",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "managerId": {
+          "description": "An active user (else 1007 `unknownUser`/`inactiveUser`) who does not report to this one (else 1007 `cycle`).",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "unixUser": {
+          "description": "The Unix uid (as the kernel reports a socket peer) whose connections act as this user; mapped to another user already is 1005 `{reason: \"exists\", field: \"unixUser\", userId}`.",
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 0,
+          "maximum": 4294967295
+        }
+      },
+      "additionalProperties": false,
+      "description": "A user's profile as `user.add` and `user.update` take it; null clears an optional field."
+    },
+    "Department": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "#/$defs/Id"
+        },
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "parentId": {
+          "description": "The department this one belongs to; null at the top.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "createdAt": {
+          "$ref": "#/$defs/Timestamp"
+        },
+        "updatedAt": {
+          "$ref": "#/$defs/Timestamp"
+        }
+      },
+      "required": [
+        "id",
+        "name",
+        "parentId",
+        "createdAt",
+        "updatedAt"
+      ],
+      "additionalProperties": false,
+      "description": "A department of the company, in a tree by `parentId`."
+    },
+    "ApiToken": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "#/$defs/Id"
+        },
+        "userId": {
+          "$ref": "#/$defs/Id",
+          "description": "The user a session signed in with the token acts as."
+        },
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "description": "What the token is for (`HTTP bridge`, `nightly export`)."
+        },
+        "scopes": {
+          "description": "The scopes given to `token.add`, recorded (enforced with the permissions to come); null for none given.",
+          "anyOf": [
+            {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "expiresAt": {
+          "description": "When the token stops working; null for never.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "createdAt": {
+          "$ref": "#/$defs/Timestamp"
+        },
+        "createdBy": {
+          "description": "The user who made it.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "revokedAt": {
+          "description": "When it was revoked; null while it works.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "required": [
+        "id",
+        "userId",
+        "name",
+        "scopes",
+        "expiresAt",
+        "createdAt",
+        "createdBy",
+        "revokedAt"
+      ],
+      "additionalProperties": false,
+      "description": "An API token as listed: never its secret, of which only the SHA-256 is kept."
+    },
+    "NewApiToken": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "#/$defs/Id"
+        },
+        "userId": {
+          "$ref": "#/$defs/Id",
+          "description": "The user a session signed in with the token acts as."
+        },
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "description": "What the token is for (`HTTP bridge`, `nightly export`)."
+        },
+        "scopes": {
+          "description": "The scopes given to `token.add`, recorded (enforced with the permissions to come); null for none given.",
+          "anyOf": [
+            {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "expiresAt": {
+          "description": "When the token stops working; null for never.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "createdAt": {
+          "$ref": "#/$defs/Timestamp"
+        },
+        "createdBy": {
+          "description": "The user who made it.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "revokedAt": {
+          "description": "When it was revoked; null while it works.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "token": {
+          "type": "string",
+          "pattern": "^crmd_[0-9]+_[A-Za-z0-9_-]{43}$",
+          "description": "The secret: keep it, it is not shown again."
+        }
+      },
+      "required": [
+        "id",
+        "userId",
+        "name",
+        "scopes",
+        "expiresAt",
+        "createdAt",
+        "createdBy",
+        "revokedAt",
+        "token"
+      ],
+      "additionalProperties": false,
+      "description": "An API token as `token.add` makes it: with its secret `token`, shown this once."
+    },
+    "PermissionScope": {
+      "description": "Which records a permission reaches: `none`; `own` (the holder is responsible); `department` (own, and those of the holder's department and its sub-departments); `open` (own, and records open to all); `all`. Combined over a user's roles, `department` and `open` add up.",
+      "enum": [
+        "none",
+        "own",
+        "department",
+        "open",
+        "all"
+      ]
+    },
+    "Permissions": {
+      "description": "A role's permissions: per entity, per action, a scope; an entity or action left out is `none`. Unknown entities, actions or scopes are 1007.",
+      "type": "object",
+      "properties": {
+        "lead": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "deal": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "contact": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "company": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "invoice": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "product": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "activity": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "settings": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "users": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        },
+        "exchange": {
+          "type": "object",
+          "properties": {
+            "read": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "add": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "update": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "delete": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "export": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "convert": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "changeStage": {
+              "$ref": "#/$defs/PermissionScope"
+            },
+            "settings": {
+              "$ref": "#/$defs/PermissionScope"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "additionalProperties": false
+    },
+    "Role": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "#/$defs/Id"
+        },
+        "code": {
+          "description": "The built-in role's code (`administrator`, `manager`, `headOfSales`, `accountant`, `exchange`); null for roles made with `role.add`.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "builtIn": {
+          "type": "boolean",
+          "description": "Built-in roles cannot be deleted; their permissions can be changed."
+        },
+        "permissions": {
+          "$ref": "#/$defs/Permissions",
+          "description": "Every entity and action, `none` included."
+        },
+        "userIds": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Id"
+          },
+          "description": "The users it is assigned to (`user.setRoles`)."
+        },
+        "departmentIds": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Id"
+          },
+          "description": "The departments it is assigned to (`department.setRoles`): their users and those of their sub-departments hold it."
+        },
+        "createdAt": {
+          "$ref": "#/$defs/Timestamp"
+        },
+        "updatedAt": {
+          "$ref": "#/$defs/Timestamp"
+        }
+      },
+      "required": [
+        "id",
+        "code",
+        "name",
+        "builtIn",
+        "permissions",
+        "userIds",
+        "departmentIds",
+        "createdAt",
+        "updatedAt"
+      ],
+      "additionalProperties": false,
+      "description": "A role: a set of permissions per entity and action with a scope, held by users and departments."
+    },
+    "RoleAssignment": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "#/$defs/Id"
+        },
+        "roleIds": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Id"
+          }
+        }
+      },
+      "required": [
+        "id",
+        "roleIds"
+      ],
+      "additionalProperties": false,
+      "description": "The roles now assigned to a user or department itself (not those it holds through its department)."
     }
   }
 }
@@ -2527,6 +3298,17 @@ enum EmbeddedSchemas {
             }
           },
           "additionalProperties": false
+        },
+        "unmappedUnixUsers": {
+          "description": "Socket clients whose Unix uid is mapped to no user act as this (active) user; null (the default) refuses them when they connect (1006 `unmappedUnixUser`).",
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "required": [
@@ -2540,7 +3322,8 @@ enum EmbeddedSchemas {
         "mail",
         "sms",
         "registry",
-        "documents"
+        "documents",
+        "unmappedUnixUsers"
       ],
       "additionalProperties": false,
       "description": "Company-wide settings, every key present, secrets masked. A key set to null by `settings.update` shows as null and its default applies; `timeZone` shows the default instead."
@@ -2730,6 +3513,17 @@ enum EmbeddedSchemas {
             }
           },
           "additionalProperties": false
+        },
+        "unmappedUnixUsers": {
+          "description": "Socket clients whose Unix uid is mapped to no user act as this (active) user; null (the default) refuses them when they connect (1006 `unmappedUnixUser`). An unknown or deactivated user is 1007.",
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "additionalProperties": false,
@@ -3711,6 +4505,238 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "result": {"$ref": "../deal.json#/$defs/Deal"}
+  }
+}
+
+"""#),
+        ("methods/department.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/department.add.json",
+  "title": "department.add",
+  "description": "Creates a department, under `parentId` when given (an unknown parent is 1007 `notFound`).",
+  "x-errors": [
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "fields": {
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            },
+            "parentId": {
+              "anyOf": [
+                {
+                  "$ref": "../common.json#/$defs/Id"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          },
+          "required": [
+            "name"
+          ],
+          "additionalProperties": false
+        }
+      },
+      "required": [
+        "fields"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/Department"
+    }
+  }
+}
+
+"""#),
+        ("methods/department.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/department.delete.json",
+  "title": "department.delete",
+  "description": "Deletes a department. One that still has users (active or not) or sub-departments is 1005 `{reason: \"inUse\", users, departments}`.",
+  "x-errors": [
+    1002,
+    1005
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/DeleteResult"
+    }
+  }
+}
+
+"""#),
+        ("methods/department.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/department.get.json",
+  "title": "department.get",
+  "description": "Returns one department.",
+  "x-errors": [
+    1002
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/Department"
+    }
+  }
+}
+
+"""#),
+        ("methods/department.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/department.list.json",
+  "title": "department.list",
+  "description": "Lists every department by id; build the tree from `parentId`.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {},
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/Department"
+          }
+        }
+      },
+      "required": [
+        "items"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/department.setRoles.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/department.setRoles.json",
+  "title": "department.setRoles",
+  "description": "Replaces the roles assigned to a department: its users and those of its sub-departments hold them.",
+  "x-errors": [
+    1002,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "roleIds": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/Id"
+          },
+          "maxItems": 100,
+          "description": "The roles, replacing those assigned before; an unknown one is 1007 `{field: \"roleIds\", reason: \"notFound\"}`."
+        }
+      },
+      "required": [
+        "id",
+        "roleIds"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/RoleAssignment"
+    }
+  }
+}
+
+"""#),
+        ("methods/department.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/department.update.json",
+  "title": "department.update",
+  "description": "Renames or moves a department; `parentId` null makes it a top-level one. A parent that is the department itself or lies under it is 1007 `{field: \"parentId\", reason: \"cycle\"}`.",
+  "x-errors": [
+    1002,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "fields": {
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            },
+            "parentId": {
+              "anyOf": [
+                {
+                  "$ref": "../common.json#/$defs/Id"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "required": [
+        "id",
+        "fields"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/Department"
+    }
   }
 }
 
@@ -5000,6 +6026,185 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/role.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/role.add.json",
+  "title": "role.add",
+  "description": "Creates a role with the given permissions (unlisted entities and actions: `none`). Permissions are recorded; the checks that enforce them come in the next slice of issue 11.",
+  "x-errors": [
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "fields": {
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            },
+            "permissions": {
+              "$ref": "../common.json#/$defs/Permissions"
+            }
+          },
+          "required": [
+            "name"
+          ],
+          "additionalProperties": false
+        }
+      },
+      "required": [
+        "fields"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/Role"
+    }
+  }
+}
+
+"""#),
+        ("methods/role.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/role.delete.json",
+  "title": "role.delete",
+  "description": "Deletes a role. A built-in role is 1005 `builtIn`; one still assigned is 1005 `{reason: \"inUse\", userIds, departmentIds}`.",
+  "x-errors": [
+    1002,
+    1005
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/DeleteResult"
+    }
+  }
+}
+
+"""#),
+        ("methods/role.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/role.get.json",
+  "title": "role.get",
+  "description": "Returns one role with its permissions and holders.",
+  "x-errors": [
+    1002
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/Role"
+    }
+  }
+}
+
+"""#),
+        ("methods/role.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/role.list.json",
+  "title": "role.list",
+  "description": "Lists every role, the built-in ones first.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {},
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/Role"
+          }
+        }
+      },
+      "required": [
+        "items"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/role.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/role.update.json",
+  "title": "role.update",
+  "description": "Renames a role or changes its permissions: each entity given replaces that entity's actions (left out: `none`); other entities keep theirs.",
+  "x-errors": [
+    1002,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "fields": {
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            },
+            "permissions": {
+              "$ref": "../common.json#/$defs/Permissions"
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "required": [
+        "id",
+        "fields"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/Role"
+    }
+  }
+}
+
+"""#),
         ("methods/rpc.discover.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -5046,6 +6251,62 @@ enum EmbeddedSchemas {
         "uptimeMs": {"type": "integer", "minimum": 0}
       },
       "required": ["name", "version", "schemaVersion", "databasePath", "startedAt", "uptimeMs"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/session.login.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/session.login.json",
+  "title": "session.login",
+  "description": "Switches this connection to the user of an API token from the next call on. An unknown, revoked or expired token, or a deactivated user, is 1006 `{reason: tokenUnknown | tokenRevoked | tokenExpired | userInactive}` and leaves the session as it was.",
+  "x-errors": [
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "token": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "description": "The secret `token.add` returned."
+        }
+      },
+      "required": [
+        "token"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "user": {
+          "$ref": "../common.json#/$defs/User"
+        },
+        "tokenId": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "expiresAt": {
+          "anyOf": [
+            {
+              "$ref": "../common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "required": [
+        "user",
+        "tokenId",
+        "expiresAt"
+      ],
       "additionalProperties": false
     }
   }
@@ -5262,6 +6523,17 @@ enum EmbeddedSchemas {
             }
           },
           "additionalProperties": false
+        },
+        "unmappedUnixUsers": {
+          "description": "Socket clients whose Unix uid is mapped to no user act as this (active) user; null (the default) refuses them when they connect (1006 `unmappedUnixUser`). An unknown or deactivated user is 1007.",
+          "anyOf": [
+            {
+              "$ref": "../common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "additionalProperties": false
@@ -5609,37 +6881,206 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/token.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/token.add.json",
+  "title": "token.add",
+  "description": "Makes an API token for an active user and returns it with its secret `token`, shown this once (only its SHA-256 is kept). `session.login {token}` then switches a connection to that user.",
+  "x-errors": [
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "userId": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "expiresAt": {
+          "description": "When it stops working; must lie in the future (else 1007 `past`). Absent: never.",
+          "$ref": "../common.json#/$defs/Timestamp"
+        },
+        "scopes": {
+          "description": "Scopes recorded with the token (enforced with the permissions to come).",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100
+          },
+          "maxItems": 50
+        }
+      },
+      "required": [
+        "userId",
+        "name"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/NewApiToken"
+    }
+  }
+}
+
+"""#),
+        ("methods/token.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/token.list.json",
+  "title": "token.list",
+  "description": "Lists API tokens (of `userId` when given), revoked and expired ones included, never their secrets.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "userId": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/ApiToken"
+          }
+        }
+      },
+      "required": [
+        "items"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/token.revoke.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/token.revoke.json",
+  "title": "token.revoke",
+  "description": "Revokes an API token: sessions signed in with it are refused (1006 `tokenRevoked`) from their next call on. Idempotent.",
+  "x-errors": [
+    1002
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/ApiToken"
+    }
+  }
+}
+
+"""#),
         ("methods/user.add.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/user.add.json",
   "title": "user.add",
-  "description": "Creates a user, a manager who can be made responsible for leads, deals and meetings (S5).",
-  "x-errors": [1005, 1007],
+  "description": "Creates a user, a manager who can be made responsible for leads, deals and meetings (S5), with their profile: e-mail, phone, position, time zone, department, manager, Unix uid.",
+  "x-errors": [
+    1005,
+    1007
+  ],
   "$defs": {
     "params": {
       "type": "object",
       "properties": {
         "fields": {
-          "type": "object",
-          "properties": {
-            "name": {
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 200,
-              "description": "Full name."
-            },
-            "email": {"type": ["string", "null"], "format": "email", "maxLength": 200}
-          },
-          "required": ["name"],
-          "additionalProperties": false
+          "allOf": [
+            {
+              "$ref": "../common.json#/$defs/UserFields"
+            }
+          ],
+          "required": [
+            "name"
+          ]
         },
-        "idempotencyKey": {"$ref": "../common.json#/$defs/IdempotencyKey"}
+        "idempotencyKey": {
+          "$ref": "../common.json#/$defs/IdempotencyKey"
+        }
       },
-      "required": ["fields"],
+      "required": [
+        "fields"
+      ],
       "additionalProperties": false
     },
-    "result": {"$ref": "../common.json#/$defs/User"}
+    "result": {
+      "$ref": "../common.json#/$defs/User"
+    }
+  }
+}
+
+"""#),
+        ("methods/user.current.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/user.current.json",
+  "title": "user.current",
+  "description": "Returns the user this connection acts as: the one mapped to the peer's uid, the administrator on stdio, or the token's user after `session.login`.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {},
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/User"
+    }
+  }
+}
+
+"""#),
+        ("methods/user.deactivate.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/user.deactivate.json",
+  "title": "user.deactivate",
+  "description": "Deactivates a user: they keep their history (records still name them) but their connections and tokens are refused (1006 `userInactive`) and they cannot be made responsible (1007 `inactiveUser`). The administrator (user 1) and the caller themselves are 1005. Idempotent.",
+  "x-errors": [
+    1002,
+    1005
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/User"
+    }
   }
 }
 
@@ -5649,16 +7090,27 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/user.get.json",
   "title": "user.get",
-  "description": "Returns one user.",
-  "x-errors": [1002],
+  "description": "Returns one user, active or not.",
+  "x-errors": [
+    1002
+  ],
   "$defs": {
     "params": {
       "type": "object",
-      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
-      "required": ["id"],
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id",
+          "description": "The user's id."
+        }
+      },
+      "required": [
+        "id"
+      ],
       "additionalProperties": false
     },
-    "result": {"$ref": "../common.json#/$defs/User"}
+    "result": {
+      "$ref": "../common.json#/$defs/User"
+    }
   }
 }
 
@@ -5668,15 +7120,112 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/user.list.json",
   "title": "user.list",
-  "description": "Lists every user.",
+  "description": "Lists users by id, every one unless `active` or `departmentId` narrow it.",
   "x-errors": [],
   "$defs": {
-    "params": {"type": "object", "properties": {}, "additionalProperties": false},
+    "params": {
+      "type": "object",
+      "properties": {
+        "active": {
+          "type": "boolean",
+          "description": "Only active (true) or deactivated (false) users."
+        },
+        "departmentId": {
+          "$ref": "../common.json#/$defs/Id",
+          "description": "Only the users of this department."
+        }
+      },
+      "additionalProperties": false
+    },
     "result": {
       "type": "object",
-      "properties": {"items": {"type": "array", "items": {"$ref": "../common.json#/$defs/User"}}},
-      "required": ["items"],
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/User"
+          }
+        }
+      },
+      "required": [
+        "items"
+      ],
       "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/user.setRoles.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/user.setRoles.json",
+  "title": "user.setRoles",
+  "description": "Replaces the roles assigned to a user. The administrator (user 1) keeps the `administrator` role (1005 `administrator`).",
+  "x-errors": [
+    1002,
+    1005,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "roleIds": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/Id"
+          },
+          "maxItems": 100,
+          "description": "The roles, replacing those assigned before; an unknown one is 1007 `{field: \"roleIds\", reason: \"notFound\"}`."
+        }
+      },
+      "required": [
+        "id",
+        "roleIds"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/RoleAssignment"
+    }
+  }
+}
+
+"""#),
+        ("methods/user.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/user.update.json",
+  "title": "user.update",
+  "description": "Changes a user's profile: the given fields are set, null clears an optional one. Mapping `unixUser` makes that uid's socket connections act as this user.",
+  "x-errors": [
+    1002,
+    1005,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "fields": {
+          "$ref": "../common.json#/$defs/UserFields"
+        }
+      },
+      "required": [
+        "id",
+        "fields"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/User"
     }
   }
 }

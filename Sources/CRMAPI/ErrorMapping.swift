@@ -33,6 +33,10 @@ extension RPCError {
             self.init(code: ApplicationErrorCode.conflict, message: "Conflict: \(reason)", data: .object(data))
         case let .forbidden(reason):
             self.init(code: ApplicationErrorCode.forbidden, message: "Forbidden: \(reason)", data: ["reason": .string(reason)])
+        case let .accessRefused(reason, message, details):
+            var data = details
+            data["reason"] = .string(reason)
+            self.init(code: ApplicationErrorCode.forbidden, message: "Forbidden: \(message)", data: .object(data))
         case let .invalidValue(field, reason, message):
             self.init(code: ApplicationErrorCode.invalidValue, message: "Invalid value: \(message)",
                       data: ["field": .string(field), "reason": .string(reason)])

@@ -90,6 +90,10 @@ struct PacedHandler: RPCHandler {
         return handler.encodedResult(request, connection: connection)
     }
 
+    func admit(_ connection: RPCConnection) -> RPCError? {
+        handler.admit(connection)
+    }
+
     func connectionOpened(_ connection: RPCConnection) {
         handler.connectionOpened(connection)
     }

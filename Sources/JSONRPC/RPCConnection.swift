@@ -17,6 +17,9 @@ import Synchronization
 public final class RPCConnection: Sendable {
     /// Unique among the connections of one server.
     public let id: Int
+    /// The uid of the process at the other end of a socket connection, as the kernel told it
+    /// when the connection was accepted (`SO_PEERCRED`); nil for stdio, or when not told.
+    public let peerUser: UInt32?
 
     enum Transport: Sendable {
         /// A socket the connection owns: read and written, closed at the end.
@@ -59,8 +62,9 @@ public final class RPCConnection: Sendable {
     let pace = Mutex(Pace())
 
     init(id: Int, transport: Transport, readDeadline: ReadDeadline = ReadDeadline(idleTimeout: nil, partialMessageTimeout: nil),
-         lane: BulkLane? = nil) {
+         lane: BulkLane? = nil, peerUser: UInt32? = nil) {
         self.id = id
+        self.peerUser = peerUser
         self.transport = transport
         self.readDeadline = Mutex(readDeadline)
         self.lane = lane

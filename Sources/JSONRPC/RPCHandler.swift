@@ -13,6 +13,11 @@ public protocol RPCHandler: Sendable {
     /// can write a result straight from where it is kept answers here; the default writes the
     /// value of `handle`.
     func encodedResult(_ request: RPCRequest, connection: RPCConnection) -> Result<EncodedJSON, RPCError>
+    /// Called once by the transport, on the connection's thread, before anything else: nil lets
+    /// the client in; an error refuses it (who it is may not call: `RPCConnection.peerUser`).
+    /// A refused client is sent the error as a reply with `"id": null`, newline-framed, before
+    /// it has sent anything, and the connection is closed; `connectionOpened` is not called.
+    func admit(_ connection: RPCConnection) -> RPCError?
     /// Called once by the transport, on the connection's thread, before its first message is
     /// read: the place to attach the connection's session (`RPCConnection.attachSession`).
     func connectionOpened(_ connection: RPCConnection)
@@ -24,6 +29,8 @@ extension RPCHandler {
     public func encodedResult(_ request: RPCRequest, connection: RPCConnection) -> Result<EncodedJSON, RPCError> {
         handle(request, connection: connection).map(EncodedJSON.init)
     }
+
+    public func admit(_ connection: RPCConnection) -> RPCError? { nil }
 
     public func connectionOpened(_ connection: RPCConnection) {}
 

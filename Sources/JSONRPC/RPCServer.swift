@@ -183,7 +183,9 @@ public final class RPCServer: Sendable {
             guard state.phase == .running else { return .stopping }
             var readDeadline = ReadDeadline(idleTimeout: nil, partialMessageTimeout: nil)
             var lane: BulkLane?
+            var peerUser: UInt32?
             if case .socket(let user) = client {
+                peerUser = user
                 if let refusal = state.count.admit(user: user, maxTotal: state.connectionLimit,
                                                    maxPerUser: max(1, configuration.maxConnectionsPerUser)) {
                     return .refused(refusal)
@@ -193,7 +195,7 @@ public final class RPCServer: Sendable {
                 lane = self.lane
             }
             let connection = RPCConnection(id: state.nextConnectionID, transport: transport(),
-                                           readDeadline: readDeadline, lane: lane)
+                                           readDeadline: readDeadline, lane: lane, peerUser: peerUser)
             state.nextConnectionID += 1
             state.connections[connection.id] = Entry(connection: connection, thread: nil, client: client)
             if let stopWaiter { state.stopWaiters.append(stopWaiter) }
@@ -216,7 +218,17 @@ public final class RPCServer: Sendable {
     }
 
     private func serve(_ connection: RPCConnection, readMessages: Bool) {
-        dispatcher.handler.connectionOpened(connection)
+        var readMessages = readMessages
+        if let refusal = dispatcher.handler.admit(connection) {
+            // Told before anything is read, so in the framing every client reads (see `refuse`).
+            var bytes: [UInt8] = []
+            ReplyEncoder.reply(id: .null, result: .failure(refusal), into: &bytes)
+            bytes.append(0x0A)
+            _ = connection.send(bytes)
+            readMessages = false
+        } else {
+            dispatcher.handler.connectionOpened(connection)
+        }
         if readMessages {
             let me = pthread_self()
             state.withLock { $0.connections[connection.id]?.thread = me }

@@ -45,6 +45,29 @@ import Testing
         #expect(try JSON.parse(first.readLine())["result"]?.stringValue == a)
     }
 
+    /// The handler sees the peer's uid before anything is read and may refuse the client: it
+    /// reads one error with `"id": null`, even after sending a call, then end of input.
+    @Test func aRefusedClientReadsOneErrorAndTheEnd() throws {
+        let fixture = try Fixture()
+        let open = try connectPeer(fixture.path)
+        open.sendLine(#"{"jsonrpc":"2.0","method":"echo","params":[1],"id":1}"#)
+        #expect(try open.readJSON()["result"] == [1])
+        #expect(fixture.handler.admittedPeers.withLock { $0 } == [getuid()])
+        fixture.handler.refusal.withLock { $0 = RPCError(code: 1006, message: "Forbidden: who are you", data: ["reason": "unmappedUnixUser"]) }
+        let refused = try connectPeer(fixture.path)
+        refused.sendLine(#"{"jsonrpc":"2.0","method":"echo","params":[2],"id":2}"#)
+        let reply = try refused.readJSON()
+        #expect(reply["id"] == .null)
+        #expect(reply["error"]?["code"] == 1006)
+        #expect(reply["error"]?["data"] == ["reason": "unmappedUnixUser"])
+        #expect(refused.readsEndOfInput())
+        #expect(fixture.handler.openedConnections.withLock { $0 } == 1, "a refused client's connection is never opened")
+        #expect(fixture.handler.handledCalls.withLock { $0 } == 1, "nothing a refused client sent was handled")
+        // The clients let in before go on being served.
+        open.sendLine(#"{"jsonrpc":"2.0","method":"echo","params":[3],"id":3}"#)
+        #expect(try open.readJSON()["result"] == [3])
+    }
+
     @Test func socketFileHasMode0600() throws {
         let fixture = try Fixture()
         var info = stat()

@@ -67,8 +67,19 @@ final class TestHandler: RPCHandler {
         }
     }
 
+    /// What `admit` answers (nil lets every client in), and the peers' uids it saw.
+    let refusal = Mutex<RPCError?>(nil)
+    let admittedPeers = Mutex<[UInt32?]>([])
+    let openedConnections = Mutex(0)
+
+    func admit(_ connection: RPCConnection) -> RPCError? {
+        admittedPeers.withLock { $0.append(connection.peerUser) }
+        return refusal.withLock { $0 }
+    }
+
     /// Each connection's session: its id and transport, attached when it opens.
     func connectionOpened(_ connection: RPCConnection) {
+        openedConnections.withLock { $0 += 1 }
         connection.attachSession("session \(connection.id) over \(connection.transportName)")
     }
 

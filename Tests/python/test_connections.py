@@ -145,9 +145,11 @@ def test_the_limit_per_user_counts_each_uid(make_server, workdir):
         assert extra.recv_json() == refusal(2, "user")
     if os.geteuid() != 0 or not Path("/usr/bin/python3").exists():
         pytest.skip("connecting as another user needs root (and a python3 that user may run)")
-    # The socket is 0600; opened up here only so that another uid can try it.
+    # The socket is 0600; opened up here only so that another uid can try it, mapped to a user
+    # of its own (an unmapped uid is refused when it connects: test_team.py).
     os.chmod(workdir, 0o755)
     os.chmod(server.socket_path, 0o666)
+    assert "result" in held[0].call("user.add", {"fields": {"name": "nobody", "unixUser": 65534}}, id_=2)
     script = textwrap.dedent(f"""
         import json, socket
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -23,7 +23,10 @@ SHARED = {"common.json", "lead.json", "contact.json", "company.json", "deal.json
 
 METHODS = [
     "rpc.discover", "server.info",
-    "user.add", "user.get", "user.list",
+    "user.add", "user.get", "user.list", "user.update", "user.deactivate", "user.current",
+    "department.add", "department.get", "department.update", "department.list", "department.delete",
+    "token.add", "token.list", "token.revoke", "session.login",
+    "role.add", "role.get", "role.update", "role.list", "role.delete", "user.setRoles", "department.setRoles",
     "lead.add", "lead.get", "lead.update", "lead.delete", "lead.list", "lead.fields",
     "field.add", "field.list",
     "pipeline.list", "pipeline.add", "stage.add", "stage.update",
@@ -224,7 +227,15 @@ STAGE = {"id": "NEW", "title": "Новый", "semantic": "process", "sort": 10,
 PIPELINE = {"id": 1, "entityType": "lead", "title": "Лиды", "isDefault": True, "stages": [STAGE]}
 ENTRY = {"id": 5, "entityType": "lead", "entityId": 1, "type": "comment", "at": NOW, "authorId": None,
          "data": {"text": "Позвонить завтра"}}
-USER = {"id": 1, "name": "Анна", "email": None, "active": True, "createdAt": NOW}
+USER = {"id": 1, "name": "Анна", "email": None, "phone": None, "position": None, "timeZone": None, "departmentId": None,
+        "managerId": None, "unixUser": None, "active": True, "createdAt": NOW, "updatedAt": NOW, "deactivatedAt": None}
+DEPARTMENT = {"id": 2, "name": "Продажи", "parentId": None, "createdAt": NOW, "updatedAt": NOW}
+TOKEN = {"id": 3, "userId": 2, "name": "bridge", "scopes": None, "expiresAt": None, "createdAt": NOW, "createdBy": 1, "revokedAt": None}
+SECRET = "crmd_3_" + "A" * 40 + "-_x"
+PERMISSIONS = {e: {a: "none" for a in ["read", "add", "update", "delete", "export", "convert", "changeStage", "settings"]}
+               for e in ["lead", "deal", "contact", "company", "invoice", "product", "activity", "settings", "users", "exchange"]}
+ROLE = {"id": 2, "code": "manager", "name": "Менеджер", "builtIn": True, "permissions": PERMISSIONS, "userIds": [2], "departmentIds": [],
+        "createdAt": NOW, "updatedAt": NOW}
 CUSTOM_FIELD = {"entityType": "lead", "code": "site_address", "title": "Адрес объекта", "type": "address",
                 "multiple": False, "options": [], "required": False, "createdAt": NOW}
 
@@ -320,7 +331,8 @@ def invoice_record(**changes):
 
 
 SETTINGS = {"sellerCompanyId": None, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
-            "invoiceDueDays": 5, "publicBaseUrl": None, "timeZone": "Europe/Moscow", "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}, "documents": {}}
+            "invoiceDueDays": 5, "publicBaseUrl": None, "timeZone": "Europe/Moscow", "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}, "documents": {},
+            "unmappedUnixUsers": None}
 
 
 PARAMS = {
@@ -332,7 +344,36 @@ PARAMS = {
          {"fields": {"name": "A", "role": "admin"}}],
     ),
     "user.get": ([{"id": 1}], [{}, {"id": 0}, {"id": "1"}, {"id": 1.5}]),
-    "user.list": ([{}], [{"limit": 5}]),
+    "user.list": ([{}, {"active": True, "departmentId": 2}], [{"limit": 5}, {"active": "yes"}]),
+    "user.update": ([{"id": 2, "fields": {"timeZone": "Asia/Vladivostok", "departmentId": 2, "managerId": 1, "unixUser": 1001}},
+                     {"id": 2, "fields": {"phone": None, "departmentId": None}}],
+                    [{"id": 2}, {"id": 2, "fields": {"unixUser": -1}}, {"id": 2, "fields": {"active": False}},
+                     {"id": 2, "fields": {"name": None}}]),
+    "user.deactivate": ([{"id": 2}], [{}, {"id": 0}]),
+    "user.current": ([{}], [{"id": 1}]),
+    "department.add": ([{"fields": {"name": "Продажи"}}, {"fields": {"name": "Москва", "parentId": 2}}],
+                       [{"fields": {}}, {"fields": {"name": ""}}, {"name": "Продажи"}]),
+    "department.get": ([{"id": 2}], [{}, {"id": "2"}]),
+    "department.update": ([{"id": 2, "fields": {"parentId": None}}, {"id": 2, "fields": {"name": "Отдел"}}],
+                          [{"id": 2}, {"id": 2, "fields": {"parent": 3}}]),
+    "department.list": ([{}], [{"parentId": 2}]),
+    "department.delete": ([{"id": 2}], [{}]),
+    "token.add": ([{"userId": 2, "name": "bridge"}, {"userId": 2, "name": "x", "expiresAt": "2027-01-01T00:00:00Z", "scopes": ["lead:read"]}],
+                  [{"userId": 2}, {"name": "x"}, {"userId": 2, "name": "x", "expiresAt": "tomorrow"}, {"userId": 2, "name": "x", "secret": "s"}]),
+    "token.list": ([{}, {"userId": 2}], [{"userId": "2"}]),
+    "token.revoke": ([{"id": 3}], [{}]),
+    "session.login": ([{"token": SECRET}], [{}, {"token": ""}, {"userId": 2}]),
+    "role.add": ([{"fields": {"name": "Стажёр", "permissions": {"lead": {"read": "own", "add": "own"}}}}, {"fields": {"name": "Пустая"}}],
+                 [{"fields": {"permissions": {}}}, {"fields": {"name": "x", "permissions": {"lead": {"read": "mine"}}}},
+                  {"fields": {"name": "x", "permissions": {"meeting": {"read": "all"}}}},
+                  {"fields": {"name": "x", "permissions": {"lead": {"approve": "all"}}}}]),
+    "role.get": ([{"id": 2}], [{}]),
+    "role.update": ([{"id": 2, "fields": {"permissions": {"deal": {"changeStage": "department"}}}}, {"id": 2, "fields": {"name": "x"}}],
+                    [{"id": 2}, {"id": 2, "fields": {"code": "x"}}]),
+    "role.list": ([{}], [{"builtIn": True}]),
+    "role.delete": ([{"id": 6}], [{}]),
+    "user.setRoles": ([{"id": 2, "roleIds": [2, 3]}, {"id": 2, "roleIds": []}], [{"id": 2}, {"id": 2, "roleIds": ["manager"]}]),
+    "department.setRoles": ([{"id": 2, "roleIds": [3]}], [{"roleIds": [3]}, {"id": 2, "roleIds": [0]}]),
     "lead.add": (
         [
             {"fields": {"title": "x", "phones": [PHONE]}},
@@ -859,6 +900,25 @@ RESULTS = {
                        {"items": [{**ENTRY, "entityType": "requisite"}], "next": None}]),
     "comment.add": ([ENTRY], [{**ENTRY, "at": "yesterday"}]),
     "user.get": ([USER], [{**USER, "id": 0}]),
+    "user.update": ([{**USER, "timeZone": "Asia/Vladivostok", "departmentId": 2, "unixUser": 1001}], [{**USER, "unixUser": "1001"}]),
+    "user.deactivate": ([{**USER, "active": False, "deactivatedAt": NOW}], [{k: v for k, v in USER.items() if k != "deactivatedAt"}]),
+    "user.current": ([USER], [{"id": 1}]),
+    "department.add": ([DEPARTMENT, {**DEPARTMENT, "parentId": 1}], [{**DEPARTMENT, "parentId": 0}, {"id": 2, "name": "x"}]),
+    "department.get": ([DEPARTMENT], [{**DEPARTMENT, "users": []}]),
+    "department.update": ([DEPARTMENT], [{**DEPARTMENT, "name": ""}]),
+    "department.list": ([{"items": [DEPARTMENT]}, {"items": []}], [[DEPARTMENT]]),
+    "department.delete": ([{"id": 2, "deleted": True}], [{"id": 2}]),
+    "token.add": ([{**TOKEN, "token": SECRET}], [TOKEN, {**TOKEN, "token": "hunter2"}]),
+    "token.list": ([{"items": [TOKEN, {**TOKEN, "revokedAt": NOW, "scopes": ["lead:read"]}]}], [{"items": [{**TOKEN, "token": SECRET}]}]),
+    "token.revoke": ([{**TOKEN, "revokedAt": NOW}], [{**TOKEN, "hash": "ab"}]),
+    "session.login": ([{"user": USER, "tokenId": 3, "expiresAt": None}], [{"user": USER}, USER]),
+    "role.add": ([{**ROLE, "code": None, "builtIn": False}], [{**ROLE, "permissions": {"lead": {"read": "mine"}}}]),
+    "role.get": ([ROLE], [{k: v for k, v in ROLE.items() if k != "userIds"}]),
+    "role.update": ([ROLE], [{**ROLE, "builtIn": "yes"}]),
+    "role.list": ([{"items": [ROLE]}], [[ROLE]]),
+    "role.delete": ([{"id": 6, "deleted": True}], [{"id": 6}]),
+    "user.setRoles": ([{"id": 2, "roleIds": [2]}, {"id": 2, "roleIds": []}], [{"id": 2}, {"roleIds": [2]}]),
+    "department.setRoles": ([{"id": 2, "roleIds": [3]}], [{"id": 2, "roleIds": [3], "userIds": []}]),
     "lead.get": ([lead_record(requisites={**REQUISITE_FIELDS, "snils": "112-233-445 95"})],
                  [lead_record(requisites={"bik": "044525225"}), without(lead_record(), "pipelineId")]),
     "lead.update": ([lead_record(pipelineId=2, stageId="C2:NEW", version=2)], [lead_record(stageSemantic=None)]),

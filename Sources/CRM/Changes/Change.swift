@@ -49,6 +49,8 @@ package enum ChangeEntity: String, Sendable, CaseIterable {
     case lead, contact, company, deal, product, invoice
     case requisite, bankDetail, productRows, payment, publicLink
     case settings, pipeline, stage, field, template, automation, user
+    /// The team: departments, roles, and API tokens (never their secrets).
+    case department, role, token
 
     package init(_ type: EntityType) { self.init(rawValue: type.rawValue)! }
 

@@ -20,6 +20,8 @@ package enum CRMMigrations {
                   sql: "ALTER TABLE outbox ADD COLUMN claimed_at INTEGER"),
         Migration(version: 9, name: "lists: folded text with a trigram index, indexes on sortable fields", apply: lists),
         Migration(version: 10, name: "invoice totals as indexed integer kopecks", sql: invoiceKopecksSQL),
+        Migration(version: 11, name: "team: user profiles, departments, Unix users, API tokens", sql: teamSQL),
+        Migration(version: 12, name: "roles: permissions as data, assigned to users and departments, the built-in roles", apply: roles),
     ]
 
     static let foundationSQL = """

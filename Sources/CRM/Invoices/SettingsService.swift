@@ -13,6 +13,7 @@ package struct SettingsService: Sendable {
         "sellerCompanyId": .null, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
         "invoiceDueDays": 5, "publicBaseUrl": .null, "timeZone": .string(CompanyTime.defaultZoneName),
         "mail": ["transport": "outbox"], "sms": .object([:]), "registry": ["source": "offline"], "documents": .object([:]),
+        "unmappedUnixUsers": .null,
     ]
 
     package func get() throws -> JSON {
@@ -111,7 +112,7 @@ package struct SettingsService: Sendable {
     private static func isStorable(_ key: String, _ value: JSON) -> Bool {
         if value == .null { return true }
         switch key {
-        case "sellerCompanyId", "invoiceDueDays": return value.int64Value != nil
+        case "sellerCompanyId", "invoiceDueDays", "unmappedUnixUsers": return value.int64Value != nil
         case "invoiceNumberFormat", "defaultCurrency", "publicBaseUrl", "timeZone": return value.stringValue != nil
         case "defaultVatRate": return value.stringValue.flatMap(VATRate.init(rawValue:)) != nil
         case "mail", "sms", "registry", "documents": return value.objectValue != nil
@@ -149,6 +150,7 @@ package struct SettingsService: Sendable {
                 throw CRMError.invalidValue(field: "sellerCompanyId", reason: "notFound", message: "no company with id \(id)")
             }
         }
+        if let id = settings["unmappedUnixUsers"]?.int64Value { try UserService.requireActive(db, id, field: "unmappedUnixUsers") }
         if let format = settings["invoiceNumberFormat"]?.stringValue, let problem = InvoiceNumbering.problem(format) {
             throw CRMError.invalidValue(field: "invoiceNumberFormat", reason: "format", message: problem)
         }

@@ -109,7 +109,7 @@ package struct RecordService: Sendable {
             }
             let stored = try FieldValueCodec.storage(value, for: field)
             if case .integer(let targetID) = stored {
-                if field.kind == .user { try UserService.requireExists(db, targetID, field: name) }
+                if field.kind == .user { try UserService.requireActive(db, targetID, field: name) }
                 if let target = field.linkTarget, try !RecordStore(entity: target.descriptor).exists(db, targetID) {
                     throw CRMError.invalidValue(field: name, reason: "notFound", message: "no \(target.rawValue) with id \(targetID)")
                 }

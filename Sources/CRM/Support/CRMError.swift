@@ -33,6 +33,9 @@ package enum CRMError: Error, Sendable, Equatable {
     case conflict(reason: String, details: [String: JSON])
     /// 1006.
     case forbidden(reason: String)
+    /// 1006 for a caller who cannot act at all: `reason` is `unmappedUnixUser`, `userInactive`,
+    /// `tokenUnknown`, `tokenRevoked`, `tokenExpired`…; `details` go into `data` beside it.
+    case accessRefused(reason: String, message: String, details: [String: JSON])
     /// 1007: a value that has the right JSON type but is not acceptable (checksum, unknown option…).
     case invalidValue(field: String, reason: String, message: String)
     /// 1008: the company registry could not answer (`reason`: unreachable, timeout, unauthorized, httpStatus, badResponse, badFile…).

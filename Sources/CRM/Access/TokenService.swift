@@ -1,0 +1,70 @@
+import JSONKit
+import Storage
+
+/// API tokens (`token.*`): how the HTTP bridge and remote scripts sign in as a user
+/// (`session.login`). The secret is shown once, by `add`; only its SHA-256 is kept, and
+/// `list` never shows it.
+package struct TokenService: Sendable {
+    let crm: CRM
+
+    /// Makes a token for active user `userID`; the result carries `token`, the secret.
+    /// `expiresAt` must lie in the future (1007 `{field: expiresAt, reason: past}`).
+    package func add(userID: Int64, name: String, expiresAt: String?, scopes: [String]?, by caller: Caller) throws -> JSON {
+        let end = try expiresAt.map { text in
+            guard let seconds = Timestamp.parse(text) else {
+                throw CRMError.invalidValue(field: "expiresAt", reason: "format", message: "\(text) is not an ISO 8601 timestamp")
+            }
+            guard seconds > crm.clock.now() else {
+                throw CRMError.invalidValue(field: "expiresAt", reason: "past", message: "\(text) has already passed")
+            }
+            return seconds
+        }
+        return try crm.pool.write { db in
+            try UserService.requireActive(db, userID, field: "userId")
+            let scopesText = scopes.map { JSON.array($0.map(JSON.string)).text }
+            // The id goes into the secret, so the row is made first and its hash set once the id is known.
+            let id = try TokenStore.insert(db, userID: userID, name: name, hash: [], scopes: scopesText,
+                                           expiresAt: end.map(Timestamp.format), at: crm.nowText, by: caller.userID)
+            let secret = TokenSecret.generate(tokenID: id)
+            try db.execute("UPDATE api_tokens SET hash = ? WHERE id = ?", [.blob(secret.hash), .integer(id)])
+            guard let stored = try TokenStore.fetch(db, id) else { throw CRMError.notFound("token", id) }
+            let token = Self.json(stored)
+            try crm.apply(Change(.token, id: .int(id), .created, by: caller, at: crm.nowText,
+                                 fields: FieldChange.differences(.object([:]), token, ignoring: ["id", "createdAt", "createdBy"])), in: db)
+            var shown = token.objectValue ?? [:]
+            shown["token"] = .string(secret.text)
+            return .object(shown)
+        }
+    }
+
+    /// Every token (of `userID` when given), without secrets.
+    package func list(userID: Int64?) throws -> JSON {
+        try crm.pool.read { db in .object(["items": .array(try TokenStore.all(db, userID: userID).map(Self.json))]) }
+    }
+
+    /// Revokes token `id`: sessions signed in with it are refused from their next call on. Idempotent.
+    package func revoke(_ id: Int64, by caller: Caller) throws -> JSON {
+        try crm.pool.write { db in
+            guard let stored = try TokenStore.fetch(db, id) else { throw CRMError.notFound("token", id) }
+            guard stored.revokedAt == nil else { return Self.json(stored) }
+            try TokenStore.revoke(db, id, at: crm.nowText)
+            try crm.apply(Change(.token, id: .int(id), .revoked, by: caller, at: crm.nowText,
+                                 fields: [FieldChange(field: "revokedAt", old: .null, new: .string(crm.nowText))]), in: db)
+            guard let revoked = try TokenStore.fetch(db, id) else { throw CRMError.notFound("token", id) }
+            return Self.json(revoked)
+        }
+    }
+
+    private static func json(_ token: TokenStore.Token) -> JSON {
+        let scopes = token.scopes.flatMap { try? JSON.parse($0) } ?? .null
+        return [
+            "id": .int(token.id), "userId": .int(token.userID), "name": .string(token.name), "scopes": scopes,
+            "expiresAt": token.expiresAt.map(JSON.string) ?? .null, "createdAt": .string(token.createdAt),
+            "createdBy": token.createdBy.map(JSON.int) ?? .null, "revokedAt": token.revokedAt.map(JSON.string) ?? .null,
+        ]
+    }
+}
+
+extension CRM {
+    package var tokens: TokenService { TokenService(crm: self) }
+}
