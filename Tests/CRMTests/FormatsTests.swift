@@ -92,6 +92,23 @@ import Testing
         #expect(ContactKeys.email("x") == "x")
     }
 
+    /// The byte path for ASCII text gives what the character path gives, for random text made
+    /// of what numbers, extensions and stray letters are typed with; non-ASCII text is left to
+    /// the character path.
+    @Test func theASCIIPathAgreesWithTheCharacterPath() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789+7788 \t\n\r()-.#xXeEtTabc")
+        for _ in 0..<20_000 {
+            let raw = String((0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(ContactKeys.asciiPhone(raw) == ContactKeys.phoneByCharacters(raw), "\(raw.debugDescription)")
+        }
+        for raw in ["+7 916 123-45-67 ext 55", "  +8 916 EXT", "\u{00A0}+79161234567", "+7 916 123 45 67 доб 1", "x+7"] {
+            let ascii = raw.utf8.allSatisfy { $0 < 0x80 }
+            #expect((ContactKeys.asciiPhone(raw) != nil) == ascii, "\(raw.debugDescription)")
+            #expect(ContactKeys.phone(raw) == ContactKeys.phoneByCharacters(raw), "\(raw.debugDescription)")
+        }
+    }
+
     @Test func everyExtensionMarkerCutsTheNumber() {
         for raw in ["+7 916 123-45-67 ДОБ. 55", "+7 916 123-45-67 ext 55", "+7 916 123-45-67x55", "+7 916 123-45-67 #55", "  +7 916 123-45-67  "] {
             #expect(ContactKeys.phone(raw) == "+79161234567", "\(raw)")

@@ -7,10 +7,13 @@ import Storage
 /// `RecordIndexStore` writes them.
 enum RecordIndexes {
     static func write(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
-        try writeSearch(db, entity, id: id, state: state)
-        try RecordIndexStore(entity: entity).insertText(db, id: id, folded: foldedText(entity, state))
+        // Phones and e-mails are read and keyed once, for the search text and their own rows.
+        let communications = communications(entity, state)
+        let store = RecordIndexStore(entity: entity)
+        try store.insertSearch(db, id: id, text: searchText(entity, state, communications))
+        try store.insertText(db, id: id, folded: foldedText(entity, state))
         try writeTitleKey(db, entity, id: id, state: state)
-        try writeCommunications(db, entity, id: id, state: state)
+        try writeCommunications(db, entity, id: id, communications)
     }
 
     /// Rewrites only what the `changed` fields feed: the search text, the title key, the phones
@@ -32,7 +35,7 @@ enum RecordIndexes {
         let store = RecordIndexStore(entity: entity)
         if search {
             try store.deleteSearch(db, id: id)
-            try writeSearch(db, entity, id: id, state: new)
+            try store.insertSearch(db, id: id, text: searchText(entity, new, RecordIndexes.communications(entity, new)))
         }
         if text {
             try store.updateText(db, id: id, folded: foldedText(entity, new))
@@ -43,7 +46,7 @@ enum RecordIndexes {
         }
         if communications {
             try store.deleteCommunications(db, id: id)
-            try writeCommunications(db, entity, id: id, state: new)
+            try writeCommunications(db, entity, id: id, RecordIndexes.communications(entity, new))
         }
     }
 
@@ -60,24 +63,38 @@ enum RecordIndexes {
         try RecordIndexStore(entity: entity).deleteKeys(db, id: id)
     }
 
-    private static func writeSearch(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
-        try RecordIndexStore(entity: entity).insertSearch(db, id: id, text: searchText(entity, state))
-    }
-
     private static func writeTitleKey(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
         guard let key = titleKey(entity, state) else { return }
         try RecordIndexStore(entity: entity).insertTitleKey(db, id: id, key: key)
     }
 
-    private static func writeCommunications(_ db: Database, _ entity: EntityDescriptor, id: Int64, state: RecordState) throws {
+    private static func writeCommunications(_ db: Database, _ entity: EntityDescriptor, id: Int64,
+                                            _ communications: [Communication]) throws {
         let store = RecordIndexStore(entity: entity)
+        for item in communications {
+            try store.insertCommunication(db, id: id, kind: item.isPhone ? "phone" : "email", value: item.value, normalized: item.key)
+        }
+    }
+
+    /// A phone or e-mail of a record as typed, with its key (`ContactKeys`).
+    struct Communication {
+        let field: String
+        let isPhone: Bool
+        let value: String
+        let key: String
+    }
+
+    /// The record's phones and e-mails, field by field in the entity's order.
+    static func communications(_ entity: EntityDescriptor, _ state: RecordState) -> [Communication] {
+        var result: [Communication] = []
         for field in entity.fields where field.kind == .phones || field.kind == .emails {
-            let kind = field.kind == .phones ? "phone" : "email"
-            for value in communications(state, field) {
-                let key = field.kind == .phones ? ContactKeys.phone(value) : ContactKeys.email(value)
-                try store.insertCommunication(db, id: id, kind: kind, value: value, normalized: key)
+            let isPhone = field.kind == .phones
+            for value in values(state, field) {
+                result.append(Communication(field: field.name, isPhone: isPhone, value: value,
+                                            key: isPhone ? ContactKeys.phone(value) : ContactKeys.email(value)))
             }
         }
+        return result
     }
 
     private static func isText(_ value: JSON?) -> Bool {
@@ -104,17 +121,17 @@ enum RecordIndexes {
 
     /// The text the full-text index holds: searchable fields, phones also as bare digits and
     /// in normalized form so that any way of typing a number finds it.
-    static func searchText(_ entity: EntityDescriptor, _ state: RecordState) -> String {
+    static func searchText(_ entity: EntityDescriptor, _ state: RecordState, _ communications: [Communication]) -> String {
         var parts: [String] = []
         for field in entity.fields where field.isSearchable {
             switch field.kind {
             case .phones:
-                for value in communications(state, field) {
-                    let key = ContactKeys.phone(value)
-                    parts += [value, key, String(key.filter(\.isASCIIDigit)), String(key.filter(\.isASCIIDigit).suffix(10))]
+                for item in communications where item.field == field.name {
+                    let digits = String(item.key.filter(\.isASCIIDigit))
+                    parts += [item.value, item.key, digits, String(digits.suffix(10))]
                 }
             case .emails:
-                parts += communications(state, field)
+                parts += communications.lazy.filter { $0.field == field.name }.map(\.value)
             default:
                 if let text = state.columns[field.name]?.string { parts.append(text) }
             }
@@ -125,7 +142,7 @@ enum RecordIndexes {
         return TextFolding.fold(parts.joined(separator: " "))
     }
 
-    private static func communications(_ state: RecordState, _ field: FieldDefinition) -> [String] {
+    private static func values(_ state: RecordState, _ field: FieldDefinition) -> [String] {
         guard let text = state.columns[field.name]?.string, let list = JSONText.parse(text)?.arrayValue else { return [] }
         return list.compactMap { $0["value"]?.stringValue }
     }
