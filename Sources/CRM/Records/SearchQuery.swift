@@ -121,7 +121,8 @@ enum SearchQuery {
         return String(String.UnicodeScalarView(scalars + [next]))
     }
 
-    private static func quoted(_ word: String) -> String {
+    /// A word as an FTS5 string (in double quotes, its own quotes doubled).
+    static func quoted(_ word: String) -> String {
         "\"" + word.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 }
