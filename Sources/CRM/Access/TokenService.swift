@@ -26,7 +26,7 @@ package struct TokenService: Sendable {
             let id = try TokenStore.insert(db, userID: userID, name: name, hash: [], scopes: scopesText,
                                            expiresAt: end.map(Timestamp.format), at: crm.nowText, by: caller.userID)
             let secret = TokenSecret.generate(tokenID: id)
-            try db.execute("UPDATE api_tokens SET hash = ? WHERE id = ?", [.blob(secret.hash), .integer(id)])
+            try TokenStore.setHash(db, id, hash: secret.hash)
             guard let stored = try TokenStore.fetch(db, id) else { throw CRMError.notFound("token", id) }
             let token = Self.json(stored)
             try crm.apply(Change(.token, id: .int(id), .created, by: caller, at: crm.nowText,

@@ -25,6 +25,11 @@ enum TokenStore {
         return db.lastInsertRowID
     }
 
+    /// Sets the hash of a token made with an empty one (the secret names the token's id).
+    static func setHash(_ db: Database, _ id: Int64, hash: [UInt8]) throws {
+        try db.execute("UPDATE api_tokens SET hash = ? WHERE id = ?", [.blob(hash), .integer(id)])
+    }
+
     static func revoke(_ db: Database, _ id: Int64, at: String) throws {
         try db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.text(at), .integer(id)])
     }

@@ -131,17 +131,9 @@ struct ListQueryBuilder {
     /// number in any notation matches the records with that phone (`SearchQuery`). `db` reads
     /// the index's vocabulary to turn a prefix into the few words it begins.
     mutating func addSearch(_ text: String, _ db: Database) throws {
-        let table = entity.searchTable
+        let index = RecordIndexStore(entity: entity)
         let query = try SearchQuery.make(text) { prefix in
-            guard let upper = SearchQuery.upperBound(of: prefix) else { return [] }
-            // fts5vocab counts a word's rows as it lists the word, reading its whole doclist
-            // (16 ms for the «клиент» of a million invoices). The prefix as a word of its own is
-            // asked with MATCH, which stops at its first row; the vocabulary is read from just
-            // after it (U+0001 sorts before any character a word can hold).
-            let isWord = try db.queryOne("SELECT rowid FROM \(table) WHERE \(table) MATCH ? LIMIT 1", [.text(SearchQuery.quoted(prefix))]) != nil
-            let longer = try db.query("SELECT term FROM \(table)_terms WHERE term >= ? AND term < ? LIMIT ?",
-                                      [.text(prefix + "\u{1}"), .text(upper), .integer(Int64(SearchQuery.maxExpansion + (isWord ? 0 : 1)))])
-            return (isWord ? [prefix] : []) + (try longer.map { try $0.text("term") })
+            try index.searchWords(db, beginning: prefix, limit: SearchQuery.maxExpansion + 1)
         }
         guard let query else {
             // Nothing searchable (only punctuation): nothing matches.

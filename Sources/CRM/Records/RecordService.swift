@@ -19,7 +19,7 @@ package struct RecordService: Sendable {
         try crm.pool.readStatement { db in
             var out: [UInt8] = []
             out.reserveCapacity(1024)
-            let written = try db.withFirstRow(entity.encoder.selectByID, [.integer(id)]) { row in
+            let written = try store.withRow(db, id) { row in
                 guard let row else { throw CRMError.notFound(entity.type.rawValue, id) }
                 return entity.encoder.write(row, into: &out)
             }

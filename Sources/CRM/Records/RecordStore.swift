@@ -12,6 +12,12 @@ struct RecordStore {
         return try RecordState(row: row, descriptor: entity)
     }
 
+    /// Calls `body` with the record's row as `RawRow` (nil if there is none), read in the
+    /// descriptor's column order, in place (for `RecordEncoder`).
+    func withRow<T>(_ db: Database, _ id: Int64, _ body: (RawRow?) throws -> T) throws -> T {
+        try db.withFirstRow(entity.encoder.selectByID, [.integer(id)], body)
+    }
+
     /// Whether a record with that id exists.
     func exists(_ db: Database, _ id: Int64) throws -> Bool {
         try db.queryOne("SELECT 1 FROM \(entity.table) WHERE id = ?", [.integer(id)]) != nil
