@@ -244,6 +244,11 @@ struct ListQueryBuilder {
         }
     }
 
+    /// Adds a condition on table alias `t` that is not a filter of the request (an access scope).
+    mutating func restrict(_ condition: String, _ values: [SQLValue]) {
+        append(condition, values)
+    }
+
     /// Adds a condition; `row` is its form as a check of one row when that differs.
     private mutating func append(_ condition: String, _ values: [SQLValue], row: (String, [SQLValue])? = nil) {
         conditions.append(condition)

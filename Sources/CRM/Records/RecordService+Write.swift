@@ -26,6 +26,10 @@ extension RecordService {
         let now = crm.nowText
         var state = RecordState()
         let placement = try apply(fields, to: &state, db: db)
+        // A record added through a session without a responsible is the caller's.
+        if let access = caller.access, entity.field("assignedTo").map({ !$0.isReadOnly }) == true, state.isEmpty("assignedTo") {
+            state.columns["assignedTo"] = .integer(access.userID)
+        }
         if entity.hasStages {
             let (pipeline, stage) = try resolveStage(placement, current: nil, db: db)
             try enter(stage, of: pipeline, state: &state, id: nil, db: db)
@@ -116,13 +120,18 @@ extension RecordService {
     /// requisites are deleted with it, and the timeline keeps a `deleted` entry.
     package func delete(id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            try Self.requireExists(db, entity, id)
-            try relink(db, from: id, to: .null, by: caller, data: ["reason": "linkedRecordDeleted"])
+            let old = try load(db, id)
+            try check(caller.access, .delete, id: id, old)
+            // What follows from the delete (links cleared, requisites gone) is not the caller's to be allowed.
+            let consequence = caller.unlimited
+            try relink(db, from: id, to: .null, by: consequence, data: ["reason": "linkedRecordDeleted"])
             if RequisiteService.owners.contains(entity.type) {
-                try crm.requisites.deleteAll(db, owner: RecordRef(entity.type, id), by: caller)
+                try crm.requisites.deleteAll(db, owner: RecordRef(entity.type, id), by: consequence)
             }
             try store.delete(db, id: id)
-            try crm.apply(Change(ChangeEntity(entity.type), id: .int(id), .deleted, by: caller, at: crm.nowText), in: db)
+            var change = Change(ChangeEntity(entity.type), id: .int(id), .deleted, by: caller, at: crm.nowText)
+            change.before = old
+            try crm.apply(change, in: db)
             return ["id": .int(id), "deleted": true]
         }
     }

@@ -45,9 +45,10 @@ package struct BankDetailService: Sendable {
         }
     }
 
-    package func list(requisiteID: Int64) throws -> JSON {
+    package func list(requisiteID: Int64, access: Access? = nil) throws -> JSON {
         try crm.pool.read { db in
-            _ = try RequisiteService.requisite(db, requisiteID)
+            let requisite = try RequisiteService.requisite(db, requisiteID)
+            if let owner = RequisiteService.owner(requisite) { try AccessService.require(access, .read, owner, db) }
             return ["items": .array(try BankDetailStore.ids(db, requisiteID: requisiteID).map { try Self.detail(db, $0) })]
         }
     }

@@ -13,12 +13,17 @@ enum InvoiceMethods {
                 if let payer = try params.optionalObject("payer").map(Params.init) {
                     input.payer = (try payer.entityType(), try payer.int64("id"))
                 }
+                try crm.access.require(context.access, .read, RecordRef(.deal, input.dealID))
                 return try crm.invoices.createFromDeal(input, by: context.caller)
             },
-            Method("invoice.get") { params, _ in try crm.invoices.get(try params.int64("id")) },
-            Method("invoice.list") { params, _ in try crm.invoices.list(try RecordMethods.listRequest(params)) },
-            Method("invoice.render") { params, _ in
-                rendered(try crm.documents.renderInvoice(id: try params.int64("id"), format: try params.string("format")))
+            Method("invoice.get") { params, context in try crm.invoices.get(try params.int64("id"), access: context.access) },
+            Method("invoice.list") { params, context in
+                try crm.invoices.list(try RecordMethods.listRequest(params), access: context.access)
+            },
+            Method("invoice.render") { params, context in
+                let id = try params.int64("id")
+                try crm.invoices.requireAccess(context.access, .read, id: id)
+                return rendered(try crm.documents.renderInvoice(id: id, format: try params.string("format")))
             },
             Method("invoice.send") { params, context in
                 try crm.invoices.send(id: try params.int64("id"), to: try params.addresses("to"), cc: try params.addresses("cc"),
