@@ -58,23 +58,39 @@ package struct Access: Sendable, Equatable {
         if !allows(entity, action, owner: owner) { throw Self.denied(entity, action, id: id) }
     }
 
-    /// The condition (on table alias `t`) a list adds so that only records `action` reaches are
-    /// read; nil when it reaches all of them.
-    func condition(_ entity: PermissionEntity, _ action: PermissionAction) -> (sql: String, arguments: [SQLValue])? {
+    /// The condition a list of `table` (alias `t`) adds so that only records `action` reaches
+    /// are read, in two forms; nil when it reaches all of them.
+    ///
+    /// - `whole`: `t.id IN (…)`, the ids of the reached records collected from the responsible
+    ///   and open indexes, so a user who reaches a thousand of a million records has them found
+    ///   by index (and in id order) rather than by checking rows until a page is full.
+    /// - `row`: the same as a check of one row, for the scan of the first rows in list order that
+    ///   finds a dense scope's page sooner (`RecordListStore.firstRows`).
+    func condition(_ entity: PermissionEntity, _ action: PermissionAction, table: String)
+        -> (whole: String, wholeArguments: [SQLValue], row: String, rowArguments: [SQLValue])? {
         let reach = reach(entity, action)
         if reach.contains(.all) { return nil }
-        var terms: [String] = []
-        var arguments: [SQLValue] = []
+        var owners: (column: String, arguments: [SQLValue])?
         if reach.contains(.department) {
-            terms.append("t.assigned_to IN (\(Array(repeating: "?", count: departmentUserIDs.count).joined(separator: ", ")))")
-            arguments += departmentUserIDs.map(SQLValue.integer)
+            owners = ("assigned_to IN (\(Array(repeating: "?", count: departmentUserIDs.count).joined(separator: ", ")))",
+                      departmentUserIDs.map(SQLValue.integer))
         } else if reach.contains(.own) {
-            terms.append("t.assigned_to = ?")
-            arguments.append(.integer(userID))
+            owners = ("assigned_to = ?", [.integer(userID)])
         }
-        if reach.contains(.open) { terms.append("t.opened = 1") }
-        if terms.isEmpty { return ("0", []) }
-        return (terms.count == 1 ? terms[0] : "(" + terms.joined(separator: " OR ") + ")", arguments)
+        let open = reach.contains(.open)
+        var selects: [String] = [], rowTerms: [String] = []
+        if let owners {
+            selects.append("SELECT id FROM \(table) WHERE \(owners.column)")
+            rowTerms.append("t." + owners.column)
+        }
+        if open {
+            selects.append("SELECT id FROM \(table) WHERE opened = 1")
+            rowTerms.append("t.opened = 1")
+        }
+        if selects.isEmpty { return ("0", [], "0", []) }
+        let arguments = owners?.arguments ?? []
+        let row = rowTerms.count == 1 ? rowTerms[0] : "(" + rowTerms.joined(separator: " OR ") + ")"
+        return ("t.id IN (\(selects.joined(separator: " UNION ALL ")))", arguments, row, arguments)
     }
 
     package static func denied(_ entity: PermissionEntity, _ action: PermissionAction, id: Int64?) -> CRMError {

@@ -48,6 +48,11 @@ struct AccessListener: ChangeListener {
             return try access.require(entity, action)
         }
         let owner = try state.map(RecordOwner.init) ?? RecordStore(entity: record.type.descriptor).owner(db, record.id)
+        // A record being added has no id to tell yet: its insert is undone with the refusal.
+        guard action != .add else {
+            if !access.allows(entity, action, owner: owner) { throw Access.denied(entity, action, id: nil) }
+            return
+        }
         try access.require(entity, action, id: record.id, owner: owner)
     }
 }

@@ -244,9 +244,11 @@ struct ListQueryBuilder {
         }
     }
 
-    /// Adds a condition on table alias `t` that is not a filter of the request (an access scope).
-    mutating func restrict(_ condition: String, _ values: [SQLValue]) {
-        append(condition, values)
+    /// Adds an access scope (`Access.condition`): a condition that collects its matches from
+    /// indexes as a whole, and its form as a check of one row.
+    mutating func restrict(whole: String, _ wholeValues: [SQLValue], row: String, _ rowValues: [SQLValue]) {
+        append(whole, wholeValues, row: (row, rowValues))
+        collectsMatches = true
     }
 
     /// Adds a condition; `row` is its form as a check of one row when that differs.

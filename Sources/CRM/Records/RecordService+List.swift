@@ -9,8 +9,9 @@ extension RecordService {
         try crm.pool.read { db in
             let custom = try CustomFieldService.definitions(db, entity.type)
             var builder = ListQueryBuilder(entity: entity, custom: custom)
-            if let access, entity.ownerPositions != nil, let (sql, arguments) = access.condition(PermissionEntity(entity.type), .read) {
-                builder.restrict(sql, arguments)
+            if let access, entity.ownerPositions != nil,
+               let scope = access.condition(PermissionEntity(entity.type), .read, table: entity.table) {
+                builder.restrict(whole: scope.whole, scope.wholeArguments, row: scope.row, scope.rowArguments)
             }
             for key in request.filter.keys.sorted() {
                 try builder.addFilter(key: key, value: request.filter[key]!)
