@@ -12,6 +12,7 @@ package struct LeadConversion: Sendable {
         try crm.pool.write { db in
             let leads = crm.records(.lead)
             let lead = try leads.load(db, request.leadID)
+            try leads.check(caller.access, .convert, id: request.leadID, lead)
             if !lead.isEmpty("convertedAt") {
                 throw CRMError.conflict(reason: "converted", details: ["entityType": "lead", "id": .int(request.leadID)])
             }

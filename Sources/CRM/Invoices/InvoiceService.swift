@@ -114,9 +114,11 @@ package struct InvoiceService: Sendable {
         }
     }
 
-    /// Throws 1002 unless the invoice exists, 1006 unless `access` reaches it for `action`.
+    /// Throws 1006 unless `access` reaches the invoice for `action` (1002 if there is none):
+    /// judged before a call tells anything about it (its status, what is due).
     package func requireAccess(_ access: Access, _ action: PermissionAction, id: Int64) throws {
-        try crm.pool.read { db in try crm.records(.invoice).check(access, action, id: id, try crm.records(.invoice).load(db, id)) }
+        guard !access.reach(.invoice, action).contains(.all) else { return }
+        try crm.access.require(access, action, RecordRef(.invoice, id))
     }
 
     /// `invoice.list`: the record list of API.md, plus `status: "overdue"` as a filter.

@@ -71,6 +71,14 @@ extension RecordService {
     func change(_ db: Database, id: Int64, fields: [String: JSON], expectedVersion: Int64? = nil, by caller: Caller,
                 converting: Bool = false, data: [String: JSON] = [:]) throws -> JSON {
         let old = try load(db, id)
+        // Judged before anything about the record is told (its version, what its stage lacks):
+        // either action may apply, and the change funnel judges which the change needs.
+        if let access = caller.access, entity.ownerPositions != nil {
+            let permission = PermissionEntity(entity.type), owner = RecordOwner(old)
+            if !access.allows(permission, .update, owner: owner) && !access.allows(permission, .changeStage, owner: owner) {
+                throw Access.denied(permission, .update, id: id)
+            }
+        }
         let version = old.columns["version"]?.int64 ?? 0
         if let expectedVersion, expectedVersion != version {
             throw CRMError.conflict(reason: "version", details: ["currentVersion": .int(version), "expectedVersion": .int(expectedVersion)])

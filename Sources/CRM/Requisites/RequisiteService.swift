@@ -111,6 +111,7 @@ package struct RequisiteService: Sendable {
     package func update(id: Int64, fields: [String: JSON], name: String?, expectedVersion: Int64?, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let current = try Self.requisite(db, id)
+            if let owner = Self.owner(current) { try AccessService.require(caller.access, .update, owner, db) }
             let version = current["version"]?.int64Value ?? 0
             if let expectedVersion, expectedVersion != version {
                 throw CRMError.conflict(reason: "version", details: ["currentVersion": .int(version), "expectedVersion": .int(expectedVersion)])
@@ -144,7 +145,9 @@ package struct RequisiteService: Sendable {
 
     package func delete(_ id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            try remove(db, try Self.requisite(db, id), by: caller)
+            let current = try Self.requisite(db, id)
+            if let owner = Self.owner(current) { try AccessService.require(caller.access, .update, owner, db) }
+            try remove(db, current, by: caller)
             return ["id": .int(id), "deleted": true]
         }
     }
