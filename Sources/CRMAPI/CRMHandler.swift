@@ -14,6 +14,8 @@ package final class CRMHandler: RPCHandler {
     package let crm: CRM
     let schemas: SchemaRegistry
     private let methods: [String: Method]
+    /// Subscriptions to the event log (`event.subscribe`).
+    let events: EventHub
     /// What each method asks of its caller's roles (`MethodPermission.table`).
     private let permissions: [String: MethodPermission]
     /// Each method's params and result schemas, compiled on its first call.
@@ -29,6 +31,9 @@ package final class CRMHandler: RPCHandler {
         self.crm = crm
         self.validateResults = validateResults
         self.ownerUID = ownerUID
+        let events = EventHub(crm: crm)
+        crm.pool.addCommitObserver(events)
+        self.events = events
         let documents = try EmbeddedSchemas.documents.map { (path: $0.path, json: try JSON.parse($0.text)) }
         schemas = try SchemaRegistry(documents: documents.map(\.json), compilation: .onFirstUse)
         let discover = OpenRPCDocument.build(version: Self.version, documents: documents)
@@ -37,7 +42,7 @@ package final class CRMHandler: RPCHandler {
             + TimelineMethods.all(crm) + CustomerMethods.all(crm) + ConversionMethods.all(crm) + RequisiteMethods.all(crm)
             + AutomationMethods.all(crm) + ProductMethods.all(crm) + InvoiceMethods.all(crm)
             + TemplateMethods.all(crm) + SettingsMethods.all(crm) + DepartmentMethods.all(crm)
-            + TokenMethods.all(crm) + SessionMethods.all(crm) + RoleMethods.all(crm)
+            + TokenMethods.all(crm) + SessionMethods.all(crm) + RoleMethods.all(crm) + EventMethods.all(crm, hub: events)
         let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
         methods = byName
         methodSchemas = Dictionary(uniqueKeysWithValues: all.map { [schemas] in ($0.name, MethodSchema(method: $0.name, registry: schemas)) })

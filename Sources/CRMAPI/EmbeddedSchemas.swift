@@ -2594,6 +2594,65 @@ enum EmbeddedSchemas {
 }
 
 """##),
+        ("event.json", ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/event.json",
+  "title": "crmd events",
+  "description": "The event log: one event per change of the engine, in commit order.",
+  "$defs": {
+    "Seq": {
+      "description": "An event's place in the log: gapless, strictly increasing, never reused.",
+      "type": "integer",
+      "minimum": 0
+    },
+    "TopicPattern": {
+      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token. Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked. Anything else is 1007 `unknownTopic`.",
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 100
+    },
+    "Event": {
+      "type": "object",
+      "properties": {
+        "seq": {"$ref": "#/$defs/Seq"},
+        "topic": {"type": "string", "description": "`<entityType>.<operation>`."},
+        "entityType": {"type": "string", "description": "What changed: a record type, or one of the things that belong to records (requisite, payment, …) or configure the engine."},
+        "id": {"description": "Its id: a number for records and rows, a code or key for definitions.", "type": ["integer", "string", "null"]},
+        "actor": {"description": "The user who made the change; null for the system (robots, deliveries).", "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "cause": {"type": "string", "description": "Why: `call:<method>`, `robot:<ruleId>`, `delivery`, `import:<kind>`, `direct`."},
+        "at": {"$ref": "common.json#/$defs/Timestamp"},
+        "data": {
+          "type": "object",
+          "description": "`fields` (`[{field, old, new}]`) for updates, `owner` (`{entityType, id}`) for what belongs to a record, and the operation's own facts (a stage move's `from`/`to`, what a conversion made, a payment's amount).",
+          "properties": {
+            "fields": {
+              "type": "array",
+              "items": {"type": "object", "properties": {"field": {"type": "string"}, "old": true, "new": true}, "required": ["field", "old", "new"]}
+            },
+            "owner": {
+              "type": "object",
+              "properties": {"entityType": {"type": "string"}, "id": {"$ref": "common.json#/$defs/Id"}},
+              "required": ["entityType", "id"]
+            }
+          }
+        }
+      },
+      "required": ["seq", "topic", "entityType", "id", "actor", "cause", "at", "data"],
+      "additionalProperties": false,
+      "description": "One change, as `event.list` returns it and as the `event` notification of a subscription carries it (its params are the event). A caller sees only events about what they may read: a record's events (and those of its requisites, payments, links) by its read scope as the record was then, settings by `settings.read`, the team by `users.read`, tokens by `users.update`."
+    },
+    "EventOverflow": {
+      "type": "object",
+      "properties": {"lastSeq": {"$ref": "#/$defs/Seq", "description": "The last event written to this connection: subscribe again with `after: lastSeq`."}},
+      "required": ["lastSeq"],
+      "additionalProperties": false,
+      "description": "Params of the `event.overflow` notification: the subscriber fell more than 10,000 events behind and was unsubscribed."
+    }
+  }
+}
+
+"""##),
         ("invoice.json", ##"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -3317,6 +3376,15 @@ enum EmbeddedSchemas {
           "minimum": 0,
           "maximum": 365
         },
+        "eventRetentionDays": {
+          "description": "Days the event log keeps events (`event.list`, `event.subscribe {after}`). Default 90; null: the default.",
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 1,
+          "maximum": 3650
+        },
         "publicBaseUrl": {
           "description": "Prefix of public links to invoices; null for none.",
           "type": [
@@ -3446,6 +3514,7 @@ enum EmbeddedSchemas {
         "defaultCurrency",
         "defaultVatRate",
         "invoiceDueDays",
+        "eventRetentionDays",
         "publicBaseUrl",
         "timeZone",
         "mail",
@@ -3506,6 +3575,15 @@ enum EmbeddedSchemas {
           ],
           "minimum": 0,
           "maximum": 365
+        },
+        "eventRetentionDays": {
+          "description": "Days the event log keeps events (`event.list`, `event.subscribe {after}`). Default 90; null: the default.",
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 1,
+          "maximum": 3650
         },
         "publicBaseUrl": {
           "type": [
@@ -4987,6 +5065,87 @@ enum EmbeddedSchemas {
         "items": {"type": "array", "items": {"$ref": "../common.json#/$defs/DuplicateMatch"}}
       },
       "required": ["items"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/event.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/event.list.json",
+  "title": "event.list",
+  "description": "Replays the event log after `after`, oldest first: every change in commit order, only those the caller may see. The log keeps `eventRetentionDays` (setting, 90 by default).",
+  "x-errors": [1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "after": {"$ref": "../event.json#/$defs/Seq", "description": "Events after this seq; 0 (the default) from the start. Past the log's end is 1007 `beyondEnd`; before what retention kept, 1007 `expired`."},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+        "topics": {"type": "array", "items": {"$ref": "../event.json#/$defs/TopicPattern"}, "maxItems": 50, "description": "Only events whose topic matches one of these; all when absent."},
+        "entityType": {"$ref": "../common.json#/$defs/EntityType", "description": "Only events about records of this type (their requisites, payments and links included)."},
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "With `entityType`: only events about this record."}
+      },
+      "dependentRequired": {"id": ["entityType"]},
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {"type": "array", "items": {"$ref": "../event.json#/$defs/Event"}},
+        "last": {"$ref": "../event.json#/$defs/Seq", "description": "Where to go on from (`after`): the last item's seq when the page is full, else the end of the log as read."}
+      },
+      "required": ["items", "last"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/event.subscribe.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/event.subscribe.json",
+  "title": "event.subscribe",
+  "description": "Subscribes this connection to the events of `topics`: the server sends each as an `event` notification whose params are the event (`event.json#/$defs/Event`): first those after `after` from the log, then every event as its write commits, in seq order, with no gap and no duplicate between the two. A second call replaces the subscription. A subscriber more than 10,000 events behind gets `event.overflow {lastSeq}` and is unsubscribed. Notifications may arrive before this call's reply.",
+  "x-errors": [1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "topics": {"type": "array", "items": {"$ref": "../event.json#/$defs/TopicPattern"}, "maxItems": 50, "description": "All events when absent or empty."},
+        "after": {"$ref": "../event.json#/$defs/Seq", "description": "Replay the log after this seq first; absent: only events from now on. Past the end: 1007 `beyondEnd`; before retention: 1007 `expired` (as the first notification is not sent)."}
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "subscribed": {"const": true},
+        "last": {"$ref": "../event.json#/$defs/Seq", "description": "The end of the log when the subscription began."}
+      },
+      "required": ["subscribed", "last"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/event.unsubscribe.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/event.unsubscribe.json",
+  "title": "event.unsubscribe",
+  "description": "Ends this connection's subscription; no `event` notification follows the reply.",
+  "x-errors": [],
+  "$defs": {
+    "params": {"type": "object", "additionalProperties": false},
+    "result": {
+      "type": "object",
+      "properties": {"unsubscribed": {"type": "boolean", "description": "False when there was no subscription."}},
+      "required": ["unsubscribed"],
       "additionalProperties": false
     }
   }
@@ -6524,6 +6683,15 @@ enum EmbeddedSchemas {
           ],
           "minimum": 0,
           "maximum": 365
+        },
+        "eventRetentionDays": {
+          "description": "Days the event log keeps events (`event.list`, `event.subscribe {after}`). Default 90; null: the default.",
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 1,
+          "maximum": 3650
         },
         "publicBaseUrl": {
           "type": [

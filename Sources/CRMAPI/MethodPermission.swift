@@ -76,6 +76,8 @@ enum MethodPermission: Sendable {
             "pipeline.add": .settingsOf("entityType"), "field.add": .settingsOf("entityType"),
             "automation.add": .settingsOf("entityType"),
             "token.add": .inMethod, "token.list": .inMethod, "token.revoke": .inMethod,
+            // Every caller sees the events of what they may read (judged per event).
+            "event.list": .anyone, "event.subscribe": .anyone, "event.unsubscribe": .anyone,
         ]
         for prefix in ["user", "department", "role"] {
             table["\(prefix).get"] = .needs(.users, .read)

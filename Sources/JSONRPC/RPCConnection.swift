@@ -107,19 +107,32 @@ public final class RPCConnection: Sendable {
     /// written the notification would land inside it: then it is held (up to 1 MiB) and
     /// written as soon as it can be.
     public func notify(method: String, params: JSON) {
-        let body = ReplyEncoder.notification(method: method, params: params)
+        send(notification: ReplyEncoder.notification(method: method, params: params))
+    }
+
+    /// `notify` with params already written as JSON text (one value, e.g. an object); returns
+    /// whether the connection took it (false once it is closed or broken, or its pending
+    /// notifications are full before the client has sent anything).
+    @discardableResult
+    public func notify(method: String, encodedParams: [UInt8]) -> Bool {
+        send(notification: ReplyEncoder.notification(method: method, encodedParams: encodedParams))
+    }
+
+    @discardableResult
+    private func send(notification body: [UInt8]) -> Bool {
         writer.withLock { state in
-            guard !state.closed && !state.broken else { return }
+            guard !state.closed && !state.broken else { return false }
             guard let framing = state.framing, !state.replyOpen else {
-                guard state.pendingBytes + body.count <= Self.maxPendingBytes else { return }
+                guard state.pendingBytes + body.count <= Self.maxPendingBytes else { return false }
                 state.pending.append(body)
                 state.pendingBytes += body.count
-                return
+                return true
             }
             var out: [UInt8] = []
             out.reserveCapacity(body.count + 32)
             MessageFramer.frame(body, as: framing, into: &out)
             writeLocked(out, state: &state)
+            return !state.broken
         }
     }
 

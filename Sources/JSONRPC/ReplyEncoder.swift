@@ -25,10 +25,18 @@ enum ReplyEncoder {
 
     static func notification(method: String, params: JSON) -> [UInt8] {
         var out: [UInt8] = []
+        params.write(to: &out)
+        return notification(method: method, encodedParams: out)
+    }
+
+    /// A notification whose params are JSON text already written (one JSON value).
+    static func notification(method: String, encodedParams: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(encodedParams.count + 64)
         out.append(contentsOf: notificationHead)
         JSON.string(method).write(to: &out)
         out.append(contentsOf: paramsKey)
-        params.write(to: &out)
+        out.append(contentsOf: encodedParams)
         out.append(UInt8(ascii: "}"))
         return out
     }

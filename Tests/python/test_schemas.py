@@ -18,14 +18,14 @@ SCHEMAS = ROOT / "Schemas"
 BASE = "https://schemas.crmd.dev/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 APPLICATION_ERRORS = {1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008}
-SHARED = {"common.json", "lead.json", "contact.json", "company.json", "deal.json", "requisite.json", "automation.json",
+SHARED = {"common.json", "event.json", "lead.json", "contact.json", "company.json", "deal.json", "requisite.json", "automation.json",
           "product.json", "invoice.json"}
 
 METHODS = [
     "rpc.discover", "server.info",
     "user.add", "user.get", "user.list", "user.update", "user.deactivate", "user.current",
     "department.add", "department.get", "department.update", "department.list", "department.delete",
-    "token.add", "token.list", "token.revoke", "session.login",
+    "token.add", "token.list", "token.revoke", "session.login", "event.list", "event.subscribe", "event.unsubscribe",
     "role.add", "role.get", "role.update", "role.list", "role.delete", "user.setRoles", "department.setRoles",
     "lead.add", "lead.get", "lead.update", "lead.delete", "lead.list", "lead.fields",
     "field.add", "field.list",
@@ -331,7 +331,7 @@ def invoice_record(**changes):
 
 
 SETTINGS = {"sellerCompanyId": None, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
-            "invoiceDueDays": 5, "publicBaseUrl": None, "timeZone": "Europe/Moscow", "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}, "documents": {},
+            "invoiceDueDays": 5, "eventRetentionDays": 90, "publicBaseUrl": None, "timeZone": "Europe/Moscow", "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}, "documents": {},
             "unmappedUnixUsers": None}
 
 
@@ -362,6 +362,10 @@ PARAMS = {
                   [{"userId": 2}, {"name": "x"}, {"userId": 2, "name": "x", "expiresAt": "tomorrow"}, {"userId": 2, "name": "x", "secret": "s"}]),
     "token.list": ([{}, {"userId": 2}], [{"userId": "2"}]),
     "token.revoke": ([{"id": 3}], [{}]),
+    "event.list": ([{}, {"after": 10, "limit": 1000, "topics": ["deal.*", "invoice.statusChanged", "*"], "entityType": "deal", "id": 4}],
+                   [{"after": -1}, {"limit": 0}, {"limit": 1001}, {"id": 4}, {"topics": [""]}, {"entityType": "activity"}]),
+    "event.subscribe": ([{}, {"topics": ["lead.*"], "after": 0}], [{"after": -1}, {"topics": "lead.*"}, {"since": 1}]),
+    "event.unsubscribe": ([{}], [{"topics": []}]),
     "session.login": ([{"token": SECRET}], [{}, {"token": ""}, {"userId": 2}]),
     "role.add": ([{"fields": {"name": "Стажёр", "permissions": {"lead": {"read": "own", "add": "own"}}}}, {"fields": {"name": "Пустая"}}],
                  [{"fields": {"permissions": {}}}, {"fields": {"name": "x", "permissions": {"lead": {"read": "mine"}}}},
@@ -852,6 +856,9 @@ PARAMS = {
     ),
 }
 
+EVENT = {"seq": 7, "topic": "lead.updated", "entityType": "lead", "id": 3, "actor": 2, "cause": "call:lead.update", "at": NOW,
+         "data": {"fields": [{"field": "city", "old": "Москва", "new": "Тверь"}]}}
+
 RESULTS = {
     "rpc.discover": ([{"openrpc": "1.3.2", "info": {"title": "crmd", "version": "0.1.0"}, "methods": [{"name": "lead.add"}]}],
                      [{"openrpc": "1.3.2", "info": {"title": "crmd", "version": "0.1.0"}}, []]),
@@ -911,6 +918,12 @@ RESULTS = {
     "token.add": ([{**TOKEN, "token": SECRET}], [TOKEN, {**TOKEN, "token": "hunter2"}]),
     "token.list": ([{"items": [TOKEN, {**TOKEN, "revokedAt": NOW, "scopes": ["lead:read"]}]}], [{"items": [{**TOKEN, "token": SECRET}]}]),
     "token.revoke": ([{**TOKEN, "revokedAt": NOW}], [{**TOKEN, "hash": "ab"}]),
+    "event.list": ([{"items": [EVENT, {**EVENT, "seq": 8, "id": "NEW", "entityType": "stage", "actor": None, "data": {}}], "last": 8},
+                    {"items": [], "last": 0}],
+                   [{"items": [{**EVENT, "seq": -1}], "last": 0}, {"items": [{k: v for k, v in EVENT.items() if k != "topic"}], "last": 7},
+                    {"items": []}]),
+    "event.subscribe": ([{"subscribed": True, "last": 0}], [{"subscribed": False, "last": 0}, {"subscribed": True}]),
+    "event.unsubscribe": ([{"unsubscribed": False}], [{}, {"unsubscribed": "no"}]),
     "session.login": ([{"user": USER, "tokenId": 3, "expiresAt": None}], [{"user": USER}, USER]),
     "role.add": ([{**ROLE, "code": None, "builtIn": False}], [{**ROLE, "permissions": {"lead": {"read": "mine"}}}]),
     "role.get": ([ROLE], [{k: v for k, v in ROLE.items() if k != "userIds"}]),

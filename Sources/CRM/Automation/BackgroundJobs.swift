@@ -22,11 +22,21 @@ package final class BackgroundJobs: Sendable {
             } catch {
                 log("outbox: \(error)")
             }
+            var pruned: Int64?
             while !isStopped {
                 do {
                     while try scheduler.runDue() > 0 {}
                 } catch {
                     log("scheduled jobs: \(error)")
+                }
+                // The event log's retention, at start and hourly.
+                if pruned.map({ crm.clock.now() - $0 >= 3600 }) ?? true {
+                    pruned = crm.clock.now()
+                    do {
+                        try crm.events.prune()
+                    } catch {
+                        log("event log: \(error)")
+                    }
                 }
                 do {
                     try outbox.deliverDue()

@@ -37,11 +37,12 @@ package final class ChangeFunnel: Sendable {
 
     var current: [any ChangeListener] { listeners.withLock { $0 } }
 
-    /// The listeners every engine starts with, in the order they run: the access check, the definition cache, indexes and keys
-    /// (robots' templates read them), then the timeline, then the robots, whose own changes
-    /// come back through the funnel.
+    /// The listeners every engine starts with, in the order they run: the access check, the
+    /// definition cache, indexes and keys (robots' templates read them), the timeline, the event
+    /// log, then the robots, whose own changes come back through the funnel (so their events
+    /// follow the change that woke them).
     static var builtIn: [any ChangeListener] {
-        [AccessListener(), DefinitionListener(), IndexListener(), TimelineListener(), AutomationListener()]
+        [AccessListener(), DefinitionListener(), IndexListener(), TimelineListener(), EventListener(), AutomationListener()]
     }
 }
 
