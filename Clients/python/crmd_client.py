@@ -28,11 +28,11 @@ import socket
 import subprocess
 import sys
 import threading
-from typing import Any, BinaryIO, Callable, Iterable, Mapping, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
 __all__ = ["Client", "CrmdError", "ConnectionClosed", "ParseError", "InvalidRequest", "MethodNotFound",
            "InvalidParams", "InternalError", "RequiredFieldsMissing", "NotFound", "DuplicatesFound",
-           "FieldsMissingInTarget", "Conflict", "Forbidden", "InvalidValue", "default_socket_path"]
+           "FieldsMissingInTarget", "Conflict", "Forbidden", "InvalidValue", "SubscriptionOverflow", "default_socket_path"]
 
 
 class CrmdError(Exception):
@@ -76,6 +76,14 @@ class FieldsMissingInTarget(CrmdError): code, fields = 1004, _datum("fields", []
 class Conflict(CrmdError): code, reason = 1005, _datum("reason")  # version, converted, exists...
 class Forbidden(CrmdError): code, reason = 1006, _datum("reason")
 class InvalidValue(CrmdError): code, field, reason = 1007, _datum("field"), _datum("reason")
+
+
+class SubscriptionOverflow(Exception):
+    """The server dropped an event subscription that fell too far behind; subscribe again with
+    `after=last_seq` to go on with nothing lost."""
+    def __init__(self, last_seq: int):
+        super().__init__(f"the subscription fell behind and was dropped after seq {last_seq}")
+        self.last_seq = last_seq
 
 
 class ConnectionClosed(ConnectionError):
@@ -194,6 +202,41 @@ class Client:
         """Sends the calls as separate messages at once, then waits for all the replies; returns,
         in order, each result or exception instance."""
         return self._exchange(list(calls), timeout, as_batch=False)
+
+    def subscribe(self, topics: Sequence[str] | None = None, after: int | None = None,
+                  timeout: float | None = None) -> Iterator[dict]:
+        """Subscribes this connection to the event log (`event.subscribe`) and yields each event
+        (`{seq, topic, entityType, id, actor, cause, at, data}`) as it comes: those after `after`
+        first, then live ones. Stops after `timeout` seconds without an event (None: never) or
+        when the connection ends; raises `SubscriptionOverflow` (with `.last_seq`, to subscribe
+        again from) if the server dropped the subscription because it fell behind."""
+        events: queue.Queue = queue.Queue()
+
+        def forward(message: dict) -> None:
+            if message.get("method") in ("event", "event.overflow"):
+                events.put(message)
+        self.on_notification(forward)
+        params: dict[str, Any] = {"topics": list(topics or [])}
+        if after is not None:
+            params["after"] = after
+        self.call("event.subscribe", params, timeout=30)
+        return self._events(events, forward, timeout)
+
+    def _events(self, events: queue.Queue, forward: Callable[[dict], None], timeout: float | None) -> Iterator[dict]:
+        try:
+            while True:
+                try:
+                    message = events.get(timeout=timeout if timeout is not None else 1.0)
+                except queue.Empty:
+                    if timeout is not None or self._closed is not None:
+                        return
+                    continue
+                if message["method"] == "event.overflow":
+                    raise SubscriptionOverflow(message["params"]["lastSeq"])
+                yield message["params"]
+        finally:
+            with contextlib.suppress(ValueError):
+                self._callbacks.remove(forward)
 
     def on_notification(self, callback: Callable[[dict], None]) -> None:
         """Calls `callback(message)` (on the reader thread) for every server notification."""

@@ -182,19 +182,23 @@ private final class Subscription: @unchecked Sendable {
         }
     }
 
-    /// Writes the events after the cursor that the session may see; false when the connection is gone.
+    /// Writes the events after the cursor that the session may see, up to 256 to a write;
+    /// false when the subscription ended or the connection is gone.
     private func write(_ events: [Event]) -> Bool {
         let access = session.identity.access
-        for event in events {
-            let fresh = state.withLock { state -> Bool? in
+        var start = 0
+        while start < events.count {
+            let chunk = events[start..<min(start + 256, events.count)]
+            start = chunk.endIndex
+            // The cursor moves past the chunk only while the subscription stands.
+            guard let fresh = state.withLock({ state -> [Event]? in
                 if state.stopped { return nil }
-                guard event.seq > state.cursor else { return false }
-                state.cursor = event.seq
-                return true
-            }
-            guard let fresh else { return false }
-            guard fresh, event.visible(to: access) else { continue }
-            if !connection.notify(method: "event", encodedParams: event.json) { return false }
+                let fresh = chunk.filter { $0.seq > state.cursor }
+                if let last = fresh.last { state.cursor = last.seq }
+                return fresh
+            }) else { return false }
+            let visible = fresh.filter { $0.visible(to: access) }.map(\.json)
+            if !visible.isEmpty, !connection.notify(method: "event", encodedParams: visible) { return false }
         }
         return connection.isOpen
     }

@@ -118,6 +118,29 @@ public final class RPCConnection: Sendable {
         send(notification: ReplyEncoder.notification(method: method, encodedParams: encodedParams))
     }
 
+    /// Several notifications of `method` (params already written), framed and written together:
+    /// one write for many events.
+    @discardableResult
+    public func notify(method: String, encodedParams list: [[UInt8]]) -> Bool {
+        guard list.count > 1 else { return list.first.map { notify(method: method, encodedParams: $0) } ?? isOpen }
+        let bodies = list.map { ReplyEncoder.notification(method: method, encodedParams: $0) }
+        return writer.withLock { state in
+            guard !state.closed && !state.broken else { return false }
+            guard let framing = state.framing, !state.replyOpen else {
+                let size = bodies.reduce(0) { $0 + $1.count }
+                guard state.pendingBytes + size <= Self.maxPendingBytes else { return false }
+                state.pending += bodies
+                state.pendingBytes += size
+                return true
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(bodies.reduce(0) { $0 + $1.count + 32 })
+            for body in bodies { MessageFramer.frame(body, as: framing, into: &out) }
+            writeLocked(out, state: &state)
+            return !state.broken
+        }
+    }
+
     @discardableResult
     private func send(notification body: [UInt8]) -> Bool {
         writer.withLock { state in

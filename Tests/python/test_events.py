@@ -246,3 +246,18 @@ def test_a_subscriber_that_never_reads_is_told_it_overflowed_and_resumes_without
     subscriber.close()
     for client in writers:
         client.close()
+
+
+def test_the_python_client_iterates_over_a_subscription(server):
+    writer = checked(server)
+    first = writer.call("lead.add", {"fields": LEAD})
+    listener = server.client()
+    events = listener.subscribe(["lead.*"], after=0, timeout=5)
+    assert next(events)["id"] == first["id"]
+    second = writer.call("lead.add", {"fields": LEAD})
+    writer.call("lead.update", {"id": second["id"], "fields": {"city": "Тверь"}})
+    following = [next(events), next(events)]
+    assert [(e["topic"], e["id"]) for e in following] == [("lead.created", second["id"]), ("lead.updated", second["id"])]
+    assert [e["seq"] for e in following] == [2, 3]
+    events.close()
+    listener.close()
