@@ -70,15 +70,21 @@ targets += [
     .testTarget(name: "PDFWriterTests", dependencies: ["PDFWriter"]),
 ]
 
+// MARK: - Net: TCP streams with deadlines, and the small HTTP client webhooks are posted with
+targets += [
+    .target(name: "Net"),
+    .testTarget(name: "NetTests", dependencies: ["Net"]),
+]
+
 // MARK: - Mail: MIME messages (RFC 2045/2047) and their delivery by SMTP or a sendmail command
 targets += [
-    .target(name: "Mail"),
+    .target(name: "Mail", dependencies: ["Net"]),
     .testTarget(name: "MailTests", dependencies: ["Mail"]),
 ]
 
 // MARK: - CRM: the domain (leads, funnels, fields, timeline, lists)
 targets += [
-    .target(name: "CRM", dependencies: ["Storage", "JSONKit", "RussianFormats", "Registry", "Templates", "PDFWriter", "QRCode", "Mail"]),
+    .target(name: "CRM", dependencies: ["Storage", "JSONKit", "RussianFormats", "Registry", "Templates", "PDFWriter", "QRCode", "Mail", "Net"]),
     .testTarget(name: "CRMTests", dependencies: ["CRM", "Storage", "JSONKit", "QRCode", "PDFWriter"]),
 ]
 
