@@ -2607,7 +2607,7 @@ enum EmbeddedSchemas {
       "minimum": 0
     },
     "TopicPattern": {
-      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token. Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked. Anything else is 1007 `unknownTopic`.",
+      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token, webhook. Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked. Anything else is 1007 `unknownTopic`.",
       "type": "string",
       "minLength": 1,
       "maxLength": 100
@@ -2615,39 +2615,265 @@ enum EmbeddedSchemas {
     "Event": {
       "type": "object",
       "properties": {
-        "seq": {"$ref": "#/$defs/Seq"},
-        "topic": {"type": "string", "description": "`<entityType>.<operation>`."},
-        "entityType": {"type": "string", "description": "What changed: a record type, or one of the things that belong to records (requisite, payment, …) or configure the engine."},
-        "id": {"description": "Its id: a number for records and rows, a code or key for definitions.", "type": ["integer", "string", "null"]},
-        "actor": {"description": "The user who made the change; null for the system (robots, deliveries).", "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
-        "cause": {"type": "string", "description": "Why: `call:<method>`, `robot:<ruleId>`, `delivery`, `import:<kind>`, `direct`."},
-        "at": {"$ref": "common.json#/$defs/Timestamp"},
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "topic": {
+          "type": "string",
+          "description": "`<entityType>.<operation>`."
+        },
+        "entityType": {
+          "type": "string",
+          "description": "What changed: a record type, or one of the things that belong to records (requisite, payment, …) or configure the engine."
+        },
+        "id": {
+          "description": "Its id: a number for records and rows, a code or key for definitions.",
+          "type": [
+            "integer",
+            "string",
+            "null"
+          ]
+        },
+        "actor": {
+          "description": "The user who made the change; null for the system (robots, deliveries).",
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "cause": {
+          "type": "string",
+          "description": "Why: `call:<method>`, `robot:<ruleId>`, `delivery`, `import:<kind>`, `direct`."
+        },
+        "at": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
         "data": {
           "type": "object",
           "description": "`fields` (`[{field, old, new}]`) for updates, `owner` (`{entityType, id}`) for what belongs to a record, and the operation's own facts (a stage move's `from`/`to`, what a conversion made, a payment's amount).",
           "properties": {
             "fields": {
               "type": "array",
-              "items": {"type": "object", "properties": {"field": {"type": "string"}, "old": true, "new": true}, "required": ["field", "old", "new"]}
+              "items": {
+                "type": "object",
+                "properties": {
+                  "field": {
+                    "type": "string"
+                  },
+                  "old": true,
+                  "new": true
+                },
+                "required": [
+                  "field",
+                  "old",
+                  "new"
+                ]
+              }
             },
             "owner": {
               "type": "object",
-              "properties": {"entityType": {"type": "string"}, "id": {"$ref": "common.json#/$defs/Id"}},
-              "required": ["entityType", "id"]
+              "properties": {
+                "entityType": {
+                  "type": "string"
+                },
+                "id": {
+                  "$ref": "common.json#/$defs/Id"
+                }
+              },
+              "required": [
+                "entityType",
+                "id"
+              ]
             }
           }
         }
       },
-      "required": ["seq", "topic", "entityType", "id", "actor", "cause", "at", "data"],
+      "required": [
+        "seq",
+        "topic",
+        "entityType",
+        "id",
+        "actor",
+        "cause",
+        "at",
+        "data"
+      ],
       "additionalProperties": false,
       "description": "One change, as `event.list` returns it and as the `event` notification of a subscription carries it (its params are the event). A caller sees only events about what they may read: a record's events (and those of its requisites, payments, links) by its read scope as the record was then, settings by `settings.read`, the team by `users.read`, tokens by `users.update`."
     },
     "EventOverflow": {
       "type": "object",
-      "properties": {"lastSeq": {"$ref": "#/$defs/Seq", "description": "The last event written to this connection: subscribe again with `after: lastSeq`."}},
-      "required": ["lastSeq"],
+      "properties": {
+        "lastSeq": {
+          "$ref": "#/$defs/Seq",
+          "description": "The last event written to this connection: subscribe again with `after: lastSeq`."
+        }
+      },
+      "required": [
+        "lastSeq"
+      ],
       "additionalProperties": false,
       "description": "Params of the `event.overflow` notification: the subscriber fell more than 10,000 events behind and was unsubscribed."
+    },
+    "Webhook": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "url": {
+          "type": "string"
+        },
+        "topics": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "active": {
+          "type": "boolean",
+          "description": "Off when turned off, or after failing continuously for `webhookDisableAfterSeconds`."
+        },
+        "cursor": {
+          "$ref": "#/$defs/Seq",
+          "description": "The last event it is done with (delivered or given up on)."
+        },
+        "attempts": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Failed attempts of the next event so far."
+        },
+        "nextAttemptAt": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "failingSince": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "disabledReason": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "createdAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "updatedAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "createdBy": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "secret": {
+          "type": "string",
+          "description": "Only when just made (add, rotation)."
+        }
+      },
+      "required": [
+        "id",
+        "url",
+        "topics",
+        "active",
+        "cursor",
+        "attempts",
+        "nextAttemptAt",
+        "failingSince",
+        "disabledReason",
+        "createdAt",
+        "updatedAt",
+        "createdBy"
+      ],
+      "additionalProperties": false,
+      "description": "A webhook and where its deliveries stand."
+    },
+    "WebhookDelivery": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "#/$defs/Seq"
+        },
+        "attempt": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "1, 2, … for the deliverer's tries of the event; 0 for `webhook.redeliver`."
+        },
+        "at": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "status": {
+          "type": [
+            "integer",
+            "null"
+          ],
+          "description": "The HTTP status answered; null when there was no answer."
+        },
+        "error": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "description": "Why there was no answer (timeout, connection refused or closed, not HTTP)."
+        },
+        "durationMs": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "response": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "description": "The start of the answer's body (1 KB)."
+        },
+        "outcome": {
+          "enum": [
+            "delivered",
+            "retry",
+            "failed"
+          ],
+          "description": "`delivered` (2xx); `retry` (tried again later); `failed` (given up: a 4xx other than 408 and 429)."
+        }
+      },
+      "required": [
+        "seq",
+        "attempt",
+        "at",
+        "status",
+        "error",
+        "durationMs",
+        "response",
+        "outcome"
+      ],
+      "additionalProperties": false,
+      "description": "One delivery attempt."
     }
   }
 }
@@ -3385,6 +3611,15 @@ enum EmbeddedSchemas {
           "minimum": 1,
           "maximum": 3650
         },
+        "webhookDisableAfterSeconds": {
+          "description": "Seconds a webhook may fail continuously (every attempt of its next event) before it is turned off (`active: false`, `disabledReason`). Default 86400 (a day); null: the default.",
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 1,
+          "maximum": 31536000
+        },
         "publicBaseUrl": {
           "description": "Prefix of public links to invoices; null for none.",
           "type": [
@@ -3515,6 +3750,7 @@ enum EmbeddedSchemas {
         "defaultVatRate",
         "invoiceDueDays",
         "eventRetentionDays",
+        "webhookDisableAfterSeconds",
         "publicBaseUrl",
         "timeZone",
         "mail",
@@ -3584,6 +3820,15 @@ enum EmbeddedSchemas {
           ],
           "minimum": 1,
           "maximum": 3650
+        },
+        "webhookDisableAfterSeconds": {
+          "description": "Seconds a webhook may fail continuously (every attempt of its next event) before it is turned off (`active: false`, `disabledReason`). Default 86400 (a day); null: the default.",
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 1,
+          "maximum": 31536000
         },
         "publicBaseUrl": {
           "type": [
@@ -6693,6 +6938,15 @@ enum EmbeddedSchemas {
           "minimum": 1,
           "maximum": 3650
         },
+        "webhookDisableAfterSeconds": {
+          "description": "Seconds a webhook may fail continuously (every attempt of its next event) before it is turned off (`active: false`, `disabledReason`). Default 86400 (a day); null: the default.",
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 1,
+          "maximum": 31536000
+        },
         "publicBaseUrl": {
           "type": [
             "string",
@@ -7531,6 +7785,273 @@ enum EmbeddedSchemas {
     },
     "result": {
       "$ref": "../common.json#/$defs/User"
+    }
+  }
+}
+
+"""#),
+        ("methods/webhook.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/webhook.add.json",
+  "title": "webhook.add",
+  "description": "Adds a webhook: from now on every event whose topic it names is POSTed to `url` as JSON (the event of `event.list`), signed per Standard Webhooks 1.0 (`webhook-id: evt_<seq>`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>`), in seq order, at least once (receivers deduplicate by `webhook-id`). Timeouts, connection failures, 3xx, 5xx, 408 and 429 are retried with exponential backoff (1 s doubling, at most an hour); another 4xx gives the event up. The result shows `secret` once.",
+  "x-errors": [
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "url": {
+          "type": "string",
+          "minLength": 8,
+          "maxLength": 2000,
+          "description": "`http://host[:port]/path` (a `https://` URL is 1007 `httpsUnsupported`: crmd links no TLS library; point it at a TLS-terminating proxy)."
+        },
+        "topics": {
+          "type": "array",
+          "items": {
+            "$ref": "../event.json#/$defs/TopicPattern"
+          },
+          "maxItems": 50,
+          "description": "The events it receives; all when empty."
+        },
+        "secret": {
+          "type": "string",
+          "pattern": "^whsec_[A-Za-z0-9+/=]+$",
+          "maxLength": 100,
+          "description": "`whsec_` and the base64 of 24 to 64 random bytes; made by crmd when not given."
+        }
+      },
+      "required": [
+        "url"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "allOf": [
+        {
+          "$ref": "../event.json#/$defs/Webhook"
+        }
+      ],
+      "properties": {
+        "secret": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "secret"
+      ]
+    }
+  }
+}
+
+"""#),
+        ("methods/webhook.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/webhook.delete.json",
+  "title": "webhook.delete",
+  "description": "Deletes a webhook and its delivery log.",
+  "x-errors": [
+    1002
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../common.json#/$defs/DeleteResult"
+    }
+  }
+}
+
+"""#),
+        ("methods/webhook.deliveries.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/webhook.deliveries.json",
+  "title": "webhook.deliveries",
+  "description": "A webhook's latest delivery attempts, newest first: what was sent, what the receiver answered.",
+  "x-errors": [
+    1002
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 50
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../event.json#/$defs/WebhookDelivery"
+          }
+        }
+      },
+      "required": [
+        "items"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/webhook.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/webhook.list.json",
+  "title": "webhook.list",
+  "description": "Lists the webhooks with their delivery state (secrets are not shown).",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../event.json#/$defs/Webhook"
+          }
+        }
+      },
+      "required": [
+        "items"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/webhook.redeliver.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/webhook.redeliver.json",
+  "title": "webhook.redeliver",
+  "description": "Posts event `seq` to the webhook again now, whatever its topics and state; returns the attempt (also kept in `webhook.deliveries`). 1002 for an event the log no longer keeps.",
+  "x-errors": [
+    1002
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "seq": {
+          "$ref": "../event.json#/$defs/Seq"
+        }
+      },
+      "required": [
+        "id",
+        "seq"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "allOf": [
+        {
+          "$ref": "../event.json#/$defs/WebhookDelivery"
+        }
+      ]
+    }
+  }
+}
+
+"""#),
+        ("methods/webhook.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/webhook.update.json",
+  "title": "webhook.update",
+  "description": "Changes a webhook's URL, topics or secret (`rotateSecret: true` makes a new one), or turns it off or on again (`active: true` clears its failure state and goes on from its cursor). A new secret is shown in the result.",
+  "x-errors": [
+    1002,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "url": {
+          "type": "string",
+          "minLength": 8,
+          "maxLength": 2000,
+          "description": "`http://host[:port]/path` (a `https://` URL is 1007 `httpsUnsupported`: crmd links no TLS library; point it at a TLS-terminating proxy)."
+        },
+        "topics": {
+          "type": "array",
+          "items": {
+            "$ref": "../event.json#/$defs/TopicPattern"
+          },
+          "maxItems": 50,
+          "description": "The events it receives; all when empty."
+        },
+        "secret": {
+          "type": "string",
+          "pattern": "^whsec_[A-Za-z0-9+/=]+$",
+          "maxLength": 100,
+          "description": "`whsec_` and the base64 of 24 to 64 random bytes; made by crmd when not given."
+        },
+        "rotateSecret": {
+          "type": "boolean"
+        },
+        "active": {
+          "type": "boolean"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "allOf": [
+        {
+          "$ref": "../event.json#/$defs/Webhook"
+        }
+      ],
+      "properties": {
+        "secret": {
+          "type": "string"
+        }
+      }
     }
   }
 }

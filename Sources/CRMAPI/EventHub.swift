@@ -66,7 +66,7 @@ final class EventHub: CommitObserver, @unchecked Sendable {
     fileprivate func backlog(after cursor: Int64, topics: [String], access: Access) throws -> (events: [Event], last: Int64) {
         var query = EventService.Query.from(cursor, limit: Self.backlogPage)
         query.topics = topics
-        return try crm.pool.read { db in try crm.events.page(db, query, access: access) }
+        return try crm.pool.read { db in try EventService.page(db, query, access: access) }
     }
 
     func databaseDidCommit(_ writes: [ObservedWrite]) {

@@ -78,6 +78,10 @@ enum MethodPermission: Sendable {
             "token.add": .inMethod, "token.list": .inMethod, "token.revoke": .inMethod,
             // Every caller sees the events of what they may read (judged per event).
             "event.list": .anyone, "event.subscribe": .anyone, "event.unsubscribe": .anyone,
+            // A webhook receives every event: it is the administrator's to set up.
+            "webhook.list": .needs(.settings, .read), "webhook.deliveries": .needs(.settings, .read),
+            "webhook.add": .needs(.settings, .update), "webhook.update": .needs(.settings, .update),
+            "webhook.delete": .needs(.settings, .update), "webhook.redeliver": .needs(.settings, .update),
         ]
         for prefix in ["user", "department", "role"] {
             table["\(prefix).get"] = .needs(.users, .read)

@@ -45,7 +45,8 @@ public struct HTTPResponse: Sendable, Equatable {
 
 /// A small HTTP/1.1 client for webhook deliveries: one POST per connection (`Connection:
 /// close`), the whole exchange within one deadline, redirects not followed (a 3xx is an answer
-/// like any other), and at most `bodyLimit` bytes of the answer kept.
+/// like any other), an answer cut short of its `Content-Length` an error, and at most
+/// `bodyLimit` bytes of the answer kept.
 public enum HTTPClient {
     public static func post(_ url: HTTPURL, headers: [(String, String)], body: [UInt8], timeout: Duration,
                             bodyLimit: Int = 1024) throws(NetError) -> HTTPResponse {
@@ -80,14 +81,21 @@ public enum HTTPClient {
             guard pair.count == 2, pair[0].lowercased() == "content-length" else { return nil }
             return Int(String(pair[1]).trimmingCharacters(in: " \t"))
         }.first
-        // Read on to the body's end (its length, or the close) unless enough is kept; a body cut
-        // short by a close before its length is still an answer (the status was given).
-        while bodyBytes.count < min(bodyLimit, length ?? Int.max) {
+        // Read the body to its end (its length, or the close when none is given; at most a MiB is
+        // read): an answer cut short of its length is no answer, as the receiver may not have
+        // finished with the request either.
+        var read = bodyBytes.count
+        bodyBytes = Array(bodyBytes.prefix(bodyLimit))
+        while read < min(length ?? Int.max, 1 << 20) {
             let chunk = try stream.read(deadline: deadline)
-            if chunk.isEmpty { break }
-            bodyBytes += chunk
+            if chunk.isEmpty {
+                if let length { throw .connectionFailed("the server closed the connection \(read) bytes into an answer of \(length)") }
+                break
+            }
+            read += chunk.count
+            if bodyBytes.count < bodyLimit { bodyBytes += chunk.prefix(bodyLimit - bodyBytes.count) }
         }
-        return HTTPResponse(status: status, body: Array(bodyBytes.prefix(bodyLimit)))
+        return HTTPResponse(status: status, body: bodyBytes)
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {

@@ -84,6 +84,9 @@ do {
 let backgroundJobs = BackgroundJobs(crm: crm) { message in
     FileHandle.standardError.write(Data("crmd: \(message)\n".utf8))
 }
+let webhookDeliverer = WebhookDeliverer(crm: crm) { message in
+    FileHandle.standardError.write(Data("crmd: \(message)\n".utf8))
+}
 
 let server = RPCServer(handler: handler, configuration: configuration.rpcServer)
 
@@ -117,6 +120,7 @@ if options.stdio {
     server.waitUntilStopped()
 }
 backgroundJobs.stop()
+webhookDeliverer.stop()
 // A call still running past the stop deadline holds the database (closing would wait for it);
 // exiting ends it unacknowledged, and the database recovers its last commit at the next start.
 if server.stoppedCleanly { crm.close() }

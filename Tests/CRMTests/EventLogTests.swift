@@ -41,7 +41,7 @@ import Testing
         _ = try team.crm.leads.update(id: team.leads["Глеб"]![0], fields: ["city": "Хабаровск"], expectedVersion: nil, by: .user(1))
         _ = try team.crm.settings.update(["invoiceDueDays": 7], by: .user(1))
         let all = try seqs(team.crm)
-        let events = try team.crm.pool.read { db in try team.crm.events.page(db, EventService.Query.all, access: nil).events }
+        let events = try team.crm.pool.read { db in try EventService.page(db, EventService.Query.all, access: nil).events }
         #expect(events.map(\.seq) == all)
         for name in team.users.keys.sorted() {
             let access = try team.access(name)

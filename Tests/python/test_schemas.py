@@ -26,6 +26,7 @@ METHODS = [
     "user.add", "user.get", "user.list", "user.update", "user.deactivate", "user.current",
     "department.add", "department.get", "department.update", "department.list", "department.delete",
     "token.add", "token.list", "token.revoke", "session.login", "event.list", "event.subscribe", "event.unsubscribe",
+    "webhook.add", "webhook.list", "webhook.update", "webhook.delete", "webhook.deliveries", "webhook.redeliver",
     "role.add", "role.get", "role.update", "role.list", "role.delete", "user.setRoles", "department.setRoles",
     "lead.add", "lead.get", "lead.update", "lead.delete", "lead.list", "lead.fields",
     "field.add", "field.list",
@@ -331,7 +332,7 @@ def invoice_record(**changes):
 
 
 SETTINGS = {"sellerCompanyId": None, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
-            "invoiceDueDays": 5, "eventRetentionDays": 90, "publicBaseUrl": None, "timeZone": "Europe/Moscow", "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}, "documents": {},
+            "invoiceDueDays": 5, "eventRetentionDays": 90, "webhookDisableAfterSeconds": 86400, "publicBaseUrl": None, "timeZone": "Europe/Moscow", "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}, "documents": {},
             "unmappedUnixUsers": None}
 
 
@@ -366,6 +367,13 @@ PARAMS = {
                    [{"after": -1}, {"limit": 0}, {"limit": 1001}, {"id": 4}, {"topics": [""]}, {"entityType": "activity"}]),
     "event.subscribe": ([{}, {"topics": ["lead.*"], "after": 0}], [{"after": -1}, {"topics": "lead.*"}, {"since": 1}]),
     "event.unsubscribe": ([{}], [{"topics": []}]),
+    "webhook.add": ([{"url": "http://127.0.0.1:9000/hook"}, {"url": "http://h/x", "topics": ["invoice.*"], "secret": "whsec_" + "A" * 32}],
+                    [{}, {"url": "http://h/x", "secret": "abc"}, {"url": "http://h/x", "topics": "invoice.*"}]),
+    "webhook.list": ([{}], [{"id": 1}]),
+    "webhook.update": ([{"id": 1, "active": True}, {"id": 1, "rotateSecret": True, "topics": []}], [{}, {"id": 1, "active": "yes"}]),
+    "webhook.delete": ([{"id": 1}], [{}]),
+    "webhook.deliveries": ([{"id": 1}, {"id": 1, "limit": 10}], [{}, {"id": 1, "limit": 0}]),
+    "webhook.redeliver": ([{"id": 1, "seq": 5}], [{"id": 1}, {"seq": 5}]),
     "session.login": ([{"token": SECRET}], [{}, {"token": ""}, {"userId": 2}]),
     "role.add": ([{"fields": {"name": "Стажёр", "permissions": {"lead": {"read": "own", "add": "own"}}}}, {"fields": {"name": "Пустая"}}],
                  [{"fields": {"permissions": {}}}, {"fields": {"name": "x", "permissions": {"lead": {"read": "mine"}}}},
@@ -859,6 +867,11 @@ PARAMS = {
 EVENT = {"seq": 7, "topic": "lead.updated", "entityType": "lead", "id": 3, "actor": 2, "cause": "call:lead.update", "at": NOW,
          "data": {"fields": [{"field": "city", "old": "Москва", "new": "Тверь"}]}}
 
+WEBHOOK = {"id": 1, "url": "http://127.0.0.1:9000/hook", "topics": ["invoice.*"], "active": True, "cursor": 12, "attempts": 0,
+           "nextAttemptAt": None, "failingSince": None, "disabledReason": None, "createdAt": NOW, "updatedAt": NOW, "createdBy": 1}
+DELIVERY = {"id": 4, "seq": 13, "attempt": 1, "at": NOW, "status": 200, "error": None, "durationMs": 3, "response": "ok",
+            "outcome": "delivered"}
+
 RESULTS = {
     "rpc.discover": ([{"openrpc": "1.3.2", "info": {"title": "crmd", "version": "0.1.0"}, "methods": [{"name": "lead.add"}]}],
                      [{"openrpc": "1.3.2", "info": {"title": "crmd", "version": "0.1.0"}}, []]),
@@ -924,6 +937,14 @@ RESULTS = {
                     {"items": []}]),
     "event.subscribe": ([{"subscribed": True, "last": 0}], [{"subscribed": False, "last": 0}, {"subscribed": True}]),
     "event.unsubscribe": ([{"unsubscribed": False}], [{}, {"unsubscribed": "no"}]),
+    "webhook.add": ([{**WEBHOOK, "secret": "whsec_" + "A" * 43}], [WEBHOOK, {**WEBHOOK, "secret": 1}]),
+    "webhook.list": ([{"items": [WEBHOOK]}, {"items": []}], [{"items": [{**WEBHOOK, "cursor": -1}]}, {}]),
+    "webhook.update": ([WEBHOOK, {**WEBHOOK, "secret": "whsec_x", "active": False, "disabledReason": "failing since " + NOW}],
+                       [{**WEBHOOK, "active": None}]),
+    "webhook.delete": ([{"id": 1, "deleted": True}], [{"id": 1}]),
+    "webhook.deliveries": ([{"items": [DELIVERY, {**DELIVERY, "status": None, "error": "timeout", "outcome": "retry", "response": None}]}],
+                           [{"items": [{**DELIVERY, "outcome": "lost"}]}, {}]),
+    "webhook.redeliver": ([{k: v for k, v in DELIVERY.items() if k != "id"}], [{**DELIVERY, "attempt": -1}, {}]),
     "session.login": ([{"user": USER, "tokenId": 3, "expiresAt": None}], [{"user": USER}, USER]),
     "role.add": ([{**ROLE, "code": None, "builtIn": False}], [{**ROLE, "permissions": {"lead": {"read": "mine"}}}]),
     "role.get": ([ROLE], [{k: v for k, v in ROLE.items() if k != "userIds"}]),

@@ -61,7 +61,7 @@ package struct Caller: Sendable, Equatable {
 package enum ChangeEntity: String, Sendable, CaseIterable {
     case lead, contact, company, deal, product, invoice
     case requisite, bankDetail, productRows, payment, publicLink
-    case settings, pipeline, stage, field, template, automation, user
+    case settings, pipeline, stage, field, template, automation, user, webhook
     /// The team: departments, roles, and API tokens (never their secrets).
     case department, role, token
 

@@ -46,7 +46,8 @@ struct TimelineListener: ChangeListener {
         case .payment:
             // A payment is told by the status change it makes on its invoice.
             return []
-        case .lead, .contact, .company, .deal, .product, .invoice, .settings, .pipeline, .stage, .field, .template, .automation, .user, .department, .role, .token:
+        case .lead, .contact, .company, .deal, .product, .invoice, .settings, .pipeline, .stage, .field, .template, .automation, .user, .department,
+             .role, .token, .webhook:
             return []
         }
     }

@@ -22,3 +22,40 @@ extension CRMMigrations {
     CREATE INDEX events_by_at ON events (at);
     """
 }
+
+extension CRMMigrations {
+    /// Migration 15: webhooks (issue 12). A webhook reads the event log from its `cursor` (the
+    /// last seq it is done with: delivered, or given up on) in seq order, so the log is its
+    /// durable outbox; `attempts`, `next_attempt_at` and `failing_since` are the state of the
+    /// event it is trying; every attempt is a row of `webhook_deliveries`.
+    static let webhooksSQL = """
+    CREATE TABLE webhooks (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        topics TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        cursor INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        failing_since INTEGER,
+        disabled_reason TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        created_by INTEGER
+    );
+    CREATE TABLE webhook_deliveries (
+        id INTEGER PRIMARY KEY,
+        webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        status INTEGER,
+        error TEXT,
+        duration_ms INTEGER NOT NULL,
+        response TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'retry', 'failed'))
+    );
+    CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, id);
+    """
+}

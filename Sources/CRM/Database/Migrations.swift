@@ -24,6 +24,7 @@ package enum CRMMigrations {
         Migration(version: 12, name: "roles: permissions as data, assigned to users and departments, the built-in roles", apply: roles),
         Migration(version: 13, name: "access: records open to all, invoices with their deal's responsible", sql: accessSQL),
         Migration(version: 14, name: "events: the durable log of every change", sql: eventsSQL),
+        Migration(version: 15, name: "webhooks: event deliveries by signed HTTP POST", sql: webhooksSQL),
     ]
 
     static let foundationSQL = """

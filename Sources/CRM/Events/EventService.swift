@@ -24,13 +24,13 @@ package struct EventService: Sendable {
     package func list(_ query: Query, access: Access?) throws -> JSON {
         try EventTopic.validate(query.topics)
         return try crm.pool.read { db in
-            let (events, last) = try page(db, query, access: access)
+            let (events, last) = try Self.page(db, query, access: access)
             return ["items": .array(try events.map { try JSON.parse(String(decoding: $0.json, as: UTF8.self)) }), "last": .int(last)]
         }
     }
 
     /// The events of `list` as `Event`s, and where to continue.
-    package func page(_ db: Database, _ query: Query, access: Access?) throws -> (events: [Event], last: Int64) {
+    package static func page(_ db: Database, _ query: Query, access: Access?) throws -> (events: [Event], last: Int64) {
         let bounds = try Self.check(db, after: query.after)
         var conditions: [String] = []
         var arguments: [SQLValue] = []
@@ -115,12 +115,13 @@ package struct EventService: Sendable {
         return Event(seq: try row.int64("seq"), topic: try row.text("topic"), audience: audience, owner: owner, body: try row.text("body"))
     }
 
-    /// Deletes events older than the retention setting; returns how many.
+    /// Deletes events older than the retention setting, but none an active webhook has not
+    /// delivered yet; returns how many.
     @discardableResult
     package func prune() throws -> Int {
         let days = try crm.pool.read { db in try SettingsService.load(db)["eventRetentionDays"]?.int64Value ?? 90 }
         let cutoff = Timestamp.format(crm.clock.now() - days * 86_400)
-        return try crm.pool.write { db in try EventStore.deleteBefore(db, cutoff) }
+        return try crm.pool.write { db in try EventStore.deleteBefore(db, cutoff, keepingAfter: try WebhookStore.lowestActiveCursor(db)) }
     }
 }
 

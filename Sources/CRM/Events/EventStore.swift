@@ -27,9 +27,10 @@ enum EventStore {
             """, [.integer(after)] + arguments + [.integer(Int64(limit))])
     }
 
-    /// Deletes events made before `cutoff`; returns how many.
-    static func deleteBefore(_ db: Database, _ cutoff: String) throws -> Int {
-        try db.execute("DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events WHERE at < ?)", [.text(cutoff)])
+    /// Deletes events made before `cutoff`, none after seq `keepingAfter`; returns how many.
+    static func deleteBefore(_ db: Database, _ cutoff: String, keepingAfter: Int64?) throws -> Int {
+        try db.execute("DELETE FROM events WHERE seq <= min((SELECT max(seq) FROM events WHERE at < ?), ?)",
+                       [.text(cutoff), .integer(keepingAfter ?? Int64.max)])
         return db.changes
     }
 }

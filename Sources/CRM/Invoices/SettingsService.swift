@@ -11,7 +11,7 @@ package struct SettingsService: Sendable {
 
     package static let defaults: [String: JSON] = [
         "sellerCompanyId": .null, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
-        "invoiceDueDays": 5, "eventRetentionDays": 90, "publicBaseUrl": .null, "timeZone": .string(CompanyTime.defaultZoneName),
+        "invoiceDueDays": 5, "eventRetentionDays": 90, "webhookDisableAfterSeconds": 86_400, "publicBaseUrl": .null, "timeZone": .string(CompanyTime.defaultZoneName),
         "mail": ["transport": "outbox"], "sms": .object([:]), "registry": ["source": "offline"], "documents": .object([:]),
         "unmappedUnixUsers": .null,
     ]
@@ -112,7 +112,7 @@ package struct SettingsService: Sendable {
     private static func isStorable(_ key: String, _ value: JSON) -> Bool {
         if value == .null { return true }
         switch key {
-        case "sellerCompanyId", "invoiceDueDays", "eventRetentionDays", "unmappedUnixUsers": return value.int64Value != nil
+        case "sellerCompanyId", "invoiceDueDays", "eventRetentionDays", "webhookDisableAfterSeconds", "unmappedUnixUsers": return value.int64Value != nil
         case "invoiceNumberFormat", "defaultCurrency", "publicBaseUrl", "timeZone": return value.stringValue != nil
         case "defaultVatRate": return value.stringValue.flatMap(VATRate.init(rawValue:)) != nil
         case "mail", "sms", "registry", "documents": return value.objectValue != nil
