@@ -42,6 +42,12 @@ import Testing
         "registry.import": "loads the registry's own reference file (registry.sqlite), not CRM records",
     ]
 
+    /// Methods whose only rows are the delivery log's own bookkeeping, as the background
+    /// deliverer's are: not a change of anything an event or the timeline tells.
+    static let bookkeeping: [String: String] = [
+        "webhook.redeliver": "records the attempt in the webhook's delivery log; the event it posts again is in the log already",
+    ]
+
     @Test func everyWriteOfEveryMethodGoesThroughTheFunnel() throws {
         let server = try InProcessServer()
         let probe = Probe()
@@ -73,7 +79,7 @@ import Testing
                 return reply["error"] ?? .null
             }
             #expect(reply["error"] == nil, "\(method) failed: \(reply.text)")
-            for write in committed where write.rowsChanged > 0 || write.deferredStatements > 0 {
+            for write in committed where (write.rowsChanged > 0 || write.deferredStatements > 0) && Self.bookkeeping[method] == nil {
                 #expect(write.notes.contains { $0 is Change }, "\(method) committed \(write.rowsChanged) row(s) without a change through the funnel")
             }
             if committed.contains(where: { $0.rowsChanged > 0 }) { writers.insert(method) }
@@ -245,6 +251,12 @@ import Testing
         try call("event.list", ["after": 0, "limit": 5])
         try call("event.subscribe", ["topics": ["lead.*"]])
         try call("event.unsubscribe")
+        let hook = try call("webhook.add", ["url": "http://127.0.0.1:9/hook", "topics": ["lead.*"]])
+        try call("webhook.list")
+        try call("webhook.update", ["id": hook["id"]!, "active": false])
+        try call("webhook.redeliver", ["id": hook["id"]!, "seq": 1])
+        try call("webhook.deliveries", ["id": hook["id"]!])
+        try call("webhook.delete", ["id": hook["id"]!])
         try call("session.login", ["token": spareToken["token"]!], refused: true)
         let login = try call("session.login", ["token": token["token"]!])
         #expect(login["user"]?["id"] == user["id"])
