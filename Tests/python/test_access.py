@@ -323,6 +323,28 @@ def test_a_missing_id_is_1002_with_some_reach_and_1006_without_any(world):
                       id_optional=True)
 
 
+def test_anyone_may_describe_the_crm_and_a_role_without_reach_is_refused(world, request):
+    """`.fields`, `pipeline.list`, `field.list`, `user.current`, `server.info`, `rpc.discover`: anyone;
+    the exchange role reads no users and no settings."""
+    request.node.crmd_servers = [world.server]
+    exchange = world.sessions["exchange"]
+    for entity in ENTITIES:
+        assert exchange.call(f"{entity}.fields") == world.admin.call(f"{entity}.fields")
+        assert exchange.call("field.list", {"entityType": entity}) == world.admin.call("field.list", {"entityType": entity})
+    for entity in ("lead", "deal"):
+        assert exchange.call("pipeline.list", {"entityType": entity}) == world.admin.call("pipeline.list", {"entityType": entity})
+    assert exchange.call("user.current")["id"] == world.me["exchange"]
+    exchange.call("server.info")
+    exchange.call("rpc.discover")
+    assert_denied(denied(exchange, "user.list", {}), "users.read", "users", None)
+    assert_denied(denied(exchange, "user.get", {"id": world.me["manager"]}), "users.read", "users", world.me["manager"],
+                  id_optional=True)
+    assert_denied(denied(exchange, "settings.get", {}), "settings.read", "settings", None)
+    # A manager reads the team (users.read all) but not the settings (no settings.read).
+    assert world.me["exchange"] in {u["id"] for u in world.sessions["manager"].call("user.list")["items"]}
+    assert_denied(denied(world.sessions["manager"], "settings.get", {}), "settings.read", "settings", None)
+
+
 def test_a_department_role_reaches_the_users_below_it_not_above(make_server):
     """headOfSales given to «Продажи» by department.setRoles: a user of «Продажи Москва» holds it
     (for «Продажи Москва»'s records only, her own department), a user of «Компания» does not."""
