@@ -340,6 +340,7 @@ def test_anyone_may_describe_the_crm_and_a_role_without_reach_is_refused(world, 
     assert_denied(denied(exchange, "user.get", {"id": world.me["manager"]}), "users.read", "users", world.me["manager"],
                   id_optional=True)
     assert_denied(denied(exchange, "settings.get", {}), "settings.read", "settings", None)
+    assert_denied(denied(exchange, "requisite.lookup", {"inn": "7707083893"}), "company.read", "company", None)
     # A manager reads the team (users.read all) but not the settings (no settings.read).
     assert world.me["exchange"] in {u["id"] for u in world.sessions["manager"].call("user.list")["items"]}
     assert_denied(denied(world.sessions["manager"], "settings.get", {}), "settings.read", "settings", None)
@@ -370,8 +371,9 @@ def test_a_department_role_reaches_the_users_below_it_not_above(make_server):
         s = login(server, admin, seller)
         assert s.call("lead.get", {"id": leads["neighbour"]["id"]})["id"] == leads["neighbour"]["id"]
         b = login(server, admin, boss)
+        # He holds no role at all: refused without looking (the id may be left out).
         assert_denied(denied(b, "lead.get", {"id": leads["seller"]["id"]}), "lead.read", "lead", leads["seller"]["id"],
-                      secrets_of(leads["seller"]))
+                      secrets_of(leads["seller"]), id_optional=True)
         for c in (m, s, b):
             c.close()
 
@@ -702,7 +704,7 @@ def test_token_scopes_narrow_the_session(team):
     assert_denied(denied(reader, "lead.add", {"fields": record_fields("lead", uid(), "Новый")}), "lead.add", "lead", None)
     assert lead_count(admin) == before
     assert_denied(denied(reader, "lead.update", {"id": own["id"], "fields": {"comments": "x"}}), "lead.update", "lead",
-                  own["id"])
+                  own["id"], id_optional=True)
     assert_denied(denied(reader, "deal.get", {"id": deal["id"]}), "deal.read", "deal", deal["id"], id_optional=True)
     assert admin.call("lead.get", {"id": own["id"]}) == own
 
@@ -715,7 +717,7 @@ def test_token_scopes_narrow_the_session(team):
     everything_read = login(team.server, admin, team.anna, ["*:read"])
     assert everything_read.call("deal.get", {"id": deal["id"]})["id"] == deal["id"]
     assert_denied(denied(everything_read, "deal.update", {"id": deal["id"], "fields": {"comments": "x"}}), "deal.update",
-                  "deal", deal["id"])
+                  "deal", deal["id"], id_optional=True)
 
     # Scopes narrow, never widen: «*» is still only what a manager may do.
     star = login(team.server, admin, team.anna, ["*"])
@@ -767,7 +769,24 @@ def test_a_manager_cannot_change_configuration_or_the_team(team):
     manager = next(r for r in roles["items"] if r["code"] == "manager")
     assert_denied(denied(anna, "role.update", {"id": manager["id"], "fields": {"permissions": {"lead": {"read": "all"}}}}),
                   "users.update", "users", manager["id"], id_optional=True)
+    assert_denied(denied(anna, "user.update", {"id": team.boris, "fields": {"position": "Стажёр"}}), "users.update",
+                  "users", team.boris, id_optional=True)
+    assert_denied(denied(anna, "user.deactivate", {"id": team.boris}), "users.delete", "users", team.boris,
+                  id_optional=True)
+    assert_denied(denied(anna, "department.delete", {"id": team.sales}), "users.delete", "users", team.sales,
+                  id_optional=True)
+    assert_denied(denied(anna, "department.setRoles", {"id": team.sales, "roleIds": [team.roles["administrator"]]}),
+                  "users.update", "users", team.sales, id_optional=True)
     assert admin.call("user.list") == users and admin.call("role.list") == roles
+    for method, params in [("template.list", {}), ("automation.list", {}), ("settings.get", {})]:
+        assert_denied(denied(anna, method, params), "settings.read", "settings", None)
+    lead_pipeline = next(p for p in admin.call("pipeline.list", {"entityType": "lead"})["items"] if p["isDefault"])
+    for method, params in [("pipeline.add", {"entityType": "lead", "title": "Свой конвейер"}),
+                           ("stage.add", {"pipelineId": lead_pipeline["id"], "title": "Свой этап"}),
+                           ("stage.update", {"pipelineId": lead_pipeline["id"], "stageId": "NEW", "title": "Начало"})]:
+        error = denied(anna, method, params)
+        assert error.code == 1006 and error.data.get("permission") in ("lead.settings", "settings.update"), (method, error)
+    assert admin.call("pipeline.list", {"entityType": "lead"})["items"] == [lead_pipeline]
     assert admin.call("department.list")["items"] == [admin.call("department.get", {"id": team.sales})]
 
     # What anyone may do: see herself, the team, and make her own tokens.
@@ -777,7 +796,8 @@ def test_a_manager_cannot_change_configuration_or_the_team(team):
     with team.server.client() as raw:
         again = CheckedClient(raw)
         assert again.call("session.login", {"token": token["token"]})["user"]["id"] == team.anna
-    assert [t["id"] for t in anna.call("token.list", {"userId": team.anna})["items"]] == [token["id"]]
+    listed = anna.call("token.list", {"userId": team.anna})["items"]
+    assert token["id"] in {t["id"] for t in listed} and {t["userId"] for t in listed} == {team.anna}
     # …but not another user's.
     assert_denied(denied(anna, "token.add", {"userId": team.boris, "name": "его скрипт"}), "users.update", "users",
                   team.boris, id_optional=True)
@@ -789,6 +809,50 @@ def test_a_manager_cannot_change_configuration_or_the_team(team):
     assert error.code == 1006 and error.data.get("permission") == "users.update", error.data
     assert admin.call("token.list", {"userId": team.boris})["items"][0]["revokedAt"] is None
     anna.close()
+
+
+def test_a_manager_may_hand_her_lead_over_and_then_no_longer_sees_it(team):
+    """update is judged on the record as it was: her own lead may go to Борис; after that it is his."""
+    admin = team.admin
+    anna = login(team.server, admin, team.anna)
+    lead = anna.call("lead.add", {"fields": record_fields("lead", uid(), "Передаю Борису")})
+    handed = anna.call("lead.update", {"id": lead["id"], "fields": {"assignedTo": team.boris}})
+    assert handed["assignedTo"] == team.boris
+    assert_denied(denied(anna, "lead.get", {"id": lead["id"]}), "lead.read", "lead", lead["id"], secrets_of(handed))
+    assert_denied(denied(anna, "lead.update", {"id": lead["id"], "fields": {"assignedTo": team.anna}}), "lead.update",
+                  "lead", lead["id"], secrets_of(handed))
+    assert admin.call("lead.get", {"id": lead["id"]}) == handed
+    anna.close()
+
+
+def test_the_settings_of_one_entity_allow_configuring_that_entity_only(team):
+    """`<entityType>.settings` is enough for pipeline.add, stage.add/update and field.add of that
+    entity; another entity's and the global settings stay refused."""
+    admin = team.admin
+    role = admin.call("role.add", {"fields": {"name": "Настройщик лидов", "permissions": {"lead": {"settings": "all"}}}})
+    tuner = add_user(admin, "Настройщик", team.sales, [role["id"]])
+    t = login(team.server, admin, tuner)
+    lead_pipeline = next(p for p in admin.call("pipeline.list", {"entityType": "lead"})["items"] if p["isDefault"])
+    refused_calls = []
+    for method, params in [("field.add", {"entityType": "lead", "code": "budget", "title": "Бюджет", "type": "string"}),
+                           ("pipeline.add", {"entityType": "lead", "title": "Партнёрский"}),
+                           ("stage.add", {"pipelineId": lead_pipeline["id"], "title": "Ждёт звонка"}),
+                           ("stage.update", {"pipelineId": lead_pipeline["id"], "stageId": "NEW", "title": "Новый лид"})]:
+        try:
+            t.call(method, params)
+        except CrmdError as error:
+            refused_calls.append(f"{method}: {error} {error.data}")
+    for method, params in [("field.add", {"entityType": "deal", "code": "budget", "title": "Бюджет", "type": "string"}),
+                           ("pipeline.add", {"entityType": "deal", "title": "Чужой"})]:
+        error = denied(t, method, params)
+        assert error.code == 1006 and error.data.get("permission") in ("deal.settings", "settings.update"), (method, error)
+    deal_pipeline = next(p for p in admin.call("pipeline.list", {"entityType": "deal"})["items"] if p["isDefault"])
+    error = denied(t, "stage.add", {"pipelineId": deal_pipeline["id"], "title": "Чужой этап"})
+    assert error.code == 1006 and error.data.get("permission") in ("deal.settings", "settings.update"), error
+    assert_denied(denied(t, "settings.update", {"invoiceDueDays": 30}), "settings.update", "settings", None)
+    assert admin.call("pipeline.list", {"entityType": "deal"})["items"] == [deal_pipeline]
+    t.close()
+    assert not refused_calls, f"lead.settings does not allow: {refused_calls}"
 
 
 def test_stdio_acts_as_the_administrator(stdio_client):
