@@ -521,6 +521,8 @@ def test_refusals_of_a_hidden_lead_tell_nothing_of_it(leaks, request):
             ("lead.get", {"id": id_}, "lead.read"),
             ("lead.update", {"id": id_, "fields": {"comments": "Мой теперь"}}, "lead.update"),
             ("lead.update", {"id": id_, "fields": {"assignedTo": leaks.maria}}, "lead.update"),
+            # A stale version must not be 1005 telling the current one.
+            ("lead.update", {"id": id_, "fields": {"comments": "x"}, "expectedVersion": 999}, "lead.update"),
             ("lead.delete", {"id": id_}, "lead.delete"),
             ("lead.convert", {"id": id_}, "lead.convert"),
             ("timeline.list", {"entityType": "lead", "id": id_}, "lead.read"),
@@ -589,6 +591,42 @@ def test_converting_shows_a_hidden_duplicate_only_as_hidden(leaks, request):
     assert leaks.admin.call("contact.list", {"count": True, "limit": 1})["total"] == contacts_before
 
 
+def test_a_stage_move_of_a_hidden_deal_tells_nothing_of_what_it_lacks(leaks, request):
+    """A move to a stage with required fields the deal lacks is 1006, not 1001 listing them."""
+    request.node.crmd_servers = [leaks.server]
+    pipeline = next(p for p in leaks.admin.call("pipeline.list", {"entityType": "deal"})["items"] if p["isDefault"])
+    demanding = next(s for s in pipeline["stages"] if s["requiredFields"])
+    deal = leaks.admin.call("deal.add", {"fields": {"title": f"Скрытая сделка {uid()}", "assignedTo": leaks.xenia}})
+    error = denied(leaks.m, "deal.update", {"id": deal["id"], "fields": {"stageId": demanding["id"]}})
+    assert error.code == 1006, f"a hidden deal's stage move answered {error!r} {error.data}"
+    assert error.data.get("permission") in ("deal.changeStage", "deal.update") and error.data.get("id") == deal["id"]
+    for name in demanding["requiredFields"]:
+        assert name not in error_text(error)
+    assert leaks.admin.call("deal.get", {"id": deal["id"]}) == deal
+
+
+def test_an_idempotency_key_does_not_hand_out_another_users_record(leaks, request):
+    """Ксения's add with a key; Мария's add with the same key must not return Ксения's lead
+    (a new lead of Мария's, or a refusal telling nothing of it)."""
+    request.node.crmd_servers = [leaks.server]
+    xenia = login(leaks.server, leaks.admin, leaks.xenia)
+    key = f"order-{uid()}"
+    n = uid()
+    theirs = xenia.call("lead.add", {"fields": record_fields("lead", n, f"Заказ Ксении {n}"), "idempotencyKey": key})
+    assert theirs["assignedTo"] == leaks.xenia
+    try:
+        mine = leaks.m.call("lead.add", {"fields": record_fields("lead", uid(), "Заказ Марии"), "idempotencyKey": key})
+    except CrmdError as error:
+        text = error_text(error)
+        for secret in secrets_of(theirs):
+            assert secret not in text, f"the refusal shows {secret!r}: {text}"
+    else:
+        assert mine["id"] != theirs["id"] and mine["assignedTo"] == leaks.maria, \
+            f"Мария's add with Ксения's idempotency key returned Ксения's lead: {mine}"
+    assert leaks.admin.call("lead.get", {"id": theirs["id"]}) == theirs
+    xenia.close()
+
+
 def test_a_managers_invoice_list_holds_only_the_invoices_of_her_deals(leaks, request):
     request.node.crmd_servers = [leaks.server]
     admin = leaks.admin
@@ -618,7 +656,16 @@ def test_a_managers_invoice_list_holds_only_the_invoices_of_her_deals(leaks, req
                   "invoice", xenias["id"], [xenias["number"]])
     assert_denied(denied(leaks.m, "invoice.addPayment", {"id": xenias["id"], "amount": "100", "date": "2026-12-01"}),
                   "invoice.update", "invoice", xenias["id"], [xenias["number"]])
+    assert_denied(denied(leaks.m, "invoice.render", {"id": xenias["id"], "format": "html"}), "invoice.read", "invoice",
+                  xenias["id"], [xenias["number"]])
+    assert_denied(denied(leaks.m, "invoice.publicLink", {"id": xenias["id"]}), "invoice.update", "invoice", xenias["id"],
+                  [xenias["number"]])
     assert admin.call("invoice.get", {"id": xenias["id"]}) == xenias_before
+    invoices_before = admin.call("invoice.list", {"count": True, "limit": 1})["total"]
+    error = denied(leaks.m, "invoice.createFromDeal", {"dealId": xenias["dealId"]})
+    assert error.code == 1006 and error.data.get("permission") in ("deal.read", "invoice.add"), error
+    assert "Камеры xenia" not in error_text(error)
+    assert admin.call("invoice.list", {"count": True, "limit": 1})["total"] == invoices_before
     # Her own invoice she may send.
     assert leaks.m.call("invoice.setStatus", {"id": invoices["maria"]["id"], "status": "sent"})["status"] == "sent"
 
@@ -652,7 +699,18 @@ def test_methods_on_a_records_parts_check_the_record(leaks, request):
     assert_denied(denied(m, "requisite.add", {"entityType": "company", "entityId": hidden_co["id"], "preset": "legal",
                                                "fields": {"inn": inn10(n + 1)}}), "company.update", "company", hidden_co["id"],
                   [inn, f"Чужая-{n}"])
+    requisite_id = hidden_requisites["items"][0]["id"]
+    for method, params, permission in [
+            ("requisite.get", {"id": requisite_id}, "company.read"),
+            ("requisite.update", {"id": requisite_id, "fields": {"kpp": "773601001"}}, "company.update"),
+            ("requisite.update", {"id": requisite_id, "fields": {"kpp": "773601001"}, "expectedVersion": 99}, "company.update"),
+            ("requisite.delete", {"id": requisite_id}, "company.update"),
+            ("bankDetail.list", {"requisiteId": requisite_id}, "company.read"),
+            ("bankDetail.add", {"requisiteId": requisite_id, "fields": {"bik": "044525593", "account": "40702810801400016513"}},
+             "company.update")]:
+        assert_denied(denied(m, method, params), permission, "company", hidden_co["id"], [inn, f"Чужая-{n}"])
     assert admin.call("requisite.list", {"entityType": "company", "entityId": hidden_co["id"]}) == hidden_requisites
+    assert admin.call("bankDetail.list", {"requisiteId": requisite_id})["items"] == []
 
     own = admin.call("contact.add", {"fields": {"name": f"Своя{n}", "assignedTo": leaks.maria}})
     own2 = admin.call("contact.add", {"fields": {"name": f"Своя{n}", "lastName": "Вторая", "assignedTo": leaks.maria}})
