@@ -1785,6 +1785,13 @@ enum EmbeddedSchemas {
             },
             "settings": {
               "$ref": "#/$defs/PermissionScope"
+            },
+            "stages": {
+              "type": "object",
+              "additionalProperties": {
+                "$ref": "#/$defs/PermissionScope"
+              },
+              "description": "Per-stage limits: the scope of moving a record into each named stage (and of adding one straight into it), instead of `changeStage`'s; e.g. `{\"WON\": \"none\"}` keeps a role from closing deals as won. Several roles' limits combine like their scopes."
             }
           },
           "additionalProperties": false
@@ -1815,6 +1822,13 @@ enum EmbeddedSchemas {
             },
             "settings": {
               "$ref": "#/$defs/PermissionScope"
+            },
+            "stages": {
+              "type": "object",
+              "additionalProperties": {
+                "$ref": "#/$defs/PermissionScope"
+              },
+              "description": "Per-stage limits: the scope of moving a record into each named stage (and of adding one straight into it), instead of `changeStage`'s; e.g. `{\"WON\": \"none\"}` keeps a role from closing deals as won. Several roles' limits combine like their scopes."
             }
           },
           "additionalProperties": false

@@ -210,4 +210,32 @@ import Testing
         #expect(try team.crm.duplicates.find(.contact, keys, access: anna.access)["items"] == [])
         #expect(try team.crm.duplicates.find(.contact, keys)["items"]?.arrayValue?.map(\.id) == [contact.id])
     }
+
+    @Test func aStageLimitKeepsARoleFromMovingIntoThatStage() throws {
+        let team = try Team()
+        // Managers may not close a deal as won; a second role without the limit lifts it.
+        var limited = BuiltInRoles.manager
+        limited.setStage(.deal, "WON", .none)
+        let role = try team.crm.roles.add(name: "Менеджер без WON", permissions: limited.json, by: .user(1))
+        #expect(role["permissions"]?["deal"]?["stages"] == ["WON": "none"])
+        _ = try team.crm.roles.setRoles(of: .user(team.users["Анна"]!), to: [role.id], by: .user(1))
+        let anna = try team.caller("Анна")
+        let deal = try team.crm.records(.deal).add(fields: ["title": "Камеры", "contractNumber": "Д-1", "contractDate": "2026-12-01"],
+                                                          idempotencyKey: nil, by: anna)
+        #expect(deal["assignedTo"] == .int(team.users["Анна"]!))
+        _ = try team.crm.records(.deal).update(id: deal.id, fields: ["stageId": "PREPARATION"], expectedVersion: nil, by: anna)
+        #expect(denied { try team.crm.records(.deal).update(id: deal.id, fields: ["stageId": "WON"], expectedVersion: nil, by: anna) }
+                == .denied(permission: "deal.changeStage", entityType: "deal", id: deal.id))
+        #expect(denied { try team.crm.records(.deal).add(fields: ["title": "Сразу", "stageId": "WON", "contractNumber": "Д-2",
+                                                                        "contractDate": "2026-12-01"], idempotencyKey: nil, by: anna) }
+                == .denied(permission: "deal.changeStage", entityType: "deal", id: nil))
+        #expect(try team.crm.records(.deal).get(deal.id)["stageId"] == "PREPARATION")
+        let manager = try #require(team.crm.roles.list()["items"]?.arrayValue?.first { $0["code"] == "manager" }).id
+        _ = try team.crm.roles.setRoles(of: .user(team.users["Анна"]!), to: [role.id, manager], by: .user(1))
+        let won = try team.crm.records(.deal).update(id: deal.id, fields: ["stageId": "WON"], expectedVersion: nil, by: try team.caller("Анна"))
+        #expect(won["stageId"] == "WON")
+        // Only leads and deals have stages to limit.
+        #expect(denied { try Permissions(json: ["contact": ["stages": ["X": "none"]]]) }
+                == .invalidValue(field: "permissions.contact.stages", reason: "noStages", message: "only leads and deals have stages to limit"))
+    }
 }

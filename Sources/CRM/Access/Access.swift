@@ -32,13 +32,24 @@ package struct Access: Sendable, Equatable {
         return named ? reach : []
     }
 
+    /// Whether moving a record into `stage` is within its limit, where a role sets one
+    /// (`Permissions.setStage`); nil when no role limits that stage.
+    package func allows(_ entity: PermissionEntity, intoStage stage: String, owner: RecordOwner?) -> Bool? {
+        guard permissions.limits(entity, stage: stage) else { return nil }
+        if reach(entity, .changeStage).isEmpty { return false }
+        return Self.reaches(permissions.reach(entity, intoStage: stage), owner: owner, userID: userID, departmentUserIDs: departmentUserIDs)
+    }
+
     /// Whether `action` on `entity` is allowed on some records at least.
     package func allows(_ entity: PermissionEntity, _ action: PermissionAction) -> Bool { !reach(entity, action).isEmpty }
 
     /// Whether `action` reaches a record with this responsible and open mark. A type without
     /// owners (products, settings) is reached by any scope.
     package func allows(_ entity: PermissionEntity, _ action: PermissionAction, owner: RecordOwner?) -> Bool {
-        let reach = reach(entity, action)
+        Self.reaches(reach(entity, action), owner: owner, userID: userID, departmentUserIDs: departmentUserIDs)
+    }
+
+    private static func reaches(_ reach: Reach, owner: RecordOwner?, userID: Int64, departmentUserIDs: [Int64]) -> Bool {
         if reach.contains(.all) { return true }
         guard let owner else { return !reach.isEmpty }
         if let assigned = owner.assignedTo {

@@ -13,8 +13,18 @@ struct AccessListener: ChangeListener {
     func apply(_ change: Change, in db: Database, crm: CRM) throws {
         guard let access = change.caller.access else { return }
         if let record = change.record {
+            let state = change.operation == .created ? change.after : change.before
             for action in Self.actions(change) {
-                try require(access, action, record, state: change.operation == .created ? change.after : change.before, db)
+                if action == .changeStage, let stage = change.data["to"]?.stringValue {
+                    try requireStage(access, stage, record, state: state, db)
+                } else {
+                    try require(access, action, record, state: state, db)
+                }
+            }
+            // A record added straight into a stage some role limits is judged by that limit too.
+            if change.operation == .created, let stage = change.after?.columns["stageId"]?.string,
+               access.allows(PermissionEntity(record.type), intoStage: stage, owner: nil) != nil {
+                try requireStage(access, stage, record, state: state, db, adding: true)
             }
         } else if let owner = change.owner, Self.belongsToRecord.contains(change.entity) {
             try require(access, .update, owner, state: nil, db)
@@ -41,6 +51,17 @@ struct AccessListener: ChangeListener {
 
     /// Things judged by the record they belong to (`Change.owner`).
     private static let belongsToRecord: Set<ChangeEntity> = [.requisite, .bankDetail, .productRows, .payment, .publicLink]
+
+    /// A move into `stage`: its limit where a role sets one, else `changeStage`.
+    private func requireStage(_ access: Access, _ stage: String, _ record: RecordRef, state: RecordState?, _ db: Database,
+                              adding: Bool = false) throws {
+        let entity = PermissionEntity(record.type)
+        let owner = try state.map(RecordOwner.init) ?? RecordStore(entity: record.type.descriptor).owner(db, record.id)
+        guard let allowed = access.allows(entity, intoStage: stage, owner: owner) else {
+            return try require(access, .changeStage, record, state: state, db)
+        }
+        if !allowed { throw Access.denied(entity, .changeStage, id: adding ? nil : record.id) }
+    }
 
     private func require(_ access: Access, _ action: PermissionAction, _ record: RecordRef, state: RecordState?, _ db: Database) throws {
         let entity = PermissionEntity(record.type)
