@@ -627,6 +627,34 @@ def test_an_idempotency_key_does_not_hand_out_another_users_record(leaks, reques
     xenia.close()
 
 
+def test_a_manager_converts_her_own_lead_into_records_of_her_own(leaks, request):
+    request.node.crmd_servers = [leaks.server]
+    n = uid()
+    lead = leaks.admin.call("lead.add", {"fields": {
+        "title": f"Офис {n}", "name": "Ольга", "lastName": f"Своя{n}", "clientType": "company", "companyTitle": f"Офис-{n}",
+        "phones": [{"value": phone(n)}], "emails": [{"value": f"office{n}@example.ru"}], "city": "Тверь",
+        "topic": "Видеонаблюдение", "assignedTo": leaks.maria}})
+    result = leaks.m.call("lead.convert", {"id": lead["id"]})
+    for entity, key in [("deal", "dealId"), ("contact", "contactId"), ("company", "companyId")]:
+        made = leaks.m.call(f"{entity}.get", {"id": result[key]})
+        assert made["assignedTo"] == leaks.maria, (entity, made["assignedTo"])
+    assert leaks.m.call("lead.get", {"id": lead["id"]})["stageId"] == "CONVERTED"
+
+
+def test_an_open_record_may_be_read_and_commented_by_anyone_who_reads_open_ones(leaks, request):
+    request.node.crmd_servers = [leaks.server]
+    opened = leaks.admin.call("lead.add", {"fields": record_fields("lead", uid(), f"Открытый {uid()}", assignedTo=leaks.xenia,
+                                                                   opened=True)})
+    assert leaks.m.call("lead.get", {"id": opened["id"]}) == opened
+    comment = leaks.m.call("comment.add", {"entityType": "lead", "id": opened["id"], "text": "Могу помочь"})
+    assert comment["authorId"] == leaks.maria
+    entries = leaks.m.call("timeline.list", {"entityType": "lead", "id": opened["id"]})["items"]
+    assert "Могу помочь" in json.dumps(entries, ensure_ascii=False)
+    # …but not changed by her.
+    assert_denied(denied(leaks.m, "lead.update", {"id": opened["id"], "fields": {"comments": "x"}}), "lead.update", "lead",
+                  opened["id"])
+
+
 def test_a_managers_invoice_list_holds_only_the_invoices_of_her_deals(leaks, request):
     request.node.crmd_servers = [leaks.server]
     admin = leaks.admin
@@ -668,6 +696,16 @@ def test_a_managers_invoice_list_holds_only_the_invoices_of_her_deals(leaks, req
     assert admin.call("invoice.list", {"count": True, "limit": 1})["total"] == invoices_before
     # Her own invoice she may send.
     assert leaks.m.call("invoice.setStatus", {"id": invoices["maria"]["id"], "status": "sent"})["status"] == "sent"
+    # An accountant reads every invoice and makes them from any deal.
+    roles = role_ids(admin)
+    accountant = add_user(admin, "Бухгалтер", roles=[roles["accountant"]])
+    with leaks.server.client() as raw:
+        acc = CheckedClient(raw)
+        acc.call("session.login", {"token": admin.call("token.add", {"userId": accountant, "name": "1С"})["token"]})
+        assert {invoices[w]["id"] for w in invoices} <= set(every_id(acc, "invoice.list"))
+        made = acc.call("invoice.createFromDeal", {"dealId": xenias["dealId"]})
+        assert made["assignedTo"] == leaks.xenia and made["createdBy"] == accountant
+        assert acc.call("invoice.setStatus", {"id": xenias["id"], "status": "sent"})["status"] == "sent"
 
 
 def test_methods_on_a_records_parts_check_the_record(leaks, request):
@@ -771,6 +809,12 @@ def test_token_scopes_narrow_the_session(team):
     assert (added["assignedTo"], added["createdBy"]) == (team.anna, team.anna)
     assert writer.call("lead.update", {"id": own["id"], "fields": {"comments": "x"}})["comments"] == "x"
     assert_denied(denied(writer, "deal.add", {"fields": {"title": "Нет"}}), "deal.add", "deal", None)
+
+    whole_lead = login(team.server, admin, team.anna, ["lead"])
+    assert whole_lead.call("lead.add", {"fields": record_fields("lead", uid(), "Весь лид")})["assignedTo"] == team.anna
+    assert whole_lead.call("lead.get", {"id": own["id"]})["id"] == own["id"]
+    assert_denied(denied(whole_lead, "deal.get", {"id": deal["id"]}), "deal.read", "deal", deal["id"], id_optional=True)
+    whole_lead.close()
 
     everything_read = login(team.server, admin, team.anna, ["*:read"])
     assert everything_read.call("deal.get", {"id": deal["id"]})["id"] == deal["id"]
