@@ -492,6 +492,15 @@ def test_a_hidden_lead_is_in_no_list_total_or_page(leaks, request):
         params = {"order": order} if order else {}
         pages = every_id(leaks.m, "lead.list", params, limit=limit)
         assert sorted(pages) == sorted(expected), (limit, order)
+    # A cursor of the administrator's pages leads Мария only to what she may read.
+    cursor = None
+    while True:
+        page = leaks.admin.call("lead.list", {"limit": 1, "cursor": cursor})
+        cursor = page["next"]
+        if cursor is None:
+            break
+        theirs = leaks.m.call("lead.list", {"limit": 3, "cursor": cursor})
+        assert {item["id"] for item in theirs["items"]} <= expected, cursor
     assert leaks.m.call("lead.list", {"filter": {"assignedTo": leaks.xenia}, "count": True})["total"] == \
         len([i for i in expected if leaks.admin.call("lead.get", {"id": i})["assignedTo"] == leaks.xenia])
 
@@ -653,6 +662,27 @@ def test_an_open_record_may_be_read_and_commented_by_anyone_who_reads_open_ones(
     # …but not changed by her.
     assert_denied(denied(leaks.m, "lead.update", {"id": opened["id"], "fields": {"comments": "x"}}), "lead.update", "lead",
                   opened["id"])
+
+
+def test_converting_into_a_hidden_contact_is_refused(leaks, request):
+    """Choosing a contact she may not change (here: not even read) for her lead's conversion is
+    1006 on that contact, and nothing is created or changed."""
+    request.node.crmd_servers = [leaks.server]
+    n = uid()
+    hidden = leaks.admin.call("contact.add", {"fields": {"name": f"Чужой{n}", "phones": [{"value": phone(n)}],
+                                                         "assignedTo": leaks.xenia}})
+    lead = leaks.admin.call("lead.add", {"fields": {
+        "title": f"Дача {n}", "name": "Пётр", "lastName": f"Дачный{n}", "clientType": "person",
+        "phones": [{"value": phone(n + 1)}], "emails": [{"value": f"dacha{n}@example.ru"}], "city": "Тверь",
+        "topic": "Видеонаблюдение", "assignedTo": leaks.maria}})
+    deals_before = leaks.admin.call("deal.list", {"count": True, "limit": 1})["total"]
+    error = denied(leaks.m, "lead.convert", {"id": lead["id"], "contact": {"action": "use", "id": hidden["id"]}})
+    assert error.code == 1006 and error.data.get("entityType") == "contact" and error.data.get("id") == hidden["id"], error
+    assert error.data.get("permission") in ("contact.read", "contact.update"), error.data
+    assert f"Чужой{n}" not in error_text(error)
+    assert leaks.admin.call("contact.get", {"id": hidden["id"]}) == hidden
+    assert leaks.admin.call("lead.get", {"id": lead["id"]}) == lead
+    assert leaks.admin.call("deal.list", {"count": True, "limit": 1})["total"] == deals_before
 
 
 def test_a_managers_invoice_list_holds_only_the_invoices_of_her_deals(leaks, request):
