@@ -31,10 +31,11 @@ ACTIONS = {"lead": ["read", "update", "delete", "changeStage"], "deal": ["read",
 
 # The built-in roles' scopes on lead, deal, contact and company, as the contract gives them.
 ROLE_SCOPES = {
-    "manager": {"read": "open", "update": "own", "delete": "own", "changeStage": "own"},
-    "headOfSales": {"read": "department", "update": "department", "delete": "department", "changeStage": "department"},
-    "accountant": {"read": "all", "update": "none", "delete": "none", "changeStage": "none"},
-    "exchange": {"read": "none", "update": "none", "delete": "none", "changeStage": "none"},
+    "manager": {"read": "open", "add": "own", "update": "own", "delete": "own", "changeStage": "own"},
+    "headOfSales": {"read": "department", "add": "department", "update": "department", "delete": "department",
+                    "changeStage": "department"},
+    "accountant": {"read": "all", "add": "none", "update": "none", "delete": "none", "changeStage": "none"},
+    "exchange": {"read": "none", "add": "none", "update": "none", "delete": "none", "changeStage": "none"},
 }
 
 # Whose record it is, seen from the caller ("me", a user of the department «Продажи»):
@@ -78,6 +79,17 @@ def record_fields(entity: str, n: int, marker: str, **more) -> dict:
         fields = {"title": marker, "phones": [{"value": phone(n)}], "emails": [{"value": f"company{n}@example.ru"}]}
     fields.update(more)
     return fields
+
+
+def add_record(admin, entity: str, fields: dict) -> dict:
+    """Adds a record as the administrator. One for nobody (`assignedTo: null`) is given to nobody
+    by an update if the add made the administrator responsible (whether an add may leave it
+    without one is checked by `test_an_add_may_leave_a_record_without_a_responsible`)."""
+    record = admin.call(f"{entity}.add", {"fields": fields})
+    if "assignedTo" in fields and fields["assignedTo"] is None and record["assignedTo"] is not None:
+        record = admin.call(f"{entity}.update", {"id": record["id"], "fields": {"assignedTo": None}})
+    assert record["assignedTo"] == fields.get("assignedTo", record["assignedTo"])
+    return record
 
 
 def secrets_of(record: dict) -> list[str]:
@@ -205,8 +217,8 @@ def world(crmd_bin):
                         more = {"assignedTo": assignee}
                         if owner.endswith("Opened"):
                             more["opened"] = True
-                        records[role, entity, action, owner] = admin.call(
-                            f"{entity}.add", {"fields": record_fields(entity, n, f"Тайна{n}", **more)})
+                        records[role, entity, action, owner] = add_record(
+                            admin, entity, record_fields(entity, n, f"Тайна{n}", **more))
         yield SimpleNamespace(server=server, admin=admin, roles=roles, me=me, sessions=sessions, records=records,
                               owners=owners, stages=next_stages(admin), departments={"company": company, "sales": sales,
                                                                                        "moscow": moscow, "store": store})
@@ -262,13 +274,39 @@ def test_matrix_of_roles_entities_actions_and_owners(world, request, role, entit
     assert world.admin.call(f"{entity}.get", {"id": id_}) == before, "a refused call changed the record"
 
 
+ADD_CELLS = [(role, entity, owner) for role in ROLE_SCOPES for entity in ENTITIES for owner in OWNERS]
+
+
+@pytest.mark.parametrize("role,entity,owner", ADD_CELLS, ids=["-".join(cell) for cell in ADD_CELLS])
+def test_matrix_of_adds_whose_new_record_must_fall_in_the_add_scope(world, request, role, entity, owner):
+    """`X.add {fields: {assignedTo, opened?}}` by each role: allowed when the new record falls in
+    the role's add scope, else 1006 `<entity>.add` without an id, and nothing is written."""
+    request.node.crmd_servers = [world.server]
+    n = uid()
+    marker = f"Новая{n}"
+    more = {"assignedTo": world.me[role] if owner == "own" else world.owners[owner]}
+    if owner.endswith("Opened"):
+        more["opened"] = True
+    name = "name" if entity == "contact" else "title"
+    scope = ROLE_SCOPES[role]["add"]
+    session = world.sessions[role]
+    if owner in REACHES[scope]:
+        made = session.call(f"{entity}.add", {"fields": record_fields(entity, n, marker, **more)})
+        assert (made["assignedTo"], made["createdBy"], made["opened"]) == \
+            (more["assignedTo"], world.me[role], more.get("opened", False))
+        return
+    error = denied(session, f"{entity}.add", {"fields": record_fields(entity, n, marker, **more)})
+    assert_denied(error, f"{entity}.add", entity, None, [marker])
+    assert world.admin.call(f"{entity}.list", {"filter": {name: marker}, "count": True})["total"] == 0
+
+
 def test_the_built_in_roles_carry_the_contracts_scopes(world):
     """The table the matrix expects is what role.list says of the built-in roles."""
     by_code = {r["code"]: r for r in world.admin.call("role.list")["items"] if r["code"]}
     wrong = []
     for role, scopes in ROLE_SCOPES.items():
         for entity in ENTITIES:
-            for action in ACTIONS[entity]:
+            for action in ACTIONS[entity] + ["add"]:
                 got = by_code[role]["permissions"][entity][action]
                 if got != scopes[action]:
                     wrong.append(f"{role} {entity}.{action}: {got}, contract {scopes[action]}")
@@ -414,6 +452,18 @@ def test_moving_the_stage_needs_change_stage_and_other_fields_need_update(make_s
         b.close()
 
 
+def test_an_add_may_leave_a_record_without_a_responsible(make_server):
+    """`assignedTo` defaults to the caller only when the add does not give it: an explicit null
+    is nobody (reached then only by `all`, or `open` when opened)."""
+    server = make_server()
+    with server.client() as raw:
+        admin = CheckedClient(raw)
+        made = {entity: admin.call(f"{entity}.add", {"fields": record_fields(entity, uid(), f"Ничья{uid()}",
+                                                                             assignedTo=None)})["assignedTo"]
+                for entity in ENTITIES}
+        assert made == {entity: None for entity in ENTITIES}
+
+
 def test_records_carry_their_responsible_and_open_mark(make_server):
     server = make_server()
     with server.client() as raw:
@@ -448,8 +498,7 @@ def leaks(crmd_bin):
 
         def lead(assignee, title=None, **more):
             n = uid()
-            return admin.call("lead.add", {"fields": record_fields("lead", n, title or f"Лид {n}", assignedTo=assignee,
-                                                                   **more)})
+            return add_record(admin, "lead", record_fields("lead", n, title or f"Лид {n}", assignedTo=assignee, **more))
 
         n = uid()
         hidden = admin.call("lead.add", {"fields": {
