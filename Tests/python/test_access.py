@@ -839,6 +839,10 @@ def test_methods_on_a_records_parts_check_the_record(leaks, request):
                   "contact", opened["id"])
     for record in (own, own2, hidden, opened):
         assert admin.call("contact.get", {"id": record["id"]}) == record
+    # Her own two she may merge.
+    m.call("contact.merge", {"targetId": own["id"], "sourceIds": [own2["id"]]})
+    with pytest.raises(NotFound):
+        admin.call("contact.get", {"id": own2["id"]})
 
     products = admin.call("product.list", {"count": True, "limit": 1})["total"]
     assert_denied(denied(m, "product.add", {"fields": {"name": "Камера", "price": "4500"}}), "product.add", "product", None)
@@ -1034,6 +1038,30 @@ def test_the_settings_of_one_entity_allow_configuring_that_entity_only(team):
     assert admin.call("pipeline.list", {"entityType": "deal"})["items"] == [deal_pipeline]
     t.close()
     assert not refused_calls, f"lead.settings does not allow: {refused_calls}"
+
+
+def test_a_change_of_roles_or_department_holds_from_the_next_call_of_a_live_session(team):
+    """Permissions are those of the user's roles and department when the call is made: a session
+    opened before loses what the administrator takes away and gains what he gives."""
+    admin = team.admin
+    boris_lead = admin.call("lead.add", {"fields": record_fields("lead", uid(), "Лид Бориса", assignedTo=team.boris)})
+    own = admin.call("lead.add", {"fields": record_fields("lead", uid(), "Лид Анны", assignedTo=team.anna)})
+    anna = login(team.server, admin, team.anna)
+    assert anna.call("lead.get", {"id": own["id"]})["id"] == own["id"]
+    assert_denied(denied(anna, "lead.get", {"id": boris_lead["id"]}), "lead.read", "lead", boris_lead["id"])
+
+    admin.call("user.setRoles", {"id": team.anna, "roleIds": [team.roles["headOfSales"]]})
+    assert anna.call("lead.get", {"id": boris_lead["id"]})["id"] == boris_lead["id"]
+    # Борис moves to another department: out of her reach.
+    store = add_department(admin, "Склад")
+    admin.call("user.update", {"id": team.boris, "fields": {"departmentId": store}})
+    assert_denied(denied(anna, "lead.get", {"id": boris_lead["id"]}), "lead.read", "lead", boris_lead["id"])
+    # A role changed by the administrator changes what its holders may do.
+    admin.call("role.update", {"id": team.roles["headOfSales"], "fields": {"permissions": {"lead": {"read": "all"}}}})
+    assert anna.call("lead.get", {"id": boris_lead["id"]})["id"] == boris_lead["id"]
+    admin.call("user.setRoles", {"id": team.anna, "roleIds": []})
+    assert_denied(denied(anna, "lead.get", {"id": own["id"]}), "lead.read", "lead", own["id"], id_optional=True)
+    anna.close()
 
 
 def test_stdio_acts_as_the_administrator(stdio_client):
