@@ -613,6 +613,14 @@ def test_duplicate_find_shows_only_the_matches_the_manager_may_read(leaks, reque
     found = leaks.m.call("duplicate.find", query)
     assert {m["id"] for m in found["items"]} == {own_co["id"]}
     assert "Невидимка" not in json.dumps(found, ensure_ascii=False)
+    # By INN and by name: other indexes, the same rule.
+    inn = inn10(n)
+    admin.call("requisite.add", {"entityType": "company", "entityId": hidden_co["id"], "preset": "legal", "fields": {"inn": inn}})
+    for query in [{"entityType": "company", "inn": inn}, {"entityType": "company", "title": f"Невидимка-{n}"},
+                  {"entityType": "contact", "title": f"Скрытнов Тайный{n}"}]:
+        assert admin.call("duplicate.find", query)["items"], query
+        found = leaks.m.call("duplicate.find", query)
+        assert found["items"] == [], (query, found)
 
 
 def test_converting_shows_a_hidden_duplicate_only_as_hidden(leaks, request):
@@ -647,6 +655,19 @@ def test_converting_shows_a_hidden_duplicate_only_as_hidden(leaks, request):
     assert leaks.admin.call("lead.get", {"id": lead["id"]}) == lead
     assert leaks.admin.call("deal.list", {"count": True, "limit": 1})["total"] == deals_before
     assert leaks.admin.call("contact.list", {"count": True, "limit": 1})["total"] == contacts_before
+
+    # A company lead whose INN is that of a company she may not read: masked the same way.
+    inn = inn10(n)
+    company = admin.call("company.add", {"fields": {"title": f"ООО «Скрытая-{n}»", "assignedTo": leaks.yuri}})
+    admin.call("requisite.add", {"entityType": "company", "entityId": company["id"], "preset": "legal", "fields": {"inn": inn}})
+    firm = admin.call("lead.add", {"fields": {
+        "title": f"Склад {n}", "name": "Олег", "lastName": f"Фирмов{n}", "clientType": "company", "companyTitle": f"Фирма-{n}",
+        "requisites": {"inn": inn, "kpp": "770401001"}, "phones": [{"value": phone(n + 7)}],
+        "emails": [{"value": f"firm{n}@example.ru"}], "city": "Тверь", "topic": "Видеонаблюдение", "assignedTo": leaks.maria}})
+    error = denied(leaks.m, "lead.convert", {"id": firm["id"]})
+    assert isinstance(error, DuplicatesFound), repr(error)
+    assert error.data.get("company") == [{"hidden": True, "assignedTo": leaks.yuri, "matchedBy": [{"key": "inn"}]}], error.data
+    assert f"Скрытая-{n}" not in error_text(error) and f'"id": {company["id"]}' not in json.dumps(error.data)
 
 
 def test_a_stage_move_of_a_hidden_deal_tells_nothing_of_what_it_lacks(leaks, request):
