@@ -824,6 +824,8 @@ def test_methods_on_a_records_parts_check_the_record(leaks, request):
     assert_denied(denied(m, "deal.productRows.set", {"id": hidden_deal["id"], "rows": []}), "deal.update", "deal",
                   hidden_deal["id"], ["Регистратор", hidden_deal["title"]])
     assert admin.call("deal.productRows.get", {"id": hidden_deal["id"]}) == hidden_rows
+    assert_denied(denied(m, "document.render", {"template": "contract", "dealId": hidden_deal["id"], "format": "html"}),
+                  "deal.read", "deal", hidden_deal["id"], ["Регистратор", hidden_deal["title"]])
 
     own_co = admin.call("company.add", {"fields": {"title": f"ООО «Своя-{n}»", "assignedTo": leaks.maria}})
     hidden_co = admin.call("company.add", {"fields": {"title": f"ООО «Чужая-{n}»", "assignedTo": leaks.xenia}})
@@ -986,6 +988,9 @@ def test_a_manager_cannot_change_configuration_or_the_team(team):
     assert admin.call("user.list") == users and admin.call("role.list") == roles
     for method, params in [("template.list", {}), ("automation.list", {}), ("settings.get", {})]:
         assert_denied(denied(anna, method, params), "settings.read", "settings", None)
+    assert_denied(denied(anna, "template.add", {"code": "my_act", "title": "Акт", "body": "{{ deal.title }}"}),
+                  "settings.update", "settings", None)
+    assert "my_act" not in json.dumps(admin.call("template.list"))
     lead_pipeline = next(p for p in admin.call("pipeline.list", {"entityType": "lead"})["items"] if p["isDefault"])
     for method, params in [("pipeline.add", {"entityType": "lead", "title": "Свой конвейер"}),
                            ("stage.add", {"pipelineId": lead_pipeline["id"], "title": "Свой этап"}),
