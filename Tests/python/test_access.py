@@ -22,7 +22,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import CheckedClient
-from crmd_client import CrmdError, DuplicatesFound, Forbidden, NotFound
+from crmd_client import CrmdError, DuplicatesFound, NotFound
 from helpers import assert_error_data, inn10, start_server, stop_server, uid
 
 ENTITIES = ["lead", "deal", "contact", "company"]
@@ -1088,6 +1088,28 @@ def test_a_change_of_roles_or_department_holds_from_the_next_call_of_a_live_sess
     admin.call("user.setRoles", {"id": team.anna, "roleIds": []})
     assert_denied(denied(anna, "lead.get", {"id": own["id"]}), "lead.read", "lead", own["id"], id_optional=True)
     anna.close()
+
+
+def test_a_user_without_roles_may_only_describe_and_manage_her_own_tokens(team):
+    admin = team.admin
+    nobody = add_user(admin, "Без ролей", team.sales)
+    own = admin.call("lead.add", {"fields": record_fields("lead", uid(), "Её лид", assignedTo=nobody)})
+    c = login(team.server, admin, nobody)
+    assert c.call("user.current")["id"] == nobody
+    assert c.call("lead.fields") == admin.call("lead.fields")
+    token = c.call("token.add", {"userId": nobody, "name": "свой"})
+    assert c.call("token.revoke", {"id": token["id"]})["revokedAt"]
+    assert_denied(denied(c, "lead.get", {"id": own["id"]}), "lead.read", "lead", own["id"], secrets_of(own), id_optional=True)
+    assert_denied(denied(c, "lead.add", {"fields": record_fields("lead", uid(), "Нельзя")}), "lead.add", "lead", None)
+    for entity in ENTITIES:
+        try:
+            listed = every_id(c, f"{entity}.list")
+        except CrmdError as error:
+            assert_denied(error, f"{entity}.read", entity, None)
+        else:
+            assert listed == [], entity
+    assert_denied(denied(c, "user.list", {}), "users.read", "users", None)
+    c.close()
 
 
 def test_stdio_acts_as_the_administrator(stdio_client):
