@@ -581,6 +581,9 @@ def test_refusals_of_a_hidden_lead_tell_nothing_of_it(leaks, request):
             ("lead.update", {"id": id_, "fields": {"assignedTo": leaks.maria}}, "lead.update"),
             # A stale version must not be 1005 telling the current one.
             ("lead.update", {"id": id_, "fields": {"comments": "x"}, "expectedVersion": 999}, "lead.update"),
+            # Nor may a stage unknown to its pipeline be 1007/1002 telling which pipeline it is in.
+            ("lead.update", {"id": id_, "fields": {"stageId": "NO_SUCH_STAGE", "comments": "x"}}, "lead.update"),
+            ("lead.update", {"id": id_, "fields": {"comments": "x", "assignedTo": 987654}}, "lead.update"),
             ("lead.delete", {"id": id_}, "lead.delete"),
             ("lead.convert", {"id": id_}, "lead.convert"),
             ("timeline.list", {"entityType": "lead", "id": id_}, "lead.read"),
