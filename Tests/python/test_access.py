@@ -39,15 +39,15 @@ ROLE_SCOPES = {
 }
 
 # Whose record it is, seen from the caller ("me", a user of the department «Продажи»):
-# the department tree is «Компания» ⊃ {«Продажи» ⊃ «Продажи Москва», «Склад»}.
-OWNERS = ["own", "sameDepartment", "subDepartment", "parentDepartment", "otherDepartment", "otherDepartmentOpened",
-          "nobody", "nobodyOpened"]
+# the department tree is «Компания» ⊃ {«Продажи» ⊃ «Продажи Москва» ⊃ «Москва-Центр», «Склад»}.
+OWNERS = ["own", "sameDepartment", "subDepartment", "subSubDepartment", "parentDepartment", "otherDepartment",
+          "otherDepartmentOpened", "nobody", "nobodyOpened"]
 
 # Which of those records each scope reaches (the contract's definitions).
 REACHES = {
     "none": set(),
     "own": {"own"},
-    "department": {"own", "sameDepartment", "subDepartment"},
+    "department": {"own", "sameDepartment", "subDepartment", "subSubDepartment"},
     "open": {"own", "otherDepartmentOpened", "nobodyOpened"},
     "all": set(OWNERS),
 }
@@ -199,9 +199,11 @@ def world(crmd_bin):
         company = add_department(admin, "Компания")
         sales = add_department(admin, "Продажи", company)
         moscow = add_department(admin, "Продажи Москва", sales)
+        centre = add_department(admin, "Москва-Центр", moscow)
         store = add_department(admin, "Склад", company)
         owners = {"sameDepartment": add_user(admin, "Коллега", sales),
                   "subDepartment": add_user(admin, "Москвич", moscow),
+                  "subSubDepartment": add_user(admin, "Центровой", centre),
                   "parentDepartment": add_user(admin, "Директор", company),
                   "otherDepartment": add_user(admin, "Кладовщик", store)}
         owners["otherDepartmentOpened"], owners["nobody"], owners["nobodyOpened"] = owners["otherDepartment"], None, None
