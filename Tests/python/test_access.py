@@ -595,6 +595,22 @@ def test_refusals_of_a_hidden_lead_tell_nothing_of_it(leaks, request):
     assert "Привет" not in json.dumps(leaks.admin.call("timeline.list", {"entityType": "lead", "id": id_}), ensure_ascii=False)
 
 
+def test_a_batch_is_judged_call_by_call(leaks, request):
+    """A JSON-RPC batch (and pipelined calls) of a manager: each call as if alone."""
+    request.node.crmd_servers = [leaks.server]
+    hidden = leaks.hidden
+    own = next(lead for lead in leaks.others if lead["assignedTo"] == leaks.maria)
+    calls = [("lead.get", {"id": hidden["id"]}), ("lead.get", {"id": own["id"]}),
+             ("lead.list", {"search": "Зеркальщиков", "count": True}),
+             ("lead.update", {"id": hidden["id"], "fields": {"comments": "из пакета"}})]
+    for outcomes in (leaks.m.raw.batch(calls), leaks.m.raw.pipeline(calls)):
+        assert_denied(outcomes[0], "lead.read", "lead", hidden["id"], secrets_of(hidden))
+        assert outcomes[1]["id"] == own["id"]
+        assert (outcomes[2]["items"], outcomes[2]["total"]) == ([], 0)
+        assert_denied(outcomes[3], "lead.update", "lead", hidden["id"], secrets_of(hidden))
+    assert leaks.admin.call("lead.get", {"id": hidden["id"]})["comments"] == hidden["comments"]
+
+
 def test_duplicate_find_shows_only_the_matches_the_manager_may_read(leaks, request):
     request.node.crmd_servers = [leaks.server]
     admin, n = leaks.admin, uid()
