@@ -64,6 +64,19 @@ package struct Access: Sendable, Equatable {
         if !allows(entity, action) { throw Self.denied(entity, action, id: nil) }
     }
 
+    /// What an update of these fields is refused as when the caller may neither update nor move
+    /// the record: a move of the stage alone is `changeStage`, anything else `update`.
+    package static func refusedUpdate(_ fieldNames: some Collection<String>) -> PermissionAction {
+        !fieldNames.isEmpty && fieldNames.allSatisfy { $0 == "stageId" || $0 == "pipelineId" } ? .changeStage : .update
+    }
+
+    /// Configuring `entity` (its pipelines, stages, fields, robots): its `settings` action, or
+    /// `settings.update` for everything. Refused as `<entity>.settings`.
+    package func requireSettings(of entity: PermissionEntity) throws {
+        if allows(.settings, .update) { return }
+        try require(entity, .settings)
+    }
+
     /// Throws 1006 `{permission, entityType, id}` unless `action` reaches the record.
     package func require(_ entity: PermissionEntity, _ action: PermissionAction, id: Int64, owner: RecordOwner?) throws {
         if !allows(entity, action, owner: owner) { throw Self.denied(entity, action, id: id) }
