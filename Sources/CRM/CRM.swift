@@ -31,7 +31,7 @@ package final class CRM: Sendable {
         self.local = local
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         self.registry = registry ?? RegistrySource(offlinePath: (directory.isEmpty ? "." : directory) + "/registry.sqlite")
-        let access = AccessListener(generation: accessGeneration)
+        let access = AccessGenerationListener(generation: accessGeneration)
         changes.add(access)
         observeCommits(access)
     }

@@ -14,6 +14,8 @@ package final class CRMHandler: RPCHandler {
     package let crm: CRM
     let schemas: SchemaRegistry
     private let methods: [String: Method]
+    /// What each method asks of its caller's roles (`MethodPermission.table`).
+    private let permissions: [String: MethodPermission]
     /// Each method's params and result schemas, compiled on its first call.
     private let methodSchemas: [String: MethodSchema]
     /// Also check every result against its schema (tests turn this on).
@@ -36,8 +38,12 @@ package final class CRMHandler: RPCHandler {
             + AutomationMethods.all(crm) + ProductMethods.all(crm) + InvoiceMethods.all(crm)
             + TemplateMethods.all(crm) + SettingsMethods.all(crm) + DepartmentMethods.all(crm)
             + TokenMethods.all(crm) + SessionMethods.all(crm) + RoleMethods.all(crm)
-        methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+        let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+        methods = byName
         methodSchemas = Dictionary(uniqueKeysWithValues: all.map { [schemas] in ($0.name, MethodSchema(method: $0.name, registry: schemas)) })
+        permissions = MethodPermission.table.filter { byName[$0.key] != nil }
+        precondition(permissions.count == byName.count,
+                     "methods without a permission: \(Set(byName.keys).subtracting(MethodPermission.table.keys).sorted())")
         let described = Set(documents.compactMap { $0.path.hasPrefix("methods/") ? $0.json["title"]?.stringValue : nil })
         precondition(described == Set(methods.keys), "methods and schemas differ: \(described.symmetricDifference(methods.keys).sorted())")
     }
@@ -83,11 +89,14 @@ package final class CRMHandler: RPCHandler {
         }
         do {
             let session = try session(of: connection)
-            if !Self.callableWhenRefused.contains(method.name) { _ = try session.currentIdentity(crm, ownerUID: ownerUID) }
+            let identity = Self.callableWhenRefused.contains(method.name)
+                ? session.identity : try session.currentIdentity(crm, ownerUID: ownerUID)
             let params = try Params(request.params)
             let problems = try schema.paramsProblems(.object(params.object))
             if !problems.isEmpty { return .failure(.invalidParams(problems.map { (path: $0.path, message: $0.message) })) }
-            return try body(method, params, CallContext(connection: connection, session: session, method: method.name))
+            let context = CallContext(connection: connection, session: session, identity: identity, method: method.name)
+            try permissions[method.name]!.check(params, context)
+            return try body(method, params, context)
         } catch let error as CRMError {
             return .failure(RPCError(error))
         } catch let error as RPCError {

@@ -1283,13 +1283,27 @@ enum EmbeddedSchemas {
         "contact": {
           "type": "array",
           "items": {
-            "$ref": "#/$defs/DuplicateMatch"
+            "anyOf": [
+              {
+                "$ref": "#/$defs/DuplicateMatch"
+              },
+              {
+                "$ref": "#/$defs/HiddenDuplicateMatch"
+              }
+            ]
           }
         },
         "company": {
           "type": "array",
           "items": {
-            "$ref": "#/$defs/DuplicateMatch"
+            "anyOf": [
+              {
+                "$ref": "#/$defs/DuplicateMatch"
+              },
+              {
+                "$ref": "#/$defs/HiddenDuplicateMatch"
+              }
+            ]
           }
         }
       },
@@ -1355,7 +1369,20 @@ enum EmbeddedSchemas {
       "properties": {
         "reason": {
           "type": "string",
-          "description": "Why. A caller who cannot act at all: `unmappedUnixUser` (sent when a socket client connects, with `unixUser`), `userInactive` (with `userId`), `tokenUnknown`, `tokenRevoked` (with `tokenId`), `tokenExpired` (with `tokenId`, `expiresAt`), `unknownPeer`."
+          "description": "Why. `denied`: the caller's roles do not allow `permission` on `entityType` (or on record `id`); nothing of the record is told. A caller who cannot act at all: `unmappedUnixUser` (sent when a socket client connects, with `unixUser`), `userInactive` (with `userId`), `tokenUnknown`, `tokenRevoked` (with `tokenId`), `tokenExpired` (with `tokenId`, `expiresAt`), `unknownPeer`. A public link: `revoked`, `expired`."
+        },
+        "permission": {
+          "type": "string",
+          "pattern": "^[a-z]+\\.[a-zA-Z]+$",
+          "description": "With `denied`: the permission asked for, `<entity>.<action>` (`lead.read`, `deal.changeStage`, `settings.update`)."
+        },
+        "entityType": {
+          "type": "string",
+          "description": "With `denied`: what the permission is about (a record type, `product`, `settings`, `users`, `exchange`)."
+        },
+        "id": {
+          "$ref": "#/$defs/Id",
+          "description": "With `denied` on one record: its id."
         },
         "unixUser": {
           "type": "integer",
@@ -1758,6 +1785,13 @@ enum EmbeddedSchemas {
             },
             "settings": {
               "$ref": "#/$defs/PermissionScope"
+            },
+            "stages": {
+              "type": "object",
+              "additionalProperties": {
+                "$ref": "#/$defs/PermissionScope"
+              },
+              "description": "Per-stage limits: the scope of moving a record into each named stage (and of adding one straight into it), instead of `changeStage`'s; e.g. `{\"WON\": \"none\"}` keeps a role from closing deals as won. Several roles' limits combine like their scopes."
             }
           },
           "additionalProperties": false
@@ -1788,6 +1822,13 @@ enum EmbeddedSchemas {
             },
             "settings": {
               "$ref": "#/$defs/PermissionScope"
+            },
+            "stages": {
+              "type": "object",
+              "additionalProperties": {
+                "$ref": "#/$defs/PermissionScope"
+              },
+              "description": "Per-stage limits: the scope of moving a record into each named stage (and of adding one straight into it), instead of `changeStage`'s; e.g. `{\"WON\": \"none\"}` keeps a role from closing deals as won. Several roles' limits combine like their scopes."
             }
           },
           "additionalProperties": false
@@ -2115,6 +2156,53 @@ enum EmbeddedSchemas {
       ],
       "additionalProperties": false,
       "description": "The roles now assigned to a user or department itself (not those it holds through its department)."
+    },
+    "HiddenDuplicateMatch": {
+      "type": "object",
+      "properties": {
+        "hidden": {
+          "const": true
+        },
+        "assignedTo": {
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ],
+          "description": "Who is responsible for it: whom to ask."
+        },
+        "matchedBy": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "key": {
+                "enum": [
+                  "phone",
+                  "email",
+                  "inn",
+                  "title"
+                ]
+              }
+            },
+            "required": [
+              "key"
+            ],
+            "additionalProperties": false
+          },
+          "description": "Which of the lead's keys it shares (not the record's values)."
+        }
+      },
+      "required": [
+        "hidden",
+        "assignedTo",
+        "matchedBy"
+      ],
+      "additionalProperties": false,
+      "description": "A match the caller may not read (lead.convert): it exists and belongs to `assignedTo`; nothing else of it is told. Decide with `contact`/`company` `{action: create}` or ask the responsible."
     }
   }
 }
@@ -2158,8 +2246,12 @@ enum EmbeddedSchemas {
           "type": "boolean"
         },
         "assignedTo": {
-          "description": "The responsible user; null for nobody.",
+          "description": "The responsible user; null for nobody. An add through a session that does not give it makes the caller responsible.",
           "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "opened": {
+          "type": "boolean",
+          "description": "Open to all: a role whose scope is `open` reaches the company though another user is responsible. `false` unless set."
         },
         "custom": {"$ref": "common.json#/$defs/CustomValues"}
       },
@@ -2203,6 +2295,10 @@ enum EmbeddedSchemas {
           "description": "The responsible user; null for nobody.",
           "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
         },
+        "opened": {
+          "type": "boolean",
+          "description": "Open to all: a role whose scope is `open` reaches the company though another user is responsible. `false` unless set."
+        },
         "custom": {
           "$ref": "common.json#/$defs/CustomValues",
           "description": "Custom field values by code; `{}` when none."
@@ -2226,7 +2322,7 @@ enum EmbeddedSchemas {
       "allOf": [{"$ref": "#/$defs/CompanyListItem"}, {"$ref": "common.json#/$defs/RecordMeta"}],
       "required": [
         "id", "title", "companyType", "industry", "phones", "emails", "website", "address",
-        "comments", "isMyCompany", "assignedTo", "custom", "createdAt", "updatedAt", "createdBy",
+        "comments", "isMyCompany", "assignedTo", "opened", "custom", "createdAt", "updatedAt", "createdBy",
         "updatedBy", "version", "leadId"
       ]
     }
@@ -2265,8 +2361,12 @@ enum EmbeddedSchemas {
         },
         "comments": {"$ref": "common.json#/$defs/LongText", "description": "Free text."},
         "assignedTo": {
-          "description": "The responsible user; null for nobody.",
+          "description": "The responsible user; null for nobody. An add through a session that does not give it makes the caller responsible.",
           "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "opened": {
+          "type": "boolean",
+          "description": "Open to all: a role whose scope is `open` reaches the contact though another user is responsible. `false` unless set."
         },
         "custom": {"$ref": "common.json#/$defs/CustomValues"}
       },
@@ -2307,6 +2407,10 @@ enum EmbeddedSchemas {
           "description": "The responsible user; null for nobody.",
           "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
         },
+        "opened": {
+          "type": "boolean",
+          "description": "Open to all: a role whose scope is `open` reaches the contact though another user is responsible. `false` unless set."
+        },
         "custom": {
           "$ref": "common.json#/$defs/CustomValues",
           "description": "Custom field values by code; `{}` when none."
@@ -2330,7 +2434,7 @@ enum EmbeddedSchemas {
       "allOf": [{"$ref": "#/$defs/ContactListItem"}, {"$ref": "common.json#/$defs/RecordMeta"}],
       "required": [
         "id", "name", "secondName", "lastName", "post", "phones", "emails", "companyId", "address",
-        "birthdate", "source", "comments", "assignedTo", "custom", "createdAt", "updatedAt",
+        "birthdate", "source", "comments", "assignedTo", "opened", "custom", "createdAt", "updatedAt",
         "createdBy", "updatedBy", "version", "leadId"
       ]
     }
@@ -2369,8 +2473,12 @@ enum EmbeddedSchemas {
           "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
         },
         "assignedTo": {
-          "description": "The responsible user; null for nobody.",
+          "description": "The responsible user; null for nobody. An add through a session that does not give it makes the caller responsible.",
           "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "opened": {
+          "type": "boolean",
+          "description": "Open to all: a role whose scope is `open` reaches the deal though another user is responsible. `false` unless set."
         },
         "opportunity": {
           "description": "The deal's amount in `currency`; null when not known.",
@@ -2423,6 +2531,10 @@ enum EmbeddedSchemas {
           "description": "The responsible user; null for nobody.",
           "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
         },
+        "opened": {
+          "type": "boolean",
+          "description": "Open to all: a role whose scope is `open` reaches the deal though another user is responsible. `false` unless set."
+        },
         "opportunity": {
           "description": "The deal's amount in `currency`; null when not known.",
           "anyOf": [{"$ref": "common.json#/$defs/MoneyAmount"}, {"type": "null"}]
@@ -2472,7 +2584,7 @@ enum EmbeddedSchemas {
       "description": "A deal: a sale in progress, linked to its contact and company (S13) and moving through the stages of a deal pipeline (S17). Every built-in key is present: text fields without a value, `contactId`, `companyId`, `assignedTo`, `opportunity`, `contractDate`, `leadId` and `closedAt` are null; `currency` is `RUB` unless set.",
       "allOf": [{"$ref": "#/$defs/DealListItem"}, {"$ref": "common.json#/$defs/RecordMeta"}],
       "required": [
-        "id", "title", "pipelineId", "stageId", "contactId", "companyId", "assignedTo",
+        "id", "title", "pipelineId", "stageId", "contactId", "companyId", "assignedTo", "opened",
         "opportunity", "currency", "contractNumber", "contractDate", "comments", "custom",
         "createdAt", "updatedAt", "createdBy", "updatedBy", "version", "stageSemantic", "leadId",
         "closedAt"
@@ -3037,6 +3149,21 @@ enum EmbeddedSchemas {
         "comments": {
           "$ref": "common.json#/$defs/LongText"
         },
+        "assignedTo": {
+          "description": "The responsible user: the deal's when the invoice was made; null for nobody. Roles whose scope is `own` or `department` reach the invoice through it.",
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "opened": {
+          "type": "boolean",
+          "description": "Open to all, as the deal was when the invoice was made."
+        },
         "custom": {
           "$ref": "common.json#/$defs/CustomValues",
           "description": "Custom field values by code; `{}` when none."
@@ -3124,6 +3251,8 @@ enum EmbeddedSchemas {
         "paid",
         "amountInWords",
         "comments",
+        "assignedTo",
+        "opened",
         "custom",
         "createdAt",
         "updatedAt",
@@ -3640,8 +3769,12 @@ enum EmbeddedSchemas {
           "anyOf": [{"$ref": "common.json#/$defs/Requisites"}, {"type": "null"}]
         },
         "assignedTo": {
-          "description": "The responsible user; null for nobody.",
+          "description": "The responsible user; null for nobody. An add through a session that does not give it makes the caller responsible.",
           "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+        },
+        "opened": {
+          "type": "boolean",
+          "description": "Open to all: a role whose scope is `open` reaches the lead though another user is responsible. `false` unless set."
         },
         "pipelineId": {
           "$ref": "common.json#/$defs/Id",
@@ -3695,6 +3828,10 @@ enum EmbeddedSchemas {
           "description": "The responsible user; null for nobody.",
           "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
         },
+        "opened": {
+          "type": "boolean",
+          "description": "Open to all: a role whose scope is `open` reaches the lead though another user is responsible. `false` unless set."
+        },
         "stageId": {
           "$ref": "common.json#/$defs/StageId",
           "description": "The stage in the lead's pipeline. Changing it moves the lead (S3); the move is refused with 1001 if fields required at the new stage are empty (S4)."
@@ -3727,7 +3864,7 @@ enum EmbeddedSchemas {
       "allOf": [{"$ref": "#/$defs/LeadListItem"}, {"$ref": "common.json#/$defs/RecordMeta"}],
       "required": [
         "id", "title", "name", "secondName", "lastName", "companyTitle", "city", "topic", "source",
-        "comments", "phones", "emails", "clientType", "requisites", "assignedTo", "stageId",
+        "comments", "phones", "emails", "clientType", "requisites", "assignedTo", "opened", "stageId",
         "custom", "createdAt", "updatedAt", "createdBy", "updatedBy", "version", "pipelineId",
         "stageSemantic", "convertedAt"
       ]

@@ -33,6 +33,12 @@ extension RPCError {
             self.init(code: ApplicationErrorCode.conflict, message: "Conflict: \(reason)", data: .object(data))
         case let .forbidden(reason):
             self.init(code: ApplicationErrorCode.forbidden, message: "Forbidden: \(reason)", data: ["reason": .string(reason)])
+        case let .denied(permission, entityType, id):
+            var data: [String: JSON] = ["reason": "denied", "permission": .string(permission), "entityType": .string(entityType)]
+            if let id { data["id"] = .int(id) }
+            let what = id.map { "\(entityType) \($0)" } ?? entityType
+            self.init(code: ApplicationErrorCode.forbidden, message: "Forbidden: your roles do not allow \(permission) on \(what)",
+                      data: .object(data))
         case let .accessRefused(reason, message, details):
             var data = details
             data["reason"] = .string(reason)

@@ -2,14 +2,20 @@ import CRM
 import JSONKit
 import JSONRPC
 
-/// One call: the connection it came on, the session of that connection, and the method.
+/// One call: the connection it came on, the session of that connection, who the session is
+/// as checked for this call, and the method.
 struct CallContext {
     let connection: RPCConnection
     let session: Session
+    let identity: Identity
     let method: String
 
-    /// Who makes the call's changes: the session's user, because of this method.
-    var caller: Caller { session.caller(for: method) }
+    /// What the call may do and reach: reads filter by it.
+    var access: Access { identity.access }
+
+    /// Who makes the call's changes: the session's user, because of this method, limited by
+    /// their access (the change funnel checks every change against it).
+    var caller: Caller { .session(identity.access, method: method) }
 }
 
 /// One JSON-RPC method: its name and what it does with params already validated against

@@ -47,7 +47,4 @@ package final class Session: Sendable {
         try crm.access.requireCurrent(identity)
         return identity
     }
-
-    /// Who a call of `method` in this session is, for the change path.
-    package func caller(for method: String) -> Caller { .user(userID, cause: .call(method)) }
 }

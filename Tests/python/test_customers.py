@@ -135,7 +135,8 @@ def test_contact_add_returns_the_whole_record(scrm):
     assert c["emails"] == [{"value": "ivan@example.ru", "type": "WORK"}]
     assert (c["address"], c["birthdate"], c["source"], c["comments"]) == \
         ("Москва, ул. Ленина, 1", "1980-02-29", "Сайт", "Звонить утром")
-    assert c["companyId"] is None and c["leadId"] is None and c["assignedTo"] is None and c["custom"] == {}
+    # Added through a session without a responsible: the caller (the administrator) is.
+    assert c["companyId"] is None and c["leadId"] is None and c["assignedTo"] == 1 and c["opened"] is False and c["custom"] == {}
     assert c["version"] == 1 and c["createdAt"] == c["updatedAt"] and recent(c["createdAt"])
     assert scrm.call("contact.get", {"id": c["id"]}) == c
     bare = contact(scrm)

@@ -214,7 +214,7 @@ def lead_record(**changes):
         "id": 1, "title": "Ремонт офиса", "name": "Иван", "secondName": None, "lastName": "Петров",
         "companyTitle": None, "city": "Москва", "topic": "Охрана", "source": None, "comments": None,
         "phones": [PHONE], "emails": [{"value": "ivan@example.ru", "type": "WORK"}],
-        "clientType": "ip", "requisites": None, "assignedTo": 1, "stageId": "NEW", "custom": {},
+        "clientType": "ip", "requisites": None, "assignedTo": 1, "opened": False, "stageId": "NEW", "custom": {},
         "createdAt": NOW, "updatedAt": NOW, "createdBy": 1, "updatedBy": None, "version": 1,
         "pipelineId": 1, "stageSemantic": "process", "convertedAt": None,
     }
@@ -246,7 +246,7 @@ def contact_record(**changes):
     record = {
         "id": 3, "name": "Иван", "secondName": "Сергеевич", "lastName": "Петров", "post": None, "phones": [PHONE],
         "emails": [], "companyId": 4, "address": None, "birthdate": None, "source": None, "comments": None,
-        "assignedTo": 1, "custom": {}, **META, "leadId": 1,
+        "assignedTo": 1, "opened": False, "custom": {}, **META, "leadId": 1,
     }
     record.update(changes)
     return record
@@ -255,7 +255,7 @@ def contact_record(**changes):
 def company_record(**changes):
     record = {
         "id": 4, "title": "ИП Петров Иван Сергеевич", "companyType": "CUSTOMER", "industry": None, "phones": [],
-        "emails": [], "website": None, "address": None, "comments": None, "isMyCompany": False, "assignedTo": 1,
+        "emails": [], "website": None, "address": None, "comments": None, "isMyCompany": False, "assignedTo": 1, "opened": False,
         "custom": {}, **META, "leadId": 1,
     }
     record.update(changes)
@@ -265,7 +265,7 @@ def company_record(**changes):
 def deal_record(**changes):
     record = {
         "id": 5, "title": "Ремонт офиса", "pipelineId": 2, "stageId": "NEW", "contactId": 3, "companyId": 4,
-        "assignedTo": 1, "opportunity": None, "currency": "RUB", "contractNumber": None, "contractDate": None,
+        "assignedTo": 1, "opened": False, "opportunity": None, "currency": "RUB", "contractNumber": None, "contractDate": None,
         "comments": None, "custom": {}, **META, "stageSemantic": "process", "leadId": 1, "closedAt": None,
     }
     record.update(changes)
@@ -323,7 +323,7 @@ def invoice_record(**changes):
         "id": 7, "number": "2026-00015", "date": "2026-11-29", "dueDate": "2026-12-04", "status": "draft", "dealId": 5,
         "currency": "RUB", "basis": "Договор № Д-17 от 29.11.2026", "payerName": "ИП Петров И. С.", "payerInn": "500100732259",
         "payer": PAYER, "seller": SELLER, "rows": [ROW, FREE_ROW], "totals": TOTALS, "total": "4199.99", "paid": "0.00",
-        "amountInWords": "Четыре тысячи сто девяносто девять рублей 99 копеек", "comments": None, "custom": {}, **META,
+        "amountInWords": "Четыре тысячи сто девяносто девять рублей 99 копеек", "comments": None, "assignedTo": 1, "opened": False, "custom": {}, **META,
         "due": "4199.99", "payments": [], "messages": [],
     }
     record.update(changes)

@@ -32,8 +32,13 @@ def checked(server):
     return CheckedClient(server.client())
 
 
-def add_user(crm, name, **fields):
-    return crm.call("user.add", {"fields": {"name": name, **fields}})
+def add_user(crm, name, role="manager", **fields):
+    """A colleague with a built-in role (a user with no role may do nothing)."""
+    user = crm.call("user.add", {"fields": {"name": name, **fields}})
+    if role:
+        role_id = next(r["id"] for r in crm.call("role.list")["items"] if r["code"] == role)
+        crm.call("user.setRoles", {"id": user["id"], "roleIds": [role_id]})
+    return user
 
 
 def login(server, secret):
@@ -46,7 +51,7 @@ def test_a_token_signs_a_second_connection_in_as_its_user_who_is_then_the_actor(
     admin = checked(server)
     assert admin.call("user.current")["id"] == 1
     anna = add_user(admin, "Анна Смирнова", email="anna@example.ru", position="Менеджер", timeZone="Asia/Vladivostok")
-    token = admin.call("token.add", {"userId": anna["id"], "name": "bridge", "scopes": ["lead:read"]})
+    token = admin.call("token.add", {"userId": anna["id"], "name": "bridge", "scopes": ["lead:*"]})
     secret = token["token"]
     assert secret.startswith(f"crmd_{token['id']}_")
     listed = admin.call("token.list", {"userId": anna["id"]})["items"]

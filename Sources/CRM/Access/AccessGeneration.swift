@@ -18,7 +18,7 @@ package final class AccessGeneration: Sendable {
 }
 
 /// Raises the CRM's `AccessGeneration` on every change to what identities rest on.
-struct AccessListener: ChangeListener, ChangeObserver {
+struct AccessGenerationListener: ChangeListener, ChangeObserver {
     let generation: AccessGeneration
 
     func apply(_ change: Change, in db: Database, crm: CRM) throws {

@@ -51,6 +51,25 @@ package struct AccessService: Sendable {
         }
     }
 
+    /// Throws 1002 unless the record exists, 1006 unless `access` reaches it for `action`.
+    package func require(_ access: Access, _ action: PermissionAction, _ record: RecordRef) throws {
+        try crm.pool.read { db in try Self.require(access, action, record, db) }
+    }
+
+    /// `require` inside a caller's transaction; nothing to judge without `access`.
+    static func require(_ access: Access?, _ action: PermissionAction, _ record: RecordRef, _ db: Database) throws {
+        guard let access else { return }
+        let entity = PermissionEntity(record.type)
+        guard record.type.hasOwner, !access.reach(entity, action).contains(.all) else {
+            try RecordService.requireExists(db, record.type.descriptor, record.id)
+            return try access.require(entity, action)
+        }
+        guard let owner = try RecordStore(entity: record.type.descriptor).owner(db, record.id) else {
+            throw CRMError.notFound(record.type.rawValue, record.id)
+        }
+        try access.require(entity, action, id: record.id, owner: owner)
+    }
+
     // MARK: - Resolution
 
     private static func identity(_ db: Database, unixUser uid: UInt32, ownerUID: UInt32) throws -> Identity {
@@ -101,7 +120,9 @@ package struct AccessService: Sendable {
                                          details: ["userId": .int(userID)])
         }
         let roles = try RoleService.effective(db, userID: userID, departmentID: user.departmentID)
-        return Identity(userID: userID, departmentID: user.departmentID, source: source, roleIDs: roles.roleIDs, permissions: roles.permissions)
+        let colleagues = try user.departmentID.map { try UserStore.ids(db, inDepartmentTree: $0) } ?? []
+        return Identity(userID: userID, departmentID: user.departmentID, source: source, roleIDs: roles.roleIDs, permissions: roles.permissions,
+                        departmentUserIDs: colleagues)
     }
 
     private static func expired(_ id: Int64, _ end: Int64) -> CRMError {

@@ -20,15 +20,18 @@ package struct Identity: Sendable, Equatable {
     package let source: Source
     /// When the token ends (seconds since the epoch); nil when it does not.
     package let expiresAt: Int64?
-    /// The token's scopes as given to `token.add`, recorded for the permission checks to come.
+    /// The token's scopes as given to `token.add`: they narrow what the session may do (`Access.reach`).
     package let scopes: [String]?
     /// The roles the user holds, directly or through their department and those above it.
     package let roleIDs: Set<Int64>
-    /// What those roles allow, combined: a permission check is `permissions.reach(.lead, .read)`.
+    /// What those roles allow, combined.
     package let permissions: Permissions
+    /// What the session may do and reach (the permissions narrowed by the token's scopes):
+    /// every call's `Caller` carries it.
+    package let access: Access
 
     package init(userID: Int64, departmentID: Int64?, source: Source, expiresAt: Int64? = nil, scopes: [String]? = nil,
-                 roleIDs: Set<Int64> = [], permissions: Permissions = Permissions()) {
+                 roleIDs: Set<Int64> = [], permissions: Permissions = Permissions(), departmentUserIDs: [Int64] = []) {
         self.userID = userID
         self.departmentID = departmentID
         self.source = source
@@ -36,12 +39,14 @@ package struct Identity: Sendable, Equatable {
         self.scopes = scopes
         self.roleIDs = roleIDs
         self.permissions = permissions
+        let colleagues = Set(departmentUserIDs).union([userID]).sorted()
+        access = Access(userID: userID, permissions: permissions, departmentUserIDs: colleagues, scopes: scopes)
     }
 
     /// The same identity with another token's end and scopes.
     func with(expiresAt: Int64?, scopes: [String]?) -> Identity {
         Identity(userID: userID, departmentID: departmentID, source: source, expiresAt: expiresAt, scopes: scopes,
-                 roleIDs: roleIDs, permissions: permissions)
+                 roleIDs: roleIDs, permissions: permissions, departmentUserIDs: access.departmentUserIDs)
     }
 
     /// The uid of the socket peer this identity was made for, if any.

@@ -19,6 +19,8 @@ package struct TokenService: Sendable {
             }
             return seconds
         }
+        try Self.requireOwnOrManaged(caller.access, userID)
+        try Self.validate(scopes ?? [])
         return try crm.pool.write { db in
             try UserService.requireActive(db, userID, field: "userId")
             let scopesText = scopes.map { JSON.array($0.map(JSON.string)).text }
@@ -37,15 +39,41 @@ package struct TokenService: Sendable {
         }
     }
 
-    /// Every token (of `userID` when given), without secrets.
-    package func list(userID: Int64?) throws -> JSON {
-        try crm.pool.read { db in .object(["items": .array(try TokenStore.all(db, userID: userID).map(Self.json))]) }
+    /// Every token (of `userID` when given), without secrets; only the caller's own unless
+    /// `access` (when given) may manage users.
+    package func list(userID: Int64?, access: Access? = nil) throws -> JSON {
+        var userID = userID
+        if let access, !access.allows(.users, .update) {
+            try Self.requireOwnOrManaged(access, userID ?? access.userID)
+            userID = access.userID
+        }
+        return try crm.pool.read { db in .object(["items": .array(try TokenStore.all(db, userID: userID).map(Self.json))]) }
+    }
+
+    /// One's own tokens are anyone's to make, list and revoke; another user's need `users.update`.
+    private static func requireOwnOrManaged(_ access: Access?, _ userID: Int64) throws {
+        guard let access, userID != access.userID else { return }
+        try access.require(.users, .update)
+    }
+
+    /// Scopes name permissions: `lead:read`, `lead:*`, `*:read`, `lead` (every action), `*`.
+    private static func validate(_ scopes: [String]) throws {
+        for (index, scope) in scopes.enumerated() {
+            let parts = scope.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            let entityOK = parts[0] == "*" || PermissionEntity(rawValue: parts[0]) != nil
+            let actionOK = parts.count == 1 || (parts.count == 2 && (parts[1] == "*" || PermissionAction(rawValue: parts[1]) != nil))
+            if !entityOK || !actionOK {
+                throw CRMError.invalidValue(field: "scopes.\(index)", reason: "unknownScope",
+                                            message: "'\(scope)' names no permission: use entity:action (lead:read), entity:*, *:action, entity or *")
+            }
+        }
     }
 
     /// Revokes token `id`: sessions signed in with it are refused from their next call on. Idempotent.
     package func revoke(_ id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             guard let stored = try TokenStore.fetch(db, id) else { throw CRMError.notFound("token", id) }
+            try Self.requireOwnOrManaged(caller.access, stored.userID)
             guard stored.revokedAt == nil else { return Self.json(stored) }
             try TokenStore.revoke(db, id, at: crm.nowText)
             try crm.apply(Change(.token, id: .int(id), .revoked, by: caller, at: crm.nowText,

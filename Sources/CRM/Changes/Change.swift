@@ -30,14 +30,27 @@ package struct Caller: Sendable, Equatable {
     /// for the system (robots, deliveries).
     package let userID: Int64?
     package let cause: ChangeCause
+    /// What the caller may do and reach; the change funnel refuses what it does not allow
+    /// (`AccessListener`). Nil for the system and for direct calls into the engine: not limited.
+    package let access: Access?
 
-    package init(userID: Int64?, cause: ChangeCause) {
+    package init(userID: Int64?, cause: ChangeCause, access: Access? = nil) {
         self.userID = userID
         self.cause = cause
+        self.access = access
     }
 
     /// A user acting directly or through the given cause.
     package static func user(_ id: Int64, cause: ChangeCause = .direct) -> Caller { Caller(userID: id, cause: cause) }
+
+    /// A session's user calling `method`, limited by the session's access.
+    package static func session(_ access: Access, method: String) -> Caller {
+        Caller(userID: access.userID, cause: .call(method), access: access)
+    }
+
+    /// The same caller, not limited by access: for what follows from an allowed change by
+    /// itself (links cleared when a record is deleted), recorded as the caller's.
+    package var unlimited: Caller { Caller(userID: userID, cause: cause) }
 
     /// The system acting on its own.
     package static func system(_ cause: ChangeCause) -> Caller { Caller(userID: nil, cause: cause) }

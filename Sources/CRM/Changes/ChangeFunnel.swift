@@ -37,10 +37,12 @@ package final class ChangeFunnel: Sendable {
 
     var current: [any ChangeListener] { listeners.withLock { $0 } }
 
-    /// The listeners every engine starts with, in the order they run: the definition cache, indexes and keys
+    /// The listeners every engine starts with, in the order they run: the access check, the definition cache, indexes and keys
     /// (robots' templates read them), then the timeline, then the robots, whose own changes
     /// come back through the funnel.
-    static var builtIn: [any ChangeListener] { [DefinitionListener(), IndexListener(), TimelineListener(), AutomationListener()] }
+    static var builtIn: [any ChangeListener] {
+        [AccessListener(), DefinitionListener(), IndexListener(), TimelineListener(), AutomationListener()]
+    }
 }
 
 extension CRM {

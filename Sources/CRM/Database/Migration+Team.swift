@@ -78,3 +78,28 @@ extension CRMMigrations {
         }
     }
 }
+
+extension CRMMigrations {
+    /// Migration 13: what record-level access judges (issue 11). Every record with a
+    /// responsible gets `opened` (open to all: an `open` scope reaches it); invoices get the
+    /// responsible and the mark of their deal. Indexes let a scope filter find a user's records
+    /// (`assigned_to, id`) and the open ones (partial, on `id`) without reading the rest.
+    static let accessSQL = """
+    ALTER TABLE leads ADD COLUMN opened INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE contacts ADD COLUMN opened INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE companies ADD COLUMN opened INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE deals ADD COLUMN opened INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE invoices ADD COLUMN assigned_to INTEGER REFERENCES users(id);
+    ALTER TABLE invoices ADD COLUMN opened INTEGER NOT NULL DEFAULT 0;
+    UPDATE invoices SET assigned_to = (SELECT assigned_to FROM deals WHERE deals.id = invoices.deal_id),
+                        opened = coalesce((SELECT opened FROM deals WHERE deals.id = invoices.deal_id), 0);
+    CREATE INDEX companies_by_assigned ON companies (assigned_to, id);
+    CREATE INDEX deals_by_assigned ON deals (assigned_to, id);
+    CREATE INDEX invoices_by_assigned ON invoices (assigned_to, id);
+    CREATE INDEX leads_opened ON leads (id) WHERE opened = 1;
+    CREATE INDEX contacts_opened ON contacts (id) WHERE opened = 1;
+    CREATE INDEX companies_opened ON companies (id) WHERE opened = 1;
+    CREATE INDEX deals_opened ON deals (id) WHERE opened = 1;
+    CREATE INDEX invoices_opened ON invoices (id) WHERE opened = 1;
+    """
+}

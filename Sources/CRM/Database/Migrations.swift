@@ -22,6 +22,7 @@ package enum CRMMigrations {
         Migration(version: 10, name: "invoice totals as indexed integer kopecks", sql: invoiceKopecksSQL),
         Migration(version: 11, name: "team: user profiles, departments, Unix users, API tokens", sql: teamSQL),
         Migration(version: 12, name: "roles: permissions as data, assigned to users and departments, the built-in roles", apply: roles),
+        Migration(version: 13, name: "access: records open to all, invoices with their deal's responsible", sql: accessSQL),
     ]
 
     static let foundationSQL = """

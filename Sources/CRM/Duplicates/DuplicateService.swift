@@ -17,15 +17,27 @@ package struct DuplicateService: Sendable {
         package var isEmpty: Bool { phones.isEmpty && emails.isEmpty && inn == nil && title == nil }
     }
 
-    package func find(_ entityType: EntityType, _ keys: Keys) throws -> JSON {
+    /// Matches `access` (when given) may read; the others are left out.
+    package func find(_ entityType: EntityType, _ keys: Keys, access: Access? = nil) throws -> JSON {
         guard entityType == .contact || entityType == .company else {
             throw CRMError.invalidValue(field: "entityType", reason: "option", message: "duplicates are searched among contacts and companies")
         }
-        return try crm.pool.read { db in ["items": .array(try Self.matches(db, entityType, keys))] }
+        return try crm.pool.read { db in ["items": .array(try Self.matches(db, entityType, keys, access: access, hidden: .leftOut))] }
     }
 
-    /// Matches as `{id, title, matchedBy: [{key, value}]}`, most matched keys first.
-    static func matches(_ db: Database, _ entityType: EntityType, _ keys: Keys, limit: Int = 20) throws -> [JSON] {
+    /// What becomes of a match the caller may not read.
+    enum Hidden {
+        /// Not shown (a search).
+        case leftOut
+        /// Shown as `{hidden: true, assignedTo, matchedBy: [{key}]}` without its id or data:
+        /// a conversion must not create a duplicate the caller cannot see.
+        case masked
+    }
+
+    /// Matches as `{id, title, matchedBy: [{key, value}]}`, most matched keys first; those
+    /// `access` may not read as `hidden` says.
+    static func matches(_ db: Database, _ entityType: EntityType, _ keys: Keys, limit: Int = 20, access: Access? = nil,
+                        hidden: Hidden = .leftOut) throws -> [JSON] {
         var found: [Int64: [JSON]] = [:]
         var order: [Int64] = []
         func collect(_ ids: [Int64], key: String, value: String) {
@@ -51,10 +63,20 @@ package struct DuplicateService: Sendable {
         let ranked = order.enumerated().sorted { lhs, rhs in
             let (l, r) = (found[lhs.element]?.count ?? 0, found[rhs.element]?.count ?? 0)
             return l != r ? l > r : lhs.offset < rhs.offset
-        }.map(\.element).prefix(limit)
-        return try ranked.map { id in
-            ["id": .int(id), "title": .string(try displayTitle(db, entityType, id)), "matchedBy": .array(found[id] ?? [])]
+        }.map(\.element)
+        var result: [JSON] = []
+        for id in ranked where result.count < limit {
+            if let access, let owner = try RecordStore(entity: entityType.descriptor).owner(db, id),
+               !access.allows(PermissionEntity(entityType), .read, owner: owner) {
+                guard hidden == .masked else { continue }
+                let keys = Array(Set((found[id] ?? []).compactMap { $0["key"]?.stringValue })).sorted()
+                result.append(["hidden": true, "assignedTo": owner.assignedTo.map(JSON.int) ?? .null,
+                               "matchedBy": .array(keys.map { ["key": .string($0)] })])
+                continue
+            }
+            result.append(["id": .int(id), "title": .string(try displayTitle(db, entityType, id)), "matchedBy": .array(found[id] ?? [])])
         }
+        return result
     }
 
     /// A company's title or a contact's full name.

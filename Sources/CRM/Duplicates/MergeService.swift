@@ -21,16 +21,23 @@ package struct MergeService: Sendable {
         return try crm.pool.write { db in
             var target = try service.load(db, targetID)
             let old = target
+            // The caller updates the target and deletes the sources; the links and requisites that
+            // follow them to the target are not the caller's to be allowed.
+            try service.check(caller.access, .update, id: targetID, old)
+            let consequence = caller.unlimited
             for sourceID in sources {
                 let source = try service.load(db, sourceID)
+                try service.check(caller.access, .delete, id: sourceID, source)
                 Self.fill(&target, from: source, entity)
-                try service.relink(db, from: sourceID, to: .integer(targetID), by: caller,
+                try service.relink(db, from: sourceID, to: .integer(targetID), by: consequence,
                                    data: ["reason": "merged", "mergedFrom": .int(sourceID)])
-                try crm.requisites.move(db, from: RecordRef(entityType, sourceID), to: RecordRef(entityType, targetID), by: caller)
+                try crm.requisites.move(db, from: RecordRef(entityType, sourceID), to: RecordRef(entityType, targetID), by: consequence)
                 try TimelineStore.move(db, from: RecordRef(entityType, sourceID), to: RecordRef(entityType, targetID))
                 try service.store.delete(db, id: sourceID)
-                try crm.apply(Change(ChangeEntity(entityType), id: .int(sourceID), .deleted, by: caller, at: crm.nowText,
-                                     data: ["mergedInto": .int(targetID)]), in: db)
+                var change = Change(ChangeEntity(entityType), id: .int(sourceID), .deleted, by: caller, at: crm.nowText,
+                                    data: ["mergedInto": .int(targetID)])
+                change.before = source
+                try crm.apply(change, in: db)
             }
             let filled = entity.storedFields.map(\.name).filter { old.isEmpty($0) && !target.isEmpty($0) && !["updatedAt", "updatedBy"].contains($0) }
                 + Set(target.custom.keys).subtracting(old.custom.keys).sorted().map { "custom." + $0 }

@@ -14,8 +14,9 @@ extension EntityDescriptor {
         FieldDefinition("source", "Источник", .string),
         FieldDefinition("comments", "Комментарий", .text, searchable: true),
         FieldDefinition("assignedTo", "Ответственный", .user),
+        FieldDefinition("opened", "Доступен для всех", .boolean),
         FieldDefinition("leadId", "Лид", .link, readOnly: true, linkTarget: .lead),
-    ] + metaFields, sortable: ["id", "createdAt", "name", "lastName"],
+    ] + metaFields, defaults: ["opened": .integer(0)], sortable: ["id", "createdAt", "name", "lastName"],
     hooks: RecordHooks(titleKey: TitleKey(fields: ["lastName", "name", "secondName"]) { state in
         MatchKeys.personName(lastName: state.columns["lastName"]?.string, name: state.columns["name"]?.string,
                              secondName: state.columns["secondName"]?.string)
@@ -34,8 +35,9 @@ extension EntityDescriptor {
         FieldDefinition("comments", "Комментарий", .text, searchable: true),
         FieldDefinition("isMyCompany", "Моя компания", .boolean),
         FieldDefinition("assignedTo", "Ответственный", .user),
+        FieldDefinition("opened", "Доступен для всех", .boolean),
         FieldDefinition("leadId", "Лид", .link, readOnly: true, linkTarget: .lead),
-    ] + metaFields, defaults: ["isMyCompany": .integer(0)], sortable: ["id", "createdAt", "title"], hooks: RecordHooks(titleKey: TitleKey(fields: ["title"]) { state in
+    ] + metaFields, defaults: ["isMyCompany": .integer(0), "opened": .integer(0)], sortable: ["id", "createdAt", "title"], hooks: RecordHooks(titleKey: TitleKey(fields: ["title"]) { state in
         state.columns["title"]?.string.flatMap(MatchKeys.companyTitle)
     }))
 
@@ -49,6 +51,7 @@ extension EntityDescriptor {
         FieldDefinition("contactId", "Контакт", .link, linkTarget: .contact),
         FieldDefinition("companyId", "Компания", .link, linkTarget: .company),
         FieldDefinition("assignedTo", "Ответственный", .user),
+        FieldDefinition("opened", "Доступен для всех", .boolean),
         FieldDefinition("opportunity", "Сумма", .money),
         FieldDefinition("currency", "Валюта", .string),
         FieldDefinition("contractNumber", "Номер договора", .string, searchable: true),
@@ -56,5 +59,6 @@ extension EntityDescriptor {
         FieldDefinition("comments", "Комментарий", .text, searchable: true),
         FieldDefinition("leadId", "Лид", .link, readOnly: true, linkTarget: .lead),
         FieldDefinition("closedAt", "Закрыта", .datetime, readOnly: true),
-    ] + metaFields, defaults: ["currency": .text("RUB")], sortable: ["id", "createdAt", "stageId", "title", "opportunity"])
+    ] + metaFields, defaults: ["currency": .text("RUB"), "opened": .integer(0)],
+       sortable: ["id", "createdAt", "stageId", "title", "opportunity"])
 }

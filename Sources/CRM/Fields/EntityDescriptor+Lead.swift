@@ -18,11 +18,12 @@ extension EntityDescriptor {
         FieldDefinition("clientType", "Тип клиента", .enumeration, options: ["company", "ip", "person"]),
         FieldDefinition("requisites", "Реквизиты", .requisites),
         FieldDefinition("assignedTo", "Ответственный", .user),
+        FieldDefinition("opened", "Доступен для всех", .boolean),
         FieldDefinition("pipelineId", "Воронка", .pipeline),
         FieldDefinition("stageId", "Стадия", .stage),
         FieldDefinition("stageSemantic", "Семантика стадии", .semantic, readOnly: true),
         FieldDefinition("convertedAt", "Сконвертирован", .datetime, readOnly: true),
-    ] + metaFields, sortable: ["id", "createdAt", "updatedAt", "stageId", "title"], hooks: leadHooks)
+    ] + metaFields, defaults: ["opened": .integer(0)], sortable: ["id", "createdAt", "updatedAt", "stageId", "title"], hooks: leadHooks)
 
     /// A converted lead is read-only; a lead reaches its success stage only through `lead.convert`,
     /// which creates what the success means.

@@ -40,6 +40,8 @@ extension EntityDescriptor {
         FieldDefinition("paid", "Оплачено", .money, readOnly: true),
         FieldDefinition("amountInWords", "Сумма прописью", .string, readOnly: true),
         FieldDefinition("comments", "Комментарий", .text, readOnly: true, searchable: true),
-    ] + metaFields, notNull: ["number", "date", "status", "currency", "total", "paid"], sortable: ["id", "date", "total"],
+        FieldDefinition("assignedTo", "Ответственный", .user, readOnly: true),
+        FieldDefinition("opened", "Доступен для всех", .boolean, readOnly: true),
+    ] + metaFields, notNull: ["number", "date", "status", "currency", "total", "paid", "opened"], sortable: ["id", "date", "total"],
        kopecksColumns: ["total": "total_kopecks"])
 }

@@ -50,7 +50,17 @@ package struct EntityDescriptor: Sendable {
         columnList = (storedFields.compactMap(\.column) + ["custom"]).joined(separator: ", ")
         byName = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0) })
         encoder = RecordEncoder(table: table, storedFields: storedFields, columnList: columnList)
+        if let assigned = storedFields.firstIndex(where: { $0.name == "assignedTo" }),
+           let opened = storedFields.firstIndex(where: { $0.name == "opened" }) {
+            ownerPositions = (assigned, opened)
+        } else {
+            ownerPositions = nil
+        }
     }
+
+    /// Where `assignedTo` and `opened` are in a row selected with `columnList`: what access
+    /// judges a record by. Nil for a type without them (products).
+    let ownerPositions: (assignedTo: Int, opened: Int)?
 
     package func field(_ name: String) -> FieldDefinition? { byName[name] }
 

@@ -9,6 +9,7 @@ package struct ProductRowService: Sendable {
     package func set(dealID: Int64, rows: [JSON], by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             try RecordService.requireExists(db, EntityDescriptor.deal, dealID)
+            try AccessService.require(caller.access, .update, RecordRef(.deal, dealID), db)
             let settings = try SettingsService.load(db)
             let lines = try rows.enumerated().map { index, row in try Self.line(db, row, path: "rows.\(index)", settings: settings) }
             let totals = try InvoiceTotals.of(lines, field: "rows")

@@ -244,6 +244,13 @@ struct ListQueryBuilder {
         }
     }
 
+    /// Adds an access scope (`Access.condition`): a condition that collects its matches from
+    /// indexes as a whole, and its form as a check of one row.
+    mutating func restrict(whole: String, _ wholeValues: [SQLValue], row: String, _ rowValues: [SQLValue]) {
+        append(whole, wholeValues, row: (row, rowValues))
+        collectsMatches = true
+    }
+
     /// Adds a condition; `row` is its form as a check of one row when that differs.
     private mutating func append(_ condition: String, _ values: [SQLValue], row: (String, [SQLValue])? = nil) {
         conditions.append(condition)

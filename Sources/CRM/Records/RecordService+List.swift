@@ -4,10 +4,15 @@ import Storage
 extension RecordService {
     /// One page of records matching the request, with a keyset cursor for the next page
     /// (stable under concurrent inserts, cheap at any depth) and the total on request.
-    package func list(_ request: ListRequest) throws -> JSON {
+    /// Only records `access` (when given) reaches for reading are listed and counted.
+    package func list(_ request: ListRequest, access: Access? = nil) throws -> JSON {
         try crm.pool.read { db in
             let custom = try CustomFieldService.definitions(db, entity.type)
             var builder = ListQueryBuilder(entity: entity, custom: custom)
+            if let access, entity.ownerPositions != nil,
+               let scope = access.condition(PermissionEntity(entity.type), .read, table: entity.table) {
+                builder.restrict(whole: scope.whole, scope.wholeArguments, row: scope.row, scope.rowArguments)
+            }
             for key in request.filter.keys.sorted() {
                 try builder.addFilter(key: key, value: request.filter[key]!)
             }

@@ -26,6 +26,10 @@ extension RecordService {
         let now = crm.nowText
         var state = RecordState()
         let placement = try apply(fields, to: &state, db: db)
+        // A record added through a session without a responsible is the caller's.
+        if let access = caller.access, entity.field("assignedTo").map({ !$0.isReadOnly }) == true, state.isEmpty("assignedTo") {
+            state.columns["assignedTo"] = .integer(access.userID)
+        }
         if entity.hasStages {
             let (pipeline, stage) = try resolveStage(placement, current: nil, db: db)
             try enter(stage, of: pipeline, state: &state, id: nil, db: db)
@@ -67,6 +71,14 @@ extension RecordService {
     func change(_ db: Database, id: Int64, fields: [String: JSON], expectedVersion: Int64? = nil, by caller: Caller,
                 converting: Bool = false, data: [String: JSON] = [:]) throws -> JSON {
         let old = try load(db, id)
+        // Judged before anything about the record is told (its version, what its stage lacks):
+        // either action may apply, and the change funnel judges which the change needs.
+        if let access = caller.access, entity.ownerPositions != nil {
+            let permission = PermissionEntity(entity.type), owner = RecordOwner(old)
+            if !access.allows(permission, .update, owner: owner) && !access.allows(permission, .changeStage, owner: owner) {
+                throw Access.denied(permission, .update, id: id)
+            }
+        }
         let version = old.columns["version"]?.int64 ?? 0
         if let expectedVersion, expectedVersion != version {
             throw CRMError.conflict(reason: "version", details: ["currentVersion": .int(version), "expectedVersion": .int(expectedVersion)])
@@ -116,13 +128,18 @@ extension RecordService {
     /// requisites are deleted with it, and the timeline keeps a `deleted` entry.
     package func delete(id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            try Self.requireExists(db, entity, id)
-            try relink(db, from: id, to: .null, by: caller, data: ["reason": "linkedRecordDeleted"])
+            let old = try load(db, id)
+            try check(caller.access, .delete, id: id, old)
+            // What follows from the delete (links cleared, requisites gone) is not the caller's to be allowed.
+            let consequence = caller.unlimited
+            try relink(db, from: id, to: .null, by: consequence, data: ["reason": "linkedRecordDeleted"])
             if RequisiteService.owners.contains(entity.type) {
-                try crm.requisites.deleteAll(db, owner: RecordRef(entity.type, id), by: caller)
+                try crm.requisites.deleteAll(db, owner: RecordRef(entity.type, id), by: consequence)
             }
             try store.delete(db, id: id)
-            try crm.apply(Change(ChangeEntity(entity.type), id: .int(id), .deleted, by: caller, at: crm.nowText), in: db)
+            var change = Change(ChangeEntity(entity.type), id: .int(id), .deleted, by: caller, at: crm.nowText)
+            change.before = old
+            try crm.apply(change, in: db)
             return ["id": .int(id), "deleted": true]
         }
     }

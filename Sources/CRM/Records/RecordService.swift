@@ -8,19 +8,38 @@ package struct RecordService: Sendable {
     let crm: CRM
     let entity: EntityDescriptor
 
-    package func get(_ id: Int64) throws -> JSON {
-        try crm.pool.read { db in try load(db, id).json(entity) }
+    /// The record, if `access` (when given) reaches it for reading.
+    package func get(_ id: Int64, access: Access? = nil) throws -> JSON {
+        try crm.pool.read { db in
+            let state = try load(db, id)
+            try check(access, .read, id: id, state)
+            return state.json(entity)
+        }
+    }
+
+    /// Throws 1006 unless `access` (when given) reaches the record in `state` for `action`.
+    func check(_ access: Access?, _ action: PermissionAction, id: Int64, _ state: RecordState) throws {
+        guard let access, entity.ownerPositions != nil else { return }
+        try access.require(PermissionEntity(entity.type), action, id: id, owner: RecordOwner(state))
     }
 
     /// `get`'s result written as JSON text straight from the row, in one statement; a row the
     /// direct path does not vouch for is read again through `RecordState` (same bytes, or the
     /// same report of damaged data).
-    package func encoded(_ id: Int64) throws -> EncodedJSON {
-        try crm.pool.readStatement { db in
+    package func encoded(_ id: Int64, access: Access? = nil) throws -> EncodedJSON {
+        let permission = PermissionEntity(entity.type)
+        let judged = access.flatMap { access in entity.ownerPositions.map { (access, $0) } }
+            .flatMap { access, positions in access.reach(permission, .read).contains(.all) ? nil : (access, positions) }
+        return try crm.pool.readStatement { db in
             var out: [UInt8] = []
             out.reserveCapacity(1024)
             let written = try store.withRow(db, id) { row in
                 guard let row else { throw CRMError.notFound(entity.type.rawValue, id) }
+                if let (access, positions) = judged {
+                    let assigned = row.storageClass(positions.assignedTo) == .integer ? row.int64(positions.assignedTo) : nil
+                    let owner = RecordOwner(assignedTo: assigned, opened: row.int64(positions.opened) == 1)
+                    try access.require(permission, .read, id: id, owner: owner)
+                }
                 return entity.encoder.write(row, into: &out)
             }
             return EncodedJSON(written: written ? out : try load(db, id).json(entity).serialized())

@@ -18,6 +18,13 @@ struct RecordStore {
         try db.withFirstRow(entity.encoder.selectByID, [.integer(id)], body)
     }
 
+    /// Whom the record belongs to, as access judges it; nil if there is none with that id.
+    func owner(_ db: Database, _ id: Int64) throws -> RecordOwner? {
+        try db.queryOne("SELECT assigned_to, opened FROM \(entity.table) WHERE id = ?", [.integer(id)]).map { row in
+            RecordOwner(assignedTo: try row.optionalInt64("assigned_to"), opened: try row.bool("opened"))
+        }
+    }
+
     /// Whether a record with that id exists.
     func exists(_ db: Database, _ id: Int64) throws -> Bool {
         try db.queryOne("SELECT 1 FROM \(entity.table) WHERE id = ?", [.integer(id)]) != nil

@@ -11,6 +11,7 @@ package struct BankDetailService: Sendable {
     package func add(requisiteID: Int64, fields: [String: JSON], by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let requisite = try RequisiteService.requisite(db, requisiteID)
+            try Self.requireOwner(caller.access, requisite, db)
             let values = try Self.validated(fields, current: [:])
             let now = crm.nowText
             let detail = try Self.detail(db, try BankDetailStore.insert(db, requisiteID: requisiteID, values, at: now))
@@ -22,6 +23,7 @@ package struct BankDetailService: Sendable {
     package func update(id: Int64, fields: [String: JSON], by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let current = try Self.detail(db, id)
+            try Self.requireOwner(caller.access, try RequisiteService.requisite(db, current["requisiteId"]?.int64Value ?? 0), db)
             var existing: [String: String] = [:]
             for name in Self.fieldNames { if let text = current[name]?.stringValue { existing[name] = text } }
             let values = try Self.validated(fields, current: existing)
@@ -38,6 +40,7 @@ package struct BankDetailService: Sendable {
     package func delete(_ id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let current = try Self.detail(db, id)
+            try Self.requireOwner(caller.access, try RequisiteService.requisite(db, current["requisiteId"]?.int64Value ?? 0), db)
             try BankDetailStore.delete(db, id: id)
             try record(db, current, .deleted, requisite: try RequisiteService.requisite(db, current["requisiteId"]?.int64Value ?? 0),
                        by: caller)
@@ -45,11 +48,17 @@ package struct BankDetailService: Sendable {
         }
     }
 
-    package func list(requisiteID: Int64) throws -> JSON {
+    package func list(requisiteID: Int64, access: Access? = nil) throws -> JSON {
         try crm.pool.read { db in
-            _ = try RequisiteService.requisite(db, requisiteID)
+            let requisite = try RequisiteService.requisite(db, requisiteID)
+            if let owner = RequisiteService.owner(requisite) { try AccessService.require(access, .read, owner, db) }
             return ["items": .array(try BankDetailStore.ids(db, requisiteID: requisiteID).map { try Self.detail(db, $0) })]
         }
+    }
+
+    /// Bank details are changed by whoever may update the record their requisite belongs to.
+    private static func requireOwner(_ access: Access?, _ requisite: JSON, _ db: Database) throws {
+        if let owner = RequisiteService.owner(requisite) { try AccessService.require(access, .update, owner, db) }
     }
 
     /// Tells the funnel about a bank detail; it shows on the timeline of its requisite's owner.

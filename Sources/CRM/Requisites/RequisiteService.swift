@@ -111,6 +111,7 @@ package struct RequisiteService: Sendable {
     package func update(id: Int64, fields: [String: JSON], name: String?, expectedVersion: Int64?, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let current = try Self.requisite(db, id)
+            if let owner = Self.owner(current) { try AccessService.require(caller.access, .update, owner, db) }
             let version = current["version"]?.int64Value ?? 0
             if let expectedVersion, expectedVersion != version {
                 throw CRMError.conflict(reason: "version", details: ["currentVersion": .int(version), "expectedVersion": .int(expectedVersion)])
@@ -133,11 +134,20 @@ package struct RequisiteService: Sendable {
         }
     }
 
-    package func get(_ id: Int64) throws -> JSON { try crm.pool.read { db in try Self.requisite(db, id) } }
+    /// The requisite, if `access` (when given) reaches its owner for reading.
+    package func get(_ id: Int64, access: Access? = nil) throws -> JSON {
+        try crm.pool.read { db in
+            let requisite = try Self.requisite(db, id)
+            if let owner = Self.owner(requisite) { try AccessService.require(access, .read, owner, db) }
+            return requisite
+        }
+    }
 
     package func delete(_ id: Int64, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            try remove(db, try Self.requisite(db, id), by: caller)
+            let current = try Self.requisite(db, id)
+            if let owner = Self.owner(current) { try AccessService.require(caller.access, .update, owner, db) }
+            try remove(db, current, by: caller)
             return ["id": .int(id), "deleted": true]
         }
     }
@@ -171,8 +181,9 @@ package struct RequisiteService: Sendable {
         return RecordRef(type, id)
     }
 
-    package func list(entityType: EntityType, entityID: Int64) throws -> JSON {
+    package func list(entityType: EntityType, entityID: Int64, access: Access? = nil) throws -> JSON {
         try crm.pool.read { db in
+            try AccessService.require(access, .read, RecordRef(entityType, entityID), db)
             let ids = try RequisiteStore.ids(db, of: RecordRef(entityType, entityID))
             return ["items": .array(try ids.map { try Self.requisite(db, $0) })]
         }

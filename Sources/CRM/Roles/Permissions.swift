@@ -47,6 +47,10 @@ package struct Reach: OptionSet, Sendable, Hashable {
 package struct Permissions: Sendable, Equatable {
     private var reaches: [String: Reach] = [:]
     private var scopes: [String: PermissionScope] = [:]
+    /// Per-stage limits (Bitrix24's stage permissions): by entity, the scope of moving a record
+    /// into a stage, where it differs from `changeStage` ("a manager may not move a deal into WON").
+    private var stageReaches: [String: [String: Reach]] = [:]
+    private var stageScopes: [String: [String: PermissionScope]] = [:]
 
     package init() {}
 
@@ -71,6 +75,10 @@ package struct Permissions: Sendable, Equatable {
                 throw CRMError.invalidValue(field: "permissions.\(entityName)", reason: "type", message: "expected {action: scope}")
             }
             for (actionName, scopeValue) in actions {
+                if actionName == "stages" {
+                    try readStages(entity, scopeValue)
+                    continue
+                }
                 guard let action = PermissionAction(rawValue: actionName) else {
                     throw CRMError.invalidValue(field: "permissions.\(entityName).\(actionName)", reason: "unknownAction",
                                                 message: "no action \(actionName); actions: \(PermissionAction.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -83,6 +91,38 @@ package struct Permissions: Sendable, Equatable {
             }
         }
     }
+
+    /// `{stageId: scope}` of an entity with stages.
+    private mutating func readStages(_ entity: PermissionEntity, _ value: JSON) throws {
+        guard entity == .lead || entity == .deal else {
+            throw CRMError.invalidValue(field: "permissions.\(entity.rawValue).stages", reason: "noStages",
+                                        message: "only leads and deals have stages to limit")
+        }
+        guard let stages = value.objectValue else {
+            throw CRMError.invalidValue(field: "permissions.\(entity.rawValue).stages", reason: "type", message: "expected {stageId: scope}")
+        }
+        for (stage, scopeValue) in stages {
+            guard let scope = scopeValue.stringValue.flatMap(PermissionScope.init(rawValue:)) else {
+                throw CRMError.invalidValue(field: "permissions.\(entity.rawValue).stages.\(stage)", reason: "unknownScope",
+                                            message: "\(scopeValue.text) is not one of none, own, department, open, all")
+            }
+            setStage(entity, stage, scope)
+        }
+    }
+
+    /// Limits moving records of `entity` into `stage` to `scope`.
+    package mutating func setStage(_ entity: PermissionEntity, _ stage: String, _ scope: PermissionScope) {
+        stageScopes[entity.rawValue, default: [:]][stage] = scope
+        stageReaches[entity.rawValue, default: [:]][stage] = scope.reach
+    }
+
+    /// The records that may be moved into `stage`: its limit where one is set, else `changeStage`'s.
+    package func reach(_ entity: PermissionEntity, intoStage stage: String) -> Reach {
+        stageReaches[entity.rawValue]?[stage] ?? reach(entity, .changeStage)
+    }
+
+    /// Whether some role limits moves into `stage`.
+    package func limits(_ entity: PermissionEntity, stage: String) -> Bool { stageReaches[entity.rawValue]?[stage] != nil }
 
     package mutating func set(_ entity: PermissionEntity, _ action: PermissionAction, _ scope: PermissionScope) {
         let key = entity.rawValue + "." + action.rawValue
@@ -100,6 +140,16 @@ package struct Permissions: Sendable, Equatable {
         var result = self
         for (key, reach) in other.reaches { result.reaches[key, default: []].formUnion(reach) }
         result.scopes = [:]
+        // A stage is reached by what either holder reaches it with: its limit, or else its changeStage.
+        result.stageScopes = [:]
+        for entity in Set(stageReaches.keys).union(other.stageReaches.keys) {
+            guard let type = PermissionEntity(rawValue: entity) else { continue }
+            var stages: [String: Reach] = [:]
+            for stage in Set((stageReaches[entity] ?? [:]).keys).union((other.stageReaches[entity] ?? [:]).keys) {
+                stages[stage] = reach(type, intoStage: stage).union(other.reach(type, intoStage: stage))
+            }
+            result.stageReaches[entity] = stages
+        }
         return result
     }
 
@@ -110,6 +160,9 @@ package struct Permissions: Sendable, Equatable {
             var actions: [String: JSON] = [:]
             for action in PermissionAction.allCases {
                 actions[action.rawValue] = .string((scopes[entity.rawValue + "." + action.rawValue] ?? .none).rawValue)
+            }
+            if let stages = stageScopes[entity.rawValue], !stages.isEmpty {
+                actions["stages"] = .object(stages.mapValues { .string($0.rawValue) })
             }
             entities[entity.rawValue] = .object(actions)
         }

@@ -33,6 +33,9 @@ package enum CRMError: Error, Sendable, Equatable {
     case conflict(reason: String, details: [String: JSON])
     /// 1006.
     case forbidden(reason: String)
+    /// 1006: the caller's roles do not allow `permission` (`lead.read`) on that type, or on
+    /// record `id`. Nothing of the record is told.
+    case denied(permission: String, entityType: String, id: Int64?)
     /// 1006 for a caller who cannot act at all: `reason` is `unmappedUnixUser`, `userInactive`,
     /// `tokenUnknown`, `tokenRevoked`, `tokenExpired`…; `details` go into `data` beside it.
     case accessRefused(reason: String, message: String, details: [String: JSON])

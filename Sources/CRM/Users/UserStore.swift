@@ -82,6 +82,14 @@ enum UserStore {
         try db.queryOne("SELECT active FROM users WHERE id = ?", [.integer(id)]).map { try $0.bool("active") }
     }
 
+    /// The ids of the users, active or not, of department `id` and of every department below it, sorted.
+    static func ids(_ db: Database, inDepartmentTree id: Int64) throws -> [Int64] {
+        try db.query("""
+            WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT d.id FROM departments AS d JOIN tree ON d.parent_id = tree.id)
+            SELECT id FROM users WHERE department_id IN (SELECT id FROM tree) ORDER BY id
+            """, [.integer(id)]).map { try $0.int64("id") }
+    }
+
     /// How many users belong to department `id`, active or not.
     static func count(_ db: Database, inDepartment id: Int64) throws -> Int64 {
         try db.scalar("SELECT count(*) FROM users WHERE department_id = ?", [.integer(id)]).int64 ?? 0

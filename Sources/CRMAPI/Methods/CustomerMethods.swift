@@ -9,13 +9,13 @@ enum CustomerMethods {
             + RecordMethods.crud(prefix: "deal", service: crm.records(.deal))
             + [
                 merge("contact", .contact, crm), merge("company", .company, crm),
-                Method("duplicate.find") { params, _ in
+                Method("duplicate.find") { params, context in
                     var keys = DuplicateService.Keys()
                     keys.phones = try params.stringList("phones") ?? []
                     keys.emails = try params.stringList("emails") ?? []
                     keys.inn = try params.optionalString("inn")
                     keys.title = try params.optionalString("title")
-                    return try crm.duplicates.find(try params.entityType(), keys)
+                    return try crm.duplicates.find(try params.entityType(), keys, access: context.access)
                 },
             ]
     }

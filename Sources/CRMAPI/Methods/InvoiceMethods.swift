@@ -13,33 +13,45 @@ enum InvoiceMethods {
                 if let payer = try params.optionalObject("payer").map(Params.init) {
                     input.payer = (try payer.entityType(), try payer.int64("id"))
                 }
+                try crm.access.require(context.access, .read, RecordRef(.deal, input.dealID))
                 return try crm.invoices.createFromDeal(input, by: context.caller)
             },
-            Method("invoice.get") { params, _ in try crm.invoices.get(try params.int64("id")) },
-            Method("invoice.list") { params, _ in try crm.invoices.list(try RecordMethods.listRequest(params)) },
-            Method("invoice.render") { params, _ in
-                rendered(try crm.documents.renderInvoice(id: try params.int64("id"), format: try params.string("format")))
+            Method("invoice.get") { params, context in try crm.invoices.get(try params.int64("id"), access: context.access) },
+            Method("invoice.list") { params, context in
+                try crm.invoices.list(try RecordMethods.listRequest(params), access: context.access)
+            },
+            Method("invoice.render") { params, context in
+                let id = try params.int64("id")
+                try crm.invoices.requireAccess(context.access, .read, id: id)
+                return rendered(try crm.documents.renderInvoice(id: id, format: try params.string("format")))
             },
             Method("invoice.send") { params, context in
-                try crm.invoices.send(id: try params.int64("id"), to: try params.addresses("to"), cc: try params.addresses("cc"),
+                try crm.invoices.requireAccess(context.access, .update, id: try params.int64("id"))
+                return try crm.invoices.send(id: try params.int64("id"), to: try params.addresses("to"), cc: try params.addresses("cc"),
                                       mode: try params.string("mode"),
                                       subject: try params.optionalString("subject"), body: try params.optionalString("body"),
                                       by: context.caller)
             },
             Method("invoice.publicLink") { params, context in
-                try crm.publicLinks.create(invoiceID: try params.int64("id"), expiresAt: try params.optionalString("expiresAt"),
+                try crm.invoices.requireAccess(context.access, .update, id: try params.int64("id"))
+                return try crm.publicLinks.create(invoiceID: try params.int64("id"), expiresAt: try params.optionalString("expiresAt"),
                                            by: context.caller)
             },
-            Method("invoice.revokeLink") { params, context in try crm.publicLinks.revoke(invoiceID: try params.int64("id"), by: context.caller) },
+            Method("invoice.revokeLink") { params, context in
+                try crm.invoices.requireAccess(context.access, .update, id: try params.int64("id"))
+                return try crm.publicLinks.revoke(invoiceID: try params.int64("id"), by: context.caller)
+            },
             Method("invoice.getPublic") { params, _ in
                 let id = try crm.publicLinks.invoiceID(token: try params.string("token"))
                 return rendered(try crm.documents.renderInvoice(id: id, format: try params.string("format")))
             },
             Method("invoice.setStatus") { params, context in
-                try crm.invoices.setStatus(id: try params.int64("id"), status: try params.string("status"), by: context.caller)
+                try crm.invoices.requireAccess(context.access, .changeStage, id: try params.int64("id"))
+                return try crm.invoices.setStatus(id: try params.int64("id"), status: try params.string("status"), by: context.caller)
             },
             Method("invoice.addPayment") { params, context in
-                try crm.invoices.addPayment(id: try params.int64("id"), amount: try params.string("amount"), date: try params.string("date"),
+                try crm.invoices.requireAccess(context.access, .update, id: try params.int64("id"))
+                return try crm.invoices.addPayment(id: try params.int64("id"), amount: try params.string("amount"), date: try params.string("date"),
                                             reference: try params.optionalString("reference"), by: context.caller)
             },
         ]

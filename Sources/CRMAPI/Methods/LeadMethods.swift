@@ -16,14 +16,14 @@ enum RecordMethods {
                 try service.add(fields: try params.objectValue("fields"), idempotencyKey: try params.optionalString("idempotencyKey"),
                                 by: context.caller)
             },
-            Method("\(prefix).get", run: { params, _ in try service.get(try params.int64("id")) },
-                   encode: { params, _ in try service.encoded(try params.int64("id")) }),
+            Method("\(prefix).get", run: { params, context in try service.get(try params.int64("id"), access: context.access) },
+                   encode: { params, context in try service.encoded(try params.int64("id"), access: context.access) }),
             Method("\(prefix).update") { params, context in
                 try service.update(id: try params.int64("id"), fields: try params.objectValue("fields"),
                                    expectedVersion: try params.optionalInt64("expectedVersion"), by: context.caller)
             },
             Method("\(prefix).delete") { params, context in try service.delete(id: try params.int64("id"), by: context.caller) },
-            Method("\(prefix).list") { params, _ in try service.list(try listRequest(params)) },
+            Method("\(prefix).list") { params, context in try service.list(try listRequest(params), access: context.access) },
             Method("\(prefix).fields") { _, _ in try service.fields() },
         ]
     }

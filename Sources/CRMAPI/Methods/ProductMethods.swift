@@ -8,7 +8,10 @@ enum ProductMethods {
             Method("deal.productRows.set") { params, context in
                 try crm.productRows.set(dealID: try params.int64("id"), rows: try params.optionalArray("rows") ?? [], by: context.caller)
             },
-            Method("deal.productRows.get") { params, _ in try crm.productRows.get(dealID: try params.int64("id")) },
+            Method("deal.productRows.get") { params, context in
+                try crm.access.require(context.access, .read, RecordRef(.deal, try params.int64("id")))
+                return try crm.productRows.get(dealID: try params.int64("id"))
+            },
         ]
     }
 }

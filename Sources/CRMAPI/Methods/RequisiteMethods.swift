@@ -13,15 +13,15 @@ enum RequisiteMethods {
                     renameEntity: try params.optionalBool("renameEntity"))
                 return try crm.requisites.add(input, by: context.caller)
             },
-            Method("requisite.get") { params, _ in try crm.requisites.get(try params.int64("id")) },
+            Method("requisite.get") { params, context in try crm.requisites.get(try params.int64("id"), access: context.access) },
             Method("requisite.update") { params, context in
                 try crm.requisites.update(id: try params.int64("id"), fields: try params.objectValue("fields"),
                                           name: try params.optionalString("name"),
                                           expectedVersion: try params.optionalInt64("expectedVersion"), by: context.caller)
             },
             Method("requisite.delete") { params, context in try crm.requisites.delete(try params.int64("id"), by: context.caller) },
-            Method("requisite.list") { params, _ in
-                try crm.requisites.list(entityType: try params.entityType(), entityID: try params.int64("entityId"))
+            Method("requisite.list") { params, context in
+                try crm.requisites.list(entityType: try params.entityType(), entityID: try params.int64("entityId"), access: context.access)
             },
             Method("requisite.lookup") { params, _ in try crm.requisites.lookup(inn: try params.string("inn")) },
             Method("bankDetail.add") { params, context in
@@ -31,7 +31,9 @@ enum RequisiteMethods {
                 try crm.bankDetails.update(id: try params.int64("id"), fields: try params.objectValue("fields"), by: context.caller)
             },
             Method("bankDetail.delete") { params, context in try crm.bankDetails.delete(try params.int64("id"), by: context.caller) },
-            Method("bankDetail.list") { params, _ in try crm.bankDetails.list(requisiteID: try params.int64("requisiteId")) },
+            Method("bankDetail.list") { params, context in
+                try crm.bankDetails.list(requisiteID: try params.int64("requisiteId"), access: context.access)
+            },
             // Progress goes only to a caller that asked for it with a `progressToken` (as in
             // LSP), and each notification carries the token: a simple client never receives
             // a message it did not expect.

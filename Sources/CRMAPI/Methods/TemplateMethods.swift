@@ -14,8 +14,9 @@ enum TemplateMethods {
                 try crm.templates.update(code: try params.string("code"), title: try params.optionalString("title"),
                                          body: try params.optionalString("body"), by: context.caller)
             },
-            Method("document.render") { params, _ in
-                InvoiceMethods.rendered(try crm.documents.renderDeal(template: try params.string("template"), dealID: try params.int64("dealId"),
+            Method("document.render") { params, context in
+                try crm.access.require(context.access, .read, RecordRef(.deal, try params.int64("dealId")))
+                return InvoiceMethods.rendered(try crm.documents.renderDeal(template: try params.string("template"), dealID: try params.int64("dealId"),
                                                                      format: try params.string("format")))
             },
         ]

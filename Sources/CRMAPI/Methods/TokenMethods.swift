@@ -10,7 +10,9 @@ enum TokenMethods {
                                    expiresAt: try params.optionalString("expiresAt"), scopes: try params.stringList("scopes"),
                                    by: context.caller)
             },
-            Method("token.list") { params, _ in try crm.tokens.list(userID: try params.optionalInt64("userId")) },
+            Method("token.list") { params, context in
+                try crm.tokens.list(userID: try params.optionalInt64("userId"), access: context.access)
+            },
             Method("token.revoke") { params, context in try crm.tokens.revoke(try params.int64("id"), by: context.caller) },
         ]
     }

@@ -1,0 +1,105 @@
+import CRM
+import JSONKit
+
+/// What a method asks of its caller's roles before it runs: one table for every method
+/// (`MethodPermission.table`), so what each call needs is read in one place. Record-level scopes
+/// (own, department, open) are judged where the records are: lists and reads filter by the
+/// call's `Access`, and the change funnel's `AccessListener` checks every change. This check
+/// refuses early, without reading anything, a call the caller's roles allow on no record at all.
+enum MethodPermission: Sendable {
+    /// Anyone signed in (the session itself, what every client needs to work, public links).
+    case anyone
+    /// `action` on `entity` on some records at least.
+    case needs(PermissionEntity, PermissionAction)
+    /// One of these.
+    case anyOf([(PermissionEntity, PermissionAction)])
+    /// `action` on the record type named by param `param` (`entityType`).
+    case onEntityParam(String, PermissionAction)
+    /// Configuration of the record type named by param `param`: its `settings` action, or
+    /// `settings.update`.
+    case settingsOf(String)
+    /// The method judges its caller itself (API tokens: one's own, or with `users.update`).
+    case inMethod
+
+    func check(_ params: Params, _ context: CallContext) throws {
+        let access = context.access
+        switch self {
+        case .anyone, .inMethod:
+            return
+        case .needs(let entity, let action):
+            try access.require(entity, action)
+        case .anyOf(let options):
+            guard let first = options.first else { return }
+            if !options.contains(where: { access.allows($0.0, $0.1) }) { throw Access.denied(first.0, first.1, id: nil) }
+        case .onEntityParam(let param, let action):
+            guard let entity = try params.optionalString(param).flatMap(PermissionEntity.init(rawValue:)) else { return }
+            try access.require(entity, action)
+        case .settingsOf(let param):
+            if access.allows(.settings, .update) { return }
+            guard let entity = try params.optionalString(param).flatMap(PermissionEntity.init(rawValue:)) else {
+                throw Access.denied(.settings, .update, id: nil)
+            }
+            try access.require(entity, .settings)
+        }
+    }
+
+    /// Every method's permission, by name; `CRMHandler` refuses to start if one is missing.
+    static let table: [String: MethodPermission] = {
+        var table: [String: MethodPermission] = [
+            "rpc.discover": .anyone, "server.info": .anyone, "session.login": .anyone, "user.current": .anyone,
+            "pipeline.list": .anyone, "field.list": .anyone, "invoice.getPublic": .anyone,
+            "lead.convert": .needs(.lead, .convert),
+            "deal.productRows.get": .needs(.deal, .read), "deal.productRows.set": .needs(.deal, .update),
+            "document.render": .needs(.deal, .read),
+            "invoice.createFromDeal": .needs(.invoice, .add), "invoice.render": .needs(.invoice, .read),
+            "invoice.setStatus": .needs(.invoice, .changeStage), "invoice.addPayment": .needs(.invoice, .update),
+            "invoice.send": .needs(.invoice, .update), "invoice.publicLink": .needs(.invoice, .update),
+            "invoice.revokeLink": .needs(.invoice, .update),
+            "duplicate.find": .onEntityParam("entityType", .read),
+            "timeline.list": .onEntityParam("entityType", .read), "comment.add": .onEntityParam("entityType", .read),
+            // Requisites and bank details are judged by the record they belong to.
+            "requisite.add": .onEntityParam("entityType", .update), "requisite.list": .onEntityParam("entityType", .read),
+            "requisite.get": .anyOf([(.company, .read), (.contact, .read)]),
+            "requisite.update": .anyOf([(.company, .update), (.contact, .update)]),
+            "requisite.delete": .anyOf([(.company, .update), (.contact, .update)]),
+            "bankDetail.list": .anyOf([(.company, .read), (.contact, .read)]),
+            "bankDetail.add": .anyOf([(.company, .update), (.contact, .update)]),
+            "bankDetail.update": .anyOf([(.company, .update), (.contact, .update)]),
+            "bankDetail.delete": .anyOf([(.company, .update), (.contact, .update)]),
+            "requisite.lookup": .needs(.company, .read),
+            "settings.get": .needs(.settings, .read), "template.list": .needs(.settings, .read),
+            "automation.get": .needs(.settings, .read), "automation.list": .needs(.settings, .read),
+            "settings.update": .needs(.settings, .update), "template.add": .needs(.settings, .update),
+            "template.update": .needs(.settings, .update), "registry.import": .needs(.settings, .update),
+            "stage.add": .needs(.settings, .update), "stage.update": .needs(.settings, .update),
+            "automation.update": .needs(.settings, .update), "automation.delete": .needs(.settings, .update),
+            "pipeline.add": .settingsOf("entityType"), "field.add": .settingsOf("entityType"),
+            "automation.add": .settingsOf("entityType"),
+            "token.add": .inMethod, "token.list": .inMethod, "token.revoke": .inMethod,
+        ]
+        for prefix in ["user", "department", "role"] {
+            table["\(prefix).get"] = .needs(.users, .read)
+            table["\(prefix).list"] = .needs(.users, .read)
+            table["\(prefix).add"] = .needs(.users, .add)
+            table["\(prefix).update"] = .needs(.users, .update)
+        }
+        table["user.setRoles"] = .needs(.users, .update)
+        table["department.setRoles"] = .needs(.users, .update)
+        table["user.deactivate"] = .needs(.users, .delete)
+        table["department.delete"] = .needs(.users, .delete)
+        table["role.delete"] = .needs(.users, .delete)
+        for type in EntityType.allCases {
+            let entity = PermissionEntity(type), name = type.rawValue
+            table["\(name).get"] = .needs(entity, .read)
+            table["\(name).list"] = .needs(entity, .read)
+            table["\(name).fields"] = .anyone
+            if type == .invoice { continue }
+            table["\(name).add"] = .needs(entity, .add)
+            // A change of stage alone needs only `changeStage`; the funnel judges which it is.
+            table["\(name).update"] = type.descriptor.hasStages ? .anyOf([(entity, .update), (entity, .changeStage)]) : .needs(entity, .update)
+            table["\(name).delete"] = .needs(entity, .delete)
+            table["\(name).merge"] = .needs(entity, .update)
+        }
+        return table
+    }()
+}
