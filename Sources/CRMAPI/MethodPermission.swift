@@ -18,6 +18,10 @@ enum MethodPermission: Sendable {
     /// Configuration of the record type named by param `param`: its `settings` action, or
     /// `settings.update`.
     case settingsOf(String)
+    /// `update` or `changeStage` of a record with stages; refused as the one `fields` needs.
+    case updateOrMove(PermissionEntity)
+    /// Some record type's `settings`, or `settings.update`; the method judges which.
+    case anySettings
     /// The method judges its caller itself (API tokens: one's own, or with `users.update`).
     case inMethod
 
@@ -34,12 +38,21 @@ enum MethodPermission: Sendable {
         case .onEntityParam(let param, let action):
             guard let entity = try params.optionalString(param).flatMap(PermissionEntity.init(rawValue:)) else { return }
             try access.require(entity, action)
+        case .updateOrMove(let entity):
+            if !access.allows(entity, .update) && !access.allows(entity, .changeStage) {
+                let fields = try params.optionalObject("fields") ?? [:]
+                throw Access.denied(entity, Access.refusedUpdate(fields.keys), id: nil)
+            }
+        case .anySettings:
+            if !PermissionEntity.allCases.contains(where: { access.allows($0, .settings) }) && !access.allows(.settings, .update) {
+                throw Access.denied(.settings, .update, id: nil)
+            }
         case .settingsOf(let param):
             if access.allows(.settings, .update) { return }
             guard let entity = try params.optionalString(param).flatMap(PermissionEntity.init(rawValue:)) else {
                 throw Access.denied(.settings, .update, id: nil)
             }
-            try access.require(entity, .settings)
+            try access.requireSettings(of: entity)
         }
     }
 
@@ -71,7 +84,8 @@ enum MethodPermission: Sendable {
             "automation.get": .needs(.settings, .read), "automation.list": .needs(.settings, .read),
             "settings.update": .needs(.settings, .update), "template.add": .needs(.settings, .update),
             "template.update": .needs(.settings, .update), "registry.import": .needs(.settings, .update),
-            "stage.add": .needs(.settings, .update), "stage.update": .needs(.settings, .update),
+            // A stage is judged by its pipeline's record type, once the pipeline is read.
+            "stage.add": .anySettings, "stage.update": .anySettings,
             "automation.update": .needs(.settings, .update), "automation.delete": .needs(.settings, .update),
             "pipeline.add": .settingsOf("entityType"), "field.add": .settingsOf("entityType"),
             "automation.add": .settingsOf("entityType"),
@@ -102,7 +116,7 @@ enum MethodPermission: Sendable {
             if type == .invoice { continue }
             table["\(name).add"] = .needs(entity, .add)
             // A change of stage alone needs only `changeStage`; the funnel judges which it is.
-            table["\(name).update"] = type.descriptor.hasStages ? .anyOf([(entity, .update), (entity, .changeStage)]) : .needs(entity, .update)
+            table["\(name).update"] = type.descriptor.hasStages ? .updateOrMove(entity) : .needs(entity, .update)
             table["\(name).delete"] = .needs(entity, .delete)
             table["\(name).merge"] = .needs(entity, .update)
         }

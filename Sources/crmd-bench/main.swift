@@ -16,6 +16,7 @@ let subcommands: [(name: String, usage: String, run: (ArraySlice<String>) throws
     ("invoices", InvoicesCommand.usage, InvoicesCommand.run),
     ("seed-invoices", SeedInvoicesCommand.usage, SeedInvoicesCommand.run),
     ("invoice-query", InvoiceQueryCommand.usage, InvoiceQueryCommand.run),
+    ("access-setup", AccessSetupCommand.usage, AccessSetupCommand.run),
 ]
 
 

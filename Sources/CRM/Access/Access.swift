@@ -64,21 +64,27 @@ package struct Access: Sendable, Equatable {
         if !allows(entity, action) { throw Self.denied(entity, action, id: nil) }
     }
 
+    /// What an update of these fields is refused as when the caller may neither update nor move
+    /// the record: a move of the stage alone is `changeStage`, anything else `update`.
+    package static func refusedUpdate(_ fieldNames: some Collection<String>) -> PermissionAction {
+        !fieldNames.isEmpty && fieldNames.allSatisfy { $0 == "stageId" || $0 == "pipelineId" } ? .changeStage : .update
+    }
+
+    /// Configuring `entity` (its pipelines, stages, fields, robots): its `settings` action, or
+    /// `settings.update` for everything. Refused as `<entity>.settings`.
+    package func requireSettings(of entity: PermissionEntity) throws {
+        if allows(.settings, .update) { return }
+        try require(entity, .settings)
+    }
+
     /// Throws 1006 `{permission, entityType, id}` unless `action` reaches the record.
     package func require(_ entity: PermissionEntity, _ action: PermissionAction, id: Int64, owner: RecordOwner?) throws {
         if !allows(entity, action, owner: owner) { throw Self.denied(entity, action, id: id) }
     }
 
     /// The condition a list of `table` (alias `t`) adds so that only records `action` reaches
-    /// are read, in two forms; nil when it reaches all of them.
-    ///
-    /// - `whole`: `t.id IN (…)`, the ids of the reached records collected from the responsible
-    ///   and open indexes, so a user who reaches a thousand of a million records has them found
-    ///   by index (and in id order) rather than by checking rows until a page is full.
-    /// - `row`: the same as a check of one row, for the scan of the first rows in list order that
-    ///   finds a dense scope's page sooner (`RecordListStore.firstRows`).
-    func condition(_ entity: PermissionEntity, _ action: PermissionAction, table: String)
-        -> (whole: String, wholeArguments: [SQLValue], row: String, rowArguments: [SQLValue])? {
+    /// are read; nil when it reaches all of them.
+    func condition(_ entity: PermissionEntity, _ action: PermissionAction, table: String) -> ScopeCondition? {
         let reach = reach(entity, action)
         if reach.contains(.all) { return nil }
         var owners: (column: String, arguments: [SQLValue])?
@@ -88,20 +94,19 @@ package struct Access: Sendable, Equatable {
         } else if reach.contains(.own) {
             owners = ("assigned_to = ?", [.integer(userID)])
         }
-        let open = reach.contains(.open)
         var selects: [String] = [], rowTerms: [String] = []
         if let owners {
             selects.append("SELECT id FROM \(table) WHERE \(owners.column)")
             rowTerms.append("t." + owners.column)
         }
-        if open {
+        if reach.contains(.open) {
             selects.append("SELECT id FROM \(table) WHERE opened = 1")
             rowTerms.append("t.opened = 1")
         }
-        if selects.isEmpty { return ("0", [], "0", []) }
-        let arguments = owners?.arguments ?? []
+        if selects.isEmpty { return ScopeCondition(whole: "0", row: "0", arguments: [], ids: nil) }
         let row = rowTerms.count == 1 ? rowTerms[0] : "(" + rowTerms.joined(separator: " OR ") + ")"
-        return ("t.id IN (\(selects.joined(separator: " UNION ALL ")))", arguments, row, arguments)
+        let ids = selects.joined(separator: " UNION ALL ")
+        return ScopeCondition(whole: "t.id IN (\(ids))", row: row, arguments: owners?.arguments ?? [], ids: ids)
     }
 
     package static func denied(_ entity: PermissionEntity, _ action: PermissionAction, id: Int64?) -> CRMError {
@@ -115,6 +120,29 @@ package struct Access: Sendable, Equatable {
             if sorted[middle] < value { low = middle + 1 } else { high = middle }
         }
         return low < sorted.count && sorted[low] == value
+    }
+}
+
+/// An access scope as a list's condition, in two forms with the same arguments:
+///
+/// - `whole`: `t.id IN (…)`, the ids of the reached records collected from the responsible and
+///   open indexes, so a user who reaches a thousand of a million records has them found by
+///   index (and in id order) rather than by checking rows until a page is full.
+/// - `row`: the same as a check of one row, for the scan of the first rows in list order that
+///   finds a dense scope's page sooner (`RecordListStore.firstRows`).
+struct ScopeCondition {
+    let whole: String
+    let row: String
+    let arguments: [SQLValue]
+    /// The query of the reached ids (`SELECT id …`), nil when none are reached.
+    let ids: String?
+
+    /// Whether fewer than `limit` records are reached: counted from the indexes alone, reading
+    /// at most `limit` entries of them.
+    func reachesFewer(than limit: Int, _ db: Database) throws -> Bool {
+        guard let ids else { return true }
+        let count = try db.queryOne("SELECT count(*) AS n FROM (\(ids) LIMIT ?)", arguments + [.integer(Int64(limit))])?.int64("n") ?? 0
+        return count < limit
     }
 }
 

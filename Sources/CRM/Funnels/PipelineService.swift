@@ -50,6 +50,7 @@ package struct PipelineService: Sendable {
     package func addStage(pipelineID: Int64, input: StageInput, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let pipeline = try requirePipeline(db, pipelineID)
+            try caller.access?.requireSettings(of: PermissionEntity(pipeline.entityType))
             try Self.checkSort(input.sort, field: "sort")
             let (defaultSort, overflow) = (pipeline.stages.map(\.sort).max() ?? 0).addingReportingOverflow(10)
             if input.sort == nil && overflow {
@@ -64,6 +65,7 @@ package struct PipelineService: Sendable {
                              requiredFields: [String]?, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
             let pipeline = try requirePipeline(db, pipelineID)
+            try caller.access?.requireSettings(of: PermissionEntity(pipeline.entityType))
             guard var stage = pipeline.stage(stageID) else { throw CRMError.notFound(entityType: "stage", id: .string(stageID)) }
             let old = stage
             try Self.checkSort(sort, field: "sort")

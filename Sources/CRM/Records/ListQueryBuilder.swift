@@ -17,6 +17,9 @@ struct ListQueryBuilder {
     /// Set when a condition asks an index for all its matches at once (a trigram lookup), which
     /// costs in proportion to how many match: a dense one is better checked row by row.
     private(set) var collectsMatches = false
+    /// The access scope added by `restrict`: its reached ids are collected as a whole, which
+    /// is cheap when they are few and, when they are many, worse than checking rows in order.
+    private(set) var scope: ScopeCondition?
     /// Set by `addSearch`: rows come from the full-text index joined to the table, in rowid
     /// order, so a page of matches is read lazily instead of collecting every match first.
     private(set) var isSearch = false
@@ -246,9 +249,9 @@ struct ListQueryBuilder {
 
     /// Adds an access scope (`Access.condition`): a condition that collects its matches from
     /// indexes as a whole, and its form as a check of one row.
-    mutating func restrict(whole: String, _ wholeValues: [SQLValue], row: String, _ rowValues: [SQLValue]) {
-        append(whole, wholeValues, row: (row, rowValues))
-        collectsMatches = true
+    mutating func restrict(_ scope: ScopeCondition) {
+        append(scope.whole, scope.arguments, row: (scope.row, scope.arguments))
+        self.scope = scope
     }
 
     /// Adds a condition; `row` is its form as a check of one row when that differs.

@@ -31,7 +31,7 @@ struct RecordListStore {
     func page(_ db: Database, after: (keys: [SQLValue], id: Int64)?, limit: Int) throws -> (keys: [Key], records: [Int64: Row], more: Bool) {
         let (sql, arguments) = wholeQuery(after: after, limit: limit)
         var rows: [Row]?
-        if !builder.isSearch, !builder.conditions.isEmpty, try builder.collectsMatches || sortsEveryMatch(db, sql, arguments) {
+        if !builder.isSearch, !builder.conditions.isEmpty, try scansFirst(db, sql, arguments) {
             rows = try firstRows(db, after: after, limit: limit)
         }
         let found = try rows ?? db.query(sql, arguments)
@@ -61,6 +61,18 @@ struct RecordListStore {
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY \(orderTerms) LIMIT ?"
         return (sql, sortArguments + arguments + sortArguments + [.integer(Int64(limit + 1))])
+    }
+
+    /// Whether to look among the first rows in list order before the query as a whole: when a
+    /// condition collects its matches (a trigram lookup, an access scope reaching at least
+    /// `scanBudget` records) or SQLite would sort every match. A scope reaching fewer records
+    /// than that is collected whole at once: at most `scanBudget` ids, found by index.
+    private func scansFirst(_ db: Database, _ sql: String, _ arguments: [SQLValue]) throws -> Bool {
+        if builder.collectsMatches { return true }
+        if let scope = builder.scope {
+            return try !scope.reachesFewer(than: Self.scanBudget, db)
+        }
+        return try sortsEveryMatch(db, sql, arguments)
     }
 
     /// Whether SQLite's plan for the query sorts its matches (reads them all) rather than walking

@@ -11,7 +11,7 @@ extension RecordService {
             var builder = ListQueryBuilder(entity: entity, custom: custom)
             if let access, entity.ownerPositions != nil,
                let scope = access.condition(PermissionEntity(entity.type), .read, table: entity.table) {
-                builder.restrict(whole: scope.whole, scope.wholeArguments, row: scope.row, scope.rowArguments)
+                builder.restrict(scope)
             }
             for key in request.filter.keys.sorted() {
                 try builder.addFilter(key: key, value: request.filter[key]!)

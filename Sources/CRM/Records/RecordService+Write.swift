@@ -19,15 +19,15 @@ extension RecordService {
     /// `add` inside a caller's transaction.
     func create(_ db: Database, fields: [String: JSON], idempotencyKey: String? = nil, by caller: Caller,
                 data: [String: JSON] = [:]) throws -> JSON {
-        let scope = entity.type.rawValue
-        if let key = idempotencyKey, let existing = try IdempotencyStore.lookup(db, scope: scope, key: key) {
+        if let key = idempotencyKey, let existing = try IdempotencyStore.lookup(db, entity.type.rawValue, key: key, by: caller) {
             return try load(db, existing).json(entity)
         }
         let now = crm.nowText
         var state = RecordState()
         let placement = try apply(fields, to: &state, db: db)
-        // A record added through a session without a responsible is the caller's.
-        if let access = caller.access, entity.field("assignedTo").map({ !$0.isReadOnly }) == true, state.isEmpty("assignedTo") {
+        // A record added through a session without naming a responsible is the caller's;
+        // an explicit null leaves it without one.
+        if let access = caller.access, entity.field("assignedTo").map({ !$0.isReadOnly }) == true, fields["assignedTo"] == nil {
             state.columns["assignedTo"] = .integer(access.userID)
         }
         if entity.hasStages {
@@ -46,7 +46,7 @@ extension RecordService {
         let id = try store.insert(db, state)
         state.columns["id"] = .integer(id)
         try record(db, created: id, state: state, by: caller, at: now, data: data)
-        if let key = idempotencyKey { try IdempotencyStore.remember(db, scope: scope, key: key, id: id, at: now) }
+        if let key = idempotencyKey { try IdempotencyStore.remember(db, entity.type.rawValue, key: key, by: caller, id: id, at: now) }
         return state.json(entity)
     }
 
@@ -76,7 +76,7 @@ extension RecordService {
         if let access = caller.access, entity.ownerPositions != nil {
             let permission = PermissionEntity(entity.type), owner = RecordOwner(old)
             if !access.allows(permission, .update, owner: owner) && !access.allows(permission, .changeStage, owner: owner) {
-                throw Access.denied(permission, .update, id: id)
+                throw Access.denied(permission, Access.refusedUpdate(fields.keys), id: id)
             }
         }
         let version = old.columns["version"]?.int64 ?? 0

@@ -13,7 +13,7 @@ package struct UserService: Sendable {
 
     package func add(_ fields: [String: JSON], idempotencyKey: String?, by caller: Caller) throws -> JSON {
         try crm.pool.write { db in
-            if let key = idempotencyKey, let existing = try IdempotencyStore.lookup(db, scope: "user", key: key) {
+            if let key = idempotencyKey, let existing = try IdempotencyStore.lookup(db, "user", key: key, by: caller) {
                 return try get(db, existing)
             }
             let values = try Self.validated(db, fields, id: nil)
@@ -21,7 +21,7 @@ package struct UserService: Sendable {
             let user = try get(db, id)
             let changes = FieldChange.differences(.object([:]), Self.profile(user))
             try crm.apply(Change(.user, id: .int(id), .created, by: caller, at: crm.nowText, fields: changes), in: db)
-            if let key = idempotencyKey { try IdempotencyStore.remember(db, scope: "user", key: key, id: id, at: crm.nowText) }
+            if let key = idempotencyKey { try IdempotencyStore.remember(db, "user", key: key, by: caller, id: id, at: crm.nowText) }
             return user
         }
     }

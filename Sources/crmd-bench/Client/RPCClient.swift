@@ -12,6 +12,7 @@ struct RPCError: Error, CustomStringConvertible {
 /// (list queries, start-up): one call at a time, full JSON parse of each reply.
 final class RPCClient {
     let fd: Int32
+    private let ownsDescriptor: Bool
     private var nextID = 1
     private let buffer = ByteBuffer(capacity: 1 << 20)
 
@@ -19,13 +20,14 @@ final class RPCClient {
         self.init(connected: try UnixSocket.connect(path: socket))
     }
 
-    /// Takes over a connected socket (closed with the client).
-    init(connected fd: Int32, timeout: Double = 60) {
+    /// Takes over a connected socket (closed with the client unless `owns` is false).
+    init(connected fd: Int32, timeout: Double = 60, owns: Bool = true) {
         self.fd = fd
+        ownsDescriptor = owns
         UnixSocket.setReceiveTimeout(fd, seconds: timeout)
     }
 
-    deinit { close(fd) }
+    deinit { if ownsDescriptor { close(fd) } }
 
     /// The request line for `method`, serialized once so that timing excludes it.
     func request(_ method: String, _ params: JSON) -> [UInt8] {
@@ -74,5 +76,14 @@ final class RPCClient {
     /// Calls `method` and returns its result.
     func call(_ method: String, _ params: JSON = [:]) throws -> JSON {
         try Self.result(of: exchange(request(method, params)).line)
+    }
+
+    /// Switches the connection to the user of an API token (`session.login`); a refusal throws.
+    func login(token: String) throws {
+        do {
+            _ = try call("session.login", ["token": .string(token)])
+        } catch {
+            throw RPCError(description: "session.login: \(error)")
+        }
     }
 }

@@ -4,18 +4,22 @@ import JSONKit
 /// latency percentiles.
 enum LoadCommand {
     static let usage = """
-        crmd-bench load --socket PATH --method lead.get|lead.add|lead.update [--connections N] [--depth D]
-                        [--seconds S] [--warmup S] [--ids A..B] [--timeout S] [--label TEXT]
-                        [--server-pid PID] [--json]
-          lead.get: ids round-robin over --ids (default 1..10000); lead.add: complete leads, a
-          distinct phone each; lead.update: lead 1's source, a new value each time. Defaults: 1
-          connection, depth 1, 10 s after 2 s of warm-up, 10 s reply timeout. --server-pid
-          also reports that process's CPU use (from /proc) over the window.
+        crmd-bench load --socket PATH --method lead.get|lead.add|lead.update|METHOD [--params JSON] [--next-page]
+                        [--connections N] [--depth D] [--seconds S] [--warmup S] [--ids A..B] [--id-step K]
+                        [--token SECRET] [--timeout S] [--label TEXT] [--server-pid PID] [--json]
+          lead.get: ids round-robin over --ids (default 1..10000), every --id-step-th (1); lead.add:
+          complete leads, a distinct phone each; lead.update: lead 1's source, a new value each time;
+          any other METHOD (e.g. lead.list): the same --params (default {}) each time, or with
+          --next-page the page after them (one call first, then --params plus its `next` as `cursor`).
+          --token: each connection first signs in with session.login and stops unless it succeeds.
+          Defaults: 1 connection, depth 1, 10 s after 2 s of warm-up, 10 s reply timeout.
+          --server-pid also reports that process's CPU use (from /proc) over the window.
         """
 
     static func run(_ arguments: ArraySlice<String>) throws -> Int32 {
-        let options = try Options(arguments, options: ["socket", "method", "connections", "depth", "seconds",
-                                                       "warmup", "ids", "timeout", "label", "server-pid"], flags: ["json"])
+        let options = try Options(arguments, options: ["socket", "method", "params", "connections", "depth", "seconds", "warmup",
+                                                       "ids", "id-step", "token", "timeout", "label", "server-pid"],
+                                  flags: ["json", "next-page"])
         let socket = try options.required("socket")
         let method = try options.required("method")
         let connections = try options.int("connections", default: 1, min: 1)
@@ -27,13 +31,15 @@ enum LoadCommand {
         let warmup = try options.double("warmup", default: 2)
         let timeout = try options.double("timeout", default: 10)
         let ids = try options.range("ids", default: 1...10_000)
+        let idStep = UInt64(try options.int("id-step", default: 1, min: 1))
+        let token = options.string("token")
         let serverPID = options.string("server-pid") == nil ? nil : Int32(try options.int("server-pid", default: 0, min: 1))
         let source: TemplateRequest
         let stride: UInt64
         switch method {
         case "lead.get":
-            source = .leadGet(ids: ids)
-            stride = (ids.upperBound - ids.lowerBound + 1) / UInt64(connections)
+            source = .leadGet(ids: ids, step: idStep)
+            stride = ((ids.upperBound - ids.lowerBound) / idStep + 1) / UInt64(connections)
         case "lead.add":
             source = .leadAdd()
             stride = 10_000_000 / UInt64(connections)
@@ -41,15 +47,40 @@ enum LoadCommand {
             source = .leadUpdate()
             stride = 10_000_000 / UInt64(connections)
         default:
-            throw Options.UsageError(description: "--method is lead.get, lead.add or lead.update, not '\(method)'")
+            var params = try fixedParams(options.string("params") ?? "{}")
+            if options.has("next-page") {
+                params = try nextPage(socket: socket, token: token, method: method, params: params)
+            }
+            source = .fixed(method: method, params: params)
+            stride = 0
         }
         let control = RunControl()
         let summary = try LoadDriver.run(socket: socket, connections: connections, depth: depth, source: source,
                                          control: control, indexStride: stride, warmup: warmup, duration: seconds,
-                                         readTimeout: timeout, serverPID: serverPID)
+                                         readTimeout: timeout, serverPID: serverPID, token: token)
         let label = options.string("label") ?? method
         report(summary, label: label, method: method, connections: connections, depth: depth, json: options.has("json"))
         return summary.windowReplies > 0 ? 0 : 1
+    }
+
+    /// `--params`: a JSON object.
+    static func fixedParams(_ text: String) throws -> JSON {
+        guard let params = try? JSON.parse(text), case .object = params else {
+            throw Options.UsageError(description: "--params takes a JSON object, not '\(text)'")
+        }
+        return params
+    }
+
+    /// `params` with the `cursor` of the page that one call of `method` with `params` returns as
+    /// `next` (called on a connection of its own, signed in with `token` like the load's).
+    static func nextPage(socket: String, token: String?, method: String, params: JSON) throws -> JSON {
+        let client = try RPCClient(socket: socket)
+        if let token { try client.login(token: token) }
+        guard let next = try client.call(method, params)["next"]?.stringValue, case .object(var fields) = params else {
+            throw RPCError(description: "--next-page: \(method) \(params.text) returned no `next` cursor")
+        }
+        fields["cursor"] = .string(next)
+        return .object(fields)
     }
 
     static func report(_ s: LoadSummary, label: String, method: String, connections: Int, depth: Int, json: Bool) {

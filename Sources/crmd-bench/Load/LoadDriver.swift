@@ -28,15 +28,16 @@ struct LoadSummary {
 enum LoadDriver {
     /// Runs `source` over `connections` × `depth`. With `duration`, measures for that long
     /// after `warmup`; without, runs until the control's limit is used up (seeding), calling
-    /// `progress` about once a second.
+    /// `progress` about once a second. With `token`, each connection first signs in with it.
     static func run<Source: RequestSource>(
         socket: String, connections: Int, depth: Int, source: Source, control: RunControl,
         indexStride: UInt64, warmup: Double, duration: Double?, readTimeout: Double, serverPID: Int32? = nil,
-        progress: ((_ elapsed: Double) -> Void)? = nil
+        token: String? = nil, progress: ((_ elapsed: Double) -> Void)? = nil
     ) throws -> LoadSummary {
         var workers: [PipelinedConnection<Source>] = []
         for k in 0..<connections {
             let fd = try UnixSocket.connect(path: socket)
+            if let token { try RPCClient(connected: fd, timeout: readTimeout, owns: false).login(token: token) }
             workers.append(PipelinedConnection(fd: fd, depth: depth, source: source, control: control,
                                                firstIndex: UInt64(k) &* indexStride, readTimeout: readTimeout))
         }

@@ -1,3 +1,5 @@
+import JSONKit
+
 /// Writes the bytes of request number `index`, carrying the JSON-RPC id `id`, ending in `\n`.
 ///
 /// Called in the load generator's hot loop: implementations splice numbers into bytes
@@ -11,8 +13,8 @@ struct TemplateRequest: RequestSource {
     /// How request number `index` fills the argument slot.
     enum Argument: Sendable {
         case none
-        /// `low + index % count`: round-robin over an id range.
-        case cycle(low: UInt64, count: UInt64)
+        /// `low + (index % count) * step`: round-robin over every step-th id of a range.
+        case cycle(low: UInt64, count: UInt64, step: UInt64)
         /// `index` in exactly `width` zero-padded digits (e.g. the tail of a phone number).
         case padded(width: Int)
     }
@@ -38,17 +40,22 @@ struct TemplateRequest: RequestSource {
         buffer.append(middle)
         switch argument {
         case .none: break
-        case .cycle(let low, let count): buffer.appendDecimal(low + index % count)
+        case .cycle(let low, let count, let step): buffer.appendDecimal(low + index % count * step)
         case .padded(let width): buffer.appendPadded(index, width: width)
         }
         buffer.append(tail)
     }
 
-    /// `lead.get {id}` over the ids `low...high`, round-robin.
-    static func leadGet(ids: ClosedRange<UInt64>) -> TemplateRequest {
+    /// `lead.get {id}` over every `step`-th id of `low...high`, round-robin.
+    static func leadGet(ids: ClosedRange<UInt64>, step: UInt64 = 1) -> TemplateRequest {
         TemplateRequest(method: "lead.get", paramsHead: #"{"id":"#,
-                        argument: .cycle(low: ids.lowerBound, count: ids.upperBound - ids.lowerBound + 1),
+                        argument: .cycle(low: ids.lowerBound, count: (ids.upperBound - ids.lowerBound) / step + 1, step: step),
                         paramsTail: "}")
+    }
+
+    /// `method` with the same params every time (a JSON object, serialized once).
+    static func fixed(method: String, params: JSON) -> TemplateRequest {
+        TemplateRequest(method: method, paramsHead: params.text)
     }
 
     /// `lead.add` of a complete lead (the fields `NEW` requires), a distinct phone per request.
