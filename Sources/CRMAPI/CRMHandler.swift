@@ -16,6 +16,8 @@ package final class CRMHandler: RPCHandler {
     private let methods: [String: Method]
     /// Subscriptions to the event log (`event.subscribe`).
     let events: EventHub
+    /// The open connections by user, and live delivery of their notifications.
+    let notifications: NotificationHub
     /// What each method asks of its caller's roles (`MethodPermission.table`).
     private let permissions: [String: MethodPermission]
     /// Each method's params and result schemas, compiled on its first call.
@@ -34,6 +36,9 @@ package final class CRMHandler: RPCHandler {
         let events = EventHub(crm: crm)
         crm.pool.addCommitObserver(events)
         self.events = events
+        let notifications = NotificationHub()
+        crm.pool.addCommitObserver(notifications)
+        self.notifications = notifications
         let documents = try EmbeddedSchemas.documents.map { (path: $0.path, json: try JSON.parse($0.text)) }
         schemas = try SchemaRegistry(documents: documents.map(\.json), compilation: .onFirstUse)
         let discover = OpenRPCDocument.build(version: Self.version, documents: documents)
@@ -42,8 +47,8 @@ package final class CRMHandler: RPCHandler {
             + TimelineMethods.all(crm) + CustomerMethods.all(crm) + ConversionMethods.all(crm) + RequisiteMethods.all(crm)
             + AutomationMethods.all(crm) + ProductMethods.all(crm) + InvoiceMethods.all(crm)
             + TemplateMethods.all(crm) + SettingsMethods.all(crm) + DepartmentMethods.all(crm)
-            + TokenMethods.all(crm) + SessionMethods.all(crm) + RoleMethods.all(crm) + EventMethods.all(crm, hub: events)
-            + WebhookMethods.all(crm)
+            + TokenMethods.all(crm) + SessionMethods.all(crm, notifications: notifications) + RoleMethods.all(crm) + EventMethods.all(crm, hub: events)
+            + WebhookMethods.all(crm) + NotificationMethods.all(crm)
         let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
         methods = byName
         methodSchemas = Dictionary(uniqueKeysWithValues: all.map { [schemas] in ($0.name, MethodSchema(method: $0.name, registry: schemas)) })
@@ -135,6 +140,7 @@ package final class CRMHandler: RPCHandler {
                 : try crm.access.owner()
             connection.attachSession(Session(id: connection.id, transport: connection.transportName, identity: identity,
                                              generation: generation))
+            notifications.register(connection, userID: identity.userID)
             return nil
         } catch let error as CRMError {
             return RPCError(error)
@@ -151,7 +157,12 @@ package final class CRMHandler: RPCHandler {
         let session = Session(id: connection.id, transport: connection.transportName, identity: try crm.access.owner(),
                               generation: crm.accessGeneration.value)
         connection.attachSession(session)
+        notifications.register(connection, userID: session.userID)
         return session
+    }
+
+    package func connectionClosed(_ connection: RPCConnection) {
+        notifications.remove(connectionID: connection.id)
     }
 
     private func log(_ message: String) {

@@ -14,7 +14,7 @@ enum EmbeddedSchemas {
       "enum": ["create", "enter"]
     },
     "AutomationAction": {
-      "description": "What the robot does, by `type`. Only `comment` for now; further action types will be added as further branches.",
+      "description": "What the robot does, by `type`: `comment` or `notify`; further action types will be added as further branches.",
       "oneOf": [
         {
           "type": "object",
@@ -30,6 +30,25 @@ enum EmbeddedSchemas {
           "required": ["type", "text"],
           "additionalProperties": false,
           "description": "Writes a comment on the record's timeline, e.g. what the manager should do next (S13)."
+        },
+        {
+          "type": "object",
+          "properties": {
+            "type": {"const": "notify"},
+            "to": {
+              "description": "Whom to tell: `responsible` — the record's `assignedTo` when the robot runs (nobody when it has none), or a user's id (1007 `unknownUser` if there is no such user). An inactive user is told nothing.",
+              "anyOf": [{"const": "responsible"}, {"$ref": "common.json#/$defs/Id"}]
+            },
+            "text": {
+              "description": "The notification's text, with the same placeholders as a comment: `{{deal.title}}`, `{{contact.name}}`...",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 5000
+            }
+          },
+          "required": ["type", "to", "text"],
+          "additionalProperties": false,
+          "description": "Makes a notification (`notification.list`, and a live `notification` to the person's open connections) of kind `robot`, with `data.ruleId`."
         }
       ]
     },
@@ -6129,6 +6148,113 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/notification.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/notification.list.json",
+  "title": "notification.list",
+  "description": "The caller's own notifications, newest first, with how many are unread.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "unreadOnly": {"type": "boolean", "default": false, "description": "Only those not marked read."},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+        "before": {"$ref": "../common.json#/$defs/Id", "description": "Only notifications with a smaller id: the next page after the last item's id."}
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {"type": "array", "items": {"$ref": "../notification.json#/$defs/Notification"}},
+        "unread": {"type": "integer", "minimum": 0, "description": "How many of the caller's notifications are unread (all of them, not only this page)."}
+      },
+      "required": ["items", "unread"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/notification.markRead.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/notification.markRead.json",
+  "title": "notification.markRead",
+  "description": "Marks the caller's notifications `ids` read, or all of them when `ids` is absent. Ids of notifications that are not the caller's, or already read, are left alone and not counted.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "ids": {"type": "array", "items": {"$ref": "../common.json#/$defs/Id"}, "maxItems": 500}
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "marked": {"type": "integer", "minimum": 0, "description": "How many were unread and are now read."}
+      },
+      "required": ["marked"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/notification.rules.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/notification.rules.json",
+  "title": "notification.rules",
+  "description": "The caller's built-in notification rules, each on or off (on unless switched off).",
+  "x-errors": [],
+  "$defs": {
+    "params": {"type": "object", "additionalProperties": false},
+    "result": {
+      "type": "object",
+      "properties": {"rules": {"$ref": "../notification.json#/$defs/Rules"}},
+      "required": ["rules"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/notification.setRules.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/notification.setRules.json",
+  "title": "notification.setRules",
+  "description": "Switches the caller's built-in notification rules on (true) or off (false); rules not given stay as they are. An unknown rule is 1007 `unknownRule` on `rules.<name>`, and nothing changes. Returns every rule as it now is.",
+  "x-errors": [1007],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "rules": {
+          "type": "object",
+          "description": "`{invoicePaid: false}`: rule name → on.",
+          "additionalProperties": {"type": "boolean"},
+          "maxProperties": 50
+        }
+      },
+      "required": ["rules"],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {"rules": {"$ref": "../notification.json#/$defs/Rules"}},
+      "required": ["rules"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
         ("methods/pipeline.add.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -8052,6 +8178,51 @@ enum EmbeddedSchemas {
           "type": "string"
         }
       }
+    }
+  }
+}
+
+"""#),
+        ("notification.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/notification.json",
+  "title": "crmd notifications",
+  "description": "Notifications to people: one per user, made by robots' `notify` action and by built-in rules each user can switch off; also sent live as a `notification` server notification (params: the `Notification`) to that user's open connections.",
+  "$defs": {
+    "Notification": {
+      "type": "object",
+      "properties": {
+        "id": {"$ref": "common.json#/$defs/Id"},
+        "kind": {
+          "description": "What made it: a built-in rule (`invoicePaid`, `paymentForMyDeal`) or `robot` (an automation rule's `notify` action).",
+          "type": "string"
+        },
+        "text": {"description": "What to tell the person, in Russian (`Счёт № 12 оплачен: 15000.00 RUB`).", "type": "string"},
+        "entityType": {
+          "description": "The record it is about (the invoice, the deal, the robot's record); null when none.",
+          "anyOf": [{"$ref": "common.json#/$defs/EntityType"}, {"type": "null"}]
+        },
+        "entityId": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "data": {
+          "description": "The facts, by kind: `invoiceId`, `number`, `amount` (a decimal string, never a number), `currency`, `dealId`, `paymentId` for the built-in rules; `ruleId` for a robot.",
+          "type": "object"
+        },
+        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "readAt": {"description": "When `notification.markRead` marked it; null while unread.", "anyOf": [{"$ref": "common.json#/$defs/Timestamp"}, {"type": "null"}]}
+      },
+      "required": ["id", "kind", "text", "entityType", "entityId", "data", "createdAt", "readAt"],
+      "additionalProperties": false
+    },
+    "Rules": {
+      "description": "Each built-in rule, on (true) or off: `invoicePaid` — an invoice I am responsible for was paid in full; `paymentForMyDeal` — a payment came for an invoice of a deal I am responsible for. A payment that pays in full tells a person who gets `invoicePaid` for it that one only.",
+      "type": "object",
+      "properties": {
+        "invoicePaid": {"type": "boolean"},
+        "paymentForMyDeal": {"type": "boolean"}
+      },
+      "required": ["invoicePaid", "paymentForMyDeal"],
+      "additionalProperties": false
     }
   }
 }

@@ -92,6 +92,9 @@ enum MethodPermission: Sendable {
             "token.add": .inMethod, "token.list": .inMethod, "token.revoke": .inMethod,
             // Every caller sees the events of what they may read (judged per event).
             "event.list": .anyone, "event.subscribe": .anyone, "event.unsubscribe": .anyone,
+            // Each acts on the caller's own notifications only.
+            "notification.list": .anyone, "notification.markRead": .anyone, "notification.rules": .anyone,
+            "notification.setRules": .anyone,
             // A webhook receives every event: it is the administrator's to set up.
             "webhook.list": .needs(.settings, .read), "webhook.deliveries": .needs(.settings, .read),
             "webhook.add": .needs(.settings, .update), "webhook.update": .needs(.settings, .update),

@@ -5,19 +5,49 @@ import JSONKit
 package enum AutomationAction: Sendable, Equatable {
     /// Writes a comment on the record's timeline; `text` may hold `{{entity.field}}` placeholders.
     case comment(text: String)
+    /// Makes a notification (`notification.*`) for a person; `text` may hold placeholders.
+    case notify(to: Recipient, text: String)
+
+    /// Whom a `notify` action tells.
+    package enum Recipient: Sendable, Equatable {
+        /// The record's responsible (`assignedTo`) when the robot runs; nobody when it has none.
+        case responsible
+        /// This user.
+        case user(Int64)
+
+        var json: JSON {
+            switch self {
+            case .responsible: "responsible"
+            case .user(let id): .int(id)
+            }
+        }
+    }
 
     /// The action of a rule as stored and as given to `automation.add`, or 1007 if unknown.
     package init(_ json: JSON) throws {
         switch json["type"]?.stringValue {
         case "comment":
-            guard let text = json["text"]?.stringValue, !text.isEmpty else {
-                throw CRMError.invalidValue(field: "action.text", reason: "required", message: "a comment action needs text")
+            self = .comment(text: try Self.text(json, of: "a comment"))
+        case "notify":
+            let recipient: Recipient
+            switch json["to"] {
+            case "responsible"?: recipient = .responsible
+            case let to? where to.int64Value.map({ $0 > 0 }) == true: recipient = .user(to.int64Value!)
+            default:
+                throw CRMError.invalidValue(field: "action.to", reason: "format", message: "to is \"responsible\" or a user id")
             }
-            self = .comment(text: text)
+            self = .notify(to: recipient, text: try Self.text(json, of: "a notify"))
         case let other:
             throw CRMError.invalidValue(field: "action.type", reason: "unsupported",
                                         message: "unsupported action type '\(other ?? "")'")
         }
+    }
+
+    private static func text(_ json: JSON, of action: String) throws -> String {
+        guard let text = json["text"]?.stringValue, !text.isEmpty else {
+            throw CRMError.invalidValue(field: "action.text", reason: "required", message: "\(action) action needs text")
+        }
+        return text
     }
 
     /// The action of a rule as stored (`automation_rules.action`); text that is not JSON or
@@ -29,6 +59,7 @@ package enum AutomationAction: Sendable, Equatable {
     package var json: JSON {
         switch self {
         case .comment(let text): ["type": "comment", "text": .string(text)]
+        case .notify(let to, let text): ["type": "notify", "to": to.json, "text": .string(text)]
         }
     }
 }

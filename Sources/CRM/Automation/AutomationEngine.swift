@@ -38,6 +38,17 @@ enum AutomationEngine {
             let body = try RecordTemplate.render(template, db: db, entity: entity, id: id)
             try crm.apply(Change(ChangeEntity(entity), id: .int(id), .commented, by: .system(.robot(ruleID: ruleID)), at: crm.nowText,
                                  data: ["text": .string(body), "ruleId": .int(ruleID)]), in: db)
+        case .notify(let to, let template):
+            let userID: Int64?
+            switch to {
+            case .responsible: userID = try RecordService.loadJSON(db, entity.descriptor, id)?["assignedTo"]?.int64Value
+            case .user(let id): userID = id
+            }
+            // Nobody to tell (no responsible, a user gone or inactive): the robot does nothing.
+            guard let userID, try UserStore.exists(db, userID) else { return }
+            let body = try RecordTemplate.render(template, db: db, entity: entity, id: id)
+            try NotificationService.notify(db, crm: crm, userID: userID, kind: "robot", text: body, record: RecordRef(entity, id),
+                                           data: ["ruleId": .int(ruleID)])
         }
     }
 }

@@ -31,6 +31,7 @@ package struct AutomationService: Sendable {
         let action = try AutomationAction(input.action)
         return try crm.pool.write { db in
             let pipelineID = try validate(db, input)
+            try validate(db, action)
             let rule = try rule(db, try AutomationStore.insertRule(db, input, pipelineID: pipelineID, action: action, at: crm.nowText))
             try crm.apply(Change(.automation, id: rule["id"] ?? .null, .created, by: caller, at: crm.nowText,
                                  fields: FieldChange.differences(.object([:]), rule, ignoring: ["id", "createdAt"])), in: db)
@@ -43,6 +44,7 @@ package struct AutomationService: Sendable {
         return try crm.pool.write { db in
             let old = try rule(db, id)
             let pipelineID = try validate(db, input)
+            try validate(db, action)
             try AutomationStore.updateRule(db, id: id, input, pipelineID: pipelineID, action: action)
             let new = try rule(db, id)
             try crm.apply(Change(.automation, id: .int(id), .updated, by: caller, at: crm.nowText,
@@ -90,6 +92,13 @@ package struct AutomationService: Sendable {
         }
         if let given = input.pipelineID, try PipelineStore.pipeline(db, given) == nil { throw CRMError.notFound("pipeline", given) }
         return input.pipelineID
+    }
+
+    /// A `notify` action's user must exist (1007 `unknownUser` on `action.to`).
+    private func validate(_ db: Database, _ action: AutomationAction) throws {
+        if case .notify(.user(let userID), _) = action, try !UserStore.exists(db, userID) {
+            throw CRMError.invalidValue(field: "action.to", reason: "unknownUser", message: "no user \(userID)")
+        }
     }
 
     private func rule(_ db: Database, _ id: Int64) throws -> JSON {

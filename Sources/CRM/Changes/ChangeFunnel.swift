@@ -39,10 +39,11 @@ package final class ChangeFunnel: Sendable {
 
     /// The listeners every engine starts with, in the order they run: the access check, the
     /// definition cache, indexes and keys (robots' templates read them), the timeline, the event
-    /// log, then the robots, whose own changes come back through the funnel (so their events
-    /// follow the change that woke them).
+    /// log, the built-in notification rules, then the robots, whose own changes come back
+    /// through the funnel (so their events follow the change that woke them).
     static var builtIn: [any ChangeListener] {
-        [AccessListener(), DefinitionListener(), IndexListener(), TimelineListener(), EventListener(), AutomationListener()]
+        [AccessListener(), DefinitionListener(), IndexListener(), TimelineListener(), EventListener(), NotificationListener(),
+         AutomationListener()]
     }
 }
 

@@ -59,3 +59,30 @@ extension CRMMigrations {
     CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, id);
     """
 }
+
+extension CRMMigrations {
+    /// Migration 16: notifications to people (issue 12). One row per notification of a user,
+    /// made by robots' `notify` and by the built-in rules; `notification_rules` keeps the rules
+    /// a user switched off (a missing row: on).
+    static let notificationsSQL = """
+    CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        entity_type TEXT,
+        entity_id INTEGER,
+        data TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        read_at TEXT
+    );
+    CREATE INDEX notifications_by_user ON notifications (user_id, id);
+    CREATE INDEX notifications_unread ON notifications (user_id, id) WHERE read_at IS NULL;
+    CREATE TABLE notification_rules (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        rule TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        PRIMARY KEY (user_id, rule)
+    );
+    """
+}
