@@ -18,7 +18,7 @@ SCHEMAS = ROOT / "Schemas"
 BASE = "https://schemas.crmd.dev/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 APPLICATION_ERRORS = {1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008}
-SHARED = {"common.json", "event.json", "lead.json", "contact.json", "company.json", "deal.json", "requisite.json", "automation.json",
+SHARED = {"common.json", "event.json", "notification.json", "lead.json", "contact.json", "company.json", "deal.json", "requisite.json", "automation.json",
           "product.json", "invoice.json"}
 
 METHODS = [
@@ -27,6 +27,7 @@ METHODS = [
     "department.add", "department.get", "department.update", "department.list", "department.delete",
     "token.add", "token.list", "token.revoke", "session.login", "event.list", "event.subscribe", "event.unsubscribe",
     "webhook.add", "webhook.list", "webhook.update", "webhook.delete", "webhook.deliveries", "webhook.redeliver",
+    "notification.list", "notification.markRead", "notification.rules", "notification.setRules",
     "role.add", "role.get", "role.update", "role.list", "role.delete", "user.setRoles", "department.setRoles",
     "lead.add", "lead.get", "lead.update", "lead.delete", "lead.list", "lead.fields",
     "field.add", "field.list",
@@ -374,6 +375,12 @@ PARAMS = {
     "webhook.delete": ([{"id": 1}], [{}]),
     "webhook.deliveries": ([{"id": 1}, {"id": 1, "limit": 10}], [{}, {"id": 1, "limit": 0}]),
     "webhook.redeliver": ([{"id": 1, "seq": 5}], [{"id": 1}, {"seq": 5}]),
+    "notification.list": ([{}, {"unreadOnly": True, "limit": 500, "before": 40}],
+                          [{"limit": 0}, {"limit": 501}, {"unreadOnly": "yes"}, {"before": 0}, {"userId": 2}]),
+    "notification.markRead": ([{}, {"ids": [1, 2, 3]}, {"ids": []}], [{"ids": [0]}, {"ids": "all"}, {"ids": [1] * 501}, {"userId": 2}]),
+    "notification.rules": ([{}], [{"userId": 2}]),
+    "notification.setRules": ([{"rules": {"invoicePaid": False}}, {"rules": {}}, {"rules": {"meetingMoved": True}}],
+                              [{}, {"rules": {"invoicePaid": "off"}}, {"rules": []}, {"rules": {"invoicePaid": False}, "userId": 2}]),
     "session.login": ([{"token": SECRET}], [{}, {"token": ""}, {"userId": 2}]),
     "role.add": ([{"fields": {"name": "Стажёр", "permissions": {"lead": {"read": "own", "add": "own"}}}}, {"fields": {"name": "Пустая"}}],
                  [{"fields": {"permissions": {}}}, {"fields": {"name": "x", "permissions": {"lead": {"read": "mine"}}}},
@@ -743,8 +750,14 @@ PARAMS = {
          {"entityType": "lead", "pipelineId": 1, "trigger": "create", "delay": 31536000, "action": {"type": "comment", "text": "x"},
           "title": "Напоминание", "active": False},
          {"entityType": "deal", "pipelineId": 2, "stageId": "CONTRACT_SIGNED", "trigger": "enter", "delay": 0,
-          "action": {"type": "comment", "text": "{{company.title}}: " + "я" * 4980}}],
+          "action": {"type": "comment", "text": "{{company.title}}: " + "я" * 4980}},
+         {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": "responsible", "text": "Новая сделка {{deal.title}}"}},
+         {"entityType": "lead", "trigger": "create", "action": {"type": "notify", "to": 2, "text": "Новый лид"}}],
         [{"entityType": "contact", "trigger": "create", "action": COMMENT},
+         {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "text": "x"}},
+         {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": "manager", "text": "x"}},
+         {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": 0, "text": "x"}},
+         {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": "responsible", "text": ""}},
          {"entityType": "deal", "trigger": "leave", "action": COMMENT},
          {"entityType": "deal", "trigger": "create"},
          {"trigger": "create", "action": COMMENT},
@@ -872,6 +885,11 @@ WEBHOOK = {"id": 1, "url": "http://127.0.0.1:9000/hook", "topics": ["invoice.*"]
 DELIVERY = {"id": 4, "seq": 13, "attempt": 1, "at": NOW, "status": 200, "error": None, "durationMs": 3, "response": "ok",
             "outcome": "delivered"}
 
+NOTIFICATION = {"id": 5, "kind": "invoicePaid", "text": "Счёт № 12 оплачен: 15000.00 RUB", "entityType": "invoice", "entityId": 3,
+                "data": {"invoiceId": 3, "number": "12", "amount": "15000.00", "currency": "RUB", "dealId": 4}, "createdAt": NOW,
+                "readAt": None}
+RULES = {"invoicePaid": True, "paymentForMyDeal": False}
+
 RESULTS = {
     "rpc.discover": ([{"openrpc": "1.3.2", "info": {"title": "crmd", "version": "0.1.0"}, "methods": [{"name": "lead.add"}]}],
                      [{"openrpc": "1.3.2", "info": {"title": "crmd", "version": "0.1.0"}}, []]),
@@ -945,6 +963,13 @@ RESULTS = {
     "webhook.deliveries": ([{"items": [DELIVERY, {**DELIVERY, "status": None, "error": "timeout", "outcome": "retry", "response": None}]}],
                            [{"items": [{**DELIVERY, "outcome": "lost"}]}, {}]),
     "webhook.redeliver": ([{k: v for k, v in DELIVERY.items() if k != "id"}], [{**DELIVERY, "attempt": -1}, {}]),
+    "notification.list": ([{"items": [NOTIFICATION, {**NOTIFICATION, "kind": "robot", "entityType": None, "entityId": None, "data": {},
+                                                     "readAt": NOW}], "unread": 1}, {"items": [], "unread": 0}],
+                          [{"items": [{**NOTIFICATION, "readAt": "yesterday"}], "unread": 0}, {"items": []},
+                           {"items": [without(NOTIFICATION, "kind")], "unread": 0}, {"items": [], "unread": -1}]),
+    "notification.markRead": ([{"marked": 0}, {"marked": 3}], [{}, {"marked": -1}, {"marked": True}]),
+    "notification.rules": ([{"rules": RULES}], [{"rules": {"invoicePaid": True}}, {"rules": {**RULES, "meetingMoved": True}}, RULES]),
+    "notification.setRules": ([{"rules": RULES}], [{"rules": {**RULES, "invoicePaid": "on"}}, {}]),
     "session.login": ([{"user": USER, "tokenId": 3, "expiresAt": None}], [{"user": USER}, USER]),
     "role.add": ([{**ROLE, "code": None, "builtIn": False}], [{**ROLE, "permissions": {"lead": {"read": "mine"}}}]),
     "role.get": ([ROLE], [{k: v for k, v in ROLE.items() if k != "userIds"}]),
