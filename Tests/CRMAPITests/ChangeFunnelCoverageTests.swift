@@ -46,6 +46,8 @@ import Testing
     /// deliverer's are: not a change of anything an event or the timeline tells.
     static let bookkeeping: [String: String] = [
         "webhook.redeliver": "records the attempt in the webhook's delivery log; the event it posts again is in the log already",
+        "notification.markRead": "marks the caller's own notifications read: their inbox, not anything of the CRM",
+        "notification.setRules": "switches the caller's own built-in notification rules: their preference, not anything of the CRM",
     ]
 
     @Test func everyWriteOfEveryMethodGoesThroughTheFunnel() throws {
@@ -121,6 +123,9 @@ import Testing
         try call("automation.get", ["id": rule["id"]!])
         try call("automation.update", ["id": rule["id"]!, "title": "В работе"])
         try call("automation.list", ["entityType": "lead"])
+        // A robot's notification is written in the write of the change that woke it.
+        try call("automation.add", ["entityType": "lead", "trigger": "create",
+                                    "action": ["type": "notify", "to": user["id"]!, "text": "Новый лид {{lead.title}}"]])
 
         // Leads, robots, comments, conversion.
         for prefix in ["lead", "contact", "company", "deal", "product"] { try call("\(prefix).fields") }
@@ -257,6 +262,12 @@ import Testing
         try call("webhook.redeliver", ["id": hook["id"]!, "seq": 1])
         try call("webhook.deliveries", ["id": hook["id"]!])
         try call("webhook.delete", ["id": hook["id"]!])
+        try call("notification.rules")
+        try call("notification.setRules", ["rules": ["invoicePaid": false]])
+        try call("notification.setRules", ["rules": ["meetingMoved": true]], refused: true)
+        try call("notification.list", ["unreadOnly": true])
+        try call("notification.markRead")
+        try call("notification.setRules", ["rules": ["invoicePaid": true]])
         try call("session.login", ["token": spareToken["token"]!], refused: true)
         let login = try call("session.login", ["token": token["token"]!])
         #expect(login["user"]?["id"] == user["id"])
@@ -269,7 +280,7 @@ import Testing
                        "deal.productRows.set", "invoice.createFromDeal", "invoice.addPayment", "invoice.send", "settings.update",
                        "template.add", "automation.add", "field.add", "pipeline.add", "user.add", "comment.add",
                        "department.add", "department.delete", "user.update", "user.deactivate", "token.add", "token.revoke",
-                       "role.add", "role.update", "role.delete", "user.setRoles", "department.setRoles"] {
+                       "role.add", "role.update", "role.delete", "user.setRoles", "department.setRoles", "notification.setRules"] {
             #expect(writers.contains(method), "\(method) committed no rows")
         }
         #expect(!writers.contains("lead.get") && !writers.contains("invoice.render"))
