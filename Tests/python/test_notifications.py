@@ -231,3 +231,57 @@ def test_a_login_moves_the_connection_to_its_new_user(office):
     with pytest.raises(queue.Empty):
         client.raw.notifications.get_nowait()
     client.close()
+
+
+def test_a_connection_that_never_reads_holds_nobody_back_and_loses_nothing_of_the_list(make_server):
+    """Live delivery is best effort per connection: a client that does not read gets at most
+    what its queue (1,000) and the socket buffers hold, writers keep their pace, and every
+    notification is still in `notification.list`."""
+    import json
+    import socket
+    import threading
+
+    server = make_server()
+    admin = CheckedClient(server.client())
+    admin.call("automation.add", {"entityType": "lead", "trigger": "create",
+                                  "action": {"type": "notify", "to": "responsible", "text": "Лид {{lead.title}} " + "я" * 400}})
+    stalled = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stalled.connect(str(server.socket_path))
+    stalled.sendall(b'{"jsonrpc":"2.0","id":1,"method":"user.current","params":{}}\n')  # the administrator's, like the writers
+    time.sleep(0.3)
+    writers = [server.client() for _ in range(4)]
+    per_writer = 750
+    started = time.monotonic()
+
+    def write(client):
+        for i in range(per_writer):
+            client.call("lead.add", {"fields": {"title": f"{i}", **LEAD}})
+
+    threads = [threading.Thread(target=write, args=(c,)) for c in writers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert time.monotonic() - started < 60
+    total = per_writer * len(writers)
+    assert admin.call("notification.list", {"limit": 1})["unread"] == total
+    # What the stalled connection was sent: in order, each once, and not everything.
+    stalled.settimeout(3)
+    buffer, received = b"", []
+    while True:
+        try:
+            chunk = stalled.recv(1 << 20)
+        except (socket.timeout, ConnectionError):
+            break
+        if not chunk:
+            break
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        received += [json.loads(line) for line in lines if line.strip()]
+    ids = [m["params"]["id"] for m in received if m.get("method") == "notification"]
+    assert ids == sorted(set(ids))
+    assert 0 < len(ids) < total
+    stalled.close()
+    for client in writers + [admin]:
+        client.close()
