@@ -54,11 +54,6 @@ final class NotificationHub: CommitObserver, @unchecked Sendable {
         }
     }
 
-    /// The ids of the open connections registered for `userID` (tests).
-    func connections(of userID: Int64) -> [Int] {
-        registry.withLock { $0.byUser[userID].map { Array($0.keys).sorted() } ?? [] }
-    }
-
     func databaseDidCommit(_ writes: [ObservedWrite]) {
         var byUser: [Int64: [[UInt8]]] = [:]
         for write in writes {
