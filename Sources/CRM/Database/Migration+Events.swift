@@ -19,7 +19,6 @@ extension CRMMigrations {
         body TEXT NOT NULL
     );
     CREATE INDEX events_by_record ON events (record_type, record_id, seq);
-    CREATE INDEX events_by_at ON events (at);
     """
 }
 
