@@ -25,6 +25,7 @@ package enum CRMMigrations {
         Migration(version: 13, name: "access: records open to all, invoices with their deal's responsible", sql: accessSQL),
         Migration(version: 14, name: "events: the durable log of every change", sql: eventsSQL),
         Migration(version: 15, name: "webhooks: event deliveries by signed HTTP POST", sql: webhooksSQL),
+        Migration(version: 17, name: "robots: conditions on the record, invoice robots by status", sql: robotConditionsSQL),
     ]
 
     static let foundationSQL = """
