@@ -2,7 +2,7 @@
 """bench/events' client (stdlib only): subscriber replay throughput and write-to-event latency.
 
 Prints one JSON line: {replayEvents, replaySeconds, replayPerSecond, latencySamples, latencyP50Ms,
-latencyP99Ms}. The latency writer runs while `crmd-bench load` (8 connections of lead.add) keeps
+latencyP99Ms, afterReplyP50Ms, afterReplyP99Ms}. The latency writer runs while `crmd-bench load` (8 connections of lead.add) keeps
 the server busy, if --bench is given.
 """
 from __future__ import annotations
@@ -76,12 +76,14 @@ def latency(path: str, samples: int, bench: str | None) -> list[float]:
     writer = connect(path)
     reader_file = writer.makefile("rb")
     sent: dict[int, float] = {}
+    replied: dict[int, float] = {}
     for index in range(samples):
         request = {"jsonrpc": "2.0", "id": index + 10, "method": "lead.add", "params": {"fields": LEAD}}
         start = time.perf_counter()
         writer.sendall(json.dumps(request).encode() + b"\n")
         reply = json.loads(reader_file.readline())
         sent[reply["result"]["id"]] = start
+        replied[reply["result"]["id"]] = time.perf_counter()
     deadline = time.time() + 10
     while time.time() < deadline:
         with lock:
@@ -93,7 +95,11 @@ def latency(path: str, samples: int, bench: str | None) -> list[float]:
         load.wait()
     stop.set()
     with lock:
-        return sorted((arrived[i] - sent[i]) * 1000 for i in sent if i in arrived)
+        # From the call sent (the write's whole round trip included: an upper bound), and from
+        # its reply received (crmd replies once the write committed, so this is the event's
+        # delay after the commit as seen by a client; 0 when the event came first).
+        return (sorted((arrived[i] - sent[i]) * 1000 for i in sent if i in arrived),
+                sorted(max(0.0, arrived[i] - replied[i]) * 1000 for i in sent if i in arrived))
 
 
 def main() -> None:
@@ -104,10 +110,11 @@ def main() -> None:
     parser.add_argument("--bench", default=None, help="crmd-bench, to keep 8 writers busy meanwhile")
     args = parser.parse_args()
     count, seconds = replay(args.socket, args.events)
-    delays = latency(args.socket, args.samples, args.bench)
-    pick = lambda q: round(delays[min(len(delays) - 1, int(q * len(delays)))], 3) if delays else None
-    print(json.dumps({"replayEvents": count, "replaySeconds": round(seconds, 3), "replayPerSecond": round(count / seconds),
-                      "latencySamples": len(delays), "latencyP50Ms": pick(0.5), "latencyP99Ms": pick(0.99)}))
+    delays, after_reply = latency(args.socket, args.samples, args.bench)
+    pick = lambda q, d=delays: round(d[min(len(d) - 1, int(q * len(d)))], 3) if d else None
+    print(json.dumps(separators=(",", ":"), obj={"replayEvents": count, "replaySeconds": round(seconds, 3), "replayPerSecond": round(count / seconds),
+                      "latencySamples": len(delays), "latencyP50Ms": pick(0.5), "latencyP99Ms": pick(0.99),
+                      "afterReplyP50Ms": pick(0.5, after_reply), "afterReplyP99Ms": pick(0.99, after_reply)}))
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequenc
 
 __all__ = ["Client", "CrmdError", "ConnectionClosed", "ParseError", "InvalidRequest", "MethodNotFound",
            "InvalidParams", "InternalError", "RequiredFieldsMissing", "NotFound", "DuplicatesFound",
-           "FieldsMissingInTarget", "Conflict", "Forbidden", "InvalidValue", "SubscriptionOverflow", "default_socket_path"]
+           "FieldsMissingInTarget", "Conflict", "Forbidden", "InvalidValue", "RegistryUnavailable", "SubscriptionOverflow",
+           "default_socket_path"]
 
 
 class CrmdError(Exception):
@@ -76,6 +77,7 @@ class FieldsMissingInTarget(CrmdError): code, fields = 1004, _datum("fields", []
 class Conflict(CrmdError): code, reason = 1005, _datum("reason")  # version, converted, exists...
 class Forbidden(CrmdError): code, reason = 1006, _datum("reason")
 class InvalidValue(CrmdError): code, field, reason = 1007, _datum("field"), _datum("reason")
+class RegistryUnavailable(CrmdError): code, reason = 1008, _datum("reason")
 
 
 class SubscriptionOverflow(Exception):
@@ -219,7 +221,11 @@ class Client:
         params: dict[str, Any] = {"topics": list(topics or [])}
         if after is not None:
             params["after"] = after
-        self.call("event.subscribe", params, timeout=30)
+        try:
+            self.call("event.subscribe", params, timeout=30)
+        except BaseException:
+            self._callbacks.remove(forward)
+            raise
         return self._events(events, forward, timeout)
 
     def _events(self, events: queue.Queue, forward: Callable[[dict], None], timeout: float | None) -> Iterator[dict]:
@@ -284,6 +290,9 @@ class Client:
             if threading.current_thread() is not self._thread:
                 self._thread.join(1.0)  # the reader meets the end too, after crmd's last word if any
             raise ConnectionClosed(f"cannot send: {error}", getattr(self._closed, "error", None)) from error
+        except BaseException:
+            self._forget(waiters)  # params that are not JSON (TypeError, ValueError): nothing was sent
+            raise
         outcomes = []
         for id_, waiter in waiters:
             if not waiter.event.wait(timeout):

@@ -7,14 +7,14 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/automation.json",
   "title": "crmd automation",
-  "description": "Automation rules (robots) that act when a lead or deal is created or enters a stage (S13).",
+  "description": "Automation rules (robots) that act when a lead or deal is created or enters a stage (S13), or when an invoice's status becomes one (S27, S28).",
   "$defs": {
     "AutomationTrigger": {
-      "description": "`create`: when a record is created; `enter`: when a record enters the stage `stageId` (a new record created on that stage enters it too).",
-      "enum": ["create", "enter"]
+      "description": "`create`: when a record is created; `enter`: when a record enters the stage `stageId` (a new record created on that stage enters it too); `status`: when an invoice's status becomes `status`.",
+      "enum": ["create", "enter", "status"]
     },
     "AutomationAction": {
-      "description": "What the robot does, by `type`: `comment` or `notify`; further action types will be added as further branches.",
+      "description": "What the robot does, by `type`.",
       "oneOf": [
         {
           "type": "object",
@@ -49,6 +49,21 @@ enum EmbeddedSchemas {
           "required": ["type", "to", "text"],
           "additionalProperties": false,
           "description": "Makes a notification (`notification.list`, and a live `notification` to the person's open connections) of kind `robot`, with `data.ruleId`."
+          },
+          {
+            "type": "object",
+            "properties": {
+            "type": {"const": "moveDeal"},
+            "stageId": {"$ref": "common.json#/$defs/StageId", "description": "The deal stage to move the invoice's deal into."},
+            "whenAllPaid": {
+              "type": "boolean",
+              "default": false,
+              "description": "Only once every invoice of the deal that is not cancelled is paid."
+            }
+          },
+          "required": ["type", "stageId"],
+          "additionalProperties": false,
+          "description": "An invoice rule's action: moves the deal the invoice was made from (S28), e.g. into «В работе» when it is paid, or into the success stage when every invoice is. A stage whose required fields the deal lacks leaves the deal where it is; the deal's timeline says what is missing."
         }
       ]
     },
@@ -56,7 +71,7 @@ enum EmbeddedSchemas {
       "type": "object",
       "properties": {
         "id": {"$ref": "common.json#/$defs/Id"},
-        "entityType": {"$ref": "common.json#/$defs/PipelineEntityType"},
+        "entityType": {"enum": ["lead", "deal", "invoice"]},
         "pipelineId": {
           "description": "The pipeline whose records the rule watches; null for every pipeline.",
           "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
@@ -72,20 +87,60 @@ enum EmbeddedSchemas {
           "minimum": 0
         },
         "action": {"$ref": "#/$defs/AutomationAction"},
-        "title": {
-          "description": "A name for the rule; null when none.",
-          "type": ["string", "null"],
-          "maxLength": 200
-        },
+        "title": {"description": "A name for the rule; null when none.", "type": ["string", "null"], "maxLength": 200},
         "active": {"description": "Inactive rules do not run.", "type": "boolean"},
-        "createdAt": {"$ref": "common.json#/$defs/Timestamp"}
+        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "status": {
+          "description": "An invoice rule's status it waits for; null for a stage rule.",
+          "anyOf": [{"$ref": "#/$defs/InvoiceStatusTrigger"}, {"type": "null"}]
+        },
+        "condition": {
+          "description": "The condition as stored (an array of clauses); null when none.",
+          "anyOf": [{"type": "array", "items": {"$ref": "#/$defs/AutomationClause"}}, {"type": "null"}]
+        }
       },
       "required": [
-        "id", "entityType", "pipelineId", "stageId", "trigger", "delay", "action", "title",
-        "active", "createdAt"
+        "id",
+        "entityType",
+        "pipelineId",
+        "stageId",
+        "trigger",
+        "delay",
+        "action",
+        "title",
+        "active",
+        "createdAt",
+        "status",
+        "condition"
       ],
       "additionalProperties": false,
-      "description": "An automation rule (robot): when a lead or deal is created or enters a stage, it performs its action, at once or after `delay` (S13)."
+      "description": "An automation rule (robot): when a lead or deal is created or enters a stage, or an invoice's status becomes `status`, it performs its action (if its condition holds), at once or after `delay` (S13, S27)."
+    },
+    "InvoiceStatusTrigger": {
+      "description": "The stored statuses an invoice rule can wait for.",
+      "enum": ["sent", "partiallyPaid", "paid", "cancelled"]
+    },
+    "AutomationCondition": {
+      "description": "Clauses that must all hold for the rule to act, checked on the record (as `get` shows it) when the trigger fires: e.g. `{field: \"totals.total\", op: \">=\", value: \"100000\"}`. Amounts and other decimal text compare exactly as decimals, other text as text (ISO dates order), anything else only with `=` and `!=`. A field the record type does not have is 1007 `unknownField`.",
+      "oneOf": [
+        {"$ref": "#/$defs/AutomationClause"},
+        {"type": "array", "items": {"$ref": "#/$defs/AutomationClause"}, "minItems": 1, "maxItems": 20}
+      ]
+    },
+    "AutomationClause": {
+      "type": "object",
+      "properties": {
+        "field": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "description": "A field, or a dotted path into one (`totals.total`, `custom.region`)."
+        },
+        "op": {"enum": ["=", "!=", ">", ">=", "<", "<="]},
+        "value": {"type": ["string", "number", "boolean", "null"], "maxLength": 1000}
+      },
+      "required": ["field", "op", "value"],
+      "additionalProperties": false
     }
   }
 }
@@ -2471,10 +2526,7 @@ enum EmbeddedSchemas {
     "DealFields": {
       "type": "object",
       "properties": {
-        "title": {
-          "$ref": "common.json#/$defs/Text",
-          "description": "What the deal is called in lists."
-        },
+        "title": {"$ref": "common.json#/$defs/Text", "description": "What the deal is called in lists."},
         "pipelineId": {
           "$ref": "common.json#/$defs/Id",
           "description": "The deal's pipeline. Moving the deal to another pipeline puts it on that pipeline's first stage unless `stageId` is also given."
@@ -2512,10 +2564,7 @@ enum EmbeddedSchemas {
           "type": ["string", "null"],
           "maxLength": 100
         },
-        "contractDate": {
-          "description": "Date of the contract.",
-          "anyOf": [{"$ref": "common.json#/$defs/Date"}, {"type": "null"}]
-        },
+        "contractDate": {"description": "Date of the contract.", "anyOf": [{"$ref": "common.json#/$defs/Date"}, {"type": "null"}]},
         "comments": {"$ref": "common.json#/$defs/LongText", "description": "Free text."},
         "custom": {"$ref": "common.json#/$defs/CustomValues"}
       },
@@ -2526,10 +2575,7 @@ enum EmbeddedSchemas {
       "type": "object",
       "properties": {
         "id": {"$ref": "common.json#/$defs/Id"},
-        "title": {
-          "$ref": "common.json#/$defs/Text",
-          "description": "What the deal is called in lists."
-        },
+        "title": {"$ref": "common.json#/$defs/Text", "description": "What the deal is called in lists."},
         "pipelineId": {
           "$ref": "common.json#/$defs/Id",
           "description": "The deal's pipeline. Moving the deal to another pipeline puts it on that pipeline's first stage unless `stageId` is also given."
@@ -2568,15 +2614,9 @@ enum EmbeddedSchemas {
           "type": ["string", "null"],
           "maxLength": 100
         },
-        "contractDate": {
-          "description": "Date of the contract.",
-          "anyOf": [{"$ref": "common.json#/$defs/Date"}, {"type": "null"}]
-        },
+        "contractDate": {"description": "Date of the contract.", "anyOf": [{"$ref": "common.json#/$defs/Date"}, {"type": "null"}]},
         "comments": {"$ref": "common.json#/$defs/LongText", "description": "Free text."},
-        "custom": {
-          "$ref": "common.json#/$defs/CustomValues",
-          "description": "Custom field values by code; `{}` when none."
-        },
+        "custom": {"$ref": "common.json#/$defs/CustomValues", "description": "Custom field values by code; `{}` when none."},
         "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
         "updatedAt": {"$ref": "common.json#/$defs/Timestamp"},
         "createdBy": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
@@ -2593,7 +2633,8 @@ enum EmbeddedSchemas {
         "closedAt": {
           "description": "When the deal reached a success or failure stage; null while it is in progress.",
           "anyOf": [{"$ref": "common.json#/$defs/Timestamp"}, {"type": "null"}]
-        }
+        },
+        "money": {"$ref": "#/$defs/DealMoney"}
       },
       "required": ["id"],
       "additionalProperties": false,
@@ -2603,11 +2644,43 @@ enum EmbeddedSchemas {
       "description": "A deal: a sale in progress, linked to its contact and company (S13) and moving through the stages of a deal pipeline (S17). Every built-in key is present: text fields without a value, `contactId`, `companyId`, `assignedTo`, `opportunity`, `contractDate`, `leadId` and `closedAt` are null; `currency` is `RUB` unless set.",
       "allOf": [{"$ref": "#/$defs/DealListItem"}, {"$ref": "common.json#/$defs/RecordMeta"}],
       "required": [
-        "id", "title", "pipelineId", "stageId", "contactId", "companyId", "assignedTo", "opened",
-        "opportunity", "currency", "contractNumber", "contractDate", "comments", "custom",
-        "createdAt", "updatedAt", "createdBy", "updatedBy", "version", "stageSemantic", "leadId",
+        "id",
+        "title",
+        "pipelineId",
+        "stageId",
+        "contactId",
+        "companyId",
+        "assignedTo",
+        "opened",
+        "opportunity",
+        "currency",
+        "contractNumber",
+        "contractDate",
+        "comments",
+        "custom",
+        "createdAt",
+        "updatedAt",
+        "createdBy",
+        "updatedBy",
+        "version",
+        "stageSemantic",
+        "leadId",
         "closedAt"
       ]
+    },
+    "DealMoney": {
+      "description": "The deal's money as its invoices show it, cancelled invoices left out (S28): shown by `deal.get`, worked out when it is read. `overdue` is what is still due on invoices past their due date (in the company's time zone).",
+      "type": "object",
+      "properties": {
+        "invoiced": {"$ref": "common.json#/$defs/MoneyAmount", "description": "The sum of the invoices' totals."},
+        "paid": {"$ref": "common.json#/$defs/MoneyAmount", "description": "What came in against them."},
+        "due": {"$ref": "common.json#/$defs/MoneyAmount", "description": "invoiced - paid."},
+        "overdue": {"$ref": "common.json#/$defs/MoneyAmount", "description": "The part of `due` on invoices past their due date."},
+        "invoices": {"type": "integer", "minimum": 0, "description": "How many invoices count."},
+        "allPaid": {"type": "boolean", "description": "There is an invoice, and every one is paid."}
+      },
+      "required": ["invoiced", "paid", "due", "overdue", "invoices", "allPaid"],
+      "additionalProperties": false
     }
   }
 }
@@ -4238,13 +4311,16 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/automation.add.json",
   "title": "automation.add",
-  "description": "Adds a robot (S13): when a lead or deal is created (`create`) or enters the stage `stageId` (`enter`), it performs `action`, at once or `delay` seconds later; pending actions survive a restart. An `enter` rule needs `stageId`; `pipelineId` limits a `create` rule to one pipeline. An unknown stage or a stage of another pipeline is 1007.",
+  "description": "Adds a robot (S13): when a lead or deal is created (`create`) or enters the stage `stageId` (`enter`), it performs `action`, at once or `delay` seconds later; pending actions survive a restart. An `enter` rule needs `stageId`; `pipelineId` limits a `create` rule to one pipeline. An unknown stage or a stage of another pipeline is 1007. An invoice robot (`entityType: invoice`, `trigger: status`, `status`) acts when an invoice's status becomes `status` (S27), e.g. `moveDeal` when it is paid (S28); a `condition` limits any robot to records that meet it.",
   "x-errors": [1002, 1007],
   "$defs": {
     "params": {
       "type": "object",
       "properties": {
-        "entityType": {"$ref": "../common.json#/$defs/PipelineEntityType"},
+        "entityType": {
+          "enum": ["lead", "deal", "invoice"],
+          "description": "Whose robot: a lead's or deal's (by stage) or an invoice's (by status)."
+        },
         "pipelineId": {
           "$ref": "../common.json#/$defs/Id",
           "description": "Defaults to the pipeline of `stageId`, or to every pipeline."
@@ -4259,13 +4335,16 @@ enum EmbeddedSchemas {
           "default": 0
         },
         "action": {"$ref": "../automation.json#/$defs/AutomationAction"},
-        "title": {
-          "description": "A name for the rule.",
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 200
+        "title": {"description": "A name for the rule.", "type": "string", "minLength": 1, "maxLength": 200},
+        "active": {"type": "boolean", "default": true},
+        "status": {
+          "$ref": "../automation.json#/$defs/InvoiceStatusTrigger",
+          "description": "An invoice rule (`trigger: status`): the status that sets it off."
         },
-        "active": {"type": "boolean", "default": true}
+        "condition": {
+          "anyOf": [{"$ref": "../automation.json#/$defs/AutomationCondition"}, {"type": "null"}],
+          "description": "Only when the record meets it as the trigger fires; null clears it."
+        }
       },
       "required": ["entityType", "trigger", "action"],
       "additionalProperties": false
@@ -4323,7 +4402,9 @@ enum EmbeddedSchemas {
   "$defs": {
     "params": {
       "type": "object",
-      "properties": {"entityType": {"$ref": "../common.json#/$defs/PipelineEntityType"}},
+      "properties": {
+        "entityType": {"enum": ["lead", "deal", "invoice"], "description": "Only this record type's robots."}
+      },
       "additionalProperties": false
     },
     "result": {
@@ -4351,7 +4432,9 @@ enum EmbeddedSchemas {
       "properties": {
         "id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."},
         "pipelineId": {"anyOf": [{"$ref": "../common.json#/$defs/Id"}, {"type": "null"}]},
-        "stageId": {"anyOf": [{"$ref": "../common.json#/$defs/StageId"}, {"type": "null"}]},
+        "stageId": {
+          "anyOf": [{"$ref": "../common.json#/$defs/StageId"}, {"type": "null"}]
+        },
         "trigger": {"$ref": "../automation.json#/$defs/AutomationTrigger"},
         "delay": {
           "description": "Seconds to wait after the trigger, at most a year; 0 acts at once.",
@@ -4366,7 +4449,15 @@ enum EmbeddedSchemas {
           "minLength": 1,
           "maxLength": 200
         },
-        "active": {"description": "False pauses the rule.", "type": "boolean"}
+        "active": {"description": "False pauses the rule.", "type": "boolean"},
+        "status": {
+          "$ref": "../automation.json#/$defs/InvoiceStatusTrigger",
+          "description": "An invoice rule (`trigger: status`): the status that sets it off."
+        },
+        "condition": {
+          "anyOf": [{"$ref": "../automation.json#/$defs/AutomationCondition"}, {"type": "null"}],
+          "description": "Only when the record meets it as the trigger fires; null clears it."
+        }
       },
       "required": ["id"],
       "additionalProperties": false
@@ -4873,16 +4964,20 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/deal.get.json",
   "title": "deal.get",
-  "description": "Returns one deal with every built-in field (null when empty).",
+  "description": "Returns one deal with every built-in field (null when empty). The reply carries the deal's money (`money`: invoiced, paid, due, overdue).",
   "x-errors": [1002],
   "$defs": {
     "params": {
       "type": "object",
-      "properties": {"id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}},
+      "properties": {
+        "id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."}
+      },
       "required": ["id"],
       "additionalProperties": false
     },
-    "result": {"$ref": "../deal.json#/$defs/Deal"}
+    "result": {
+      "allOf": [{"$ref": "../deal.json#/$defs/Deal"}, {"required": ["money"]}]
+    }
   }
 }
 

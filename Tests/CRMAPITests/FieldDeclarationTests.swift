@@ -39,6 +39,9 @@ import TestSupport
         // invoice_payments) and the e-mails sent (table outbox). `InvoiceListItem` declares them
         // as well so that `Invoice` can extend it; `invoice.list` forbids them with `not`.
         .invoice: ["due", "payments", "messages"],
+        // `deal.get` adds the deal's money from its invoices (`InvoiceService.withMoney`).
+        // `DealListItem` declares it so that `Deal` can extend it; only `deal.get` requires it.
+        .deal: ["money"],
     ]
 
     /// Keys of the `fields` param of add/update that are no descriptor field.

@@ -53,6 +53,11 @@ def refused(crm, exception, method, params) -> CrmdError:
     return caught.value
 
 
+def without_money(deal: dict) -> dict:
+    """A deal as `deal.get` shows it, less the `money` only `get` works out (to compare with what add or update gave)."""
+    return {key: value for key, value in deal.items() if key != "money"}
+
+
 def timeline(crm, entity: str, id_: int) -> list:
     entries, cursor = [], None
     while True:

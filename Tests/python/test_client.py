@@ -230,6 +230,31 @@ def test_notifications_from_the_server_never_pass_for_replies():
     peer.close()
 
 
+def test_params_that_are_not_json_fail_the_call_and_leave_nothing_waiting(client):
+    with pytest.raises(TypeError):
+        client.call("lead.get", {"id": object()})
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(ValueError):
+        client.batch([("lead.get", {"id": loop})])
+    assert client._pending == {} and not client._batches
+    assert isinstance(client.call("server.info"), dict)
+
+
+def test_a_refused_subscription_leaves_no_callback_behind(client):
+    before = list(client._callbacks)
+    with pytest.raises(InvalidValue) as refused:
+        next(client.subscribe(["lead.flew"]))
+    assert refused.value.reason == "unknownTopic"
+    assert client._callbacks == before
+
+
+def test_every_error_code_of_the_contract_has_its_class():
+    from crmd_client import RegistryUnavailable
+    error = CrmdError.from_error({"code": 1008, "message": "registry down", "data": {"reason": "unreachable"}})
+    assert isinstance(error, RegistryUnavailable) and error.reason == "unreachable"
+
+
 # ---------------------------------------------------------------------------- Python command line
 
 def cli(*args, stdin=None, env=None):

@@ -173,7 +173,9 @@ def test_refs_name_a_shared_definition(rel):
                                       ("deal.json", "Deal"), ("product.json", "Product")])
 def test_record_requires_every_key_its_list_item_knows(doc, name):
     defs = DOCS[doc]["$defs"]
-    assert set(defs[name]["required"]) == set(defs[f"{name}ListItem"]["properties"])
+    # A deal's `money` is worked out from its invoices when `deal.get` reads it, and only there.
+    shown_by_get_only = {"Deal": {"money"}}.get(name, set())
+    assert set(defs[name]["required"]) == set(defs[f"{name}ListItem"]["properties"]) - shown_by_get_only
     assert set(defs[f"{name}Fields"]["properties"]) < set(defs[f"{name}ListItem"]["properties"])
     assert defs[f"{name}ListItem"]["required"] == ["id"]
     assert defs[f"{name}Fields"]["additionalProperties"] is False
@@ -264,6 +266,9 @@ def company_record(**changes):
     return record
 
 
+MONEY = {"invoiced": "18000.00", "paid": "9000.00", "due": "9000.00", "overdue": "0.00", "invoices": 2, "allPaid": False}
+
+
 def deal_record(**changes):
     record = {
         "id": 5, "title": "Ремонт офиса", "pipelineId": 2, "stageId": "NEW", "contactId": 3, "companyId": 4,
@@ -288,7 +293,10 @@ REQUISITE = {"id": 2, "entityType": "company", "entityId": 4, "preset": "ip", "n
              "source": "registry:offline", "bankDetails": [BANK], "createdAt": NOW, "updatedAt": NOW, "version": 1}
 COMMENT = {"type": "comment", "text": "Новая сделка «{{deal.title}}»: позвоните {{contact.name}} по {{contact.phone}}"}
 RULE = {"id": 1, "entityType": "deal", "pipelineId": 2, "stageId": "NEW", "trigger": "enter", "delay": 0, "action": COMMENT,
-        "title": "Следующие шаги", "active": True, "createdAt": NOW}
+        "title": "Следующие шаги", "active": True, "createdAt": NOW, "status": None, "condition": None}
+INVOICE_RULE = {**RULE, "entityType": "invoice", "pipelineId": None, "stageId": None, "trigger": "status", "status": "paid",
+                "action": {"type": "moveDeal", "stageId": "WON", "whenAllPaid": True},
+                "condition": [{"field": "totals.total", "op": ">=", "value": "100000"}]}
 LINK_FIELD = {"type": "link", "title": "Компания", "isRequired": False, "isReadOnly": False, "isMultiple": False,
               "isCustom": False, "linkTo": "company"}
 
@@ -752,12 +760,24 @@ PARAMS = {
          {"entityType": "deal", "pipelineId": 2, "stageId": "CONTRACT_SIGNED", "trigger": "enter", "delay": 0,
           "action": {"type": "comment", "text": "{{company.title}}: " + "я" * 4980}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": "responsible", "text": "Новая сделка {{deal.title}}"}},
-         {"entityType": "lead", "trigger": "create", "action": {"type": "notify", "to": 2, "text": "Новый лид"}}],
+         {"entityType": "lead", "trigger": "create", "action": {"type": "notify", "to": 2, "text": "Новый лид"}},
+         {"entityType": "invoice", "trigger": "status", "status": "paid", "action": {"type": "moveDeal", "stageId": "EXECUTING"}},
+         {"entityType": "invoice", "trigger": "status", "status": "partiallyPaid", "delay": 60,
+          "condition": [{"field": "totals.total", "op": ">=", "value": "100000"}, {"field": "payerInn", "op": "!=", "value": None}],
+          "action": {"type": "moveDeal", "stageId": "WON", "whenAllPaid": True}},
+         {"entityType": "deal", "trigger": "create", "condition": {"field": "opportunity", "op": "<", "value": 5}, "action": COMMENT}],
         [{"entityType": "contact", "trigger": "create", "action": COMMENT},
          {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "text": "x"}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": "manager", "text": "x"}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": 0, "text": "x"}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": "responsible", "text": ""}},
+         {"entityType": "invoice", "trigger": "status", "status": "overdue", "action": COMMENT},
+         {"entityType": "invoice", "trigger": "status", "status": "paid", "action": {"type": "moveDeal"}},
+         {"entityType": "invoice", "trigger": "status", "status": "paid", "action": {"type": "moveDeal", "stageId": "WON", "when": 1}},
+         {"entityType": "deal", "trigger": "create", "action": COMMENT, "condition": {"field": "title", "op": "~", "value": "x"}},
+         {"entityType": "deal", "trigger": "create", "action": COMMENT, "condition": {"field": "title", "op": "="}},
+         {"entityType": "deal", "trigger": "create", "action": COMMENT, "condition": []},
+         {"entityType": "deal", "trigger": "create", "action": COMMENT, "condition": {"field": "title", "op": "=", "value": [1]}},
          {"entityType": "deal", "trigger": "leave", "action": COMMENT},
          {"entityType": "deal", "trigger": "create"},
          {"trigger": "create", "action": COMMENT},
@@ -778,12 +798,14 @@ PARAMS = {
     "automation.update": (
         [{"id": 1, "active": False},
          {"id": 1, "pipelineId": None, "stageId": None, "trigger": "create", "delay": 60, "title": None, "action": COMMENT},
-         {"id": 1, "stageId": "PREPARATION", "title": "Подготовка"}],
+         {"id": 1, "stageId": "PREPARATION", "title": "Подготовка"},
+         {"id": 1, "status": "sent", "condition": None}, {"id": 1, "condition": [{"field": "total", "op": ">", "value": "0.5"}]}],
         [{"active": False}, {"id": 1, "entityType": "lead"}, {"id": 1, "delay": -5}, {"id": 1, "delay": None},
          {"id": 1, "title": ""}, {"id": 1, "trigger": None}, {"id": 1, "action": None}, {"id": 1, "fields": {"active": False}}],
     ),
     "automation.delete": ([{"id": 1}], [{}, {"id": None}]),
-    "automation.list": ([{}, {"entityType": "deal"}, {"entityType": "lead"}], [{"entityType": "company"}, {"limit": 10}]),
+    "automation.list": ([{}, {"entityType": "deal"}, {"entityType": "lead"}, {"entityType": "invoice"}],
+                        [{"entityType": "company"}, {"limit": 10}]),
     "product.add": (
         [{"fields": {}},
          {"fields": {"name": "Монтаж видеокамеры", "sku": "CAM-01", "price": "1500", "currency": "RUB", "vatRate": "none",
@@ -1031,7 +1053,9 @@ RESULTS = {
          without(deal_record(), "closedAt"), without(deal_record(), "stageSemantic"), deal_record(stageSemantic="won"),
          deal_record(contractNumber="x" * 101), deal_record(pipelineId=None)],
     ),
-    "deal.get": ([deal_record()], [without(deal_record(), "currency")]),
+    "deal.get": ([deal_record(money=MONEY)],
+                 [without(deal_record(money=MONEY), "currency"), deal_record(), deal_record(money=dict(MONEY, paid=9000.0)),
+                  deal_record(money=without(MONEY, "overdue"))]),
     "deal.update": ([deal_record(stageId="CONTRACT_SIGNED", contractNumber="Д-17", contractDate="2026-11-29", version=3)],
                     [deal_record(stageId="contract")]),
     "deal.delete": ([{"id": 5, "deleted": True}], [{"id": 5}]),
@@ -1101,9 +1125,10 @@ RESULTS = {
     ),
     "automation.add": (
         [RULE, {**RULE, "entityType": "lead", "pipelineId": None, "stageId": None, "trigger": "create", "delay": 3600, "title": None,
-                "active": False}],
+                "active": False}, INVOICE_RULE],
         [{**RULE, "action": {"type": "sms", "text": "x"}}, {**RULE, "delay": -1}, without(RULE, "createdAt"),
-         {**RULE, "entityType": "company"}, {**RULE, "trigger": "leave"}, {**RULE, "title": 5}, without(RULE, "pipelineId")],
+         {**RULE, "entityType": "company"}, {**RULE, "trigger": "leave"}, {**RULE, "title": 5}, without(RULE, "pipelineId"),
+         without(RULE, "status"), without(INVOICE_RULE, "condition"), {**INVOICE_RULE, "status": "overdue"}],
     ),
     "automation.get": ([RULE], [{**RULE, "active": None}]),
     "automation.update": ([{**RULE, "active": False, "delay": 60}], [{**RULE, "action": None}]),

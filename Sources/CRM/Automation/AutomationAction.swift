@@ -23,6 +23,11 @@ package enum AutomationAction: Sendable, Equatable {
         }
     }
 
+    /// Moves the deal an invoice was made from into `stageId` (S28); with `whenAllPaid`, only
+    /// once every invoice of the deal that is not cancelled is paid. A stage whose required
+    /// fields the deal lacks leaves it where it is and tells its responsible what is missing.
+    case moveDeal(stageId: String, whenAllPaid: Bool)
+
     /// The action of a rule as stored and as given to `automation.add`, or 1007 if unknown.
     package init(_ json: JSON) throws {
         switch json["type"]?.stringValue {
@@ -37,6 +42,11 @@ package enum AutomationAction: Sendable, Equatable {
                 throw CRMError.invalidValue(field: "action.to", reason: "format", message: "to is \"responsible\" or a user id")
             }
             self = .notify(to: recipient, text: try Self.text(json, of: "a notify"))
+        case "moveDeal":
+            guard let stage = json["stageId"]?.stringValue, !stage.isEmpty else {
+                throw CRMError.invalidValue(field: "action.stageId", reason: "required", message: "a moveDeal action needs stageId")
+            }
+            self = .moveDeal(stageId: stage, whenAllPaid: json["whenAllPaid"]?.boolValue ?? false)
         case let other:
             throw CRMError.invalidValue(field: "action.type", reason: "unsupported",
                                         message: "unsupported action type '\(other ?? "")'")
@@ -60,6 +70,7 @@ package enum AutomationAction: Sendable, Equatable {
         switch self {
         case .comment(let text): ["type": "comment", "text": .string(text)]
         case .notify(let to, let text): ["type": "notify", "to": to.json, "text": .string(text)]
+        case .moveDeal(let stage, let whenAllPaid): ["type": "moveDeal", "stageId": .string(stage), "whenAllPaid": .bool(whenAllPaid)]
         }
     }
 }

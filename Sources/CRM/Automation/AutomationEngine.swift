@@ -1,22 +1,45 @@
 import JSONKit
 import Storage
 
-/// Runs the robots of a stage when a record is created in it or enters it (S6, S13, S27).
-/// Immediate actions run inside the transaction of the change that triggered them, so a
-/// refused change triggers nothing; delayed ones become jobs in `scheduled_jobs`, which
-/// survive restarts and run when the clock reaches them.
+/// Runs robots: those of a stage when a lead or deal is created in it or enters it (S6, S13),
+/// and those of an invoice status when an invoice's status becomes it (S27, S28). A rule with a
+/// condition runs only when its record meets it as the trigger fires. Immediate actions run
+/// inside the transaction of the change that triggered them, so a refused change triggers
+/// nothing; delayed ones become jobs in `scheduled_jobs`, which survive restarts and run when
+/// the clock reaches them.
 enum AutomationEngine {
     enum Trigger: String {
-        case create, enter
+        case create, enter, status
     }
+
+    /// The statuses an invoice robot may wait for (`overdue` is not stored: it is how `get`
+    /// shows a sent invoice past its due date).
+    static let invoiceStatuses = ["sent", "partiallyPaid", "paid", "cancelled"]
 
     /// Called after a record of a staged entity was written at `stageId`.
     static func recordPlaced(_ db: Database, crm: CRM, entity: EntityType, id: Int64, pipelineId: Int64, stageId: String,
                              created: Bool) throws {
         let triggers = created ? ["create", "enter"] : ["enter"]
         let rules = try AutomationStore.rules(db, placing: entity, pipelineId: pipelineId, stageId: stageId, triggers: triggers)
+        try run(rules, db: db, crm: crm, entity: entity, id: id) { try RecordService.loadJSON(db, entity.descriptor, id) ?? .null }
+    }
+
+    /// Called after an invoice's stored status became `status`.
+    static func invoiceStatusChanged(_ db: Database, crm: CRM, id: Int64, status: String) throws {
+        let rules = try AutomationStore.rules(db, invoiceStatus: status)
+        try run(rules, db: db, crm: crm, entity: .invoice, id: id) { try crm.invoices.invoice(db, id) }
+    }
+
+    private static func run(_ rules: [AutomationStore.PlacedRule], db: Database, crm: CRM, entity: EntityType, id: Int64,
+                            record: () throws -> JSON) throws {
+        if rules.isEmpty { return }
         let now = crm.clock.now()
+        var loaded: JSON?
         for rule in rules {
+            if let condition = try rule.condition(entity) {
+                if loaded == nil { loaded = try record() }
+                guard condition.holds(for: loaded ?? .null) else { continue }
+            }
             if rule.delay > 0 {
                 try AutomationStore.insertAutomationJob(db, runAt: now + rule.delay, ruleID: rule.id, entity: entity, id: id,
                                                         at: Timestamp.format(now))
@@ -33,10 +56,11 @@ enum AutomationEngine {
             guard let text else { throw StoredData.Problem("action: missing") }
             return try AutomationAction.stored(text)
         }
+        let robot = Caller.system(.robot(ruleID: ruleID))
         switch action {
         case .comment(let template):
             let body = try RecordTemplate.render(template, db: db, entity: entity, id: id)
-            try crm.apply(Change(ChangeEntity(entity), id: .int(id), .commented, by: .system(.robot(ruleID: ruleID)), at: crm.nowText,
+            try crm.apply(Change(ChangeEntity(entity), id: .int(id), .commented, by: robot, at: crm.nowText,
                                  data: ["text": .string(body), "ruleId": .int(ruleID)]), in: db)
         case .notify(let to, let template):
             let userID: Int64?
@@ -49,6 +73,40 @@ enum AutomationEngine {
             let body = try RecordTemplate.render(template, db: db, entity: entity, id: id)
             try NotificationService.notify(db, crm: crm, userID: userID, kind: "robot", text: body, record: RecordRef(entity, id),
                                            data: ["ruleId": .int(ruleID)])
+        case .moveDeal(let stage, let whenAllPaid):
+            guard entity == .invoice, let dealID = try InvoiceStore.dealID(db, id) else { return }
+            if whenAllPaid, try !InvoiceStore.everyInvoicePaid(db, dealID: dealID) { return }
+            try moveDeal(db, crm: crm, dealID: dealID, into: stage, ruleID: ruleID, invoiceID: id)
+        }
+    }
+
+    /// Moves the deal unless it is there already. A move the stage refuses (required fields the
+    /// deal lacks, a stage its pipeline does not have) does not undo the payment or status change
+    /// that triggered it: the deal stays, and its timeline and responsible are told why.
+    private static func moveDeal(_ db: Database, crm: CRM, dealID: Int64, into stage: String, ruleID: Int64, invoiceID: Int64) throws {
+        let deals = crm.records(.deal)
+        guard let deal = try RecordService.loadJSON(db, EntityDescriptor.deal, dealID), deal["stageId"]?.stringValue != stage else { return }
+        let robot = Caller.system(.robot(ruleID: ruleID))
+        let problem: String
+        var facts: [String: JSON] = ["ruleId": .int(ruleID), "invoiceId": .int(invoiceID), "stageId": .string(stage)]
+        do {
+            _ = try deals.change(db, id: dealID, fields: ["stageId": .string(stage)], by: robot,
+                                 data: ["ruleId": .int(ruleID), "invoiceId": .int(invoiceID)])
+            return
+        } catch CRMError.requiredFieldsMissing(_, _, _, let missing) {
+            problem = "не заполнены поля: " + missing.map(\.title).joined(separator: ", ")
+            facts["missing"] = .array(missing.map { .string($0.field) })
+        } catch CRMError.invalidValue(_, _, let message) {
+            problem = message
+        } catch CRMError.notFound(let type, let id) {
+            problem = "нет \(type) \(id)"
+        }
+        let text = "Робот не перевёл сделку на этап «\(stage)» после оплаты счёта: \(problem)"
+        try crm.apply(Change(.deal, id: .int(dealID), .commented, by: robot, at: crm.nowText,
+                             data: facts.merging(["text": .string(text)]) { a, _ in a }), in: db)
+        if let responsible = deal["assignedTo"]?.int64Value {
+            try NotificationService.notify(db, crm: crm, userID: responsible, kind: "robot", text: text, record: RecordRef(.deal, dealID),
+                                           data: facts)
         }
     }
 }

@@ -14,8 +14,11 @@ package struct AutomationService: Sendable {
         package var action: JSON
         package var title: String?
         package var active: Bool
+        /// For an invoice rule: the status it waits for (stored where a stage rule keeps its stage).
+        package var status: String?
+        package var condition: JSON?
         package init(entityType: EntityType, pipelineID: Int64?, stageID: String?, trigger: String, delaySeconds: Int64,
-                     action: JSON, title: String?, active: Bool) {
+                     action: JSON, title: String?, active: Bool, status: String? = nil, condition: JSON? = nil) {
             self.entityType = entityType
             self.pipelineID = pipelineID
             self.stageID = stageID
@@ -24,15 +27,18 @@ package struct AutomationService: Sendable {
             self.action = action
             self.title = title
             self.active = active
+            self.status = status
+            self.condition = condition
         }
     }
 
     package func add(_ input: RuleInput, by caller: Caller) throws -> JSON {
-        let action = try AutomationAction(input.action)
+        let (input, action, condition) = try checked(input)
         return try crm.pool.write { db in
-            let pipelineID = try validate(db, input)
+            let pipelineID = try validate(db, input, action)
             try validate(db, action)
-            let rule = try rule(db, try AutomationStore.insertRule(db, input, pipelineID: pipelineID, action: action, at: crm.nowText))
+            let rule = try rule(db, try AutomationStore.insertRule(db, input, pipelineID: pipelineID, action: action, condition: condition,
+                                                                   at: crm.nowText))
             try crm.apply(Change(.automation, id: rule["id"] ?? .null, .created, by: caller, at: crm.nowText,
                                  fields: FieldChange.differences(.object([:]), rule, ignoring: ["id", "createdAt"])), in: db)
             return rule
@@ -40,12 +46,12 @@ package struct AutomationService: Sendable {
     }
 
     package func update(id: Int64, _ input: RuleInput, by caller: Caller) throws -> JSON {
-        let action = try AutomationAction(input.action)
+        let (input, action, condition) = try checked(input)
         return try crm.pool.write { db in
             let old = try rule(db, id)
-            let pipelineID = try validate(db, input)
+            let pipelineID = try validate(db, input, action)
             try validate(db, action)
-            try AutomationStore.updateRule(db, id: id, input, pipelineID: pipelineID, action: action)
+            try AutomationStore.updateRule(db, id: id, input, pipelineID: pipelineID, action: action, condition: condition)
             let new = try rule(db, id)
             try crm.apply(Change(.automation, id: .int(id), .updated, by: caller, at: crm.nowText,
                                  fields: FieldChange.differences(old, new)), in: db)
@@ -70,8 +76,41 @@ package struct AutomationService: Sendable {
         }
     }
 
+    /// The action and condition read from `input`; an invoice rule's status moved to where a
+    /// stage rule keeps its stage.
+    private func checked(_ input: RuleInput) throws -> (RuleInput, AutomationAction, AutomationCondition?) {
+        var input = input
+        let action = try AutomationAction(input.action)
+        let condition = try input.condition.flatMap { $0 == .null ? nil : try AutomationCondition($0, entity: input.entityType.descriptor) }
+        if input.entityType == .invoice {
+            guard input.trigger == "status" else {
+                throw CRMError.invalidValue(field: "trigger", reason: "option", message: "an invoice rule's trigger is status")
+            }
+            guard let status = input.status, AutomationEngine.invoiceStatuses.contains(status) else {
+                throw CRMError.invalidValue(field: "status", reason: "option",
+                                            message: "an invoice rule waits for a status: \(AutomationEngine.invoiceStatuses.joined(separator: ", "))")
+            }
+            if input.pipelineID != nil || (input.stageID != nil && input.stageID != status) {
+                throw CRMError.invalidValue(field: "stageId", reason: "notApplicable", message: "invoices have statuses, not pipelines and stages")
+            }
+            input.stageID = status
+        } else if input.status != nil {
+            throw CRMError.invalidValue(field: "status", reason: "notApplicable", message: "only invoice rules wait for a status")
+        }
+        return (input, action, condition)
+    }
+
     /// The pipeline the rule belongs to (given, or the stage's), after checking both exist.
-    private func validate(_ db: Database, _ input: RuleInput) throws -> Int64? {
+    private func validate(_ db: Database, _ input: RuleInput, _ action: AutomationAction) throws -> Int64? {
+        if case .moveDeal(let stage, _) = action {
+            guard input.entityType == .invoice else {
+                throw CRMError.invalidValue(field: "action.type", reason: "notApplicable", message: "moveDeal moves the deal of an invoice: an invoice rule's action")
+            }
+            guard try PipelineStore.containing(db, .deal, stageId: stage) != nil else {
+                throw CRMError.invalidValue(field: "action.stageId", reason: "unknownStage", message: "no deal stage '\(stage)'")
+            }
+        }
+        if input.entityType == .invoice { return nil }
         guard input.entityType.descriptor.hasStages else {
             throw CRMError.invalidValue(field: "entityType", reason: "noStages", message: "\(input.entityType.rawValue) has no stages")
         }
@@ -107,10 +146,13 @@ package struct AutomationService: Sendable {
     }
 
     private static func json(_ rule: AutomationStore.Rule) -> JSON {
-        [
+        let invoice = rule.entityType == .invoice
+        return [
             "id": .int(rule.id), "entityType": .string(rule.entityType.rawValue),
-            "pipelineId": rule.pipelineID.map(JSON.int) ?? .null, "stageId": rule.stageID.map(JSON.string) ?? .null,
+            "pipelineId": rule.pipelineID.map(JSON.int) ?? .null, "stageId": invoice ? .null : rule.stageID.map(JSON.string) ?? .null,
+            "status": invoice ? rule.stageID.map(JSON.string) ?? .null : .null,
             "trigger": .string(rule.trigger.rawValue), "delay": .int(rule.delay), "action": rule.action,
+            "condition": rule.condition ?? .null,
             "title": rule.title.map(JSON.string) ?? .null, "active": .bool(rule.active), "createdAt": .string(rule.createdAt),
         ]
     }

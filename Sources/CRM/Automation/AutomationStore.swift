@@ -16,6 +16,7 @@ enum AutomationStore {
         var title: String?
         var active: Bool
         var createdAt: String
+        var condition: JSON?
     }
 
     /// An active rule that applies to a record placed at a stage. Its action is read only when
@@ -26,6 +27,12 @@ enum AutomationStore {
         fileprivate let row: Row
 
         func action() throws -> String { try row.text("action") }
+
+        /// The rule's condition on a record of `entity`, nil when it has none.
+        func condition(_ entity: EntityType) throws -> AutomationCondition? {
+            guard let text = try row.optionalText("condition") else { return nil }
+            return try StoredData.read("automation_rules", id) { try AutomationCondition(try StoredData.json(text, "condition"), entity: entity.descriptor) }
+        }
     }
 
     /// A job whose time has come.
@@ -52,24 +59,26 @@ enum AutomationStore {
 
     /// Inserts a rule for `pipelineID` (the one `input` names or its stage's); returns its id.
     static func insertRule(_ db: Database, _ input: AutomationService.RuleInput, pipelineID: Int64?, action: AutomationAction,
-                           at createdAt: String) throws -> Int64 {
+                           condition: AutomationCondition?, at createdAt: String) throws -> Int64 {
         try db.execute("""
-            INSERT INTO automation_rules (entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO automation_rules (entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at,
+                                          condition)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
                   .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active),
-                  .text(createdAt)])
+                  .text(createdAt), SQLValue(condition?.json.text)])
         return db.lastInsertRowID
     }
 
     /// Rewrites every property of rule `id` but its creation time.
     static func updateRule(_ db: Database, id: Int64, _ input: AutomationService.RuleInput, pipelineID: Int64?,
-                           action: AutomationAction) throws {
+                           action: AutomationAction, condition: AutomationCondition?) throws {
         try db.execute("""
             UPDATE automation_rules SET entity_type = ?, pipeline_id = ?, stage_id = ?, trigger = ?, delay_seconds = ?, action = ?,
-            title = ?, active = ? WHERE id = ?
+            title = ?, active = ?, condition = ? WHERE id = ?
             """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
-                  .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active), .integer(id)])
+                  .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active),
+                  SQLValue(condition?.json.text), .integer(id)])
     }
 
     static func deleteRule(_ db: Database, id: Int64) throws {
@@ -78,7 +87,7 @@ enum AutomationStore {
 
     static func rule(_ db: Database, id: Int64) throws -> Rule? {
         guard let row = try db.queryOne("""
-            SELECT id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at
+            SELECT id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at, condition
             FROM automation_rules WHERE id = ?
             """, [.integer(id)]) else { return nil }
         return try StoredData.read("automation_rules", id) {
@@ -86,10 +95,12 @@ enum AutomationStore {
             let trigger = try StoredData.enumCase(try row.text("trigger"), "trigger", as: AutomationEngine.Trigger.self)
             let action = try StoredData.json(try row.text("action"), "action")
             _ = try AutomationAction(action)
+            let condition = try row.optionalText("condition").map { try StoredData.json($0, "condition") }
+            if let condition { _ = try AutomationCondition(condition, entity: entityType.descriptor) }
             return Rule(id: try row.int64("id"), entityType: entityType, pipelineID: try row.optionalInt64("pipeline_id"),
                         stageID: try row.optionalText("stage_id"), trigger: trigger, delay: try row.int64("delay_seconds"),
                         action: action, title: try row.optionalText("title"), active: try row.bool("active"),
-                        createdAt: try row.text("created_at"))
+                        createdAt: try row.text("created_at"), condition: condition)
         }
     }
 
@@ -105,10 +116,19 @@ enum AutomationStore {
     static func rules(_ db: Database, placing entity: EntityType, pipelineId: Int64, stageId: String,
                       triggers: [String]) throws -> [PlacedRule] {
         try db.query("""
-            SELECT id, delay_seconds, action, trigger FROM automation_rules
+            SELECT id, delay_seconds, action, trigger, condition FROM automation_rules
             WHERE entity_type = ? AND active = 1 AND (pipeline_id IS NULL OR pipeline_id = ?)
               AND (stage_id = ? OR stage_id IS NULL) AND trigger IN (?, ?) ORDER BY id
             """, [.text(entity.rawValue), .integer(pipelineId), .text(stageId), .text(triggers[0]), .text(triggers.last!)])
+            .map { row in PlacedRule(id: try row.int64("id"), delay: try row.int64("delay_seconds"), row: row) }
+    }
+
+    /// The active invoice rules waiting for an invoice's status to become `status`, by id.
+    static func rules(_ db: Database, invoiceStatus status: String) throws -> [PlacedRule] {
+        try db.query("""
+            SELECT id, delay_seconds, action, trigger, condition FROM automation_rules
+            WHERE entity_type = 'invoice' AND active = 1 AND trigger = 'status' AND stage_id = ? ORDER BY id
+            """, [.text(status)])
             .map { row in PlacedRule(id: try row.int64("id"), delay: try row.int64("delay_seconds"), row: row) }
     }
 

@@ -30,9 +30,14 @@ struct IndexListener: ChangeListener {
     }
 }
 
-/// Runs the robots of a stage when a record is created in it or moves into it.
+/// Runs the robots of a stage when a record is created in it or moves into it, and those of an
+/// invoice status when an invoice's status becomes it.
 struct AutomationListener: ChangeListener {
     func apply(_ change: Change, in db: Database, crm: CRM) throws {
+        if change.entity == .invoice, change.operation == .statusChanged, let id = change.id.int64Value,
+           let status = change.fields.first(where: { $0.field == "status" })?.new.stringValue {
+            return try AutomationEngine.invoiceStatusChanged(db, crm: crm, id: id, status: status)
+        }
         guard change.operation == .created || change.operation == .stageMoved, let record = change.record,
               let after = change.after, let stageID = after.columns["stageId"]?.string, let pipelineID = after.columns["pipelineId"]?.int64
         else { return }

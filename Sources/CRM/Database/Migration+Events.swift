@@ -19,7 +19,32 @@ extension CRMMigrations {
         body TEXT NOT NULL
     );
     CREATE INDEX events_by_record ON events (record_type, record_id, seq);
-    CREATE INDEX events_by_at ON events (at);
+    """
+}
+
+extension CRMMigrations {
+    /// Migration 17: a robot may carry a condition on its record's fields (JSON clauses), and
+    /// the `status` trigger of invoice robots, which keep the status they wait for in
+    /// `stage_id` (issue 12). The table is made again: SQLite cannot widen a CHECK in place.
+    static let robotConditionsSQL = """
+    CREATE TABLE automation_rules_v17 (
+        id INTEGER PRIMARY KEY,
+        entity_type TEXT NOT NULL,
+        pipeline_id INTEGER REFERENCES pipelines(id),
+        stage_id TEXT,
+        trigger TEXT NOT NULL CHECK (trigger IN ('create', 'enter', 'status')),
+        delay_seconds INTEGER NOT NULL DEFAULT 0,
+        action TEXT NOT NULL,
+        title TEXT,
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        condition TEXT
+    );
+    INSERT INTO automation_rules_v17 (id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at)
+        SELECT id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at FROM automation_rules;
+    DROP TABLE automation_rules;
+    ALTER TABLE automation_rules_v17 RENAME TO automation_rules;
+    CREATE INDEX automation_rules_by_stage ON automation_rules (entity_type, stage_id);
     """
 }
 

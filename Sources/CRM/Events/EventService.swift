@@ -115,13 +115,26 @@ package struct EventService: Sendable {
         return Event(seq: try row.int64("seq"), topic: try row.text("topic"), audience: audience, owner: owner, body: try row.text("body"))
     }
 
+    /// Events one pruning transaction deletes at most.
+    static let pruneBatch = 10_000
+
     /// Deletes events older than the retention setting, but none an active webhook has not
     /// delivered yet; returns how many.
     @discardableResult
-    package func prune() throws -> Int {
+    package func prune(batch: Int = pruneBatch) throws -> Int {
         let days = try crm.pool.read { db in try SettingsService.load(db)["eventRetentionDays"]?.int64Value ?? 90 }
         let cutoff = Timestamp.format(crm.clock.now() - days * 86_400)
-        return try crm.pool.write { db in try EventStore.deleteBefore(db, cutoff, keepingAfter: try WebhookStore.lowestActiveCursor(db)) }
+        // Deleted in short transactions, so a long backlog does not hold writers up.
+        var deleted = 0
+        while true {
+            let count = try crm.pool.write { db -> Int in
+                var bound = try EventStore.firstKept(db, cutoff) ?? Int64.max
+                if let cursor = try WebhookStore.lowestActiveCursor(db) { bound = min(bound, cursor &+ 1) }
+                return try EventStore.deleteOldest(db, below: bound, limit: batch)
+            }
+            deleted += count
+            if count < batch { return deleted }
+        }
     }
 }
 

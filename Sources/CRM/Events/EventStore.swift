@@ -27,10 +27,17 @@ enum EventStore {
             """, [.integer(after)] + arguments + [.integer(Int64(limit))])
     }
 
-    /// Deletes events made before `cutoff`, none after seq `keepingAfter`; returns how many.
-    static func deleteBefore(_ db: Database, _ cutoff: String, keepingAfter: Int64?) throws -> Int {
-        try db.execute("DELETE FROM events WHERE seq <= min((SELECT max(seq) FROM events WHERE at < ?), ?)",
-                       [.text(cutoff), .integer(keepingAfter ?? Int64.max)])
+    /// The seq of the oldest event made at or after `cutoff` (nil: none is). Events are appended
+    /// in time order, so this walks the log from its oldest row and stops there: it reads only
+    /// the rows retention drops, and the log needs no index on time.
+    static func firstKept(_ db: Database, _ cutoff: String) throws -> Int64? {
+        try db.queryOne("SELECT seq FROM events WHERE at >= ? ORDER BY seq LIMIT 1", [.text(cutoff)])?.int64("seq")
+    }
+
+    /// Deletes up to `limit` of the oldest events with a seq below `bound`; returns how many.
+    static func deleteOldest(_ db: Database, below bound: Int64, limit: Int) throws -> Int {
+        try db.execute("DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq < ? ORDER BY seq LIMIT ?)",
+                       [.integer(bound), .integer(Int64(limit))])
         return db.changes
     }
 }

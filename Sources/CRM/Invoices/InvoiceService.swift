@@ -220,6 +220,37 @@ package struct InvoiceService: Sendable {
         return .object(object)
     }
 
+    /// The deal with its money (`money`: invoiced, paid, due, overdue, invoices, allPaid) worked
+    /// out from its invoices that are not cancelled.
+    package func withMoney(_ deal: JSON) throws -> JSON {
+        guard case .object(var object) = deal, let id = object["id"]?.int64Value else { return deal }
+        object["money"] = try crm.pool.read { db in try money(db, dealID: id) }
+        return .object(object)
+    }
+
+    func money(_ db: Database, dealID: Int64) throws -> JSON {
+        let rows = try InvoiceStore.moneyRows(db, dealID: dealID)
+        let today = try crm.today(db)
+        var invoiced: Int64 = 0, paid: Int64 = 0, overdue: Int64 = 0
+        // Sums past the largest amount (1C's Число(15,2)) are refused like any other amount.
+        do throws(AmountTooLarge) {
+            for row in rows {
+                invoiced = try Money.sum(invoiced, row.total, "invoiced")
+                paid = try Money.sum(paid, row.paid, "paid")
+                if ["sent", "partiallyPaid"].contains(row.status), let due = row.dueDate, due < today {
+                    overdue = try Money.sum(overdue, row.total - row.paid, "overdue")
+                }
+            }
+        } catch {
+            throw CRMError.amountTooLarge(field: "money", error)
+        }
+        return [
+            "invoiced": .string(DecimalScaled.format(invoiced, scale: 2)), "paid": .string(DecimalScaled.format(paid, scale: 2)),
+            "due": .string(DecimalScaled.format(invoiced - paid, scale: 2)), "overdue": .string(DecimalScaled.format(overdue, scale: 2)),
+            "invoices": .int(Int64(rows.count)), "allPaid": .bool(!rows.isEmpty && rows.allSatisfy { $0.status == "paid" }),
+        ]
+    }
+
     static func withEffectiveStatus(_ invoice: JSON, today: String) -> JSON {
         guard case .object(var object) = invoice, let status = object["status"]?.stringValue,
               status == "sent" || status == "partiallyPaid", let due = object["dueDate"]?.stringValue, due < today else { return invoice }

@@ -33,6 +33,28 @@ enum InvoiceStore {
         try db.scalar("SELECT deal_id FROM invoices WHERE id = ?", [.integer(id)]).int64
     }
 
+    /// Whether the deal has an invoice that is not cancelled, and every such invoice is paid.
+    static func everyInvoicePaid(_ db: Database, dealID: Int64) throws -> Bool {
+        let row = try db.queryOne("""
+            SELECT count(*) AS live, coalesce(sum(status = 'paid'), 0) AS paid FROM invoices WHERE deal_id = ? AND status != 'cancelled'
+            """, [.integer(dealID)])
+        let live = try row?.int64("live") ?? 0
+        let paid = try row?.int64("paid") ?? 0
+        return live > 0 && paid == live
+    }
+
+    /// The invoices of a deal as money: their status, due date, total and paid (cancelled ones left out).
+    static func moneyRows(_ db: Database, dealID: Int64) throws -> [(id: Int64, status: String, dueDate: String?, total: Int64, paid: Int64)] {
+        try db.query("SELECT id, status, due_date, total, paid FROM invoices WHERE deal_id = ? AND status != 'cancelled' ORDER BY id",
+                     [.integer(dealID)]).map { row in
+            let id = try row.int64("id")
+            return try StoredData.read("invoices", id) {
+                (id, try row.text("status"), try row.optionalText("due_date"), try amount(try row.text("total"), "total"),
+                 try amount(try row.text("paid"), "paid"))
+            }
+        }
+    }
+
     /// Stores a new status with a new version.
     static func setStatus(_ db: Database, id: Int64, _ status: String, at now: String, by userID: Int64?) throws {
         try db.execute("UPDATE invoices SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",

@@ -21,6 +21,8 @@ package final class WebhookDeliverer: Sendable {
                     log("webhooks: \(error)")
                 }
                 _ = wake.wait(timeout: .now() + 1)
+                // Commits that came meanwhile are one wake: the next pass reads all they wrote.
+                while wake.wait(timeout: .now()) == .success {}
             }
             finished.signal()
         }

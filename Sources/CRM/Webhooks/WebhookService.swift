@@ -179,10 +179,9 @@ package struct WebhookService: Sendable {
     @discardableResult
     package func deliverDue() throws -> Int {
         let now = crm.clock.now()
-        let (webhooks, disableAfter) = try crm.pool.read { db in
-            (try WebhookStore.all(db).filter { $0.active && ($0.nextAttemptAt ?? 0) <= now },
-             try SettingsService.load(db)["webhookDisableAfterSeconds"]?.int64Value ?? 86_400)
-        }
+        let webhooks = try crm.pool.read { db in try WebhookStore.all(db).filter { $0.active && ($0.nextAttemptAt ?? 0) <= now } }
+        if webhooks.isEmpty { return 0 }
+        let disableAfter = try crm.pool.read { db in try SettingsService.load(db)["webhookDisableAfterSeconds"]?.int64Value ?? 86_400 }
         var handled = 0
         for var webhook in webhooks {
             let topics = (try? JSON.parse(webhook.topics))?.arrayValue?.compactMap(\.stringValue) ?? []

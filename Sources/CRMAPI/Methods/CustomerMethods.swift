@@ -6,8 +6,12 @@ enum CustomerMethods {
     static func all(_ crm: CRM) -> [Method] {
         RecordMethods.crud(prefix: "contact", service: crm.records(.contact))
             + RecordMethods.crud(prefix: "company", service: crm.records(.company))
-            + RecordMethods.crud(prefix: "deal", service: crm.records(.deal))
+            + RecordMethods.crud(prefix: "deal", service: crm.records(.deal)).filter { $0.name != "deal.get" }
             + [
+                // A deal shows its money: what its invoices come to, what is paid, due and overdue (S28).
+                Method("deal.get") { params, context in
+                    try crm.invoices.withMoney(try crm.records(.deal).get(try params.int64("id"), access: context.access))
+                },
                 merge("contact", .contact, crm), merge("company", .company, crm),
                 Method("duplicate.find") { params, context in
                     var keys = DuplicateService.Keys()
