@@ -10,8 +10,8 @@ enum EmbeddedSchemas {
   "description": "Automation rules (robots) that act when a lead or deal is created or enters a stage (S13), or when an invoice's status becomes one (S27, S28).",
   "$defs": {
     "AutomationTrigger": {
-      "description": "`create`: when a record is created; `enter`: when a record enters the stage `stageId` (a new record created on that stage enters it too); `status`: when an invoice's status becomes `status`.",
-      "enum": ["create", "enter", "status"]
+      "description": "`create`: when a record is created; `enter`: when a record enters the stage `stageId` (a new record created on that stage enters it too); `status`: when an invoice's status becomes `status` (`overdue`: when its due date has passed unpaid); `dueIn`: `days` days before an unpaid invoice's due date.",
+      "enum": ["create", "enter", "status", "dueIn"]
     },
     "AutomationAction": {
       "description": "What the robot does, by `type`.",
@@ -49,10 +49,10 @@ enum EmbeddedSchemas {
           "required": ["type", "to", "text"],
           "additionalProperties": false,
           "description": "Makes a notification (`notification.list`, and a live `notification` to the person's open connections) of kind `robot`, with `data.ruleId`."
-          },
-          {
-            "type": "object",
-            "properties": {
+        },
+        {
+          "type": "object",
+          "properties": {
             "type": {"const": "moveDeal"},
             "stageId": {"$ref": "common.json#/$defs/StageId", "description": "The deal stage to move the invoice's deal into."},
             "whenAllPaid": {
@@ -97,6 +97,12 @@ enum EmbeddedSchemas {
         "condition": {
           "description": "The condition as stored (an array of clauses); null when none.",
           "anyOf": [{"type": "array", "items": {"$ref": "#/$defs/AutomationClause"}}, {"type": "null"}]
+        },
+        "days": {
+          "description": "A `dueIn` rule's days before the due date; null otherwise.",
+          "type": ["integer", "null"],
+          "minimum": 0,
+          "maximum": 365
         }
       },
       "required": [
@@ -111,14 +117,15 @@ enum EmbeddedSchemas {
         "active",
         "createdAt",
         "status",
-        "condition"
+        "condition",
+        "days"
       ],
       "additionalProperties": false,
       "description": "An automation rule (robot): when a lead or deal is created or enters a stage, or an invoice's status becomes `status`, it performs its action (if its condition holds), at once or after `delay` (S13, S27)."
     },
     "InvoiceStatusTrigger": {
-      "description": "The stored statuses an invoice rule can wait for.",
-      "enum": ["sent", "partiallyPaid", "paid", "cancelled"]
+      "description": "The statuses an invoice rule can wait for. `overdue` is not set by anyone: it acts once an invoice that is sent or partly paid passes its due date (checked every second by the background thread, in the company's time zone), for invoices due from the day before the rule was made on.",
+      "enum": ["sent", "partiallyPaid", "paid", "cancelled", "overdue"]
     },
     "AutomationCondition": {
       "description": "Clauses that must all hold for the rule to act, checked on the record (as `get` shows it) when the trigger fires: e.g. `{field: \"totals.total\", op: \">=\", value: \"100000\"}`. Amounts and other decimal text compare exactly as decimals, other text as text (ISO dates order), anything else only with `=` and `!=`. A field the record type does not have is 1007 `unknownField`.",
@@ -4344,6 +4351,12 @@ enum EmbeddedSchemas {
         "condition": {
           "anyOf": [{"$ref": "../automation.json#/$defs/AutomationCondition"}, {"type": "null"}],
           "description": "Only when the record meets it as the trigger fires; null clears it."
+        },
+        "days": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 365,
+          "description": "A `dueIn` invoice rule: it acts on each unpaid (sent or partly paid) invoice once, from this many days before its due date through the due date; the days are the company's calendar days."
         }
       },
       "required": ["entityType", "trigger", "action"],
@@ -4457,6 +4470,12 @@ enum EmbeddedSchemas {
         "condition": {
           "anyOf": [{"$ref": "../automation.json#/$defs/AutomationCondition"}, {"type": "null"}],
           "description": "Only when the record meets it as the trigger fires; null clears it."
+        },
+        "days": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 365,
+          "description": "A `dueIn` invoice rule: it acts on each unpaid (sent or partly paid) invoice once, from this many days before its due date through the due date; the days are the company's calendar days."
         }
       },
       "required": ["id"],

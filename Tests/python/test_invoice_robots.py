@@ -12,6 +12,10 @@ through the API of a real crmd:
 """
 from __future__ import annotations
 
+import datetime
+import time
+import zoneinfo
+
 import pytest
 
 from crmd_client import InvalidParams, InvalidValue
@@ -123,8 +127,11 @@ def test_invoice_robots_are_checked_when_added(crm):
     error = refused(crm, InvalidValue, "automation.add", {"entityType": "deal", "trigger": "create",
                                                           "action": {"type": "moveDeal", "stageId": "WON"}})
     assert (error.field, error.reason) == ("action.type", "notApplicable")
-    # `overdue` is how a sent invoice past its date is shown, not a status it is set to: the schema refuses it.
-    refused(crm, InvalidParams, "automation.add", base | {"status": "overdue"})
+    error = refused(crm, InvalidValue, "automation.add", {k: v for k, v in base.items() if k != "status"} | {"trigger": "dueIn"})
+    assert (error.field, error.reason) == ("days", "required")
+    error = refused(crm, InvalidValue, "automation.add", base | {"trigger": "status", "days": 3})
+    assert (error.field, error.reason) == ("days", "notApplicable")
+    refused(crm, InvalidParams, "automation.add", base | {"status": "late"})
     assert [r for r in crm.call("automation.list", {"entityType": "invoice"})["items"]] == []
 
 
@@ -196,3 +203,48 @@ def test_the_manager_is_told_when_the_deal_could_not_follow_its_money(crm):
     told = [n for n in crm.call("notification.list", {})["items"] if n["kind"] == "robot"]
     assert len(told) == 1 and "не заполнены" in told[0]["text"] and told[0]["entityType"] == "deal" and told[0]["entityId"] == deal
     assert told[0]["data"]["missing"] == ["contractNumber", "contractDate"]
+
+
+def company_today() -> datetime.date:
+    """Today on the company's clock (crmd's default time zone, Europe/Moscow)."""
+    return datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Moscow")).date()
+
+
+def wait_for(check, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        assert time.monotonic() < deadline, "the robot did not act in time"
+        time.sleep(0.05)
+    return result
+
+
+def test_date_robots_act_once_on_unpaid_invoices_due_soon_or_overdue(crm):
+    """`dueIn: 3` acts on an unpaid invoice due within three days (not on one due in ten, a
+    draft or a paid one); `status: overdue` on one whose due date passed yesterday; each once.
+    The background thread checks every second."""
+    today = company_today()
+    day = lambda n: (today + datetime.timedelta(days=n)).isoformat()
+    deal = ready(crm, invoice_deal(crm))
+    soon = invoice(crm, deal, due=day(2))
+    later = invoice(crm, deal, due=day(10))
+    draft = invoice(crm, deal, due=day(1))
+    paid = invoice(crm, deal, due=day(1))
+    late = invoice(crm, deal, due=day(-1))
+    for bill in (soon, later, paid, late):
+        crm.call("invoice.setStatus", {"id": bill["id"], "status": "sent"})
+    crm.call("invoice.addPayment", {"id": paid["id"], "amount": "9000.00", "date": day(0)})
+    reminder = crm.call("automation.add", {"entityType": "invoice", "trigger": "dueIn", "days": 3,
+                                           "action": {"type": "notify", "to": "responsible", "text": "Напомнить об оплате"}})
+    assert (reminder["trigger"], reminder["days"], reminder["status"]) == ("dueIn", 3, None)
+    overdue = crm.call("automation.add", {"entityType": "invoice", "trigger": "status", "status": "overdue",
+                                          "action": {"type": "moveDeal", "stageId": "PREPARATION"}})
+
+    def told():
+        return [n for n in crm.call("notification.list", {})["items"] if n["data"].get("ruleId") == reminder["id"]]
+    reminded = wait_for(told)
+    wait_for(lambda: deal_stage(crm, deal) == "PREPARATION")
+    # One pass handles every invoice a rule has due: give it one more tick, then nothing more comes.
+    time.sleep(1.5)
+    assert [n["entityId"] for n in told()] == [soon["id"]] == [n["entityId"] for n in reminded]
+    moves = [t for t in timeline(crm, "deal", deal) if t.get("type") == "stageChanged" and t["data"].get("ruleId") == overdue["id"]]
+    assert [m["data"]["invoiceId"] for m in moves] == [late["id"]]

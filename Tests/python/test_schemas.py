@@ -293,7 +293,7 @@ REQUISITE = {"id": 2, "entityType": "company", "entityId": 4, "preset": "ip", "n
              "source": "registry:offline", "bankDetails": [BANK], "createdAt": NOW, "updatedAt": NOW, "version": 1}
 COMMENT = {"type": "comment", "text": "Новая сделка «{{deal.title}}»: позвоните {{contact.name}} по {{contact.phone}}"}
 RULE = {"id": 1, "entityType": "deal", "pipelineId": 2, "stageId": "NEW", "trigger": "enter", "delay": 0, "action": COMMENT,
-        "title": "Следующие шаги", "active": True, "createdAt": NOW, "status": None, "condition": None}
+        "title": "Следующие шаги", "active": True, "createdAt": NOW, "status": None, "condition": None, "days": None}
 INVOICE_RULE = {**RULE, "entityType": "invoice", "pipelineId": None, "stageId": None, "trigger": "status", "status": "paid",
                 "action": {"type": "moveDeal", "stageId": "WON", "whenAllPaid": True},
                 "condition": [{"field": "totals.total", "op": ">=", "value": "100000"}]}
@@ -765,13 +765,16 @@ PARAMS = {
          {"entityType": "invoice", "trigger": "status", "status": "partiallyPaid", "delay": 60,
           "condition": [{"field": "totals.total", "op": ">=", "value": "100000"}, {"field": "payerInn", "op": "!=", "value": None}],
           "action": {"type": "moveDeal", "stageId": "WON", "whenAllPaid": True}},
-         {"entityType": "deal", "trigger": "create", "condition": {"field": "opportunity", "op": "<", "value": 5}, "action": COMMENT}],
+         {"entityType": "deal", "trigger": "create", "condition": {"field": "opportunity", "op": "<", "value": 5}, "action": COMMENT},
+         {"entityType": "invoice", "trigger": "status", "status": "overdue", "action": {"type": "notify", "to": "responsible", "text": "Просрочен"}},
+         {"entityType": "invoice", "trigger": "dueIn", "days": 3, "action": COMMENT}],
         [{"entityType": "contact", "trigger": "create", "action": COMMENT},
          {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "text": "x"}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": "manager", "text": "x"}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": 0, "text": "x"}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": "responsible", "text": ""}},
-         {"entityType": "invoice", "trigger": "status", "status": "overdue", "action": COMMENT},
+         {"entityType": "invoice", "trigger": "dueIn", "days": 366, "action": COMMENT},
+         {"entityType": "invoice", "trigger": "dueIn", "days": -1, "action": COMMENT},
          {"entityType": "invoice", "trigger": "status", "status": "paid", "action": {"type": "moveDeal"}},
          {"entityType": "invoice", "trigger": "status", "status": "paid", "action": {"type": "moveDeal", "stageId": "WON", "when": 1}},
          {"entityType": "deal", "trigger": "create", "action": COMMENT, "condition": {"field": "title", "op": "~", "value": "x"}},
@@ -1125,10 +1128,11 @@ RESULTS = {
     ),
     "automation.add": (
         [RULE, {**RULE, "entityType": "lead", "pipelineId": None, "stageId": None, "trigger": "create", "delay": 3600, "title": None,
-                "active": False}, INVOICE_RULE],
+                "active": False}, INVOICE_RULE, {**INVOICE_RULE, "trigger": "dueIn", "status": None, "days": 3, "condition": None}],
         [{**RULE, "action": {"type": "sms", "text": "x"}}, {**RULE, "delay": -1}, without(RULE, "createdAt"),
          {**RULE, "entityType": "company"}, {**RULE, "trigger": "leave"}, {**RULE, "title": 5}, without(RULE, "pipelineId"),
-         without(RULE, "status"), without(INVOICE_RULE, "condition"), {**INVOICE_RULE, "status": "overdue"}],
+         without(RULE, "status"), without(INVOICE_RULE, "condition"), {**INVOICE_RULE, "status": "late"}, without(RULE, "days"),
+         {**INVOICE_RULE, "trigger": "dueIn", "status": None, "days": 400}],
     ),
     "automation.get": ([RULE], [{**RULE, "active": None}]),
     "automation.update": ([{**RULE, "active": False, "delay": 60}], [{**RULE, "action": None}]),

@@ -9,12 +9,44 @@ import Storage
 /// the clock reaches them.
 enum AutomationEngine {
     enum Trigger: String {
-        case create, enter, status
+        case create, enter, status, dueIn
     }
 
-    /// The statuses an invoice robot may wait for (`overdue` is not stored: it is how `get`
-    /// shows a sent invoice past its due date).
-    static let invoiceStatuses = ["sent", "partiallyPaid", "paid", "cancelled"]
+    /// The statuses an invoice robot may wait for. `overdue` is not stored (it is how `get`
+    /// shows a sent invoice past its due date): its robots act when the date passes.
+    static let invoiceStatuses = ["sent", "partiallyPaid", "paid", "cancelled", "overdue"]
+
+    /// Runs the invoice robots on dates that have come (`runDates`): `dueIn` N days before an
+    /// unpaid invoice's due date (from N days before through the due date itself), and
+    /// `status: overdue` once the date has passed — for invoices due from the day before the
+    /// rule was made on, so a new rule does not act on every invoice that was overdue long
+    /// before it. Each rule acts once per invoice (`automation_fired`); up to `limit` invoices a
+    /// rule per call. Returns how many acted.
+    static func runDates(_ db: Database, crm: CRM, limit: Int) throws -> Int {
+        let rules = try AutomationStore.dateRules(db)
+        if rules.isEmpty { return 0 }
+        let zone = CompanyTime.zone(try SettingsService.load(db))
+        guard let today = Timestamp.parseDate(CompanyTime.today(at: crm.clock.now(), in: zone)) else { return 0 }
+        var acted = 0
+        for date in rules {
+            let from: Int64, through: Int64
+            if let days = date.days {
+                (from, through) = (today, today + days)
+            } else {
+                let made = Timestamp.parse(date.createdAt).flatMap { Timestamp.parseDate(CompanyTime.today(at: $0, in: zone)) } ?? today
+                (from, through) = (made - 1, today - 1)
+            }
+            if through < from { continue }
+            let ids = try AutomationStore.unpaidInvoices(db, dueFrom: Timestamp.formatDate(days: from), through: Timestamp.formatDate(days: through),
+                                                         notFiredBy: date.rule.id, limit: limit)
+            for id in ids {
+                try AutomationStore.markFired(db, ruleID: date.rule.id, invoiceID: id, at: crm.nowText)
+                try run([date.rule], db: db, crm: crm, entity: .invoice, id: id) { try crm.invoices.invoice(db, id) }
+                acted += 1
+            }
+        }
+        return acted
+    }
 
     /// Called after a record of a staged entity was written at `stageId`.
     static func recordPlaced(_ db: Database, crm: CRM, entity: EntityType, id: Int64, pipelineId: Int64, stageId: String,

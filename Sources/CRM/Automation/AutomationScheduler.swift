@@ -36,6 +36,15 @@ package struct AutomationScheduler: Sendable {
         }
     }
 
+    /// Runs the invoice robots whose date has come (`AutomationEngine.runDates`), up to `limit`
+    /// invoices a rule, in one transaction; returns how many acted.
+    @discardableResult
+    package func runDates(limit: Int = 100) throws -> Int {
+        let any = try crm.pool.read { db in try !AutomationStore.dateRules(db).isEmpty }
+        if !any { return 0 }
+        return try crm.pool.write { db in try AutomationEngine.runDates(db, crm: crm, limit: limit) }
+    }
+
     /// Seconds until the next job is due (nil when none is waiting).
     package func secondsUntilNext() throws -> Int64? {
         try crm.pool.read { db in

@@ -17,8 +17,10 @@ package struct AutomationService: Sendable {
         /// For an invoice rule: the status it waits for (stored where a stage rule keeps its stage).
         package var status: String?
         package var condition: JSON?
+        /// For a `dueIn` invoice rule: how many days before the due date it acts.
+        package var days: Int64?
         package init(entityType: EntityType, pipelineID: Int64?, stageID: String?, trigger: String, delaySeconds: Int64,
-                     action: JSON, title: String?, active: Bool, status: String? = nil, condition: JSON? = nil) {
+                     action: JSON, title: String?, active: Bool, status: String? = nil, condition: JSON? = nil, days: Int64? = nil) {
             self.entityType = entityType
             self.pipelineID = pipelineID
             self.stageID = stageID
@@ -29,6 +31,7 @@ package struct AutomationService: Sendable {
             self.active = active
             self.status = status
             self.condition = condition
+            self.days = days
         }
     }
 
@@ -83,19 +86,29 @@ package struct AutomationService: Sendable {
         let action = try AutomationAction(input.action)
         let condition = try input.condition.flatMap { $0 == .null ? nil : try AutomationCondition($0, entity: input.entityType.descriptor) }
         if input.entityType == .invoice {
-            guard input.trigger == "status" else {
-                throw CRMError.invalidValue(field: "trigger", reason: "option", message: "an invoice rule's trigger is status")
-            }
-            guard let status = input.status, AutomationEngine.invoiceStatuses.contains(status) else {
-                throw CRMError.invalidValue(field: "status", reason: "option",
-                                            message: "an invoice rule waits for a status: \(AutomationEngine.invoiceStatuses.joined(separator: ", "))")
-            }
-            if input.pipelineID != nil || (input.stageID != nil && input.stageID != status) {
+            if input.pipelineID != nil || (input.stageID != nil && input.stageID != input.status) {
                 throw CRMError.invalidValue(field: "stageId", reason: "notApplicable", message: "invoices have statuses, not pipelines and stages")
             }
-            input.stageID = status
-        } else if input.status != nil {
-            throw CRMError.invalidValue(field: "status", reason: "notApplicable", message: "only invoice rules wait for a status")
+            switch input.trigger {
+            case "status":
+                guard let status = input.status, AutomationEngine.invoiceStatuses.contains(status) else {
+                    throw CRMError.invalidValue(field: "status", reason: "option",
+                                                message: "an invoice rule waits for a status: \(AutomationEngine.invoiceStatuses.joined(separator: ", "))")
+                }
+                if input.days != nil { throw CRMError.invalidValue(field: "days", reason: "notApplicable", message: "days go with the dueIn trigger") }
+                input.stageID = status
+            case "dueIn":
+                guard let days = input.days, (0...365).contains(days) else {
+                    throw CRMError.invalidValue(field: "days", reason: "required", message: "a dueIn rule needs days, 0 to 365")
+                }
+                if input.status != nil { throw CRMError.invalidValue(field: "status", reason: "notApplicable", message: "a dueIn rule waits for a date") }
+                input.stageID = nil
+            default:
+                throw CRMError.invalidValue(field: "trigger", reason: "option", message: "an invoice rule's trigger is status or dueIn")
+            }
+        } else if input.status != nil || input.days != nil {
+            throw CRMError.invalidValue(field: input.status != nil ? "status" : "days", reason: "notApplicable",
+                                        message: "only invoice rules wait for a status or a due date")
         }
         return (input, action, condition)
     }
@@ -150,7 +163,7 @@ package struct AutomationService: Sendable {
         return [
             "id": .int(rule.id), "entityType": .string(rule.entityType.rawValue),
             "pipelineId": rule.pipelineID.map(JSON.int) ?? .null, "stageId": invoice ? .null : rule.stageID.map(JSON.string) ?? .null,
-            "status": invoice ? rule.stageID.map(JSON.string) ?? .null : .null,
+            "status": invoice ? rule.stageID.map(JSON.string) ?? .null : .null, "days": rule.days.map(JSON.int) ?? .null,
             "trigger": .string(rule.trigger.rawValue), "delay": .int(rule.delay), "action": rule.action,
             "condition": rule.condition ?? .null,
             "title": rule.title.map(JSON.string) ?? .null, "active": .bool(rule.active), "createdAt": .string(rule.createdAt),

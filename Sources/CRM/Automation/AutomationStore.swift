@@ -17,6 +17,7 @@ enum AutomationStore {
         var active: Bool
         var createdAt: String
         var condition: JSON?
+        var days: Int64?
     }
 
     /// An active rule that applies to a record placed at a stage. Its action is read only when
@@ -62,11 +63,11 @@ enum AutomationStore {
                            condition: AutomationCondition?, at createdAt: String) throws -> Int64 {
         try db.execute("""
             INSERT INTO automation_rules (entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at,
-                                          condition)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          condition, days)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
                   .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active),
-                  .text(createdAt), SQLValue(condition?.json.text)])
+                  .text(createdAt), SQLValue(condition?.json.text), SQLValue(input.days)])
         return db.lastInsertRowID
     }
 
@@ -75,19 +76,20 @@ enum AutomationStore {
                            action: AutomationAction, condition: AutomationCondition?) throws {
         try db.execute("""
             UPDATE automation_rules SET entity_type = ?, pipeline_id = ?, stage_id = ?, trigger = ?, delay_seconds = ?, action = ?,
-            title = ?, active = ?, condition = ? WHERE id = ?
+            title = ?, active = ?, condition = ?, days = ? WHERE id = ?
             """, [.text(input.entityType.rawValue), SQLValue(pipelineID), SQLValue(input.stageID), .text(input.trigger),
                   .integer(input.delaySeconds), .text(action.json.text), SQLValue(input.title), SQLValue(input.active),
-                  SQLValue(condition?.json.text), .integer(id)])
+                  SQLValue(condition?.json.text), SQLValue(input.days), .integer(id)])
     }
 
     static func deleteRule(_ db: Database, id: Int64) throws {
         try db.execute("DELETE FROM automation_rules WHERE id = ?", [.integer(id)])
+        try db.execute("DELETE FROM automation_fired WHERE rule_id = ?", [.integer(id)])
     }
 
     static func rule(_ db: Database, id: Int64) throws -> Rule? {
         guard let row = try db.queryOne("""
-            SELECT id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at, condition
+            SELECT id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at, condition, days
             FROM automation_rules WHERE id = ?
             """, [.integer(id)]) else { return nil }
         return try StoredData.read("automation_rules", id) {
@@ -100,7 +102,7 @@ enum AutomationStore {
             return Rule(id: try row.int64("id"), entityType: entityType, pipelineID: try row.optionalInt64("pipeline_id"),
                         stageID: try row.optionalText("stage_id"), trigger: trigger, delay: try row.int64("delay_seconds"),
                         action: action, title: try row.optionalText("title"), active: try row.bool("active"),
-                        createdAt: try row.text("created_at"), condition: condition)
+                        createdAt: try row.text("created_at"), condition: condition, days: try row.optionalInt64("days"))
         }
     }
 
@@ -130,6 +132,39 @@ enum AutomationStore {
             WHERE entity_type = 'invoice' AND active = 1 AND trigger = 'status' AND stage_id = ? ORDER BY id
             """, [.text(status)])
             .map { row in PlacedRule(id: try row.int64("id"), delay: try row.int64("delay_seconds"), row: row) }
+    }
+
+    /// An active invoice rule on dates: `dueIn` (`days` before the due date) or `status: overdue`.
+    struct DateRule {
+        let rule: PlacedRule
+        let days: Int64?
+        let createdAt: String
+    }
+
+    static func dateRules(_ db: Database) throws -> [DateRule] {
+        try db.query("""
+            SELECT id, delay_seconds, action, trigger, condition, days, created_at FROM automation_rules
+            WHERE entity_type = 'invoice' AND active = 1 AND (trigger = 'dueIn' OR (trigger = 'status' AND stage_id = 'overdue'))
+            ORDER BY id
+            """).map { row in
+            DateRule(rule: PlacedRule(id: try row.int64("id"), delay: try row.int64("delay_seconds"), row: row),
+                     days: try row.optionalInt64("days"), createdAt: try row.text("created_at"))
+        }
+    }
+
+    /// Up to `limit` unpaid invoices (sent or partly paid) due from `from` through `through`
+    /// that rule `ruleID` has not acted on, earliest due first.
+    static func unpaidInvoices(_ db: Database, dueFrom from: String, through: String, notFiredBy ruleID: Int64, limit: Int) throws -> [Int64] {
+        try db.query("""
+            SELECT id FROM invoices AS i WHERE status IN ('sent', 'partiallyPaid') AND due_date BETWEEN ? AND ?
+              AND NOT EXISTS (SELECT 1 FROM automation_fired AS f WHERE f.rule_id = ? AND f.invoice_id = i.id)
+            ORDER BY due_date, id LIMIT ?
+            """, [.text(from), .text(through), .integer(ruleID), .integer(Int64(limit))]).map { try $0.int64("id") }
+    }
+
+    static func markFired(_ db: Database, ruleID: Int64, invoiceID: Int64, at: String) throws {
+        try db.execute("INSERT INTO automation_fired (rule_id, invoice_id, fired_at) VALUES (?, ?, ?)",
+                       [.integer(ruleID), .integer(invoiceID), .text(at)])
     }
 
     /// The stored action of rule `id` if the rule still exists and is active.

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// A thread that, every `interval` until stopped, runs due scheduled jobs (delayed robots) and
-/// delivers due outbox messages; a committed message wakes it at once. Errors are reported to
+/// the invoice robots whose date has come, and delivers due outbox messages; a committed message wakes it at once. Errors are reported to
 /// `log` and retried on the next tick; nothing is lost, since jobs and messages leave their
 /// queues only once done. A job or message whose stored data cannot be read is marked failed
 /// and reported to `crm.faults` instead.
@@ -28,6 +28,11 @@ package final class BackgroundJobs: Sendable {
                     while try scheduler.runDue() > 0 {}
                 } catch {
                     log("scheduled jobs: \(error)")
+                }
+                do {
+                    while try scheduler.runDates() > 0 {}
+                } catch {
+                    log("invoice robots on dates: \(error)")
                 }
                 // The event log's retention, at start and hourly.
                 if pruned.map({ crm.clock.now() - $0 >= 3600 }) ?? true {

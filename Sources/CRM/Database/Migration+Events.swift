@@ -23,6 +23,42 @@ extension CRMMigrations {
 }
 
 extension CRMMigrations {
+    /// Migration 18: invoice robots on dates (issue 12): `dueIn` N days before an unpaid
+    /// invoice's due date (`days`), and `status: overdue` when it passes; `automation_fired`
+    /// remembers which invoices a date robot has acted on, so it acts once per invoice. The rules'
+    /// table is made again to widen its CHECK.
+    static let robotDatesSQL = """
+    CREATE TABLE automation_rules_v18 (
+        id INTEGER PRIMARY KEY,
+        entity_type TEXT NOT NULL,
+        pipeline_id INTEGER REFERENCES pipelines(id),
+        stage_id TEXT,
+        trigger TEXT NOT NULL CHECK (trigger IN ('create', 'enter', 'status', 'dueIn')),
+        delay_seconds INTEGER NOT NULL DEFAULT 0,
+        action TEXT NOT NULL,
+        title TEXT,
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        condition TEXT,
+        days INTEGER CHECK (days IS NULL OR days BETWEEN 0 AND 365)
+    );
+    INSERT INTO automation_rules_v18 (id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at,
+                                      condition)
+        SELECT id, entity_type, pipeline_id, stage_id, trigger, delay_seconds, action, title, active, created_at, condition
+        FROM automation_rules;
+    DROP TABLE automation_rules;
+    ALTER TABLE automation_rules_v18 RENAME TO automation_rules;
+    CREATE INDEX automation_rules_by_stage ON automation_rules (entity_type, stage_id);
+    CREATE TABLE automation_fired (
+        rule_id INTEGER NOT NULL,
+        invoice_id INTEGER NOT NULL,
+        fired_at TEXT NOT NULL,
+        PRIMARY KEY (rule_id, invoice_id)
+    ) WITHOUT ROWID;
+    """
+}
+
+extension CRMMigrations {
     /// Migration 17: a robot may carry a condition on its record's fields (JSON clauses), and
     /// the `status` trigger of invoice robots, which keep the status they wait for in
     /// `stage_id` (issue 12). The table is made again: SQLite cannot widen a CHECK in place.

@@ -28,6 +28,6 @@ enum AutomationMethods {
             entityType: entityType, pipelineID: value("pipelineId")?.int64Value, stageID: value("stageId")?.stringValue,
             trigger: value("trigger")?.stringValue ?? "enter", delaySeconds: value("delay")?.int64Value ?? 0,
             action: value("action") ?? .null, title: value("title")?.stringValue, active: value("active")?.boolValue ?? true,
-            status: value("status")?.stringValue, condition: value("condition"))
+            status: value("status")?.stringValue, condition: value("condition"), days: value("days")?.int64Value)
     }
 }
