@@ -64,6 +64,31 @@ enum EmbeddedSchemas {
           "required": ["type", "stageId"],
           "additionalProperties": false,
           "description": "An invoice rule's action: moves the deal the invoice was made from (S28), e.g. into «В работе» when it is paid, or into the success stage when every invoice is. A stage whose required fields the deal lacks leaves the deal where it is; the deal's timeline says what is missing."
+        },
+        {
+          "type": "object",
+          "properties": {
+            "type": {"const": "email"},
+            "to": {
+              "enum": ["payer", "responsible"],
+              "description": "`payer`: the invoice's payer at its first e-mail (invoice robots only); `responsible`: the record's responsible at the e-mail of their profile."
+            },
+            "subject": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 500,
+              "description": "The subject; placeholders as in a comment (`{{invoice.number}}`)."
+            },
+            "text": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 5000,
+              "description": "The body, plain text; placeholders as in a comment."
+            }
+          },
+          "required": ["type", "to", "subject", "text"],
+          "additionalProperties": false,
+          "description": "Queues an e-mail in the outbox (delivered like `invoice.send`'s, `mode: robot`), e.g. a reminder to the payer that the invoice is due in three days. With no address to write to, nothing is sent and the record's timeline says why."
         }
       ]
     },
@@ -4096,9 +4121,11 @@ enum EmbeddedSchemas {
           "type": "string"
         },
         "mode": {
+          "description": "How `invoice.send` sent the invoice (`attachment`, `link`), or `robot` for a robot's e-mail.",
           "enum": [
             "attachment",
             "link",
+            "robot",
             null
           ]
         },

@@ -248,3 +248,52 @@ def test_date_robots_act_once_on_unpaid_invoices_due_soon_or_overdue(crm):
     assert [n["entityId"] for n in told()] == [soon["id"]] == [n["entityId"] for n in reminded]
     moves = [t for t in timeline(crm, "deal", deal) if t.get("type") == "stageChanged" and t["data"].get("ruleId") == overdue["id"]]
     assert [m["data"]["invoiceId"] for m in moves] == [late["id"]]
+
+
+@pytest.fixture
+def smtp_sink(tmp_path):
+    """The loopback SMTP sink (aiosmtpd) the mail tests use: (port, directory of received .eml)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    sink = subprocess.Popen([sys.executable, str(Path(__file__).with_name("smtp_sink.py")), str(tmp_path)],
+                            stdout=subprocess.PIPE, text=True)
+    port = int(sink.stdout.readline())
+    yield port, tmp_path
+    sink.kill()
+    sink.wait()
+
+
+def test_an_email_robot_reminds_the_payer_through_the_outbox(crm, smtp_sink):
+    """`email {to: payer}` on `status: sent`: the message is queued with the status change and
+    delivered by SMTP to the payer; a payer without an e-mail gets nothing, and the invoice's
+    timeline says why."""
+    import email
+    from email import policy
+    port, inbox = smtp_sink
+    crm.call("settings.update", {"mail": {"transport": "smtp", "host": "127.0.0.1", "port": port, "from": "crm@videosystems.ru"}})
+    rule = crm.call("automation.add", {"entityType": "invoice", "trigger": "status", "status": "sent",
+                                       "action": {"type": "email", "to": "payer", "subject": "Счёт № {{invoice.number}}",
+                                                  "text": "Напоминаем об оплате счёта № {{invoice.number}} по сделке «{{deal.title}}»."}})
+    deal = invoice_deal(crm)
+    company = crm.call("deal.get", {"id": deal})["companyId"]
+    silent = invoice(crm, deal)
+    crm.call("invoice.setStatus", {"id": silent["id"], "status": "sent"})
+    said = [t for t in timeline(crm, "invoice", silent["id"]) if t.get("type") == "comment" and t["data"].get("ruleId") == rule["id"]]
+    assert len(said) == 1 and "нет адреса e-mail" in said[0]["data"]["text"], said
+    crm.call("company.update", {"id": company, "fields": {"emails": [{"value": "buh@petrov.ru"}]}})
+    bill = invoice(crm, deal)
+    crm.call("invoice.setStatus", {"id": bill["id"], "status": "sent"})
+    messages = crm.call("invoice.get", {"id": bill["id"]})["messages"]
+    assert [(m["mode"], m["to"]) for m in messages] == [("robot", "buh@petrov.ru")]
+    deadline = time.monotonic() + 15
+    while not list(inbox.glob("*.eml")):
+        assert time.monotonic() < deadline, "the robot's e-mail never reached the SMTP sink"
+        time.sleep(0.05)
+    received = email.message_from_bytes(next(inbox.glob("*.eml")).read_bytes(), policy=policy.default)
+    assert received["To"].addresses[0].addr_spec == "buh@petrov.ru"
+    assert received["Subject"] == f"Счёт № {bill['number']}"
+    assert f"Напоминаем об оплате счёта № {bill['number']} по сделке «Камеры»." in received.get_body().get_content()
+    error = refused(crm, InvalidValue, "automation.add", {"entityType": "deal", "trigger": "create",
+                                                          "action": {"type": "email", "to": "payer", "subject": "x", "text": "y"}})
+    assert (error.field, error.reason) == ("action.to", "notApplicable")

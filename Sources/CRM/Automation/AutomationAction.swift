@@ -27,6 +27,17 @@ package enum AutomationAction: Sendable, Equatable {
     /// once every invoice of the deal that is not cancelled is paid. A stage whose required
     /// fields the deal lacks leaves it where it is and tells its responsible what is missing.
     case moveDeal(stageId: String, whenAllPaid: Bool)
+    /// Queues an e-mail (the outbox of S22) to the invoice's payer or the record's responsible;
+    /// `subject` and `text` may hold placeholders.
+    case email(to: MailRecipient, subject: String, text: String)
+
+    /// Whom an `email` action writes to.
+    package enum MailRecipient: String, Sendable, Equatable {
+        /// The invoice's payer, at its first e-mail (invoice robots only).
+        case payer
+        /// The record's responsible, at their e-mail in their profile.
+        case responsible
+    }
 
     /// The action of a rule as stored and as given to `automation.add`, or 1007 if unknown.
     package init(_ json: JSON) throws {
@@ -47,6 +58,14 @@ package enum AutomationAction: Sendable, Equatable {
                 throw CRMError.invalidValue(field: "action.stageId", reason: "required", message: "a moveDeal action needs stageId")
             }
             self = .moveDeal(stageId: stage, whenAllPaid: json["whenAllPaid"]?.boolValue ?? false)
+        case "email":
+            guard let to = json["to"]?.stringValue.flatMap(MailRecipient.init(rawValue:)) else {
+                throw CRMError.invalidValue(field: "action.to", reason: "format", message: "to is \"payer\" or \"responsible\"")
+            }
+            guard let subject = json["subject"]?.stringValue, !subject.isEmpty else {
+                throw CRMError.invalidValue(field: "action.subject", reason: "required", message: "an email action needs a subject")
+            }
+            self = .email(to: to, subject: subject, text: try Self.text(json, of: "an email"))
         case let other:
             throw CRMError.invalidValue(field: "action.type", reason: "unsupported",
                                         message: "unsupported action type '\(other ?? "")'")
@@ -71,6 +90,7 @@ package enum AutomationAction: Sendable, Equatable {
         case .comment(let text): ["type": "comment", "text": .string(text)]
         case .notify(let to, let text): ["type": "notify", "to": to.json, "text": .string(text)]
         case .moveDeal(let stage, let whenAllPaid): ["type": "moveDeal", "stageId": .string(stage), "whenAllPaid": .bool(whenAllPaid)]
+        case .email(let to, let subject, let text): ["type": "email", "to": .string(to.rawValue), "subject": .string(subject), "text": .string(text)]
         }
     }
 }

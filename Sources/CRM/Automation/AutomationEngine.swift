@@ -1,4 +1,6 @@
+import Foundation
 import JSONKit
+import Mail
 import Storage
 
 /// Runs robots: those of a stage when a lead or deal is created in it or enters it (S6, S13),
@@ -105,6 +107,9 @@ enum AutomationEngine {
             let body = try RecordTemplate.render(template, db: db, entity: entity, id: id)
             try NotificationService.notify(db, crm: crm, userID: userID, kind: "robot", text: body, record: RecordRef(entity, id),
                                            data: ["ruleId": .int(ruleID)])
+        case .email(let to, let subject, let text):
+            try email(db, crm: crm, to: to, subject: try RecordTemplate.render(subject, db: db, entity: entity, id: id),
+                      text: try RecordTemplate.render(text, db: db, entity: entity, id: id), entity: entity, id: id, ruleID: ruleID)
         case .moveDeal(let stage, let whenAllPaid):
             guard entity == .invoice, let dealID = try InvoiceStore.dealID(db, id) else { return }
             if whenAllPaid, try !InvoiceStore.everyInvoicePaid(db, dealID: dealID) { return }
@@ -140,5 +145,39 @@ enum AutomationEngine {
             try NotificationService.notify(db, crm: crm, userID: responsible, kind: "robot", text: text, record: RecordRef(.deal, dealID),
                                            data: facts)
         }
+    }
+
+    /// Queues the e-mail in the outbox, in the robot's transaction, and tells the record's
+    /// timeline (`queued`). With no address to write to (a payer without an e-mail, a
+    /// responsible without one, no sender in the settings) nothing is sent: the timeline says why,
+    /// and the change that woke the robot stands.
+    private static func email(_ db: Database, crm: CRM, to: AutomationAction.MailRecipient, subject: String, text: String,
+                              entity: EntityType, id: Int64, ruleID: Int64) throws {
+        let robot = Caller.system(.robot(ruleID: ruleID))
+        let record = try RecordService.loadJSON(db, entity.descriptor, id) ?? .null
+        var address: MailAddress?
+        switch to {
+        case .payer:
+            address = entity == .invoice ? try InvoiceService.payerAddress(db, record["payer"] ?? .null) : nil
+        case .responsible:
+            if let user = record["assignedTo"]?.int64Value, let email = try UserStore.fetch(db, user)?.email {
+                address = MailAddress.parse(email).flatMap { $0.isValid ? $0 : nil }
+            }
+        }
+        let from = (try SettingsService.load(db))["mail"]?["from"]?.stringValue.flatMap(MailAddress.parse).flatMap { $0.isValid ? $0 : nil }
+        guard let address, let from else {
+            let why = address == nil ? "нет адреса e-mail (\(to == .payer ? "у плательщика" : "у ответственного"))" : "не задан адрес отправителя (settings.mail.from)"
+            try crm.apply(Change(ChangeEntity(entity), id: .int(id), .commented, by: robot, at: crm.nowText,
+                                 data: ["text": .string("Робот не отправил письмо «\(subject)»: \(why)"), "ruleId": .int(ruleID)]), in: db)
+            return
+        }
+        let now = crm.clock.now()
+        let message = MailMessage(from: from, to: [address], cc: [], subject: subject, textBody: text + "\n", attachments: [],
+                                  messageID: "<robot-\(ruleID)-\(entity.rawValue)-\(id)-\(UUID().uuidString.lowercased())@crmd>",
+                                  date: Date(timeIntervalSince1970: Double(now)))
+        let outboxID = try OutboxStore.enqueue(db, invoiceID: entity == .invoice ? id : nil, mode: "robot", message: message, at: now)
+        try crm.apply(Change(ChangeEntity(entity), id: .int(id), .queued, by: robot, at: crm.nowText,
+                             data: ["messageId": .int(outboxID), "to": .string(address.address), "mode": "robot", "ruleId": .int(ruleID)]),
+                      in: db)
     }
 }

@@ -123,6 +123,9 @@ package struct AutomationService: Sendable {
                 throw CRMError.invalidValue(field: "action.stageId", reason: "unknownStage", message: "no deal stage '\(stage)'")
             }
         }
+        if case .email(.payer, _, _) = action, input.entityType != .invoice {
+            throw CRMError.invalidValue(field: "action.to", reason: "notApplicable", message: "only an invoice has a payer to write to")
+        }
         if input.entityType == .invoice { return nil }
         guard input.entityType.descriptor.hasStages else {
             throw CRMError.invalidValue(field: "entityType", reason: "noStages", message: "\(input.entityType.rawValue) has no stages")

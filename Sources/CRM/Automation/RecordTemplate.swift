@@ -3,14 +3,15 @@ import JSONKit
 import Storage
 
 /// Fills `{{entity.field}}` placeholders from a record and the records it links to
-/// (`{{deal.title}}`, `{{contact.name}}`, `{{contact.phone}}`, `{{company.title}}`).
+/// (`{{deal.title}}`, `{{contact.name}}`, `{{contact.phone}}`, `{{company.title}}`; an invoice's
+/// `{{invoice.number}}` and its deal's `{{deal.title}}`).
 /// Unknown placeholders become empty text; the template itself is never executed.
 enum RecordTemplate {
     static func render(_ template: String, db: Database, entity: EntityType, id: Int64) throws -> String {
         var records: [String: JSON] = [:]
         let main = try RecordService.loadJSON(db, entity.descriptor, id)
         records[entity.rawValue] = main
-        for (field, target) in [("contactId", EntityType.contact), ("companyId", .company), ("leadId", .lead)] {
+        for (field, target) in [("contactId", EntityType.contact), ("companyId", .company), ("leadId", .lead), ("dealId", .deal)] {
             if let linked = main?[field]?.int64Value { records[target.rawValue] = try RecordService.loadJSON(db, target.descriptor, linked) }
         }
         var output = ""

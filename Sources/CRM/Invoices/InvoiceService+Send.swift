@@ -62,11 +62,19 @@ extension InvoiceService {
 
     /// The payer's first e-mail, when the call names no recipient.
     private func payerAddress(_ db: Database, _ payer: JSON) throws -> MailAddress {
+        guard let address = try Self.payerAddress(db, payer) else {
+            throw CRMError.invalidValue(field: "to", reason: "required", message: "the payer has no e-mail: give `to`")
+        }
+        return address
+    }
+
+    /// The payer's first e-mail, nil when it has none.
+    static func payerAddress(_ db: Database, _ payer: JSON) throws -> MailAddress? {
         if let type = payer["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)), let payerID = payer["id"]?.int64Value,
            let record = try RecordService.loadJSON(db, type.descriptor, payerID),
            let email = record["emails"]?.arrayValue?.first?["value"]?.stringValue, let address = MailAddress.parse(email), address.isValid {
             return MailAddress(address.address, name: payer["name"]?.stringValue)
         }
-        throw CRMError.invalidValue(field: "to", reason: "required", message: "the payer has no e-mail: give `to`")
+        return nil
     }
 }
