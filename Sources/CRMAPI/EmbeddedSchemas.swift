@@ -89,6 +89,22 @@ enum EmbeddedSchemas {
           "required": ["type", "to", "subject", "text"],
           "additionalProperties": false,
           "description": "Queues an e-mail in the outbox (delivered like `invoice.send`'s, `mode: robot`), e.g. a reminder to the payer that the invoice is due in three days. With no address to write to, nothing is sent and the record's timeline says why."
+        },
+        {
+          "type": "object",
+          "properties": {
+            "type": {"const": "setField"},
+            "field": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200,
+              "description": "A writable field of the lead or deal (of an invoice robot: of the invoice's deal), or `custom.<code>`; not `stageId` or `pipelineId`. Another is 1007 `unknownField`."
+            },
+            "value": {"description": "The value, as `update` takes it (null clears)."}
+          },
+          "required": ["type", "field", "value"],
+          "additionalProperties": false,
+          "description": "Sets a field through the record's own update (its stage's requirements apply). A value the field refuses leaves the record as it was, and its timeline says why."
         }
       ]
     },

@@ -19,7 +19,7 @@ import zoneinfo
 import pytest
 
 from crmd_client import InvalidParams, InvalidValue
-from helpers import invoice_deal, refused, timeline
+from helpers import invoice_deal, refused, timeline, uid
 
 
 def deal_stage(crm, deal_id: int) -> str:
@@ -297,3 +297,26 @@ def test_an_email_robot_reminds_the_payer_through_the_outbox(crm, smtp_sink):
     error = refused(crm, InvalidValue, "automation.add", {"entityType": "deal", "trigger": "create",
                                                           "action": {"type": "email", "to": "payer", "subject": "x", "text": "y"}})
     assert (error.field, error.reason) == ("action.to", "notApplicable")
+
+
+def test_set_field_robots_change_the_record_or_say_why_not(crm):
+    """A paid invoice marks its deal (`setField` on the invoice's deal); a deal robot fills a
+    field of a new deal; a value the field refuses leaves the deal and says why; stages and
+    unknown fields are refused when the robot is added."""
+    crm.call("automation.add", {"entityType": "invoice", "trigger": "status", "status": "paid",
+                                "action": {"type": "setField", "field": "comments", "value": "Оплачено полностью"}})
+    deal = invoice_deal(crm)
+    bill = invoice(crm, deal)
+    crm.call("invoice.addPayment", {"id": bill["id"], "amount": "9000.00", "date": "2026-03-05"})
+    assert crm.call("deal.get", {"id": deal})["comments"] == "Оплачено полностью"
+    pipeline = crm.call("pipeline.add", {"entityType": "deal", "title": f"Поля {uid()}", "stages": [{"id": f"F{uid()}", "title": "Один"}]})
+    bad = crm.call("automation.add", {"entityType": "deal", "trigger": "create", "pipelineId": pipeline["id"],
+                                      "action": {"type": "setField", "field": "opportunity", "value": "много"}})
+    made = crm.call("deal.add", {"fields": {"title": "Без суммы", "pipelineId": pipeline["id"]}})
+    assert crm.call("deal.get", {"id": made["id"]})["opportunity"] is None
+    said = [t for t in timeline(crm, "deal", made["id"]) if t.get("type") == "comment" and t["data"].get("ruleId") == bad["id"]]
+    assert len(said) == 1 and "opportunity" in said[0]["data"]["text"], said
+    for field in ["stageId", "nonsense", "createdAt", "custom.nothing"]:
+        error = refused(crm, InvalidValue, "automation.add", {"entityType": "deal", "trigger": "create",
+                                                              "action": {"type": "setField", "field": field, "value": "x"}})
+        assert (error.field, error.reason) == ("action.field", "unknownField"), field

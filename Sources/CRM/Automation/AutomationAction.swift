@@ -27,6 +27,9 @@ package enum AutomationAction: Sendable, Equatable {
     /// once every invoice of the deal that is not cancelled is paid. A stage whose required
     /// fields the deal lacks leaves it where it is and tells its responsible what is missing.
     case moveDeal(stageId: String, whenAllPaid: Bool)
+    /// Sets a field of the record (a lead's or deal's own; an invoice robot's deal's), e.g. a
+    /// deal's comments or a custom field (`custom.<code>`); `value` as `update` takes it.
+    case setField(field: String, value: JSON)
     /// Queues an e-mail (the outbox of S22) to the invoice's payer or the record's responsible;
     /// `subject` and `text` may hold placeholders.
     case email(to: MailRecipient, subject: String, text: String)
@@ -58,6 +61,11 @@ package enum AutomationAction: Sendable, Equatable {
                 throw CRMError.invalidValue(field: "action.stageId", reason: "required", message: "a moveDeal action needs stageId")
             }
             self = .moveDeal(stageId: stage, whenAllPaid: json["whenAllPaid"]?.boolValue ?? false)
+        case "setField":
+            guard let field = json["field"]?.stringValue, !field.isEmpty else {
+                throw CRMError.invalidValue(field: "action.field", reason: "required", message: "a setField action needs field")
+            }
+            self = .setField(field: field, value: json["value"] ?? .null)
         case "email":
             guard let to = json["to"]?.stringValue.flatMap(MailRecipient.init(rawValue:)) else {
                 throw CRMError.invalidValue(field: "action.to", reason: "format", message: "to is \"payer\" or \"responsible\"")
@@ -90,6 +98,7 @@ package enum AutomationAction: Sendable, Equatable {
         case .comment(let text): ["type": "comment", "text": .string(text)]
         case .notify(let to, let text): ["type": "notify", "to": to.json, "text": .string(text)]
         case .moveDeal(let stage, let whenAllPaid): ["type": "moveDeal", "stageId": .string(stage), "whenAllPaid": .bool(whenAllPaid)]
+        case .setField(let field, let value): ["type": "setField", "field": .string(field), "value": value]
         case .email(let to, let subject, let text): ["type": "email", "to": .string(to.rawValue), "subject": .string(subject), "text": .string(text)]
         }
     }

@@ -107,6 +107,8 @@ enum AutomationEngine {
             let body = try RecordTemplate.render(template, db: db, entity: entity, id: id)
             try NotificationService.notify(db, crm: crm, userID: userID, kind: "robot", text: body, record: RecordRef(entity, id),
                                            data: ["ruleId": .int(ruleID)])
+        case .setField(let field, let value):
+            try setField(db, crm: crm, field: field, value: value, entity: entity, id: id, ruleID: ruleID)
         case .email(let to, let subject, let text):
             try email(db, crm: crm, to: to, subject: try RecordTemplate.render(subject, db: db, entity: entity, id: id),
                       text: try RecordTemplate.render(text, db: db, entity: entity, id: id), entity: entity, id: id, ruleID: ruleID)
@@ -179,5 +181,33 @@ enum AutomationEngine {
         try crm.apply(Change(ChangeEntity(entity), id: .int(id), .queued, by: robot, at: crm.nowText,
                              data: ["messageId": .int(outboxID), "to": .string(address.address), "mode": "robot", "ruleId": .int(ruleID)]),
                       in: db)
+    }
+
+    /// Sets the field through the record's own update. A value the field refuses (or a record
+    /// gone) leaves it, the change that woke the robot standing, and the timeline says why.
+    private static func setField(_ db: Database, crm: CRM, field: String, value: JSON, entity: EntityType, id: Int64,
+                                 ruleID: Int64) throws {
+        var target = (entity, id)
+        if entity == .invoice {
+            guard let deal = try InvoiceStore.dealID(db, id) else { return }
+            target = (.deal, deal)
+        }
+        let fields: [String: JSON] = field.hasPrefix("custom.") ? ["custom": [String(field.dropFirst(7)): value]] : [field: value]
+        let robot = Caller.system(.robot(ruleID: ruleID))
+        let problem: String
+        do {
+            _ = try crm.records(target.0).change(db, id: target.1, fields: fields, by: robot, data: ["ruleId": .int(ruleID)])
+            return
+        } catch CRMError.invalidValue(_, _, let message) {
+            problem = message
+        } catch CRMError.invalidParams(let problems) {
+            problem = problems.map(\.message).joined(separator: "; ")
+        } catch CRMError.requiredFieldsMissing(_, _, _, let missing) {
+            problem = "не заполнены поля: " + missing.map(\.title).joined(separator: ", ")
+        } catch CRMError.notFound {
+            return
+        }
+        try crm.apply(Change(ChangeEntity(target.0), id: .int(target.1), .commented, by: robot, at: crm.nowText,
+                             data: ["text": .string("Робот не изменил поле \(field): \(problem)"), "ruleId": .int(ruleID)]), in: db)
     }
 }

@@ -123,6 +123,20 @@ package struct AutomationService: Sendable {
                 throw CRMError.invalidValue(field: "action.stageId", reason: "unknownStage", message: "no deal stage '\(stage)'")
             }
         }
+        if case .setField(let field, _) = action {
+            // An invoice is a snapshot: its robot sets a field of its deal.
+            let target = input.entityType == .invoice ? EntityType.deal : input.entityType
+            let known: Bool
+            if field.hasPrefix("custom.") {
+                known = try CustomFieldService.definitions(db, target).contains { "custom." + $0.name == field }
+            } else {
+                known = target.descriptor.field(field).map { !$0.isReadOnly } == true && !["stageId", "pipelineId"].contains(field)
+            }
+            guard known else {
+                throw CRMError.invalidValue(field: "action.field", reason: "unknownField",
+                                            message: "\(target.rawValue) has no field '\(field)' a robot may set (stages move with moveDeal or a stage robot)")
+            }
+        }
         if case .email(.payer, _, _) = action, input.entityType != .invoice {
             throw CRMError.invalidValue(field: "action.to", reason: "notApplicable", message: "only an invoice has a payer to write to")
         }
