@@ -5,7 +5,10 @@ from __future__ import annotations
 import itertools
 import random
 import shutil
+import signal
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ from jsonschema import Draft202012Validator
 
 from conftest import BASE, REGISTRY, CheckedClient, CrmdServer
 
-from crmd_client import CrmdError
+from crmd_client import ConnectionClosed, CrmdError
 
 _serial = itertools.count(random.randrange(10_000, 90_000) * 100)
 
@@ -114,3 +117,29 @@ def invoice_deal(c, rows=({"name": "Камера", "price": "4500", "quantity": 
     deal = c.call("deal.add", {"fields": {"title": "Камеры", "companyId": buyer["id"]}})
     c.call("deal.productRows.set", {"id": deal["id"], "rows": list(rows)})
     return deal["id"]
+
+
+def write_until_killed(server, fields: dict, writers: int = 4, seconds: float = 1.5) -> list[int]:
+    """`writers` connections add leads with `fields` until `server` is killed with SIGKILL after
+    `seconds`; returns the ids of the adds that were acknowledged, in no particular order."""
+    acknowledged: list[int] = []
+    lock = threading.Lock()
+
+    def write() -> None:
+        client = server.client()
+        try:
+            while True:
+                lead = client.call("lead.add", {"fields": fields}, timeout=10)
+                with lock:
+                    acknowledged.append(lead["id"])
+        except (ConnectionClosed, OSError, TimeoutError):
+            return
+
+    threads = [threading.Thread(target=write) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    assert server.stop(signal.SIGKILL) == -signal.SIGKILL
+    for thread in threads:
+        thread.join(15)
+    return acknowledged

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-import signal
 import socket
 import threading
 import time
@@ -21,7 +20,8 @@ import time
 import pytest
 
 from conftest import CheckedClient, CrmdServer, RawConnection
-from crmd_client import ConnectionClosed, InvalidValue, RequiredFieldsMissing
+from crmd_client import InvalidValue, RequiredFieldsMissing
+from helpers import write_until_killed
 
 LEAD = {"title": "Монтаж", "phones": [{"value": "+7 916 123-45-67"}], "emails": [{"value": "a@b.ru"}],
         "city": "Москва", "topic": "Камеры"}
@@ -269,26 +269,7 @@ def test_after_kill_9_every_acknowledged_write_has_exactly_one_event_and_replay_
     subscriber = Subscriber(first.socket_path)
     subscriber.start({"topics": ["lead.created"]})
     time.sleep(0.2)
-    acknowledged: list[int] = []
-    lock = threading.Lock()
-
-    def write():
-        client = first.client()
-        try:
-            while True:
-                lead = client.call("lead.add", {"fields": LEAD}, timeout=10)
-                with lock:
-                    acknowledged.append(lead["id"])
-        except (ConnectionClosed, OSError, TimeoutError):
-            return
-
-    threads = [threading.Thread(target=write) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    time.sleep(1.5)
-    assert first.stop(signal.SIGKILL) == -signal.SIGKILL
-    for thread in threads:
-        thread.join(15)
+    acknowledged = write_until_killed(first, LEAD)
     subscriber.close()
     assert len(acknowledged) > 50
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import signal
 import socket
 import threading
 import time
@@ -24,7 +23,8 @@ import pytest
 from standardwebhooks.webhooks import Webhook as Verifier
 
 from conftest import CheckedClient, CrmdServer
-from crmd_client import ConnectionClosed, Forbidden, InvalidValue
+from crmd_client import Forbidden, InvalidValue
+from helpers import write_until_killed
 
 LEAD = {"title": "Монтаж", "phones": [{"value": "+7 916 123-45-67"}], "emails": [{"value": "a@b.ru"}],
         "city": "Москва", "topic": "Камеры"}
@@ -215,22 +215,7 @@ def test_after_kill_9_every_event_is_delivered_at_least_once_and_in_order(make_s
     first = CrmdServer(crmd_bin, workdir).start()  # not make_server's: it is killed
     setup = first.client()
     setup.call("webhook.add", {"url": receiver.url, "topics": ["lead.created"]})
-
-    def write():
-        client = first.client()
-        try:
-            while True:
-                client.call("lead.add", {"fields": LEAD}, timeout=10)
-        except (ConnectionClosed, OSError, TimeoutError):
-            return
-
-    threads = [threading.Thread(target=write) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    time.sleep(1.5)
-    assert first.stop(signal.SIGKILL) == -signal.SIGKILL
-    for thread in threads:
-        thread.join(15)
+    write_until_killed(first, LEAD)
     second = make_server()
     crm = checked(second)
     wanted, after = [], 0
