@@ -112,6 +112,51 @@ import Testing
         }
     }
 
+    /// With no open record, a small scope is read through the responsible index (`INDEXED BY
+    /// leads_by_assigned`, no id list): the same records in every order and filter, cursor pages
+    /// included; the first record opened to all brings the id-list form back, and it is listed.
+    @Test func aSmallScopeWithoutOpenRecordsIsReadFromTheResponsibleIndex() throws {
+        let team = try Team()
+        try team.crm.pool.write { db in try db.execute("UPDATE leads SET opened = 0") }
+        for index in 0..<20 { _ = try team.fixture.addLead(["title": .string("Доп \(20 - index)"), "assignedTo": .int(team.users["Анна"]!)]) }
+        let anna = try team.access("Анна")
+        func judged() throws -> [Int64] {
+            try listedIDs(team.crm, nil).ids.filter { id in
+                anna.allows(.lead, .read, owner: try team.crm.pool.read { db in try RecordStore(entity: .lead).owner(db, id) })
+            }
+        }
+        var request = ListRequest()
+        request.limit = 500
+        let plan = try team.crm.pool.read { db -> String in
+            var builder = ListQueryBuilder(entity: .lead, custom: [])
+            try builder.restrict(anna.condition(.lead, .read, table: "leads")!, db, small: RecordListStore.scanBudget)
+            return builder.source
+        }
+        #expect(plan == "leads AS t INDEXED BY leads_by_assigned")
+        #expect(try listedIDs(team.crm, anna).ids == judged())
+        request.order = [("title", false)]
+        request.filter = ["%title": "Доп"]
+        let byTitle = try team.crm.leads.list(request, access: anna)["items"]!.arrayValue!.map { $0["title"]!.stringValue! }
+        #expect(byTitle == (1...20).map { "Доп \($0)" }.sorted())
+        // Pages of 3 by cursor: every record once.
+        var paged: [Int64] = []
+        request = ListRequest()
+        request.limit = 3
+        while true {
+            let page = try team.crm.leads.list(request, access: anna)
+            paged += page["items"]!.arrayValue!.map(\.id)
+            guard let next = page["next"]?.stringValue else { break }
+            request.cursor = next
+        }
+        #expect(try paged == judged())
+        // Boris opens one of his: Анна now sees it too.
+        let opened = team.leads["Борис"]![0]
+        try team.crm.pool.write { db in try db.execute("UPDATE leads SET opened = 1 WHERE id = ?", [.integer(opened)]) }
+        let now = try listedIDs(team.crm, anna).ids
+        let expected = try judged()
+        #expect(now.contains(opened) && now == expected)
+    }
+
     @Test func aHiddenRecordIsRefusedWithoutItsDataByBothReadPaths() throws {
         let team = try Team()
         let anna = try team.access("Анна")

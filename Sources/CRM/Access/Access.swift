@@ -103,10 +103,11 @@ package struct Access: Sendable, Equatable {
             selects.append("SELECT id FROM \(table) WHERE opened = 1")
             rowTerms.append("t.opened = 1")
         }
-        if selects.isEmpty { return ScopeCondition(whole: "0", row: "0", arguments: [], ids: nil) }
+        if selects.isEmpty { return ScopeCondition(whole: "0", row: "0", arguments: [], ids: nil, table: table, owners: nil, open: false) }
         let row = rowTerms.count == 1 ? rowTerms[0] : "(" + rowTerms.joined(separator: " OR ") + ")"
         let ids = selects.joined(separator: " UNION ALL ")
-        return ScopeCondition(whole: "t.id IN (\(ids))", row: row, arguments: owners?.arguments ?? [], ids: ids)
+        return ScopeCondition(whole: "t.id IN (\(ids))", row: row, arguments: owners?.arguments ?? [], ids: ids, table: table,
+                              owners: owners.map { "t." + $0.column }, open: reach.contains(.open))
     }
 
     package static func denied(_ entity: PermissionEntity, _ action: PermissionAction, id: Int64?) -> CRMError {
@@ -136,6 +137,21 @@ struct ScopeCondition {
     let arguments: [SQLValue]
     /// The query of the reached ids (`SELECT id …`), nil when none are reached.
     let ids: String?
+    let table: String
+    /// The responsible's condition (`t.assigned_to = ?`, or `IN (…)` for a department), with
+    /// `arguments`; nil when the scope reaches by the open mark only.
+    let owners: String?
+    /// Whether open records are reached too.
+    let open: Bool
+
+    /// The form a small scope takes when only the responsible's arm has records (no open
+    /// reach, or no open record): the responsible's condition on the table's responsible index
+    /// (`<table>_by_assigned`, which holds the ids in order), with no id list to collect.
+    func ownersOnly(_ db: Database) throws -> (condition: String, index: String)? {
+        guard let owners else { return nil }
+        if open, try db.queryOne("SELECT 1 AS found FROM \(table) WHERE opened = 1 LIMIT 1") != nil { return nil }
+        return (owners, "\(table)_by_assigned")
+    }
 
     /// Whether fewer than `limit` records are reached: counted from the indexes alone, reading
     /// at most `limit` entries of them.

@@ -17,16 +17,20 @@ struct ListQueryBuilder {
     /// Set when a condition asks an index for all its matches at once (a trigram lookup), which
     /// costs in proportion to how many match: a dense one is better checked row by row.
     private(set) var collectsMatches = false
-    /// The access scope added by `restrict`: its reached ids are collected as a whole, which
-    /// is cheap when they are few and, when they are many, worse than checking rows in order.
-    private(set) var scope: ScopeCondition?
+    /// Whether the access scope added by `restrict` reaches few records (nil: no scope). Few
+    /// are found whole by index; many are better checked row by row in list order first.
+    private(set) var scopeIsSmall: Bool?
+    /// The index the table is read through (`INDEXED BY`), for a small scope of one responsible
+    /// (or a department) read from that index.
+    private(set) var indexedBy: String?
     /// Set by `addSearch`: rows come from the full-text index joined to the table, in rowid
     /// order, so a page of matches is read lazily instead of collecting every match first.
     private(set) var isSearch = false
 
     /// The FROM clause of the list query.
     var source: String {
-        isSearch ? "\(entity.searchTable) JOIN \(entity.table) AS t ON t.id = \(entity.searchTable).rowid" : "\(entity.table) AS t"
+        if isSearch { return "\(entity.searchTable) JOIN \(entity.table) AS t ON t.id = \(entity.searchTable).rowid" }
+        return "\(entity.table) AS t" + (indexedBy.map { " INDEXED BY \($0)" } ?? "")
     }
 
     /// The row id as the query should order by it: the index's rowid when searching.
@@ -249,9 +253,16 @@ struct ListQueryBuilder {
 
     /// Adds an access scope (`Access.condition`): a condition that collects its matches from
     /// indexes as a whole, and its form as a check of one row.
-    mutating func restrict(_ scope: ScopeCondition) {
-        append(scope.whole, scope.arguments, row: (scope.row, scope.arguments))
-        self.scope = scope
+    /// A small scope whose records all belong to its responsibles is read from their index.
+    mutating func restrict(_ scope: ScopeCondition, _ db: Database, small limit: Int) throws {
+        let small = try scope.reachesFewer(than: limit, db)
+        scopeIsSmall = small
+        if small, let owners = try scope.ownersOnly(db) {
+            append(owners.condition, scope.arguments)
+            indexedBy = owners.index
+        } else {
+            append(scope.whole, scope.arguments, row: (scope.row, scope.arguments))
+        }
     }
 
     /// Adds a condition; `row` is its form as a check of one row when that differs.
