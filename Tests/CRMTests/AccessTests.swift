@@ -129,10 +129,20 @@ import Testing
         request.limit = 500
         let plan = try team.crm.pool.read { db -> String in
             var builder = ListQueryBuilder(entity: .lead, custom: [])
-            try builder.restrict(anna.condition(.lead, .read, table: "leads")!, db, small: RecordListStore.scanBudget)
+            try builder.restrict(anna.condition(.lead, .read, table: "leads")!, db, small: RecordListStore.scanBudget, idOrder: false)
             return builder.source
         }
         #expect(plan == "leads AS t INDEXED BY leads_by_assigned")
+        // A scope past the small bound (here 5) keeps the index only for one user in id order,
+        // where it walks that user's ids in order and stops at the page's end.
+        let big = try team.crm.pool.read { db -> [String] in
+            try [true, false].map { idOrder in
+                var builder = ListQueryBuilder(entity: .lead, custom: [])
+                try builder.restrict(anna.condition(.lead, .read, table: "leads")!, db, small: 5, idOrder: idOrder)
+                return builder.source
+            }
+        }
+        #expect(big == ["leads AS t INDEXED BY leads_by_assigned", "leads AS t"])
         #expect(try listedIDs(team.crm, anna).ids == judged())
         request.order = [("title", false)]
         request.filter = ["%title": "Доп"]

@@ -103,11 +103,14 @@ package struct Access: Sendable, Equatable {
             selects.append("SELECT id FROM \(table) WHERE opened = 1")
             rowTerms.append("t.opened = 1")
         }
-        if selects.isEmpty { return ScopeCondition(whole: "0", row: "0", arguments: [], ids: nil, table: table, owners: nil, open: false) }
+        if selects.isEmpty {
+            return ScopeCondition(whole: "0", row: "0", arguments: [], ids: nil, table: table, owners: nil, open: false, oneOwner: false)
+        }
         let row = rowTerms.count == 1 ? rowTerms[0] : "(" + rowTerms.joined(separator: " OR ") + ")"
         let ids = selects.joined(separator: " UNION ALL ")
         return ScopeCondition(whole: "t.id IN (\(ids))", row: row, arguments: owners?.arguments ?? [], ids: ids, table: table,
-                              owners: owners.map { "t." + $0.column }, open: reach.contains(.open))
+                              owners: owners.map { "t." + $0.column }, open: reach.contains(.open),
+                              oneOwner: !reach.contains(.department) && reach.contains(.own))
     }
 
     package static func denied(_ entity: PermissionEntity, _ action: PermissionAction, id: Int64?) -> CRMError {
@@ -143,6 +146,9 @@ struct ScopeCondition {
     let owners: String?
     /// Whether open records are reached too.
     let open: Bool
+    /// Whether the responsible's condition names one user (`assigned_to = ?`): the responsible
+    /// index then holds that user's ids in order, however many there are.
+    let oneOwner: Bool
 
     /// The form a small scope takes when only the responsible's arm has records (no open
     /// reach, or no open record): the responsible's condition on the table's responsible index

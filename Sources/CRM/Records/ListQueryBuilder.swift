@@ -17,9 +17,9 @@ struct ListQueryBuilder {
     /// Set when a condition asks an index for all its matches at once (a trigram lookup), which
     /// costs in proportion to how many match: a dense one is better checked row by row.
     private(set) var collectsMatches = false
-    /// Whether the access scope added by `restrict` reaches few records (nil: no scope). Few
-    /// are found whole by index; many are better checked row by row in list order first.
-    private(set) var scopeIsSmall: Bool?
+    /// Whether the access scope added by `restrict` is better checked row by row in list order
+    /// first (nil: no scope): when it reaches many records and collects their ids as a whole.
+    private(set) var scopeScansFirst: Bool?
     /// The index the table is read through (`INDEXED BY`), for a small scope of one responsible
     /// (or a department) read from that index.
     private(set) var indexedBy: String?
@@ -253,15 +253,18 @@ struct ListQueryBuilder {
 
     /// Adds an access scope (`Access.condition`): a condition that collects its matches from
     /// indexes as a whole, and its form as a check of one row.
-    /// A small scope whose records all belong to its responsibles is read from their index.
-    mutating func restrict(_ scope: ScopeCondition, _ db: Database, small limit: Int) throws {
+    /// A scope whose records all belong to its responsibles is read from their index when it
+    /// is small (sorting its records costs little), or when it is one user's and the list is in
+    /// id order (the index walks that user's ids in order and stops at the page's end).
+    mutating func restrict(_ scope: ScopeCondition, _ db: Database, small limit: Int, idOrder: Bool) throws {
         let small = try scope.reachesFewer(than: limit, db)
-        scopeIsSmall = small
-        if small, let owners = try scope.ownersOnly(db) {
+        if let owners = try scope.ownersOnly(db), small || (idOrder && scope.oneOwner) {
             append(owners.condition, scope.arguments)
             indexedBy = owners.index
+            scopeScansFirst = false
         } else {
             append(scope.whole, scope.arguments, row: (scope.row, scope.arguments))
+            scopeScansFirst = !small
         }
     }
 

@@ -69,7 +69,7 @@ struct RecordListStore {
     /// than that is collected whole at once: at most `scanBudget` ids, found by index.
     private func scansFirst(_ db: Database, _ sql: String, _ arguments: [SQLValue]) throws -> Bool {
         if builder.collectsMatches { return true }
-        if let small = builder.scopeIsSmall { return !small }
+        if let scansFirst = builder.scopeScansFirst { return scansFirst }
         return try sortsEveryMatch(db, sql, arguments)
     }
 

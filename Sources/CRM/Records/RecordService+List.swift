@@ -11,7 +11,7 @@ extension RecordService {
             var builder = ListQueryBuilder(entity: entity, custom: custom)
             if let access, entity.ownerPositions != nil,
                let scope = access.condition(PermissionEntity(entity.type), .read, table: entity.table) {
-                try builder.restrict(scope, db, small: RecordListStore.scanBudget)
+                try builder.restrict(scope, db, small: RecordListStore.scanBudget, idOrder: request.order.allSatisfy { $0.field == "id" })
             }
             for key in request.filter.keys.sorted() {
                 try builder.addFilter(key: key, value: request.filter[key]!)
