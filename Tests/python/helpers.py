@@ -107,6 +107,14 @@ def checked_client(server: CrmdServer, request):
 
 def invoice_deal(c, rows=({"name": "Камера", "price": "4500", "quantity": "2"},)) -> int:
     """A seller with a bank account, a payer with requisites and a deal with `rows`; the deal's id."""
+    deal = c.call("deal.add", {"fields": {"title": "Камеры", "companyId": invoice_parties(c)}})
+    c.call("deal.productRows.set", {"id": deal["id"], "rows": list(rows)})
+    return deal["id"]
+
+
+def invoice_parties(c) -> int:
+    """A seller (my company) with requisites and a bank account, and a payer company with
+    requisites; the payer's id."""
     seller = c.call("company.add", {"fields": {"title": "Видеосистемы", "isMyCompany": True}})
     requisite = c.call("requisite.add", {"entityType": "company", "entityId": seller["id"], "preset": "legal",
                                          "fields": {"inn": "7707083893", "kpp": "773601001", "shortName": "ООО «Видеосистемы»"}})
@@ -114,9 +122,7 @@ def invoice_deal(c, rows=({"name": "Камера", "price": "4500", "quantity": 
     buyer = c.call("company.add", {"fields": {"title": "ИП Петров"}})
     c.call("requisite.add", {"entityType": "company", "entityId": buyer["id"], "preset": "ip",
                              "fields": {"inn": "500100732259", "shortName": "ИП Петров И. С."}})
-    deal = c.call("deal.add", {"fields": {"title": "Камеры", "companyId": buyer["id"]}})
-    c.call("deal.productRows.set", {"id": deal["id"], "rows": list(rows)})
-    return deal["id"]
+    return buyer["id"]
 
 
 def write_until_killed(server, fields: dict, writers: int = 4, seconds: float = 1.5) -> list[int]:

@@ -23,7 +23,7 @@ import pytest
 
 from conftest import CheckedClient
 from crmd_client import CrmdError, DuplicatesFound, NotFound
-from helpers import assert_error_data, inn10, start_server, stop_server, uid, without_money
+from helpers import assert_error_data, inn10, invoice_parties, start_server, stop_server, uid, without_money
 
 ENTITIES = ["lead", "deal", "contact", "company"]
 ACTIONS = {"lead": ["read", "update", "delete", "changeStage"], "deal": ["read", "update", "delete", "changeStage"],
@@ -779,16 +779,10 @@ def test_converting_into_a_hidden_contact_is_refused(leaks, request):
 def test_a_managers_invoice_list_holds_only_the_invoices_of_her_deals(leaks, request):
     request.node.crmd_servers = [leaks.server]
     admin = leaks.admin
-    seller = admin.call("company.add", {"fields": {"title": "Видеосистемы", "isMyCompany": True}})
-    requisite = admin.call("requisite.add", {"entityType": "company", "entityId": seller["id"], "preset": "legal",
-                                             "fields": {"inn": "7707083893", "kpp": "773601001", "shortName": "ООО «Видеосистемы»"}})
-    admin.call("bankDetail.add", {"requisiteId": requisite["id"], "fields": {"bik": "044525593", "account": "40702810801400016513"}})
-    buyer = admin.call("company.add", {"fields": {"title": "ИП Петров"}})
-    admin.call("requisite.add", {"entityType": "company", "entityId": buyer["id"], "preset": "ip",
-                                 "fields": {"inn": "500100732259", "shortName": "ИП Петров И. С."}})
+    buyer = invoice_parties(admin)
     invoices = {}
     for who, assignee in [("maria", leaks.maria), ("xenia", leaks.xenia), ("admin", 1)]:
-        deal = admin.call("deal.add", {"fields": {"title": f"Камеры {who}", "companyId": buyer["id"], "assignedTo": assignee}})
+        deal = admin.call("deal.add", {"fields": {"title": f"Камеры {who}", "companyId": buyer, "assignedTo": assignee}})
         admin.call("deal.productRows.set", {"id": deal["id"], "rows": [{"name": "Камера", "price": "4500", "quantity": "2"}]})
         invoice = admin.call("invoice.createFromDeal", {"dealId": deal["id"]})
         assert (invoice["assignedTo"], invoice["opened"]) == (assignee, False), "an invoice takes its deal's owner"

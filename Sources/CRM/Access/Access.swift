@@ -150,21 +150,12 @@ struct ScopeCondition {
     /// index then holds that user's ids in order, however many there are.
     let oneOwner: Bool
 
-    /// The form a small scope takes when only the responsible's arm has records (no open
-    /// reach, or no open record): the responsible's condition on the table's responsible index
-    /// (`<table>_by_assigned`, which holds the ids in order), with no id list to collect.
-    func ownersOnly(_ db: Database) throws -> (condition: String, index: String)? {
-        guard let owners else { return nil }
-        if open, try db.queryOne("SELECT 1 AS found FROM \(table) WHERE opened = 1 LIMIT 1") != nil { return nil }
+    /// The form a scope takes when only the responsible's arm has records (no open reach, or
+    /// `anyOpen` false: no record open to all): the responsible's condition on the table's
+    /// responsible index (`<table>_by_assigned`, which holds the ids in order).
+    func ownersOnly(anyOpen: Bool) -> (condition: String, index: String)? {
+        guard let owners, !(open && anyOpen) else { return nil }
         return (owners, "\(table)_by_assigned")
-    }
-
-    /// Whether fewer than `limit` records are reached: counted from the indexes alone, reading
-    /// at most `limit` entries of them.
-    func reachesFewer(than limit: Int, _ db: Database) throws -> Bool {
-        guard let ids else { return true }
-        let count = try db.queryOne("SELECT count(*) AS n FROM (\(ids) LIMIT ?)", arguments + [.integer(Int64(limit))])?.int64("n") ?? 0
-        return count < limit
     }
 }
 

@@ -22,6 +22,23 @@ enum InvoiceStore {
         }
     }
 
+    /// What a notification tells of an invoice.
+    struct Notice {
+        let id: Int64
+        let number: String
+        let total: String
+        let currency: String
+        let assignedTo: Int64?
+        let dealID: Int64?
+    }
+
+    static func notice(_ db: Database, _ id: Int64) throws -> Notice? {
+        try db.queryOne("SELECT number, total, currency, assigned_to, deal_id FROM invoices WHERE id = ?", [.integer(id)]).map { row in
+            Notice(id: id, number: try row.text("number"), total: try row.text("total"), currency: try row.text("currency"),
+                   assignedTo: try row.optionalInt64("assigned_to"), dealID: try row.optionalInt64("deal_id"))
+        }
+    }
+
     /// The status an invoice has stored (not the effective `overdue`), or nil if there is no such invoice.
     static func status(_ db: Database, _ id: Int64) throws -> String? {
         guard let row = try db.queryOne("SELECT status FROM invoices WHERE id = ?", [.integer(id)]) else { return nil }

@@ -17,32 +17,17 @@ struct NotificationListener: ChangeListener {
         switch (change.entity, change.operation) {
         case (.invoice, .statusChanged):
             guard change.fields.contains(where: { $0.field == "status" && $0.new == "paid" && $0.old != "paid" }),
-                  let invoiceID = change.id.int64Value, let invoice = try Self.invoice(db, invoiceID) else { return }
+                  let invoiceID = change.id.int64Value, let invoice = try InvoiceStore.notice(db, invoiceID) else { return }
             try invoicePaid(invoice, change: change, db: db, crm: crm)
         case (.payment, .created):
-            guard let owner = change.owner, owner.type == .invoice, let invoice = try Self.invoice(db, owner.id) else { return }
+            guard let owner = change.owner, owner.type == .invoice, let invoice = try InvoiceStore.notice(db, owner.id) else { return }
             try paymentCame(invoice, change: change, db: db, crm: crm)
         default:
             return
         }
     }
 
-    /// What the rules tell of an invoice.
-    struct Invoice {
-        let id: Int64
-        let number: String
-        let total: String
-        let currency: String
-        let assignedTo: Int64?
-        let dealID: Int64?
-    }
-
-    static func invoice(_ db: Database, _ id: Int64) throws -> Invoice? {
-        try db.queryOne("SELECT number, total, currency, assigned_to, deal_id FROM invoices WHERE id = ?", [.integer(id)]).map { row in
-            Invoice(id: id, number: try row.text("number"), total: try row.text("total"), currency: try row.text("currency"),
-                    assignedTo: try row.optionalInt64("assigned_to"), dealID: try row.optionalInt64("deal_id"))
-        }
-    }
+    typealias Invoice = InvoiceStore.Notice
 
     /// Whether `userID` is to be told of `change` by `rule`: not their own change, and the rule on.
     private static func notifies(_ userID: Int64?, of change: Change, by rule: NotificationService.Rule, db: Database) throws -> Int64? {
@@ -62,16 +47,15 @@ struct NotificationListener: ChangeListener {
     }
 
     private func paymentCame(_ invoice: Invoice, change: Change, db: Database, crm: CRM) throws {
-        guard let dealID = invoice.dealID,
-              let deal = try db.queryOne("SELECT title, assigned_to FROM deals WHERE id = ?", [.integer(dealID)]),
-              let userID = try Self.notifies(try deal.optionalInt64("assigned_to"), of: change, by: .paymentForMyDeal, db: db)
+        guard let dealID = invoice.dealID, let deal = try RecordService.loadJSON(db, EntityDescriptor.deal, dealID),
+              let userID = try Self.notifies(deal["assignedTo"]?.int64Value, of: change, by: .paymentForMyDeal, db: db)
         else { return }
-        if userID == invoice.assignedTo, try Self.paysInFull(invoice, db: db),
+        if userID == invoice.assignedTo, try Self.paysInFull(invoice, change: change, db: db),
            try Self.notifies(userID, of: change, by: .invoicePaid, db: db) != nil {
             return
         }
         let amount = change.data["payment"]?.stringValue ?? ""
-        let title = try deal.optionalText("title") ?? ""
+        let title = deal["title"]?.stringValue ?? ""
         var data: [String: JSON] = ["invoiceId": .int(invoice.id), "number": .string(invoice.number), "amount": .string(amount),
                                     "currency": .string(invoice.currency), "dealId": .int(dealID)]
         if let paymentID = change.id.int64Value { data["paymentId"] = .int(paymentID) }
@@ -81,13 +65,11 @@ struct NotificationListener: ChangeListener {
                                        record: RecordRef(.deal, dealID), data: data)
     }
 
-    /// Whether the payments stored so far (this one included) cover the invoice's total.
-    private static func paysInFull(_ invoice: Invoice, db: Database) throws -> Bool {
-        let total = try StoredData.read("invoices", invoice.id) { try InvoiceStore.amount(invoice.total, "total") }
-        var paid: Int64 = 0
-        for row in try db.query("SELECT amount FROM invoice_payments WHERE invoice_id = ?", [.integer(invoice.id)]) {
-            paid += try StoredData.read("invoice_payments", invoice.id) { try InvoiceStore.amount(try row.text("amount"), "amount") }
-        }
-        return paid >= total
+    /// Whether this payment completes the invoice: what was paid before it (the invoice's `paid`
+    /// is brought up to date after the payment's change) and it cover the total.
+    private static func paysInFull(_ invoice: Invoice, change: Change, db: Database) throws -> Bool {
+        guard let balance = try InvoiceStore.balance(db, invoice.id),
+              let payment = try? Money.amount(change.data["payment"]?.stringValue ?? "", field: "payment") else { return false }
+        return balance.paid + payment >= balance.total
     }
 }

@@ -28,12 +28,9 @@ package struct NotificationService: Sendable {
                        data: [String: JSON] = [:]) throws {
         guard try UserStore.isActive(db, userID) == true else { return }
         let now = crm.nowText
-        try db.execute("""
-            INSERT INTO notifications (user_id, kind, text, entity_type, entity_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [.integer(userID), .text(kind), .text(text), SQLValue(record?.type.rawValue), SQLValue(record?.id),
-                  .text(JSON.object(data).text), .text(now)])
+        let id = try NotificationStore.insert(db, userID: userID, kind: kind, text: text, record: record, data: .object(data), at: now)
         let json: JSON = [
-            "id": .int(db.lastInsertRowID), "kind": .string(kind), "text": .string(text),
+            "id": .int(id), "kind": .string(kind), "text": .string(text),
             "entityType": record.map { .string($0.type.rawValue) } ?? .null, "entityId": record.map { .int($0.id) } ?? .null,
             "data": .object(data), "createdAt": .string(now), "readAt": .null,
         ]
@@ -42,32 +39,15 @@ package struct NotificationService: Sendable {
 
     /// Whether `userID` wants notifications of a built-in rule.
     static func wants(_ db: Database, userID: Int64, _ rule: Rule) throws -> Bool {
-        try db.queryOne("SELECT enabled FROM notification_rules WHERE user_id = ? AND rule = ?",
-                        [.integer(userID), .text(rule.rawValue)])?.bool("enabled") ?? true
+        try NotificationStore.ruleEnabled(db, userID: userID, rule.rawValue)
     }
 
     /// `{items, unread}`: the user's notifications, newest first (only unread ones if asked),
     /// before `before` (an id) when given.
     package func list(userID: Int64, unreadOnly: Bool, limit: Int, before: Int64?) throws -> JSON {
         try crm.pool.read { db in
-            var sql = "SELECT id, kind, text, entity_type, entity_id, data, created_at, read_at FROM notifications WHERE user_id = ?"
-            var arguments: [SQLValue] = [.integer(userID)]
-            if unreadOnly { sql += " AND read_at IS NULL" }
-            if let before {
-                sql += " AND id < ?"
-                arguments.append(.integer(before))
-            }
-            let items = try db.query(sql + " ORDER BY id DESC LIMIT ?", arguments + [.integer(Int64(limit))]).map { row -> JSON in
-                [
-                    "id": .int(try row.int64("id")), "kind": .string(try row.text("kind")), "text": .string(try row.text("text")),
-                    "entityType": try row.optionalText("entity_type").map(JSON.string) ?? .null,
-                    "entityId": try row.optionalInt64("entity_id").map(JSON.int) ?? .null,
-                    "data": try StoredData.json(try row.text("data"), "data"), "createdAt": .string(try row.text("created_at")),
-                    "readAt": try row.optionalText("read_at").map(JSON.string) ?? .null,
-                ]
-            }
-            let unread = try db.scalar("SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", [.integer(userID)]).int64 ?? 0
-            return ["items": .array(items), "unread": .int(unread)]
+            let items = try NotificationStore.page(db, userID: userID, unreadOnly: unreadOnly, limit: limit, before: before)
+            return ["items": .array(items), "unread": .int(try NotificationStore.unreadCount(db, userID: userID))]
         }
     }
 
@@ -75,15 +55,7 @@ package struct NotificationService: Sendable {
     package func markRead(userID: Int64, ids: [Int64]?) throws -> JSON {
         if ids?.isEmpty == true { return ["marked": 0] }
         return try crm.pool.write { db in
-            var sql = "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL"
-            var arguments: [SQLValue] = [.text(crm.nowText), .integer(userID)]
-            if let ids {
-                let distinct = Array(Set(ids))
-                sql += " AND id IN (\(Array(repeating: "?", count: distinct.count).joined(separator: ", ")))"
-                arguments += distinct.map(SQLValue.integer)
-            }
-            try db.execute(sql, arguments)
-            return ["marked": .int(Int64(db.changes))]
+            ["marked": .int(Int64(try NotificationStore.markRead(db, userID: userID, ids: ids, at: crm.nowText)))]
         }
     }
 
@@ -103,10 +75,7 @@ package struct NotificationService: Sendable {
                                         message: "no rule \(name); rules: \(Rule.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         try crm.pool.write { db in
-            for (name, enabled) in changes {
-                try db.execute("INSERT INTO notification_rules (user_id, rule, enabled) VALUES (?, ?, ?) ON CONFLICT (user_id, rule) DO UPDATE SET enabled = excluded.enabled",
-                               [.integer(userID), .text(name), SQLValue(enabled)])
-            }
+            for (name, enabled) in changes { try NotificationStore.setRule(db, userID: userID, name, enabled: enabled) }
         }
         return try rules(userID: userID)
     }

@@ -257,8 +257,9 @@ struct ListQueryBuilder {
     /// is small (sorting its records costs little), or when it is one user's and the list is in
     /// id order (the index walks that user's ids in order and stops at the page's end).
     mutating func restrict(_ scope: ScopeCondition, _ db: Database, small limit: Int, idOrder: Bool) throws {
-        let small = try scope.reachesFewer(than: limit, db)
-        if let owners = try scope.ownersOnly(db), small || (idOrder && scope.oneOwner) {
+        let small = try RecordListStore.reachesFewer(scope, than: limit, db)
+        let anyOpen = try scope.open && RecordListStore.anyOpen(scope.table, db)
+        if let owners = scope.ownersOnly(anyOpen: anyOpen), small || (idOrder && scope.oneOwner) {
             append(owners.condition, scope.arguments)
             indexedBy = owners.index
             scopeScansFirst = false

@@ -124,6 +124,19 @@ struct RecordListStore {
         return (expression, target.arguments, descending)
     }
 
+    /// Whether an access scope reaches fewer than `limit` records: counted from its indexes
+    /// alone, reading at most `limit` entries of them.
+    static func reachesFewer(_ scope: ScopeCondition, than limit: Int, _ db: Database) throws -> Bool {
+        guard let ids = scope.ids else { return true }
+        let count = try db.queryOne("SELECT count(*) AS n FROM (\(ids) LIMIT ?)", scope.arguments + [.integer(Int64(limit))])?.int64("n") ?? 0
+        return count < limit
+    }
+
+    /// Whether any record of `table` is open to all (its partial index answers at once).
+    static func anyOpen(_ table: String, _ db: Database) throws -> Bool {
+        try db.queryOne("SELECT 1 AS found FROM \(table) WHERE opened = 1 LIMIT 1") != nil
+    }
+
     /// How many records match the filters and search (the cursor aside).
     func count(_ db: Database) throws -> Int64 {
         var sql = "SELECT count(*) AS total FROM \(builder.source)"
