@@ -111,6 +111,21 @@ import Testing
         #expect(slots.map { Timestamp.format($0.lowerBound) } == ["2026-03-08T05:00:00Z", "2026-03-08T06:00:00Z", "2026-03-08T07:00:00Z", "2026-03-08T08:00:00Z"])
     }
 
+    /// Instants before 1900 or from year 10000 on are never working time; huge durations and
+    /// steps give empty answers, not arithmetic overflows.
+    @Test func extremeArgumentsGiveAnswersNotOverflows() throws {
+        let calendar = WorkCalendar(timeZone: Self.zone("Europe/Moscow"))
+        let early = Self.at("1900-01-03T00:00:00Z")
+        #expect(try FreeSlots.find(calendars: [calendar], busy: [[Int64.min..<Int64.max]], from: .min, to: early, duration: 3600, limit: 3) == [])
+        let first = try #require(try FreeSlots.find(calendars: [calendar], busy: [[]], from: .min, to: early, duration: 3600, limit: 1).first)
+        #expect(Timestamp.format(first.lowerBound).hasPrefix("1900-01-01T0"))  // Monday, 09:00 local mean time
+        #expect(calendar.isWithinWorkingHours(start: first.lowerBound, end: first.upperBound))
+        #expect(try FreeSlots.find(calendars: [calendar], busy: [[]], from: .min, to: early, duration: 3600, step: .max, limit: 1) == [])
+        #expect(try FreeSlots.find(calendars: [calendar], busy: [[]], from: .min, to: .max, duration: .max, limit: 1) == [])
+        #expect(calendar.workingIntervals(from: .max - 10, to: .max).isEmpty)
+        #expect(FreeSlots.alignUp(Self.at("2026-02-02T10:07:00Z"), step: .max, in: Self.zone("UTC")) == Self.at("2026-02-03T00:00:00Z"))
+    }
+
     @Test func badArgumentsAreRefused() {
         let calendar = WorkCalendar(timeZone: Self.zone("UTC"))
         func field(_ body: () throws -> Void) -> String? {

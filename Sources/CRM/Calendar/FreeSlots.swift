@@ -25,7 +25,8 @@ package enum FreeSlots {
         guard duration > 0 else { throw CRMError.invalidValue(field: "duration", reason: "positive", message: "the duration must be positive") }
         guard step > 0 else { throw CRMError.invalidValue(field: "step", reason: "positive", message: "the step must be positive") }
         guard limit >= 0 else { throw CRMError.invalidValue(field: "limit", reason: "negative", message: "the limit cannot be negative") }
-        guard from < to, limit > 0 else { return [] }
+        let from = max(from, WorkCalendar.supported.lowerBound), to = min(to, WorkCalendar.supported.upperBound)
+        guard from < to, duration <= to - from, limit > 0 else { return [] }
 
         var free = calendars[0].workingIntervals(from: from, to: to)
         for calendar in calendars.dropFirst() where !free.isEmpty {
@@ -50,12 +51,15 @@ package enum FreeSlots {
     }
 
     /// The first grid point at or after `instant`: local midnight + k × step on the wall clock
-    /// of `zone`; the grid starts again at each midnight when `step` does not divide a day.
+    /// of `zone`; the grid starts again at each midnight when `step` does not divide a day (a
+    /// step of a day or more gives midnights only).
     static func alignUp(_ instant: Int64, step: Int64, in zone: TimeZone) -> Int64 {
         let offset = zone.offset(at: instant)
         let wall = instant + offset
         let midnight = floorDivide(wall, 86_400) * 86_400
-        let steps = (wall - midnight + step - 1) / step
-        return min(midnight + steps * step, midnight + 86_400) - offset
+        let into = wall - midnight
+        guard into > 0 else { return instant }
+        let next = step >= 86_400 ? 86_400 : (into + step - 1) / step * step
+        return midnight + min(next, 86_400) - offset
     }
 }

@@ -45,9 +45,15 @@ package struct WorkCalendar: Sendable {
         }
     }
 
+    /// The instants calendars answer for: 1900-01-01 up to 10000-01-01 UTC; time outside is
+    /// never working time (and arithmetic on it cannot overflow).
+    package static let supported: Range<Int64> = -2_208_988_800..<253_402_300_800
+
     /// The working time within [from, to), in UTC seconds: sorted, merged (a night shift that
-    /// runs to 24:00 and resumes at 00:00 is one interval) and clipped to [from, to).
+    /// runs to 24:00 and resumes at 00:00 is one interval) and clipped to [from, to). The cost
+    /// is linear in the days the window spans; callers bound the window.
     package func workingIntervals(from: Int64, to: Int64) -> [Range<Int64>] {
+        let from = max(from, Self.supported.lowerBound), to = min(to, Self.supported.upperBound)
         guard from < to else { return [] }
         var result: [Range<Int64>] = []
         var date = LocalDate(containing: from, in: timeZone).adding(days: -1)
