@@ -2,6 +2,630 @@
 /// The JSON Schemas of every method, embedded so a built crmd finds them from any directory.
 enum EmbeddedSchemas {
     static let documents: [(path: String, text: String)] = [
+        ("activity.json", ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/activity.json",
+  "title": "crmd activities and calendars",
+  "description": "Meetings, calls and tasks (S5–S7), the resources they book, and work calendars.",
+  "$defs": {
+    "Time": {
+      "description": "An instant, RFC 3339 with `Z` or an offset (`2026-12-10T11:00:00+03:00`); returned in UTC.",
+      "type": "string",
+      "format": "date-time",
+      "maxLength": 40,
+      "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+    },
+    "RecordLink": {
+      "type": "object",
+      "properties": {
+        "entityType": {
+          "enum": [
+            "lead",
+            "deal",
+            "contact",
+            "company"
+          ]
+        },
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "entityType",
+        "id"
+      ],
+      "additionalProperties": false,
+      "description": "A record an activity is about."
+    },
+    "ClientContact": {
+      "type": "object",
+      "properties": {
+        "entityType": {
+          "enum": [
+            "lead",
+            "contact"
+          ]
+        },
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "entityType",
+        "id"
+      ],
+      "additionalProperties": false,
+      "description": "Someone to remind: a contact or a lead."
+    },
+    "ActivityFields": {
+      "type": "object",
+      "properties": {
+        "type": {
+          "enum": [
+            "meeting",
+            "call",
+            "task"
+          ],
+          "description": "A meeting or call has a start and an end and takes its people's (and resource's) time while planned; a task has a deadline and takes nobody's time."
+        },
+        "subject": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 500
+        },
+        "description": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 20000
+        },
+        "start": {
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Time"
+            },
+            {
+              "type": "null"
+            }
+          ],
+          "description": "A meeting's or call's start (required for them; a task has none)."
+        },
+        "end": {
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Time"
+            },
+            {
+              "type": "null"
+            }
+          ],
+          "description": "Its end: after the start, at most 31 days later (1007 `endBeforeStart`, `tooLong`)."
+        },
+        "deadline": {
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Time"
+            },
+            {
+              "type": "null"
+            }
+          ],
+          "description": "A task's deadline (optional; a meeting or call has none)."
+        },
+        "place": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 1000,
+          "description": "Where, as text (an address, «переговорная 2», a video link)."
+        },
+        "resourceId": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ],
+          "description": "A resource booked with it (`resource.*`); 1007 `unknownResource` / `inactiveResource`."
+        },
+        "responsibleId": {
+          "$ref": "common.json#/$defs/Id",
+          "description": "The employee responsible; the caller when not given. 1007 `unknownUser` / `inactiveUser`."
+        },
+        "participantIds": {
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/Id"
+          },
+          "maxItems": 100,
+          "description": "Other employees taking part: their time is taken too."
+        },
+        "bindings": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/RecordLink"
+          },
+          "maxItems": 20,
+          "description": "The records it is about (lead, deal, contact, company): it shows on each one's timeline. A lead's activities also bind to the deal and contact made from it."
+        },
+        "clientContacts": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ClientContact"
+          },
+          "maxItems": 20,
+          "description": "Whom to remind (SMS, e-mail): a contact, or the lead itself."
+        },
+        "status": {
+          "enum": [
+            "planned",
+            "completed",
+            "cancelled"
+          ]
+        },
+        "result": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 20000,
+          "description": "What came of it."
+        },
+        "clientTimeZone": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 100,
+          "description": "The client's IANA time zone, for the date and time reminders tell them (1007 `unknownTimeZone`); null: the responsible's."
+        }
+      },
+      "additionalProperties": false
+    },
+    "Activity": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "type": {
+          "enum": [
+            "meeting",
+            "call",
+            "task"
+          ],
+          "description": "A meeting or call has a start and an end and takes its people's (and resource's) time while planned; a task has a deadline and takes nobody's time."
+        },
+        "subject": {
+          "type": "string"
+        },
+        "description": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "start": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "end": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "deadline": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "timeZone": {
+          "type": "string",
+          "description": "The responsible's IANA time zone (their profile's, else the company's), for showing local times."
+        },
+        "place": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "resourceId": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "responsibleId": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "participantIds": {
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/Id"
+          }
+        },
+        "bindings": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/RecordLink"
+          }
+        },
+        "clientContacts": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ClientContact"
+          }
+        },
+        "clientTimeZone": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "status": {
+          "enum": [
+            "planned",
+            "completed",
+            "cancelled"
+          ]
+        },
+        "result": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "sequence": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Raised by each change (iCalendar's SEQUENCE)."
+        },
+        "overdue": {
+          "type": "boolean",
+          "description": "Planned, and its deadline (a task) or end (a meeting, call) has passed."
+        },
+        "createdBy": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "createdAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "updatedAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "completedAt": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "required": [
+        "id",
+        "type",
+        "subject",
+        "description",
+        "start",
+        "end",
+        "deadline",
+        "timeZone",
+        "place",
+        "resourceId",
+        "responsibleId",
+        "participantIds",
+        "bindings",
+        "clientContacts",
+        "clientTimeZone",
+        "status",
+        "result",
+        "sequence",
+        "overdue",
+        "createdBy",
+        "createdAt",
+        "updatedAt",
+        "completedAt"
+      ],
+      "additionalProperties": false
+    },
+    "Resource": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "name": {
+          "type": "string"
+        },
+        "description": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "place": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "active": {
+          "type": "boolean"
+        },
+        "createdAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "updatedAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        }
+      },
+      "required": [
+        "id",
+        "name",
+        "description",
+        "place",
+        "active",
+        "createdAt",
+        "updatedAt"
+      ],
+      "additionalProperties": false,
+      "description": "A meeting room, a demonstration site: booked by meetings like a person, never twice at once."
+    },
+    "WeeklyHours": {
+      "type": "object",
+      "description": "Working hours per weekday, local wall time of the user's zone: `[[\"09:00\", \"13:00\"], [\"14:00\", \"18:00\"]]`; an empty list is a day off.",
+      "properties": {
+        "mon": {
+          "type": "array",
+          "items": {
+            "type": "array",
+            "prefixItems": [
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              },
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              }
+            ],
+            "minItems": 2,
+            "maxItems": 2
+          },
+          "maxItems": 8
+        },
+        "tue": {
+          "type": "array",
+          "items": {
+            "type": "array",
+            "prefixItems": [
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              },
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              }
+            ],
+            "minItems": 2,
+            "maxItems": 2
+          },
+          "maxItems": 8
+        },
+        "wed": {
+          "type": "array",
+          "items": {
+            "type": "array",
+            "prefixItems": [
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              },
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              }
+            ],
+            "minItems": 2,
+            "maxItems": 2
+          },
+          "maxItems": 8
+        },
+        "thu": {
+          "type": "array",
+          "items": {
+            "type": "array",
+            "prefixItems": [
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              },
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              }
+            ],
+            "minItems": 2,
+            "maxItems": 2
+          },
+          "maxItems": 8
+        },
+        "fri": {
+          "type": "array",
+          "items": {
+            "type": "array",
+            "prefixItems": [
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              },
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              }
+            ],
+            "minItems": 2,
+            "maxItems": 2
+          },
+          "maxItems": 8
+        },
+        "sat": {
+          "type": "array",
+          "items": {
+            "type": "array",
+            "prefixItems": [
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              },
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              }
+            ],
+            "minItems": 2,
+            "maxItems": 2
+          },
+          "maxItems": 8
+        },
+        "sun": {
+          "type": "array",
+          "items": {
+            "type": "array",
+            "prefixItems": [
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              },
+              {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+              }
+            ],
+            "minItems": 2,
+            "maxItems": 2
+          },
+          "maxItems": 8
+        }
+      },
+      "additionalProperties": false
+    },
+    "Schedule": {
+      "type": "object",
+      "properties": {
+        "userId": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "timeZone": {
+          "type": "string"
+        },
+        "hours": {
+          "$ref": "#/$defs/WeeklyHours"
+        },
+        "daysOff": {
+          "type": "array",
+          "items": {
+            "$ref": "common.json#/$defs/Date"
+          }
+        },
+        "default": {
+          "type": "boolean",
+          "description": "The hours are the company's default (mon–fri 09:00–18:00), not set for this user."
+        }
+      },
+      "required": [
+        "userId",
+        "timeZone",
+        "hours",
+        "daysOff",
+        "default"
+      ],
+      "additionalProperties": false
+    },
+    "HolidayDay": {
+      "type": "object",
+      "properties": {
+        "date": {
+          "$ref": "common.json#/$defs/Date"
+        },
+        "kind": {
+          "enum": [
+            "holiday",
+            "short",
+            "working"
+          ],
+          "description": "`holiday`: non-working; `short`: a pre-holiday day an hour shorter; `working`: a weekend day worked (a transfer)."
+        },
+        "title": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 200
+        }
+      },
+      "required": [
+        "date",
+        "kind"
+      ],
+      "additionalProperties": false
+    },
+    "Slot": {
+      "type": "object",
+      "properties": {
+        "start": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "end": {
+          "$ref": "common.json#/$defs/Timestamp"
+        }
+      },
+      "required": [
+        "start",
+        "end"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""##),
         ("automation.json", ##"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -10,8 +634,15 @@ enum EmbeddedSchemas {
   "description": "Automation rules (robots) that act when a lead or deal is created or enters a stage (S13), or when an invoice's status becomes one (S27, S28).",
   "$defs": {
     "AutomationTrigger": {
-      "description": "`create`: when a record is created; `enter`: when a record enters the stage `stageId` (a new record created on that stage enters it too); `status`: when an invoice's status becomes `status` (`overdue`: when its due date has passed unpaid); `dueIn`: `days` days before an unpaid invoice's due date.",
-      "enum": ["create", "enter", "status", "dueIn"]
+      "description": "`create`: when a record is created; `enter`: when a record enters the stage `stageId` (a new record created on that stage enters it too); `status`: when an invoice's status becomes `status` (`overdue`: when its due date has passed unpaid); `dueIn`: `days` days before an unpaid invoice's due date. `idle`: a lead or deal that has stayed in the stage `stageId` for `days` days with nothing new on its timeline and no planned activity (once per quiet spell; checked every minute); `beforeStart`: an activity rule (`entityType: activity`), `before` seconds before a planned meeting's or call's start — planned anew when it moves, dropped when it is completed, cancelled or deleted.",
+      "enum": [
+        "create",
+        "enter",
+        "status",
+        "dueIn",
+        "idle",
+        "beforeStart"
+      ]
     },
     "AutomationAction": {
       "description": "What the robot does, by `type`.",
@@ -19,7 +650,9 @@ enum EmbeddedSchemas {
         {
           "type": "object",
           "properties": {
-            "type": {"const": "comment"},
+            "type": {
+              "const": "comment"
+            },
             "text": {
               "description": "The comment. Placeholders are filled from the record and its links when the rule runs: `{{deal.title}}`, `{{contact.name}}`, `{{contact.phone}}`, `{{company.title}}`...",
               "type": "string",
@@ -27,17 +660,29 @@ enum EmbeddedSchemas {
               "maxLength": 5000
             }
           },
-          "required": ["type", "text"],
+          "required": [
+            "type",
+            "text"
+          ],
           "additionalProperties": false,
           "description": "Writes a comment on the record's timeline, e.g. what the manager should do next (S13)."
         },
         {
           "type": "object",
           "properties": {
-            "type": {"const": "notify"},
+            "type": {
+              "const": "notify"
+            },
             "to": {
               "description": "Whom to tell: `responsible` — the record's `assignedTo` when the robot runs (nobody when it has none), or a user's id (1007 `unknownUser` if there is no such user). An inactive user is told nothing.",
-              "anyOf": [{"const": "responsible"}, {"$ref": "common.json#/$defs/Id"}]
+              "anyOf": [
+                {
+                  "const": "responsible"
+                },
+                {
+                  "$ref": "common.json#/$defs/Id"
+                }
+              ]
             },
             "text": {
               "description": "The notification's text, with the same placeholders as a comment: `{{deal.title}}`, `{{contact.name}}`...",
@@ -46,32 +691,50 @@ enum EmbeddedSchemas {
               "maxLength": 5000
             }
           },
-          "required": ["type", "to", "text"],
+          "required": [
+            "type",
+            "to",
+            "text"
+          ],
           "additionalProperties": false,
           "description": "Makes a notification (`notification.list`, and a live `notification` to the person's open connections) of kind `robot`, with `data.ruleId`."
         },
         {
           "type": "object",
           "properties": {
-            "type": {"const": "moveDeal"},
-            "stageId": {"$ref": "common.json#/$defs/StageId", "description": "The deal stage to move the invoice's deal into."},
+            "type": {
+              "const": "moveDeal"
+            },
+            "stageId": {
+              "$ref": "common.json#/$defs/StageId",
+              "description": "The deal stage to move the invoice's deal into."
+            },
             "whenAllPaid": {
               "type": "boolean",
               "default": false,
               "description": "Only once every invoice of the deal that is not cancelled is paid."
             }
           },
-          "required": ["type", "stageId"],
+          "required": [
+            "type",
+            "stageId"
+          ],
           "additionalProperties": false,
           "description": "An invoice rule's action: moves the deal the invoice was made from (S28), e.g. into «В работе» when it is paid, or into the success stage when every invoice is. A stage whose required fields the deal lacks leaves the deal where it is; the deal's timeline says what is missing."
         },
         {
           "type": "object",
           "properties": {
-            "type": {"const": "email"},
+            "type": {
+              "const": "email"
+            },
             "to": {
-              "enum": ["payer", "responsible"],
-              "description": "`payer`: the invoice's payer at its first e-mail (invoice robots only); `responsible`: the record's responsible at the e-mail of their profile."
+              "enum": [
+                "payer",
+                "responsible",
+                "client"
+              ],
+              "description": "`payer`: the invoice's payer at its first e-mail (invoice robots only); `responsible`: the record's responsible at the e-mail of their profile. `client`: an activity rule's client contacts, at their first e-mail."
             },
             "subject": {
               "type": "string",
@@ -86,64 +749,240 @@ enum EmbeddedSchemas {
               "description": "The body, plain text; placeholders as in a comment."
             }
           },
-          "required": ["type", "to", "subject", "text"],
+          "required": [
+            "type",
+            "to",
+            "subject",
+            "text"
+          ],
           "additionalProperties": false,
           "description": "Queues an e-mail in the outbox (delivered like `invoice.send`'s, `mode: robot`), e.g. a reminder to the payer that the invoice is due in three days. With no address to write to, nothing is sent and the record's timeline says why."
         },
         {
           "type": "object",
           "properties": {
-            "type": {"const": "setField"},
+            "type": {
+              "const": "setField"
+            },
             "field": {
               "type": "string",
               "minLength": 1,
               "maxLength": 200,
               "description": "A writable field of the lead or deal (of an invoice robot: of the invoice's deal), or `custom.<code>`; not `stageId` or `pipelineId`. Another is 1007 `unknownField`."
             },
-            "value": {"description": "The value, as `update` takes it (null clears)."}
+            "value": {
+              "description": "The value, as `update` takes it (null clears)."
+            }
           },
-          "required": ["type", "field", "value"],
+          "required": [
+            "type",
+            "field",
+            "value"
+          ],
           "additionalProperties": false,
           "description": "Sets a field through the record's own update (its stage's requirements apply). A value the field refuses leaves the record as it was, and its timeline says why."
+        },
+        {
+          "type": "object",
+          "properties": {
+            "type": {
+              "const": "activity"
+            },
+            "activityType": {
+              "enum": [
+                "task",
+                "call"
+              ],
+              "default": "task"
+            },
+            "subject": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 500,
+              "description": "Placeholders as in a comment."
+            },
+            "description": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "maxLength": 5000
+            },
+            "in": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 31622400,
+              "default": 86400,
+              "description": "Seconds after the robot runs: a task's deadline, a call's start."
+            },
+            "duration": {
+              "type": "integer",
+              "minimum": 60,
+              "maximum": 28800,
+              "default": 900,
+              "description": "A call's length in seconds."
+            }
+          },
+          "required": [
+            "type",
+            "subject"
+          ],
+          "additionalProperties": false,
+          "description": "Creates a task (or a call) for the record's responsible, bound to the record (an invoice robot's: to its deal), its contact to remind (S7: «позвонить клиенту о решении»). A record without a responsible, or a call on time taken, gets a comment saying so instead."
+        },
+        {
+          "type": "object",
+          "properties": {
+            "type": {
+              "const": "sms"
+            },
+            "text": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 1000,
+              "description": "The SMS; placeholders: `{{activity.subject}}`, `{{activity.start}}` («10 декабря 2026 г. в 11:00»), `{{activity.date}}`, `{{activity.time}}`, `{{activity.end}}` (in the client's time zone: the activity's `clientTimeZone`, else the responsible's), `{{activity.place}}`, `{{responsible.name}}`, `{{responsible.phone}}`, `{{client.name}}`, `{{deal.title}}`, `{{company.title}}`."
+            }
+          },
+          "required": [
+            "type",
+            "text"
+          ],
+          "additionalProperties": false,
+          "description": "An activity rule's action: texts each client contact of the activity (its first phone) through the SMS outbox. A client without a phone gets nothing, and the activity's records say why."
         }
       ]
     },
     "AutomationRule": {
       "type": "object",
       "properties": {
-        "id": {"$ref": "common.json#/$defs/Id"},
-        "entityType": {"enum": ["lead", "deal", "invoice"]},
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "entityType": {
+          "enum": [
+            "lead",
+            "deal",
+            "invoice",
+            "activity"
+          ]
+        },
         "pipelineId": {
           "description": "The pipeline whose records the rule watches; null for every pipeline.",
-          "anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "stageId": {
           "description": "The stage the rule belongs to; null for a `create` rule that applies whatever the stage.",
-          "anyOf": [{"$ref": "common.json#/$defs/StageId"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/StageId"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
-        "trigger": {"$ref": "#/$defs/AutomationTrigger"},
+        "trigger": {
+          "$ref": "#/$defs/AutomationTrigger"
+        },
         "delay": {
           "description": "Seconds between the trigger and the action; 0 acts at once. Pending actions survive a restart.",
           "type": "integer",
           "minimum": 0
         },
-        "action": {"$ref": "#/$defs/AutomationAction"},
-        "title": {"description": "A name for the rule; null when none.", "type": ["string", "null"], "maxLength": 200},
-        "active": {"description": "Inactive rules do not run.", "type": "boolean"},
-        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
+        "action": {
+          "$ref": "#/$defs/AutomationAction"
+        },
+        "title": {
+          "description": "A name for the rule; null when none.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 200
+        },
+        "active": {
+          "description": "Inactive rules do not run.",
+          "type": "boolean"
+        },
+        "createdAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
         "status": {
           "description": "An invoice rule's status it waits for; null for a stage rule.",
-          "anyOf": [{"$ref": "#/$defs/InvoiceStatusTrigger"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "#/$defs/InvoiceStatusTrigger"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "condition": {
           "description": "The condition as stored (an array of clauses); null when none.",
-          "anyOf": [{"type": "array", "items": {"$ref": "#/$defs/AutomationClause"}}, {"type": "null"}]
+          "anyOf": [
+            {
+              "type": "array",
+              "items": {
+                "$ref": "#/$defs/AutomationClause"
+              }
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "days": {
           "description": "A `dueIn` rule's days before the due date; null otherwise.",
-          "type": ["integer", "null"],
+          "type": [
+            "integer",
+            "null"
+          ],
           "minimum": 0,
           "maximum": 365
+        },
+        "before": {
+          "description": "An activity rule's seconds before the start; null otherwise.",
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 0
+        },
+        "activityType": {
+          "description": "An activity rule's kind of activity (meeting or call); null for both.",
+          "anyOf": [
+            {
+              "enum": [
+                "meeting",
+                "call"
+              ]
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "ifLate": {
+          "description": "An activity rule's choice for a meeting booked after its reminder's time: `send` at once, or `skip`.",
+          "anyOf": [
+            {
+              "enum": [
+                "send",
+                "skip"
+              ]
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "required": [
@@ -166,13 +1005,28 @@ enum EmbeddedSchemas {
     },
     "InvoiceStatusTrigger": {
       "description": "The statuses an invoice rule can wait for. `overdue` is not set by anyone: it acts once an invoice that is sent or partly paid passes its due date (checked every second by the background thread, in the company's time zone), for invoices due from the day before the rule was made on.",
-      "enum": ["sent", "partiallyPaid", "paid", "cancelled", "overdue"]
+      "enum": [
+        "sent",
+        "partiallyPaid",
+        "paid",
+        "cancelled",
+        "overdue"
+      ]
     },
     "AutomationCondition": {
       "description": "Clauses that must all hold for the rule to act, checked on the record (as `get` shows it) when the trigger fires: e.g. `{field: \"totals.total\", op: \">=\", value: \"100000\"}`. Amounts and other decimal text compare exactly as decimals, other text as text (ISO dates order), anything else only with `=` and `!=`. A field the record type does not have is 1007 `unknownField`.",
       "oneOf": [
-        {"$ref": "#/$defs/AutomationClause"},
-        {"type": "array", "items": {"$ref": "#/$defs/AutomationClause"}, "minItems": 1, "maxItems": 20}
+        {
+          "$ref": "#/$defs/AutomationClause"
+        },
+        {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/AutomationClause"
+          },
+          "minItems": 1,
+          "maxItems": 20
+        }
       ]
     },
     "AutomationClause": {
@@ -184,10 +1038,31 @@ enum EmbeddedSchemas {
           "maxLength": 200,
           "description": "A field, or a dotted path into one (`totals.total`, `custom.region`)."
         },
-        "op": {"enum": ["=", "!=", ">", ">=", "<", "<="]},
-        "value": {"type": ["string", "number", "boolean", "null"], "maxLength": 1000}
+        "op": {
+          "enum": [
+            "=",
+            "!=",
+            ">",
+            ">=",
+            "<",
+            "<="
+          ]
+        },
+        "value": {
+          "type": [
+            "string",
+            "number",
+            "boolean",
+            "null"
+          ],
+          "maxLength": 1000
+        }
       },
-      "required": ["field", "op", "value"],
+      "required": [
+        "field",
+        "op",
+        "value"
+      ],
       "additionalProperties": false
     }
   }
@@ -1043,7 +1918,8 @@ enum EmbeddedSchemas {
         "document",
         "message",
         "requisite",
-        "merged"
+        "merged",
+        "activity"
       ]
     },
     "TimelineEntry": {
@@ -1076,7 +1952,7 @@ enum EmbeddedSchemas {
           "description": "The user who did it; null for the system (robots, imports)."
         },
         "data": {
-          "description": "Depends on `type`: `created` → the record's fields; `updated` → `{changes: [{field, old, new}]}`; `stageChanged` → `{from, to}` (stage ids) plus `changes` if fields were filled in the same call; `comment` → `{text}`; `converted` → `{dealId, contactId, companyId}`; `requisite` → `{action, requisiteId, ...}` when requisites are added, updated or deleted (`action`: added, updated, deleted) or their bank details change (`bankDetailAdded`, `bankDetailUpdated`, `bankDetailDeleted`, with `bankDetailId`); `merged` → what was merged in, e.g. `{sourceIds, filledFields}` (S12); `document` and `message` → what was made or sent.",
+          "description": "Depends on `type`: `created` → the record's fields; `updated` → `{changes: [{field, old, new}]}`; `stageChanged` → `{from, to}` (stage ids) plus `changes` if fields were filled in the same call; `comment` → `{text}`; `converted` → `{dealId, contactId, companyId}`; `requisite` → `{action, requisiteId, ...}` when requisites are added, updated or deleted (`action`: added, updated, deleted) or their bank details change (`bankDetailAdded`, `bankDetailUpdated`, `bankDetailDeleted`, with `bankDetailId`); `merged` → what was merged in, e.g. `{sourceIds, filledFields}` (S12); `document` and `message` → what was made or sent; `activity` → a meeting, call or task bound to the record: `{action (created, updated, moved, completed, cancelled, deleted), activityId, type, subject, start, end, deadline, place, status, responsibleId}`, with `from` when moved and `changes` when fields changed.",
           "type": "object"
         }
       },
@@ -2747,7 +3623,7 @@ enum EmbeddedSchemas {
       "minimum": 0
     },
     "TopicPattern": {
-      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token, webhook. Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked. Anything else is 1007 `unknownTopic`.",
+      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token, webhook, activity, resource, calendar. Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked, moved, completed, cancelled. Anything else is 1007 `unknownTopic`.",
       "type": "string",
       "minLength": 1,
       "maxLength": 100
@@ -4356,27 +5232,388 @@ enum EmbeddedSchemas {
 }
 
 """##),
+        ("methods/activity.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/activity.add.json",
+  "title": "activity.add",
+  "description": "Adds a meeting, call or task. A planned meeting or call whose time overlaps another planned meeting or call of its responsible, a participant or its resource is 1005 `slotBusy` with `conflicts: [{activityId, userId | resourceId, start, end}]`; of two clients booking the same slot at once exactly one wins.",
+  "x-errors": [
+    1005,
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "fields": {
+          "allOf": [
+            {
+              "$ref": "../activity.json#/$defs/ActivityFields"
+            }
+          ],
+          "required": [
+            "type",
+            "subject"
+          ]
+        },
+        "allowOutsideHours": {
+          "type": "boolean",
+          "default": false,
+          "description": "Book a meeting or call outside the working hours of its people (else 1007 `outsideWorkingHours`)."
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "fields"
+      ]
+    },
+    "result": {
+      "$ref": "../activity.json#/$defs/Activity"
+    }
+  }
+}
+
+"""#),
+        ("methods/activity.complete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/activity.complete.json",
+  "title": "activity.complete",
+  "description": "Marks an activity done, with its result (1005 `cancelled` for a cancelled one); its time is freed and its reminders dropped.",
+  "x-errors": [
+    1002,
+    1005,
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "result": {
+          "type": "string",
+          "maxLength": 20000
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "id"
+      ]
+    },
+    "result": {
+      "$ref": "../activity.json#/$defs/Activity"
+    }
+  }
+}
+
+"""#),
+        ("methods/activity.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/activity.delete.json",
+  "title": "activity.delete",
+  "description": "Deletes an activity (its timeline entries stay on the records).",
+  "x-errors": [
+    1002,
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "id"
+      ]
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "deleted": {
+          "const": true
+        }
+      },
+      "required": [
+        "id",
+        "deleted"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/activity.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/activity.get.json",
+  "title": "activity.get",
+  "description": "One activity.",
+  "x-errors": [
+    1002,
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "id"
+      ]
+    },
+    "result": {
+      "$ref": "../activity.json#/$defs/Activity"
+    }
+  }
+}
+
+"""#),
+        ("methods/activity.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/activity.list.json",
+  "title": "activity.list",
+  "description": "Activities the caller may read, by id, filtered. \"My open tasks for today\": `{filter: {responsibleId: \"me\", type: \"task\", status: \"planned\", today: true}}`.",
+  "x-errors": [
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "filter": {
+          "type": "object",
+          "properties": {
+            "responsibleId": {
+              "anyOf": [
+                {
+                  "$ref": "../common.json#/$defs/Id"
+                },
+                {
+                  "const": "me"
+                }
+              ]
+            },
+            "participantId": {
+              "anyOf": [
+                {
+                  "$ref": "../common.json#/$defs/Id"
+                },
+                {
+                  "const": "me"
+                }
+              ],
+              "description": "Activities this user is responsible for or takes part in."
+            },
+            "type": {
+              "anyOf": [
+                {
+                  "enum": [
+                    "meeting",
+                    "call",
+                    "task"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "meeting",
+                      "call",
+                      "task"
+                    ]
+                  },
+                  "maxItems": 3
+                }
+              ]
+            },
+            "status": {
+              "anyOf": [
+                {
+                  "enum": [
+                    "planned",
+                    "completed",
+                    "cancelled"
+                  ]
+                },
+                {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "planned",
+                      "completed",
+                      "cancelled"
+                    ]
+                  },
+                  "maxItems": 3
+                }
+              ]
+            },
+            "from": {
+              "$ref": "../activity.json#/$defs/Time"
+            },
+            "to": {
+              "$ref": "../activity.json#/$defs/Time"
+            },
+            "today": {
+              "type": "boolean",
+              "description": "Today in the caller's time zone: meetings and calls that overlap it, tasks due in it."
+            },
+            "entityType": {
+              "enum": [
+                "lead",
+                "deal",
+                "contact",
+                "company"
+              ]
+            },
+            "entityId": {
+              "$ref": "../common.json#/$defs/Id"
+            },
+            "overdue": {
+              "type": "boolean"
+            }
+          },
+          "additionalProperties": false,
+          "dependentRequired": {
+            "entityType": [
+              "entityId"
+            ],
+            "entityId": [
+              "entityType"
+            ]
+          }
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 500,
+          "default": 50
+        },
+        "cursor": {
+          "type": "string",
+          "maxLength": 40
+        }
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../activity.json#/$defs/Activity"
+          }
+        },
+        "next": {
+          "type": [
+            "string",
+            "null"
+          ]
+        }
+      },
+      "required": [
+        "items",
+        "next"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/activity.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/activity.update.json",
+  "title": "activity.update",
+  "description": "Changes an activity: moving a meeting (start, end) checks the new time as booking does and reschedules its reminders; `status: cancelled` frees its time and drops its reminders. `sequence` is raised.",
+  "x-errors": [
+    1002,
+    1005,
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "fields": {
+          "$ref": "../activity.json#/$defs/ActivityFields"
+        },
+        "allowOutsideHours": {
+          "type": "boolean",
+          "default": false,
+          "description": "Book a meeting or call outside the working hours of its people (else 1007 `outsideWorkingHours`)."
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "id",
+        "fields"
+      ]
+    },
+    "result": {
+      "$ref": "../activity.json#/$defs/Activity"
+    }
+  }
+}
+
+"""#),
         ("methods/automation.add.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/automation.add.json",
   "title": "automation.add",
   "description": "Adds a robot (S13): when a lead or deal is created (`create`) or enters the stage `stageId` (`enter`), it performs `action`, at once or `delay` seconds later; pending actions survive a restart. An `enter` rule needs `stageId`; `pipelineId` limits a `create` rule to one pipeline. An unknown stage or a stage of another pipeline is 1007. An invoice robot (`entityType: invoice`, `trigger: status`, `status`) acts when an invoice's status becomes `status` (S27), e.g. `moveDeal` when it is paid (S28); a `condition` limits any robot to records that meet it.",
-  "x-errors": [1002, 1007],
+  "x-errors": [
+    1002,
+    1007
+  ],
   "$defs": {
     "params": {
       "type": "object",
       "properties": {
         "entityType": {
-          "enum": ["lead", "deal", "invoice"],
-          "description": "Whose robot: a lead's or deal's (by stage) or an invoice's (by status)."
+          "enum": [
+            "lead",
+            "deal",
+            "invoice",
+            "activity"
+          ],
+          "description": "Whose robot: a lead's or deal's (by stage) or an invoice's (by status). `activity`: a reminder before a meeting's or call's start (`trigger: beforeStart`)."
         },
         "pipelineId": {
           "$ref": "../common.json#/$defs/Id",
           "description": "Defaults to the pipeline of `stageId`, or to every pipeline."
         },
-        "stageId": {"$ref": "../common.json#/$defs/StageId"},
-        "trigger": {"$ref": "../automation.json#/$defs/AutomationTrigger"},
+        "stageId": {
+          "$ref": "../common.json#/$defs/StageId"
+        },
+        "trigger": {
+          "$ref": "../automation.json#/$defs/AutomationTrigger"
+        },
         "delay": {
           "description": "Seconds to wait after the trigger, at most a year; 0 acts at once.",
           "type": "integer",
@@ -4384,28 +5621,72 @@ enum EmbeddedSchemas {
           "maximum": 31536000,
           "default": 0
         },
-        "action": {"$ref": "../automation.json#/$defs/AutomationAction"},
-        "title": {"description": "A name for the rule.", "type": "string", "minLength": 1, "maxLength": 200},
-        "active": {"type": "boolean", "default": true},
+        "action": {
+          "$ref": "../automation.json#/$defs/AutomationAction"
+        },
+        "title": {
+          "description": "A name for the rule.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "active": {
+          "type": "boolean",
+          "default": true
+        },
         "status": {
           "$ref": "../automation.json#/$defs/InvoiceStatusTrigger",
           "description": "An invoice rule (`trigger: status`): the status that sets it off."
         },
         "condition": {
-          "anyOf": [{"$ref": "../automation.json#/$defs/AutomationCondition"}, {"type": "null"}],
+          "anyOf": [
+            {
+              "$ref": "../automation.json#/$defs/AutomationCondition"
+            },
+            {
+              "type": "null"
+            }
+          ],
           "description": "Only when the record meets it as the trigger fires; null clears it."
         },
         "days": {
           "type": "integer",
           "minimum": 0,
           "maximum": 365,
-          "description": "A `dueIn` invoice rule: it acts on each unpaid (sent or partly paid) invoice once, from this many days before its due date through the due date; the days are the company's calendar days."
+          "description": "A `dueIn` invoice rule: it acts on each unpaid (sent or partly paid) invoice once, from this many days before its due date through the due date; the days are the company's calendar days. An `idle` rule: the days of quiet, 1 to 365."
+        },
+        "before": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 2678400,
+          "description": "An activity rule: seconds before the start (3600: an hour before)."
+        },
+        "activityType": {
+          "enum": [
+            "meeting",
+            "call"
+          ],
+          "description": "An activity rule: only meetings, or only calls (both when absent)."
+        },
+        "ifLate": {
+          "enum": [
+            "send",
+            "skip"
+          ],
+          "default": "send",
+          "description": "An activity rule: a meeting booked after its reminder's time gets it at once (`send`) or not (`skip`)."
         }
       },
-      "required": ["entityType", "trigger", "action"],
+      "required": [
+        "entityType",
+        "trigger",
+        "action"
+      ],
       "additionalProperties": false
     },
-    "result": {"$ref": "../automation.json#/$defs/AutomationRule"}
+    "result": {
+      "$ref": "../automation.json#/$defs/AutomationRule"
+    }
   }
 }
 
@@ -4481,50 +5762,120 @@ enum EmbeddedSchemas {
   "$id": "https://schemas.crmd.dev/methods/automation.update.json",
   "title": "automation.update",
   "description": "Changes the given keys of a rule and keeps the others; returns the whole rule. Null clears `pipelineId`, `stageId` or `title`. The changed rule is checked as in `automation.add` (1007).",
-  "x-errors": [1002, 1007],
+  "x-errors": [
+    1002,
+    1007
+  ],
   "$defs": {
     "params": {
       "type": "object",
       "properties": {
-        "id": {"$ref": "../common.json#/$defs/Id", "description": "The record's id."},
-        "pipelineId": {"anyOf": [{"$ref": "../common.json#/$defs/Id"}, {"type": "null"}]},
-        "stageId": {
-          "anyOf": [{"$ref": "../common.json#/$defs/StageId"}, {"type": "null"}]
+        "id": {
+          "$ref": "../common.json#/$defs/Id",
+          "description": "The record's id."
         },
-        "trigger": {"$ref": "../automation.json#/$defs/AutomationTrigger"},
+        "pipelineId": {
+          "anyOf": [
+            {
+              "$ref": "../common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "stageId": {
+          "anyOf": [
+            {
+              "$ref": "../common.json#/$defs/StageId"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "trigger": {
+          "$ref": "../automation.json#/$defs/AutomationTrigger"
+        },
         "delay": {
           "description": "Seconds to wait after the trigger, at most a year; 0 acts at once.",
           "type": "integer",
           "minimum": 0,
           "maximum": 31536000
         },
-        "action": {"$ref": "../automation.json#/$defs/AutomationAction"},
+        "action": {
+          "$ref": "../automation.json#/$defs/AutomationAction"
+        },
         "title": {
           "description": "A name for the rule; null clears it.",
-          "type": ["string", "null"],
+          "type": [
+            "string",
+            "null"
+          ],
           "minLength": 1,
           "maxLength": 200
         },
-        "active": {"description": "False pauses the rule.", "type": "boolean"},
+        "active": {
+          "description": "False pauses the rule.",
+          "type": "boolean"
+        },
         "status": {
           "$ref": "../automation.json#/$defs/InvoiceStatusTrigger",
           "description": "An invoice rule (`trigger: status`): the status that sets it off."
         },
         "condition": {
-          "anyOf": [{"$ref": "../automation.json#/$defs/AutomationCondition"}, {"type": "null"}],
+          "anyOf": [
+            {
+              "$ref": "../automation.json#/$defs/AutomationCondition"
+            },
+            {
+              "type": "null"
+            }
+          ],
           "description": "Only when the record meets it as the trigger fires; null clears it."
         },
         "days": {
           "type": "integer",
           "minimum": 0,
           "maximum": 365,
-          "description": "A `dueIn` invoice rule: it acts on each unpaid (sent or partly paid) invoice once, from this many days before its due date through the due date; the days are the company's calendar days."
+          "description": "A `dueIn` invoice rule: it acts on each unpaid (sent or partly paid) invoice once, from this many days before its due date through the due date; the days are the company's calendar days. An `idle` rule: the days of quiet, 1 to 365."
+        },
+        "before": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 2678400,
+          "description": "An activity rule: seconds before the start (3600: an hour before)."
+        },
+        "activityType": {
+          "anyOf": [
+            {
+              "enum": [
+                "meeting",
+                "call"
+              ]
+            },
+            {
+              "type": "null"
+            }
+          ],
+          "description": "An activity rule: only meetings, or only calls (null: both)."
+        },
+        "ifLate": {
+          "enum": [
+            "send",
+            "skip"
+          ],
+          "description": "An activity rule: a meeting booked after its reminder's time gets it at once (`send`) or not (`skip`)."
         }
       },
-      "required": ["id"],
+      "required": [
+        "id"
+      ],
       "additionalProperties": false
     },
-    "result": {"$ref": "../automation.json#/$defs/AutomationRule"}
+    "result": {
+      "$ref": "../automation.json#/$defs/AutomationRule"
+    }
   }
 }
 
@@ -4617,6 +5968,376 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "result": {"$ref": "../requisite.json#/$defs/BankDetail"}
+  }
+}
+
+"""#),
+        ("methods/calendar.events.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/calendar.events.json",
+  "title": "calendar.events",
+  "description": "What occupies a user between two instants: the activities they are responsible for or take part in (meetings and calls overlapping the period, tasks due in it), by start.",
+  "x-errors": [
+    1002,
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "userId": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "from": {
+          "$ref": "../activity.json#/$defs/Time"
+        },
+        "to": {
+          "$ref": "../activity.json#/$defs/Time"
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "userId",
+        "from",
+        "to"
+      ]
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../activity.json#/$defs/Activity"
+          }
+        }
+      },
+      "required": [
+        "items"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/calendar.export.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/calendar.export.json",
+  "title": "calendar.export",
+  "description": "A user's activities between two instants as iCalendar (RFC 5545): meetings and calls as VEVENT, tasks as VTODO, with stable UIDs, TZIDs and VTIMEZONEs, SEQUENCE raised on each change, STATUS:CANCELLED for cancelled ones.",
+  "x-errors": [
+    1002,
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "userId": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "from": {
+          "$ref": "../activity.json#/$defs/Time"
+        },
+        "to": {
+          "$ref": "../activity.json#/$defs/Time"
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "userId",
+        "from",
+        "to"
+      ]
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "contentType": {
+          "const": "text/calendar; charset=utf-8"
+        },
+        "ics": {
+          "type": "string"
+        },
+        "count": {
+          "type": "integer",
+          "minimum": 0
+        }
+      },
+      "required": [
+        "contentType",
+        "ics",
+        "count"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/calendar.freeSlots.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/calendar.freeSlots.json",
+  "title": "calendar.freeSlots",
+  "description": "The slots of `duration` minutes in which every listed user is within working hours and free (no planned meeting or call), and the resource (if given) is free: starts on a grid of `step` minutes (default: the duration) from local midnight of the first user's zone.",
+  "x-errors": [
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "userIds": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/Id"
+          },
+          "minItems": 1,
+          "maxItems": 50
+        },
+        "from": {
+          "$ref": "../activity.json#/$defs/Time"
+        },
+        "to": {
+          "$ref": "../activity.json#/$defs/Time"
+        },
+        "duration": {
+          "type": "integer",
+          "minimum": 5,
+          "maximum": 1440,
+          "description": "Minutes."
+        },
+        "step": {
+          "type": "integer",
+          "minimum": 5,
+          "maximum": 1440,
+          "description": "Minutes."
+        },
+        "resourceId": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 100
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "userIds",
+        "from",
+        "to",
+        "duration"
+      ]
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "slots": {
+          "type": "array",
+          "items": {
+            "$ref": "../activity.json#/$defs/Slot"
+          }
+        }
+      },
+      "required": [
+        "slots"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/calendar.getSchedule.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/calendar.getSchedule.json",
+  "title": "calendar.getSchedule",
+  "description": "A user's work calendar: time zone, weekly hours and days off.",
+  "x-errors": [
+    1002
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "userId": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "userId"
+      ]
+    },
+    "result": {
+      "$ref": "../activity.json#/$defs/Schedule"
+    }
+  }
+}
+
+"""#),
+        ("methods/calendar.holidays.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/calendar.holidays.json",
+  "title": "calendar.holidays",
+  "description": "The production calendar of a year.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "year": {
+          "type": "integer",
+          "minimum": 2000,
+          "maximum": 2100
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "year"
+      ]
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "year": {
+          "type": "integer"
+        },
+        "days": {
+          "type": "array",
+          "items": {
+            "$ref": "../activity.json#/$defs/HolidayDay"
+          }
+        }
+      },
+      "required": [
+        "year",
+        "days"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/calendar.setHolidays.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/calendar.setHolidays.json",
+  "title": "calendar.setHolidays",
+  "description": "Replaces the production calendar of a year: its non-working holidays, shortened pre-holiday days and worked weekend days (transfers). The Russian one is published yearly; `examples/calendars/` holds it as data.",
+  "x-errors": [
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "year": {
+          "type": "integer",
+          "minimum": 2000,
+          "maximum": 2100
+        },
+        "days": {
+          "type": "array",
+          "items": {
+            "$ref": "../activity.json#/$defs/HolidayDay"
+          },
+          "maxItems": 366
+        },
+        "source": {
+          "type": "string",
+          "maxLength": 1000
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "year",
+        "days"
+      ]
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "year": {
+          "type": "integer"
+        },
+        "days": {
+          "type": "integer",
+          "minimum": 0
+        }
+      },
+      "required": [
+        "year",
+        "days"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/calendar.setSchedule.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/calendar.setSchedule.json",
+  "title": "calendar.setSchedule",
+  "description": "Sets a user's weekly hours (null: back to the company's default), days off (vacation, sick days) and time zone (IANA, 1007 `unknownTimeZone`). One's own, or anyone's with `users.update`.",
+  "x-errors": [
+    1002,
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "userId": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "hours": {
+          "anyOf": [
+            {
+              "$ref": "../activity.json#/$defs/WeeklyHours"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "daysOff": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/Date"
+          },
+          "maxItems": 1000
+        },
+        "timeZone": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "userId"
+      ]
+    },
+    "result": {
+      "$ref": "../activity.json#/$defs/Schedule"
+    }
   }
 }
 
@@ -6850,6 +8571,184 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/resource.add.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/resource.add.json",
+  "title": "resource.add",
+  "description": "Adds a resource (a meeting room, a demonstration site) that meetings book.",
+  "x-errors": [
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "description": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 2000
+        },
+        "place": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 1000
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "name"
+      ]
+    },
+    "result": {
+      "$ref": "../activity.json#/$defs/Resource"
+    }
+  }
+}
+
+"""#),
+        ("methods/resource.delete.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/resource.delete.json",
+  "title": "resource.delete",
+  "description": "Deletes a resource no planned activity books (1005 `inUse` with `activityId` otherwise).",
+  "x-errors": [
+    1002,
+    1005,
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "id"
+      ]
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "deleted": {
+          "const": true
+        }
+      },
+      "required": [
+        "id",
+        "deleted"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/resource.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/resource.list.json",
+  "title": "resource.list",
+  "description": "The resources, by id; switched-off ones with `includeInactive`.",
+  "x-errors": [],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "includeInactive": {
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../activity.json#/$defs/Resource"
+          }
+        }
+      },
+      "required": [
+        "items"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/resource.update.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/resource.update.json",
+  "title": "resource.update",
+  "description": "Renames, describes, or switches a resource off (no new bookings) or on.",
+  "x-errors": [
+    1002,
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "description": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 2000
+        },
+        "place": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 1000
+        },
+        "active": {
+          "type": "boolean"
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "id"
+      ]
+    },
+    "result": {
+      "$ref": "../activity.json#/$defs/Resource"
+    }
+  }
+}
+
+"""#),
         ("methods/role.add.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -8350,35 +10249,88 @@ enum EmbeddedSchemas {
     "Notification": {
       "type": "object",
       "properties": {
-        "id": {"$ref": "common.json#/$defs/Id"},
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
         "kind": {
-          "description": "What made it: a built-in rule (`invoicePaid`, `paymentForMyDeal`) or `robot` (an automation rule's `notify` action).",
+          "description": "What made it: a built-in rule (`invoicePaid`, `paymentForMyDeal`, `meetingMoved`) or `robot` (an automation rule's `notify` action).",
           "type": "string"
         },
-        "text": {"description": "What to tell the person, in Russian (`Счёт № 12 оплачен: 15000.00 RUB`).", "type": "string"},
+        "text": {
+          "description": "What to tell the person, in Russian (`Счёт № 12 оплачен: 15000.00 RUB`).",
+          "type": "string"
+        },
         "entityType": {
           "description": "The record it is about (the invoice, the deal, the robot's record); null when none.",
-          "anyOf": [{"$ref": "common.json#/$defs/EntityType"}, {"type": "null"}]
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/EntityType"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
-        "entityId": {"anyOf": [{"$ref": "common.json#/$defs/Id"}, {"type": "null"}]},
+        "entityId": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
         "data": {
           "description": "The facts, by kind: `invoiceId`, `number`, `amount` (a decimal string, never a number), `currency`, `dealId`, `paymentId` for the built-in rules; `ruleId` for a robot.",
           "type": "object"
         },
-        "createdAt": {"$ref": "common.json#/$defs/Timestamp"},
-        "readAt": {"description": "When `notification.markRead` marked it; null while unread.", "anyOf": [{"$ref": "common.json#/$defs/Timestamp"}, {"type": "null"}]}
+        "createdAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "readAt": {
+          "description": "When `notification.markRead` marked it; null while unread.",
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
       },
-      "required": ["id", "kind", "text", "entityType", "entityId", "data", "createdAt", "readAt"],
+      "required": [
+        "id",
+        "kind",
+        "text",
+        "entityType",
+        "entityId",
+        "data",
+        "createdAt",
+        "readAt"
+      ],
       "additionalProperties": false
     },
     "Rules": {
-      "description": "Each built-in rule, on (true) or off: `invoicePaid` — an invoice I am responsible for was paid in full; `paymentForMyDeal` — a payment came for an invoice of a deal I am responsible for. A payment that pays in full tells a person who gets `invoicePaid` for it that one only.",
+      "description": "Each built-in rule, on (true) or off: `invoicePaid` — an invoice I am responsible for was paid in full; `paymentForMyDeal` — a payment came for an invoice of a deal I am responsible for; `meetingMoved` — a meeting or call I am responsible for or take part in was moved or called off by someone else. A payment that pays in full tells a person who gets `invoicePaid` for it that one only.",
       "type": "object",
       "properties": {
-        "invoicePaid": {"type": "boolean"},
-        "paymentForMyDeal": {"type": "boolean"}
+        "invoicePaid": {
+          "type": "boolean"
+        },
+        "paymentForMyDeal": {
+          "type": "boolean"
+        },
+        "meetingMoved": {
+          "type": "boolean"
+        }
       },
-      "required": ["invoicePaid", "paymentForMyDeal"],
+      "required": [
+        "invoicePaid",
+        "paymentForMyDeal",
+        "meetingMoved"
+      ],
       "additionalProperties": false
     }
   }

@@ -99,6 +99,16 @@ enum MethodPermission: Sendable {
             "webhook.list": .needs(.settings, .read), "webhook.deliveries": .needs(.settings, .read),
             "webhook.add": .needs(.settings, .update), "webhook.update": .needs(.settings, .update),
             "webhook.delete": .needs(.settings, .update), "webhook.redeliver": .needs(.settings, .update),
+            // Activities are judged by their responsible (and participants read theirs).
+            "activity.add": .needs(.activity, .add), "activity.get": .needs(.activity, .read), "activity.list": .needs(.activity, .read),
+            "activity.update": .needs(.activity, .update), "activity.complete": .needs(.activity, .update),
+            "activity.delete": .needs(.activity, .delete),
+            "resource.list": .anyone, "resource.add": .needs(.settings, .update), "resource.update": .needs(.settings, .update),
+            "resource.delete": .needs(.settings, .update),
+            // Anyone sees when colleagues are free and the production calendar; one's own calendar, or with users.read anyone's.
+            "calendar.freeSlots": .needs(.activity, .read), "calendar.holidays": .anyone, "calendar.getSchedule": .anyone,
+            "calendar.events": .inMethod, "calendar.export": .inMethod, "calendar.setSchedule": .inMethod,
+            "calendar.setHolidays": .needs(.settings, .update),
         ]
         for prefix in ["user", "department", "role"] {
             table["\(prefix).get"] = .needs(.users, .read)

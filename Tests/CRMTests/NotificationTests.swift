@@ -81,9 +81,9 @@ import Testing
         let crm = fixture.crm
         let maria = try crm.users.add(["name": "Мария"], idempotencyKey: nil, by: .user(1)).id
         #expect(try crm.notifications.setRules(userID: maria, ["paymentForMyDeal": false])
-            == ["rules": ["invoicePaid": true, "paymentForMyDeal": false]])
-        #expect(throws: CRMError.self) { try crm.notifications.setRules(userID: maria, ["invoicePaid": false, "meetingMoved": false]) }
-        #expect(try crm.notifications.rules(userID: maria) == ["rules": ["invoicePaid": true, "paymentForMyDeal": false]])
-        #expect(try crm.notifications.rules(userID: 1) == ["rules": ["invoicePaid": true, "paymentForMyDeal": true]])
+            == ["rules": ["invoicePaid": true, "paymentForMyDeal": false, "meetingMoved": true]])
+        #expect(throws: CRMError.self) { try crm.notifications.setRules(userID: maria, ["invoicePaid": false, "meetingBooked": false]) }
+        #expect(try crm.notifications.rules(userID: maria) == ["rules": ["invoicePaid": true, "paymentForMyDeal": false, "meetingMoved": true]])
+        #expect(try crm.notifications.rules(userID: 1) == ["rules": ["invoicePaid": true, "paymentForMyDeal": true, "meetingMoved": true]])
     }
 }

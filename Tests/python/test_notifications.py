@@ -134,14 +134,14 @@ def test_who_pays_is_not_told_of_their_own_payment(office):
 
 def test_rules_switched_off_tell_nothing(office):
     a = office.a
-    assert a.call("notification.rules") == {"rules": {"invoicePaid": True, "paymentForMyDeal": True}}
+    assert a.call("notification.rules") == {"rules": {"invoicePaid": True, "paymentForMyDeal": True, "meetingMoved": True}}
     with pytest.raises(InvalidValue) as refused:
-        a.call("notification.setRules", {"rules": {"meetingMoved": False, "invoicePaid": False}})
-    assert (refused.value.field, refused.value.reason) == ("rules.meetingMoved", "unknownRule")
+        a.call("notification.setRules", {"rules": {"meetingBooked": False, "invoicePaid": False}})
+    assert (refused.value.field, refused.value.reason) == ("rules.meetingBooked", "unknownRule")
     assert a.call("notification.rules")["rules"]["invoicePaid"] is True  # nothing changed
     # invoicePaid off: the full payment tells of the payment instead.
     assert a.call("notification.setRules", {"rules": {"invoicePaid": False}}) == \
-        {"rules": {"invoicePaid": False, "paymentForMyDeal": True}}
+        {"rules": {"invoicePaid": False, "paymentForMyDeal": True, "meetingMoved": True}}
     first = managers_invoice(office, office.anna)
     office.v.call("invoice.addPayment", {"id": first["id"], "amount": "9000.00", "date": "2026-12-01"})
     assert [n["kind"] for n in received_until_marker(office, a, office.anna)] == ["paymentForMyDeal"]

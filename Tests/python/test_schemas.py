@@ -19,7 +19,7 @@ BASE = "https://schemas.crmd.dev/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 APPLICATION_ERRORS = {1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008}
 SHARED = {"common.json", "event.json", "notification.json", "lead.json", "contact.json", "company.json", "deal.json", "requisite.json", "automation.json",
-          "product.json", "invoice.json"}
+          "product.json", "invoice.json", "activity.json"}
 
 METHODS = [
     "rpc.discover", "server.info",
@@ -43,6 +43,10 @@ METHODS = [
     "product.add", "product.get", "product.update", "product.delete", "product.list", "product.fields",
     "deal.productRows.set", "deal.productRows.get", "settings.get", "settings.update",
     "invoice.createFromDeal", "invoice.get", "invoice.render", "template.list", "template.add", "template.update", "document.render", "invoice.send", "invoice.publicLink", "invoice.revokeLink", "invoice.getPublic", "invoice.list", "invoice.setStatus", "invoice.addPayment",
+    "activity.add", "activity.get", "activity.update", "activity.complete", "activity.delete", "activity.list",
+    "resource.add", "resource.list", "resource.update", "resource.delete",
+    "calendar.getSchedule", "calendar.setSchedule", "calendar.setHolidays", "calendar.holidays", "calendar.freeSlots", "calendar.events",
+    "calendar.export",
 ]
 
 PATHS = sorted(SCHEMAS.rglob("*.json"))
@@ -345,7 +349,53 @@ SETTINGS = {"sellerCompanyId": None, "invoiceNumberFormat": "{YYYY}-{N:5}", "def
             "unmappedUnixUsers": None}
 
 
+MEETING = {"type": "meeting", "subject": "Демонстрация", "start": "2027-03-01T11:00:00+03:00", "end": "2027-03-01T12:00:00+03:00",
+           "place": "Офис", "resourceId": 2, "participantIds": [3], "bindings": [{"entityType": "lead", "id": 7}],
+           "clientContacts": [{"entityType": "lead", "id": 7}], "clientTimeZone": "Asia/Yekaterinburg"}
+ACTIVITY = {"id": 1, "type": "meeting", "subject": "Демонстрация", "description": None, "start": "2027-03-01T08:00:00Z",
+            "end": "2027-03-01T09:00:00Z", "deadline": None, "timeZone": "Europe/Moscow", "place": "Офис", "resourceId": 2,
+            "responsibleId": 1, "participantIds": [3], "bindings": [{"entityType": "lead", "id": 7}],
+            "clientContacts": [{"entityType": "lead", "id": 7}], "clientTimeZone": None, "status": "planned", "result": None, "sequence": 0,
+            "overdue": False, "createdBy": 1, "createdAt": NOW, "updatedAt": NOW, "completedAt": None}
+RESOURCE = {"id": 2, "name": "Переговорная", "description": None, "place": "2 этаж", "active": True, "createdAt": NOW, "updatedAt": NOW}
+WEEK = {"mon": [["09:00", "13:00"], ["14:00", "18:00"]], "tue": [["09:00", "18:00"]], "wed": [["09:00", "18:00"]], "thu": [["09:00", "18:00"]],
+        "fri": [["09:00", "17:00"]], "sat": [], "sun": []}
+SCHEDULE = {"userId": 1, "timeZone": "Europe/Moscow", "hours": WEEK, "daysOff": ["2027-03-02"], "default": False}
+
 PARAMS = {
+    "activity.add": ([{"fields": MEETING}, {"fields": {"type": "task", "subject": "Позвонить", "deadline": "2027-03-01T18:00:00Z"}, "allowOutsideHours": True}],
+                     [{}, {"fields": {"subject": "без типа"}}, {"fields": {"type": "visit", "subject": "x"}}, {"fields": {**MEETING, "colour": "red"}},
+                      {"fields": {**MEETING, "start": "tomorrow"}}, {"fields": {**MEETING, "bindings": [{"entityType": "invoice", "id": 1}]}}]),
+    "activity.get": ([{"id": 1}], [{}, {"id": 0}]),
+    "activity.update": ([{"id": 1, "fields": {"start": "2027-03-01T12:00:00Z", "end": "2027-03-01T13:00:00Z"}},
+                         {"id": 1, "fields": {"status": "cancelled"}, "allowOutsideHours": False}],
+                        [{"id": 1}, {"fields": {}}, {"id": 1, "fields": {"status": "done"}}]),
+    "activity.complete": ([{"id": 1}, {"id": 1, "result": "Договорились"}], [{}, {"id": 1, "result": 5}]),
+    "activity.delete": ([{"id": 1}], [{}]),
+    "activity.list": ([{}, {"filter": {"responsibleId": "me", "type": "task", "status": "planned", "today": True}, "limit": 20},
+                       {"filter": {"type": ["meeting", "call"], "from": "2027-03-01T00:00:00Z", "to": "2027-04-01T00:00:00Z",
+                                   "entityType": "deal", "entityId": 4, "overdue": False, "participantId": 3}, "cursor": "12"}],
+                      [{"filter": {"responsibleId": "you"}}, {"filter": {"entityType": "deal"}}, {"limit": 0}, {"filter": {"type": "visit"}}]),
+    "resource.add": ([{"name": "Переговорная"}, {"name": "Демозал", "description": None, "place": "1 этаж"}], [{}, {"name": ""}]),
+    "resource.list": ([{}, {"includeInactive": True}], [{"includeInactive": "yes"}]),
+    "resource.update": ([{"id": 2, "active": False}, {"id": 2, "name": "Зал", "place": None}], [{}, {"id": 2, "name": ""}]),
+    "resource.delete": ([{"id": 2}], [{}]),
+    "calendar.getSchedule": ([{"userId": 1}], [{}]),
+    "calendar.setSchedule": ([{"userId": 1, "hours": WEEK}, {"userId": 2, "hours": None, "daysOff": ["2027-07-01"], "timeZone": "Asia/Vladivostok"}],
+                             [{}, {"userId": 1, "hours": {"mon": [["9:00", "18:00"]]}}, {"userId": 1, "hours": {"monday": []}},
+                              {"userId": 1, "daysOff": ["1 July"]}]),
+    "calendar.setHolidays": ([{"year": 2027, "days": [{"date": "2027-01-01", "kind": "holiday", "title": "Новый год"},
+                                                      {"date": "2027-02-20", "kind": "short"}]}, {"year": 2027, "days": []}],
+                             [{"year": 2027}, {"year": 1999, "days": []}, {"year": 2027, "days": [{"date": "2027-01-01", "kind": "off"}]}]),
+    "calendar.holidays": ([{"year": 2026}], [{}, {"year": "2026"}]),
+    "calendar.freeSlots": ([{"userIds": [1, 2], "from": "2027-03-01T00:00:00Z", "to": "2027-03-31T00:00:00Z", "duration": 60},
+                            {"userIds": [1], "from": "2027-03-01T00:00:00+03:00", "to": "2027-03-02T00:00:00+03:00", "duration": 30, "step": 15,
+                             "resourceId": 2, "limit": 10}],
+                           [{"userIds": [], "from": "2027-03-01T00:00:00Z", "to": "2027-03-31T00:00:00Z", "duration": 60},
+                            {"userIds": [1], "from": "2027-03-01T00:00:00Z", "to": "2027-03-31T00:00:00Z", "duration": 0},
+                            {"userIds": [1], "from": "2027-03-01", "to": "2027-03-31T00:00:00Z", "duration": 60}]),
+    "calendar.events": ([{"userId": 1, "from": "2027-03-01T00:00:00Z", "to": "2027-03-08T00:00:00Z"}], [{"userId": 1}, {"from": "2027-03-01T00:00:00Z"}]),
+    "calendar.export": ([{"userId": 1, "from": "2027-03-01T00:00:00Z", "to": "2027-04-01T00:00:00Z"}], [{"userId": 1, "from": "2027-03-01T00:00:00Z"}]),
     "rpc.discover": ([{}], [{"x": 1}]),
     "server.info": ([{}], [{"verbose": True}]),
     "user.add": (
@@ -778,7 +828,7 @@ PARAMS = {
          {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": 0, "text": "x"}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "notify", "to": "responsible", "text": ""}},
          {"entityType": "invoice", "trigger": "dueIn", "days": 366, "action": COMMENT},
-         {"entityType": "invoice", "trigger": "dueIn", "days": 3, "action": {"type": "email", "to": "client", "subject": "x", "text": "y"}},
+         {"entityType": "invoice", "trigger": "dueIn", "days": 3, "action": {"type": "email", "to": "accountant", "subject": "x", "text": "y"}},
          {"entityType": "invoice", "trigger": "dueIn", "days": 3, "action": {"type": "email", "to": "payer", "text": "y"}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "setField", "field": "comments"}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "setField", "field": "", "value": 1}},
@@ -792,7 +842,7 @@ PARAMS = {
          {"entityType": "deal", "trigger": "leave", "action": COMMENT},
          {"entityType": "deal", "trigger": "create"},
          {"trigger": "create", "action": COMMENT},
-         {"entityType": "deal", "trigger": "create", "action": {"type": "sms", "text": "x"}},
+         {"entityType": "deal", "trigger": "create", "action": {"type": "telegram", "text": "x"}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "comment", "text": ""}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "comment", "text": "x" * 5001}},
          {"entityType": "deal", "trigger": "create", "action": {"type": "comment"}},
@@ -921,9 +971,30 @@ DELIVERY = {"id": 4, "seq": 13, "attempt": 1, "at": NOW, "status": 200, "error":
 NOTIFICATION = {"id": 5, "kind": "invoicePaid", "text": "Счёт № 12 оплачен: 15000.00 RUB", "entityType": "invoice", "entityId": 3,
                 "data": {"invoiceId": 3, "number": "12", "amount": "15000.00", "currency": "RUB", "dealId": 4}, "createdAt": NOW,
                 "readAt": None}
-RULES = {"invoicePaid": True, "paymentForMyDeal": False}
+RULES = {"invoicePaid": True, "paymentForMyDeal": False, "meetingMoved": True}
 
 RESULTS = {
+    "activity.add": ([ACTIVITY, {**ACTIVITY, "type": "task", "start": None, "end": None, "deadline": NOW, "overdue": True}],
+                     [{**ACTIVITY, "status": "done"}, {k: v for k, v in ACTIVITY.items() if k != "sequence"}, {**ACTIVITY, "start": "2027-03-01T11:00:00+03:00"}]),
+    "activity.get": ([ACTIVITY], [{}]),
+    "activity.update": ([{**ACTIVITY, "sequence": 2}], [{**ACTIVITY, "extra": 1}]),
+    "activity.complete": ([{**ACTIVITY, "status": "completed", "result": "Договорились", "completedAt": NOW}], [{**ACTIVITY, "result": 3}]),
+    "activity.delete": ([{"id": 1, "deleted": True}], [{"id": 1}]),
+    "activity.list": ([{"items": [ACTIVITY], "next": "1"}, {"items": [], "next": None}], [{"items": [ACTIVITY]}, {"items": [{}], "next": None}]),
+    "resource.add": ([RESOURCE], [{**RESOURCE, "active": "yes"}]),
+    "resource.list": ([{"items": [RESOURCE]}], [{"items": [{**RESOURCE, "name": None}]}]),
+    "resource.update": ([{**RESOURCE, "active": False}], [{}]),
+    "resource.delete": ([{"id": 2, "deleted": True}], [{"id": 2, "deleted": False}]),
+    "calendar.getSchedule": ([SCHEDULE, {**SCHEDULE, "daysOff": [], "default": True}], [{**SCHEDULE, "default": None}, {**SCHEDULE, "hours": {"mon": "9-18"}}]),
+    "calendar.setSchedule": ([SCHEDULE], [{}]),
+    "calendar.setHolidays": ([{"year": 2027, "days": 14}], [{"year": 2027, "days": -1}, {"year": 2027}]),
+    "calendar.holidays": ([{"year": 2026, "days": [{"date": "2026-01-01", "kind": "holiday", "title": "Новый год"}, {"date": "2026-12-31", "kind": "holiday"}]}],
+                          [{"year": 2026, "days": [{"date": "2026-01-01", "kind": "off"}]}, {"days": []}]),
+    "calendar.freeSlots": ([{"slots": [{"start": "2027-03-01T06:00:00Z", "end": "2027-03-01T07:00:00Z"}]}, {"slots": []}],
+                           [{"slots": [{"start": "2027-03-01T09:00:00+03:00", "end": "2027-03-01T10:00:00+03:00"}]}, {}]),
+    "calendar.events": ([{"items": [ACTIVITY]}, {"items": []}], [{"items": [{"id": 1}]}]),
+    "calendar.export": ([{"contentType": "text/calendar; charset=utf-8", "ics": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "count": 0}],
+                        [{"contentType": "text/html", "ics": "", "count": 0}, {"ics": ""}]),
     "rpc.discover": ([{"openrpc": "1.3.2", "info": {"title": "crmd", "version": "0.1.0"}, "methods": [{"name": "lead.add"}]}],
                      [{"openrpc": "1.3.2", "info": {"title": "crmd", "version": "0.1.0"}}, []]),
     "server.info": ([{"name": "crmd", "version": "0.1.0", "schemaVersion": 3, "databasePath": "/tmp/crmd.sqlite",
@@ -1001,7 +1072,7 @@ RESULTS = {
                           [{"items": [{**NOTIFICATION, "readAt": "yesterday"}], "unread": 0}, {"items": []},
                            {"items": [without(NOTIFICATION, "kind")], "unread": 0}, {"items": [], "unread": -1}]),
     "notification.markRead": ([{"marked": 0}, {"marked": 3}], [{}, {"marked": -1}, {"marked": True}]),
-    "notification.rules": ([{"rules": RULES}], [{"rules": {"invoicePaid": True}}, {"rules": {**RULES, "meetingMoved": True}}, RULES]),
+    "notification.rules": ([{"rules": RULES}], [{"rules": {"invoicePaid": True}}, {"rules": {**RULES, "meetingBooked": True}}, RULES]),
     "notification.setRules": ([{"rules": RULES}], [{"rules": {**RULES, "invoicePaid": "on"}}, {}]),
     "session.login": ([{"user": USER, "tokenId": 3, "expiresAt": None}], [{"user": USER}, USER]),
     "role.add": ([{**ROLE, "code": None, "builtIn": False}], [{**ROLE, "permissions": {"lead": {"read": "mine"}}}]),
@@ -1137,7 +1208,7 @@ RESULTS = {
     "automation.add": (
         [RULE, {**RULE, "entityType": "lead", "pipelineId": None, "stageId": None, "trigger": "create", "delay": 3600, "title": None,
                 "active": False}, INVOICE_RULE, {**INVOICE_RULE, "trigger": "dueIn", "status": None, "days": 3, "condition": None}],
-        [{**RULE, "action": {"type": "sms", "text": "x"}}, {**RULE, "delay": -1}, without(RULE, "createdAt"),
+        [{**RULE, "action": {"type": "telegram", "text": "x"}}, {**RULE, "delay": -1}, without(RULE, "createdAt"),
          {**RULE, "entityType": "company"}, {**RULE, "trigger": "leave"}, {**RULE, "title": 5}, without(RULE, "pipelineId"),
          without(RULE, "status"), without(INVOICE_RULE, "condition"), {**INVOICE_RULE, "status": "late"}, without(RULE, "days"),
          {**INVOICE_RULE, "trigger": "dueIn", "status": None, "days": 400}],

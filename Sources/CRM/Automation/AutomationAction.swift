@@ -34,6 +34,11 @@ package enum AutomationAction: Sendable, Equatable {
     /// `subject` and `text` may hold placeholders.
     case email(to: MailRecipient, subject: String, text: String)
 
+    /// Creates a task or call for the record's responsible, bound to the record (an invoice
+    /// robot's: to its deal): a task due `after` seconds after the robot runs, or a call
+    /// starting then and lasting `duration` seconds. `subject` may hold placeholders.
+    case activity(type: Activity.Kind, subject: String, description: String?, after: Int64, duration: Int64)
+
     /// Whom an `email` action writes to.
     package enum MailRecipient: String, Sendable, Equatable {
         /// The invoice's payer, at its first e-mail (invoice robots only).
@@ -74,6 +79,18 @@ package enum AutomationAction: Sendable, Equatable {
                 throw CRMError.invalidValue(field: "action.subject", reason: "required", message: "an email action needs a subject")
             }
             self = .email(to: to, subject: subject, text: try Self.text(json, of: "an email"))
+        case "activity":
+            guard let kind = Activity.Kind(rawValue: json["activityType"]?.stringValue ?? "task"), kind != .meeting else {
+                throw CRMError.invalidValue(field: "action.activityType", reason: "option", message: "a robot creates a task or a call")
+            }
+            guard let subject = json["subject"]?.stringValue, !subject.isEmpty else {
+                throw CRMError.invalidValue(field: "action.subject", reason: "required", message: "an activity action needs a subject")
+            }
+            let after = json["in"]?.int64Value ?? 86_400, duration = json["duration"]?.int64Value ?? 900
+            guard (0...(366 * 86_400)).contains(after), (60...(8 * 3600)).contains(duration) else {
+                throw CRMError.invalidValue(field: "action.in", reason: "range", message: "in is 0 to 366 days and duration 1 minute to 8 hours, in seconds")
+            }
+            self = .activity(type: kind, subject: subject, description: json["description"]?.stringValue, after: after, duration: duration)
         case let other:
             throw CRMError.invalidValue(field: "action.type", reason: "unsupported",
                                         message: "unsupported action type '\(other ?? "")'")
@@ -100,6 +117,9 @@ package enum AutomationAction: Sendable, Equatable {
         case .moveDeal(let stage, let whenAllPaid): ["type": "moveDeal", "stageId": .string(stage), "whenAllPaid": .bool(whenAllPaid)]
         case .setField(let field, let value): ["type": "setField", "field": .string(field), "value": value]
         case .email(let to, let subject, let text): ["type": "email", "to": .string(to.rawValue), "subject": .string(subject), "text": .string(text)]
+        case .activity(let type, let subject, let description, let after, let duration):
+            ["type": "activity", "activityType": .string(type.rawValue), "subject": .string(subject),
+             "description": description.map(JSON.string) ?? .null, "in": .int(after), "duration": .int(duration)]
         }
     }
 }

@@ -11,7 +11,7 @@ import Storage
 /// the clock reaches them.
 enum AutomationEngine {
     enum Trigger: String {
-        case create, enter, status, dueIn
+        case create, enter, status, dueIn, idle
     }
 
     /// The statuses an invoice robot may wait for. `overdue` is not stored (it is how `get`
@@ -112,6 +112,10 @@ enum AutomationEngine {
         case .email(let to, let subject, let text):
             try email(db, crm: crm, to: to, subject: try RecordTemplate.render(subject, db: db, entity: entity, id: id),
                       text: try RecordTemplate.render(text, db: db, entity: entity, id: id), entity: entity, id: id, ruleID: ruleID)
+        case .activity(let type, let subject, let description, let after, let duration):
+            try createActivity(db, crm: crm, type: type, subject: try RecordTemplate.render(subject, db: db, entity: entity, id: id),
+                               description: try description.map { try RecordTemplate.render($0, db: db, entity: entity, id: id) },
+                               after: after, duration: duration, entity: entity, id: id, ruleID: ruleID)
         case .moveDeal(let stage, let whenAllPaid):
             guard entity == .invoice, let dealID = try InvoiceStore.dealID(db, id) else { return }
             if whenAllPaid, try !InvoiceStore.everyInvoicePaid(db, dealID: dealID) { return }
@@ -181,6 +185,63 @@ enum AutomationEngine {
         try crm.apply(Change(ChangeEntity(entity), id: .int(id), .queued, by: robot, at: crm.nowText,
                              data: ["messageId": .int(outboxID), "to": .string(address.address), "mode": "robot", "ruleId": .int(ruleID)]),
                       in: db)
+    }
+
+    /// Creates the task or call for the record's responsible (S7). A record without one, or a
+    /// call on time the responsible has taken, gets a comment saying so instead.
+    private static func createActivity(_ db: Database, crm: CRM, type: Activity.Kind, subject: String, description: String?, after: Int64,
+                                       duration: Int64, entity: EntityType, id: Int64, ruleID: Int64) throws {
+        var target = RecordRef(entity, id)
+        if entity == .invoice {
+            guard let deal = try InvoiceStore.dealID(db, id) else { return }
+            target = RecordRef(.deal, deal)
+        }
+        let robot = Caller.system(.robot(ruleID: ruleID))
+        let record = try RecordService.loadJSON(db, target.type.descriptor, target.id) ?? .null
+        let problem: String
+        if let responsible = record["assignedTo"]?.int64Value, try UserStore.isActive(db, responsible) == true {
+            let now = crm.clock.now()
+            var activity = Activity(type: type, subject: subject, description: description, responsibleID: responsible, createdAt: crm.nowText,
+                                    updatedAt: crm.nowText)
+            activity.bindings = [target]
+            if type == .task {
+                activity.deadline = now + after
+            } else {
+                (activity.start, activity.end) = (now + after, now + after + duration)
+            }
+            if [.lead, .contact].contains(target.type) { activity.clientContacts = [target] }
+            if target.type == .deal, let contact = record["contactId"]?.int64Value { activity.clientContacts = [RecordRef(.contact, contact)] }
+            do {
+                _ = try crm.activities.create(db, activity, by: robot, allowOutsideHours: true)
+                return
+            } catch CRMError.conflict(let reason, _) where reason == "slotBusy" {
+                problem = "у ответственного занято это время"
+            }
+        } else {
+            problem = "у записи нет ответственного"
+        }
+        try crm.apply(Change(ChangeEntity(target.type), id: .int(target.id), .commented, by: robot, at: crm.nowText,
+                             data: ["text": .string("Робот не создал \(type == .task ? "задачу" : "звонок") «\(subject)»: \(problem)"),
+                                    "ruleId": .int(ruleID)]), in: db)
+    }
+
+    /// Runs the idle robots (S7): a lead or deal that has stayed in the rule's stage `days`
+    /// days with nothing on its timeline and no planned activity gets the rule's action, once
+    /// per quiet spell (a new entry on its timeline starts another). Up to `limit` records a
+    /// rule per call; returns how many acted.
+    static func runIdle(_ db: Database, crm: CRM, limit: Int) throws -> Int {
+        var acted = 0
+        for rule in try AutomationStore.idleRules(db) {
+            let cutoff = Timestamp.format(crm.clock.now() - rule.days * 86_400)
+            for record in try AutomationStore.idleRecords(db, rule: rule, quietSince: cutoff, limit: limit) {
+                try AutomationStore.markIdleFired(db, ruleID: rule.rule.id, entity: rule.entity, id: record.id, since: record.since, at: crm.nowText)
+                try run([rule.rule], db: db, crm: crm, entity: rule.entity, id: record.id) {
+                    try RecordService.loadJSON(db, rule.entity.descriptor, record.id) ?? .null
+                }
+                acted += 1
+            }
+        }
+        return acted
     }
 
     /// Sets the field through the record's own update. A value the field refuses (or a record

@@ -45,6 +45,14 @@ package struct AutomationScheduler: Sendable {
         return try crm.pool.write { db in try AutomationEngine.runDates(db, crm: crm, limit: limit) }
     }
 
+    /// Runs the idle robots (`AutomationEngine.runIdle`) in one transaction; returns how many acted.
+    @discardableResult
+    package func runIdle(limit: Int = 100) throws -> Int {
+        let any = try crm.pool.read { db in try !AutomationStore.idleRules(db).isEmpty }
+        if !any { return 0 }
+        return try crm.pool.write { db in try AutomationEngine.runIdle(db, crm: crm, limit: limit) }
+    }
+
     /// Seconds until the next job is due (nil when none is waiting).
     package func secondsUntilNext() throws -> Int64? {
         try crm.pool.read { db in

@@ -106,6 +106,16 @@ package struct AutomationService: Sendable {
             default:
                 throw CRMError.invalidValue(field: "trigger", reason: "option", message: "an invoice rule's trigger is status or dueIn")
             }
+        } else if input.trigger == "idle" {
+            guard let days = input.days, (1...365).contains(days) else {
+                throw CRMError.invalidValue(field: "days", reason: "required", message: "an idle rule needs days, 1 to 365")
+            }
+            if input.stageID == nil {
+                throw CRMError.invalidValue(field: "stageId", reason: "required", message: "an idle rule watches one stage")
+            }
+            if input.delaySeconds != 0 {
+                throw CRMError.invalidValue(field: "delay", reason: "notApplicable", message: "an idle rule acts when its days have passed")
+            }
         } else if input.status != nil || input.days != nil {
             throw CRMError.invalidValue(field: input.status != nil ? "status" : "days", reason: "notApplicable",
                                         message: "only invoice rules wait for a status or a due date")
@@ -144,8 +154,8 @@ package struct AutomationService: Sendable {
         guard input.entityType.descriptor.hasStages else {
             throw CRMError.invalidValue(field: "entityType", reason: "noStages", message: "\(input.entityType.rawValue) has no stages")
         }
-        guard ["create", "enter"].contains(input.trigger) else {
-            throw CRMError.invalidValue(field: "trigger", reason: "option", message: "trigger must be create or enter")
+        guard ["create", "enter", "idle"].contains(input.trigger) else {
+            throw CRMError.invalidValue(field: "trigger", reason: "option", message: "trigger must be create, enter or idle")
         }
         if let stageID = input.stageID {
             guard let pipeline = try PipelineStore.containing(db, input.entityType, stageId: stageID) else {

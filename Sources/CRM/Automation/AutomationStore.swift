@@ -85,6 +85,7 @@ enum AutomationStore {
     static func deleteRule(_ db: Database, id: Int64) throws {
         try db.execute("DELETE FROM automation_rules WHERE id = ?", [.integer(id)])
         try db.execute("DELETE FROM automation_fired WHERE rule_id = ?", [.integer(id)])
+        try db.execute("DELETE FROM automation_idle_fired WHERE rule_id = ?", [.integer(id)])
     }
 
     static func rule(_ db: Database, id: Int64) throws -> Rule? {
@@ -165,6 +166,52 @@ enum AutomationStore {
     static func markFired(_ db: Database, ruleID: Int64, invoiceID: Int64, at: String) throws {
         try db.execute("INSERT INTO automation_fired (rule_id, invoice_id, fired_at) VALUES (?, ?, ?)",
                        [.integer(ruleID), .integer(invoiceID), .text(at)])
+    }
+
+    /// An active idle rule: its stage and days.
+    struct IdleRule {
+        let rule: PlacedRule
+        let entity: EntityType
+        let stageID: String
+        let days: Int64
+    }
+
+    static func idleRules(_ db: Database) throws -> [IdleRule] {
+        try db.query("""
+            SELECT id, delay_seconds, action, trigger, condition, days, entity_type, stage_id FROM automation_rules
+            WHERE active = 1 AND trigger = 'idle' AND entity_type IN ('lead', 'deal') ORDER BY id
+            """).map { row in
+            let id = try row.int64("id")
+            return try StoredData.read("automation_rules", id) {
+                IdleRule(rule: PlacedRule(id: id, delay: try row.int64("delay_seconds"), row: row),
+                         entity: try StoredData.enumCase(try row.text("entity_type"), "entity_type", as: EntityType.self),
+                         stageID: try row.text("stage_id"), days: try row.int64("days"))
+            }
+        }
+    }
+
+    /// Up to `limit` records at the rule's stage with no planned activity whose newest
+    /// timeline entry is from `quietSince` or before, that the rule has not acted on in this
+    /// quiet spell; with the time of that entry.
+    static func idleRecords(_ db: Database, rule: IdleRule, quietSince: String, limit: Int) throws -> [(id: Int64, since: String)] {
+        let type = SQLValue.text(rule.entity.rawValue)
+        return try db.query("""
+            SELECT q.id AS id, q.since AS since FROM (
+              SELECT r.id AS id, (SELECT t.at FROM timeline AS t WHERE t.entity_type = ? AND t.entity_id = r.id ORDER BY t.id DESC LIMIT 1) AS since
+              FROM \(rule.entity.descriptor.table) AS r
+              WHERE r.stage_id = ? AND NOT EXISTS (
+                SELECT 1 FROM activity_bindings AS b JOIN activities AS a ON a.id = b.activity_id
+                WHERE b.entity_type = ? AND b.entity_id = r.id AND a.status = 'planned')) AS q
+            WHERE q.since IS NOT NULL AND q.since <= ? AND NOT EXISTS (
+              SELECT 1 FROM automation_idle_fired AS f WHERE f.rule_id = ? AND f.entity_type = ? AND f.entity_id = q.id AND f.since = q.since)
+            ORDER BY q.id LIMIT ?
+            """, [type, .text(rule.stageID), type, .text(quietSince), .integer(rule.rule.id), type, .integer(Int64(limit))])
+            .map { (try $0.int64("id"), try $0.text("since")) }
+    }
+
+    static func markIdleFired(_ db: Database, ruleID: Int64, entity: EntityType, id: Int64, since: String, at: String) throws {
+        try db.execute("INSERT INTO automation_idle_fired (rule_id, entity_type, entity_id, since, fired_at) VALUES (?, ?, ?, ?, ?)",
+                       [.integer(ruleID), .text(entity.rawValue), .integer(id), .text(since), .text(at)])
     }
 
     /// The stored action of rule `id` if the rule still exists and is active.

@@ -22,7 +22,7 @@ package final class BackgroundJobs: Sendable {
             } catch {
                 log("outbox: \(error)")
             }
-            var pruned: Int64?
+            var pruned: Int64?, idleChecked: Int64?
             while !isStopped {
                 do {
                     while try scheduler.runDue() > 0 {}
@@ -33,6 +33,15 @@ package final class BackgroundJobs: Sendable {
                     while try scheduler.runDates() > 0 {}
                 } catch {
                     log("invoice robots on dates: \(error)")
+                }
+                // Idle robots look at whole stages: once a minute is soon enough for days of quiet.
+                if idleChecked.map({ crm.clock.now() - $0 >= 60 }) ?? true {
+                    idleChecked = crm.clock.now()
+                    do {
+                        while try scheduler.runIdle() > 0 {}
+                    } catch {
+                        log("idle robots: \(error)")
+                    }
                 }
                 // The event log's retention, at start and hourly.
                 if pruned.map({ crm.clock.now() - $0 >= 3600 }) ?? true {

@@ -14,6 +14,11 @@ enum RecordTemplate {
         for (field, target) in [("contactId", EntityType.contact), ("companyId", .company), ("leadId", .lead), ("dealId", .deal)] {
             if let linked = main?[field]?.int64Value { records[target.rawValue] = try RecordService.loadJSON(db, target.descriptor, linked) }
         }
+        return fill(template, records)
+    }
+
+    /// Fills the placeholders from `records` (by the name before the dot).
+    static func fill(_ template: String, _ records: [String: JSON]) -> String {
         var output = ""
         var rest = Substring(template)
         while let open = rest.range(of: "{{") {

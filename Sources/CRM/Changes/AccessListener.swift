@@ -28,6 +28,13 @@ struct AccessListener: ChangeListener {
             }
         } else if let owner = change.owner, Self.belongsToRecord.contains(change.entity) {
             try require(access, .update, owner, state: nil, db)
+        } else if change.entity == .activity {
+            // Judged by its responsible, as it was (as it is made, when new).
+            let state = change.operation == .created ? change.after : change.before
+            let owner = state.map(RecordOwner.init)
+            for action in Self.actions(change) where !access.allows(.activity, action, owner: owner) {
+                throw Access.denied(.activity, action, id: change.operation == .created ? nil : change.id.int64Value)
+            }
         }
     }
 
@@ -42,7 +49,7 @@ struct AccessListener: ChangeListener {
         case .statusChanged: [.changeStage]
         case .converted: change.entity == .lead ? [.convert] : [.update]
         case .commented: [.read]
-        case .updated, .merged, .queued, .delivered, .failed, .revoked: [.update]
+        case .updated, .merged, .queued, .delivered, .failed, .revoked, .moved, .completed, .cancelled: [.update]
         }
     }
 

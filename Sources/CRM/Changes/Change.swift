@@ -64,6 +64,8 @@ package enum ChangeEntity: String, Sendable, CaseIterable {
     case settings, pipeline, stage, field, template, automation, user, webhook
     /// The team: departments, roles, and API tokens (never their secrets).
     case department, role, token
+    /// Meetings, calls and tasks; the resources they book; work schedules and the production calendar.
+    case activity, resource, calendar
 
     package init(_ type: EntityType) { self.init(rawValue: type.rawValue)! }
 
@@ -90,6 +92,10 @@ package enum ChangeOperation: String, Sendable {
     case delivered, failed
     /// A public link was made, or revoked.
     case revoked
+    /// An activity's time changed (a meeting moved, a task's deadline put off).
+    case moved
+    /// An activity was done, or called off.
+    case completed, cancelled
 }
 
 /// One field's value before and after a change, in API form.

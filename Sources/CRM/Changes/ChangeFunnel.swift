@@ -42,7 +42,7 @@ package final class ChangeFunnel: Sendable {
     /// log, the built-in notification rules, then the robots, whose own changes come back
     /// through the funnel (so their events follow the change that woke them).
     static var builtIn: [any ChangeListener] {
-        [AccessListener(), DefinitionListener(), IndexListener(), TimelineListener(), EventListener(), NotificationListener(),
+        [AccessListener(), DefinitionListener(), IndexListener(), ActivityListener(), TimelineListener(), EventListener(), NotificationListener(),
          AutomationListener()]
     }
 }

@@ -23,6 +23,7 @@ struct TimelineListener: ChangeListener {
     /// The entries a change writes.
     static func entries(for change: Change) -> [Entry] {
         if let record = change.record { return recordEntries(change, record) }
+        if change.entity == .activity { return activityEntries(change) }
         guard let owner = change.owner else { return [] }
         var data = change.data
         switch change.entity {
@@ -47,8 +48,22 @@ struct TimelineListener: ChangeListener {
             // A payment is told by the status change it makes on its invoice.
             return []
         case .lead, .contact, .company, .deal, .product, .invoice, .settings, .pipeline, .stage, .field, .template, .automation, .user, .department,
-             .role, .token, .webhook:
+             .role, .token, .webhook, .activity, .resource, .calendar:
             return []
+        }
+    }
+
+    /// An activity's change, on every record it is (or was, until this change) bound to.
+    private static func activityEntries(_ change: Change) -> [Entry] {
+        var data = change.data
+        data["action"] = .string(change.operation.rawValue)
+        data.removeValue(forKey: "bindings")
+        if !change.fields.isEmpty { data["changes"] = .array(change.fields.map(\.json)) }
+        return (change.data["bindings"]?.arrayValue ?? []).compactMap { binding in
+            guard let type = binding["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)), let id = binding["id"]?.int64Value else {
+                return nil
+            }
+            return Entry(record: RecordRef(type, id), kind: .activity, data: data)
         }
     }
 
@@ -99,6 +114,8 @@ struct TimelineListener: ChangeListener {
             add(.message, data)
         case .revoked:
             add(.document, change.data)
+        case .moved, .completed, .cancelled:
+            add(.updated, change.data)
         }
         return entries
     }

@@ -28,6 +28,7 @@ package enum CRMMigrations {
         Migration(version: 16, name: "notifications to people, and the built-in rules they switched off", sql: notificationsSQL),
         Migration(version: 17, name: "robots: conditions on the record, invoice robots by status", sql: robotConditionsSQL),
         Migration(version: 18, name: "robots: invoice robots on due dates", sql: robotDatesSQL),
+        Migration(version: 19, name: "activities: meetings, calls and tasks, resources, work calendars, reminders", sql: activitiesSQL),
     ]
 
     static let foundationSQL = """

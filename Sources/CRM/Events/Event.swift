@@ -40,12 +40,15 @@ package enum EventAudience: Sendable, Equatable {
     case users
     /// API tokens: `users.update`.
     case tokens
+    /// Meetings, calls and tasks: `activity.read`, by their responsible.
+    case activities
 
     package init?(rawValue: String) {
         switch rawValue {
         case "settings": self = .settings
         case "users": self = .users
         case "tokens": self = .tokens
+        case "activity": self = .activities
         default:
             guard let type = EntityType(rawValue: rawValue) else { return nil }
             self = .record(type)
@@ -58,6 +61,7 @@ package enum EventAudience: Sendable, Equatable {
         case .settings: "settings"
         case .users: "users"
         case .tokens: "tokens"
+        case .activities: "activity"
         }
     }
 
@@ -68,16 +72,17 @@ package enum EventAudience: Sendable, Equatable {
         case .settings: (.settings, .read)
         case .users: (.users, .read)
         case .tokens: (.users, .update)
+        case .activities: (.activity, .read)
         }
     }
 
     /// Whether it is judged by a record's responsible and open mark.
     var hasOwner: Bool {
         if case .record(let type) = self { return type.hasOwner }
-        return false
+        return self == .activities
     }
 
-    static let all: [EventAudience] = EntityType.allCases.map(EventAudience.record) + [.settings, .users, .tokens]
+    static let all: [EventAudience] = EntityType.allCases.map(EventAudience.record) + [.settings, .users, .tokens, .activities]
 }
 
 /// Topics are `<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`,

@@ -22,6 +22,9 @@ struct EventListener: ChangeListener {
             record = belongs
             audience = .record(belongs.type)
             if belongs.type.hasOwner { owner = try RecordStore(entity: belongs.type.descriptor).owner(db, belongs.id) }
+        } else if change.entity == .activity {
+            audience = .activities
+            owner = (change.after ?? change.before).map(RecordOwner.init)
         } else {
             switch change.entity {
             case .user, .department, .role: audience = .users

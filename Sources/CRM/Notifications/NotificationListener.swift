@@ -22,6 +22,8 @@ struct NotificationListener: ChangeListener {
         case (.payment, .created):
             guard let owner = change.owner, owner.type == .invoice, let invoice = try InvoiceStore.notice(db, owner.id) else { return }
             try paymentCame(invoice, change: change, db: db, crm: crm)
+        case (.activity, .moved), (.activity, .cancelled):
+            try meetingMoved(change, db: db, crm: crm)
         default:
             return
         }
@@ -63,6 +65,29 @@ struct NotificationListener: ChangeListener {
         try NotificationService.notify(db, crm: crm, userID: userID, kind: NotificationService.Rule.paymentForMyDeal.rawValue,
                                        text: "Поступила оплата \(amount) \(invoice.currency) по сделке \(dealName) (счёт № \(invoice.number))",
                                        record: RecordRef(.deal, dealID), data: data)
+    }
+
+    /// Tells the people of a meeting or call (its responsible and participants, but not who moved
+    /// it) that it moved or was called off, with the old and new times in each one's zone.
+    private func meetingMoved(_ change: Change, db: Database, crm: CRM) throws {
+        guard let id = change.id.int64Value, let activity = try ActivityStore.fetch(db, id), activity.type.isTimed else { return }
+        let subject = activity.subject
+        for person in activity.people {
+            guard let userID = try Self.notifies(person, of: change, by: .meetingMoved, db: db) else { continue }
+            let zone = try CalendarService.zone(db, user: userID)
+            func shown(_ text: JSON?) -> String {
+                guard let instant = text?.stringValue.flatMap(Timestamp.parse) else { return "—" }
+                let (date, time) = WallClockText.local(instant, zone)
+                return "\(date) в \(time)"
+            }
+            let text = change.operation == .cancelled
+                ? "Отменена встреча «\(subject)» (\(shown(change.data["start"])))"
+                : "Встреча «\(subject)» перенесена: \(shown(change.data["from"]?["start"])) → \(shown(change.data["start"]))"
+            var data: [String: JSON] = ["activityId": .int(id), "start": change.data["start"] ?? .null]
+            if let from = change.data["from"] { data["from"] = from }
+            try NotificationService.notify(db, crm: crm, userID: userID, kind: NotificationService.Rule.meetingMoved.rawValue, text: text,
+                                           record: activity.bindings.first, data: data)
+        }
     }
 
     /// Whether this payment completes the invoice: what was paid before it (the invoice's `paid`

@@ -21,6 +21,8 @@ package struct NotificationService: Sendable {
         case invoicePaid
         /// A payment came for an invoice of a deal I am responsible for.
         case paymentForMyDeal
+        /// A meeting or call I am responsible for or take part in was moved, or called off.
+        case meetingMoved
     }
 
     /// Makes a notification for `userID` inside a write (nothing when the user is inactive).

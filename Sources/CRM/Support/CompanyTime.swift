@@ -28,6 +28,21 @@ package enum CompanyTime {
         let local = now + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(now))))
         return Timestamp.formatDate(days: local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
     }
+
+    /// The instants (seconds since the epoch) at which the day `date` (`YYYY-MM-DD`) begins and
+    /// the next one begins on the wall clock of `zone`; 23 or 25 hours apart on a DST change.
+    package static func dayBounds(_ date: String, in zone: TimeZone) -> (start: Int64, end: Int64) {
+        let days = Timestamp.parseDate(date) ?? 0
+        return (midnight(days, zone), midnight(days + 1, zone))
+    }
+
+    /// The first instant of local day `days` (since the epoch) in `zone`.
+    static func midnight(_ days: Int64, _ zone: TimeZone) -> Int64 {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let guess = Date(timeIntervalSince1970: TimeInterval(days * 86_400 - Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(days * 86_400))))))
+        return Int64(calendar.startOfDay(for: guess.addingTimeInterval(3 * 3600)).timeIntervalSince1970)
+    }
 }
 
 extension CRM {

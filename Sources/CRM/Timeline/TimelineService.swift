@@ -8,7 +8,7 @@ package struct TimelineService: Sendable {
 
     /// Kinds of entries.
     package enum Kind: String, Sendable {
-        case created, updated, stageChanged, comment, deleted, converted, document, message, requisite, merged
+        case created, updated, stageChanged, comment, deleted, converted, document, message, requisite, merged, activity
     }
 
     /// Entries newest first; `cursor` is the `next` of the previous page.
