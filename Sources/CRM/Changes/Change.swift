@@ -64,6 +64,8 @@ package enum ChangeEntity: String, Sendable, CaseIterable {
     case settings, pipeline, stage, field, template, automation, user, webhook
     /// The team: departments, roles, and API tokens (never their secrets).
     case department, role, token
+    /// A text message sent to a number no record holds (one about a record is told on the record).
+    case sms
 
     package init(_ type: EntityType) { self.init(rawValue: type.rawValue)! }
 

@@ -28,6 +28,8 @@ package enum CRMMigrations {
         Migration(version: 16, name: "notifications to people, and the built-in rules they switched off", sql: notificationsSQL),
         Migration(version: 17, name: "robots: conditions on the record, invoice robots by status", sql: robotConditionsSQL),
         Migration(version: 18, name: "robots: invoice robots on due dates", sql: robotDatesSQL),
+        // 19 is another branch's; versions need only increase, so a database of this one is at 20.
+        Migration(version: 20, name: "sms: the outbox of text messages", sql: smsSQL),
     ]
 
     static let foundationSQL = """

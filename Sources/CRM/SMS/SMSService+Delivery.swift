@@ -1,0 +1,69 @@
+import JSONKit
+import Storage
+
+extension SMSService {
+    /// Delivers every due message once through the transport of `settings.sms`; returns how
+    /// many were sent. With `outbox` (or no transport) messages stay queued.
+    ///
+    /// At least once, never silently twice: a message is claimed (committed) before it goes to
+    /// the gateway and its outcome recorded after. A temporary failure puts it back in line after
+    /// a growing delay (`SMSSettings.backoff`), until `maxAttempts`; a permanent one fails it with
+    /// the gateway's code and reason. A crash between the claim and the record leaves it claimed:
+    /// `releaseClaims` at the next start counts the interruption on the message, which is then
+    /// sent again and says so (`interruptedAttempts`, and in its `delivered` change).
+    @discardableResult
+    package func deliverDue() throws -> Int {
+        let now = crm.clock.now()
+        let (due, settings) = try crm.pool.read { db in (try SMSStore.due(db, at: now), try SettingsService.load(db)) }
+        let sms = settings["sms"] ?? .null
+        guard !due.isEmpty, let transport = SMSSettings.transport(sms, local: crm.local) else { return 0 }
+        var sent = 0
+        for message in due {
+            guard try crm.pool.write({ db in try SMSStore.claim(db, id: message.id, at: now) }) else { continue }
+            let attempts = message.attempts + 1
+            let outcome: Result<SMSReceipt, SMSDeliveryError>
+            do {
+                outcome = .success(try transport.send(to: message.number, text: message.text))
+            } catch {
+                outcome = .failure(error)
+            }
+            let finished = crm.clock.now()
+            try crm.pool.write { db in
+                var facts: [String: JSON] = ["smsId": .int(message.id), "channel": "sms", "to": .string(message.number),
+                                             "attempts": .int(attempts), "transport": .string(transport.name)]
+                if message.interrupted > 0 { facts["interruptedAttempts"] = .int(message.interrupted) }
+                let operation: ChangeOperation
+                switch outcome {
+                case .success(let receipt):
+                    sent += 1
+                    try SMSStore.recordAttempt(db, id: message.id, status: "sent", attempts: attempts, transport: transport.name, errorCode: nil,
+                                               error: nil, gatewayID: receipt.gatewayID, nextAttemptAt: finished, at: finished)
+                    facts["status"] = "sent"
+                    if let id = receipt.gatewayID { facts["gatewayId"] = .string(id) }
+                    operation = .delivered
+                case .failure(let error):
+                    let gaveUp = !error.isTemporary || attempts >= SMSSettings.maxAttempts(sms)
+                    try SMSStore.recordAttempt(db, id: message.id, status: gaveUp ? "failed" : "queued", attempts: attempts,
+                                               transport: transport.name, errorCode: error.code, error: error.reason, gatewayID: nil,
+                                               nextAttemptAt: finished + SMSSettings.backoff(sms, attempts: attempts), at: finished)
+                    // A retry is the message's own bookkeeping; giving up is news for the record.
+                    guard gaveUp else { return }
+                    facts["status"] = "failed"
+                    facts["errorCode"] = .string(error.code)
+                    facts["error"] = .string(error.reason)
+                    operation = .failed
+                }
+                try crm.apply(Self.change(id: message.id, record: message.record, operation, by: .system(.delivery),
+                                          at: Timestamp.format(finished), data: facts), in: db)
+            }
+        }
+        return sent
+    }
+
+    /// Puts back in line the messages a previous process died while handing over (each counts
+    /// the interruption); returns how many.
+    @discardableResult
+    package func releaseClaims() throws -> Int {
+        try crm.pool.write { db in try SMSStore.releaseClaims(db, at: crm.clock.now()).count }
+    }
+}
