@@ -7,11 +7,10 @@ import JSONKit
 /// is `sms.commandPath` of crmd's config file, never a setting) or `outbox` (keep messages, send
 /// nothing); no transport is `outbox`. Each may set `timeoutSeconds` (1–120, default 15),
 /// `retryAfterSeconds` (the first retry's delay, doubling up to an hour; 1–3600, default 30)
-/// and `maxAttempts` (1–50, default 10).
+/// and `maxAttempts` (1–50, default 10). Other keys are left alone (`settings.update` took any
+/// object here before there were transports; `settings.sms` itself takes only these).
 enum SMSSettings {
     static let transports = ["smsru", "http", "command", "outbox"]
-    static let keys: Set<String> = ["transport", "apiId", "baseUrl", "from", "test", "url", "method", "body", "contentType", "secret",
-                                    "timeoutSeconds", "retryAfterSeconds", "maxAttempts"]
 
     /// The transport the settings name; nil for `outbox` or none (messages wait).
     static func transport(_ sms: JSON, local: LocalConfiguration) -> (any SMSTransport)? {
@@ -50,9 +49,6 @@ enum SMSSettings {
         }
         if object["commandPath"] != nil {
             throw refuse("commandPath", "configOnly", "the SMS program is set in crmd's config file (sms.commandPath), not through settings")
-        }
-        if let unknown = object.keys.filter({ !keys.contains($0) }).sorted().first {
-            throw refuse(unknown, "unknown", "settings.sms has no key \(unknown); known: \(keys.sorted().joined(separator: ", "))")
         }
         for (key, range) in [("timeoutSeconds", 1...120), ("retryAfterSeconds", 1...3600), ("maxAttempts", 1...50)] as [(String, ClosedRange<Int64>)] {
             if let value = object[key], !(value.int64Value.map(range.contains) ?? false) {
