@@ -7325,76 +7325,7 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "result": {
-      "type": "object",
-      "properties": {
-        "transport": {
-          "enum": [
-            "smsru",
-            "http",
-            "command",
-            "outbox"
-          ]
-        },
-        "apiId": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 200
-        },
-        "baseUrl": {
-          "type": "string",
-          "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
-          "maxLength": 2000
-        },
-        "from": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 20
-        },
-        "test": {
-          "type": "boolean"
-        },
-        "url": {
-          "type": "string",
-          "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
-          "maxLength": 2000
-        },
-        "method": {
-          "enum": [
-            "GET",
-            "POST"
-          ]
-        },
-        "body": {
-          "type": "string",
-          "maxLength": 4000
-        },
-        "contentType": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 200
-        },
-        "secret": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 500
-        },
-        "timeoutSeconds": {
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 120
-        },
-        "retryAfterSeconds": {
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 3600
-        },
-        "maxAttempts": {
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 50
-        }
-      },
-      "additionalProperties": false
+      "$ref": "../sms.json#/$defs/SmsSettings"
     }
   }
 }
@@ -7660,7 +7591,7 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "result": {
-      "$ref": "../sms.json#/$defs/Message"
+      "$ref": "../sms.json#/$defs/SmsMessage"
     }
   }
 }
@@ -7689,7 +7620,7 @@ enum EmbeddedSchemas {
           ]
         },
         "entityType": {
-          "$ref": "../sms.json#/$defs/RecordType"
+          "$ref": "../sms.json#/$defs/SmsRecordType"
         },
         "id": {
           "$ref": "../common.json#/$defs/Id"
@@ -7722,7 +7653,7 @@ enum EmbeddedSchemas {
         "items": {
           "type": "array",
           "items": {
-            "$ref": "../sms.json#/$defs/Message"
+            "$ref": "../sms.json#/$defs/SmsMessage"
           }
         },
         "next": {
@@ -7751,7 +7682,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/sms.send.json",
   "title": "sms.send",
-  "description": "Sends a text message: to `to`, or to the first phone of the lead, contact or company `entityType` + `id` (`to` given with a record sends to `to` and tells the record). The number is read as the reference reads phones (`8 (916) 123-45-67` is `79161234567`; a foreign number needs its `+`); one that cannot be a phone is 1007 `{field: \"to\", reason: \"phone\"}`, a record without a phone 1007 `noPhone`. The message is written to the SMS outbox in this call (the record's timeline gets a `message` entry) and delivered afterwards through `settings.sms`; the result is the queued message with its segment count. With a record the caller needs read and update access to it; a bare number needs `settings.update`.",
+  "description": "Sends a text message to `to`, or to the first phone of the lead, contact or company `entityType` + `id` (both: to `to`, told on the record). A number that cannot be a phone is 1007 `{field: \"to\", reason: \"phone\"}` (`8 (916) 123-45-67` is `79161234567`; a foreign one needs `+`), a record without a phone 1007 `noPhone`. The message is written to the SMS outbox in this call and delivered afterwards through `settings.sms`; the result is the queued message with its segments. A record needs read and update access; a bare number `settings.update`.",
   "x-errors": [
     1002,
     1006,
@@ -7768,7 +7699,7 @@ enum EmbeddedSchemas {
           "description": "The phone number, as typed."
         },
         "entityType": {
-          "$ref": "../sms.json#/$defs/RecordType"
+          "$ref": "../sms.json#/$defs/SmsRecordType"
         },
         "id": {
           "$ref": "../common.json#/$defs/Id"
@@ -7806,7 +7737,7 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "result": {
-      "$ref": "../sms.json#/$defs/Message"
+      "$ref": "../sms.json#/$defs/SmsMessage"
     }
   }
 }
@@ -8997,7 +8928,7 @@ enum EmbeddedSchemas {
   "title": "crmd text messages",
   "description": "Text messages (SMS): put in an outbox in the call that sends them and delivered afterwards through the transport of `settings.sms`, retried with growing delays after temporary failures. A message about a record is told on its timeline (`message` entries: queued, then sent or failed).",
   "$defs": {
-    "Status": {
+    "SmsStatus": {
       "description": "`queued` (waiting, or waiting for a retry after a temporary failure; also every message while the transport is `outbox`), `sending` (handed to the gateway right now), `sent` (the gateway took it), `delivered` (the gateway reported it on the phone), `failed` (refused for good, or out of attempts: `errorCode` and `error` say why).",
       "enum": [
         "queued",
@@ -9007,7 +8938,7 @@ enum EmbeddedSchemas {
         "failed"
       ]
     },
-    "Message": {
+    "SmsMessage": {
       "type": "object",
       "properties": {
         "id": {
@@ -9036,7 +8967,7 @@ enum EmbeddedSchemas {
           "description": "The lead, contact or company it was sent about; null for a bare number.",
           "anyOf": [
             {
-              "$ref": "#/$defs/RecordType"
+              "$ref": "#/$defs/SmsRecordType"
             },
             {
               "type": "null"
@@ -9054,7 +8985,7 @@ enum EmbeddedSchemas {
           ]
         },
         "status": {
-          "$ref": "#/$defs/Status"
+          "$ref": "#/$defs/SmsStatus"
         },
         "transport": {
           "description": "The transport of the last attempt; null before the first.",
@@ -9148,7 +9079,7 @@ enum EmbeddedSchemas {
       ],
       "additionalProperties": false
     },
-    "RecordType": {
+    "SmsRecordType": {
       "description": "Records whose phones a message can go to.",
       "enum": [
         "lead",
@@ -9156,7 +9087,7 @@ enum EmbeddedSchemas {
         "company"
       ]
     },
-    "Settings": {
+    "SmsSettings": {
       "description": "`settings.sms`. `transport`: `smsru` (SMS.ru's `sms/send`: `apiId`, a secret shown as `********`; `baseUrl`, default `https://sms.ru`; `from`, an approved sender name; `test`: SMS.ru checks but does not send), `http` (`url`, a template with `{to}`, `{text}`, `{secret}` each percent-encoded, `{{`/`}}` for braces; `method` GET (default) or POST with `body`, a template too, default `to={to}&text={text}`, and `contentType`; `secret`, shown as `********`; a 2xx answer is sent), `command` (runs `sms.commandPath` of crmd's config file as `program <number>` with the text on stdin; exit 0 sent, 75 retried; 1007 `notConfigured` while the file names none) or `outbox` (keep messages, send nothing; also when no transport is set). Any transport: `timeoutSeconds` (1-120, default 15), `retryAfterSeconds` (the first retry's delay, doubled after each attempt up to an hour; 1-3600, default 30), `maxAttempts` (1-50, default 10). A new `transport`, `baseUrl` or `url` drops the stored `apiId` and `secret` unless the same call gives them.",
       "type": "object",
       "properties": {
