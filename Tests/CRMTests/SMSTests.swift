@@ -222,6 +222,9 @@ import Testing
         #expect(message["status"] == "queued")
         #expect(message["errorCode"] == "exit75")
         #expect(message["error"] == "modem busy")
+        // The temporary failure ended the pass: the next message waited for the next one.
+        #expect(try fixture.crm.sms.get(refused.id, access: nil)["attempts"] == 0)
+        #expect(try fixture.crm.sms.deliverDue() == 0)
         let failed = try fixture.crm.sms.get(refused.id, access: nil)
         #expect(failed["status"] == "failed")
         #expect(failed["errorCode"] == "exit1")

@@ -8,7 +8,7 @@ extension SMSService {
     /// At least once, never silently twice: a message is claimed (committed) before it goes to
     /// the gateway and its outcome recorded after. A temporary failure puts it back in line after
     /// a growing delay (`SMSSettings.backoff`), until `maxAttempts`; a permanent one fails it with
-    /// the gateway's code and reason. A crash between the claim and the record leaves it claimed:
+    /// the gateway's code and reason; after a temporary failure the pass ends. A crash between the claim and the record leaves it claimed:
     /// `releaseClaims` at the next start counts the interruption on the message, which is then
     /// sent again and says so (`interruptedAttempts`, and in its `delivered` change).
     @discardableResult
@@ -56,6 +56,10 @@ extension SMSService {
                 try crm.apply(Self.change(id: message.id, record: message.record, operation, by: .system(.delivery),
                                           at: Timestamp.format(finished), data: facts), in: db)
             }
+            // A gateway that asks for later (or does not answer) gets no more of this pass: the
+            // rest wait for the next one, so a dead gateway costs one timeout per pass, not one per
+            // message, and the robots and mail sharing the thread go on.
+            if case .failure(let error) = outcome, error.isTemporary { break }
         }
         return sent
     }

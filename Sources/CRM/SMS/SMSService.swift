@@ -115,7 +115,7 @@ package struct SMSService: Sendable {
 
     private static func requireRead(_ access: Access?, _ record: RecordRef?, _ db: Database) throws {
         guard let access else { return }
-        if let record, try RecordStore(entity: record.type.descriptor).owner(db, record.id) != nil || !record.type.hasOwner {
+        if let record {
             do {
                 return try AccessService.require(access, .read, record, db)
             } catch CRMError.notFound {
