@@ -7743,6 +7743,37 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/sms.status.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/sms.status.json",
+  "title": "sms.status",
+  "description": "Asks SMS.ru (`sms/status`) what the network reported on a message it took and records it: 103/110 make it `delivered`, 104-108 and 150 `failed` with SMS.ru's code and text (a `message` entry on the record's timeline); 100-102 leave it `sent`. A message not `sent` through SMS.ru is answered as it stands. SMS.ru not answering is 1005 `{reason: \"gatewayUnavailable\", code, error}`. Access as `sms.get`; recording needs update access to the record.",
+  "x-errors": [
+    1002,
+    1005,
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../sms.json#/$defs/SmsMessage"
+    }
+  }
+}
+
+"""#),
         ("methods/stage.add.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -8929,7 +8960,7 @@ enum EmbeddedSchemas {
   "description": "Text messages (SMS): put in an outbox in the call that sends them and delivered afterwards through the transport of `settings.sms`, retried with growing delays after temporary failures. A message about a record is told on its timeline (`message` entries: queued, then sent or failed).",
   "$defs": {
     "SmsStatus": {
-      "description": "`queued` (waiting, or waiting for a retry after a temporary failure; also every message while the transport is `outbox`), `sending` (handed to the gateway right now), `sent` (the gateway took it), `delivered` (the gateway reported it on the phone), `failed` (refused for good, or out of attempts: `errorCode` and `error` say why).",
+      "description": "`queued` (waiting, or waiting for a retry after a temporary failure; also every message while the transport is `outbox`), `sending` (handed to the gateway right now), `sent` (the gateway took it), `delivered` (SMS.ru reported it on the phone, asked by `sms.status`), `failed` (refused for good, or out of attempts: `errorCode` and `error` say why).",
       "enum": [
         "queued",
         "sending",
@@ -9052,6 +9083,17 @@ enum EmbeddedSchemas {
             }
           ]
         },
+        "deliveredAt": {
+          "description": "When the gateway reported it on the phone (`sms.status`); null until then.",
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
         "updatedAt": {
           "$ref": "common.json#/$defs/Timestamp"
         }
@@ -9075,6 +9117,7 @@ enum EmbeddedSchemas {
         "createdBy",
         "createdAt",
         "sentAt",
+        "deliveredAt",
         "updatedAt"
       ],
       "additionalProperties": false

@@ -110,10 +110,10 @@ enum MethodPermission: Sendable {
             "webhook.delete": .needs(.settings, .update), "webhook.redeliver": .needs(.settings, .update),
             // A message about a record needs read access to it (the change funnel asks update of
             // that record for its `queued` change); one to a bare number, and the whole outbox,
-            // are the administrator's. `sms.get` judges the message's record itself.
+            // are the administrator's. `sms.get` and `sms.status` judge the message's record themselves.
             "sms.send": .onEntityParamOr("entityType", .read, otherwise: (.settings, .update)),
             "sms.list": .onEntityParamOr("entityType", .read, otherwise: (.settings, .read)),
-            "sms.get": .inMethod, "settings.sms": .needs(.settings, .update),
+            "sms.get": .inMethod, "sms.status": .inMethod, "settings.sms": .needs(.settings, .update),
         ]
         for prefix in ["user", "department", "role"] {
             table["\(prefix).get"] = .needs(.users, .read)

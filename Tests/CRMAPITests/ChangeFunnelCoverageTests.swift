@@ -216,6 +216,7 @@ import Testing
         try call("sms.send", ["to": "+7 916 000-00-02", "text": "Hello"])
         try call("sms.send", ["to": "123", "text": "x"], refused: true)
         try call("sms.get", ["id": sms["id"]!])
+        try call("sms.status", ["id": sms["id"]!])
         try call("sms.list", ["entityType": "contact", "id": contact["id"]!])
         try call("sms.list", ["status": "queued"])
         try call("invoice.addPayment", ["id": invoice["id"]!, "amount": "1000.00", "date": "2026-03-06"])

@@ -111,6 +111,23 @@ import Testing
         }
     }
 
+    @Test func smsRuStatusReportsAreReadByTheirCodes() throws {
+        func report(_ code: Int, _ text: String = "t") throws -> SMSRuTransport.Report {
+            let body = #"{"status":"OK","status_code":100,"sms":{"000000-1":{"status":"OK","status_code":\#(code),"status_text":"\#(text)"}}}"#
+            return try SMSRuTransport.report(status: 200, body: Self.answer(body), gatewayID: "000000-1")
+        }
+        #expect(try report(103) == .delivered)
+        #expect(try report(110) == .delivered)
+        #expect(try report(102) == .pending)
+        #expect(try report(104, "истекло") == .notDelivered(code: "104", reason: "истекло"))
+        #expect(try report(150, "нет маршрута") == .notDelivered(code: "150", reason: "нет маршрута"))
+        let unknown = #"{"status":"OK","status_code":100,"sms":{"000000-1":{"status":"ERROR","status_code":-1}}}"#
+        #expect(try SMSRuTransport.report(status: 200, body: Self.answer(unknown), gatewayID: "000000-1") == .pending)
+        #expect(throws: SMSDeliveryError(code: "http502", reason: "SMS.ru answered HTTP 502", isTemporary: true)) {
+            try SMSRuTransport.report(status: 502, body: [], gatewayID: "000000-1")
+        }
+    }
+
     @Test func httpGatewayStatuses() throws {
         #expect(try HTTPGatewayTransport.receipt(status: 204, body: []) == SMSReceipt(gatewayID: nil))
         for (status, temporary) in [(500, true), (429, true), (408, true), (400, false), (403, false)] {

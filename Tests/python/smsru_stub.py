@@ -17,6 +17,10 @@ What the next requests get can be scripted, in order (`script`) or by number (`b
 - `"hold"`: no answer until `release()` (to kill crmd while SMS.ru has the message);
 - `"garbage"`: 200 with a body that is not JSON.
 
+`POST /sms/status` with `api_id`, `sms_id` (comma-separated) and `json=1` answers each id's
+report from `reports` (sms_id → (status_code, status_text)); an id it gave out and has no report
+for is 103 «Сообщение доставлено», any other `{"status": "ERROR", "status_code": -1}`.
+
 Every request is recorded (`requests`) with its fields and what it was answered; a message
 counts as sent (`sent`) only when it was answered OK. Run as a script it prints its port and
 serves until killed.
@@ -39,6 +43,7 @@ class SmsRuStub:
         self.by_number = dict(by_number or {})
         self.hold_seconds = hold_seconds
         self.requests: list[dict] = []
+        self.reports: dict[str, tuple[int, str]] = {}
         self.lock = threading.Lock()
         self.released = threading.Event()
         self.holding = threading.Event()
@@ -70,6 +75,8 @@ class SmsRuStub:
                     else:
                         action = "ok"
                     serial = len(stub.requests)
+                if url.path == "/sms/status":
+                    return self.status(fields)
                 request["action"] = action
                 if action == "timeout":
                     time.sleep(stub.hold_seconds)
@@ -96,6 +103,21 @@ class SmsRuStub:
                     entry = {"status": "OK", "status_code": 100, "sms_id": f"000000-{10000000 + serial}"}
                     request["sent"] = True
                 self.reply({"status": "OK", "status_code": 100, "sms": {to: entry}, "balance": 10.5})
+
+            def status(self, fields: dict):
+                if fields.get("api_id") != stub.api_id:
+                    return self.reply({"status": "ERROR", "status_code": 200, "status_text": "Неправильный api_id"})
+                given = {f"000000-{10000000 + n}" for n, r in enumerate(stub.calls(), 1) if r.get("sent")}
+                answer = {}
+                for sms_id in fields.get("sms_id", "").split(","):
+                    if sms_id in stub.reports:
+                        code, text = stub.reports[sms_id]
+                        answer[sms_id] = {"status": "OK", "status_code": code, "cost": 1.5, "status_text": text}
+                    elif sms_id in given:
+                        answer[sms_id] = {"status": "OK", "status_code": 103, "cost": 1.5, "status_text": "Сообщение доставлено"}
+                    else:
+                        answer[sms_id] = {"status": "ERROR", "status_code": -1, "status_text": "Передан неправильный идентификатор"}
+                self.reply({"status": "OK", "status_code": 100, "sms": answer, "balance": 10.5})
 
             def reply(self, answer: dict):
                 self.answer(200, json.dumps(answer, ensure_ascii=False).encode(), "application/json")

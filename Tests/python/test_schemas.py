@@ -28,7 +28,7 @@ METHODS = [
     "token.add", "token.list", "token.revoke", "session.login", "event.list", "event.subscribe", "event.unsubscribe",
     "webhook.add", "webhook.list", "webhook.update", "webhook.delete", "webhook.deliveries", "webhook.redeliver",
     "notification.list", "notification.markRead", "notification.rules", "notification.setRules",
-    "sms.send", "sms.get", "sms.list", "settings.sms",
+    "sms.send", "sms.get", "sms.list", "sms.status", "settings.sms",
     "role.add", "role.get", "role.update", "role.list", "role.delete", "user.setRoles", "department.setRoles",
     "lead.add", "lead.get", "lead.update", "lead.delete", "lead.list", "lead.fields",
     "field.add", "field.list",
@@ -397,6 +397,7 @@ PARAMS = {
                   {"entityType": "deal", "id": 3, "text": "x"}, {"to": "8916"}, {"to": "8916", "text": "x" * 2001},
                   {"to": "8916", "text": "x", "from": "Shop"}]),
     "sms.get": ([{"id": 1}], [{}, {"id": 0}, {"id": "1"}]),
+    "sms.status": ([{"id": 1}], [{}, {"id": 0}, {"id": 1, "smsId": "000000-10000001"}]),
     "sms.list": ([{}, {"status": "failed", "limit": 500, "after": 0}, {"entityType": "company", "id": 2, "after": 40}],
                  [{"status": "sending"}, {"limit": 0}, {"limit": 501}, {"entityType": "lead"}, {"id": 2}, {"after": -1}]),
     "settings.sms": ([{"transport": "smsru", "apiId": "A3CA597E-3ACF", "baseUrl": "http://127.0.0.1:8080", "from": "Shop"},
@@ -940,7 +941,7 @@ RULES = {"invoicePaid": True, "paymentForMyDeal": False}
 
 SMS = {"id": 4, "to": "79161234567", "text": "Ваш заказ готов", "segments": 1, "encoding": "ucs2", "entityType": "lead",
        "entityId": 3, "status": "queued", "transport": None, "attempts": 0, "interruptedAttempts": 0, "errorCode": None,
-       "error": None, "gatewayId": None, "data": {}, "createdBy": 1, "createdAt": NOW, "sentAt": None, "updatedAt": NOW}
+       "error": None, "gatewayId": None, "data": {}, "createdBy": 1, "createdAt": NOW, "sentAt": None, "deliveredAt": None, "updatedAt": NOW}
 
 RESULTS = {
     "rpc.discover": ([{"openrpc": "1.3.2", "info": {"title": "crmd", "version": "0.1.0"}, "methods": [{"name": "lead.add"}]}],
@@ -1030,6 +1031,10 @@ RESULTS = {
                  {**SMS, "status": "sent", "transport": "smsru", "attempts": 2, "gatewayId": "000000-10000000", "sentAt": NOW,
                   "interruptedAttempts": 1}, {**SMS, "status": "sending"}],
                 [{**SMS, "attempts": -1}, {**SMS, "sentAt": "now"}, {**SMS, "extra": 1}]),
+    "sms.status": ([{**SMS, "status": "delivered", "transport": "smsru", "attempts": 1, "gatewayId": "000000-10000001", "sentAt": NOW,
+                     "deliveredAt": NOW},
+                    {**SMS, "status": "failed", "transport": "smsru", "attempts": 1, "errorCode": "104", "error": "Не может быть доставлено"}],
+                   [{**SMS, "deliveredAt": "today"}, {**SMS, "status": "read"}, without(SMS, "deliveredAt")]),
     "sms.list": ([{"items": [SMS], "next": 4}, {"items": [], "next": None}], [{"items": [SMS]}, {"items": [{**SMS, "id": 0}], "next": None}]),
     "settings.sms": ([{"transport": "smsru", "apiId": "********", "baseUrl": "https://sms.ru"}, {}],
                      [{"transport": "pigeon"}, {"apiId": None}]),

@@ -9,6 +9,8 @@
   unreachable gateway are retried until it goes through, each sent exactly once;
 - the `http` transport's URL template (GET and POST) with percent-encoded values, the
   `command` transport with the config file's program, the `outbox` transport keeping messages;
+- `sms.status` asks SMS.ru's `sms/status`: delivered, not delivered (104) with its reason, still
+  on its way (102), each on the record's timeline;
 - bad numbers are 1007 with machine-readable data and write nothing;
 - kill -9 during a burst of sends, and kill -9 while SMS.ru holds a message: after restart
   nothing acknowledged is lost, nothing is sent twice silently (a message sent again after an
@@ -151,6 +153,33 @@ def test_a_wrong_api_id_fails_and_an_unreachable_gateway_is_retried_until_it_is_
     crm.call("settings.sms", {"baseUrl": stub.base_url, "apiId": API_ID})
     wait_status(crm, waiting["id"], {"sent"})
     assert [f["msg"] for f in stub.sent()] == ["are you there?"]
+    stub.close()
+
+
+def test_sms_status_records_what_smsru_reports_from_the_phone(server):
+    stub = SmsRuStub()
+    crm = checked(server)
+    use_smsru(crm, stub)
+    lead = crm.call("lead.add", {"fields": LEAD})
+    ids = [crm.call("sms.send", {"entityType": "lead", "id": lead["id"], "text": f"n{n}"})["id"] for n in range(3)]
+    sent = [wait_status(crm, i, {"sent"}) for i in ids]
+    stub.reports[sent[1]["gatewayId"]] = (104, "Не может быть доставлено: истекло время жизни")
+    stub.reports[sent[2]["gatewayId"]] = (102, "Сообщение отправлено (в пути)")
+    delivered = crm.call("sms.status", {"id": ids[0]})
+    assert delivered["status"] == "delivered" and delivered["deliveredAt"] is not None
+    lost = crm.call("sms.status", {"id": ids[1]})
+    assert (lost["status"], lost["errorCode"], lost["error"]) == ("failed", "104", "Не может быть доставлено: истекло время жизни")
+    assert crm.call("sms.status", {"id": ids[2]})["status"] == "sent"
+    # Asked again: nothing more to record.
+    assert crm.call("sms.status", {"id": ids[0]}) == crm.call("sms.get", {"id": ids[0]})
+    calls = [c for c in stub.calls() if c["path"] == "/sms/status"]
+    assert len(calls) == 3 and calls[0]["fields"] == {"api_id": API_ID, "sms_id": sent[0]["gatewayId"], "json": "1"}
+    reports = [e["data"] for e in timeline(crm, "lead", lead["id"]) if e["type"] == "message" and e["data"].get("status") in ("delivered", "failed")]
+    assert sorted((r["smsId"], r["status"]) for r in reports) == [(ids[0], "delivered"), (ids[1], "failed")]
+    # A message kept in the outbox has nothing to ask.
+    crm.call("settings.sms", {"transport": "outbox"})
+    kept = crm.call("sms.send", {"to": "89161234567", "text": "kept"})
+    assert crm.call("sms.status", {"id": kept["id"]})["status"] == "queued"
     stub.close()
 
 

@@ -5,7 +5,8 @@ extension CRMMigrations {
     /// is seen at the next start (`interrupted` counts those, and the message says so when it is
     /// sent again); `next_attempt_at` is when a retry after a temporary failure falls due. The
     /// number is the gateway form (`79161234567`); `record_type`/`record_id` name the lead,
-    /// contact or company it was sent about, if any.
+    /// contact or company it was sent about, if any; `delivered_at` is when the gateway reported it
+    /// on the phone (`sms.status`).
     static let smsSQL = """
     CREATE TABLE sms_messages (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -28,6 +29,7 @@ extension CRMMigrations {
         created_by INTEGER,
         created_at TEXT NOT NULL,
         sent_at TEXT,
+        delivered_at TEXT,
         updated_at TEXT NOT NULL
     );
     CREATE INDEX sms_messages_due ON sms_messages (status, next_attempt_at);

@@ -56,4 +56,45 @@ struct SMSRuTransport: SMSTransport {
         guard let code else { return .permanent("badResponse", text) }
         return SMSDeliveryError(code: String(code), reason: text, isTemporary: temporaryCodes.contains(code) || code >= 500)
     }
+
+    /// What the phone network reported on a message SMS.ru took.
+    enum Report: Equatable {
+        /// Still on its way (100–102), or SMS.ru does not know yet.
+        case pending
+        /// 103 delivered, 110 read.
+        case delivered
+        /// 104 expired, 105 deleted by the operator, 106 phone failure, 107 unknown reason,
+        /// 108 rejected, 150 no route: it will not arrive.
+        case notDelivered(code: String, reason: String)
+    }
+
+    static let notDeliveredCodes: Set<Int64> = [104, 105, 106, 107, 108, 150]
+
+    /// `POST {baseUrl}/sms/status` with `api_id`, `sms_id`, `json=1`.
+    func report(gatewayID: String) throws(SMSDeliveryError) -> Report {
+        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        guard let url = URL(string: base + "/sms/status") else { throw .permanent("settings", "sms.baseUrl is not a URL") }
+        let form = SMSTemplate.form([("api_id", apiID), ("sms_id", gatewayID), ("json", "1")])
+        let answer = try GatewayHTTP.exchange(method: "POST", url: url, contentType: "application/x-www-form-urlencoded; charset=utf-8",
+                                              body: Array(form.utf8), timeout: timeout)
+        return try Self.report(status: answer.status, body: answer.body, gatewayID: gatewayID)
+    }
+
+    /// What an answer of `sms/status` says of `gatewayID`.
+    static func report(status: Int, body: [UInt8], gatewayID: String) throws(SMSDeliveryError) -> Report {
+        if status >= 500 { throw .temporary("http\(status)", "SMS.ru answered HTTP \(status)") }
+        guard (200..<300).contains(status) else { throw .permanent("http\(status)", "SMS.ru answered HTTP \(status)") }
+        guard let json = try? JSON.parse(body), json.objectValue != nil else {
+            throw .permanent("badResponse", "SMS.ru's answer is not JSON: \(String(decoding: body.prefix(200), as: UTF8.self))")
+        }
+        if json["status"]?.stringValue != "OK" { throw refusal(json) }
+        guard let entry = json["sms"]?[gatewayID], entry["status"]?.stringValue == "OK", let code = entry["status_code"]?.int64Value else {
+            return .pending
+        }
+        if code == 103 || code == 110 { return .delivered }
+        if notDeliveredCodes.contains(code) {
+            return .notDelivered(code: String(code), reason: entry["status_text"]?.stringValue ?? "SMS.ru: not delivered")
+        }
+        return .pending
+    }
 }

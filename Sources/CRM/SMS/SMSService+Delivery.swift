@@ -70,4 +70,46 @@ extension SMSService {
     package func releaseClaims() throws -> Int {
         try crm.pool.write { db in try SMSStore.releaseClaims(db, at: crm.clock.now()).count }
     }
+
+    /// `sms.status`: asks SMS.ru what the phone network reported on a message it took, and
+    /// records `delivered` or `failed` (with SMS.ru's code and text) when it knows — a change on
+    /// the record, by the caller. A message not (or no longer) `sent` through SMS.ru, or with
+    /// the transport changed since, is answered as it stands. SMS.ru not answering is 1005
+    /// `{reason: "gatewayUnavailable", code, error}`: nothing is recorded.
+    package func refreshStatus(_ id: Int64, by caller: Caller) throws -> JSON {
+        let (tracking, settings) = try crm.pool.read { db in
+            guard let record = try SMSStore.record(db, id) else { throw CRMError.notFound("sms", id) }
+            try Self.requireRead(caller.access, record, db)
+            return (try SMSStore.tracking(db, id), try SettingsService.load(db))
+        }
+        guard let tracking, tracking.status == "sent", tracking.transport == "smsru", let gatewayID = tracking.gatewayID,
+              let smsru = SMSSettings.transport(settings["sms"] ?? .null, local: crm.local) as? SMSRuTransport else {
+            return try get(id, access: caller.access)
+        }
+        let report: SMSRuTransport.Report
+        do {
+            report = try smsru.report(gatewayID: gatewayID)
+        } catch {
+            throw CRMError.conflict(reason: "gatewayUnavailable", details: ["code": .string(error.code), "error": .string(error.reason)])
+        }
+        let failure: (code: String, reason: String)?
+        switch report {
+        case .pending: return try get(id, access: caller.access)
+        case .delivered: failure = nil
+        case .notDelivered(let code, let reason): failure = (code, reason)
+        }
+        return try crm.pool.write { db in
+            let now = crm.clock.now()
+            // Only a message still `sent`: another call may have recorded the report meanwhile.
+            if try SMSStore.recordReport(db, id: id, delivered: failure == nil, errorCode: failure?.code, error: failure?.reason, at: now) {
+                var facts: [String: JSON] = ["smsId": .int(id), "channel": "sms", "gatewayId": .string(gatewayID),
+                                             "status": failure == nil ? "delivered" : "failed"]
+                if let failure { facts.merge(["errorCode": .string(failure.code), "error": .string(failure.reason)]) { _, new in new } }
+                try crm.apply(Self.change(id: id, record: tracking.record, failure == nil ? .delivered : .failed, by: caller,
+                                          at: Timestamp.format(now), data: facts), in: db)
+            }
+            guard let message = try SMSStore.message(db, id) else { throw CRMError.notFound("sms", id) }
+            return message
+        }
+    }
 }

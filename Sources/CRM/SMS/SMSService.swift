@@ -113,7 +113,7 @@ package struct SMSService: Sendable {
         return phone
     }
 
-    private static func requireRead(_ access: Access?, _ record: RecordRef?, _ db: Database) throws {
+    static func requireRead(_ access: Access?, _ record: RecordRef?, _ db: Database) throws {
         guard let access else { return }
         if let record {
             do {

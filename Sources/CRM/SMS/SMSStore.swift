@@ -16,7 +16,7 @@ enum SMSStore {
 
     static let columns = """
         id, phone, text, segments, encoding, record_type, record_id, status, transport, attempts, interrupted, claimed_at,
-        next_attempt_at, error_code, error, gateway_id, data, created_by, created_at, sent_at, updated_at
+        next_attempt_at, error_code, error, gateway_id, data, created_by, created_at, sent_at, delivered_at, updated_at
         """
 
     /// Writes a queued message (in the caller's transaction) and returns its id.
@@ -104,6 +104,24 @@ enum SMSStore {
                   .integer(nextAttemptAt), .text(stamp), .text(status), .text(stamp), .integer(id)])
     }
 
+    /// What `sms.status` needs of a message: its status, transport, gateway id and record.
+    static func tracking(_ db: Database, _ id: Int64) throws -> (status: String, transport: String?, gatewayID: String?, record: RecordRef?)? {
+        guard let row = try db.queryOne("SELECT status, transport, gateway_id, record_type, record_id FROM sms_messages WHERE id = ?",
+                                        [.integer(id)]) else { return nil }
+        return (try row.text("status"), try row.optionalText("transport"), try row.optionalText("gateway_id"), try recordRef(row))
+    }
+
+    /// The phone's report on a sent message: `delivered` (with the time) or `failed` with the
+    /// gateway's code and reason. False when the message is no longer `sent`.
+    static func recordReport(_ db: Database, id: Int64, delivered: Bool, errorCode: String?, error: String?, at now: Int64) throws -> Bool {
+        let stamp = Timestamp.format(now)
+        try db.execute("""
+            UPDATE sms_messages SET status = ?, error_code = ?, error = ?, delivered_at = ?, updated_at = ? WHERE id = ? AND status = 'sent'
+            """, [.text(delivered ? "delivered" : "failed"), SQLValue(errorCode), SQLValue(error), delivered ? .text(stamp) : .null,
+                  .text(stamp), .integer(id)])
+        return db.changes == 1
+    }
+
     private static func recordRef(_ row: Row) throws -> RecordRef? {
         guard let type = try row.optionalText("record_type") else { return nil }
         guard let entity = EntityType(rawValue: type), let id = try row.optionalInt64("record_id") else {
@@ -126,7 +144,7 @@ enum SMSStore {
             "interruptedAttempts": .int(try row.int64("interrupted")), "errorCode": try text("error_code"), "error": try text("error"),
             "gatewayId": try text("gateway_id"), "data": .object(data),
             "createdBy": try row.optionalInt64("created_by").map(JSON.int) ?? .null, "createdAt": .string(try row.text("created_at")),
-            "sentAt": try text("sent_at"), "updatedAt": .string(try row.text("updated_at")),
+            "sentAt": try text("sent_at"), "deliveredAt": try text("delivered_at"), "updatedAt": .string(try row.text("updated_at")),
         ]
     }
 }

@@ -1,7 +1,7 @@
 import CRM
 import JSONKit
 
-/// `sms.*` and `settings.sms`: text messages sent, listed, and how they are delivered.
+/// `sms.*` and `settings.sms`: text messages sent, listed, their delivery asked after, and how they are delivered.
 enum SMSMethods {
     static func all(_ crm: CRM) -> [Method] {
         [
@@ -15,6 +15,7 @@ enum SMSMethods {
                                  limit: Int(try params.optionalInt64("limit") ?? 50), after: try params.optionalInt64("after"),
                                  access: context.access)
             },
+            Method("sms.status") { params, context in try crm.sms.refreshStatus(try params.int64("id"), by: context.caller) },
             Method("settings.sms") { params, context in try crm.sms.configure(params.object, by: context.caller) },
         ]
     }
