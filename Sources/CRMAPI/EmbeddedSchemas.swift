@@ -3623,7 +3623,7 @@ enum EmbeddedSchemas {
       "minimum": 0
     },
     "TopicPattern": {
-      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token, webhook, activity, resource, calendar. Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked, moved, completed, cancelled. Anything else is 1007 `unknownTopic`.",
+      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token, webhook, activity, resource, calendar, sms (a text message to a number no record holds). Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked, moved, completed, cancelled. Anything else is 1007 `unknownTopic`.",
       "type": "string",
       "minLength": 1,
       "maxLength": 100
@@ -4690,7 +4690,7 @@ enum EmbeddedSchemas {
           "additionalProperties": false
         },
         "sms": {
-          "description": "The SMS provider's settings; a `password`, `token` or `secret` is shown as `********` when set. Default `{}`.",
+          "description": "How text messages are delivered (see `settings.sms` and `sms.json#/$defs/Settings`); `apiId` and `secret` are shown as `********` when set. Default `{}` (keep messages, send nothing).",
           "type": [
             "object",
             "null"
@@ -4920,7 +4920,7 @@ enum EmbeddedSchemas {
           "additionalProperties": false
         },
         "sms": {
-          "description": "Merged key by key into the stored object; null removes a key, or the whole object; a `password`, `token` or `secret` given as `********` keeps the stored one.",
+          "description": "Merged key by key into the stored object as `settings.sms` merges (checked the same way); null removes a key, or the whole object; an `apiId` or `secret` given as `********` keeps the stored one.",
           "type": [
             "object",
             "null"
@@ -9050,6 +9050,186 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/settings.sms.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/settings.sms.json",
+  "title": "settings.sms",
+  "description": "Chooses how text messages are delivered: merged key by key into `settings.sms` as `settings.update` merges (null removes a key; `apiId` or `secret` given back as `********` keeps the stored one) and returns the result with secrets as `********`. A transport missing what it needs (`smsru` without `apiId`, `http` without a `url` carrying `{to}` and `{text}`, `command` while the config file names no `sms.commandPath`) or a `commandPath` (config file only) is 1007 `{field: \"sms.<key>\", reason}`. Messages already queued go out through the new transport.",
+  "x-errors": [
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "transport": {
+          "anyOf": [
+            {
+              "enum": [
+                "smsru",
+                "http",
+                "command",
+                "outbox"
+              ]
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "apiId": {
+          "anyOf": [
+            {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "baseUrl": {
+          "anyOf": [
+            {
+              "type": "string",
+              "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+              "maxLength": 2000
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "from": {
+          "anyOf": [
+            {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 20
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "test": {
+          "anyOf": [
+            {
+              "type": "boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "url": {
+          "anyOf": [
+            {
+              "type": "string",
+              "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+              "maxLength": 2000
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "method": {
+          "anyOf": [
+            {
+              "enum": [
+                "GET",
+                "POST"
+              ]
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "body": {
+          "anyOf": [
+            {
+              "type": "string",
+              "maxLength": 4000
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "contentType": {
+          "anyOf": [
+            {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "secret": {
+          "anyOf": [
+            {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 500
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "timeoutSeconds": {
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 120
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "retryAfterSeconds": {
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 3600
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "maxAttempts": {
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 50
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../sms.json#/$defs/SmsSettings"
+    }
+  }
+}
+
+"""#),
         ("methods/settings.update.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -9203,7 +9383,7 @@ enum EmbeddedSchemas {
           "additionalProperties": false
         },
         "sms": {
-          "description": "Merged key by key into the stored object; null removes a key, or the whole object; a `password`, `token` or `secret` given as `********` keeps the stored one.",
+          "description": "Merged key by key into the stored object as `settings.sms` merges (checked the same way); null removes a key, or the whole object; an `apiId` or `secret` given as `********` keeps the stored one.",
           "type": [
             "object",
             "null"
@@ -9281,6 +9461,213 @@ enum EmbeddedSchemas {
     },
     "result": {
       "$ref": "../invoice.json#/$defs/Settings"
+    }
+  }
+}
+
+"""#),
+        ("methods/sms.get.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/sms.get.json",
+  "title": "sms.get",
+  "description": "A text message with its delivery status. One about a record needs read access to it; one to a bare number (or about a record deleted since) `settings.read`.",
+  "x-errors": [
+    1002,
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../sms.json#/$defs/SmsMessage"
+    }
+  }
+}
+
+"""#),
+        ("methods/sms.list.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/sms.list.json",
+  "title": "sms.list",
+  "description": "Text messages in the order they were sent, oldest first: those of one record (`entityType` + `id`, read access to it) or all of them (`settings.read`), of one `status` when given. `next` is the `after` of the next page; null on the last.",
+  "x-errors": [
+    1002,
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "status": {
+          "enum": [
+            "queued",
+            "sent",
+            "delivered",
+            "failed"
+          ]
+        },
+        "entityType": {
+          "$ref": "../sms.json#/$defs/SmsRecordType"
+        },
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 500,
+          "default": 50
+        },
+        "after": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Only messages with a greater id: the previous page's `next`."
+        }
+      },
+      "dependentRequired": {
+        "entityType": [
+          "id"
+        ],
+        "id": [
+          "entityType"
+        ]
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../sms.json#/$defs/SmsMessage"
+          }
+        },
+        "next": {
+          "anyOf": [
+            {
+              "$ref": "../common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "required": [
+        "items",
+        "next"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/sms.send.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/sms.send.json",
+  "title": "sms.send",
+  "description": "Sends a text message to `to`, or to the first phone of the lead, contact or company `entityType` + `id` (both: to `to`, told on the record). A number that cannot be a phone is 1007 `{field: \"to\", reason: \"phone\"}` (`8 (916) 123-45-67` is `79161234567`; a foreign one needs `+`), a record without a phone 1007 `noPhone`. The message is written to the SMS outbox in this call and delivered afterwards through `settings.sms`; the result is the queued message with its segments. A record needs read and update access; a bare number `settings.update`.",
+  "x-errors": [
+    1002,
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "to": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100,
+          "description": "The phone number, as typed."
+        },
+        "entityType": {
+          "$ref": "../sms.json#/$defs/SmsRecordType"
+        },
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "text": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 2000
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "dependentRequired": {
+        "entityType": [
+          "id"
+        ],
+        "id": [
+          "entityType"
+        ]
+      },
+      "anyOf": [
+        {
+          "required": [
+            "to"
+          ]
+        },
+        {
+          "required": [
+            "entityType",
+            "id"
+          ]
+        }
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../sms.json#/$defs/SmsMessage"
+    }
+  }
+}
+
+"""#),
+        ("methods/sms.status.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/sms.status.json",
+  "title": "sms.status",
+  "description": "Asks SMS.ru (`sms/status`) what the network reported on a message it took and records it: 103/110 make it `delivered`, 104-108 and 150 `failed` with SMS.ru's code and text (a `message` entry on the record's timeline); 100-102 leave it `sent`. A message not `sent` through SMS.ru is answered as it stands. SMS.ru not answering is 1005 `{reason: \"gatewayUnavailable\", code, error}`. Access as `sms.get`; recording needs update access to the record.",
+  "x-errors": [
+    1002,
+    1005,
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../sms.json#/$defs/SmsMessage"
     }
   }
 }
@@ -10512,6 +10899,261 @@ enum EmbeddedSchemas {
       ],
       "additionalProperties": false,
       "description": "A bank account of a set of requisites, as printed on invoices; empty fields are null."
+    }
+  }
+}
+
+"""##),
+        ("sms.json", ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/sms.json",
+  "title": "crmd text messages",
+  "description": "Text messages (SMS): put in an outbox in the call that sends them and delivered afterwards through the transport of `settings.sms`, retried with growing delays after temporary failures. A message about a record is told on its timeline (`message` entries: queued, then sent or failed).",
+  "$defs": {
+    "SmsStatus": {
+      "description": "`queued` (waiting, or waiting for a retry after a temporary failure; also every message while the transport is `outbox`), `sending` (handed to the gateway right now), `sent` (the gateway took it), `delivered` (SMS.ru reported it on the phone, asked by `sms.status`), `failed` (refused for good, or out of attempts: `errorCode` and `error` say why).",
+      "enum": [
+        "queued",
+        "sending",
+        "sent",
+        "delivered",
+        "failed"
+      ]
+    },
+    "SmsMessage": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "to": {
+          "description": "The number as gateways take it: the international number's digits, no `+` (`79161234567`).",
+          "type": "string",
+          "pattern": "^[1-9][0-9]{7,14}$"
+        },
+        "text": {
+          "type": "string"
+        },
+        "segments": {
+          "description": "SMS parts the text takes: GSM-7 160 single / 153 per part (`^{}\\\\[~]|€` count two), UCS-2 (any other character, e.g. Cyrillic) 70 / 67.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "encoding": {
+          "enum": [
+            "gsm7",
+            "ucs2"
+          ]
+        },
+        "entityType": {
+          "description": "The lead, contact or company it was sent about; null for a bare number.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/SmsRecordType"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "entityId": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "status": {
+          "$ref": "#/$defs/SmsStatus"
+        },
+        "transport": {
+          "description": "The transport of the last attempt; null before the first.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "attempts": {
+          "description": "Attempts made so far.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "interruptedAttempts": {
+          "description": "Attempts cut short by crmd stopping while the gateway had the message: each was followed by another, so the phone may have got it more than once.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "errorCode": {
+          "description": "The last failure's code: the gateway's (`202`, SMS.ru's wrong number), `http503`, `timeout`, `unreachable`, `exit1`; null after a success.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "error": {
+          "description": "The last failure's reason as the gateway gave it.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "gatewayId": {
+          "description": "The gateway's id of the message (SMS.ru's `sms_id`).",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "data": {
+          "description": "What the sender attached (a robot's `ruleId`).",
+          "type": "object"
+        },
+        "createdBy": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "createdAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "sentAt": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "deliveredAt": {
+          "description": "When the gateway reported it on the phone (`sms.status`); null until then.",
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Timestamp"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "updatedAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        }
+      },
+      "required": [
+        "id",
+        "to",
+        "text",
+        "segments",
+        "encoding",
+        "entityType",
+        "entityId",
+        "status",
+        "transport",
+        "attempts",
+        "interruptedAttempts",
+        "errorCode",
+        "error",
+        "gatewayId",
+        "data",
+        "createdBy",
+        "createdAt",
+        "sentAt",
+        "deliveredAt",
+        "updatedAt"
+      ],
+      "additionalProperties": false
+    },
+    "SmsRecordType": {
+      "description": "Records whose phones a message can go to.",
+      "enum": [
+        "lead",
+        "contact",
+        "company"
+      ]
+    },
+    "SmsSettings": {
+      "description": "`settings.sms`. `transport`: `smsru` (SMS.ru's `sms/send`: `apiId`, a secret shown as `********`; `baseUrl`, default `https://sms.ru`; `from`, an approved sender name; `test`: SMS.ru checks but does not send), `http` (`url`, a template with `{to}`, `{text}`, `{secret}` each percent-encoded, `{{`/`}}` for braces; `method` GET (default) or POST with `body`, a template too, default `to={to}&text={text}`, and `contentType`; `secret`, shown as `********`; a 2xx answer is sent), `command` (runs `sms.commandPath` of crmd's config file as `program <number>` with the text on stdin; exit 0 sent, 75 retried; 1007 `notConfigured` while the file names none) or `outbox` (keep messages, send nothing; also when no transport is set). Any transport: `timeoutSeconds` (1-120, default 15), `retryAfterSeconds` (the first retry's delay, doubled after each attempt up to an hour; 1-3600, default 30), `maxAttempts` (1-50, default 10). A new `transport`, `baseUrl` or `url` drops the stored `apiId` and `secret` unless the same call gives them.",
+      "type": "object",
+      "properties": {
+        "transport": {
+          "enum": [
+            "smsru",
+            "http",
+            "command",
+            "outbox"
+          ]
+        },
+        "apiId": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "baseUrl": {
+          "type": "string",
+          "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+          "maxLength": 2000
+        },
+        "from": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 20
+        },
+        "test": {
+          "type": "boolean"
+        },
+        "url": {
+          "type": "string",
+          "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+          "maxLength": 2000
+        },
+        "method": {
+          "enum": [
+            "GET",
+            "POST"
+          ]
+        },
+        "body": {
+          "type": "string",
+          "maxLength": 4000
+        },
+        "contentType": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "secret": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 500
+        },
+        "timeoutSeconds": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 120
+        },
+        "retryAfterSeconds": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 3600
+        },
+        "maxAttempts": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 50
+        }
+      },
+      "additionalProperties": false
     }
   }
 }

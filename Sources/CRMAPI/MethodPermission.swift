@@ -15,6 +15,9 @@ enum MethodPermission: Sendable {
     case anyOf([(PermissionEntity, PermissionAction)])
     /// `action` on the record type named by param `param` (`entityType`).
     case onEntityParam(String, PermissionAction)
+    /// `action` on the record type named by param `param` when it is given; else `otherwise`
+    /// (what a call about no record needs).
+    case onEntityParamOr(String, PermissionAction, otherwise: (PermissionEntity, PermissionAction))
     /// Configuration of the record type named by param `param`: its `settings` action, or
     /// `settings.update`.
     case settingsOf(String)
@@ -38,6 +41,12 @@ enum MethodPermission: Sendable {
         case .onEntityParam(let param, let action):
             guard let entity = try params.optionalString(param).flatMap(PermissionEntity.init(rawValue:)) else { return }
             try access.require(entity, action)
+        case .onEntityParamOr(let param, let action, let otherwise):
+            if let entity = try params.optionalString(param).flatMap(PermissionEntity.init(rawValue:)) {
+                try access.require(entity, action)
+            } else {
+                try access.require(otherwise.0, otherwise.1)
+            }
         case .updateOrMove(let entity):
             if !access.allows(entity, .update) && !access.allows(entity, .changeStage) {
                 let fields = try params.optionalObject("fields") ?? [:]
@@ -109,6 +118,12 @@ enum MethodPermission: Sendable {
             "calendar.freeSlots": .needs(.activity, .read), "calendar.holidays": .anyone, "calendar.getSchedule": .anyone,
             "calendar.events": .inMethod, "calendar.export": .inMethod, "calendar.setSchedule": .inMethod,
             "calendar.setHolidays": .needs(.settings, .update),
+            // A message about a record needs read access to it (the change funnel asks update of
+            // that record for its `queued` change); one to a bare number, and the whole outbox,
+            // are the administrator's. `sms.get` and `sms.status` judge the message's record themselves.
+            "sms.send": .onEntityParamOr("entityType", .read, otherwise: (.settings, .update)),
+            "sms.list": .onEntityParamOr("entityType", .read, otherwise: (.settings, .read)),
+            "sms.get": .inMethod, "sms.status": .inMethod, "settings.sms": .needs(.settings, .update),
         ]
         for prefix in ["user", "department", "role"] {
             table["\(prefix).get"] = .needs(.users, .read)

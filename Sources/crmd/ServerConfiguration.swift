@@ -14,7 +14,7 @@ struct ServerConfiguration {
     var synchronousFull = true
     /// `{"registry": {"source": "online", "url": "...", "token": "...", "timeoutSeconds": 5}}`; offline by default.
     var registry: RegistrySource.Choice = .offline
-    /// `{"mail": {"sendmailPath": "/usr/sbin/sendmail"}}`, `{"importDirs": ["/srv/crmd/import"]}` and
+    /// `{"mail": {"sendmailPath": "/usr/sbin/sendmail"}}`, `{"sms": {"commandPath": "/usr/local/bin/send-sms"}}`, `{"importDirs": ["/srv/crmd/import"]}` and
     /// `{"fontDirs": ["/usr/share/fonts"]}`: what only this file sets, never the API.
     var local = LocalConfiguration()
 
@@ -84,6 +84,15 @@ struct ServerConfiguration {
                 configuration.local.sendmailPath = path
             }
             try mail.rejectUnknown()
+        }
+        if var sms = try file.object("sms") {
+            if let path = try sms.string("commandPath") {
+                guard path.hasPrefix("/") else {
+                    throw ConfigurationError(description: "\"sms.commandPath\" must be an absolute path, not \(JSON.string(path).text)")
+                }
+                configuration.local.smsCommandPath = path
+            }
+            try sms.rejectUnknown()
         }
         if let directories = try file.stringArray("importDirs") {
             try checkDirectories(directories, key: "importDirs")

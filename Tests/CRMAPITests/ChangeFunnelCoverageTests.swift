@@ -210,6 +210,15 @@ import Testing
         try call("invoice.getPublic", ["token": link["token"]!, "format": "html"])
         try call("invoice.revokeLink", ["id": invoice["id"]!])
         try call("invoice.send", ["id": invoice["id"]!, "to": "buh@petrov.ru", "mode": "link"])
+        // Text messages: about a record (its timeline tells) and to a bare number (an `sms` change).
+        try call("settings.sms", ["transport": "outbox", "retryAfterSeconds": 5])
+        let sms = try call("sms.send", ["entityType": "contact", "id": contact["id"]!, "text": "Счёт выставлен"])
+        try call("sms.send", ["to": "+7 916 000-00-02", "text": "Hello"])
+        try call("sms.send", ["to": "123", "text": "x"], refused: true)
+        try call("sms.get", ["id": sms["id"]!])
+        try call("sms.status", ["id": sms["id"]!])
+        try call("sms.list", ["entityType": "contact", "id": contact["id"]!])
+        try call("sms.list", ["status": "queued"])
         try call("invoice.addPayment", ["id": invoice["id"]!, "amount": "1000.00", "date": "2026-03-06"])
         try call("invoice.setStatus", ["id": invoice["id"]!, "status": "cancelled"], refused: true)
         let second = try call("invoice.createFromDeal", ["dealId": deal["id"]!])
@@ -302,7 +311,8 @@ import Testing
                        "deal.productRows.set", "invoice.createFromDeal", "invoice.addPayment", "invoice.send", "settings.update",
                        "template.add", "automation.add", "field.add", "pipeline.add", "user.add", "comment.add",
                        "department.add", "department.delete", "user.update", "user.deactivate", "token.add", "token.revoke",
-                       "role.add", "role.update", "role.delete", "user.setRoles", "department.setRoles", "notification.setRules"] {
+                       "role.add", "role.update", "role.delete", "user.setRoles", "department.setRoles", "notification.setRules",
+                       "sms.send", "settings.sms"] {
             #expect(writers.contains(method), "\(method) committed no rows")
         }
         #expect(!writers.contains("lead.get") && !writers.contains("invoice.render"))

@@ -125,9 +125,10 @@ def invoice_parties(c) -> int:
     return buyer["id"]
 
 
-def write_until_killed(server, fields: dict, writers: int = 4, seconds: float = 1.5) -> list[int]:
-    """`writers` connections add leads with `fields` until `server` is killed with SIGKILL after
-    `seconds`; returns the ids of the adds that were acknowledged, in no particular order."""
+def write_until_killed(server, fields: dict | None, writers: int = 4, seconds: float = 1.5, write_one=None) -> list[int]:
+    """`writers` connections add leads with `fields` (or each call `write_one(client)`, which
+    returns the id of what it wrote) until `server` is killed with SIGKILL after `seconds`;
+    returns the ids of the writes that were acknowledged, in no particular order."""
     acknowledged: list[int] = []
     lock = threading.Lock()
 
@@ -135,9 +136,9 @@ def write_until_killed(server, fields: dict, writers: int = 4, seconds: float = 
         client = server.client()
         try:
             while True:
-                lead = client.call("lead.add", {"fields": fields}, timeout=10)
+                written = write_one(client) if write_one else client.call("lead.add", {"fields": fields}, timeout=10)["id"]
                 with lock:
-                    acknowledged.append(lead["id"])
+                    acknowledged.append(written)
         except (ConnectionClosed, OSError, TimeoutError):
             return
 

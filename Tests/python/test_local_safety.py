@@ -116,6 +116,8 @@ def refused_config(crmd_bin: str, workdir: Path, config: str | None, *mentions: 
     ('{"mail": {"sendmailPath": 5}}', ['"mail.sendmailPath"', "string"]),
     ('{"mail": {"sendmailPath": "sendmail"}}', ['"mail.sendmailPath"', "absolute"]),
     ('{"mail": {"host": "smtp.example.ru"}}', ['unknown key "mail.host"']),
+    ('{"sms": {"commandPath": "send-sms"}}', ['"sms.commandPath"', "absolute"]),
+    ('{"sms": {"apiId": "x"}}', ['unknown key "sms.apiId"']),
     ('{"importDirs": "/tmp"}', ['"importDirs"', "array"]),
     ('{"importDirs": ["imports"]}', ['"importDirs[0]"', "absolute"]),
     ('{"importDirs": ["/nonexistent/crmd-imports"]}', ['"importDirs[0]"', "/nonexistent/crmd-imports", "not a directory"]),
@@ -123,7 +125,7 @@ def refused_config(crmd_bin: str, workdir: Path, config: str | None, *mentions: 
     ('{"maxMessageSize": 4096,}', ["not valid JSON"]),
     ('[]', ["JSON object"]),
 ], ids=["missing", "unknown", "type", "range", "option", "nested-unknown", "online-incomplete", "token-type", "not-object",
-        "sendmail-type", "sendmail-relative", "mail-unknown", "dirs-type", "dirs-relative", "dirs-missing", "fontdirs-relative", "json", "array"])
+        "sendmail-type", "sendmail-relative", "mail-unknown", "sms-relative", "sms-unknown", "dirs-type", "dirs-relative", "dirs-missing", "fontdirs-relative", "json", "array"])
 def test_a_bad_config_file_stops_crmd_with_a_message_naming_the_key(crmd_bin, workdir, config, mentions):
     message = refused_config(crmd_bin, workdir, config, *mentions)
     assert "4242424242" not in message, "a secret is echoed"
@@ -133,7 +135,8 @@ def test_a_good_config_file_and_a_missing_default_one_start(make_server, workdir
     imports = workdir / "imports"
     imports.mkdir()
     server = make_server(config={"maxMessageSize": 4096, "synchronous": "normal", "importDirs": [str(imports)], "fontDirs": [str(imports)],
-                                 "mail": {"sendmailPath": "/usr/sbin/sendmail"}, "registry": {"source": "offline"}})
+                                 "mail": {"sendmailPath": "/usr/sbin/sendmail"}, "sms": {"commandPath": "/usr/local/bin/send-sms"},
+                                 "registry": {"source": "offline"}})
     with server.client() as c:
         assert c.call("server.info", {})
     plain = make_server(name="plain")  # no --config and no crmd.json beside the database: the defaults

@@ -18,7 +18,7 @@ SCHEMAS = ROOT / "Schemas"
 BASE = "https://schemas.crmd.dev/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 APPLICATION_ERRORS = {1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008}
-SHARED = {"common.json", "event.json", "notification.json", "lead.json", "contact.json", "company.json", "deal.json", "requisite.json", "automation.json",
+SHARED = {"common.json", "event.json", "notification.json", "sms.json", "lead.json", "contact.json", "company.json", "deal.json", "requisite.json", "automation.json",
           "product.json", "invoice.json", "activity.json"}
 
 METHODS = [
@@ -28,6 +28,7 @@ METHODS = [
     "token.add", "token.list", "token.revoke", "session.login", "event.list", "event.subscribe", "event.unsubscribe",
     "webhook.add", "webhook.list", "webhook.update", "webhook.delete", "webhook.deliveries", "webhook.redeliver",
     "notification.list", "notification.markRead", "notification.rules", "notification.setRules",
+    "sms.send", "sms.get", "sms.list", "sms.status", "settings.sms",
     "role.add", "role.get", "role.update", "role.list", "role.delete", "user.setRoles", "department.setRoles",
     "lead.add", "lead.get", "lead.update", "lead.delete", "lead.list", "lead.fields",
     "field.add", "field.list",
@@ -440,6 +441,21 @@ PARAMS = {
     "notification.setRules": ([{"rules": {"invoicePaid": False}}, {"rules": {}}, {"rules": {"meetingMoved": True}}],
                               [{}, {"rules": {"invoicePaid": "off"}}, {"rules": []}, {"rules": {"invoicePaid": False}, "userId": 2}]),
     "session.login": ([{"token": SECRET}], [{}, {"token": ""}, {"userId": 2}]),
+    "sms.send": ([{"to": "+7 916 123-45-67", "text": "Ваш заказ готов"}, {"entityType": "lead", "id": 3, "text": "x"},
+                  {"to": "89161234567", "entityType": "contact", "id": 3, "text": "x"}],
+                 [{"text": "x"}, {"to": "8916", "text": ""}, {"entityType": "lead", "text": "x"}, {"id": 3, "text": "x"},
+                  {"entityType": "deal", "id": 3, "text": "x"}, {"to": "8916"}, {"to": "8916", "text": "x" * 2001},
+                  {"to": "8916", "text": "x", "from": "Shop"}]),
+    "sms.get": ([{"id": 1}], [{}, {"id": 0}, {"id": "1"}]),
+    "sms.status": ([{"id": 1}], [{}, {"id": 0}, {"id": 1, "smsId": "000000-10000001"}]),
+    "sms.list": ([{}, {"status": "failed", "limit": 500, "after": 0}, {"entityType": "company", "id": 2, "after": 40}],
+                 [{"status": "sending"}, {"limit": 0}, {"limit": 501}, {"entityType": "lead"}, {"id": 2}, {"after": -1}]),
+    "settings.sms": ([{"transport": "smsru", "apiId": "A3CA597E-3ACF", "baseUrl": "http://127.0.0.1:8080", "from": "Shop"},
+                      {"transport": "http", "url": "https://gw/send?to={to}&text={text}", "method": "POST", "body": "t={text}",
+                       "secret": "s", "timeoutSeconds": 5, "retryAfterSeconds": 1, "maxAttempts": 3},
+                      {"transport": "command"}, {"transport": "outbox"}, {"apiId": "********"}, {"from": None}, {}],
+                     [{"transport": "pigeon"}, {"commandPath": "/bin/sh"}, {"url": "gw/send"}, {"method": "PUT"},
+                      {"timeoutSeconds": 0}, {"retryAfterSeconds": 3601}, {"maxAttempts": 51}, {"test": "yes"}]),
     "role.add": ([{"fields": {"name": "Стажёр", "permissions": {"lead": {"read": "own", "add": "own"}}}}, {"fields": {"name": "Пустая"}}],
                  [{"fields": {"permissions": {}}}, {"fields": {"name": "x", "permissions": {"lead": {"read": "mine"}}}},
                   {"fields": {"name": "x", "permissions": {"meeting": {"read": "all"}}}},
@@ -973,6 +989,10 @@ NOTIFICATION = {"id": 5, "kind": "invoicePaid", "text": "Счёт № 12 опл�
                 "readAt": None}
 RULES = {"invoicePaid": True, "paymentForMyDeal": False, "meetingMoved": True}
 
+SMS = {"id": 4, "to": "79161234567", "text": "Ваш заказ готов", "segments": 1, "encoding": "ucs2", "entityType": "lead",
+       "entityId": 3, "status": "queued", "transport": None, "attempts": 0, "interruptedAttempts": 0, "errorCode": None,
+       "error": None, "gatewayId": None, "data": {}, "createdBy": 1, "createdAt": NOW, "sentAt": None, "deliveredAt": None, "updatedAt": NOW}
+
 RESULTS = {
     "activity.add": ([ACTIVITY, {**ACTIVITY, "type": "task", "start": None, "end": None, "deadline": NOW, "overdue": True}],
                      [{**ACTIVITY, "status": "done"}, {k: v for k, v in ACTIVITY.items() if k != "sequence"}, {**ACTIVITY, "start": "2027-03-01T11:00:00+03:00"}]),
@@ -1075,6 +1095,20 @@ RESULTS = {
     "notification.rules": ([{"rules": RULES}], [{"rules": {"invoicePaid": True}}, {"rules": {**RULES, "meetingBooked": True}}, RULES]),
     "notification.setRules": ([{"rules": RULES}], [{"rules": {**RULES, "invoicePaid": "on"}}, {}]),
     "session.login": ([{"user": USER, "tokenId": 3, "expiresAt": None}], [{"user": USER}, USER]),
+    "sms.send": ([SMS, {**SMS, "entityType": None, "entityId": None, "to": "380441234567", "encoding": "gsm7", "segments": 3}],
+                 [{**SMS, "segments": 0}, {**SMS, "to": "+79161234567"}, {**SMS, "status": "lost"}, without(SMS, "segments"),
+                  {**SMS, "entityType": "deal"}]),
+    "sms.get": ([{**SMS, "status": "failed", "transport": "smsru", "attempts": 1, "errorCode": "202", "error": "Неправильно указан номер"},
+                 {**SMS, "status": "sent", "transport": "smsru", "attempts": 2, "gatewayId": "000000-10000000", "sentAt": NOW,
+                  "interruptedAttempts": 1}, {**SMS, "status": "sending"}],
+                [{**SMS, "attempts": -1}, {**SMS, "sentAt": "now"}, {**SMS, "extra": 1}]),
+    "sms.status": ([{**SMS, "status": "delivered", "transport": "smsru", "attempts": 1, "gatewayId": "000000-10000001", "sentAt": NOW,
+                     "deliveredAt": NOW},
+                    {**SMS, "status": "failed", "transport": "smsru", "attempts": 1, "errorCode": "104", "error": "Не может быть доставлено"}],
+                   [{**SMS, "deliveredAt": "today"}, {**SMS, "status": "read"}, without(SMS, "deliveredAt")]),
+    "sms.list": ([{"items": [SMS], "next": 4}, {"items": [], "next": None}], [{"items": [SMS]}, {"items": [{**SMS, "id": 0}], "next": None}]),
+    "settings.sms": ([{"transport": "smsru", "apiId": "********", "baseUrl": "https://sms.ru"}, {}],
+                     [{"transport": "pigeon"}, {"apiId": None}]),
     "role.add": ([{**ROLE, "code": None, "builtIn": False}], [{**ROLE, "permissions": {"lead": {"read": "mine"}}}]),
     "role.get": ([ROLE], [{k: v for k, v in ROLE.items() if k != "userIds"}]),
     "role.update": ([ROLE], [{**ROLE, "builtIn": "yes"}]),

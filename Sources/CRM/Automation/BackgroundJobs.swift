@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// A thread that, every `interval` until stopped, runs due scheduled jobs (delayed robots) and
-/// the invoice robots whose date has come, and delivers due outbox messages; a committed message wakes it at once. Errors are reported to
+/// the invoice robots whose date has come, and delivers due outbox messages and text messages; a committed message wakes it at once. Errors are reported to
 /// `log` and retried on the next tick; nothing is lost, since jobs and messages leave their
 /// queues only once done. A job or message whose stored data cannot be read is marked failed
 /// and reported to `crm.faults` instead.
@@ -14,6 +14,7 @@ package final class BackgroundJobs: Sendable {
     package init(crm: CRM, interval: Duration = .seconds(1), log: @escaping @Sendable (String) -> Void) {
         let scheduler = crm.scheduler
         let outbox = crm.outbox
+        let sms = crm.sms
         crm.observeCommits(MessageQueued(wake: wake))
         Thread.detachNewThread { [self] in
             do {
@@ -21,6 +22,12 @@ package final class BackgroundJobs: Sendable {
                 if released > 0 { log("outbox: \(released) message(s) interrupted while being handed over are sent again") }
             } catch {
                 log("outbox: \(error)")
+            }
+            do {
+                let released = try sms.releaseClaims()
+                if released > 0 { log("sms: \(released) message(s) interrupted while being handed to the gateway are sent again, each marked") }
+            } catch {
+                log("sms: \(error)")
             }
             var pruned: Int64?, idleChecked: Int64?
             while !isStopped {
@@ -56,6 +63,11 @@ package final class BackgroundJobs: Sendable {
                     try outbox.deliverDue()
                 } catch {
                     log("outbox: \(error)")
+                }
+                do {
+                    try sms.deliverDue()
+                } catch {
+                    log("sms: \(error)")
                 }
                 let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
                 _ = wake.wait(timeout: .now() + seconds)

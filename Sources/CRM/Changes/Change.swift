@@ -66,6 +66,8 @@ package enum ChangeEntity: String, Sendable, CaseIterable {
     case department, role, token
     /// Meetings, calls and tasks; the resources they book; work schedules and the production calendar.
     case activity, resource, calendar
+    /// A text message sent to a number no record holds (one about a record is told on the record).
+    case sms
 
     package init(_ type: EntityType) { self.init(rawValue: type.rawValue)! }
 

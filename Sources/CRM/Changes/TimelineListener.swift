@@ -48,7 +48,7 @@ struct TimelineListener: ChangeListener {
             // A payment is told by the status change it makes on its invoice.
             return []
         case .lead, .contact, .company, .deal, .product, .invoice, .settings, .pipeline, .stage, .field, .template, .automation, .user, .department,
-             .role, .token, .webhook, .activity, .resource, .calendar:
+             .role, .token, .webhook, .activity, .resource, .calendar, .sms:
             return []
         }
     }
@@ -110,7 +110,8 @@ struct TimelineListener: ChangeListener {
             if let owner = change.owner { entries.append(Entry(record: owner, kind: .message, data: change.data)) }
         case .delivered, .failed:
             var data = change.data
-            data["status"] = .string(change.operation.rawValue)
+            // A text message accepted by its gateway is `sent` (`delivered` is the phone's report).
+            if data["status"] == nil { data["status"] = .string(change.operation.rawValue) }
             add(.message, data)
         case .revoked:
             add(.document, change.data)

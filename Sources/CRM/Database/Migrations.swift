@@ -29,6 +29,7 @@ package enum CRMMigrations {
         Migration(version: 17, name: "robots: conditions on the record, invoice robots by status", sql: robotConditionsSQL),
         Migration(version: 18, name: "robots: invoice robots on due dates", sql: robotDatesSQL),
         Migration(version: 19, name: "activities: meetings, calls and tasks, resources, work calendars, reminders", sql: activitiesSQL),
+        Migration(version: 20, name: "sms: the outbox of text messages", sql: smsSQL),
     ]
 
     static let foundationSQL = """

@@ -7,7 +7,7 @@ package struct SettingsService: Sendable {
     let crm: CRM
 
     static let mask = "********"
-    static let secretKeys: Set<String> = ["password", "token", "secret"]
+    static let secretKeys: Set<String> = ["password", "token", "secret", "apiId"]
 
     package static let defaults: [String: JSON] = [
         "sellerCompanyId": .null, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
@@ -81,6 +81,7 @@ package struct SettingsService: Sendable {
     static let destinations: [(key: String, destination: [String: JSON], credentials: [String])] = [
         ("mail", ["transport": "outbox", "host": .null, "port": 25], ["username", "password"]),
         ("registry", ["source": "offline", "url": .null], ["token"]),
+        ("sms", ["transport": .null, "baseUrl": .string(SMSRuTransport.defaultBaseURL), "url": .null], ["apiId", "secret"]),
     ]
 
     /// Removes stored credentials from `current` where the call changed their destination, so a
@@ -164,6 +165,7 @@ package struct SettingsService: Sendable {
         if let rate = settings["defaultVatRate"]?.stringValue, VATRate(rawValue: rate) == nil {
             throw CRMError.invalidValue(field: "defaultVatRate", reason: "option", message: "unknown VAT rate \(rate)")
         }
+        try SMSSettings.validate(settings["sms"] ?? .null, local: local)
         if let registry = settings["registry"], registry["source"] == "online",
            registry["url"]?.stringValue == nil || registry["token"]?.stringValue == nil {
             throw CRMError.invalidValue(field: "registry", reason: "required", message: "an online registry needs url and token")

@@ -8,6 +8,9 @@ import Glibc
 package struct LocalConfiguration: Sendable, Equatable {
     /// The sendmail program of `settings.mail.transport = "sendmail"`.
     package var sendmailPath: String
+    /// The program of `settings.sms.transport = "command"` (`sms.commandPath`); none by default,
+    /// so that transport cannot be chosen until the config file names one.
+    package var smsCommandPath: String?
     /// Absolute directories whose files `registry.import` may read (none by default).
     package var importDirectories: [String]
     /// Absolute directories whose fonts `settings.documents.fontPath`/`boldFontPath` may name.
@@ -15,9 +18,10 @@ package struct LocalConfiguration: Sendable, Equatable {
 
     package static let defaultFontDirectories = ["/usr/share/fonts", "/usr/local/share/fonts"]
 
-    package init(sendmailPath: String = "/usr/sbin/sendmail", importDirectories: [String] = [],
+    package init(sendmailPath: String = "/usr/sbin/sendmail", smsCommandPath: String? = nil, importDirectories: [String] = [],
                  fontDirectories: [String] = LocalConfiguration.defaultFontDirectories) {
         self.sendmailPath = sendmailPath
+        self.smsCommandPath = smsCommandPath
         self.importDirectories = importDirectories
         self.fontDirectories = fontDirectories
     }
