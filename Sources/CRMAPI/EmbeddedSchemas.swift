@@ -998,7 +998,10 @@ enum EmbeddedSchemas {
         "createdAt",
         "status",
         "condition",
-        "days"
+        "days",
+        "before",
+        "activityType",
+        "ifLate"
       ],
       "additionalProperties": false,
       "description": "An automation rule (robot): when a lead or deal is created or enters a stage, or an invoice's status becomes `status`, it performs its action (if its condition holds), at once or after `delay` (S13, S27)."

@@ -281,6 +281,10 @@ import Testing
         try call("calendar.holidays", ["year": 2027])
         let leadForMeeting = try call("lead.add", ["fields": ["title": "Встреча", "name": "Ия", "phones": [["value": "+79161234567"]],
                                                               "emails": [["value": "i@example.ru"]], "city": "Тверь", "topic": "Камеры"]])
+        let reminder = try call("automation.add", ["entityType": "activity", "trigger": "beforeStart", "before": 600,
+                                                   "action": ["type": "notify", "to": "responsible", "text": "Скоро встреча: {{activity.subject}}"]])
+        try call("automation.update", ["id": reminder["id"]!, "before": 900])
+        try call("automation.get", ["id": reminder["id"]!])
         let meeting = try call("activity.add", ["fields": ["type": "meeting", "subject": "Демонстрация", "start": "2027-03-01T11:00:00+03:00",
                                                            "end": "2027-03-01T12:00:00+03:00", "resourceId": room["id"]!,
                                                            "bindings": [["entityType": "lead", "id": leadForMeeting["id"]!]]]])
@@ -293,6 +297,7 @@ import Testing
         try call("activity.complete", ["id": meeting["id"]!, "result": "Договорились"])
         try call("activity.delete", ["id": meeting["id"]!])
         try call("resource.delete", ["id": room["id"]!])
+        try call("automation.delete", ["id": reminder["id"]!])
         try call("notification.rules")
         try call("notification.setRules", ["rules": ["invoicePaid": false]])
         try call("notification.setRules", ["rules": ["meetingBooked": true]], refused: true)

@@ -298,7 +298,10 @@ REQUISITE = {"id": 2, "entityType": "company", "entityId": 4, "preset": "ip", "n
              "source": "registry:offline", "bankDetails": [BANK], "createdAt": NOW, "updatedAt": NOW, "version": 1}
 COMMENT = {"type": "comment", "text": "Новая сделка «{{deal.title}}»: позвоните {{contact.name}} по {{contact.phone}}"}
 RULE = {"id": 1, "entityType": "deal", "pipelineId": 2, "stageId": "NEW", "trigger": "enter", "delay": 0, "action": COMMENT,
-        "title": "Следующие шаги", "active": True, "createdAt": NOW, "status": None, "condition": None, "days": None}
+        "title": "Следующие шаги", "active": True, "createdAt": NOW, "status": None, "condition": None, "days": None,
+        "before": None, "activityType": None, "ifLate": None}
+REMINDER = {**RULE, "entityType": "activity", "pipelineId": None, "stageId": None, "trigger": "beforeStart", "before": 3600,
+            "activityType": "meeting", "ifLate": "send", "action": {"type": "sms", "text": "Напоминаем о встрече {{activity.start}}"}}
 INVOICE_RULE = {**RULE, "entityType": "invoice", "pipelineId": None, "stageId": None, "trigger": "status", "status": "paid",
                 "action": {"type": "moveDeal", "stageId": "WON", "whenAllPaid": True},
                 "condition": [{"field": "totals.total", "op": ">=", "value": "100000"}]}
@@ -820,7 +823,11 @@ PARAMS = {
          {"path": "/tmp/rsmp.zip", "format": "rsmp", "progressToken": {"id": 1}}],
     ),
     "automation.add": (
-        [{"entityType": "deal", "stageId": "NEW", "trigger": "enter", "action": COMMENT},
+        [{"entityType": "activity", "trigger": "beforeStart", "before": 3600, "activityType": "meeting", "ifLate": "skip",
+          "action": {"type": "sms", "text": "Напоминаем: {{activity.subject}} {{activity.start}}"}},
+         {"entityType": "lead", "stageId": "NEW", "trigger": "idle", "days": 3,
+          "action": {"type": "activity", "activityType": "task", "subject": "Позвонить клиенту о решении", "in": 86400}},
+{"entityType": "deal", "stageId": "NEW", "trigger": "enter", "action": COMMENT},
          {"entityType": "lead", "pipelineId": 1, "trigger": "create", "delay": 31536000, "action": {"type": "comment", "text": "x"},
           "title": "Напоминание", "active": False},
          {"entityType": "deal", "pipelineId": 2, "stageId": "CONTRACT_SIGNED", "trigger": "enter", "delay": 0,
@@ -1247,7 +1254,7 @@ RESULTS = {
          without(RULE, "status"), without(INVOICE_RULE, "condition"), {**INVOICE_RULE, "status": "late"}, without(RULE, "days"),
          {**INVOICE_RULE, "trigger": "dueIn", "status": None, "days": 400}],
     ),
-    "automation.get": ([RULE], [{**RULE, "active": None}]),
+    "automation.get": ([RULE, REMINDER], [{**RULE, "active": None}]),
     "automation.update": ([{**RULE, "active": False, "delay": 60}], [{**RULE, "action": None}]),
     "automation.delete": ([{"id": 1, "deleted": True}], [{"id": "1", "deleted": True}]),
     "automation.list": ([{"items": [RULE]}, {"items": []}], [{"items": [{**RULE, "active": None}]}, [RULE]]),

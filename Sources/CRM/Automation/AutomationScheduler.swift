@@ -18,6 +18,11 @@ package struct AutomationScheduler: Sendable {
             let jobs = try AutomationStore.dueJobs(db, now: now, limit: limit)
             for job in jobs {
                 do {
+                    if let (ruleID, activityID) = try job.reminderTarget() {
+                        try ReminderService.run(db, crm: crm, ruleID: ruleID, activityID: activityID)
+                        try AutomationStore.deleteJob(db, id: job.id)
+                        continue
+                    }
                     let (ruleID, entity, id) = try job.automationTarget()
                     // A record or rule deleted (or a rule switched off) since the job was planned is not a failure: nothing to do.
                     if try RecordStore(entity: entity.descriptor).exists(db, id),

@@ -194,6 +194,7 @@ package struct AutomationService: Sendable {
             "trigger": .string(rule.trigger.rawValue), "delay": .int(rule.delay), "action": rule.action,
             "condition": rule.condition ?? .null,
             "title": rule.title.map(JSON.string) ?? .null, "active": .bool(rule.active), "createdAt": .string(rule.createdAt),
+            "before": .null, "activityType": .null, "ifLate": .null,
         ]
     }
 }

@@ -41,6 +41,18 @@ enum AutomationStore {
         let id: Int64
         fileprivate let row: Row
 
+        /// The rule and activity of a `reminder` job; nil for a job of another kind.
+        func reminderTarget() throws -> (ruleID: Int64, activityID: Int64)? {
+            try StoredData.read("scheduled_jobs", id) {
+                guard try row.text("kind") == "reminder" else { return nil }
+                let payload = try StoredData.object(try row.text("payload"), "payload")
+                guard let ruleID = payload["ruleId"]?.int64Value, let activityID = payload["activityId"]?.int64Value else {
+                    throw StoredData.Problem("payload: no integer ruleId and activityId")
+                }
+                return (ruleID, activityID)
+            }
+        }
+
         /// The rule, record type and record of an `automation` job, read strictly from its payload.
         func automationTarget() throws -> (ruleID: Int64, entity: EntityType, id: Int64) {
             try StoredData.read("scheduled_jobs", id) {
@@ -107,9 +119,10 @@ enum AutomationStore {
         }
     }
 
-    /// The rules of `entityType` (of every type when nil), by id.
+    /// The rules of `entityType` (of every record type when nil), by id; reminders (activity
+    /// rules) are `ReminderStore`'s.
     static func rules(_ db: Database, entityType: EntityType?) throws -> [Rule] {
-        try db.query("SELECT id FROM automation_rules WHERE ? IS NULL OR entity_type = ? ORDER BY id",
+        try db.query("SELECT id FROM automation_rules WHERE entity_type <> 'activity' AND (? IS NULL OR entity_type = ?) ORDER BY id",
                      [SQLValue(entityType?.rawValue), SQLValue(entityType?.rawValue)])
             .compactMap { try rule(db, id: try $0.int64("id")) }
     }

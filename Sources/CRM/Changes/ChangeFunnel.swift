@@ -43,7 +43,7 @@ package final class ChangeFunnel: Sendable {
     /// through the funnel (so their events follow the change that woke them).
     static var builtIn: [any ChangeListener] {
         [AccessListener(), DefinitionListener(), IndexListener(), ActivityListener(), TimelineListener(), EventListener(), NotificationListener(),
-         AutomationListener()]
+         ReminderListener(), AutomationListener()]
     }
 }
 

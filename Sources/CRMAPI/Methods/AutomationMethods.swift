@@ -5,17 +5,62 @@ import JSONKit
 enum AutomationMethods {
     static func all(_ crm: CRM) -> [Method] {
         [
-            Method("automation.add") { params, context in try crm.automation.add(try input(params, over: nil), by: context.caller) },
-            Method("automation.get") { params, _ in try crm.automation.get(try params.int64("id")) },
+            Method("automation.add") { params, context in
+                if try params.optionalString("entityType") == "activity" {
+                    return try crm.reminders.add(try reminder(params, over: nil), by: context.caller)
+                }
+                return try crm.automation.add(try input(params, over: nil), by: context.caller)
+            },
+            Method("automation.get") { params, _ in
+                let id = try params.int64("id")
+                return try crm.reminders.isReminder(id) ? try crm.reminders.get(id) : try crm.automation.get(id)
+            },
             Method("automation.update") { params, context in
                 let id = try params.int64("id")
+                if try crm.reminders.isReminder(id) {
+                    return try crm.reminders.update(id, try reminder(params, over: try crm.reminders.get(id)), by: context.caller)
+                }
                 return try crm.automation.update(id: id, try input(params, over: try crm.automation.get(id)), by: context.caller)
             },
-            Method("automation.delete") { params, context in try crm.automation.delete(try params.int64("id"), by: context.caller) },
+            Method("automation.delete") { params, context in
+                let id = try params.int64("id")
+                return try crm.reminders.isReminder(id) ? try crm.reminders.delete(id, by: context.caller)
+                    : try crm.automation.delete(id, by: context.caller)
+            },
             Method("automation.list") { params, _ in
-                try crm.automation.list(entityType: try params.optionalString("entityType").flatMap(EntityType.init(rawValue:)))
+                let type = try params.optionalString("entityType")
+                if type == "activity" { return ["items": .array(try crm.reminders.list())] }
+                var rules = try crm.automation.list(entityType: type.flatMap(EntityType.init(rawValue:)))["items"]?.arrayValue ?? []
+                if type == nil { rules = (rules + (try crm.reminders.list())).sorted { ($0["id"]?.int64Value ?? 0) < ($1["id"]?.int64Value ?? 0) } }
+                return ["items": .array(rules)]
             },
         ]
+    }
+
+    /// A reminder (an activity rule) from params; for an update, absent params keep the current values.
+    private static func reminder(_ params: Params, over current: JSON?) throws -> ReminderService.RuleInput {
+        func value(_ key: String) -> JSON? { params.object.keys.contains(key) ? params.object[key] : current?[key] }
+        if let trigger = value("trigger")?.stringValue, trigger != "beforeStart" {
+            throw CRMError.invalidValue(field: "trigger", reason: "option", message: "an activity rule's trigger is beforeStart")
+        }
+        for key in ["pipelineId", "stageId", "status", "condition", "days"] where params.object[key].map({ $0 != .null }) == true {
+            throw CRMError.invalidValue(field: key, reason: "notApplicable", message: "an activity rule has no \(key)")
+        }
+        guard let before = value("before")?.int64Value else {
+            throw CRMError.invalidValue(field: "before", reason: "required", message: "an activity rule needs before: seconds before the start")
+        }
+        var type: Activity.Kind?
+        if let name = value("activityType")?.stringValue {
+            guard let kind = Activity.Kind(rawValue: name) else {
+                throw CRMError.invalidValue(field: "activityType", reason: "option", message: "activityType is meeting or call")
+            }
+            type = kind
+        }
+        guard let ifLate = ReminderService.IfLate(rawValue: value("ifLate")?.stringValue ?? "send") else {
+            throw CRMError.invalidValue(field: "ifLate", reason: "option", message: "ifLate is send or skip")
+        }
+        return ReminderService.RuleInput(activityType: type, before: before, ifLate: ifLate, action: value("action") ?? .null,
+                                         title: value("title")?.stringValue, active: value("active")?.boolValue ?? true)
     }
 
     /// A rule from params; for an update, absent params keep the current rule's values.
