@@ -7,6 +7,12 @@
 
 S1-S4   a lead is created (refused until phone, e-mail, city and topic are given) and moved
         through the lead funnel to "consent received".
+S5      the demonstration is booked in the first free hour of the manager's work calendar when the
+        demonstration stand is free too; the same hour again is refused (slotBusy).
+S6      the client is reminded by SMS before the meeting, through a loopback gateway speaking
+        SMS.ru's format (the rule is timed to fire during the run).
+S7      after the meeting the lead waits: entering "meeting held" books a follow-up task, and an
+        idle robot will add another if the lead stays quiet for three days.
 S8      the client's requisites (a sole proprietor's INN and OGRNIP) are stored on the lead.
 S9-S12  conversion: the lead has a custom field the targets lack (1004, then created with
         consent), and a contact with the same phone already exists (1003, then merged).
@@ -23,19 +29,22 @@ S22     the invoice as HTML and as PDF (left on disk as invoice.pdf next to the 
         working directory, or at --out PATH), a public link, and an e-mail queued in the outbox.
 S23     the invoices list, filtered; a payment marks the invoice paid.
 
-Exits 1 on anything unexpected. Meetings and reminders (S5-S7) come with the activities
-capability and are not played here.
+Exits 1 on anything unexpected.
 """
 from __future__ import annotations
 
 import base64
+import http.server
 import json
 import os
 import sys
 import tempfile
+import threading
+import urllib.parse
+from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Clients", "python"))
-from crmd_client import (Client, CrmdError, DuplicatesFound, FieldsMissingInTarget,  # noqa: E402
+from crmd_client import (Client, Conflict, CrmdError, DuplicatesFound, FieldsMissingInTarget,  # noqa: E402
                          RequiredFieldsMissing)
 
 # A sole proprietor from the tax service's published SME registry format (REFERENCE-ru.md).
@@ -72,6 +81,88 @@ def refused(crm: Client, method: str, params: dict, error: type[CrmdError]) -> C
     raise Unexpected(f"{method} was not refused with {error.__name__}")
 
 
+class SmsRuGateway(http.server.ThreadingHTTPServer):
+    """A loopback gateway answering as SMS.ru's `sms/send` does (json=1), keeping what it was sent."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, str]] = []
+        self.arrived = threading.Event()
+        gateway = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+                fields = {k: v[0] for k, v in urllib.parse.parse_qs(body).items()}
+                gateway.received.append(fields)
+                gateway.arrived.set()
+                answer = {"status": "OK", "status_code": 100, "balance": 100.5,
+                          "sms": {fields.get("to", ""): {"status": "OK", "status_code": 100, "sms_id": f"demo-{len(gateway.received)}"}}}
+                data = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def meetings_and_waiting(crm: Client, lead: dict) -> None:
+    """S5-S7: the demonstration booked in a free slot, the client reminded by SMS, the lead
+    waiting after the meeting without being forgotten."""
+    me = crm.call("user.current")["id"]
+    # S5: a free hour in the manager's working hours when the demonstration stand is free too.
+    stand = crm.call("resource.add", {"name": "Демонстрационный стенд", "place": "Шоурум, 1 этаж"})
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    slots = crm.call("calendar.freeSlots", {"userIds": [me], "resourceId": stand["id"], "from": iso(now + timedelta(minutes=30)),
+                                            "to": iso(now + timedelta(days=21)), "duration": 60, "limit": 3})["slots"]
+    expect(bool(slots), "no free hour in three weeks")
+    slot = slots[0]
+    meeting = crm.call("activity.add", {"fields": {
+        "type": "meeting", "subject": "Демонстрация системы видеонаблюдения", "start": slot["start"], "end": slot["end"],
+        "place": "Химки, Ленинградское ш., 1", "resourceId": stand["id"],
+        "bindings": [{"entityType": "lead", "id": lead["id"]}], "clientContacts": [{"entityType": "lead", "id": lead["id"]}]}})
+    print(f"S5  meeting #{meeting['id']} booked in the first free slot: {meeting['start']} - {meeting['end']}")
+    taken = refused(crm, "activity.add", {"fields": {"type": "meeting", "subject": "Другая встреча", "start": slot["start"],
+                                                     "end": slot["end"]}}, Conflict)
+    print("S5  the same hour again:", taken.data["reason"], "with meeting", taken.data["activityId"])
+
+    # S6: an SMS to the client before the meeting, through an SMS.ru-format gateway on loopback. The
+    # rule is timed to go out three seconds from now, so this run sees it; a real one says "a day before".
+    gateway = SmsRuGateway()
+    crm.call("settings.sms", {"transport": "smsru", "apiId": "demo-api-id", "baseUrl": f"http://127.0.0.1:{gateway.server_address[1]}"})
+    start = datetime.fromisoformat(meeting["start"].replace("Z", "+00:00"))
+    before = int((start - datetime.now(timezone.utc)).total_seconds()) - 3
+    crm.call("automation.add", {"entityType": "activity", "trigger": "beforeStart", "before": before, "activityType": "meeting",
+                                "title": "SMS клиенту перед встречей", "action": {"type": "sms", "text":
+                                "{{client.name}}, ждём вас {{activity.start}}: {{activity.place}}. {{responsible.name}}"}})
+    expect(gateway.arrived.wait(20), "the reminder SMS did not reach the gateway")
+    print(f"S6  SMS to {gateway.received[0]['to']}: {gateway.received[0]['msg']}")
+    gateway.shutdown()
+
+    # S7: after the meeting the lead waits for the client's decision. Entering "meeting held" books a
+    # call for the manager in two days; a lead quiet there for three days gets another task.
+    for rule in ({"trigger": "enter", "action": {"type": "activity", "activityType": "task",
+                                                 "subject": "Позвонить клиенту о решении: {{lead.title}}", "in": 2 * 86400}},
+                 {"trigger": "idle", "days": 3, "action": {"type": "activity", "subject": "Лид ждёт: напомнить о себе"}}):
+        crm.call("automation.add", {"entityType": "lead", "stageId": "MEETING_HELD", **rule})
+    crm.call("activity.complete", {"id": meeting["id"], "result": "Показали систему, клиент думает"})
+    crm.call("lead.update", {"id": lead["id"], "fields": {"stageId": "MEETING_HELD"}})
+    tasks = crm.call("activity.list", {"filter": {"entityType": "lead", "entityId": lead["id"], "type": "task", "status": "planned"}})["items"]
+    expect(len(tasks) == 1, "the robot did not book the follow-up")
+    print(f"S7  follow-up task: {tasks[0]['subject']}, due {tasks[0]['deadline']}")
+
+
 def run(crm: Client, import_dir: str) -> None:
     # S1-S2: the lead and its required fields.
     missing = refused(crm, "lead.add", {"fields": {"title": "Видеонаблюдение на складе"}}, RequiredFieldsMissing)
@@ -85,8 +176,12 @@ def run(crm: Client, import_dir: str) -> None:
     print(f"S1  lead #{lead['id']} in {lead['stageId']}")
 
     # S3: through the funnel (stages may be skipped).
-    for stage in ["QUALIFICATION", "OFFER_SENT", "MEETING_SCHEDULED", "MEETING_HELD", "CONSENT"]:
+    for stage in ["QUALIFICATION", "OFFER_SENT", "MEETING_SCHEDULED"]:
         lead = crm.call("lead.update", {"id": lead["id"], "fields": {"stageId": stage}, "expectedVersion": lead["version"]})
+    print("S3  lead moved to", lead["stageId"])
+    meetings_and_waiting(crm, lead)
+    for stage in ["MEETING_HELD", "CONSENT"]:
+        lead = crm.call("lead.update", {"id": lead["id"], "fields": {"stageId": stage}})
     expect(lead["stageId"] == "CONSENT", "the lead did not reach CONSENT")
     print("S3  lead moved to", lead["stageId"])
 

@@ -64,7 +64,7 @@ def test_seed_scenario_to_a_paid_invoice(mode, make_server, crmd_bin, workdir):
         target = ["--spawn", crmd_bin]
     pdf = workdir / "invoice.pdf"
     done = run(command("seed_to_deal.py") + target + ["--out", str(pdf)])
-    for step in ["S2 ", "S3 ", "S8 ", "S10", "S11", "S12", "S13", "S15", "S16", "S17 deal moved", "S19", "S21 refused", "S21 invoice",
+    for step in ["S2 ", "S3 ", "S5  meeting", "S5  the same hour again: slotBusy", "S6  SMS to 79165551234: Иван, ждём вас", "S7  follow-up task: Позвонить клиенту о решении", "S8 ", "S10", "S11", "S12", "S13", "S15", "S16", "S17 deal moved", "S19", "S21 refused", "S21 invoice",
                  "S22 public link", "S23", "paid: paid"]:
         assert step in done.stdout, step
     assert pdf.read_bytes().startswith(b"%PDF-")
