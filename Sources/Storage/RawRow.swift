@@ -38,6 +38,16 @@ public struct RawRow {
 }
 
 extension Database {
+    /// Runs the query and hands each row to `body` in place, without building `Row` values:
+    /// for long scans of a few integer columns.
+    public func forEachRaw(_ sql: String, _ arguments: [SQLValue] = [], _ body: (RawRow) throws -> Void) throws {
+        guard let statement = try checkout(sql, arguments) else { return }
+        defer { statement.reset() }
+        while try statement.step() {
+            try body(RawRow(handle: statement.handle))
+        }
+    }
+
     /// Runs the query and hands its first row to `body` in place (nil when there is none).
     public func withFirstRow<T>(_ sql: String, _ arguments: [SQLValue] = [], _ body: (RawRow?) throws -> T) throws -> T {
         guard let statement = try checkout(sql, arguments) else { return try body(nil) }

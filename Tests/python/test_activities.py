@@ -95,6 +95,12 @@ def test_overlapping_bookings_of_a_person_or_resource_are_slot_busy_and_touching
     assert moved["start"] == utc(at(MONDAY, "10:15"))
     error = refused(crm, Conflict, "resource.delete", {"id": room["id"]})
     assert error.data["reason"] == "inUse"
+    # A long booking (a three-day offsite) is found from anywhere inside it, however short the other.
+    offsite = crm.call("activity.add", {"fields": {"type": "meeting", "subject": "Выезд", "responsibleId": bob["id"],
+                                                   "start": at("2027-03-08", "09:00"), "end": at("2027-03-11", "18:00")}, "allowOutsideHours": True})
+    error = refused(crm, Conflict, "activity.add", {"fields": {"type": "call", "subject": "Звонок", "responsibleId": bob["id"],
+                                                                  "start": at("2027-03-10", "15:00"), "end": at("2027-03-10", "15:05")}})
+    assert error.data["activityId"] == offsite["id"]
 
 
 def test_outside_working_hours_needs_allow_and_bad_input_is_a_clear_error_that_leaves_nothing(crm):

@@ -52,14 +52,22 @@ enum ActivityStore {
         }
         try db.execute("DELETE FROM busy_slots WHERE activity_id = ?", [.integer(activity.id)])
         guard activity.occupies, let start = activity.start, let end = activity.end else { return }
-        for user in activity.people {
-            try db.execute("INSERT INTO busy_slots (kind, owner_id, start_at, end_at, activity_id) VALUES ('user', ?, ?, ?, ?)",
-                           [.integer(user), .integer(start), .integer(end), .integer(activity.id)])
+        let owners = activity.people.map { ("user", $0) } + (activity.resourceID.map { [("resource", $0)] } ?? [])
+        for (kind, owner) in owners {
+            try db.execute("INSERT INTO busy_slots (kind, owner_id, start_at, end_at, activity_id) VALUES (?, ?, ?, ?, ?)",
+                           [.text(kind), .integer(owner), .integer(start), .integer(end), .integer(activity.id)])
+            try db.execute("""
+                INSERT INTO busy_longest (kind, owner_id, seconds) VALUES (?, ?, ?)
+                ON CONFLICT (kind, owner_id) DO UPDATE SET seconds = max(seconds, excluded.seconds)
+                """, [.text(kind), .integer(owner), .integer(end - start)])
         }
-        if let resource = activity.resourceID {
-            try db.execute("INSERT INTO busy_slots (kind, owner_id, start_at, end_at, activity_id) VALUES ('resource', ?, ?, ?, ?)",
-                           [.integer(resource), .integer(start), .integer(end), .integer(activity.id)])
-        }
+    }
+
+    /// How far before an instant a busy interval of `owner` overlapping it can start: the
+    /// longest it has ever been booked for (never shrinks, so it is always enough).
+    private static func longest(_ db: Database, kind: String, owner: Int64) throws -> Int64 {
+        try db.queryOne("SELECT seconds FROM busy_longest WHERE kind = ? AND owner_id = ?", [.text(kind), .integer(owner)])?
+            .int64("seconds") ?? 0
     }
 
     static func delete(_ db: Database, _ id: Int64) throws {
@@ -121,9 +129,10 @@ enum ActivityStore {
         for (kind, owner) in owners {
             found += try db.query("""
                 SELECT activity_id, start_at, end_at FROM busy_slots
-                WHERE kind = ? AND owner_id = ? AND start_at < ? AND start_at > ? AND end_at > ? AND activity_id IS NOT ?
+                WHERE kind = ? AND owner_id = ? AND start_at < ? AND start_at >= ? AND end_at > ? AND activity_id IS NOT ?
                 ORDER BY start_at LIMIT 10
-                """, [.text(kind), .integer(owner), .integer(end), .integer(start - Activity.longest - 1), .integer(start), SQLValue(excluding)])
+                """, [.text(kind), .integer(owner), .integer(end), .integer(start - (try longest(db, kind: kind, owner: owner))),
+                      .integer(start), SQLValue(excluding)])
                 .map { Conflict(activityID: try $0.int64("activity_id"), kind: kind, ownerID: owner, start: try $0.int64("start_at"),
                                 end: try $0.int64("end_at")) }
         }
@@ -132,11 +141,15 @@ enum ActivityStore {
 
     /// What occupies `owner` (a user or resource) between `from` and `to`, as intervals by start.
     static func busy(_ db: Database, kind: String, owner: Int64, from: Int64, to: Int64) throws -> [Range<Int64>] {
-        try db.query("""
-            SELECT start_at, end_at FROM busy_slots WHERE kind = ? AND owner_id = ? AND start_at < ? AND start_at > ? AND end_at > ?
+        var ranges: [Range<Int64>] = []
+        try db.forEachRaw("""
+            SELECT start_at, end_at FROM busy_slots WHERE kind = ? AND owner_id = ? AND start_at < ? AND start_at >= ? AND end_at > ?
             ORDER BY start_at
-            """, [.text(kind), .integer(owner), .integer(to), .integer(from - Activity.longest - 1), .integer(from)])
-            .map { try $0.int64("start_at")..<(try $0.int64("end_at")) }
+            """, [.text(kind), .integer(owner), .integer(to), .integer(from - (try longest(db, kind: kind, owner: owner))), .integer(from)]) { row in
+            let start = row.int64(0), end = row.int64(1)
+            if end > start { ranges.append(start..<end) }
+        }
+        return ranges
     }
 
     /// A filter of `list`: each term a SQL condition on `a` with its arguments.

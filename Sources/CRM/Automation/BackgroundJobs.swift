@@ -69,7 +69,13 @@ package final class BackgroundJobs: Sendable {
                 } catch {
                     log("sms: \(error)")
                 }
-                let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+                var seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+                // A job due before the next tick (a reminder, a delayed robot) wakes the thread at its second, not up to a
+                // tick late. One already due was tried in this pass (and failed): it waits for the tick.
+                if let next = try? crm.pool.read({ db in try AutomationStore.nextRunAt(db) }) {
+                    let until = Double(next) - Date().timeIntervalSince1970
+                    if until > 0 { seconds = min(seconds, until) }
+                }
                 _ = wake.wait(timeout: .now() + seconds)
             }
             finished.signal()

@@ -1,7 +1,8 @@
 extension CRMMigrations {
     /// Activities (meetings, calls, tasks) with their people, records and resources; what
     /// occupies whom (`busy_slots`, one row per planned timed activity and person or resource it
-    /// takes, so a booking is checked and a free slot found by index); work schedules and the
+    /// takes, so a booking is checked and a free slot found by index; `busy_longest`, the
+    /// longest any has lasted per person or resource, bounds how far back an overlap can start); work schedules and the
     /// production calendar; scheduled jobs that belong to an activity (reminders), found by it
     /// when it moves or ends; robots' new triggers (`idle`, `beforeStart`: the rules' table is
     /// made again to widen its CHECK) and what an idle robot has acted on.
@@ -63,6 +64,12 @@ extension CRMMigrations {
         PRIMARY KEY (kind, owner_id, start_at, activity_id)
     ) WITHOUT ROWID;
     CREATE INDEX busy_slots_by_activity ON busy_slots (activity_id);
+    CREATE TABLE busy_longest (
+        kind TEXT NOT NULL,
+        owner_id INTEGER NOT NULL,
+        seconds INTEGER NOT NULL,
+        PRIMARY KEY (kind, owner_id)
+    ) WITHOUT ROWID;
 
     CREATE TABLE work_schedules (
         user_id INTEGER PRIMARY KEY REFERENCES users(id),
