@@ -840,7 +840,15 @@ enum EmbeddedSchemas {
               "type": "string",
               "minLength": 1,
               "maxLength": 1000,
-              "description": "The SMS; placeholders: `{{activity.subject}}`, `{{activity.start}}` («10 декабря 2026 г. в 11:00»), `{{activity.date}}`, `{{activity.time}}`, `{{activity.end}}` (in the client's time zone: the activity's `clientTimeZone`, else the responsible's), `{{activity.place}}`, `{{responsible.name}}`, `{{responsible.phone}}`, `{{client.name}}`, `{{deal.title}}`, `{{company.title}}`."
+              "description": "The SMS; placeholders: `{{activity.subject}}`, `{{activity.start}}` («10 декабря 2026 г. в 11:00»), `{{activity.date}}`, `{{activity.time}}`, `{{activity.end}}` (in the client's time zone: the activity's `clientTimeZone`, else the responsible's), `{{activity.place}}`, `{{responsible.name}}`, `{{responsible.phone}}`, `{{client.name}}`, `{{deal.title}}`, `{{company.title}}`. A lead, deal or invoice robot's text takes the placeholders of a comment."
+            },
+            "to": {
+              "enum": [
+                "client",
+                "responsible"
+              ],
+              "default": "client",
+              "description": "A lead, deal or invoice robot's: `client` — a lead's own first phone, a deal's contact's (else its company's), an invoice's payer's; `responsible` — the phone in the responsible's profile. An activity rule texts its client contacts and takes no `to`."
             }
           },
           "required": [
@@ -848,7 +856,65 @@ enum EmbeddedSchemas {
             "text"
           ],
           "additionalProperties": false,
-          "description": "An activity rule's action: texts each client contact of the activity (its first phone) through the SMS outbox. A client without a phone gets nothing, and the activity's records say why."
+          "description": "Texts through the SMS outbox (`sms.*`), in the robot's transaction. An activity rule's: each client contact of the activity (its first phone). A lead, deal or invoice robot's: its client or responsible (`to`). With no phone nothing is sent and the record's timeline says why (`skipped` in the log); a number the outbox refuses fails the run, which is tried again."
+        },
+        {
+          "type": "object",
+          "properties": {
+            "type": {
+              "const": "task"
+            },
+            "subject": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 500,
+              "description": "Placeholders as in a comment."
+            },
+            "description": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "maxLength": 5000
+            },
+            "in": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 31622400,
+              "default": 86400,
+              "description": "Seconds after the robot runs: the task's deadline."
+            }
+          },
+          "required": [
+            "type",
+            "subject"
+          ],
+          "additionalProperties": false,
+          "description": "Creates a task for the record's responsible, as `activity` with `activityType: task` does (the issue's name for it); kept and shown as given."
+        },
+        {
+          "type": "object",
+          "properties": {
+            "type": {
+              "const": "webhook"
+            },
+            "url": {
+              "type": "string",
+              "minLength": 8,
+              "maxLength": 2000,
+              "description": "An http:// URL (https needs a TLS-terminating proxy, as for `webhook.add`)."
+            },
+            "secret": {
+              "type": "string",
+              "description": "`whsec_` and the base64 of 24 to 64 random bytes; made when not given and shown once, in the result of `automation.add` (or of the `automation.update` that made it); `********` everywhere else. Given back as `********` (or left out) in an update, it stays as it was."
+            }
+          },
+          "required": [
+            "type",
+            "url"
+          ],
+          "additionalProperties": false,
+          "description": "POSTs the run — `{ruleId, entityType, id, trigger, at, record}` — to `url`, signed per Standard Webhooks 1.0 (`webhook-id: robot_<delivery id>`, the same on every try), from a durable outbox written in the robot's transaction. Timeouts, connection failures, 3xx, 5xx, 408 and 429 are tried again after 1, 2, 4… seconds (at most an hour apart, 15 tries in all); another 4xx gives it up. Every attempt is in the robot log."
         }
       ]
     },
@@ -1065,6 +1131,78 @@ enum EmbeddedSchemas {
         "field",
         "op",
         "value"
+      ],
+      "additionalProperties": false
+    },
+    "AutomationLogEntry": {
+      "type": "object",
+      "description": "One run of a robot on a record (`automation.log`).",
+      "properties": {
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "ruleId": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "entityType": {
+          "enum": [
+            "lead",
+            "deal",
+            "invoice",
+            "activity"
+          ]
+        },
+        "entityId": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "trigger": {
+          "type": "string",
+          "description": "What woke the robot: `create`, `enter`, `status`, `dueIn`, `idle`, `beforeStart`, or `delay` for a delayed run planned before the log kept triggers."
+        },
+        "action": {
+          "type": "string",
+          "description": "The action's type: `comment`, `notify`, `sms`, `email`, `task`, `activity`, `setField`, `moveDeal`, `webhook`."
+        },
+        "result": {
+          "enum": [
+            "done",
+            "skipped",
+            "failed",
+            "queued"
+          ],
+          "description": "`done`; `skipped` — nothing to do (`reason`: the condition was false, nobody to tell, no phone…); `failed` — `reason` is the error, and `data.retryAt` when it will be tried again (`data.gaveUp` when not); `queued` — a message handed to an outbox (`data.smsId`, `data.messageId`, `data.webhookDeliveryId`)."
+        },
+        "reason": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "attempt": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Which try this was: a failed action and a webhook's deliveries are tried again."
+        },
+        "data": {
+          "type": "object",
+          "description": "What the run made or met: `smsId`, `messageId`, `activityId`, `webhookDeliveryId`, `status` (the receiver's HTTP status), `retryAt`, `gaveUp`…"
+        },
+        "at": {
+          "$ref": "common.json#/$defs/Timestamp"
+        }
+      },
+      "required": [
+        "id",
+        "ruleId",
+        "entityType",
+        "entityId",
+        "trigger",
+        "action",
+        "result",
+        "reason",
+        "attempt",
+        "data",
+        "at"
       ],
       "additionalProperties": false
     }
@@ -5753,6 +5891,88 @@ enum EmbeddedSchemas {
         "items": {"type": "array", "items": {"$ref": "../automation.json#/$defs/AutomationRule"}}
       },
       "required": ["items"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/automation.log.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/automation.log.json",
+  "title": "automation.log",
+  "description": "The robot log: every run of a robot — its trigger, action, result and attempt — on one record (`entityType` and `id`, for those who may read the record; a record deleted since, for those with settings.read) or of one rule (`ruleId`, settings.read), newest first.",
+  "x-errors": [
+    1002,
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "entityType": {
+          "enum": [
+            "lead",
+            "deal",
+            "invoice",
+            "activity"
+          ]
+        },
+        "id": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "ruleId": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 500,
+          "default": 50
+        },
+        "cursor": {
+          "type": "string",
+          "description": "`nextCursor` of the page before."
+        }
+      },
+      "additionalProperties": false,
+      "anyOf": [
+        {
+          "required": [
+            "entityType",
+            "id"
+          ]
+        },
+        {
+          "required": [
+            "ruleId"
+          ]
+        }
+      ]
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../automation.json#/$defs/AutomationLogEntry"
+          }
+        },
+        "nextCursor": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "description": "For the next, older page; null on the last."
+        }
+      },
+      "required": [
+        "items",
+        "nextCursor"
+      ],
       "additionalProperties": false
     }
   }

@@ -91,6 +91,7 @@ enum MethodPermission: Sendable {
             "requisite.lookup": .needs(.company, .read),
             "settings.get": .needs(.settings, .read), "template.list": .needs(.settings, .read),
             "automation.get": .needs(.settings, .read), "automation.list": .needs(.settings, .read),
+            "automation.log": .onEntityParamOr("entityType", .read, otherwise: (.settings, .read)),
             "settings.update": .needs(.settings, .update), "template.add": .needs(.settings, .update),
             "template.update": .needs(.settings, .update), "registry.import": .needs(.settings, .update),
             // A stage is judged by its pipeline's record type, once the pipeline is read.

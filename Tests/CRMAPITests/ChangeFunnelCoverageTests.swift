@@ -137,6 +137,10 @@ import Testing
         try call("lead.get", ["id": lead["id"]!])
         try call("lead.list", ["filter": ["city": "Москва"], "count": true])
         try call("lead.update", ["id": lead["id"]!, "fields": ["stageId": "QUALIFICATION", "city": "Тверь"]])
+        // The robot's run is in the log (its own bookkeeping, written in the write that woke it), read per record and per rule.
+        let runs = try call("automation.log", ["entityType": "lead", "id": lead["id"]!])
+        #expect(runs["items"]?.arrayValue?.first?["ruleId"] == rule["id"])
+        try call("automation.log", ["ruleId": rule["id"]!])
         try call("comment.add", ["entityType": "lead", "id": lead["id"]!, "text": "Перезвонить"])
         try call("timeline.list", ["entityType": "lead", "id": lead["id"]!])
         try call("lead.update", ["id": lead["id"]!, "fields": ["stageId": "NO_SUCH_STAGE"]], refused: true)

@@ -115,6 +115,9 @@ package struct ReminderService: Sendable {
                 try ReminderStore.insertJob(db, runAt: runAt, ruleID: rule.id, activityID: activity.id, at: crm.nowText)
             } else if rule.ifLate == .send {
                 try perform(db, crm: crm, ruleID: rule.id, action: try ReminderAction(rule.action), activity: activity)
+                try log(db, crm: crm, rule, activity.id, .done())
+            } else {
+                try log(db, crm: crm, rule, activity.id, .skipped("booked after the reminder's time (ifLate: skip)"))
             }
         }
     }
@@ -135,9 +138,19 @@ package struct ReminderService: Sendable {
 
     /// Runs a due reminder job: the activity must still be planned and not begun.
     static func run(_ db: Database, crm: CRM, ruleID: Int64, activityID: Int64) throws {
-        guard let activity = try ActivityStore.fetch(db, activityID), activity.status == .planned,
-              let rule = try ReminderStore.rule(db, ruleID), rule.active else { return }
+        guard let rule = try ReminderStore.rule(db, ruleID) else { return }
+        guard rule.active else { return try log(db, crm: crm, rule, activityID, .skipped("the rule is switched off")) }
+        guard let activity = try ActivityStore.fetch(db, activityID), activity.status == .planned else {
+            return try log(db, crm: crm, rule, activityID, .skipped("the activity is no longer planned"))
+        }
         try perform(db, crm: crm, ruleID: ruleID, action: try ReminderAction(rule.action), activity: activity)
+        try log(db, crm: crm, rule, activityID, .done())
+    }
+
+    /// Records a reminder's run in the robot log (`automation.log {entityType: activity, id}`).
+    private static func log(_ db: Database, crm: CRM, _ rule: ReminderStore.Rule, _ activityID: Int64, _ run: RobotRun) throws {
+        try AutomationLogStore.insert(db, ruleID: rule.id, entityType: "activity", entityID: activityID, trigger: "beforeStart",
+                                      action: rule.action["type"]?.stringValue ?? "", run: run, attempt: 1, at: crm.nowText)
     }
 
     // MARK: - Acting

@@ -38,6 +38,25 @@ package enum AutomationAction: Sendable, Equatable {
     /// robot's: to its deal): a task due `after` seconds after the robot runs, or a call
     /// starting then and lasting `duration` seconds. `subject` may hold placeholders.
     case activity(type: Activity.Kind, subject: String, description: String?, after: Int64, duration: Int64)
+    /// The issue's name for a robot's task: `activity` with a task, kept under its own name.
+    case task(subject: String, description: String?, after: Int64)
+    /// Queues a text message (the SMS outbox) to the record's client or its responsible; `text`
+    /// may hold placeholders.
+    case sms(to: PhoneRecipient, text: String)
+    /// POSTs the run (`{ruleId, entityType, id, trigger, at, record}`) to `url`, signed per
+    /// Standard Webhooks with `secret` (`whsec_…`), from the robots' webhook outbox.
+    case webhook(url: String, secret: String)
+
+    /// Whom an `sms` action texts.
+    package enum PhoneRecipient: String, Sendable, Equatable {
+        /// A lead's own first phone; a deal's contact's (else its company's); an invoice's payer's.
+        case client
+        /// The record's responsible, at the phone in their profile.
+        case responsible
+    }
+
+    /// The action's name in the API and the robot log.
+    package var type: String { json["type"]?.stringValue ?? "" }
 
     /// Whom an `email` action writes to.
     package enum MailRecipient: String, Sendable, Equatable {
@@ -91,6 +110,37 @@ package enum AutomationAction: Sendable, Equatable {
                 throw CRMError.invalidValue(field: "action.in", reason: "range", message: "in is 0 to 366 days and duration 1 minute to 8 hours, in seconds")
             }
             self = .activity(type: kind, subject: subject, description: json["description"]?.stringValue, after: after, duration: duration)
+        case "task":
+            guard let subject = json["subject"]?.stringValue, !subject.isEmpty else {
+                throw CRMError.invalidValue(field: "action.subject", reason: "required", message: "a task action needs a subject")
+            }
+            let after = json["in"]?.int64Value ?? 86_400
+            guard (0...(366 * 86_400)).contains(after) else {
+                throw CRMError.invalidValue(field: "action.in", reason: "range", message: "in is 0 to 366 days, in seconds")
+            }
+            self = .task(subject: subject, description: json["description"]?.stringValue, after: after)
+        case "sms":
+            guard let to = PhoneRecipient(rawValue: json["to"]?.stringValue ?? "client") else {
+                throw CRMError.invalidValue(field: "action.to", reason: "format", message: "to is \"client\" or \"responsible\"")
+            }
+            self = .sms(to: to, text: try Self.text(json, of: "an sms"))
+        case "webhook":
+            guard let url = json["url"]?.stringValue else {
+                throw CRMError.invalidValue(field: "action.url", reason: "required", message: "a webhook action needs url")
+            }
+            do {
+                try WebhookService.validate(url: url)
+            } catch CRMError.invalidValue(_, let reason, let message) {
+                throw CRMError.invalidValue(field: "action.url", reason: reason, message: message)
+            }
+            guard let secret = json["secret"]?.stringValue else {
+                throw CRMError.invalidValue(field: "action.secret", reason: "required", message: "a webhook action needs its secret")
+            }
+            do {
+                self = .webhook(url: url, secret: try WebhookService.checked(secret))
+            } catch CRMError.invalidValue(_, let reason, let message) {
+                throw CRMError.invalidValue(field: "action.secret", reason: reason, message: message)
+            }
         case let other:
             throw CRMError.invalidValue(field: "action.type", reason: "unsupported",
                                         message: "unsupported action type '\(other ?? "")'")
@@ -120,6 +170,10 @@ package enum AutomationAction: Sendable, Equatable {
         case .activity(let type, let subject, let description, let after, let duration):
             ["type": "activity", "activityType": .string(type.rawValue), "subject": .string(subject),
              "description": description.map(JSON.string) ?? .null, "in": .int(after), "duration": .int(duration)]
+        case .task(let subject, let description, let after):
+            ["type": "task", "subject": .string(subject), "description": description.map(JSON.string) ?? .null, "in": .int(after)]
+        case .sms(let to, let text): ["type": "sms", "to": .string(to.rawValue), "text": .string(text)]
+        case .webhook(let url, let secret): ["type": "webhook", "url": .string(url), "secret": .string(secret)]
         }
     }
 }

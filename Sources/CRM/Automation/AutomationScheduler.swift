@@ -23,11 +23,19 @@ package struct AutomationScheduler: Sendable {
                         try AutomationStore.deleteJob(db, id: job.id)
                         continue
                     }
-                    let (ruleID, entity, id) = try job.automationTarget()
+                    let (ruleID, entity, id, trigger, attempt) = try job.automationTarget()
                     // A record or rule deleted (or a rule switched off) since the job was planned is not a failure: nothing to do.
-                    if try RecordStore(entity: entity.descriptor).exists(db, id),
-                       let action = try AutomationStore.activeAction(db, ruleID: ruleID) {
-                        try AutomationEngine.perform(db, crm: crm, ruleID: ruleID, action: action, entity: entity, id: id)
+                    if let action = try AutomationStore.activeAction(db, ruleID: ruleID) {
+                        if try RecordStore(entity: entity.descriptor).exists(db, id) {
+                            try AutomationEngine.execute(db, crm: crm, ruleID: ruleID, action: action, entity: entity, id: id, trigger: trigger,
+                                                         attempt: attempt)
+                        } else {
+                            try AutomationEngine.log(db, crm: crm, ruleID: ruleID, entity: entity, id: id, trigger: trigger,
+                                                     action: Self.type(action), .skipped("the record is gone"), attempt: attempt)
+                        }
+                    } else if let action = try AutomationStore.action(db, ruleID: ruleID) {
+                        try AutomationEngine.log(db, crm: crm, ruleID: ruleID, entity: entity, id: id, trigger: trigger,
+                                                 action: Self.type(action), .skipped("the rule is switched off"), attempt: attempt)
                     }
                 } catch let error as StoredDataError {
                     // Thrown before the job wrote anything; the job stays, marked failed.
@@ -40,6 +48,9 @@ package struct AutomationScheduler: Sendable {
             return jobs.count
         }
     }
+
+    /// The type of a stored action, for the log ("" when it cannot be read).
+    private static func type(_ action: String) -> String { (try? AutomationAction.stored(action).type) ?? "" }
 
     /// Runs the invoice robots whose date has come (`AutomationEngine.runDates`), up to `limit`
     /// invoices a rule, in one transaction; returns how many acted.

@@ -35,31 +35,69 @@ package struct AutomationService: Sendable {
         }
     }
 
+    /// Adds a rule. A `webhook` action without a secret gets one, shown in this result only.
     package func add(_ input: RuleInput, by caller: Caller) throws -> JSON {
-        let (input, action, condition) = try checked(input)
+        var input = input
+        let secret = Self.secreted(&input.action, stored: nil)
+        let (checkedInput, action, condition) = try checked(input)
         return try crm.pool.write { db in
-            let pipelineID = try validate(db, input, action)
+            let pipelineID = try validate(db, checkedInput, action)
             try validate(db, action)
-            let rule = try rule(db, try AutomationStore.insertRule(db, input, pipelineID: pipelineID, action: action, condition: condition,
+            let rule = try rule(db, try AutomationStore.insertRule(db, checkedInput, pipelineID: pipelineID, action: action, condition: condition,
                                                                    at: crm.nowText))
             try crm.apply(Change(.automation, id: rule["id"] ?? .null, .created, by: caller, at: crm.nowText,
                                  fields: FieldChange.differences(.object([:]), rule, ignoring: ["id", "createdAt"])), in: db)
-            return rule
+            return Self.showing(secret, in: rule)
         }
     }
 
+    /// Changes a rule. A `webhook` action given back as `get` shows it (its secret masked, or
+    /// none) keeps the secret it had; one that had none gets one, shown in this result only.
     package func update(id: Int64, _ input: RuleInput, by caller: Caller) throws -> JSON {
-        let (input, action, condition) = try checked(input)
+        let stored = try crm.pool.read { db in try AutomationStore.rule(db, id: id)?.action }
+        var input = input
+        let secret = Self.secreted(&input.action, stored: stored)
+        let (checkedInput, action, condition) = try checked(input)
         return try crm.pool.write { db in
             let old = try rule(db, id)
-            let pipelineID = try validate(db, input, action)
+            let pipelineID = try validate(db, checkedInput, action)
             try validate(db, action)
-            try AutomationStore.updateRule(db, id: id, input, pipelineID: pipelineID, action: action, condition: condition)
+            try AutomationStore.updateRule(db, id: id, checkedInput, pipelineID: pipelineID, action: action, condition: condition)
             let new = try rule(db, id)
-            try crm.apply(Change(.automation, id: .int(id), .updated, by: caller, at: crm.nowText,
-                                 fields: FieldChange.differences(old, new)), in: db)
-            return new
+            var changes = FieldChange.differences(old, new)
+            if secret != nil || (stored?["secret"] != nil && stored?["secret"] != input.action["secret"]) {
+                changes.append(FieldChange(field: "action.secret", old: "********", new: "********"))
+            }
+            try crm.apply(Change(.automation, id: .int(id), .updated, by: caller, at: crm.nowText, fields: changes), in: db)
+            return Self.showing(secret, in: new)
         }
+    }
+
+    /// What a webhook action's secret reads as outside the result that made it.
+    static let maskedSecret = "********"
+
+    /// Fills in a `webhook` action's secret: the stored one when `action` gives none or the mask
+    /// (the stored action's, if it is a webhook's), else a new one, returned to be shown once.
+    private static func secreted(_ action: inout JSON, stored: JSON?) -> String? {
+        guard action["type"]?.stringValue == "webhook", var object = action.objectValue else { return nil }
+        let given = object["secret"]?.stringValue
+        if given != nil && given != maskedSecret { return nil }
+        if stored?["type"]?.stringValue == "webhook", let kept = stored?["secret"] {
+            object["secret"] = kept
+            action = .object(object)
+            return nil
+        }
+        let made = WebhookService.generateSecret()
+        object["secret"] = .string(made)
+        action = .object(object)
+        return made
+    }
+
+    private static func showing(_ secret: String?, in rule: JSON) -> JSON {
+        guard let secret, var shown = rule.objectValue, var action = shown["action"]?.objectValue else { return rule }
+        action["secret"] = .string(secret)
+        shown["action"] = .object(action)
+        return .object(shown)
     }
 
     package func get(_ id: Int64) throws -> JSON { try crm.pool.read { db in try rule(db, id) } }
@@ -185,13 +223,20 @@ package struct AutomationService: Sendable {
         return Self.json(rule)
     }
 
+    /// The action as shown: a webhook's secret masked.
+    private static func masked(_ action: JSON) -> JSON {
+        guard action["type"]?.stringValue == "webhook", var object = action.objectValue else { return action }
+        object["secret"] = .string(maskedSecret)
+        return .object(object)
+    }
+
     private static func json(_ rule: AutomationStore.Rule) -> JSON {
         let invoice = rule.entityType == .invoice
         return [
             "id": .int(rule.id), "entityType": .string(rule.entityType.rawValue),
             "pipelineId": rule.pipelineID.map(JSON.int) ?? .null, "stageId": invoice ? .null : rule.stageID.map(JSON.string) ?? .null,
             "status": invoice ? rule.stageID.map(JSON.string) ?? .null : .null, "days": rule.days.map(JSON.int) ?? .null,
-            "trigger": .string(rule.trigger.rawValue), "delay": .int(rule.delay), "action": rule.action,
+            "trigger": .string(rule.trigger.rawValue), "delay": .int(rule.delay), "action": masked(rule.action),
             "condition": rule.condition ?? .null,
             "title": rule.title.map(JSON.string) ?? .null, "active": .bool(rule.active), "createdAt": .string(rule.createdAt),
             "before": .null, "activityType": .null, "ifLate": .null,

@@ -28,6 +28,7 @@ enum AutomationStore {
         fileprivate let row: Row
 
         func action() throws -> String { try row.text("action") }
+        func trigger() throws -> String { try row.text("trigger") }
 
         /// The rule's condition on a record of `entity`, nil when it has none.
         func condition(_ entity: EntityType) throws -> AutomationCondition? {
@@ -53,8 +54,10 @@ enum AutomationStore {
             }
         }
 
-        /// The rule, record type and record of an `automation` job, read strictly from its payload.
-        func automationTarget() throws -> (ruleID: Int64, entity: EntityType, id: Int64) {
+        /// The rule, record type and record of an `automation` job, read strictly from its payload;
+        /// the trigger that planned it and which try it is (a job planned before the robot log
+        /// kept these: `delay`, the first).
+        func automationTarget() throws -> (ruleID: Int64, entity: EntityType, id: Int64, trigger: String, attempt: Int64) {
             try StoredData.read("scheduled_jobs", id) {
                 let kind = try row.text("kind")
                 guard kind == "automation" else { throw StoredData.Problem("kind: unknown job kind '\(kind)'") }
@@ -63,7 +66,7 @@ enum AutomationStore {
                 guard let type = payload["entityType"]?.stringValue else { throw StoredData.Problem("payload: no entityType") }
                 let entity = try StoredData.enumCase(type, "payload.entityType", as: EntityType.self)
                 guard let id = payload["id"]?.int64Value else { throw StoredData.Problem("payload: no integer id") }
-                return (ruleID, entity, id)
+                return (ruleID, entity, id, payload["trigger"]?.stringValue ?? "delay", payload["attempt"]?.int64Value ?? 1)
             }
         }
     }
@@ -227,6 +230,11 @@ enum AutomationStore {
                        [.integer(ruleID), .text(entity.rawValue), .integer(id), .text(since), .text(at)])
     }
 
+    /// The stored action of rule `id`, active or not (nil when it is gone).
+    static func action(_ db: Database, ruleID: Int64) throws -> String? {
+        try db.queryOne("SELECT action FROM automation_rules WHERE id = ?", [.integer(ruleID)])?.text("action")
+    }
+
     /// The stored action of rule `id` if the rule still exists and is active.
     static func activeAction(_ db: Database, ruleID: Int64) throws -> String? {
         try db.queryOne("SELECT action FROM automation_rules WHERE id = ? AND active = 1", [.integer(ruleID)])?.text("action")
@@ -234,9 +242,12 @@ enum AutomationStore {
 
     // MARK: - Scheduled jobs
 
-    /// Plans rule `ruleID` to run on record `id` of `entity` at `runAt` (seconds).
-    static func insertAutomationJob(_ db: Database, runAt: Int64, ruleID: Int64, entity: EntityType, id: Int64, at createdAt: String) throws {
-        let payload: JSON = ["ruleId": .int(ruleID), "entityType": .string(entity.rawValue), "id": .int(id)]
+    /// Plans rule `ruleID` to run on record `id` of `entity` at `runAt` (seconds), woken by
+    /// `trigger`, as its `attempt`th try.
+    static func insertAutomationJob(_ db: Database, runAt: Int64, ruleID: Int64, entity: EntityType, id: Int64, trigger: String,
+                                    attempt: Int64, at createdAt: String) throws {
+        let payload: JSON = ["ruleId": .int(ruleID), "entityType": .string(entity.rawValue), "id": .int(id), "trigger": .string(trigger),
+                             "attempt": .int(attempt)]
         try db.execute("INSERT INTO scheduled_jobs (run_at, kind, payload, created_at) VALUES (?, 'automation', ?, ?)",
                        [.integer(runAt), .text(payload.text), .text(createdAt)])
     }

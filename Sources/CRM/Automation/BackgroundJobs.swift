@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// A thread that, every `interval` until stopped, runs due scheduled jobs (delayed robots) and
-/// the invoice robots whose date has come, and delivers due outbox messages and text messages; a committed message wakes it at once. Errors are reported to
+/// the invoice robots whose date has come, and delivers due outbox messages, text messages and robots' webhooks; a committed message wakes it at once. Errors are reported to
 /// `log` and retried on the next tick; nothing is lost, since jobs and messages leave their
 /// queues only once done. A job or message whose stored data cannot be read is marked failed
 /// and reported to `crm.faults` instead.
@@ -15,6 +15,7 @@ package final class BackgroundJobs: Sendable {
         let scheduler = crm.scheduler
         let outbox = crm.outbox
         let sms = crm.sms
+        let robotWebhooks = crm.robotWebhooks
         crm.observeCommits(MessageQueued(wake: wake))
         Thread.detachNewThread { [self] in
             do {
@@ -68,6 +69,11 @@ package final class BackgroundJobs: Sendable {
                     try sms.deliverDue()
                 } catch {
                     log("sms: \(error)")
+                }
+                do {
+                    while try robotWebhooks.deliverDue() == RobotWebhookService.batch && !isStopped {}
+                } catch {
+                    log("robot webhooks: \(error)")
                 }
                 var seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
                 // A job due before the next tick (a reminder, a delayed robot) wakes the thread at its second, not up to a

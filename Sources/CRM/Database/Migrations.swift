@@ -30,6 +30,7 @@ package enum CRMMigrations {
         Migration(version: 18, name: "robots: invoice robots on due dates", sql: robotDatesSQL),
         Migration(version: 19, name: "activities: meetings, calls and tasks, resources, work calendars, reminders", sql: activitiesSQL),
         Migration(version: 20, name: "sms: the outbox of text messages", sql: smsSQL),
+        Migration(version: 21, name: "robots: the log of their runs, the outbox of their webhooks", sql: robotLogSQL),
     ]
 
     static let foundationSQL = """

@@ -27,6 +27,11 @@ enum AutomationMethods {
                 return try crm.reminders.isReminder(id) ? try crm.reminders.delete(id, by: context.caller)
                     : try crm.automation.delete(id, by: context.caller)
             },
+            Method("automation.log") { params, context in
+                try crm.automation.log(entityType: try params.optionalString("entityType"), id: try params.optionalInt64("id"),
+                                       ruleID: try params.optionalInt64("ruleId"), limit: Int(try params.optionalInt64("limit") ?? 50),
+                                       cursor: try params.optionalString("cursor"), access: context.access)
+            },
             Method("automation.list") { params, _ in
                 let type = try params.optionalString("entityType")
                 if type == "activity" { return ["items": .array(try crm.reminders.list())] }
