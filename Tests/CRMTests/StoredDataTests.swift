@@ -56,10 +56,10 @@ import Testing
     @Test func aRuleWithAnUnknownActionTypeStopsTheDealItWouldComment() throws {
         let fixture = try CRMFixture()
         // The default deal funnel's robot (S13), turned into an action this binary does not know.
-        try corrupt(fixture, #"UPDATE automation_rules SET action = '{"type":"sms","text":"x"}' WHERE entity_type = 'deal'"#)
+        try corrupt(fixture, #"UPDATE automation_rules SET action = '{"type":"telegram","text":"x"}' WHERE entity_type = 'deal'"#)
         let ruleID = try #require(try fixture.crm.pool.read { try $0.queryOne("SELECT id FROM automation_rules WHERE entity_type = 'deal'") })
             .int64("id")
-        expectUnreadable("automation_rules", "\(ruleID)", mentioning: "action.type: unsupported action type 'sms'") {
+        expectUnreadable("automation_rules", "\(ruleID)", mentioning: "action.type: unsupported action type 'telegram'") {
             try fixture.crm.records(.deal).add(fields: ["title": "Камеры"], idempotencyKey: nil, by: .user(1))
         }
         #expect(try fixture.crm.records(.deal).list(ListRequest())["items"] == [])
