@@ -499,3 +499,63 @@ def test_shell_client_on_a_machine_without_socat_or_nc(server, workdir):
                           timeout=60, env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["name"] == "crmd"
+
+
+@pytest.mark.parametrize("relay", ["python3", "socat", "nc"])
+def test_shell_client_keeps_line_breaks_inside_strings(server, relay):
+    """A line break (or CR, or tab) typed inside a JSON string reaches crmd as that character;
+    the ones between tokens are only whitespace."""
+    if relay not in relays():
+        pytest.skip(f"{relay} (with Unix sockets) is not installed here: apt-get install socat netcat-openbsd")
+    env = {"CRMD_SOCKET": str(server.socket_path), "CRM_RELAY": relay}
+    title = 'Строка 1\nСтрока 2\r\nтаб\tи \\ " {конец}\n'
+    contacts = json.dumps(CONTACTS, ensure_ascii=False)[1:-1]
+    typed = '{\r\n  "fields": {\n    "title": "Строка 1\nСтрока 2\r\nтаб\tи \\\\ \\" {конец}\n",\n    ' + contacts + "\n  }\n}\n"
+    for how in ("argument", "stdin"):
+        done = crm("lead.add", typed, env=env) if how == "argument" else crm("lead.add", "-", env=env, stdin=typed)
+        assert done.returncode == 0, (how, done.stderr)
+        lead = json.loads(done.stdout)
+        assert lead["title"] == title, how
+    done = crm("lead.get", '{\n"id":\n%d\n}' % lead["id"], env=env)
+    assert done.returncode == 0 and json.loads(done.stdout)["title"] == title
+    assert done.stdout.count("\n") == 1  # the reply as crmd sent it: one line, its breaks escaped
+
+
+@pytest.mark.parametrize("relay", ["python3", "socat", "nc"])
+def test_shell_client_prints_events_as_lines(server, relay):
+    if relay not in relays():
+        pytest.skip(f"{relay} (with Unix sockets) is not installed here: apt-get install socat netcat-openbsd")
+    with server.client() as c:
+        before = c.call("lead.add", {"fields": lead_fields(title="До подписки\nвторая строка")})
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("CRMD_", "CRM_"))}
+        env = {**base, "CRMD_SOCKET": str(server.socket_path), "CRM_RELAY": relay, "CRM_EVENT_TIMEOUT": "4"}
+        listener = subprocess.Popen(["bash", str(CRM), "event.subscribe", '{"topics": ["lead.*"], "after": 0}'],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        later = [c.call("lead.add", {"fields": lead_fields(title=f"Живой {i}")}) for i in range(2)]
+        c.call("lead.update", {"id": later[0]["id"], "fields": {"title": "Живой 0\nисправлен"}})
+        out, err = listener.communicate(timeout=60)
+    assert listener.returncode == 0, err  # four quiet seconds end it
+    lines = out.splitlines()
+    events = [json.loads(line) for line in lines]
+    assert [(e["topic"], e["id"]) for e in events] == [("lead.created", before["id"]), ("lead.created", later[0]["id"]),
+                                                       ("lead.created", later[1]["id"]), ("lead.updated", later[0]["id"])]
+    assert [e["seq"] for e in events] == sorted(e["seq"] for e in events)
+    assert {"field": "title", "old": "Живой 0", "new": "Живой 0\nисправлен"} in events[-1]["data"]["fields"]
+    assert out.count("\n") == 4 and err == ""
+
+
+def test_shell_client_subscription_ends_with_the_connection_and_refusals_are_errors(server):
+    env = {"CRMD_SOCKET": str(server.socket_path)}
+    done = crm("event.subscribe", '{"topics": ["lead.flew"]}', env=env)
+    assert done.returncode == 1 and done.stdout == ""
+    assert json.loads(done.stderr)["data"]["reason"] == "unknownTopic"
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("CRMD_", "CRM_"))}
+    with server.client() as c:
+        lead = c.call("lead.add", {"fields": lead_fields()})
+    listener = subprocess.Popen(["bash", str(CRM), "event.subscribe", '{"after": 0}'], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env={**base, **env})
+    first = listener.stdout.readline()  # from the log: it is there however late the subscription starts
+    assert json.loads(first)["id"] == lead["id"]
+    assert server.stop() == 0
+    out, err = listener.communicate(timeout=30)
+    assert listener.returncode == 3 and "the connection ended" in err, (listener.returncode, err)
