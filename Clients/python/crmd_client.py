@@ -11,14 +11,22 @@ As a program::
     python3 crmd_client.py [--socket PATH | --spawn "crmd serve --stdio --db X"] [--lsp] METHOD [JSON|-]
 
 Money and quantities are decimal strings in the API and stay strings here: nothing is
-converted to float. Replies are matched to calls by id; notifications from the server
-(messages without an id) go to the callbacks given to `on_notification` and to the
+converted to float, and a `decimal.Decimal` in params is sent as its decimal string
+(`Decimal("12.30")` -> `"12.30"`). Replies are matched to calls by id; notifications from the
+server (messages without an id) go to the callbacks given to `on_notification` and to the
 `notifications` queue, never to a caller waiting for a reply.
+
+A call waits at most `call_timeout` seconds (`DEFAULT_CALL_TIMEOUT`, 30, unless the client or
+the call says otherwise; `None` waits forever) and then raises `TimeoutError`. An error reply
+raises the `CrmdError` subclass of its code (`NotFound` for 1002, ...; `ApplicationError` for
+an application code this client does not know yet).
 """
 from __future__ import annotations
 
 import collections
 import contextlib
+import decimal
+import enum
 import itertools
 import json
 import os
@@ -28,16 +36,34 @@ import socket
 import subprocess
 import sys
 import threading
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
+import time
+from typing import IO, Any, Callable, Final, Iterable, Iterator, Literal, Mapping, Sequence, Union
 
 __all__ = ["Client", "CrmdError", "ConnectionClosed", "ParseError", "InvalidRequest", "MethodNotFound",
-           "InvalidParams", "InternalError", "RequiredFieldsMissing", "NotFound", "DuplicatesFound",
-           "FieldsMissingInTarget", "Conflict", "Forbidden", "InvalidValue", "RegistryUnavailable", "SubscriptionOverflow",
-           "default_socket_path"]
+           "InvalidParams", "InternalError", "ServerError", "ApplicationError", "RequiredFieldsMissing", "NotFound",
+           "DuplicatesFound", "FieldsMissingInTarget", "Conflict", "Forbidden", "InvalidValue", "RegistryUnavailable",
+           "SubscriptionOverflow", "DEFAULT_CALL_TIMEOUT", "default_socket_path"]
+
+DEFAULT_CALL_TIMEOUT: Final = 30.0
+"""Seconds a call waits for its reply unless the client or the call says otherwise."""
+
+JSONObject = dict[str, Any]
+
+
+class _Default(enum.Enum):
+    """The type of `CLIENT_DEFAULT`."""
+    TIMEOUT = "the client's call_timeout"
+
+
+CLIENT_DEFAULT: Final = _Default.TIMEOUT
+"""A call's `timeout` when it is not given: the client's `call_timeout`."""
+
+Timeout = Union[float, None, Literal[_Default.TIMEOUT]]
 
 
 class CrmdError(Exception):
-    """An error reply: JSON-RPC `code`, `message` and `data` (None when absent)."""
+    """An error reply: JSON-RPC `code`, `message` and `data` (None when absent). `from_error`
+    makes the subclass registered for the code, so `except NotFound:` catches 1002 only."""
 
     code: int = 0
     _by_code: dict[int, type[CrmdError]] = {}
@@ -53,31 +79,151 @@ class CrmdError(Exception):
 
     @staticmethod
     def from_error(error: Mapping[str, Any]) -> CrmdError:
-        """The exception for a reply's `error` object, of the subclass for its code if any."""
+        """The exception for a reply's `error` object: of the subclass for its code; for a code
+        with none, `ApplicationError` (1000 and up), `ServerError` (-32099 to -32000) or
+        `CrmdError` itself."""
         code = error.get("code")
-        cls = CrmdError._by_code.get(code, CrmdError) if isinstance(code, int) else CrmdError
+        if not isinstance(code, int) or isinstance(code, bool):
+            return CrmdError(0, str(error.get("message", "")), error.get("data"))
+        cls = CrmdError._by_code.get(code)
+        if cls is None:
+            cls = ApplicationError if code >= 1000 else ServerError if -32099 <= code <= -32000 else CrmdError
         return cls(code, str(error.get("message", "")), error.get("data"))
 
+    def _datum(self, key: str, default: Any = None) -> Any:
+        """`data[key]`, or `default` when `data` is no object or lacks it."""
+        return self.data.get(key, default) if isinstance(self.data, dict) else default
 
-def _datum(key: str, default: Any = None) -> property:
-    """A property reading `key` of the error's `data` object."""
-    return property(lambda self: self.data.get(key, default) if isinstance(self.data, dict) else default)
+    def _text(self, key: str) -> str | None:
+        """`data[key]` if it is a string, else None."""
+        value = self._datum(key)
+        return value if isinstance(value, str) else None
+
+    def _list(self, key: str) -> list[Any]:
+        """`data[key]` if it is a list, else an empty list."""
+        value = self._datum(key)
+        return value if isinstance(value, list) else []
 
 
-# Protocol faults, then the application errors of API.md with their `data` keys as attributes.
-class ParseError(CrmdError): code = -32700
-class InvalidRequest(CrmdError): code = -32600
-class MethodNotFound(CrmdError): code = -32601
-class InvalidParams(CrmdError): code, errors = -32602, _datum("errors", [])  # [{path, message}]
-class InternalError(CrmdError): code = -32603
-class RequiredFieldsMissing(CrmdError): code, missing, stage_id = 1001, _datum("missing", []), _datum("stageId")
-class NotFound(CrmdError): code, entity_type, id = 1002, _datum("entityType"), _datum("id")
-class DuplicatesFound(CrmdError): code = 1003
-class FieldsMissingInTarget(CrmdError): code, fields = 1004, _datum("fields", [])
-class Conflict(CrmdError): code, reason = 1005, _datum("reason")  # version, converted, exists...
-class Forbidden(CrmdError): code, reason = 1006, _datum("reason")
-class InvalidValue(CrmdError): code, field, reason = 1007, _datum("field"), _datum("reason")
-class RegistryUnavailable(CrmdError): code, reason = 1008, _datum("reason")
+# Protocol faults (JSON-RPC 2.0), then the application errors of API.md ("Errors", and the
+# `x-errorCodes` of Schemas/common.json) with their `data` keys as attributes.
+class ParseError(CrmdError):
+    code = -32700
+
+
+class InvalidRequest(CrmdError):
+    code = -32600
+
+
+class MethodNotFound(CrmdError):
+    code = -32601
+
+
+class InvalidParams(CrmdError):
+    code = -32602
+
+    @property
+    def errors(self) -> list[Any]:
+        """`[{path, message}]`: what the schema found wrong."""
+        return self._list("errors")
+
+
+class InternalError(CrmdError):
+    code = -32603
+
+
+class ServerError(CrmdError):
+    """-32000, and the fallback for the rest of JSON-RPC's server range (-32099 to -32000):
+    crmd sends -32000 `tooManyConnections` with `"id": null` before closing the connection."""
+    code = -32000
+
+    @property
+    def reason(self) -> str | None:
+        return self._text("reason")
+
+    @property
+    def scope(self) -> str | None:
+        """`total` or `user`: which limit of connections was reached."""
+        return self._text("scope")
+
+    @property
+    def limit(self) -> int | None:
+        value = self._datum("limit")
+        return value if isinstance(value, int) else None
+
+
+class ApplicationError(CrmdError):
+    """The base of the application errors (1001 and up), and the exception for an
+    application code this client does not know yet (its `code` is the one received)."""
+
+    @property
+    def reason(self) -> str | None:
+        """`data.reason`, which most application errors carry."""
+        return self._text("reason")
+
+
+class RequiredFieldsMissing(ApplicationError):
+    """1001 REQUIRED_FIELDS_MISSING `{entityType, id, stageId, missing: [{field, title}]}`."""
+    code = 1001
+
+    @property
+    def missing(self) -> list[Any]:
+        return self._list("missing")
+
+    @property
+    def stage_id(self) -> str | None:
+        return self._text("stageId")
+
+
+class NotFound(ApplicationError):
+    """1002 NOT_FOUND `{entityType, id}`."""
+    code = 1002
+
+    @property
+    def entity_type(self) -> str | None:
+        return self._text("entityType")
+
+    @property
+    def id(self) -> Any:
+        return self._datum("id")
+
+
+class DuplicatesFound(ApplicationError):
+    """1003 DUPLICATES_FOUND `{contact: [match], company: [match]}`."""
+    code = 1003
+
+
+class FieldsMissingInTarget(ApplicationError):
+    """1004 FIELDS_MISSING_IN_TARGET `{fields: [{field, title, type, missingIn}]}`."""
+    code = 1004
+
+    @property
+    def fields(self) -> list[Any]:
+        return self._list("fields")
+
+
+class Conflict(ApplicationError):
+    """1005 CONFLICT `{reason}`: `version`, `converted`, `slotBusy`, `paid`, ..."""
+    code = 1005
+
+
+class Forbidden(ApplicationError):
+    """1006 FORBIDDEN `{reason}`: `denied` (with `permission`), `tokenRevoked`, ..."""
+    code = 1006
+
+
+class InvalidValue(ApplicationError):
+    """1007 INVALID_VALUE `{field, reason}`."""
+    code = 1007
+
+    @property
+    def field(self) -> str | None:
+        return self._text("field")
+
+
+class RegistryUnavailable(ApplicationError):
+    """1008 REGISTRY_UNAVAILABLE `{reason}`: the online registry could not be read or reached."""
+    code = 1008
 
 
 class SubscriptionOverflow(Exception):
@@ -111,25 +257,41 @@ def default_socket_path(env: Mapping[str, str] = os.environ) -> str:
 
 
 class _Pending:
-    """A caller waiting for the reply with its id."""
+    """A caller waiting for the reply with its id: the reply (a message, or the exception that
+    ended the connection) is set once, then `event`."""
     def __init__(self) -> None:
-        self.event, self.reply = threading.Event(), None
+        self.event = threading.Event()
+        self.reply: JSONObject | BaseException | None = None
+
+
+def _json_default(value: object) -> str:
+    """Encodes what `json` cannot: a `Decimal` as its decimal string, in positional notation
+    (`Decimal("12.30")` -> `"12.30"`, `Decimal("1E+2")` -> `"100"`), never through a float."""
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a decimal number crmd accepts")
+        return format(value, "f")
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 class Client:
     """One connection to crmd. `call` is safe from many threads: a reader thread hands each
-    reply to the caller waiting for its id."""
+    reply to the caller waiting for its id. A call that is not answered within its timeout, or
+    whose message cannot be sent, leaves nothing behind in the table of calls waiting."""
 
-    def __init__(self, reader: BinaryIO, write: Callable[[bytes], None], framing: str = "ndjson",
-                 on_close: Callable[[], None] | None = None, process: subprocess.Popen | None = None):
-        """Low level: use `connect` or `spawn`. `reader` yields the server's bytes, `write` sends."""
+    def __init__(self, reader: IO[bytes], write: Callable[[bytes], None], framing: str = "ndjson",
+                 on_close: Callable[[], None] | None = None, process: subprocess.Popen[bytes] | None = None,
+                 call_timeout: float | None = DEFAULT_CALL_TIMEOUT):
+        """Low level: use `connect` or `spawn`. `reader` yields the server's bytes, `write` sends.
+        `call_timeout`: seconds a call waits for its reply unless it says otherwise (None: forever)."""
         if framing not in ("ndjson", "lsp"):
             raise ValueError("framing must be 'ndjson' or 'lsp'")
         self.framing, self.process = framing, process
+        self.call_timeout = call_timeout
         self.returncode: int | None = None
-        self.notifications: queue.Queue = queue.Queue(maxsize=10000)  # server notifications, oldest dropped
-        self.unmatched: queue.Queue = queue.Queue(maxsize=1000)  # replies whose id is no call of ours
-        self.stderr_lines: collections.deque = collections.deque(maxlen=200)  # a spawned server's last log lines
+        self.notifications: queue.Queue[JSONObject] = queue.Queue(maxsize=10000)  # server notifications, oldest dropped
+        self.unmatched: queue.Queue[Any] = queue.Queue(maxsize=1000)  # replies whose id is no call of ours
+        self.stderr_lines: collections.deque[str] = collections.deque(maxlen=200)  # a spawned server's last log lines
         self._reader, self._write, self._on_close = reader, write, on_close
         self._ids = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
@@ -137,16 +299,19 @@ class Client:
         # reply too large) is answered by one error with id null, which belongs to the oldest.
         self._batches: collections.deque[list[_Pending]] = collections.deque()
         self._lock, self._write_lock = threading.Lock(), threading.Lock()
-        self._callbacks: list[Callable[[dict], None]] = []
+        self._callbacks: list[Callable[[JSONObject], None]] = []
         self._closed: BaseException | None = None
         self._last_word: CrmdError | None = None  # an error with id null, if it is the last message so far
+        self._drain: threading.Thread | None = None
         self._thread = threading.Thread(target=self._read_loop, name="crmd-client-reader", daemon=True)
         self._thread.start()
 
     # ------------------------------------------------------------------ constructors
     @classmethod
-    def connect(cls, socket_path: str | None = None, framing: str = "ndjson", timeout: float = 10.0) -> Client:
-        """Connects to `crmd serve --socket PATH` (default: `default_socket_path()`)."""
+    def connect(cls, socket_path: str | None = None, framing: str = "ndjson", timeout: float = 10.0,
+                call_timeout: float | None = DEFAULT_CALL_TIMEOUT) -> Client:
+        """Connects to `crmd serve --socket PATH` (default: `default_socket_path()`) within
+        `timeout` seconds; calls then wait `call_timeout` seconds each (None: forever)."""
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(timeout)
         try:
@@ -160,33 +325,40 @@ class Client:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
-        return cls(sock.makefile("rb"), sock.sendall, framing, on_close=close)
+        return cls(sock.makefile("rb"), sock.sendall, framing, on_close=close, call_timeout=call_timeout)
 
     @classmethod
-    def spawn(cls, argv: Sequence[str] | str, env: Mapping[str, str] | None = None, framing: str = "ndjson") -> Client:
+    def spawn(cls, argv: Sequence[str] | str, env: Mapping[str, str] | None = None, framing: str = "ndjson",
+              call_timeout: float | None = DEFAULT_CALL_TIMEOUT) -> Client:
         """Starts a server as a child (`crmd serve --stdio ...`) and talks over its stdin/stdout.
         Its stderr is drained by a thread into `stderr_lines`, so it can never block."""
         args = shlex.split(argv) if isinstance(argv, str) else list(argv)
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 env=None if env is None else dict(env))
+        stdin, stdout, stderr = proc.stdin, proc.stdout, proc.stderr
+        assert stdin is not None and stdout is not None and stderr is not None
 
         def write(data: bytes) -> None:
-            proc.stdin.write(data)
-            proc.stdin.flush()
-        client = cls(proc.stdout, write, framing, process=proc)
+            try:
+                stdin.write(data)
+                stdin.flush()
+            except ValueError as error:  # the pipe was closed by `close`
+                raise BrokenPipeError(str(error)) from error
+        client = cls(stdout, write, framing, process=proc, call_timeout=call_timeout)
         client._on_close = client._stop_process
 
         def drain() -> None:
-            for line in iter(proc.stderr.readline, b""):
+            for line in iter(stderr.readline, b""):
                 client.stderr_lines.append(line.decode("utf-8", "replace").rstrip("\n"))
         client._drain = threading.Thread(target=drain, name="crmd-client-stderr", daemon=True)
         client._drain.start()
         return client
 
     # ------------------------------------------------------------------ calls
-    def call(self, method: str, params: Mapping[str, Any] | None = None, timeout: float | None = None) -> Any:
+    def call(self, method: str, params: Mapping[str, Any] | None = None, timeout: Timeout = CLIENT_DEFAULT) -> Any:
         """Calls `method` and returns its result; raises `CrmdError` (or a subclass) on an error
-        reply, `TimeoutError` after `timeout` seconds, `ConnectionClosed` if the connection ends."""
+        reply, `TimeoutError` after `timeout` seconds (default: the client's `call_timeout`;
+        None waits forever), `ConnectionClosed` if the connection ends or the call cannot be sent."""
         (outcome,) = self._exchange([(method, params)], timeout, as_batch=False)
         if isinstance(outcome, BaseException):
             raise outcome
@@ -196,39 +368,41 @@ class Client:
         """Sends a notification: no id, no reply."""
         self._send([self._message(method, params, None)])
 
-    def batch(self, calls: Iterable[tuple[str, Mapping[str, Any] | None]], timeout: float | None = None) -> list[Any]:
-        """Sends the calls as one JSON-RPC batch; returns, in order, each result or exception instance."""
+    def batch(self, calls: Iterable[tuple[str, Mapping[str, Any] | None]], timeout: Timeout = CLIENT_DEFAULT) -> list[Any]:
+        """Sends the calls as one JSON-RPC batch; returns, in order, each result or exception
+        instance. `timeout` bounds the wait for all of them, as for `call`."""
         return self._exchange(list(calls), timeout, as_batch=True)
 
-    def pipeline(self, calls: Iterable[tuple[str, Mapping[str, Any] | None]], timeout: float | None = None) -> list[Any]:
+    def pipeline(self, calls: Iterable[tuple[str, Mapping[str, Any] | None]], timeout: Timeout = CLIENT_DEFAULT) -> list[Any]:
         """Sends the calls as separate messages at once, then waits for all the replies; returns,
-        in order, each result or exception instance."""
+        in order, each result or exception instance. `timeout` bounds the wait, as for `call`."""
         return self._exchange(list(calls), timeout, as_batch=False)
 
     def subscribe(self, topics: Sequence[str] | None = None, after: int | None = None,
-                  timeout: float | None = None) -> Iterator[dict]:
+                  timeout: float | None = None) -> Iterator[JSONObject]:
         """Subscribes this connection to the event log (`event.subscribe`) and yields each event
         (`{seq, topic, entityType, id, actor, cause, at, data}`) as it comes: those after `after`
         first, then live ones. Stops after `timeout` seconds without an event (None: never) or
         when the connection ends; raises `SubscriptionOverflow` (with `.last_seq`, to subscribe
         again from) if the server dropped the subscription because it fell behind."""
-        events: queue.Queue = queue.Queue()
+        events: queue.Queue[JSONObject] = queue.Queue()
 
-        def forward(message: dict) -> None:
+        def forward(message: JSONObject) -> None:
             if message.get("method") in ("event", "event.overflow"):
                 events.put(message)
         self.on_notification(forward)
-        params: dict[str, Any] = {"topics": list(topics or [])}
+        params: JSONObject = {"topics": list(topics or [])}
         if after is not None:
             params["after"] = after
         try:
-            self.call("event.subscribe", params, timeout=30)
+            self.call("event.subscribe", params)
         except BaseException:
             self._callbacks.remove(forward)
             raise
         return self._events(events, forward, timeout)
 
-    def _events(self, events: queue.Queue, forward: Callable[[dict], None], timeout: float | None) -> Iterator[dict]:
+    def _events(self, events: queue.Queue[JSONObject], forward: Callable[[JSONObject], None],
+                timeout: float | None) -> Iterator[JSONObject]:
         try:
             while True:
                 try:
@@ -239,12 +413,13 @@ class Client:
                     continue
                 if message["method"] == "event.overflow":
                     raise SubscriptionOverflow(message["params"]["lastSeq"])
-                yield message["params"]
+                event: JSONObject = message["params"]
+                yield event
         finally:
             with contextlib.suppress(ValueError):
                 self._callbacks.remove(forward)
 
-    def on_notification(self, callback: Callable[[dict], None]) -> None:
+    def on_notification(self, callback: Callable[[JSONObject], None]) -> None:
         """Calls `callback(message)` (on the reader thread) for every server notification."""
         self._callbacks.append(callback)
 
@@ -260,20 +435,24 @@ class Client:
     def __enter__(self) -> Client:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # ------------------------------------------------------------------ internals
-    def _message(self, method: str, params: Mapping[str, Any] | None, id_: int | None) -> dict:
-        message: dict[str, Any] = {"jsonrpc": "2.0", "method": method, "params": dict(params or {})}
+    @staticmethod
+    def _message(method: str, params: Mapping[str, Any] | None, id_: int | None) -> JSONObject:
+        message: JSONObject = {"jsonrpc": "2.0", "method": method, "params": dict(params or {})}
         if id_ is not None:
             message["id"] = id_
         return message
 
-    def _exchange(self, calls: list[tuple[str, Any]], timeout: float | None, as_batch: bool) -> list[Any]:
+    def _exchange(self, calls: list[tuple[str, Mapping[str, Any] | None]], timeout: Timeout,
+                  as_batch: bool) -> list[Any]:
         if not calls:
             return []
-        waiters, messages = [], []
+        wait = self.call_timeout if timeout is CLIENT_DEFAULT else timeout
+        waiters: list[tuple[int, _Pending]] = []
+        messages: list[JSONObject] = []
         with self._lock:
             if self._closed:
                 raise ConnectionClosed(str(self._closed), getattr(self._closed, "error", None))
@@ -283,24 +462,33 @@ class Client:
                 messages.append(self._message(method, params, id_))
             if as_batch:
                 self._batches.append([waiter for _, waiter in waiters])
+        # Whatever happens from here (a reply, an error reply, a timeout, a failed send, params
+        # that are not JSON, an interrupt), the waiters are forgotten on the way out.
         try:
-            self._send([messages] if as_batch else messages)
-        except OSError as error:
+            try:
+                self._send([messages] if as_batch else messages)
+            except OSError as error:
+                self._broken(error)
+                raise ConnectionClosed(f"cannot send: {error}", getattr(self._closed, "error", None)) from error
+            deadline = None if wait is None else time.monotonic() + wait
+            outcomes = []
+            for id_, waiter in waiters:
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                if not waiter.event.wait(left):
+                    raise TimeoutError(f"no reply to id {id_} within {wait} s")
+                outcomes.append(self._outcome(waiter.reply))
+            return outcomes
+        finally:
             self._forget(waiters)
-            if threading.current_thread() is not self._thread:
-                self._thread.join(1.0)  # the reader meets the end too, after crmd's last word if any
-            raise ConnectionClosed(f"cannot send: {error}", getattr(self._closed, "error", None)) from error
-        except BaseException:
-            self._forget(waiters)  # params that are not JSON (TypeError, ValueError): nothing was sent
-            raise
-        outcomes = []
-        for id_, waiter in waiters:
-            if not waiter.event.wait(timeout):
-                self._forget(waiters)
-                raise TimeoutError(f"no reply to id {id_} within {timeout} s")
-            outcomes.append(self._outcome(waiter.reply))
-        self._forget(waiters)
-        return outcomes
+
+    def _broken(self, error: OSError) -> None:
+        """After a failed send: the stream may hold part of a message, so nothing more is sent on
+        it. The reader is given a moment to meet the end too and keep crmd's last word if any."""
+        if threading.current_thread() is not self._thread:
+            self._thread.join(1.0)
+        with self._lock:
+            if self._closed is None:
+                self._closed = ConnectionClosed(f"cannot send: {error}", self._last_word)
 
     def _forget(self, waiters: list[tuple[int, _Pending]]) -> None:
         with self._lock:
@@ -310,18 +498,20 @@ class Client:
             self._batches = collections.deque(b for b in self._batches if id(b[0]) not in mine)
 
     @staticmethod
-    def _outcome(reply: Any) -> Any:
+    def _outcome(reply: JSONObject | BaseException | None) -> Any:
         if isinstance(reply, BaseException):
             return reply
+        if reply is None:
+            return ConnectionClosed("no reply")
         if "error" in reply:
             error = reply["error"]
             return CrmdError.from_error(error if isinstance(error, dict) else {"code": 0, "message": str(error)})
         return reply.get("result")
 
-    def _send(self, messages: list[Any]) -> None:
+    def _send(self, messages: Sequence[Any]) -> None:
         out = bytearray()
         for message in messages:
-            body = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            body = json.dumps(message, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode("utf-8")
             if self.framing == "lsp":
                 out += b"Content-Length: %d\r\n\r\n" % len(body) + body
             else:
@@ -354,7 +544,7 @@ class Client:
                 length = int(value.strip())
 
     def _read_loop(self) -> None:
-        reason: BaseException = ConnectionClosed("connection closed")
+        reason: ConnectionClosed = ConnectionClosed("connection closed")
         try:
             while (data := self._read_message()) is not None:
                 try:
@@ -400,15 +590,15 @@ class Client:
                 waiter.event.set()
         else:
             with self._lock:
-                waiter = self._pending.get(item["id"]) if type(item.get("id")) is int else None
-            if waiter is None:
+                found = self._pending.get(item["id"]) if type(item.get("id")) is int else None
+            if found is None:
                 self._put(self.unmatched, item)
             else:
-                waiter.reply = item
-                waiter.event.set()
+                found.reply = item
+                found.event.set()
 
     @staticmethod
-    def _put(q: queue.Queue, item: Any) -> None:
+    def _put(q: queue.Queue[Any], item: Any) -> None:
         """Queues `item`, dropping the oldest entry when nobody empties the queue."""
         while True:
             try:
@@ -421,13 +611,15 @@ class Client:
         proc = self.process
         assert proc is not None
         with contextlib.suppress(OSError):
-            proc.stdin.close()
+            if proc.stdin is not None:
+                proc.stdin.close()
         try:
             self.returncode = proc.wait(timeout)
         except subprocess.TimeoutExpired:
             proc.terminate()
             self.returncode = proc.wait()
-        self._drain.join(timeout)
+        if self._drain is not None:
+            self._drain.join(timeout)
 
 
 # ---------------------------------------------------------------------- command line

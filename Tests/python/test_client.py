@@ -7,12 +7,15 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+from decimal import Decimal
 
 import pytest
 
 from conftest import ROOT, assert_result_valid
-from crmd_client import (Client, Conflict, ConnectionClosed, CrmdError, InvalidParams, InvalidValue,
-                         MethodNotFound, NotFound, RequiredFieldsMissing, default_socket_path)
+from crmd_client import (DEFAULT_CALL_TIMEOUT, ApplicationError, Client, Conflict, ConnectionClosed, CrmdError,
+                         InvalidParams, InvalidValue, MethodNotFound, NotFound, RequiredFieldsMissing, ServerError,
+                         default_socket_path)
 
 CLI = ROOT / "Clients" / "python" / "crmd_client.py"
 CRM = ROOT / "Clients" / "shell" / "crm"
@@ -250,9 +253,139 @@ def test_a_refused_subscription_leaves_no_callback_behind(client):
 
 
 def test_every_error_code_of_the_contract_has_its_class():
+    """Each code of Schemas/common.json's `x-errorCodes` (API.md, "Errors") gets a class of its
+    own, named after the code's name; a code this client does not know falls back by range."""
+    codes = json.loads((ROOT / "Schemas" / "common.json").read_text(encoding="utf-8"))["x-errorCodes"]
+    assert len(codes) >= 8
+    classes = set()
+    for code, spec in codes.items():
+        error = CrmdError.from_error({"code": int(code), "message": spec["message"], "data": {"reason": "r"}})
+        cls = type(error)
+        assert cls.code == int(code) == error.code and issubclass(cls, ApplicationError), (code, cls)
+        assert cls.__name__ == "".join(w.capitalize() for w in spec["name"].split("_")), (code, cls.__name__)
+        assert error.message == spec["message"] and error.reason == "r"
+        classes.add(cls)
+    assert len(classes) == len(codes)
     from crmd_client import RegistryUnavailable
     error = CrmdError.from_error({"code": 1008, "message": "registry down", "data": {"reason": "unreachable"}})
     assert isinstance(error, RegistryUnavailable) and error.reason == "unreachable"
+
+    newer = CrmdError.from_error({"code": 1099, "message": "Something new", "data": {"reason": "x"}})
+    assert type(newer) is ApplicationError and newer.code == 1099 and newer.reason == "x"
+    busy = CrmdError.from_error({"code": -32000, "message": "Too many connections",
+                                 "data": {"reason": "tooManyConnections", "scope": "user", "limit": 2}})
+    assert type(busy) is ServerError and (busy.reason, busy.scope, busy.limit) == ("tooManyConnections", "user", 2)
+    assert type(CrmdError.from_error({"code": -32050, "message": "m"})) is ServerError
+    other = CrmdError.from_error({"code": 7, "message": "m", "data": "not an object"})
+    assert type(other) is CrmdError and other.code == 7 and other.data == "not an object"
+    assert type(CrmdError.from_error({"code": "1002", "message": "m"})) is CrmdError
+
+
+def test_decimal_params_are_sent_as_decimal_strings(client):
+    product = client.call("product.add", {"fields": {"name": "Камера", "price": Decimal("12.30")}})
+    assert product["price"] == "12.30"
+    updated = client.call("product.update", {"id": product["id"], "fields": {"price": Decimal("4.5E+3")}})
+    assert updated["price"] == "4500.00"
+    for bad in (Decimal("NaN"), Decimal("-Infinity")):
+        with pytest.raises(ValueError):
+            client.call("product.update", {"id": product["id"], "fields": {"price": bad}})
+    assert client._pending == {}
+    assert client.call("product.get", {"id": product["id"]})["price"] == "4500.00"
+
+
+def test_decimals_on_the_wire_are_strings_never_floats():
+    ours, peer = socket.socketpair()
+    c = Client(ours.makefile("rb"), ours.sendall, call_timeout=0.2)
+    with pytest.raises(TimeoutError):
+        c.call("echo", {"a": Decimal("12.30"), "b": [Decimal("0.001")], "c": Decimal("1E+2"), "d": Decimal("-0.50")})
+    peer.settimeout(5)
+    line = peer.makefile("rb").readline()
+    assert b'"params":{"a":"12.30","b":["0.001"],"c":"100","d":"-0.50"}' in line, line
+    ours.shutdown(socket.SHUT_RDWR)
+    c.close()
+    peer.close()
+
+
+def scripted_peer(delay: float):
+    """A client on a socket pair whose peer answers each call (echoing its params) after `delay`
+    seconds, and never answers the method `silent`."""
+    ours, peer = socket.socketpair()
+
+    def serve():
+        for line in peer.makefile("rb"):
+            message = json.loads(line)
+            if message["method"] == "silent":
+                continue
+            threading.Timer(delay, lambda m=message: peer.sendall(
+                json.dumps({"jsonrpc": "2.0", "id": m["id"], "result": m["params"]}).encode() + b"\n")).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return ours, peer
+
+
+def test_calls_wait_the_default_timeout_unless_told_otherwise(server):
+    assert DEFAULT_CALL_TIMEOUT == 30.0
+    with server.client() as c:
+        assert c.call_timeout == DEFAULT_CALL_TIMEOUT
+    with Client.connect(str(server.socket_path), call_timeout=None) as c:
+        assert c.call_timeout is None and c.call("server.info")["name"] == "crmd"
+
+    ours, peer = scripted_peer(delay=0.6)
+    c = Client(ours.makefile("rb"), ours.sendall, call_timeout=0.2)
+    outcome: list = []
+    caller = threading.Thread(target=lambda: outcome.append(pytest.raises(TimeoutError, c.call, "silent")))
+    started = time.monotonic()
+    caller.start()
+    caller.join(5)
+    assert not caller.is_alive(), "a call without a timeout of its own is still waiting"
+    assert len(outcome) == 1 and 0.15 < time.monotonic() - started < 2
+    with pytest.raises(TimeoutError):
+        c.call("echo", {"i": 1})  # the client's 0.2 s is shorter than the peer's 0.6 s
+    assert c.call("echo", {"i": 2}, timeout=5) == {"i": 2}
+    assert c.call("echo", {"i": 3}, timeout=None) == {"i": 3}  # None: as long as it takes
+    with pytest.raises(TimeoutError):
+        c.pipeline([("echo", {"i": 4}), ("echo", {"i": 5})])
+    assert c.pipeline([("echo", {"i": 6}), ("echo", {"i": 7})], timeout=None) == [{"i": 6}, {"i": 7}]
+    c.call_timeout = None
+    assert c.call("echo", {"i": 8}) == {"i": 8}
+    with pytest.raises(TimeoutError):
+        c.call("silent", timeout=0.1)
+    assert c._pending == {}
+    ours.shutdown(socket.SHUT_RDWR)
+    c.close()
+    peer.close()
+
+
+def test_a_failed_send_fails_the_call_at_once_and_leaves_nothing_waiting():
+    ours, peer = scripted_peer(delay=0)
+    c = Client(ours.makefile("rb"), ours.sendall, call_timeout=None)  # a waiter left behind would wait forever
+    assert c.call("echo", {"i": 1}) == {"i": 1}
+    ours.shutdown(socket.SHUT_WR)  # the write side breaks; replies could still come in
+    outcome: list = []
+    caller = threading.Thread(target=lambda: outcome.append(pytest.raises(ConnectionClosed, c.call, "echo", {"i": 2})))
+    started = time.monotonic()
+    caller.start()
+    caller.join(10)
+    assert not caller.is_alive(), "the call is still waiting after its send failed"
+    assert time.monotonic() - started < 3 and len(outcome) == 1
+    assert "cannot send" in str(outcome[0].value)
+    assert c._pending == {} and not c._batches
+    with pytest.raises(ConnectionClosed):  # nothing more is written on a broken stream
+        c.batch([("echo", {"i": 3}), ("echo", {"i": 4})])
+    assert c._pending == {} and not c._batches
+    c.close()
+    peer.close()
+
+
+def test_a_failed_send_to_a_spawned_server_that_exited(crmd_bin):
+    c = Client.spawn([crmd_bin, "serve", "--no-such-option"], call_timeout=None)
+    c.process.wait(30)
+    c._thread.join(10)
+    c._closed = None  # as if the reader had not seen the end yet: the send itself must fail the call
+    with pytest.raises(ConnectionClosed):
+        c.call("server.info")
+    assert c._pending == {}
+    assert c.close() == 2
 
 
 # ---------------------------------------------------------------------------- Python command line
@@ -366,3 +499,63 @@ def test_shell_client_on_a_machine_without_socat_or_nc(server, workdir):
                           timeout=60, env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["name"] == "crmd"
+
+
+@pytest.mark.parametrize("relay", ["python3", "socat", "nc"])
+def test_shell_client_keeps_line_breaks_inside_strings(server, relay):
+    """A line break (or CR, or tab) typed inside a JSON string reaches crmd as that character;
+    the ones between tokens are only whitespace."""
+    if relay not in relays():
+        pytest.skip(f"{relay} (with Unix sockets) is not installed here: apt-get install socat netcat-openbsd")
+    env = {"CRMD_SOCKET": str(server.socket_path), "CRM_RELAY": relay}
+    title = 'Строка 1\nСтрока 2\r\nтаб\tи \\ " {конец}\n'
+    contacts = json.dumps(CONTACTS, ensure_ascii=False)[1:-1]
+    typed = '{\r\n  "fields": {\n    "title": "Строка 1\nСтрока 2\r\nтаб\tи \\\\ \\" {конец}\n",\n    ' + contacts + "\n  }\n}\n"
+    for how in ("argument", "stdin"):
+        done = crm("lead.add", typed, env=env) if how == "argument" else crm("lead.add", "-", env=env, stdin=typed)
+        assert done.returncode == 0, (how, done.stderr)
+        lead = json.loads(done.stdout)
+        assert lead["title"] == title, how
+    done = crm("lead.get", '{\n"id":\n%d\n}' % lead["id"], env=env)
+    assert done.returncode == 0 and json.loads(done.stdout)["title"] == title
+    assert done.stdout.count("\n") == 1  # the reply as crmd sent it: one line, its breaks escaped
+
+
+@pytest.mark.parametrize("relay", ["python3", "socat", "nc"])
+def test_shell_client_prints_events_as_lines(server, relay):
+    if relay not in relays():
+        pytest.skip(f"{relay} (with Unix sockets) is not installed here: apt-get install socat netcat-openbsd")
+    with server.client() as c:
+        before = c.call("lead.add", {"fields": lead_fields(title="До подписки\nвторая строка")})
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("CRMD_", "CRM_"))}
+        env = {**base, "CRMD_SOCKET": str(server.socket_path), "CRM_RELAY": relay, "CRM_EVENT_TIMEOUT": "4"}
+        listener = subprocess.Popen(["bash", str(CRM), "event.subscribe", '{"topics": ["lead.*"], "after": 0}'],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        later = [c.call("lead.add", {"fields": lead_fields(title=f"Живой {i}")}) for i in range(2)]
+        c.call("lead.update", {"id": later[0]["id"], "fields": {"title": "Живой 0\nисправлен"}})
+        out, err = listener.communicate(timeout=60)
+    assert listener.returncode == 0, err  # four quiet seconds end it
+    lines = out.splitlines()
+    events = [json.loads(line) for line in lines]
+    assert [(e["topic"], e["id"]) for e in events] == [("lead.created", before["id"]), ("lead.created", later[0]["id"]),
+                                                       ("lead.created", later[1]["id"]), ("lead.updated", later[0]["id"])]
+    assert [e["seq"] for e in events] == sorted(e["seq"] for e in events)
+    assert {"field": "title", "old": "Живой 0", "new": "Живой 0\nисправлен"} in events[-1]["data"]["fields"]
+    assert out.count("\n") == 4 and err == ""
+
+
+def test_shell_client_subscription_ends_with_the_connection_and_refusals_are_errors(server):
+    env = {"CRMD_SOCKET": str(server.socket_path)}
+    done = crm("event.subscribe", '{"topics": ["lead.flew"]}', env=env)
+    assert done.returncode == 1 and done.stdout == ""
+    assert json.loads(done.stderr)["data"]["reason"] == "unknownTopic"
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("CRMD_", "CRM_"))}
+    with server.client() as c:
+        lead = c.call("lead.add", {"fields": lead_fields()})
+    listener = subprocess.Popen(["bash", str(CRM), "event.subscribe", '{"after": 0}'], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env={**base, **env})
+    first = listener.stdout.readline()  # from the log: it is there however late the subscription starts
+    assert json.loads(first)["id"] == lead["id"]
+    assert server.stop() == 0
+    out, err = listener.communicate(timeout=30)
+    assert listener.returncode == 3 and "the connection ended" in err, (listener.returncode, err)

@@ -96,3 +96,15 @@ def test_readme_talking_to_it_runs_as_written(make_server, workdir):
     assert done.stdout.startswith("1001 [{'field': 'phones'"), done.stdout
     with server.client() as c:
         assert c.call("lead.list", {"filter": {"stageId": "QUALIFICATION"}, "count": True})["total"] == 1
+
+
+def test_invoice_to_paid_seen_by_a_listener_and_a_webhook(server):
+    """examples/invoice_to_paid.py: the invoice's events reach a second process and a loopback
+    webhook receiver that checks every signature; run twice, the second sees only its own."""
+    for _ in range(2):
+        done = run(command("invoice_to_paid.py") + [str(server.socket_path)])
+        assert "paid 10250.00: paid" in done.stdout
+        assert "6 events, heard by the listener and delivered with valid signatures; 1 forged request refused" in done.stdout
+    with server.client() as c:
+        assert c.call("webhook.list")["items"] == []  # each run deletes its webhook
+        assert [i["status"] for i in c.call("invoice.list", {"select": ["status"]})["items"]] == ["paid", "paid"]

@@ -1,0 +1,1 @@
+../crmd_client.py
