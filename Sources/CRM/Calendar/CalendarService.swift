@@ -124,20 +124,23 @@ package struct CalendarService: Sendable {
     package func freeSlots(userIDs: [Int64], from: Int64, to: Int64, duration: Int64, step: Int64?, resourceID: Int64?, limit: Int) throws -> JSON {
         try Self.period(from, to)
         return try crm.pool.read { db in
-            var calendars: [WorkCalendar] = [], busy: [[Range<Int64>]] = []
+            var calendars: [WorkCalendar] = []
             for (index, user) in userIDs.enumerated() {
                 guard try UserStore.exists(db, user) else {
                     throw CRMError.invalidValue(field: "userIds.\(index)", reason: "unknownUser", message: "no user \(user)")
                 }
                 calendars.append(try Self.workCalendar(db, user: user, from: from, to: to))
-                busy.append(try ActivityStore.busy(db, kind: "user", owner: user, from: from, to: to))
             }
+            // Only busy time inside the hours all of them work can take a slot away: read just that.
+            var common = [from..<to]
+            for calendar in calendars where !common.isEmpty { common = Intervals.intersect(common, calendar.workingIntervals(from: from, to: to)) }
+            let busy = try userIDs.map { user in try common.flatMap { try ActivityStore.busy(db, kind: "user", owner: user, from: $0.lowerBound, to: $0.upperBound) } }
             var resourceBusy: [Range<Int64>]?
             if let resourceID {
                 guard try ActivityStore.resource(db, resourceID) != nil else {
                     throw CRMError.invalidValue(field: "resourceId", reason: "unknownResource", message: "no resource \(resourceID)")
                 }
-                resourceBusy = try ActivityStore.busy(db, kind: "resource", owner: resourceID, from: from, to: to)
+                resourceBusy = try common.flatMap { try ActivityStore.busy(db, kind: "resource", owner: resourceID, from: $0.lowerBound, to: $0.upperBound) }
             }
             let slots = try FreeSlots.find(calendars: calendars, busy: busy, resourceBusy: resourceBusy, from: from, to: to, duration: duration,
                                            step: step, limit: limit)
