@@ -147,7 +147,7 @@ def test_rules_switched_off_tell_nothing(office):
     assert [n["kind"] for n in received_until_marker(office, a, office.anna)] == ["paymentForMyDeal"]
     # Both off: nothing at all; another user's rules are theirs.
     a.call("notification.setRules", {"rules": {"paymentForMyDeal": False}})
-    assert office.b.call("notification.rules")["rules"] == {"invoicePaid": True, "paymentForMyDeal": True}
+    assert office.b.call("notification.rules")["rules"] == {"invoicePaid": True, "paymentForMyDeal": True, "meetingMoved": True}
     second = managers_invoice(office, office.anna)
     office.v.call("invoice.addPayment", {"id": second["id"], "amount": "9000.00", "date": "2026-12-01"})
     assert received_until_marker(office, a, office.anna) == []
