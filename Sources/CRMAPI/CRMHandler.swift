@@ -49,7 +49,7 @@ package final class CRMHandler: RPCHandler {
             + TemplateMethods.all(crm) + SettingsMethods.all(crm) + DepartmentMethods.all(crm)
             + TokenMethods.all(crm) + SessionMethods.all(crm, notifications: notifications) + RoleMethods.all(crm) + EventMethods.all(crm, hub: events)
             + WebhookMethods.all(crm) + NotificationMethods.all(crm) + ActivityMethods.all(crm) + CalendarMethods.all(crm)
-            + SMSMethods.all(crm)
+            + SMSMethods.all(crm) + ExchangeMethods.all(crm)
         let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
         methods = byName
         methodSchemas = Dictionary(uniqueKeysWithValues: all.map { [schemas] in ($0.name, MethodSchema(method: $0.name, registry: schemas)) })

@@ -3764,7 +3764,7 @@ enum EmbeddedSchemas {
       "minimum": 0
     },
     "TopicPattern": {
-      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token, webhook, activity, resource, calendar, sms (a text message to a number no record holds). Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked, moved, completed, cancelled. Anything else is 1007 `unknownTopic`.",
+      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token, webhook, activity, resource, calendar, sms (a text message to a number no record holds), bankPayment (a payment read from a bank statement: created, then updated when matched or ignored). Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked, moved, completed, cancelled. Anything else is 1007 `unknownTopic`.",
       "type": "string",
       "minLength": 1,
       "maxLength": 100
@@ -4031,6 +4031,205 @@ enum EmbeddedSchemas {
       ],
       "additionalProperties": false,
       "description": "One delivery attempt."
+    }
+  }
+}
+
+"""##),
+        ("exchange.json", ##"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/exchange.json",
+  "title": "crmd exchange with banks and 1C",
+  "description": "Bank statements (1CClientBankExchange, `kl_to_1c.txt`): their incoming payments to our accounts (the bank accounts of the requisites of companies with `isMyCompany`), each matched to an invoice or waiting for review.",
+  "$defs": {
+    "BankPaymentStatus": {
+      "description": "`matched` (added to `invoiceId` as one of its payments), `unmatched` (waiting for `payment.match` or `payment.ignore`), `ignored`.",
+      "enum": [
+        "matched",
+        "unmatched",
+        "ignored"
+      ]
+    },
+    "PaymentCandidate": {
+      "type": "object",
+      "description": "An open invoice the payment may pay, with why: `number` (its number is written in the purpose: «№ 2026-00015», «сч.15», «по сч 2026-15»), `inn` (its payer's INN is the payer's), `amount` (the payment is what it still has due). `score` ranks them: number 60, INN 25, amount 15.",
+      "properties": {
+        "invoiceId": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "number": {
+          "type": "string"
+        },
+        "score": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 100
+        },
+        "reasons": {
+          "type": "array",
+          "items": {
+            "enum": [
+              "number",
+              "inn",
+              "amount"
+            ]
+          },
+          "minItems": 1,
+          "uniqueItems": true
+        },
+        "due": {
+          "$ref": "common.json#/$defs/MoneyAmount",
+          "description": "What the invoice still has due."
+        }
+      },
+      "required": [
+        "invoiceId",
+        "number",
+        "score",
+        "reasons",
+        "due"
+      ],
+      "additionalProperties": false
+    },
+    "BankPayment": {
+      "type": "object",
+      "description": "An incoming payment read from a bank statement. Its identity is `date`, `number`, `amount` and `payerAccount`: the same payment in another import is a duplicate.",
+      "properties": {
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "date": {
+          "$ref": "common.json#/$defs/Date",
+          "description": "The payment order's date (`Дата`)."
+        },
+        "number": {
+          "type": "string",
+          "description": "The payment order's number (`Номер`)."
+        },
+        "amount": {
+          "$ref": "common.json#/$defs/MoneyAmount"
+        },
+        "payerAccount": {
+          "type": "string",
+          "description": "`ПлательщикСчет`."
+        },
+        "payerInn": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "description": "`ПлательщикИНН`."
+        },
+        "payerName": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "description": "`Плательщик1`, else `Плательщик`."
+        },
+        "recipientAccount": {
+          "type": "string",
+          "description": "Our account it came to (`ПолучательСчет`)."
+        },
+        "purpose": {
+          "type": "string",
+          "description": "`НазначениеПлатежа`."
+        },
+        "receivedOn": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Date"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "status": {
+          "$ref": "#/$defs/BankPaymentStatus"
+        },
+        "invoiceId": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "ignoreReason": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "candidates": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/PaymentCandidate"
+          },
+          "maxItems": 5,
+          "description": "In `payment.unmatched` only: the open invoices it may pay as of now, best first."
+        }
+      },
+      "required": [
+        "id",
+        "date",
+        "number",
+        "amount",
+        "payerAccount",
+        "payerInn",
+        "payerName",
+        "recipientAccount",
+        "purpose",
+        "receivedOn",
+        "status",
+        "invoiceId",
+        "ignoreReason"
+      ],
+      "additionalProperties": false
+    },
+    "PaymentImportItem": {
+      "type": "object",
+      "description": "What became of one payment document of the statement: `matched` (to `invoiceId`), `unmatched` (in the review list), `duplicate` (imported before: `paymentId` is that payment), `skipped` (not incoming to one of our accounts, or between two of them: `paymentId` null).",
+      "properties": {
+        "paymentId": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Id"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "status": {
+          "enum": [
+            "matched",
+            "unmatched",
+            "duplicate",
+            "skipped"
+          ]
+        },
+        "invoiceId": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "number": {
+          "type": "string"
+        },
+        "date": {
+          "$ref": "common.json#/$defs/Date"
+        }
+      },
+      "required": [
+        "paymentId",
+        "status",
+        "number",
+        "date"
+      ],
+      "additionalProperties": false
     }
   }
 }
@@ -4480,7 +4679,7 @@ enum EmbeddedSchemas {
           "maxLength": 200
         },
         "source": {
-          "description": "Where it came from: `manual` for `invoice.addPayment`.",
+          "description": "Where it came from: `manual` for `invoice.addPayment`, `bank` for a bank statement's payment (`exchange.importPayments`, `payment.match`).",
           "type": "string"
         },
         "createdAt": {
@@ -7517,6 +7716,104 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/exchange.importPayments.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/exchange.importPayments.json",
+  "title": "exchange.importPayments",
+  "description": "Reads a bank statement (1CClientBankExchange: Windows-1251, CP866 with `Кодировка=DOS`, UTF-8 with a BOM) and keeps its incoming payments to our accounts, each matched to an invoice when one matches uniquely and confidently (its number in the purpose, and its payer's INN or the amount due) and added to it as a payment; the rest wait in `payment.unmatched`. A payment imported before is a duplicate and adds nothing. A file that is not such a statement is 1007 on `data` or `path` with the line in the message.",
+  "x-errors": [
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "description": "`1c-bank`: 1CClientBankExchange (`kl_to_1c.txt`). CommerceML payments are not read yet.",
+          "enum": [
+            "1c-bank"
+          ]
+        },
+        "data": {
+          "description": "The file's bytes in base64.",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 44739244
+        },
+        "path": {
+          "description": "The file, as an absolute path under one of the config file's `importDirs` (else 1007 `outsideImportDirs`).",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4096
+        }
+      },
+      "required": [
+        "format"
+      ],
+      "oneOf": [
+        {
+          "required": [
+            "data"
+          ]
+        },
+        {
+          "required": [
+            "path"
+          ]
+        }
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "payments": {
+          "description": "Payment documents in the statement.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "matched": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "unmatched": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "duplicates": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "encoding": {
+          "description": "How the file was read.",
+          "enum": [
+            "utf8",
+            "windows1251",
+            "cp866"
+          ]
+        },
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../exchange.json#/$defs/PaymentImportItem"
+          }
+        }
+      },
+      "required": [
+        "payments",
+        "matched",
+        "unmatched",
+        "duplicates",
+        "encoding",
+        "items"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
         ("methods/field.add.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -8350,6 +8647,136 @@ enum EmbeddedSchemas {
       "type": "object",
       "properties": {"rules": {"$ref": "../notification.json#/$defs/Rules"}},
       "required": ["rules"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/payment.ignore.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/payment.ignore.json",
+  "title": "payment.ignore",
+  "description": "Takes an unmatched payment off the review list (a refund, a loan: not an invoice's) and returns it. A payment already matched or ignored is 1005 `{reason: \"matched\"|\"ignored\"}`.",
+  "x-errors": [
+    1002,
+    1005
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "paymentId": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "reason": {
+          "type": "string",
+          "maxLength": 500
+        }
+      },
+      "required": [
+        "paymentId"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../exchange.json#/$defs/BankPayment"
+    }
+  }
+}
+
+"""#),
+        ("methods/payment.match.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/payment.match.json",
+  "title": "payment.match",
+  "description": "Adds an unmatched payment to the invoice as one of its payments (the invoice becomes `paid` or `partiallyPaid`) and returns both. A payment already matched or ignored is 1005 `{reason: \"matched\"|\"ignored\"}`; an invoice that is paid or cancelled 1005, one with less due than the payment 1007 `overpayment`.",
+  "x-errors": [
+    1002,
+    1005,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "paymentId": {
+          "$ref": "../common.json#/$defs/Id"
+        },
+        "invoiceId": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "paymentId",
+        "invoiceId"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "payment": {
+          "$ref": "../exchange.json#/$defs/BankPayment"
+        },
+        "invoice": {
+          "$ref": "../invoice.json#/$defs/Invoice"
+        }
+      },
+      "required": [
+        "payment",
+        "invoice"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/payment.unmatched.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/payment.unmatched.json",
+  "title": "payment.unmatched",
+  "description": "Payments from bank statements waiting for review, oldest first, each with the open invoices it may pay ranked as of now (`candidates`). `next` is the `cursor` of the following page; null on the last.",
+  "x-errors": [
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "limit": {
+          "$ref": "../common.json#/$defs/Limit"
+        },
+        "cursor": {
+          "$ref": "../common.json#/$defs/Cursor"
+        }
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../exchange.json#/$defs/BankPayment"
+          }
+        },
+        "next": {
+          "type": [
+            "string",
+            "null"
+          ]
+        }
+      },
+      "required": [
+        "items",
+        "next"
+      ],
       "additionalProperties": false
     }
   }

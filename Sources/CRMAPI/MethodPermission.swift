@@ -125,6 +125,10 @@ enum MethodPermission: Sendable {
             "sms.send": .onEntityParamOr("entityType", .read, otherwise: (.settings, .update)),
             "sms.list": .onEntityParamOr("entityType", .read, otherwise: (.settings, .read)),
             "sms.get": .inMethod, "sms.status": .inMethod, "settings.sms": .needs(.settings, .update),
+            // Bank statements are the exchange's: importing one adds its matched payments to their
+            // invoices without asking for invoice rights (the accountant's and the 1C exchange's roles).
+            "exchange.importPayments": .needs(.exchange, .update), "payment.match": .needs(.exchange, .update),
+            "payment.ignore": .needs(.exchange, .update), "payment.unmatched": .needs(.exchange, .read),
         ]
         for prefix in ["user", "department", "role"] {
             table["\(prefix).get"] = .needs(.users, .read)

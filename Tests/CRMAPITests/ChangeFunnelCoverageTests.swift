@@ -224,6 +224,21 @@ import Testing
         try call("sms.list", ["entityType": "contact", "id": contact["id"]!])
         try call("sms.list", ["status": "queued"])
         try call("invoice.addPayment", ["id": invoice["id"]!, "amount": "1000.00", "date": "2026-03-06"])
+        // A bank statement: one payment names the invoice (added to it), two wait for review.
+        func statementDocument(_ number: String, _ amount: String, _ purpose: String) -> String {
+            "СекцияДокумент=Платежное поручение\r\nНомер=\(number)\r\nДата=06.03.2026\r\nСумма=\(amount)\r\nПлательщикСчет=40802810500000000001\r\n"
+                + "ПлательщикИНН=500100732259\r\nПолучательСчет=40702810801400016513\r\nДатаПоступило=06.03.2026\r\nНазначениеПлатежа=\(purpose)\r\nКонецДокумента\r\n"
+        }
+        let statement = "\u{FEFF}1CClientBankExchange\r\nКодировка=Windows\r\n" + statementDocument("31", "100.00", "Оплата по сч.1")
+            + statementDocument("32", "5.00", "Прочее") + statementDocument("33", "6.00", "Прочее") + "КонецФайла\r\n"
+        let imported = try call("exchange.importPayments", ["format": "1c-bank", "data": .string(Data(statement.utf8).base64EncodedString())])
+        #expect(imported["matched"] == 1 && imported["unmatched"] == 2)
+        let review = try call("payment.unmatched", ["limit": 10])
+        let waiting = review["items"]?.arrayValue?.compactMap { $0["id"] } ?? []
+        try #require(waiting.count == 2)
+        try call("payment.match", ["paymentId": waiting[0], "invoiceId": invoice["id"]!])
+        try call("payment.match", ["paymentId": waiting[0], "invoiceId": invoice["id"]!], refused: true)
+        try call("payment.ignore", ["paymentId": waiting[1], "reason": "не наш"])
         try call("invoice.setStatus", ["id": invoice["id"]!, "status": "cancelled"], refused: true)
         let second = try call("invoice.createFromDeal", ["dealId": deal["id"]!])
         try call("invoice.setStatus", ["id": second["id"]!, "status": "cancelled"])
@@ -321,7 +336,7 @@ import Testing
                        "template.add", "automation.add", "field.add", "pipeline.add", "user.add", "comment.add",
                        "department.add", "department.delete", "user.update", "user.deactivate", "token.add", "token.revoke",
                        "role.add", "role.update", "role.delete", "user.setRoles", "department.setRoles", "notification.setRules",
-                       "sms.send", "settings.sms"] {
+                       "sms.send", "settings.sms", "exchange.importPayments", "payment.match", "payment.ignore"] {
             #expect(writers.contains(method), "\(method) committed no rows")
         }
         #expect(!writers.contains("lead.get") && !writers.contains("invoice.render"))

@@ -19,7 +19,7 @@ BASE = "https://schemas.crmd.dev/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 APPLICATION_ERRORS = {1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008}
 SHARED = {"common.json", "event.json", "notification.json", "sms.json", "lead.json", "contact.json", "company.json", "deal.json", "requisite.json", "automation.json",
-          "product.json", "invoice.json", "activity.json"}
+          "product.json", "invoice.json", "activity.json", "exchange.json"}
 
 METHODS = [
     "rpc.discover", "server.info",
@@ -48,6 +48,7 @@ METHODS = [
     "resource.add", "resource.list", "resource.update", "resource.delete",
     "calendar.getSchedule", "calendar.setSchedule", "calendar.setHolidays", "calendar.holidays", "calendar.freeSlots", "calendar.events",
     "calendar.export",
+    "exchange.importPayments", "payment.unmatched", "payment.match", "payment.ignore",
 ]
 
 PATHS = sorted(SCHEMAS.rglob("*.json"))
@@ -999,6 +1000,16 @@ PARAMS = {
          {"id": 7, "amount": "100.00", "date": "2026-12-01", "reference": "x" * 201},
          {"id": 7, "amount": "100.00", "date": "2026-12-01", "source": "bank"}],
     ),
+    "exchange.importPayments": (
+        [{"format": "1c-bank", "data": "MUNDbGllbnRCYW5rRXhjaGFuZ2UNCg=="}, {"format": "1c-bank", "path": "/srv/import/kl_to_1c.txt"}],
+        [{"format": "1c-bank"}, {"format": "commerceml", "data": "eA=="}, {"format": "1c-bank", "data": "eA==", "path": "/srv/x"},
+         {"format": "1c-bank", "data": ""}, {"data": "eA=="}, {"format": "1c-bank", "data": "eA==", "encoding": "dos"}],
+    ),
+    "payment.unmatched": ([{}, {"limit": 20, "cursor": "17"}, {"cursor": None}], [{"limit": 0}, {"limit": 501}, {"cursor": 17}, {"status": "ignored"}]),
+    "payment.match": ([{"paymentId": 3, "invoiceId": 7}], [{"paymentId": 3}, {"invoiceId": 7}, {"paymentId": 0, "invoiceId": 7},
+                                                          {"paymentId": 3, "invoiceId": 7, "amount": "10.00"}]),
+    "payment.ignore": ([{"paymentId": 3}, {"paymentId": 3, "reason": "Возврат займа"}],
+                       [{}, {"paymentId": "3"}, {"paymentId": 3, "reason": "x" * 501}]),
 }
 
 EVENT = {"seq": 7, "topic": "lead.updated", "entityType": "lead", "id": 3, "actor": 2, "cause": "call:lead.update", "at": NOW,
@@ -1017,6 +1028,12 @@ RULES = {"invoicePaid": True, "paymentForMyDeal": False, "meetingMoved": True}
 SMS = {"id": 4, "to": "79161234567", "text": "Ваш заказ готов", "segments": 1, "encoding": "ucs2", "entityType": "lead",
        "entityId": 3, "status": "queued", "transport": None, "attempts": 0, "interruptedAttempts": 0, "errorCode": None,
        "error": None, "gatewayId": None, "data": {}, "createdBy": 1, "createdAt": NOW, "sentAt": None, "deliveredAt": None, "updatedAt": NOW}
+
+BANK_PAYMENT = {
+    "id": 2, "date": "2026-11-20", "number": "119", "amount": "700.00", "payerAccount": "40802810500000000001",
+    "payerInn": "7736207543", "payerName": "ООО Ромашка", "recipientAccount": "40702810801400016513", "purpose": "Возврат займа",
+    "receivedOn": "2026-11-21", "status": "unmatched", "invoiceId": None, "ignoreReason": None,
+}
 
 RESULTS = {
     "activity.add": ([ACTIVITY, {**ACTIVITY, "type": "task", "start": None, "end": None, "deadline": NOW, "overdue": True}],
@@ -1354,6 +1371,32 @@ RESULTS = {
                           [invoice_record(status="sent", version=None), {"id": 7, "status": "sent"}]),
     "invoice.addPayment": ([invoice_record(status="paid", paid="4199.99", due="0.00", payments=[{**PAYMENT, "amount": "4199.99"}])],
                            [invoice_record(payments=[{**PAYMENT, "date": NOW}]), invoice_record(payments=PAYMENT)]),
+    "exchange.importPayments": (
+        [{"payments": 4, "matched": 2, "unmatched": 1, "duplicates": 0, "encoding": "windows1251",
+          "items": [{"paymentId": 1, "status": "matched", "invoiceId": 7, "number": "118", "date": "2026-11-20"},
+                    {"paymentId": 2, "status": "unmatched", "number": "119", "date": "2026-11-20"},
+                    {"paymentId": None, "status": "skipped", "number": "9", "date": "2026-11-20"}]},
+         {"payments": 0, "matched": 0, "unmatched": 0, "duplicates": 0, "encoding": "cp866", "items": []}],
+        [{"payments": 1, "matched": 0, "unmatched": 0, "duplicates": 1, "items": []},
+         {"payments": 1, "matched": 0, "unmatched": 0, "duplicates": 1, "encoding": "koi8", "items": []},
+         {"payments": 1, "matched": 0, "unmatched": 1, "duplicates": 0, "encoding": "utf8",
+          "items": [{"paymentId": 2, "status": "waiting", "number": "1", "date": "2026-11-20"}]}],
+    ),
+    "payment.unmatched": (
+        [{"items": [{**BANK_PAYMENT, "candidates": [{"invoiceId": 7, "number": "2026-00015", "score": 85, "reasons": ["number", "inn"],
+                                                     "due": "4199.99"}]}], "next": "2"},
+         {"items": [], "next": None}],
+        [{"items": [{**BANK_PAYMENT, "candidates": [{"invoiceId": 7, "number": "2026-00015", "score": 85, "reasons": [], "due": "1.00"}]}],
+          "next": None},
+         {"items": [{**BANK_PAYMENT, "status": "pending"}], "next": None}, {"items": [{**BANK_PAYMENT, "amount": 700}], "next": None}],
+    ),
+    "payment.match": (
+        [{"payment": {**BANK_PAYMENT, "status": "matched", "invoiceId": 7},
+          "invoice": invoice_record(status="partiallyPaid", paid="700.00", due="3499.99", payments=[{**PAYMENT, "amount": "700.00", "source": "bank"}])}],
+        [{"payment": BANK_PAYMENT}, {"payment": {**BANK_PAYMENT, "invoiceId": "7"}, "invoice": invoice_record()}],
+    ),
+    "payment.ignore": ([{**BANK_PAYMENT, "status": "ignored", "ignoreReason": "Возврат займа"}, {**BANK_PAYMENT, "status": "ignored"}],
+                       [{**BANK_PAYMENT, "status": "ignored", "comment": "x"}, {k: v for k, v in BANK_PAYMENT.items() if k != "purpose"}]),
 }
 
 

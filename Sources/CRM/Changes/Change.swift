@@ -68,6 +68,8 @@ package enum ChangeEntity: String, Sendable, CaseIterable {
     case activity, resource, calendar
     /// A text message sent to a number no record holds (one about a record is told on the record).
     case sms
+    /// A payment read from a bank statement (matched to an invoice, waiting for review, or ignored).
+    case bankPayment
 
     package init(_ type: EntityType) { self.init(rawValue: type.rawValue)! }
 

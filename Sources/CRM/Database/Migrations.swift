@@ -31,6 +31,7 @@ package enum CRMMigrations {
         Migration(version: 19, name: "activities: meetings, calls and tasks, resources, work calendars, reminders", sql: activitiesSQL),
         Migration(version: 20, name: "sms: the outbox of text messages", sql: smsSQL),
         Migration(version: 21, name: "robots: the log of their runs, the outbox of their webhooks", sql: robotLogSQL),
+        Migration(version: 22, name: "bank statements: imported payments, matched to invoices or waiting for review", sql: bankSQL),
     ]
 
     static let foundationSQL = """

@@ -168,29 +168,38 @@ package struct InvoiceService: Sendable {
         let money = Money(minor: payment)
         guard Timestamp.parseDate(date) != nil else { throw CRMError.invalidValue(field: "date", reason: "format", message: "a date YYYY-MM-DD") }
         return try crm.pool.write { db in
-            guard let balance = try InvoiceStore.balance(db, id) else { throw CRMError.notFound("invoice", id) }
-            let (status, total, alreadyPaid) = (balance.status, balance.total, balance.paid)
-            if status == "cancelled" || status == "paid" { throw CRMError.conflict(reason: status, details: ["status": .string(status)]) }
-            // Both within Money.maximum and paid ≤ total: neither the difference nor the new sum can overflow.
-            let due = total - alreadyPaid
-            if money.minor > due {
-                throw CRMError.invalidValue(field: "amount", reason: "overpayment",
-                                            message: "the payment exceeds what is due (\(DecimalScaled.format(due, scale: 2)))")
-            }
-            let paid = alreadyPaid + money.minor
-            let now = crm.nowText
-            let paymentID = try InvoiceStore.insertPayment(db, invoiceID: id, amount: money.decimalText, date: date, reference: reference,
-                                                           source: source, at: now, by: caller.userID)
-            let facts: [String: JSON] = ["payment": .string(money.decimalText), "date": .string(date), "reference": reference.map(JSON.string) ?? .null]
-            try crm.apply(Change(.payment, id: .int(paymentID), .created, by: caller, at: now, owner: RecordRef(.invoice, id),
-                                 data: facts.merging(["source": .string(source)]) { a, _ in a }), in: db)
-            let paidText = DecimalScaled.format(paid, scale: 2)
-            try InvoiceStore.setPaid(db, id: id, paidText)
-            // Paid or partly paid follows from the payment: not a status change the caller must be allowed.
-            try setStoredStatus(db, id: id, status: paid == total ? "paid" : "partiallyPaid", by: caller.unlimited, from: status, extra: facts,
-                                also: [FieldChange(field: "paid", old: .string(balance.paidText), new: .string(paidText))])
+            _ = try addPayment(db, id: id, amount: money, date: date, reference: reference, source: source, by: caller)
             return try invoice(db, id)
         }
+    }
+
+    /// Adds a checked payment inside the caller's write (a bank statement's import adds several
+    /// in one); returns the payment's id. 1005 for a cancelled or paid invoice, 1007
+    /// `overpayment` for more than is due.
+    func addPayment(_ db: Database, id: Int64, amount money: Money, date: String, reference: String?, source: String,
+                    by caller: Caller) throws -> Int64 {
+        guard let balance = try InvoiceStore.balance(db, id) else { throw CRMError.notFound("invoice", id) }
+        let (status, total, alreadyPaid) = (balance.status, balance.total, balance.paid)
+        if status == "cancelled" || status == "paid" { throw CRMError.conflict(reason: status, details: ["status": .string(status)]) }
+        // Both within Money.maximum and paid ≤ total: neither the difference nor the new sum can overflow.
+        let due = total - alreadyPaid
+        if money.minor > due {
+            throw CRMError.invalidValue(field: "amount", reason: "overpayment",
+                                        message: "the payment exceeds what is due (\(DecimalScaled.format(due, scale: 2)))")
+        }
+        let paid = alreadyPaid + money.minor
+        let now = crm.nowText
+        let paymentID = try InvoiceStore.insertPayment(db, invoiceID: id, amount: money.decimalText, date: date, reference: reference,
+                                                       source: source, at: now, by: caller.userID)
+        let facts: [String: JSON] = ["payment": .string(money.decimalText), "date": .string(date), "reference": reference.map(JSON.string) ?? .null]
+        try crm.apply(Change(.payment, id: .int(paymentID), .created, by: caller, at: now, owner: RecordRef(.invoice, id),
+                             data: facts.merging(["source": .string(source)]) { a, _ in a }), in: db)
+        let paidText = DecimalScaled.format(paid, scale: 2)
+        try InvoiceStore.setPaid(db, id: id, paidText)
+        // Paid or partly paid follows from the payment: not a status change the caller must be allowed.
+        try setStoredStatus(db, id: id, status: paid == total ? "paid" : "partiallyPaid", by: caller.unlimited, from: status, extra: facts,
+                            also: [FieldChange(field: "paid", old: .string(balance.paidText), new: .string(paidText))])
+        return paymentID
     }
 
     /// Stores a new status and tells the funnel (the invoice and its deal's timeline show it).

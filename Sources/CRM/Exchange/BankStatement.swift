@@ -1,0 +1,186 @@
+import Foundation
+import RussianFormats
+
+/// A bank statement in the 1CClientBankExchange format (`kl_to_1c.txt`): the lines
+/// `Key=Value` between `1CClientBankExchange` and `КонецФайла`, with one
+/// `СекцияДокумент=… КонецДокумента` section per payment. Parsing is pure: bytes in, a
+/// statement or a `BankStatement.Problem` (with the line it is on) out.
+///
+/// The encoding is found from the bytes: a UTF-8 byte order mark means UTF-8; otherwise the file
+/// is Windows-1251 unless it says `Кодировка=DOS` (in CP866 bytes), which means CP866. Lines end
+/// in CRLF or LF.
+package struct BankStatement: Sendable, Equatable {
+    /// How the file's bytes were read.
+    package enum Encoding: String, Sendable {
+        case utf8, windows1251, cp866
+    }
+
+    /// One payment document (`СекцияДокумент`).
+    package struct Document: Sendable, Equatable {
+        /// The section's kind, as `СекцияДокумент=` names it (`Платежное поручение`).
+        package var kind: String
+        /// `Номер`.
+        package var number: String
+        /// `Дата`, as `YYYY-MM-DD`.
+        package var date: String
+        /// `Сумма` in kopecks.
+        package var amount: Int64
+        /// `ПлательщикСчет`, `ПлательщикИНН`, `Плательщик1` (else `Плательщик`).
+        package var payerAccount: String
+        package var payerINN: String?
+        package var payerName: String?
+        /// `ПолучательСчет`, `ПолучательИНН`.
+        package var recipientAccount: String
+        package var recipientINN: String?
+        /// `НазначениеПлатежа`.
+        package var purpose: String
+        /// `ДатаПоступило` (as `YYYY-MM-DD`): when it reached the recipient's account.
+        package var receivedOn: String?
+        /// `ДатаСписано` (as `YYYY-MM-DD`): when it left the payer's account.
+        package var writtenOffOn: String?
+        /// The line of its `СекцияДокумент`.
+        package var line: Int
+    }
+
+    /// Why the bytes are not a statement that can be read; `line` is 1-based.
+    package struct Problem: Error, Sendable, Equatable {
+        /// `notBankExchange`, `noEndOfFile`, `unclosedDocument`, `amount`, `date`, `missingField`, `encoding`.
+        package let reason: String
+        package let line: Int
+        package let message: String
+    }
+
+    package var encoding: Encoding
+    /// `ВерсияФормата`, if given.
+    package var version: String?
+    /// The accounts the statement is for (`РасчСчет` of the header, one line each).
+    package var accounts: [String]
+    package var documents: [Document]
+
+    /// Reads a statement from the file's bytes.
+    package static func parse(_ bytes: [UInt8]) throws(Problem) -> BankStatement {
+        let (text, encoding) = try decode(bytes)
+        return try parse(lines: lines(text), encoding: encoding)
+    }
+
+    /// The text of the bytes and the encoding it was in.
+    static func decode(_ bytes: [UInt8]) throws(Problem) -> (String, Encoding) {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            guard let text = String(bytes: bytes.dropFirst(3), encoding: .utf8) else {
+                throw Problem(reason: "encoding", line: 1, message: "the file starts with a UTF-8 byte order mark but is not UTF-8")
+            }
+            return (text, .utf8)
+        }
+        let dos = LegacyEncoding.cp866.decode(bytes)
+        if lines(dos).contains(where: { $0.trimmingCharacters(in: .whitespaces) == "Кодировка=DOS" }) { return (dos, .cp866) }
+        return (LegacyEncoding.windows1251.decode(bytes), .windows1251)
+    }
+
+    static func lines(_ text: String) -> [String] {
+        // "\r\n" is one Character in Swift: split on it and on a lone "\n" alike.
+        text.split(omittingEmptySubsequences: false) { $0 == "\r\n" || $0 == "\n" }.map { line in
+            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        }
+    }
+
+    private static func parse(lines: [String], encoding: Encoding) throws(Problem) -> BankStatement {
+        var statement = BankStatement(encoding: encoding, version: nil, accounts: [], documents: [])
+        var index = 0
+        while index < lines.count, lines[index].trimmingCharacters(in: .whitespaces).isEmpty { index += 1 }
+        guard index < lines.count, lines[index].trimmingCharacters(in: .whitespaces) == "1CClientBankExchange" else {
+            throw Problem(reason: "notBankExchange", line: min(index, max(lines.count - 1, 0)) + 1,
+                          message: "a 1CClientBankExchange file starts with the line 1CClientBankExchange")
+        }
+        index += 1
+        var open: (line: Int, kind: String, fields: [String: (value: String, line: Int)])?
+        var inBalance = false
+        while index < lines.count {
+            let number = index + 1
+            let line = lines[index].trimmingCharacters(in: .whitespaces)
+            index += 1
+            if line.isEmpty { continue }
+            let (key, value) = split(line)
+            if var document = open {
+                if line == "КонецДокумента" {
+                    statement.documents.append(try self.document(kind: document.kind, line: document.line, fields: document.fields))
+                    open = nil
+                } else if key == "КонецФайла" || key == "СекцияДокумент" {
+                    throw Problem(reason: "unclosedDocument", line: document.line, message: "the document that starts here has no КонецДокумента")
+                } else if let value {
+                    document.fields[key] = (value, number)
+                    open = document
+                }
+                continue
+            }
+            if inBalance {
+                if line == "КонецРасчСчет" { inBalance = false }
+                continue
+            }
+            switch key {
+            case "КонецФайла":
+                return statement
+            case "СекцияДокумент":
+                open = (number, value ?? "", [:])
+            case "СекцияРасчСчет":
+                inBalance = true
+            case "РасчСчет":
+                if let value, !value.isEmpty { statement.accounts.append(value) }
+            case "ВерсияФормата":
+                statement.version = value
+            default:
+                break
+            }
+        }
+        if let open {
+            throw Problem(reason: "unclosedDocument", line: open.line, message: "the document that starts here has no КонецДокумента")
+        }
+        throw Problem(reason: "noEndOfFile", line: lines.count, message: "the file ends without КонецФайла: it may be cut short")
+    }
+
+    private static func split(_ line: String) -> (String, String?) {
+        guard let equals = line.firstIndex(of: "=") else { return (line, nil) }
+        return (String(line[..<equals]).trimmingCharacters(in: .whitespaces),
+                String(line[line.index(after: equals)...]).trimmingCharacters(in: .whitespaces))
+    }
+
+    private static func document(kind: String, line: Int, fields: [String: (value: String, line: Int)]) throws(Problem) -> Document {
+        func required(_ key: String) throws(Problem) -> (value: String, line: Int) {
+            guard let field = fields[key], !field.value.isEmpty else {
+                throw Problem(reason: "missingField", line: line, message: "the document that starts here has no \(key)")
+            }
+            return field
+        }
+        func date(_ key: String) throws(Problem) -> String? {
+            guard let field = fields[key], !field.value.isEmpty else { return nil }
+            guard let parsed = RussianDate.parseNumeric(field.value) else {
+                throw Problem(reason: "date", line: field.line, message: "\(key) '\(field.value)' is not a date dd.mm.yyyy")
+            }
+            return isoDate(parsed)
+        }
+        func text(_ key: String) -> String? {
+            guard let value = fields[key]?.value, !value.isEmpty else { return nil }
+            return value
+        }
+        let amount = try required("Сумма")
+        guard let money = Money.parse(amount.value), money.minor > 0 else {
+            throw Problem(reason: "amount", line: amount.line, message: "Сумма '\(amount.value)' is not a positive amount like 12354.00")
+        }
+        _ = try required("Дата")
+        guard let documentDate = try date("Дата") else { throw Problem(reason: "missingField", line: line, message: "no Дата") }
+        return Document(kind: kind, number: try required("Номер").value, date: documentDate, amount: money.minor,
+                        payerAccount: text("ПлательщикСчет") ?? "", payerINN: text("ПлательщикИНН"),
+                        payerName: text("Плательщик1") ?? text("Плательщик"),
+                        recipientAccount: text("ПолучательСчет") ?? "", recipientINN: text("ПолучательИНН"),
+                        purpose: text("НазначениеПлатежа") ?? "", receivedOn: try date("ДатаПоступило"),
+                        writtenOffOn: try date("ДатаСписано"), line: line)
+    }
+
+    /// `YYYY-MM-DD` of a parsed date.
+    static func isoDate(_ date: (year: Int, month: Int, day: Int)) -> String {
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(date.year, 4))-\(padded(date.month, 2))-\(padded(date.day, 2))"
+    }
+}

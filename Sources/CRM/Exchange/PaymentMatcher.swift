@@ -1,0 +1,142 @@
+import Foundation
+import RussianFormats
+
+/// Matches an incoming bank payment to the open invoices it may pay: by the invoice number
+/// written in its purpose in the forms people write it («Оплата по счету № 2026-00015 от
+/// 20.11.2026», «сч.15», «по сч 2026-15», «счёт-оферта №15»), the payer's INN, and the amount
+/// still due. Pure: the invoices come in, the ranked candidates and the verdict go out.
+///
+/// A match is confident when the number matches and so does the INN or the amount due; a
+/// payment is applied only when exactly one open invoice matches confidently and it is not
+/// more than that invoice's due.
+package enum PaymentMatcher {
+    /// An open invoice as the matcher sees it.
+    package struct Invoice: Sendable, Equatable {
+        package var id: Int64
+        package var number: String
+        /// `YYYY-MM-DD`.
+        package var date: String
+        package var payerINN: String?
+        /// What is still due, in kopecks.
+        package var due: Int64
+
+        package init(id: Int64, number: String, date: String, payerINN: String?, due: Int64) {
+            self.id = id
+            self.number = number
+            self.date = date
+            self.payerINN = payerINN
+            self.due = due
+        }
+    }
+
+    /// An invoice the payment may pay, with why.
+    package struct Candidate: Sendable, Equatable {
+        package var invoice: Invoice
+        /// `number`, `inn`, `amount`, in that order, those that hold.
+        package var reasons: [String]
+        package var score: Int
+
+        var confident: Bool { reasons.contains("number") && (reasons.contains("inn") || reasons.contains("amount")) }
+    }
+
+    /// An invoice number as written in a purpose: its sequence number, and the year when the
+    /// text gives one (in the number, or as the year of «от dd.mm.yyyy»).
+    package struct NumberKey: Sendable, Equatable, Hashable {
+        package var sequence: Int64
+        package var year: Int?
+    }
+
+    /// The ranked candidates (best first, at most `limit`) and the one invoice to apply the
+    /// payment to, if the match is unique and confident.
+    package static func match(purpose: String, payerINN: String?, amount: Int64, invoices: [Invoice], format: String,
+                              limit: Int = 5) -> (candidates: [Candidate], apply: Invoice?) {
+        let written = numbers(in: purpose)
+        var candidates: [Candidate] = []
+        for invoice in invoices {
+            var reasons: [String] = []
+            let key = Self.key(ofInvoice: invoice.number, format: format, date: invoice.date)
+            if let key, written.contains(where: { $0.sequence == key.sequence && ($0.year == nil || key.year == nil || $0.year == key.year) }) {
+                reasons.append("number")
+            }
+            if let payerINN, !payerINN.isEmpty, invoice.payerINN == payerINN { reasons.append("inn") }
+            if amount == invoice.due { reasons.append("amount") }
+            guard !reasons.isEmpty else { continue }
+            let score = (reasons.contains("number") ? 60 : 0) + (reasons.contains("inn") ? 25 : 0) + (reasons.contains("amount") ? 15 : 0)
+            candidates.append(Candidate(invoice: invoice, reasons: reasons, score: score))
+        }
+        candidates.sort { ($0.score, $0.invoice.id) > ($1.score, $1.invoice.id) }
+        let confident = candidates.filter(\.confident)
+        let apply = confident.count == 1 && amount <= confident[0].invoice.due ? confident[0].invoice : nil
+        return (Array(candidates.prefix(limit)), apply)
+    }
+
+    /// The invoice numbers a purpose names: what follows «счет», «счёт», «счету», «сч.», «сч»,
+    /// «счет-оферта», «счет на оплату» (with or without «№»); each with the year of the «от
+    /// dd.mm.yyyy» after it when the number itself has none. A bare «№» is not taken: it is as
+    /// often a contract's number.
+    package static func numbers(in purpose: String) -> [NumberKey] {
+        let text = purpose.lowercased().replacingOccurrences(of: "ё", with: "е")
+        let pattern = #"(?<![а-яa-z])сч(?:ет[а-я]*)?(?:-оферт[а-я]*)?\.?(?:\s+на\s+оплату)?\s*(?:№|n|no\.?|номер)?\s*([0-9][0-9a-zа-я/\-]*)(?:\s*от\s*(\d{2}\.\d{2}\.\d{4}))?"#
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
+        let range = NSRange(text.startIndex..., in: text)
+        var keys: [NumberKey] = []
+        for found in regex.matches(in: text, range: range) {
+            guard let numberRange = Range(found.range(at: 1), in: text) else { continue }
+            let dateYear = Range(found.range(at: 2), in: text).flatMap { RussianDate.parseNumeric(String(text[$0]))?.year }
+            guard var key = writtenKey(String(text[numberRange])) else { continue }
+            if key.year == nil { key.year = dateYear }
+            if !keys.contains(key) { keys.append(key) }
+        }
+        return keys
+    }
+
+    /// A number as written: its last run of digits is the sequence, an earlier four-digit run
+    /// from 2000 to 2099 the year («2026-15», «2026-00015», «15»).
+    static func writtenKey(_ text: String) -> NumberKey? {
+        let runs = digitRuns(text)
+        guard let last = runs.last, let sequence = Int64(last.prefix(18)) else { return nil }
+        let year = runs.dropLast().last { $0.count == 4 }.flatMap { Int($0) }.flatMap { (2000...2099).contains($0) ? $0 : nil }
+        return NumberKey(sequence: sequence, year: year)
+    }
+
+    /// An invoice's own number read with the numbering format (`{YYYY}-{N:5}`): its `{N}` is
+    /// the sequence, its `{YYYY}`/`{YY}` (else the invoice date's year) the year. A number the
+    /// format does not describe (made under an earlier format) is read as written.
+    static func key(ofInvoice number: String, format: String, date: String) -> NumberKey? {
+        let dateYear = Int(date.prefix(4))
+        guard let regex = formatRegex(format) else { return writtenKey(number).map { NumberKey(sequence: $0.sequence, year: $0.year ?? dateYear) } }
+        let range = NSRange(number.startIndex..., in: number)
+        guard let found = regex.firstMatch(in: number, range: range),
+              let sequenceRange = Range(found.range(withName: "n"), in: number), let sequence = Int64(number[sequenceRange].prefix(18)) else {
+            return writtenKey(number).map { NumberKey(sequence: $0.sequence, year: $0.year ?? dateYear) }
+        }
+        return NumberKey(sequence: sequence, year: format.contains("{YY") ? dateYear : nil)
+    }
+
+    /// The format as a regular expression with the first `{N…}` captured as `n`.
+    private static func formatRegex(_ format: String) -> NSRegularExpression? {
+        var pattern = "^"
+        var rest = Substring(format)
+        var named = false
+        while let open = rest.firstIndex(of: "{") {
+            pattern += NSRegularExpression.escapedPattern(for: String(rest[..<open]))
+            guard let close = rest[open...].firstIndex(of: "}") else { rest = rest[open...]; break }
+            let token = rest[rest.index(after: open)..<close]
+            switch token {
+            case "YYYY": pattern += "[0-9]{4}"
+            case "YY": pattern += "[0-9]{2}"
+            default:
+                guard token.hasPrefix("N") else { return nil }
+                pattern += named ? "[0-9]+" : "(?<n>[0-9]+)"
+                named = true
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        pattern += NSRegularExpression.escapedPattern(for: String(rest)) + "$"
+        return named ? try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) : nil
+    }
+
+    private static func digitRuns(_ text: String) -> [Substring] {
+        text.split { !$0.isASCIIDigit }
+    }
+}
