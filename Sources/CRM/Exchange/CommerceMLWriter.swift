@@ -48,8 +48,12 @@ struct CommerceMLWriter {
         switch encoding {
         case .utf8: return Array(xml.utf8)
         case .windows1251:
-            // Every text went through `text(_:)`; what is left is markup, all of it in 1251.
-            guard let bytes = LegacyEncoding.windows1251.encode(xml) else { throw Unrepresentable(text: xml, character: "") }
+            // Every text went through `text(_:)` and the markup is Cyrillic and ASCII, so this holds;
+            // were it not to, the file is refused rather than written with a replacement byte.
+            guard let bytes = LegacyEncoding.windows1251.encode(xml) else {
+                let character = xml.first { LegacyEncoding.windows1251.encode(String($0)) == nil }.map(String.init) ?? ""
+                throw Unrepresentable(text: xml, character: character)
+            }
             return bytes
         }
     }
@@ -69,7 +73,7 @@ struct CommerceMLWriter {
         let totals = json["totals"] ?? .null
         let vatMode = totals["vatMode"]?.stringValue ?? "none"
         let status = json["status"]?.stringValue ?? ""
-        try out.open("Документ", 1)
+        out.open("Документ", 1)
         try out.element("Ид", "crmd-invoice-\(id)", 2)
         try out.element("Номер", json["number"]?.stringValue, 2)
         try out.element("Дата", json["date"]?.stringValue, 2)
@@ -80,16 +84,16 @@ struct CommerceMLWriter {
         try out.element("Сумма", json["total"]?.stringValue, 2)
         try counterparty(json["payer"] ?? .null, bank: invoice.payerBank, into: &out)
         if vatMode != "none" {
-            try out.open("Налоги", 2)
+            out.open("Налоги", 2)
             try tax(included: vatMode == "included", sum: totals["vat"]?.stringValue, into: &out, level: 3)
-            try out.close("Налоги", 2)
+            out.close("Налоги", 2)
         }
-        try out.open("Товары", 2)
+        out.open("Товары", 2)
         for (index, row) in (json["rows"]?.arrayValue ?? []).enumerated() {
             try product(row, id: row["productId"]?.int64Value.map { "crmd-product-\($0)" } ?? "crmd-invoice-\(id)-row-\(index + 1)", into: &out)
         }
-        try out.close("Товары", 2)
-        try out.open("ЗначенияРеквизитов", 2)
+        out.close("Товары", 2)
+        out.open("ЗначенияРеквизитов", 2)
         try out.requisite("Заказ оплачен", status == "paid" ? "true" : "false", 3)
         try out.requisite("Отменен", status == "cancelled" ? "true" : "false", 3)
         try out.requisite("Статус заказа", Self.statusNames[status] ?? status, 3)
@@ -97,8 +101,8 @@ struct CommerceMLWriter {
             try out.requisite("Дата оплаты", last["date"]?.stringValue ?? "", 3)
             if let reference = last["reference"]?.stringValue { try out.requisite("Номер платежного документа", reference, 3) }
         }
-        try out.close("ЗначенияРеквизитов", 2)
-        try out.close("Документ", 1)
+        out.close("ЗначенияРеквизитов", 2)
+        out.close("Документ", 1)
         return out.text
     }
 
@@ -110,8 +114,8 @@ struct CommerceMLWriter {
     private func counterparty(_ payer: JSON, bank: JSON?, into out: inout XMLText) throws {
         let type = payer["entityType"]?.stringValue ?? "company"
         let name = payer["name"]?.stringValue ?? ""
-        try out.open("Контрагенты", 2)
-        try out.open("Контрагент", 3)
+        out.open("Контрагенты", 2)
+        out.open("Контрагент", 3)
         try out.element("Ид", "crmd-\(type)-\(payer["id"]?.int64Value ?? 0)", 4)
         try out.element("Наименование", name, 4)
         // A person is named in full; an organisation or a sole proprietor by its official name.
@@ -120,24 +124,24 @@ struct CommerceMLWriter {
         try out.element("ИНН", payer["inn"]?.stringValue, 4)
         try out.element("КПП", payer["kpp"]?.stringValue, 4)
         if let address = payer["address"]?.stringValue, !address.isEmpty {
-            try out.open("ЮридическийАдрес", 4)
+            out.open("ЮридическийАдрес", 4)
             try out.element("Представление", address, 5)
-            try out.close("ЮридическийАдрес", 4)
+            out.close("ЮридическийАдрес", 4)
         }
         if let bank, let account = bank["account"]?.stringValue, !account.isEmpty {
-            try out.open("РасчетныеСчета", 4)
-            try out.open("РасчетныйСчет", 5)
+            out.open("РасчетныеСчета", 4)
+            out.open("РасчетныйСчет", 5)
             try out.element("НомерСчета", account, 6)
-            try out.open("Банк", 6)
+            out.open("Банк", 6)
             try out.element("Наименование", bank["bankName"]?.stringValue, 7)
             try out.element("БИК", bank["bik"]?.stringValue, 7)
             try out.element("СчетКорреспондентский", bank["corrAccount"]?.stringValue, 7)
-            try out.close("Банк", 6)
-            try out.close("РасчетныйСчет", 5)
-            try out.close("РасчетныеСчета", 4)
+            out.close("Банк", 6)
+            out.close("РасчетныйСчет", 5)
+            out.close("РасчетныеСчета", 4)
         }
-        try out.close("Контрагент", 3)
-        try out.close("Контрагенты", 2)
+        out.close("Контрагент", 3)
+        out.close("Контрагенты", 2)
     }
 
     /// One `Товар`: a row with its unit, price, quantity, sum and VAT.
@@ -147,7 +151,7 @@ struct CommerceMLWriter {
         let known = Self.units[code]
         let rate = row["vatRate"]?.stringValue ?? "none"
         let kind = code == Self.serviceUnit ? "Услуга" : "Товар"
-        try out.open("Товар", 3)
+        out.open("Товар", 3)
         try out.element("Ид", id, 4)
         try out.element("Наименование", row["name"]?.stringValue, 4)
         var attributes = [("Код", code), ("НаименованиеПолное", known?.full ?? short)]
@@ -156,30 +160,30 @@ struct CommerceMLWriter {
         try out.element("ЦенаЗаЕдиницу", row["price"]?.stringValue, 4)
         try out.element("Количество", row["quantity"]?.stringValue, 4)
         try out.element("Сумма", row["sum"]?.stringValue, 4)
-        try out.open("СтавкиНалогов", 4)
-        try out.open("СтавкаНалога", 5)
+        out.open("СтавкиНалогов", 4)
+        out.open("СтавкаНалога", 5)
         try out.element("Наименование", "НДС", 6)
         try out.element("Ставка", rate == "none" ? "Без НДС" : rate, 6)
-        try out.close("СтавкаНалога", 5)
-        try out.close("СтавкиНалогов", 4)
+        out.close("СтавкаНалога", 5)
+        out.close("СтавкиНалогов", 4)
         if rate != "none" {
-            try out.open("Налоги", 4)
+            out.open("Налоги", 4)
             try tax(included: row["vatIncluded"]?.boolValue ?? true, sum: row["vat"]?.stringValue, into: &out, level: 5)
-            try out.close("Налоги", 4)
+            out.close("Налоги", 4)
         }
-        try out.open("ЗначенияРеквизитов", 4)
+        out.open("ЗначенияРеквизитов", 4)
         try out.requisite("ВидНоменклатуры", kind, 5)
         try out.requisite("ТипНоменклатуры", kind, 5)
-        try out.close("ЗначенияРеквизитов", 4)
-        try out.close("Товар", 3)
+        out.close("ЗначенияРеквизитов", 4)
+        out.close("Товар", 3)
     }
 
     private func tax(included: Bool, sum: String?, into out: inout XMLText, level: Int) throws {
-        try out.open("Налог", level)
+        out.open("Налог", level)
         try out.element("Наименование", "НДС", level + 1)
         try out.element("УчтеноВСумме", included ? "true" : "false", level + 1)
         try out.element("Сумма", sum ?? "0.00", level + 1)
-        try out.close("Налог", level)
+        out.close("Налог", level)
     }
 
     /// OKEI 876, «условная единица»: the unit 1C gives services; a row in it is a service (Услуга).
@@ -257,11 +261,11 @@ struct XMLText {
     let writer: CommerceMLWriter
     var text = ""
 
-    mutating func open(_ name: String, _ level: Int) throws {
+    mutating func open(_ name: String, _ level: Int) {
         text += String(repeating: "\t", count: level) + "<\(name)>\n"
     }
 
-    mutating func close(_ name: String, _ level: Int) throws {
+    mutating func close(_ name: String, _ level: Int) {
         text += String(repeating: "\t", count: level) + "</\(name)>\n"
     }
 
@@ -275,9 +279,9 @@ struct XMLText {
 
     /// A `ЗначениеРеквизита` with its `Наименование` and `Значение`.
     mutating func requisite(_ name: String, _ value: String, _ level: Int) throws {
-        try open("ЗначениеРеквизита", level)
+        open("ЗначениеРеквизита", level)
         try element("Наименование", name, level + 1)
         try element("Значение", value, level + 1)
-        try close("ЗначениеРеквизита", level)
+        close("ЗначениеРеквизита", level)
     }
 }

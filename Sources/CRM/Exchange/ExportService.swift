@@ -52,6 +52,10 @@ package struct ExportService: Sendable {
                     field: "encoding", reason: "unrepresentable",
                     message: "invoice \(error.invoiceID): «\(error.character)» in «\(error.text)» has no form in windows-1251; export in utf-8",
                     details: ["invoiceId": .int(error.invoiceID), "text": .string(error.text), "character": .string(error.character)])
+            } catch let error as CommerceMLWriter.Unrepresentable {
+                throw CRMError.invalidValueDetails(field: "encoding", reason: "unrepresentable",
+                                                   message: "«\(error.character)» has no form in windows-1251; export in utf-8",
+                                                   details: ["character": .string(error.character)])
             }
             return ["encoding": .string(chosenEncoding.rawValue), "version": .string(chosenVersion), "count": .int(Int64(invoices.count)),
                     "invoiceIds": .array(invoiceIDs.map(JSON.int)), "data": .string(Data(bytes).base64EncodedString()),
