@@ -3764,7 +3764,7 @@ enum EmbeddedSchemas {
       "minimum": 0
     },
     "TopicPattern": {
-      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token, webhook, activity, resource, calendar, sms (a text message to a number no record holds), bankPayment (a payment read from a bank statement: created, then updated when matched or ignored). Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked, moved, completed, cancelled. Anything else is 1007 `unknownTopic`.",
+      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token, webhook, activity, resource, calendar, sms (a text message to a number no record holds), bankPayment (a payment read from a bank statement: created, then updated when matched or ignored), exchange (id `1c`: updated when 1C acknowledges an export). Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked, moved, completed, cancelled. Anything else is 1007 `unknownTopic`.",
       "type": "string",
       "minLength": 1,
       "maxLength": 100
@@ -4230,6 +4230,25 @@ enum EmbeddedSchemas {
         "date"
       ],
       "additionalProperties": false
+    },
+    "EventSeq": {
+      "description": "A place in the event log (`event.list`'s seq): every change up to it.",
+      "type": "integer",
+      "minimum": 0
+    },
+    "CommerceMLEncoding": {
+      "description": "The file's encoding: `windows-1251` (the default, what 1C expects) or `utf-8`.",
+      "enum": [
+        "windows-1251",
+        "utf-8"
+      ]
+    },
+    "CommerceMLVersion": {
+      "description": "`ВерсияСхемы`: `2.05` (the default, as Bitrix writes) or `2.10`.",
+      "enum": [
+        "2.05",
+        "2.10"
+      ]
     }
   }
 }
@@ -7710,6 +7729,141 @@ enum EmbeddedSchemas {
       "type": "object",
       "properties": {"unsubscribed": {"type": "boolean", "description": "False when there was no subscription."}},
       "required": ["unsubscribed"],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/exchange.acknowledge.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/exchange.acknowledge.json",
+  "title": "exchange.acknowledge",
+  "description": "Records that 1C took every invoice change up to event seq `until` (an export's `until`): the next `exchange.export1C` without `since` or `ids` starts after it. The marker only moves forward; an older `until` changes nothing. Past the log's end is 1007 `beyondEnd`.",
+  "x-errors": [
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "until": {
+          "$ref": "../exchange.json#/$defs/EventSeq"
+        }
+      },
+      "required": [
+        "until"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "acknowledged": {
+          "description": "The marker now.",
+          "$ref": "../exchange.json#/$defs/EventSeq"
+        },
+        "previous": {
+          "description": "The marker before the call.",
+          "$ref": "../exchange.json#/$defs/EventSeq"
+        }
+      },
+      "required": [
+        "acknowledged",
+        "previous"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
+        ("methods/exchange.export1C.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/exchange.export1C.json",
+  "title": "exchange.export1C",
+  "description": "Writes invoices as a CommerceML 2 file for 1C (`КоммерческаяИнформация`, one `Документ` per invoice with its buyer, rows, VAT and order requisites). `ids`: just those invoices; else those changed after event seq `since`; else those changed after the seq 1C acknowledged last (`exchange.acknowledge`). In windows-1251 a character the code page lacks is written as its nearest form (₽ → руб., − → -, ² → 2, é → e); one with none (emoji, CJK) is 1007 `{field: \"encoding\", reason: \"unrepresentable\", invoiceId, text, character}`. An id that is no invoice is 1002.",
+  "x-errors": [
+    1002,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "since": {
+          "$ref": "../exchange.json#/$defs/EventSeq"
+        },
+        "ids": {
+          "description": "Invoices to export, whatever changed.",
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/Id"
+          },
+          "minItems": 1,
+          "maxItems": 1000
+        },
+        "encoding": {
+          "$ref": "../exchange.json#/$defs/CommerceMLEncoding"
+        },
+        "version": {
+          "$ref": "../exchange.json#/$defs/CommerceMLVersion"
+        }
+      },
+      "not": {
+        "required": [
+          "since",
+          "ids"
+        ]
+      },
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "encoding": {
+          "$ref": "../exchange.json#/$defs/CommerceMLEncoding"
+        },
+        "version": {
+          "$ref": "../exchange.json#/$defs/CommerceMLVersion"
+        },
+        "count": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "invoiceIds": {
+          "type": "array",
+          "items": {
+            "$ref": "../common.json#/$defs/Id"
+          }
+        },
+        "data": {
+          "description": "The file's bytes in base64.",
+          "type": "string",
+          "contentEncoding": "base64"
+        },
+        "until": {
+          "description": "The event seq this export covers changes up to: what to acknowledge once 1C took the file. Null for an export by `ids`.",
+          "oneOf": [
+            {
+              "$ref": "../exchange.json#/$defs/EventSeq"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "required": [
+        "encoding",
+        "version",
+        "count",
+        "invoiceIds",
+        "data",
+        "until"
+      ],
       "additionalProperties": false
     }
   }

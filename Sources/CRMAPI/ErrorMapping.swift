@@ -46,6 +46,9 @@ extension RPCError {
         case let .invalidValue(field, reason, message):
             self.init(code: ApplicationErrorCode.invalidValue, message: "Invalid value: \(message)",
                       data: ["field": .string(field), "reason": .string(reason)])
+        case let .invalidValueDetails(field, reason, message, details):
+            self.init(code: ApplicationErrorCode.invalidValue, message: "Invalid value: \(message)",
+                      data: .object(details.merging(["field": .string(field), "reason": .string(reason)]) { _, fixed in fixed }))
         case let .registryUnavailable(reason, detail):
             self.init(code: ApplicationErrorCode.registryUnavailable, message: "The company registry is unavailable: \(detail)",
                       data: ["reason": .string(reason)])

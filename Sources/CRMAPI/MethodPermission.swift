@@ -129,6 +129,9 @@ enum MethodPermission: Sendable {
             // invoices without asking for invoice rights (the accountant's and the 1C exchange's roles).
             "exchange.importPayments": .needs(.exchange, .update), "payment.match": .needs(.exchange, .update),
             "payment.ignore": .needs(.exchange, .update), "payment.unmatched": .needs(.exchange, .read),
+            // Invoices to 1C: the export reads every invoice for the exchange's role, the
+            // acknowledgement moves its marker.
+            "exchange.export1C": .needs(.exchange, .export), "exchange.acknowledge": .needs(.exchange, .update),
         ]
         for prefix in ["user", "department", "role"] {
             table["\(prefix).get"] = .needs(.users, .read)

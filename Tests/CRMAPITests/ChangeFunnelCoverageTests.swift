@@ -239,6 +239,13 @@ import Testing
         try call("payment.match", ["paymentId": waiting[0], "invoiceId": invoice["id"]!])
         try call("payment.match", ["paymentId": waiting[0], "invoiceId": invoice["id"]!], refused: true)
         try call("payment.ignore", ["paymentId": waiting[1], "reason": "не наш"])
+        // Invoices to 1C: everything so far, acknowledged; then only what changed after it.
+        let export = try call("exchange.export1C", ["encoding": "utf-8"])
+        #expect(export["invoiceIds"]?.arrayValue?.contains(invoice["id"]!) == true)
+        try call("exchange.acknowledge", ["until": export["until"]!])
+        try call("exchange.acknowledge", ["until": 1_000_000_000], refused: true)
+        #expect(try call("exchange.export1C", [:])["count"] == 0)
+        try call("exchange.export1C", ["ids": [invoice["id"]!], "version": "2.10"])
         try call("invoice.setStatus", ["id": invoice["id"]!, "status": "cancelled"], refused: true)
         let second = try call("invoice.createFromDeal", ["dealId": deal["id"]!])
         try call("invoice.setStatus", ["id": second["id"]!, "status": "cancelled"])
@@ -336,7 +343,7 @@ import Testing
                        "template.add", "automation.add", "field.add", "pipeline.add", "user.add", "comment.add",
                        "department.add", "department.delete", "user.update", "user.deactivate", "token.add", "token.revoke",
                        "role.add", "role.update", "role.delete", "user.setRoles", "department.setRoles", "notification.setRules",
-                       "sms.send", "settings.sms", "exchange.importPayments", "payment.match", "payment.ignore"] {
+                       "sms.send", "settings.sms", "exchange.importPayments", "payment.match", "payment.ignore", "exchange.acknowledge"] {
             #expect(writers.contains(method), "\(method) committed no rows")
         }
         #expect(!writers.contains("lead.get") && !writers.contains("invoice.render"))

@@ -49,6 +49,7 @@ METHODS = [
     "calendar.getSchedule", "calendar.setSchedule", "calendar.setHolidays", "calendar.holidays", "calendar.freeSlots", "calendar.events",
     "calendar.export",
     "exchange.importPayments", "payment.unmatched", "payment.match", "payment.ignore",
+    "exchange.export1C", "exchange.acknowledge",
 ]
 
 PATHS = sorted(SCHEMAS.rglob("*.json"))
@@ -1010,6 +1011,12 @@ PARAMS = {
                                                           {"paymentId": 3, "invoiceId": 7, "amount": "10.00"}]),
     "payment.ignore": ([{"paymentId": 3}, {"paymentId": 3, "reason": "Возврат займа"}],
                        [{}, {"paymentId": "3"}, {"paymentId": 3, "reason": "x" * 501}]),
+    "exchange.export1C": (
+        [{}, {"since": 0}, {"since": 120, "encoding": "utf-8"}, {"ids": [7, 8], "version": "2.10"}, {"encoding": "windows-1251", "version": "2.05"}],
+        [{"since": -1}, {"since": 3, "ids": [7]}, {"ids": []}, {"ids": [0]}, {"encoding": "cp866"}, {"version": "3.1"}, {"since": "12"},
+         {"format": "commerceml"}],
+    ),
+    "exchange.acknowledge": ([{"until": 0}, {"until": 1234}], [{}, {"until": -1}, {"until": "12"}, {"until": 5, "since": 1}]),
 }
 
 EVENT = {"seq": 7, "topic": "lead.updated", "entityType": "lead", "id": 3, "actor": 2, "cause": "call:lead.update", "at": NOW,
@@ -1397,6 +1404,16 @@ RESULTS = {
     ),
     "payment.ignore": ([{**BANK_PAYMENT, "status": "ignored", "ignoreReason": "Возврат займа"}, {**BANK_PAYMENT, "status": "ignored"}],
                        [{**BANK_PAYMENT, "status": "ignored", "comment": "x"}, {k: v for k, v in BANK_PAYMENT.items() if k != "purpose"}]),
+    "exchange.export1C": (
+        [{"encoding": "windows-1251", "version": "2.05", "count": 2, "invoiceIds": [7, 8], "data": "PD94bWw+", "until": 120},
+         {"encoding": "utf-8", "version": "2.10", "count": 1, "invoiceIds": [7], "data": "PD94bWw+", "until": None}],
+        [{"encoding": "windows1251", "version": "2.05", "count": 0, "invoiceIds": [], "data": "", "until": 1},
+         {"encoding": "utf-8", "version": "2.05", "count": 0, "invoiceIds": [], "data": "", "until": -1},
+         {"encoding": "utf-8", "version": "2.05", "count": 0, "invoiceIds": [], "data": ""},
+         {"encoding": "utf-8", "version": "2.05", "count": 0, "invoiceIds": [], "data": "", "until": 1, "xml": "<x/>"}],
+    ),
+    "exchange.acknowledge": ([{"acknowledged": 120, "previous": 0}, {"acknowledged": 5, "previous": 5}],
+                             [{"acknowledged": 120}, {"acknowledged": "120", "previous": 0}, {"acknowledged": -1, "previous": 0}]),
 }
 
 

@@ -70,6 +70,8 @@ package enum ChangeEntity: String, Sendable, CaseIterable {
     case sms
     /// A payment read from a bank statement (matched to an invoice, waiting for review, or ignored).
     case bankPayment
+    /// The exchange with 1C: how far it acknowledged the invoices exported to it (`id` "1c").
+    case exchange
 
     package init(_ type: EntityType) { self.init(rawValue: type.rawValue)! }
 

@@ -48,7 +48,7 @@ struct TimelineListener: ChangeListener {
             // A payment is told by the status change it makes on its invoice.
             return []
         case .lead, .contact, .company, .deal, .product, .invoice, .settings, .pipeline, .stage, .field, .template, .automation, .user, .department,
-             .role, .token, .webhook, .activity, .resource, .calendar, .sms, .bankPayment:
+             .role, .token, .webhook, .activity, .resource, .calendar, .sms, .bankPayment, .exchange:
             return []
         }
     }

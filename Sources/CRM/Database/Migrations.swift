@@ -32,6 +32,7 @@ package enum CRMMigrations {
         Migration(version: 20, name: "sms: the outbox of text messages", sql: smsSQL),
         Migration(version: 21, name: "robots: the log of their runs, the outbox of their webhooks", sql: robotLogSQL),
         Migration(version: 22, name: "bank statements: imported payments, matched to invoices or waiting for review", sql: bankSQL),
+        Migration(version: 23, name: "1C exchange: what 1C acknowledged of the invoices exported to it", sql: exportSQL),
     ]
 
     static let foundationSQL = """

@@ -41,6 +41,8 @@ package enum CRMError: Error, Sendable, Equatable {
     case accessRefused(reason: String, message: String, details: [String: JSON])
     /// 1007: a value that has the right JSON type but is not acceptable (checksum, unknown option…).
     case invalidValue(field: String, reason: String, message: String)
+    /// 1007 with facts beside `field` and `reason` in `data` (the invoice and the text 1251 cannot hold).
+    case invalidValueDetails(field: String, reason: String, message: String, details: [String: JSON])
     /// 1008: the company registry could not answer (`reason`: unreachable, timeout, unauthorized, httpStatus, badResponse, badFile…).
     case registryUnavailable(reason: String, detail: String)
     /// 1003: possible duplicates of the records a call would create, for the caller to decide (S12).

@@ -3,10 +3,22 @@ import Foundation
 import JSONKit
 
 /// `exchange.importPayments` and `payment.*`: bank statements read, their payments matched to
-/// invoices, and the review list of those that did not match (S26).
+/// invoices, and the review list of those that did not match (S26); `exchange.export1C` and
+/// `exchange.acknowledge`: invoices written for 1C as CommerceML, and how far 1C took them (S24).
 enum ExchangeMethods {
     static func all(_ crm: CRM) -> [Method] {
         [
+            Method("exchange.export1C") { params, _ in
+                let ids = try params.optionalArray("ids")?.map { id -> Int64 in
+                    guard let value = id.int64Value else { throw CRMError.invalidParam("ids", "invoice ids") }
+                    return value
+                }
+                return try crm.exportTo1C.export1C(since: try params.optionalInt64("since"), ids: ids, encoding: try params.optionalString("encoding"),
+                                                   version: try params.optionalString("version"))
+            },
+            Method("exchange.acknowledge") { params, context in
+                try crm.exportTo1C.acknowledge(until: try params.int64("until"), by: context.caller)
+            },
             Method("exchange.importPayments") { params, context in
                 try crm.bank.importPayments(format: try params.string("format"), source: try source(params), by: context.caller)
             },
