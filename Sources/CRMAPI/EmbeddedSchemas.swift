@@ -3764,7 +3764,7 @@ enum EmbeddedSchemas {
       "minimum": 0
     },
     "TopicPattern": {
-      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token, webhook, activity, resource, calendar, sms (a text message to a number no record holds), bankPayment (a payment read from a bank statement: created, then updated when matched or ignored), exchange (id `1c`: updated when 1C acknowledges an export). Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked, moved, completed, cancelled. Anything else is 1007 `unknownTopic`.",
+      "description": "`<entity>.<operation>` (`deal.stageMoved`, `invoice.statusChanged`, `payment.created`), `<entity>.*`, `*.<operation>` or `*`. Entities: lead, contact, company, deal, product, invoice, requisite, bankDetail, productRows, payment, publicLink, settings, pipeline, stage, field, template, automation, user, department, role, token, webhook, activity, resource, calendar, sms (a text message to a number no record holds), bankPayment (a payment read from a bank statement: created, then updated when matched or ignored), exchange (id `1c`: updated when 1C acknowledges an export), invoiceDocument (a document attached to an invoice: created). Operations: created, updated, deleted, stageMoved, converted, merged, statusChanged, commented, queued, delivered, failed, revoked, moved, completed, cancelled. Anything else is 1007 `unknownTopic`.",
       "type": "string",
       "minLength": 1,
       "maxLength": 100
@@ -4715,6 +4715,88 @@ enum EmbeddedSchemas {
       ],
       "additionalProperties": false,
       "description": "A payment received for an invoice."
+    },
+    "DocumentKind": {
+      "description": "`act` (акт), `waybill` (товарная накладная, ТОРГ-12), `upd` (УПД), `invoiceFactura` (счёт-фактура), `other`.",
+      "enum": [
+        "act",
+        "waybill",
+        "upd",
+        "invoiceFactura",
+        "other"
+      ]
+    },
+    "InvoiceDocument": {
+      "type": "object",
+      "description": "A document attached to an invoice (S25): a shipment or closing document made for it, by hand (`invoice.attachDocument`) or read from 1C's CommerceML (`exchange.importPayments` with `format: \"commerceml\"`, `source` `1c`). An invoice holds a kind, number and date once.",
+      "properties": {
+        "id": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "invoiceId": {
+          "$ref": "common.json#/$defs/Id"
+        },
+        "kind": {
+          "$ref": "#/$defs/DocumentKind"
+        },
+        "number": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100
+        },
+        "date": {
+          "anyOf": [
+            {
+              "$ref": "common.json#/$defs/Date"
+            },
+            {
+              "type": "null"
+            }
+          ],
+          "description": "Null when 1C gave none (its lone «T»)."
+        },
+        "fileName": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "size": {
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 0,
+          "description": "The file's bytes, null when none was attached."
+        },
+        "source": {
+          "type": "string",
+          "description": "`manual`, `1c` for 1C's CommerceML, or what the caller named."
+        },
+        "createdAt": {
+          "$ref": "common.json#/$defs/Timestamp"
+        },
+        "data": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "contentEncoding": "base64",
+          "description": "In `invoice.getDocument` only: the file's bytes, null when none was attached."
+        }
+      },
+      "required": [
+        "id",
+        "invoiceId",
+        "kind",
+        "number",
+        "date",
+        "fileName",
+        "size",
+        "source",
+        "createdAt"
+      ],
+      "additionalProperties": false
     },
     "InvoiceListItem": {
       "type": "object",
@@ -8062,6 +8144,71 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/invoice.attachDocument.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.attachDocument.json",
+  "title": "invoice.attachDocument",
+  "description": "Attaches a shipment or closing document to an invoice (S25): its kind, number and date, and the file when given (`data`, base64, at most 10 MiB; 1007 `tooLarge`). The invoice's timeline tells it (a `document` entry, `action` `attached`). The same kind, number and date on the invoice again is 1005 `duplicate` with `documentId`.",
+  "x-errors": [
+    1002,
+    1005,
+    1006,
+    1007
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id",
+          "description": "The invoice's id."
+        },
+        "kind": {
+          "$ref": "../invoice.json#/$defs/DocumentKind"
+        },
+        "number": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100,
+          "pattern": "\\S"
+        },
+        "date": {
+          "$ref": "../common.json#/$defs/Date"
+        },
+        "data": {
+          "type": "string",
+          "contentEncoding": "base64",
+          "maxLength": 14000000,
+          "description": "The file's bytes in base64."
+        },
+        "fileName": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200
+        },
+        "source": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 50,
+          "description": "Where it came from; `manual` when not given."
+        }
+      },
+      "required": [
+        "id",
+        "kind",
+        "number",
+        "date"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "$ref": "../invoice.json#/$defs/InvoiceDocument"
+    }
+  }
+}
+
+"""#),
         ("methods/invoice.createFromDeal.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -8098,6 +8245,49 @@ enum EmbeddedSchemas {
 }
 
 """#),
+        ("methods/invoice.documents.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.documents.json",
+  "title": "invoice.documents",
+  "description": "The documents attached to an invoice, oldest first, without their files (S25).",
+  "x-errors": [
+    1002,
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id",
+          "description": "The invoice's id."
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "../invoice.json#/$defs/InvoiceDocument"
+          }
+        }
+      },
+      "required": [
+        "items"
+      ],
+      "additionalProperties": false
+    }
+  }
+}
+
+"""#),
         ("methods/invoice.get.json", #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -8113,6 +8303,50 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "result": {"$ref": "../invoice.json#/$defs/Invoice"}
+  }
+}
+
+"""#),
+        ("methods/invoice.getDocument.json", #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.crmd.dev/methods/invoice.getDocument.json",
+  "title": "invoice.getDocument",
+  "description": "One document attached to an invoice with its file (`data`, base64, null when none was attached) (S25). A document of another invoice is 1002.",
+  "x-errors": [
+    1002,
+    1006
+  ],
+  "$defs": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "$ref": "../common.json#/$defs/Id",
+          "description": "The invoice's id."
+        },
+        "documentId": {
+          "$ref": "../common.json#/$defs/Id"
+        }
+      },
+      "required": [
+        "id",
+        "documentId"
+      ],
+      "additionalProperties": false
+    },
+    "result": {
+      "allOf": [
+        {
+          "$ref": "../invoice.json#/$defs/InvoiceDocument"
+        },
+        {
+          "required": [
+            "data"
+          ]
+        }
+      ]
+    }
   }
 }
 

@@ -77,6 +77,8 @@ enum MethodPermission: Sendable {
             "invoice.setStatus": .needs(.invoice, .changeStage), "invoice.addPayment": .needs(.invoice, .update),
             "invoice.send": .needs(.invoice, .update), "invoice.publicLink": .needs(.invoice, .update),
             "invoice.revokeLink": .needs(.invoice, .update),
+            "invoice.attachDocument": .needs(.invoice, .update), "invoice.documents": .needs(.invoice, .read),
+            "invoice.getDocument": .needs(.invoice, .read),
             "duplicate.find": .onEntityParam("entityType", .read),
             "timeline.list": .onEntityParam("entityType", .read), "comment.add": .onEntityParam("entityType", .read),
             // Requisites and bank details are judged by the record they belong to.

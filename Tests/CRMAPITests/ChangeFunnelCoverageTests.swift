@@ -246,6 +246,13 @@ import Testing
         try call("exchange.acknowledge", ["until": 1_000_000_000], refused: true)
         #expect(try call("exchange.export1C", [:])["count"] == 0)
         try call("exchange.export1C", ["ids": [invoice["id"]!], "version": "2.10"])
+        // Documents attached to the invoice: the act with its file, listed, read back; the same one again refused.
+        let act = try call("invoice.attachDocument", ["id": invoice["id"]!, "kind": "act", "number": "А-17", "date": "2026-03-07",
+                                                      "data": .string(Data("акт".utf8).base64EncodedString()), "fileName": "act.pdf"])
+        try call("invoice.attachDocument", ["id": invoice["id"]!, "kind": "act", "number": "А-17", "date": "2026-03-07"], refused: true)
+        #expect(try call("invoice.documents", ["id": invoice["id"]!])["items"]?.arrayValue?.count == 1)
+        #expect(try call("invoice.getDocument", ["id": invoice["id"]!, "documentId": act["id"]!])["data"]
+                == .string(Data("акт".utf8).base64EncodedString()))
         try call("invoice.setStatus", ["id": invoice["id"]!, "status": "cancelled"], refused: true)
         let second = try call("invoice.createFromDeal", ["dealId": deal["id"]!])
         try call("invoice.setStatus", ["id": second["id"]!, "status": "cancelled"])
@@ -343,7 +350,8 @@ import Testing
                        "template.add", "automation.add", "field.add", "pipeline.add", "user.add", "comment.add",
                        "department.add", "department.delete", "user.update", "user.deactivate", "token.add", "token.revoke",
                        "role.add", "role.update", "role.delete", "user.setRoles", "department.setRoles", "notification.setRules",
-                       "sms.send", "settings.sms", "exchange.importPayments", "payment.match", "payment.ignore", "exchange.acknowledge"] {
+                       "sms.send", "settings.sms", "exchange.importPayments", "payment.match", "payment.ignore", "exchange.acknowledge",
+                       "invoice.attachDocument"] {
             #expect(writers.contains(method), "\(method) committed no rows")
         }
         #expect(!writers.contains("lead.get") && !writers.contains("invoice.render"))

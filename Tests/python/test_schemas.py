@@ -50,6 +50,7 @@ METHODS = [
     "calendar.export",
     "exchange.importPayments", "payment.unmatched", "payment.match", "payment.ignore",
     "exchange.export1C", "exchange.acknowledge",
+    "invoice.attachDocument", "invoice.documents", "invoice.getDocument",
 ]
 
 PATHS = sorted(SCHEMAS.rglob("*.json"))
@@ -337,6 +338,8 @@ SELLER = {"companyId": 1, "preset": "legal", "name": "ООО «Охрана»", 
           "directorTitle": "Генеральный директор", "accountant": None,
           "bank": {"bik": "044525225", "bankName": "ПАО Сбербанк", "bankCity": "Москва", "corrAccount": "30101810400000000225",
                    "account": "40702810938000000001"}}
+INVOICE_DOCUMENT = {"id": 3, "invoiceId": 7, "kind": "act", "number": "А-17", "date": "2026-12-02", "fileName": "act.pdf", "size": 6,
+                    "source": "manual", "createdAt": "2026-11-29T10:15:00Z"}
 PAYMENT = {"id": 1, "amount": "1000.00", "date": "2026-12-01", "reference": "п/п 15", "source": "manual", "createdAt": NOW}
 
 
@@ -1017,6 +1020,19 @@ PARAMS = {
          {"format": "commerceml"}],
     ),
     "exchange.acknowledge": ([{"until": 0}, {"until": 1234}], [{}, {"until": -1}, {"until": "12"}, {"until": 5, "since": 1}]),
+    "invoice.attachDocument": (
+        [{"id": 7, "kind": "act", "number": "А-17", "date": "2026-12-02"},
+         {"id": 7, "kind": "invoiceFactura", "number": "118", "date": "2026-12-02", "data": "0LDQutGC", "fileName": "sf.pdf", "source": "edo"},
+         {"id": 7, "kind": "upd", "number": "1", "date": "2026-12-02"}, {"id": 7, "kind": "waybill", "number": "ТН-5", "date": "2026-12-02"},
+         {"id": 7, "kind": "other", "number": "x" * 100, "date": "2026-12-02"}],
+        [{"id": 7, "kind": "act", "number": "А-17"}, {"id": 7, "kind": "contract", "number": "1", "date": "2026-12-02"},
+         {"id": 7, "kind": "act", "number": "", "date": "2026-12-02"}, {"id": 7, "kind": "act", "number": " ", "date": "2026-12-02"},
+         {"id": 7, "kind": "act", "number": "1", "date": "02.12.2026"}, {"kind": "act", "number": "1", "date": "2026-12-02"},
+         {"id": 7, "kind": "act", "number": "1", "date": "2026-12-02", "fileName": ""},
+         {"id": 7, "kind": "act", "number": "1", "date": "2026-12-02", "data": 5}],
+    ),
+    "invoice.documents": ([{"id": 7}], [{}, {"id": "7"}, {"id": 7, "kind": "act"}]),
+    "invoice.getDocument": ([{"id": 7, "documentId": 3}], [{"id": 7}, {"documentId": 3}, {"id": 7, "documentId": 0}]),
 }
 
 EVENT = {"seq": 7, "topic": "lead.updated", "entityType": "lead", "id": 3, "actor": 2, "cause": "call:lead.update", "at": NOW,
@@ -1412,6 +1428,12 @@ RESULTS = {
          {"encoding": "utf-8", "version": "2.05", "count": 0, "invoiceIds": [], "data": ""},
          {"encoding": "utf-8", "version": "2.05", "count": 0, "invoiceIds": [], "data": "", "until": 1, "xml": "<x/>"}],
     ),
+    "invoice.attachDocument": ([INVOICE_DOCUMENT, {**INVOICE_DOCUMENT, "fileName": None, "size": None}],
+                               [{**INVOICE_DOCUMENT, "kind": "contract"}, {k: v for k, v in INVOICE_DOCUMENT.items() if k != "date"}]),
+    "invoice.documents": ([{"items": []}, {"items": [INVOICE_DOCUMENT, {**INVOICE_DOCUMENT, "id": 4, "date": None, "source": "1c"}]}],
+                          [{"items": [{**INVOICE_DOCUMENT, "number": ""}]}, {}, {"items": [{**INVOICE_DOCUMENT, "extra": 1}]}]),
+    "invoice.getDocument": ([{**INVOICE_DOCUMENT, "data": "0LDQutGC"}, {**INVOICE_DOCUMENT, "fileName": None, "size": None, "data": None}],
+                            [INVOICE_DOCUMENT, {**INVOICE_DOCUMENT, "data": 5}]),
     "exchange.acknowledge": ([{"acknowledged": 120, "previous": 0}, {"acknowledged": 5, "previous": 5}],
                              [{"acknowledged": 120}, {"acknowledged": "120", "previous": 0}, {"acknowledged": -1, "previous": 0}]),
 }

@@ -72,6 +72,8 @@ package enum ChangeEntity: String, Sendable, CaseIterable {
     case bankPayment
     /// The exchange with 1C: how far it acknowledged the invoices exported to it (`id` "1c").
     case exchange
+    /// A document attached to an invoice (акт, накладная, УПД, счёт-фактура); `owner` is the invoice.
+    case invoiceDocument
 
     package init(_ type: EntityType) { self.init(rawValue: type.rawValue)! }
 

@@ -50,6 +50,10 @@ struct TimelineListener: ChangeListener {
         case .lead, .contact, .company, .deal, .product, .invoice, .settings, .pipeline, .stage, .field, .template, .automation, .user, .department,
              .role, .token, .webhook, .activity, .resource, .calendar, .sms, .bankPayment, .exchange:
             return []
+        case .invoiceDocument:
+            data["action"] = "attached"
+            data["documentId"] = change.id
+            return [Entry(record: owner, kind: .document, data: data)]
         }
     }
 

@@ -33,6 +33,7 @@ package enum CRMMigrations {
         Migration(version: 21, name: "robots: the log of their runs, the outbox of their webhooks", sql: robotLogSQL),
         Migration(version: 22, name: "bank statements: imported payments, matched to invoices or waiting for review", sql: bankSQL),
         Migration(version: 23, name: "1C exchange: what 1C acknowledged of the invoices exported to it", sql: exportSQL),
+        Migration(version: 24, name: "invoice documents: acts, waybills, UPDs and invoice-facturas attached to invoices", sql: invoiceDocumentsSQL),
     ]
 
     static let foundationSQL = """

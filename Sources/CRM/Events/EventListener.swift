@@ -6,7 +6,7 @@ import Storage
 /// `Event` to the write, so that subscriptions get it from the commit without reading it back.
 struct EventListener: ChangeListener {
     /// Things whose events are about the record they belong to (`Change.owner`).
-    static let belongsToRecord: Set<ChangeEntity> = [.requisite, .bankDetail, .productRows, .payment, .publicLink]
+    static let belongsToRecord: Set<ChangeEntity> = [.requisite, .bankDetail, .productRows, .payment, .publicLink, .invoiceDocument]
 
     func apply(_ change: Change, in db: Database, crm: CRM) throws {
         let topic = EventTopic.topic(of: change)

@@ -54,6 +54,31 @@ enum InvoiceMethods {
                 return try crm.invoices.addPayment(id: try params.int64("id"), amount: try params.string("amount"), date: try params.string("date"),
                                             reference: try params.optionalString("reference"), by: context.caller)
             },
+            Method("invoice.attachDocument") { params, context in
+                let id = try params.int64("id")
+                try crm.invoices.requireAccess(context.access, .update, id: id)
+                var data: [UInt8]?
+                if let text = try params.optionalString("data") {
+                    guard let bytes = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
+                        throw CRMError.invalidValue(field: "data", reason: "base64", message: "data is the document file's bytes in base64")
+                    }
+                    data = [UInt8](bytes)
+                }
+                return try crm.invoiceDocuments.attach(.init(invoiceID: id, kind: try params.string("kind"), number: try params.string("number"),
+                                                             date: try params.string("date"), fileName: try params.optionalString("fileName"),
+                                                             data: data, source: try params.optionalString("source") ?? "manual"),
+                                                       by: context.caller)
+            },
+            Method("invoice.documents") { params, context in
+                let id = try params.int64("id")
+                try crm.invoices.requireAccess(context.access, .read, id: id)
+                return try crm.invoiceDocuments.documents(invoiceID: id)
+            },
+            Method("invoice.getDocument") { params, context in
+                let id = try params.int64("id")
+                try crm.invoices.requireAccess(context.access, .read, id: id)
+                return try crm.invoiceDocuments.document(invoiceID: id, documentID: try params.int64("documentId"))
+            },
         ]
     }
 
