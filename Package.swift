@@ -84,7 +84,7 @@ targets += [
 
 // MARK: - CRM: the domain (leads, funnels, fields, timeline, lists)
 targets += [
-    .target(name: "CRM", dependencies: ["Storage", "JSONKit", "RussianFormats", "Registry", "Templates", "PDFWriter", "QRCode", "Mail", "Net"]),
+    .target(name: "CRM", dependencies: ["Storage", "JSONKit", "RussianFormats", "Registry", "Templates", "PDFWriter", "QRCode", "Mail", "Net", "Zip"]),
     .testTarget(name: "CRMTests", dependencies: ["CRM", "Storage", "JSONKit", "QRCode", "PDFWriter"]),
 ]
 

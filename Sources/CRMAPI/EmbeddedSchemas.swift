@@ -7957,7 +7957,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/exchange.importPayments.json",
   "title": "exchange.importPayments",
-  "description": "Reads a bank statement (1CClientBankExchange: Windows-1251, CP866 with `Кодировка=DOS`, UTF-8 with a BOM) and keeps its incoming payments to our accounts, each matched to an invoice when one matches uniquely and confidently (its number in the purpose, and its payer's INN or the amount due) and added to it as a payment; the rest wait in `payment.unmatched`. A payment imported before is a duplicate and adds nothing. A file that is not such a statement is 1007 on `data` or `path` with the line in the message.",
+  "description": "Imports payments (S26). `1c-bank`: a bank statement (1CClientBankExchange), its incoming payments to our accounts matched to invoices (number in the purpose, payer's INN or amount due), the rest waiting in `payment.unmatched`; a payment imported before is a duplicate. `commerceml`: 1C's CommerceML 2 (XML or a ZIP of XML), each `Документ` applied to the invoice it names: cancelled, paid, or given a document (`invoice.documents`); imported again it changes nothing. A file that cannot be read is 1007 on `data` or `path`.",
   "x-errors": [
     1007
   ],
@@ -7966,9 +7966,10 @@ enum EmbeddedSchemas {
       "type": "object",
       "properties": {
         "format": {
-          "description": "`1c-bank`: 1CClientBankExchange (`kl_to_1c.txt`). CommerceML payments are not read yet.",
+          "description": "`1c-bank`: 1CClientBankExchange (`kl_to_1c.txt`); `commerceml`: 1C's CommerceML 2 documents (an XML file or a ZIP of them).",
           "enum": [
-            "1c-bank"
+            "1c-bank",
+            "commerceml"
           ]
         },
         "data": {
@@ -8002,49 +8003,127 @@ enum EmbeddedSchemas {
       "additionalProperties": false
     },
     "result": {
-      "type": "object",
-      "properties": {
-        "payments": {
-          "description": "Payment documents in the statement.",
-          "type": "integer",
-          "minimum": 0
+      "oneOf": [
+        {
+          "type": "object",
+          "properties": {
+            "payments": {
+              "description": "Payment documents in the statement.",
+              "type": "integer",
+              "minimum": 0
+            },
+            "matched": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "unmatched": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "duplicates": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "encoding": {
+              "description": "How the file was read.",
+              "enum": [
+                "utf8",
+                "windows1251",
+                "cp866"
+              ]
+            },
+            "items": {
+              "type": "array",
+              "items": {
+                "$ref": "../exchange.json#/$defs/PaymentImportItem"
+              }
+            }
+          },
+          "required": [
+            "payments",
+            "matched",
+            "unmatched",
+            "duplicates",
+            "encoding",
+            "items"
+          ],
+          "additionalProperties": false,
+          "description": "`format: \"1c-bank\"`."
         },
-        "matched": {
-          "type": "integer",
-          "minimum": 0
-        },
-        "unmatched": {
-          "type": "integer",
-          "minimum": 0
-        },
-        "duplicates": {
-          "type": "integer",
-          "minimum": 0
-        },
-        "encoding": {
-          "description": "How the file was read.",
-          "enum": [
-            "utf8",
-            "windows1251",
-            "cp866"
-          ]
-        },
-        "items": {
-          "type": "array",
-          "items": {
-            "$ref": "../exchange.json#/$defs/PaymentImportItem"
-          }
+        {
+          "type": "object",
+          "description": "`format: \"commerceml\"`.",
+          "properties": {
+            "documents": {
+              "description": "`Документ` elements read.",
+              "type": "integer",
+              "minimum": 0
+            },
+            "invoicesUpdated": {
+              "description": "Invoices paid, cancelled or given a document.",
+              "type": "integer",
+              "minimum": 0
+            },
+            "payments": {
+              "description": "Payments added.",
+              "type": "integer",
+              "minimum": 0
+            },
+            "attached": {
+              "description": "Documents attached.",
+              "type": "integer",
+              "minimum": 0
+            },
+            "cancelled": {
+              "description": "Invoices cancelled.",
+              "type": "integer",
+              "minimum": 0
+            },
+            "unmatched": {
+              "description": "Documents not applied, and why: `notFound`, `ambiguous` (no one invoice named), `paid` (a deletion mark on an invoice with payments), `cancelled`, `overpayment` (more than is due), `date`, `amount`, `number` (missing or unreadable), `operation` (a ХозОперация not read).",
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "number": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "reason": {
+                    "enum": [
+                      "notFound",
+                      "ambiguous",
+                      "paid",
+                      "cancelled",
+                      "overpayment",
+                      "date",
+                      "amount",
+                      "number",
+                      "operation"
+                    ]
+                  }
+                },
+                "required": [
+                  "number",
+                  "reason"
+                ],
+                "additionalProperties": false
+              }
+            }
+          },
+          "required": [
+            "documents",
+            "invoicesUpdated",
+            "payments",
+            "attached",
+            "cancelled",
+            "unmatched"
+          ],
+          "additionalProperties": false
         }
-      },
-      "required": [
-        "payments",
-        "matched",
-        "unmatched",
-        "duplicates",
-        "encoding",
-        "items"
-      ],
-      "additionalProperties": false
+      ]
     }
   }
 }

@@ -253,6 +253,12 @@ import Testing
         #expect(try call("invoice.documents", ["id": invoice["id"]!])["items"]?.arrayValue?.count == 1)
         #expect(try call("invoice.getDocument", ["id": invoice["id"]!, "documentId": act["id"]!])["data"]
                 == .string(Data("акт".utf8).base64EncodedString()))
+        // 1C's CommerceML: a waybill for the invoice, by the Ид the export gave it.
+        let fromOneC = "\u{FEFF}<?xml version=\"1.0\" encoding=\"UTF-8\"?><КоммерческаяИнформация ВерсияСхемы=\"2.05\"><Документ>"
+            + "<Ид>ТН-9</Ид><Номер>ТН-9</Номер><Дата>2026-03-08</Дата><ХозОперация>Отпуск товара</ХозОперация>"
+            + "<Основание>\(invoice["number"]?.stringValue ?? "")</Основание></Документ></КоммерческаяИнформация>"
+        let applied = try call("exchange.importPayments", ["format": "commerceml", "data": .string(Data(fromOneC.utf8).base64EncodedString())])
+        #expect(applied["attached"] == 1)
         try call("invoice.setStatus", ["id": invoice["id"]!, "status": "cancelled"], refused: true)
         let second = try call("invoice.createFromDeal", ["dealId": deal["id"]!])
         try call("invoice.setStatus", ["id": second["id"]!, "status": "cancelled"])

@@ -24,8 +24,9 @@ package struct BankImportService: Sendable {
 
     /// `exchange.importPayments`.
     package func importPayments(format: String, source: Source, by caller: Caller) throws -> JSON {
+        if format == "commerceml" { return try crm.commerceMLImport.importDocuments(source: source, by: caller) }
         guard format == "1c-bank" else {
-            throw CRMError.invalidValue(field: "format", reason: "option", message: "the only payment format is 1c-bank")
+            throw CRMError.invalidValue(field: "format", reason: "option", message: "the payment formats are 1c-bank and commerceml")
         }
         let (bytes, field) = try read(source)
         let statement: BankStatement
@@ -179,7 +180,7 @@ package struct BankImportService: Sendable {
     }
 
     /// The statement's bytes, and the param a problem with them is reported on.
-    private func read(_ source: Source) throws -> ([UInt8], String) {
+    func read(_ source: Source) throws -> ([UInt8], String) {
         switch source {
         case .bytes(let bytes):
             return (bytes, "data")
