@@ -152,23 +152,61 @@ enum ActivityStore {
         return ranges
     }
 
-    /// A filter of `list`: each term a SQL condition on `a` with its arguments.
-    struct Filter {
+    /// A list's conditions on `a`, each a SQL term with its arguments.
+    private struct Filter {
         var terms: [String] = []
         var arguments: [SQLValue] = []
 
-        mutating func add(_ term: String, _ values: SQLValue...) {
+        mutating func add(_ term: String, _ values: [SQLValue]) {
             terms.append(term)
             arguments += values
         }
+
+        /// `a` is `user`'s: they are responsible for it or take part in it.
+        mutating func involves(_ user: Int64) -> String {
+            arguments += [.integer(user), .integer(user)]
+            return "a.responsible_id = ? OR EXISTS (SELECT 1 FROM activity_participants AS p WHERE p.activity_id = a.id AND p.user_id = ?)"
+        }
     }
 
-    /// Up to `limit` activities matching `filter` with ids above `after`, by id; or, with
-    /// `byTime`, by start or deadline then id.
-    static func list(_ db: Database, _ filter: Filter, after: Int64, limit: Int) throws -> [Activity] {
+    /// Up to `query.limit + 1` activities `access` reads (by their responsible's scope, and with
+    /// `own` those the caller takes part in) matching `query`, with ids above `query.after`, by
+    /// id. `from`/`to`: meetings and calls overlapping the period, tasks due in it.
+    static func list(_ db: Database, _ query: ActivityService.ListQuery, from: Int64?, to: Int64?, now: Int64,
+                     access: Access?) throws -> [Activity] {
+        var filter = Filter()
+        if let access, case let reach = access.reach(.activity, .read), !reach.contains(.all) {
+            var terms: [String] = []
+            if reach.contains(.department) {
+                terms.append("a.responsible_id IN (\(access.departmentUserIDs.map { _ in "?" }.joined(separator: ", ")))")
+                filter.arguments += access.departmentUserIDs.map(SQLValue.integer)
+            }
+            if reach.contains(.own) { terms.append(filter.involves(access.userID)) }
+            filter.terms.append(terms.isEmpty ? "0" : "(" + terms.joined(separator: " OR ") + ")")
+        }
+        if let user = query.responsibleID { filter.add("a.responsible_id = ?", [.integer(user)]) }
+        if let user = query.participantID { filter.terms.append("(" + filter.involves(user) + ")") }
+        if !query.types.isEmpty {
+            filter.add("a.type IN (\(query.types.map { _ in "?" }.joined(separator: ", ")))", query.types.map { .text($0.rawValue) })
+        }
+        if !query.statuses.isEmpty {
+            filter.add("a.status IN (\(query.statuses.map { _ in "?" }.joined(separator: ", ")))", query.statuses.map { .text($0.rawValue) })
+        }
+        if from != nil || to != nil {
+            let lower = SQLValue.integer(from ?? Int64.min / 2), upper = SQLValue.integer(to ?? Int64.max / 2)
+            filter.add("((a.start_at < ? AND a.end_at > ?) OR (a.deadline_at >= ? AND a.deadline_at < ?))", [upper, lower, lower, upper])
+        }
+        if let binding = query.binding {
+            filter.add("EXISTS (SELECT 1 FROM activity_bindings AS b WHERE b.activity_id = a.id AND b.entity_type = ? AND b.entity_id = ?)",
+                       [.text(binding.type.rawValue), .integer(binding.id)])
+        }
+        if let overdue = query.overdue {
+            let term = "(a.status = 'planned' AND (a.deadline_at < ? OR (a.type <> 'task' AND a.end_at < ?)))"
+            filter.add(overdue ? term : "NOT \(term)", [.integer(now), .integer(now)])
+        }
         let conditions = (filter.terms + ["a.id > ?"]).joined(separator: " AND ")
         return try db.query("SELECT \(columns) FROM activities AS a WHERE \(conditions) ORDER BY a.id LIMIT ?",
-                            filter.arguments + [.integer(after), .integer(Int64(limit))]).map { try activity(db, $0) }
+                            filter.arguments + [.integer(query.after), .integer(Int64(query.limit + 1))]).map { try activity(db, $0) }
     }
 
     /// The planned or done activities that occupy or concern `user` between `from` and `to`:

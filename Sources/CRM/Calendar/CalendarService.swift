@@ -50,11 +50,16 @@ package struct CalendarService: Sendable {
     private static func scheduleJSON(_ db: Database, _ userID: Int64) throws -> JSON {
         guard try UserStore.exists(db, userID) else { throw CRMError.notFound("user", userID) }
         let stored = try CalendarStore.schedule(db, user: userID)
-        let hours = try stored?.hours.map { json in try StoredData.read("work_schedules", userID) { try WeeklyHours(json: json, field: "hours") } }
+        let hours = try stored.flatMap { try Self.hours($0, user: userID) }
         return [
             "userId": .int(userID), "timeZone": .string(try zoneName(db, user: userID)), "hours": (hours ?? WeeklyHours.standard).json,
             "daysOff": .array((stored?.daysOff ?? []).map(JSON.string)), "default": .bool(hours == nil),
         ]
+    }
+
+    /// A stored schedule's own weekly hours, read strictly; nil for the company's default.
+    private static func hours(_ stored: CalendarStore.Schedule, user: Int64) throws -> WeeklyHours? {
+        try stored.hours.map { json in try StoredData.read("work_schedules", user) { try WeeklyHours(json: json, field: "hours") } }
     }
 
     // MARK: - The production calendar
@@ -99,7 +104,7 @@ package struct CalendarService: Sendable {
     static func workCalendar(_ db: Database, user: Int64, from: Int64, to: Int64) throws -> WorkCalendar {
         let zone = try zone(db, user: user)
         let stored = try CalendarStore.schedule(db, user: user)
-        let hours = try stored?.hours.map { json in try StoredData.read("work_schedules", user) { try WeeklyHours(json: json, field: "hours") } }
+        let hours = try stored.flatMap { try Self.hours($0, user: user) }
         let first = LocalDate(containing: from, in: zone).adding(days: -1), last = LocalDate(containing: to, in: zone).adding(days: 1)
         let days = try CalendarStore.holidays(db, from: first.text, through: last.text)
         var years: [Int: [ProductionCalendar.Day]] = [:]
