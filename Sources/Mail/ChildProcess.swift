@@ -111,7 +111,13 @@ package enum ChildProcess {
         let argv = ([path] + arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }
         var pid = pid_t()
-        let status = posix_spawn(&pid, path, &actions, &attributes, argv + [nil], environ)
+        var status = posix_spawn(&pid, path, &actions, &attributes, argv + [nil], environ)
+        // ETXTBSY: a program just written is still open for writing in a child another thread
+        // forked meanwhile, until that child execs; it passes within milliseconds.
+        for attempt in 1...5 where status == ETXTBSY {
+            usleep(useconds_t(10_000 * attempt))
+            status = posix_spawn(&pid, path, &actions, &attributes, argv + [nil], environ)
+        }
         return status == 0 ? .success(pid) : .failure(SpawnFailure(code: status))
     }
 
