@@ -76,6 +76,12 @@ targets += [
     .testTarget(name: "NetTests", dependencies: ["Net"]),
 ]
 
+// MARK: - HTTP: HTTP/1.1 requests and responses, WebSocket frames (RFC 6455), SHA-1
+targets += [
+    .target(name: "HTTP"),
+    .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+]
+
 // MARK: - Mail: MIME messages (RFC 2045/2047) and their delivery by SMTP or a sendmail command
 targets += [
     .target(name: "Mail", dependencies: ["Net"]),
