@@ -15,7 +15,7 @@ enum TCPSocket {
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = port.bigEndian
             guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { throw SystemError(message: "not an IPv6 address: \(host)") }
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: withUnsafeBytes(of: address) { $0 }) }
+            storage.copyIn(address)
             length = socklen_t(MemoryLayout<sockaddr_in6>.size)
             family = AF_INET6
         } else {
@@ -23,7 +23,7 @@ enum TCPSocket {
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = port.bigEndian
             guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw SystemError(message: "not an IPv4 address: \(host)") }
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: withUnsafeBytes(of: address) { $0 }) }
+            storage.copyIn(address)
             length = socklen_t(MemoryLayout<sockaddr_in>.size)
             family = AF_INET
         }
@@ -40,5 +40,14 @@ enum TCPSocket {
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         return fd
+    }
+}
+
+private extension sockaddr_storage {
+    /// Fills the front of the storage with `address`'s bytes.
+    mutating func copyIn<Address>(_ address: Address) {
+        withUnsafeBytes(of: address) { source in
+            withUnsafeMutableBytes(of: &self) { $0.copyMemory(from: source) }
+        }
     }
 }
