@@ -33,7 +33,7 @@ export async function showBoard(ctx, entityType) {
   const others = (await pipelines(rpc, entityType)).filter((one) => one.id !== pipeline.id);
   replaceChildren(ctx.view,
     h("div", { class: "screen-head" },
-      h("h1", { text: `${kind.heading}: ${pipeline.title}` }),
+      h("h1", { text: others.length ? `${kind.heading}: ${pipeline.title}` : kind.heading }),
       others.length ? pipelinePicker(entityType, pipeline, others) : null,
       h("button", { type: "button", class: "primary", text: kind.add, on: { click: () => board.create() } })),
     board.element);
