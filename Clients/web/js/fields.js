@@ -49,9 +49,11 @@ function isEmpty(value) {
 }
 
 /** A field's value as a manager reads it; null when empty. */
-export function displayValue(value, description = {}) {
+export function displayValue(value, description = {}, name = "") {
   if (isEmpty(value)) return null;
   switch (description.type) {
+    case "enum":
+      return OPTION_TITLES[name]?.[value] ?? String(value);
     case "phones":
     case "emails":
       return value.map((point) => point.value).join(", ");
@@ -71,6 +73,27 @@ export function displayValue(value, description = {}) {
       return String(value);
   }
 }
+
+/** Built-in fields in the order a manager reads a card; custom fields follow, then the rest. */
+const READING_ORDER = ["title", "name", "secondName", "lastName", "companyTitle", "clientType", "companyType", "phones",
+  "emails", "city", "address", "topic", "opportunity", "currency", "contactId", "companyId", "leadId", "contractNumber",
+  "contractDate", "website", "source", "comments", "requisites", "assignedTo", "opened"];
+
+/** The names of `described` (an `<entity>.fields` map) in reading order. */
+export function orderedFieldNames(described) {
+  const rank = (name) => {
+    const known = READING_ORDER.indexOf(name);
+    if (known >= 0) return known;
+    return name.startsWith("custom.") ? READING_ORDER.length : READING_ORDER.length + 1;
+  };
+  return Object.keys(described).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** Russian names of the built-in enums' values (custom enums are written in Russian already). */
+const OPTION_TITLES = {
+  clientType: { company: "Компания", ip: "ИП", person: "Частное лицо" },
+  companyType: { CUSTOMER: "Клиент", SUPPLIER: "Поставщик", PARTNER: "Партнёр", OTHER: "Другое" },
+};
 
 /** Types a form can edit; the others (ids, stages, structured values) are shown only. */
 const EDITABLE = new Set(["string", "text", "url", "address", "integer", "decimal", "money", "date", "datetime",
@@ -98,7 +121,8 @@ export function fieldControl(name, description, value, { required = false } = {}
   } else if (type === "enum" && !multiple) {
     control = h("select", { id, name, required },
       h("option", { value: "", text: "—" }),
-      (description.options ?? []).map((option) => h("option", { value: option, text: option, selected: option === value })));
+      (description.options ?? []).map((option) =>
+        h("option", { value: option, text: OPTION_TITLES[name]?.[option] ?? option, selected: option === value })));
     read = () => control.value || undefined;
   } else if (type === "text") {
     control = h("textarea", { id, name, rows: 3, required, value: value ?? "" });

@@ -5,7 +5,9 @@
 
 import { h, replaceChildren, announce, describeError, formatDateTime, formatMoney } from "./dom.js";
 import { openDialog } from "./dialog.js";
-import { fieldDescriptions, fieldControl, fieldValue, setFieldValue, displayValue, isEditable, withRequiredFields } from "./fields.js";
+import {
+  fieldDescriptions, fieldControl, fieldValue, setFieldValue, displayValue, isEditable, orderedFieldNames, withRequiredFields,
+} from "./fields.js";
 import { pipelineOf, stageTitle, moveToStage } from "./stages.js";
 import { timelineSection } from "./timeline.js";
 import { users } from "./users.js";
@@ -88,10 +90,11 @@ export async function showRecord(ctx, entityType, id) {
 
   function fieldRows() {
     const rows = [];
-    for (const [name, description] of Object.entries(described)) {
+    for (const name of orderedFieldNames(described)) {
       if (SHOWN_ELSEWHERE.has(name)) continue;
+      const description = described[name];
       const value = fieldValue(record, name);
-      const shown = showField(value, description, team);
+      const shown = showField(name, value, description, team);
       if (shown === null) continue;
       rows.push(h("div", { class: "field-row", dataset: { field: name } }, h("dt", { text: description.title }), h("dd", {}, shown)));
     }
@@ -101,7 +104,7 @@ export async function showRecord(ctx, entityType, id) {
   }
 
   async function edit() {
-    const names = Object.keys(described).filter((name) => isEditable(described[name]) && name !== "stageId");
+    const names = orderedFieldNames(described).filter((name) => isEditable(described[name]));
     const controls = names.map((name) => fieldControl(name, described[name], fieldValue(record, name)));
     const changes = await openDialog({
       title: `${NAMES[entityType]}: изменить`, name: "edit-record",
@@ -161,13 +164,13 @@ function ownedSections(ctx, entityType, currentRecord) {
   }
 }
 
-function showField(value, description, team) {
+function showField(name, value, description, team) {
   if (value === null || value === undefined) return null;
   if (description.type === "user") return team.get(value)?.name ?? `#${value}`;
   if (description.type === "link" && description.linkTo) {
     return h("a", { href: `#/${description.linkTo}/${value}`, text: `${NAMES[description.linkTo] ?? description.linkTo} #${value}` });
   }
-  return displayValue(value, description);
+  return displayValue(value, description, name);
 }
 
 function moneyRow(money, currency) {
