@@ -68,9 +68,10 @@ export async function showInvoice(ctx, id) {
   }
 
   render();
-  replaceChildren(ctx.view, head, h("div", { class: "record-body" },
-    h("div", { class: "record-main" }, h("section", { class: "panel" }, h("h2", { text: "Счёт" }), details, linkBox)),
-    h("section", { class: "panel invoice-preview", "aria-label": "Документ" }, frame)));
+  replaceChildren(ctx.view, head,
+    h("section", { class: "panel", "aria-labelledby": "invoice-details-heading" },
+      h("h2", { id: "invoice-details-heading", text: "Счёт" }), details, linkBox),
+    h("section", { class: "panel invoice-preview", "aria-label": "Документ" }, frame));
   await showDocument();
   ctx.onEvent((event) => {
     if (event.entityType === "invoice" && event.id === id) reload().catch(failed);

@@ -64,7 +64,8 @@ export async function showInvoices(ctx) {
     h("div", { class: "screen-head" }, h("h1", { text: "Счета" })),
     form, summary,
     h("table", { class: "invoices" },
-      h("thead", {}, h("tr", {}, ["Номер", "Дата", "Плательщик", "Сумма", "Оплачено", "Оплатить до", "Статус"].map((title) => h("th", { scope: "col", text: title })))),
+      h("thead", {}, h("tr", {}, ["Номер", "Дата", "Плательщик", "Сумма", "Оплачено", "Оплатить до", "Статус"].map((title) =>
+        h("th", { scope: "col", class: title === "Сумма" || title === "Оплачено" ? "number" : null, text: title })))),
       tbody),
     more);
   await load();

@@ -33,7 +33,8 @@ export function productRowsSection(ctx, currentDeal) {
     }
     const money = (amount) => formatMoney(amount, totals.currency);
     replaceChildren(body, h("table", {},
-      h("thead", {}, h("tr", {}, ["Наименование", "Кол-во", "Цена", "Скидка", "НДС", "Сумма"].map((title) => h("th", { scope: "col", text: title })))),
+      h("thead", {}, h("tr", {}, ["Наименование", "Кол-во", "Цена", "Скидка", "НДС", "Сумма"].map((title, index) =>
+        h("th", { scope: "col", class: index ? "number" : null, text: title })))),
       h("tbody", {}, rows.map((row) => h("tr", {},
         h("td", { text: row.name }),
         h("td", { class: "number", text: `${row.quantity} ${row.unit.name}` }),

@@ -37,7 +37,9 @@ export async function showRecord(ctx, entityType, id) {
       h("h2", { id: "fields-heading", text: "Поля" }),
       h("button", { type: "button", text: "Изменить", on: { click: () => edit() } })),
     fieldsList);
-  const timeline = timelineSection(rpc, entityType, id, titleOf);
+  const fieldTitle = (field) => described[field]?.title ?? field;
+  const timeline = timelineSection(rpc, entityType, id, { stageTitle: titleOf, fieldTitle });
+  let links = await linkTitles(rpc, described, record);
   const owned = ownedSections(ctx, entityType, () => record);
 
   function render() {
@@ -94,7 +96,7 @@ export async function showRecord(ctx, entityType, id) {
       if (SHOWN_ELSEWHERE.has(name)) continue;
       const description = described[name];
       const value = fieldValue(record, name);
-      const shown = showField(name, value, description, team);
+      const shown = showField(name, value, description, team, links);
       if (shown === null) continue;
       rows.push(h("div", { class: "field-row", dataset: { field: name } }, h("dt", { text: description.title }), h("dd", {}, shown)));
     }
@@ -129,6 +131,7 @@ export async function showRecord(ctx, entityType, id) {
 
   async function reload() {
     record = await rpc.call(`${entityType}.get`, { id });
+    links = await linkTitles(rpc, described, record);
     render();
     await Promise.all([timeline.refresh(), ...owned.map((section) => section.refresh())]);
   }
@@ -164,11 +167,11 @@ function ownedSections(ctx, entityType, currentRecord) {
   }
 }
 
-function showField(name, value, description, team) {
+function showField(name, value, description, team, links) {
   if (value === null || value === undefined) return null;
   if (description.type === "user") return team.get(value)?.name ?? `#${value}`;
   if (description.type === "link" && description.linkTo) {
-    return h("a", { href: `#/${description.linkTo}/${value}`, text: `${NAMES[description.linkTo] ?? description.linkTo} #${value}` });
+    return h("a", { href: `#/${description.linkTo}/${value}`, text: links.get(name) ?? `${NAMES[description.linkTo] ?? description.linkTo} #${value}` });
   }
   return displayValue(value, description, name);
 }
@@ -176,6 +179,20 @@ function showField(name, value, description, team) {
 function moneyRow(money, currency) {
   return h("div", { class: "field-row", dataset: { field: "money" } }, h("dt", { text: "Оплата по счетам" }),
     h("dd", { text: `выставлено ${formatMoney(money.invoiced, currency)}, оплачено ${formatMoney(money.paid, currency)}, к оплате ${formatMoney(money.due, currency)}` }));
+}
+
+/** The names of the records a record links to (its deal's company, contact, lead), by field. */
+async function linkTitles(rpc, described, record) {
+  const titles = new Map();
+  const linked = Object.entries(described).filter(([name, description]) => description.type === "link" && description.linkTo && record[name]);
+  await Promise.all(linked.map(async ([name, description]) => {
+    try {
+      titles.set(name, headline(description.linkTo, await rpc.call(`${description.linkTo}.get`, { id: record[name] })));
+    } catch {
+      // A record the user may not read, or one deleted meanwhile: its id is shown instead.
+    }
+  }));
+  return titles;
 }
 
 /** Only the fields whose value changed; emptied ones are cleared (null, or [] for lists). */
@@ -209,9 +226,9 @@ function headline(entityType, record) {
 }
 
 function backLink(entityType) {
-  return entityType === "deal" ? "#/deals" : "#/leads";
+  return entityType === "lead" ? "#/leads" : "#/deals";
 }
 
 function backTitle(entityType) {
-  return entityType === "deal" ? "← Сделки" : "← Лиды";
+  return entityType === "lead" ? "← Лиды" : "← Сделки";
 }

@@ -13,10 +13,10 @@ const REQUISITE_ACTIONS = {
   bankDetailUpdated: "изменён банковский счёт", bankDetailDeleted: "удалён банковский счёт",
 };
 
-/** What an entry says, in a line. `stageTitle` names stage ids. */
-function describeEntry(entry, stageTitle) {
+/** What an entry says, in a line, stages and fields named by `stageTitle` and `fieldTitle`. */
+function describeEntry(entry, { stageTitle, fieldTitle }) {
   const data = entry.data ?? {};
-  const changes = () => (data.changes ?? []).map((change) => `${change.field}: ${show(change.old)} → ${show(change.new)}`).join("; ");
+  const changes = () => (data.changes ?? []).map((change) => `${fieldTitle(change.field)}: ${show(change.old)} → ${show(change.new)}`).join("; ");
   switch (entry.type) {
     case "created": return "Запись создана";
     case "updated": return `Изменено: ${changes()}`;
@@ -38,12 +38,16 @@ function describeEntry(entry, stageTitle) {
 function show(value) {
   if (value === null || value === undefined || value === "") return "—";
   if (Array.isArray(value)) return value.map((item) => item?.value ?? show(item)).join(", ");
+  if (typeof value === "object" && "count" in value && "total" in value) return `${value.count} поз. на ${value.total}`;
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }
 
-/** The history section with its comment form; `refresh()` reloads it. */
-export function timelineSection(rpc, entityType, id, stageTitle = (stageId) => stageId) {
+/**
+ * The history section with its comment form; `refresh()` reloads it. `names`: `{stageTitle,
+ * fieldTitle}`, functions naming stage ids and field names for the manager.
+ */
+export function timelineSection(rpc, entityType, id, names) {
   const list = h("ol", { class: "timeline", "aria-live": "polite" });
   const textId = `comment-${entityType}-${id}`;
   const text = h("textarea", { id: textId, name: "text", rows: 2, required: true, maxlength: 20000 });
@@ -72,7 +76,7 @@ export function timelineSection(rpc, entityType, id, stageTitle = (stageId) => s
     const items = await Promise.all(page.items.map(async (entry) => h("li", { class: `entry entry-${entry.type}` },
       h("div", { class: "entry-meta" },
         h("time", { datetime: entry.at, text: formatDateTime(entry.at) }), " · ", await userName(rpc, entry.authorId)),
-      h("p", { text: describeEntry(entry, stageTitle) }))));
+      h("p", { text: describeEntry(entry, names) }))));
     replaceChildren(list, items.length ? items : h("li", { class: "empty", text: "Пока ничего" }));
   }
 
