@@ -298,7 +298,7 @@ def test_a_deal_to_a_paid_invoice_page_pdf_link_mail_and_list(web):
     b.focused().send_keys("15", k.ENTER)
     b.gone("dialog")
     b.wait(lambda _: admin.call("deal.get", {"id": deal["id"]})["stageId"] == "CONTRACT_SIGNED")
-    assert select(b.find("#record-stage")).first_selected_option.text == "Договор подписан"
+    b.wait(lambda _: select(b.find("#record-stage")).first_selected_option.text == "Договор подписан")
     assert admin.call("deal.get", {"id": deal["id"]})["contractDate"] == "2026-03-01"
 
     # S19: a catalog product and a one-time payment.

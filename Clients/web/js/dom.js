@@ -36,6 +36,24 @@ export function replaceChildren(element, ...children) {
   return element;
 }
 
+/**
+ * Runs `render` (which rebuilds `container`'s children) and puts the focus back on the rebuilt
+ * control that had it — found by id, else by tag and text — so a refresh caused by someone
+ * else's change does not throw a keyboard user out of the screen.
+ */
+export function keepingFocus(container, render) {
+  const active = document.activeElement;
+  const had = active && active !== document.body && container.contains(active)
+    ? { id: active.id, tag: active.tagName, text: active.textContent }
+    : null;
+  render();
+  if (!had || container.contains(active)) return;
+  const again = had.id
+    ? document.getElementById(had.id)
+    : [...container.querySelectorAll(had.tag)].find((element) => element.textContent === had.text);
+  again?.focus();
+}
+
 /** Says something in the page's live status line (`alert` for failures). */
 export function announce(text, kind = "info") {
   const line = document.getElementById("status-line");

@@ -3,7 +3,7 @@
 // the PDF attached or as a link (invoice.send), make a public link (invoice.publicLink, served
 // by the bridge at /i/{token} and /i/{token}.pdf), mark it sent or cancel it.
 
-import { h, replaceChildren, announce, describeError, formatMoney, formatDate } from "./dom.js";
+import { h, replaceChildren, keepingFocus, announce, describeError, formatMoney, formatDate } from "./dom.js";
 import { openDialog } from "./dialog.js";
 import { STATUS_TITLES } from "./invoice-status.js";
 
@@ -18,7 +18,7 @@ export async function showInvoice(ctx, id) {
 
   function render() {
     const money = (amount) => formatMoney(amount, invoice.currency);
-    replaceChildren(head,
+    keepingFocus(head, () => replaceChildren(head,
       h("p", { class: "crumbs" }, h("a", { href: "#/invoices", text: "← Счета" }), " · ",
         h("a", { href: `#/deal/${invoice.dealId}`, text: `Сделка #${invoice.dealId}` })),
       h("h1", { text: `Счёт № ${invoice.number} от ${formatDate(invoice.date)}` }),
@@ -29,7 +29,7 @@ export async function showInvoice(ctx, id) {
         h("button", { type: "button", text: "Отправить по e-mail", on: { click: () => sendByEmail(rpc, invoice).then((sent) => sent && reload()) } }),
         h("button", { type: "button", text: "Публичная ссылка", on: { click: () => makePublicLink(rpc, invoice, linkBox).catch(failed) } }),
         invoice.status === "draft" ? h("button", { type: "button", text: "Отметить отправленным", on: { click: () => setStatus("sent") } }) : null,
-        ["draft", "sent", "overdue"].includes(invoice.status) ? h("button", { type: "button", class: "danger", text: "Отменить счёт", on: { click: () => setStatus("cancelled") } }) : null));
+        ["draft", "sent", "overdue"].includes(invoice.status) ? h("button", { type: "button", class: "danger", text: "Отменить счёт", on: { click: () => setStatus("cancelled") } }) : null)));
     const rows = [
       ["Плательщик", [invoice.payerName, invoice.payerInn ? `ИНН ${invoice.payerInn}` : null].filter(Boolean).join(", ")],
       ["Поставщик", invoice.seller?.name],

@@ -2,7 +2,7 @@
 // a search over number, payer and INN; the filters live in the address (`#/invoices?status=paid`)
 // so a reload or a shared link keeps them. Pages by cursor; live events refresh the list.
 
-import { h, replaceChildren, announce, describeError, formatMoney, formatDate } from "./dom.js";
+import { h, replaceChildren, keepingFocus, announce, describeError, formatMoney, formatDate } from "./dom.js";
 import { STATUS_TITLES } from "./invoice-status.js";
 
 const SELECT = ["number", "date", "dueDate", "payerName", "payerInn", "total", "paid", "currency", "status", "dealId"];
@@ -53,7 +53,8 @@ export async function showInvoices(ctx) {
       h("td", { class: "number", text: formatMoney(invoice.paid, invoice.currency) }),
       h("td", { text: formatDate(invoice.dueDate) }),
       h("td", {}, h("span", { class: `badge status-${invoice.status}`, text: STATUS_TITLES[invoice.status] ?? invoice.status }))));
-    if (append) tbody.append(...rows); else replaceChildren(tbody, rows);
+    if (append) tbody.append(...rows);
+    else keepingFocus(tbody, () => replaceChildren(tbody, rows));
     if (!append) summary.textContent = page.total === 0 ? "Счетов не найдено" : `Найдено счетов: ${page.total}`;
     cursor = page.next;
     more.hidden = !cursor;

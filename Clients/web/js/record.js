@@ -3,7 +3,7 @@
 // invoices for a deal; requisites for a contact or company) and its timeline with comments.
 // Changes by others (events about the record or what it owns) refresh the card in place.
 
-import { h, replaceChildren, announce, describeError, formatDateTime, formatMoney } from "./dom.js";
+import { h, replaceChildren, keepingFocus, announce, describeError, formatDateTime, formatMoney } from "./dom.js";
 import { openDialog } from "./dialog.js";
 import {
   fieldDescriptions, fieldControl, fieldValue, setFieldValue, displayValue, isEditable, orderedFieldNames, withRequiredFields,
@@ -43,11 +43,11 @@ export async function showRecord(ctx, entityType, id) {
   const owned = ownedSections(ctx, entityType, () => record);
 
   function render() {
-    replaceChildren(head,
+    keepingFocus(head, () => replaceChildren(head,
       h("p", { class: "crumbs" }, h("a", { href: backLink(entityType), text: backTitle(entityType) })),
       h("h1", {}, `${NAMES[entityType]}: ${headline(entityType, record)}`),
       pipeline ? stageControl() : null,
-      h("div", { class: "record-actions" }, actions()));
+      h("div", { class: "record-actions" }, actions())));
     replaceChildren(fieldsList, fieldRows());
     document.title = `${headline(entityType, record)} — crmd`;
   }
