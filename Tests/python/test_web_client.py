@@ -194,6 +194,30 @@ def test_another_users_changes_appear_on_the_board_and_the_card_without_a_reload
     assert b.js("return window.__sameDocument") is True
 
 
+def test_after_the_connection_drops_the_board_catches_up_on_what_it_missed(web):
+    admin, b = web.admin, web.browser
+    # Every WebSocket the page opens is kept where the test can reach it.
+    b.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
+        window.__sockets = [];
+        window.WebSocket = class extends WebSocket {
+          constructor(...args) { super(...args); window.__sockets.push(this); }
+        };"""})
+    first = full_lead(admin, title="Камеры для офиса")
+    b.sign_in(web.token)
+    card(b, first["id"], "NEW")
+    assert b.js("return window.__sockets.length") == 1
+
+    b.js("window.__sockets[0].close()")
+    b.text_appears("#connection", "переподключаемся")
+    missed = full_lead(admin, title="Пока не было связи")          # written while the page is off line
+    admin.call("lead.update", {"id": first["id"], "fields": {"stageId": "FEEDBACK"}})
+    card(b, missed["id"], "NEW")
+    card(b, first["id"], "FEEDBACK")
+    b.wait(lambda _: b.js("return document.getElementById('connection').textContent") == "", message="still off line")
+    assert b.js("return window.__sockets.length") == 2
+    assert len(b.all(f".card[data-id='{missed['id']}']")) == 1, "an event replayed after reconnecting is shown once"
+
+
 # ---------------------------------------------------------------------------- S5
 
 def test_a_meeting_is_booked_in_a_free_slot(web):
@@ -287,7 +311,8 @@ def test_a_deal_to_a_paid_invoice_page_pdf_link_mail_and_list(web):
     deal = admin.call("deal.add", {"fields": {"title": "Видеонаблюдение на складе", "companyId": payer["id"]}})
     camera = admin.call("product.add", {"fields": {"name": "Камера IP 4 Мп уличная", "price": "4500", "vatRate": "22"}})
     b.sign_in(web.token)
-    b.open(f"#/deal/{deal['id']}")
+    b.find("#topbar a[href='#/deals']").click()
+    card(b, deal["id"], "NEW").find_element("css selector", "a").click()
     b.find("#product-rows")
 
     # S17: "contract signed" asks for the contract's number and date.
@@ -366,6 +391,33 @@ def test_a_deal_to_a_paid_invoice_page_pdf_link_mail_and_list(web):
     assert "Отправлен" in row.text and "81 000,00 ₽" in row.text
     admin.call("invoice.addPayment", {"id": invoice_id, "amount": "81000.00", "date": invoice["date"]})
     b.wait(lambda _: not b.all(f"table.invoices tr[data-id='{invoice_id}']"), message="a paid invoice stays under «sent»")
+
+
+def test_an_invoice_for_a_deal_without_a_payer_asks_for_the_payer_then_its_inn(web):
+    admin, b, k = web.admin, web.browser, keys()
+    seller = admin.call("company.add", {"fields": {"title": "Видеосистемы", "isMyCompany": True}})
+    requisite = admin.call("requisite.add", {"entityType": "company", "entityId": seller["id"], "preset": "legal", "fields": {
+        "inn": "7736207543", "kpp": "773601001", "shortName": "ООО «Видеосистемы»"}})
+    admin.call("bankDetail.add", {"requisiteId": requisite["id"], "fields": {"bik": "044525593", "account": "40702810801400016513"}})
+    client = admin.call("company.add", {"fields": {"title": "Петров"}})
+    deal = admin.call("deal.add", {"fields": {"title": "Домофон"}})
+    admin.call("deal.productRows.set", {"id": deal["id"], "rows": [{"name": "Домофон с монтажом", "price": "12500"}]})
+    b.sign_in(web.token)
+    b.open(f"#/deal/{deal['id']}")
+    b.button("Создать счёт").click()
+
+    needs = b.find("dialog[data-dialog='invoice-needs']")
+    assert "Плательщик" in needs.text and "Наша компания" not in needs.text
+    select(b.find("#invoice-payer")).select_by_visible_text("Петров")
+    b.button("Сохранить и создать счёт").click()
+    b.wait(lambda _: "Реквизиты плательщика" in b.find("dialog[data-dialog='invoice-needs']").text,
+           message="the payer's missing requisites were not asked for")
+    b.find("#invoice-payer-inn").send_keys("500100732259", k.ENTER)
+    b.wait(lambda driver: "#/invoice/" in driver.current_url, message="the invoice did not open")
+    invoice = admin.call("invoice.get", {"id": int(b.driver.current_url.split("/invoice/")[1])})
+    assert (invoice["dealId"], invoice["payerInn"], invoice["total"]) == (deal["id"], "500100732259", "12500.00")
+    assert admin.call("deal.get", {"id": deal["id"]})["companyId"] == client["id"]
+    assert admin.call("company.get", {"id": client["id"]})["title"] == "ИП Петров П. П."
 
 
 # ---------------------------------------------------------------------------- keyboard

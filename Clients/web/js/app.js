@@ -5,6 +5,13 @@
 // #/lead/ID, #/deal/ID, #/contact/ID, #/company/ID, #/invoice/ID.
 // Each screen gets a context {rpc, user, view, query, onEvent}; what it registers with
 // `onEvent` is dropped when the route changes.
+//
+// Where things are: rpc.js (JSON-RPC over the WebSocket), session.js and login.js (signing in),
+// board.js (kanban) with stages.js (moves) and create.js (new lead or deal), record.js (a card)
+// with timeline.js, convert.js, meeting.js, products.js, requisites.js and invoice-create.js,
+// invoices.js (the list) and invoice.js (one invoice); fields.js (forms from `<entity>.fields`
+// and the "fill what is missing" loop), dialog.js (modal forms), dom.js (elements, formats),
+// users.js (names of the team), invoice-status.js (status names).
 
 import { RpcClient } from "./rpc.js";
 import { h, replaceChildren, announce, describeError } from "./dom.js";
