@@ -47,6 +47,7 @@ def web(make_server, request):
         user_id, token = signed_in_user(admin)
         browser = Browser(url)
         yield Web(server, url, admin, user_id, token, browser)
+        assert browser.uncaught_errors() == [], "the page threw"
     finally:
         if browser is not None:
             if request.session.testsfailed > failures_before:
@@ -167,6 +168,30 @@ def test_a_new_lead_and_a_refused_move_ask_for_exactly_the_missing_fields(web):
     b.wait(lambda _: admin.call("lead.get", {"id": lead["id"]})["stageId"] == "MEETING_SCHEDULED")
     counts = {column.get_attribute("data-stage"): column.find_element("css selector", ".count").text for column in b.all(".column")}
     assert counts["NEW"] == "0" and counts["MEETING_SCHEDULED"] == "1"
+
+
+def test_a_value_the_server_refuses_is_said_in_the_form_which_keeps_what_was_typed(web):
+    admin, b, k = web.admin, web.browser, keys()
+    b.sign_in(web.token)
+    b.button("Новый лид").click()
+    b.find("dialog[data-dialog='new-lead']")
+    b.find("dialog [data-field='title'] input").send_keys("Звонок с сайта")
+    b.find("dialog [data-field='phones'] input").send_keys("+7 916 000-00-01")
+    b.find("dialog [data-field='emails'] input").send_keys("не почта")
+    b.find("dialog [data-field='city'] input").send_keys("Москва")
+    b.find("dialog [data-field='topic'] input").send_keys("Камеры", k.ENTER)
+    error = b.find("dialog[data-dialog='new-lead'] .form-error")
+    assert "emails" in error.text and error.get_attribute("role") == "alert"
+    assert b.find("dialog [data-field='title'] input").get_attribute("value") == "Звонок с сайта"
+    assert admin.call("lead.list", {})["items"] == []
+
+    emails = b.find("dialog [data-field='emails'] input")
+    emails.clear()
+    emails.send_keys("client@example.ru", k.ENTER)
+    b.gone("dialog")
+    lead = admin.call("lead.list", {})["items"][0]
+    assert [email["value"] for email in lead["emails"]] == ["client@example.ru"]
+    card(b, lead["id"], "NEW")
 
 
 # ---------------------------------------------------------------------------- live

@@ -225,8 +225,9 @@ class Browser:
         (directory / f"{safe}.console.json").write_text(json.dumps(log, ensure_ascii=False, indent=1), encoding="utf-8")
         return directory
 
-    def console_errors(self) -> list[str]:
-        return [entry["message"] for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE"]
+    def uncaught_errors(self) -> list[str]:
+        """Exceptions the page's scripts let escape since the last look (the log is read once)."""
+        return [entry["message"] for entry in self.driver.get_log("browser") if entry.get("source") == "javascript"]
 
     def quit(self) -> None:
         self.driver.quit()

@@ -3,7 +3,7 @@
 // the stage refuses asks for the missing fields (S4, S17). Other users' changes arrive as events
 // and move, add or drop cards without a reload.
 
-import { h, replaceChildren, announce, describeError, formatMoney } from "./dom.js";
+import { h, replaceChildren, guarded, announce, describeError, formatMoney } from "./dom.js";
 import { pipelines, pipelineOf, moveToStage } from "./stages.js";
 import { createRecord } from "./create.js";
 import { ErrorCode } from "./rpc.js";
@@ -35,7 +35,7 @@ export async function showBoard(ctx, entityType) {
     h("div", { class: "screen-head" },
       h("h1", { text: others.length ? `${kind.heading}: ${pipeline.title}` : kind.heading }),
       others.length ? pipelinePicker(entityType, pipeline, others) : null,
-      h("button", { type: "button", class: "primary", text: kind.add, on: { click: () => board.create() } })),
+      h("button", { type: "button", class: "primary", text: kind.add, on: { click: guarded(() => board.create()) } })),
     board.element);
   await board.load();
   ctx.onEvent((event) => board.eventArrived(event));

@@ -16,15 +16,19 @@ export async function createRecord(ctx, entityType, pipeline) {
   const names = FIRST_FIELDS[entityType].filter((name) => described[name]);
   const controls = names.map((name) => fieldControl(name, described[name], undefined, { required: name === "title" }));
   const title = entityType === "lead" ? "Новый лид" : "Новая сделка";
-  const fields = await openDialog({
+  // The write happens inside the form, so a refusal (a bad e-mail, a wrong value) is shown there
+  // with what was typed kept; required fields are asked for in a second form on top of it.
+  return openDialog({
     title, name: `new-${entityType}`, submitLabel: "Создать",
     content: controls.map((control) => control.element),
-    onSubmit: () => readControls(controls),
+    onSubmit: async () => {
+      const fields = readControls(controls);
+      const record = await withRequiredFields(ctx.rpc,
+        (extra) => ctx.rpc.call(`${entityType}.add`, { fields: mergeFields({ ...fields, pipelineId: pipeline.id }, extra) }),
+        { title, intro: "Без этих полей запись не создать:", record: fields });
+      if (!record) throw new Error("Не создано: без обязательных полей запись не сохранить");
+      announce(`${entityType === "lead" ? "Лид" : "Сделка"} «${record.title}» создан${entityType === "deal" ? "а" : ""}`);
+      return record;
+    },
   });
-  if (!fields) return null;
-  const record = await withRequiredFields(ctx.rpc,
-    (extra) => ctx.rpc.call(`${entityType}.add`, { fields: mergeFields({ ...fields, pipelineId: pipeline.id }, extra) }),
-    { title, intro: "Без этих полей запись не создать:", record: fields });
-  if (record) announce(`${entityType === "lead" ? "Лид" : "Сделка"} «${record.title}» создан${entityType === "deal" ? "а" : ""}`);
-  return record;
 }

@@ -54,6 +54,19 @@ export function keepingFocus(container, render) {
   again?.focus();
 }
 
+/**
+ * A click handler for work that may fail (a call refused, the connection lost): the failure is
+ * said in the status line rather than lost as an unhandled rejection.
+ */
+export function guarded(work) {
+  return (event) => {
+    Promise.resolve().then(() => work(event)).catch((error) => {
+      announce(describeError(error), "error");
+      console.error(error);
+    });
+  };
+}
+
 /** Says something in the page's live status line (`alert` for failures). */
 export function announce(text, kind = "info") {
   const line = document.getElementById("status-line");
@@ -76,6 +89,9 @@ export function describeError(error) {
   if (data.reason === "version") return "Запись изменил кто-то другой: обновите карточку";
   if (data.reason === "denied") return "Нет прав на это действие";
   if (data.field && data.reason) return `Неверное значение поля ${data.field}: ${error.message}`;
+  if (Array.isArray(data.errors) && data.errors.length) {
+    return `Неверные данные: ${data.errors.map((one) => `${one.path.replace(/^\/(fields|params)\//, "")} — ${one.message}`).join("; ")}`;
+  }
   return error.message || String(error);
 }
 

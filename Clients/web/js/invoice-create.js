@@ -3,7 +3,7 @@
 // seller.bank); one form asks for all of it, writes it where it belongs (the deal's payer, the
 // payer's and our company's requisites and bank account), and the invoice is created again.
 
-import { h, replaceChildren, announce, describeError, formatMoney, formatDate } from "./dom.js";
+import { h, replaceChildren, guarded, announce, describeError, formatMoney, formatDate } from "./dom.js";
 import { openDialog } from "./dialog.js";
 import { ErrorCode } from "./rpc.js";
 import { STATUS_TITLES } from "./invoice-status.js";
@@ -15,7 +15,7 @@ export function dealInvoicesSection(ctx, currentDeal) {
   const element = h("section", { class: "panel", "aria-labelledby": "deal-invoices-heading" },
     h("div", { class: "panel-head" },
       h("h2", { id: "deal-invoices-heading", text: "Счета" }),
-      h("button", { type: "button", class: "primary", text: "Создать счёт", on: { click: () => createInvoice(ctx, currentDeal()) } })),
+      h("button", { type: "button", class: "primary", text: "Создать счёт", on: { click: guarded(() => createInvoice(ctx, currentDeal())) } })),
     body);
 
   async function refresh() {

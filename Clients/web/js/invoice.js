@@ -3,7 +3,7 @@
 // the PDF attached or as a link (invoice.send), make a public link (invoice.publicLink, served
 // by the bridge at /i/{token} and /i/{token}.pdf), mark it sent or cancel it.
 
-import { h, replaceChildren, keepingFocus, announce, describeError, formatMoney, formatDate } from "./dom.js";
+import { h, replaceChildren, keepingFocus, guarded, announce, describeError, formatMoney, formatDate } from "./dom.js";
 import { openDialog } from "./dialog.js";
 import { STATUS_TITLES } from "./invoice-status.js";
 
@@ -24,10 +24,10 @@ export async function showInvoice(ctx, id) {
       h("h1", { text: `Счёт № ${invoice.number} от ${formatDate(invoice.date)}` }),
       h("p", {}, h("span", { class: `badge status-${invoice.status}`, text: STATUS_TITLES[invoice.status] ?? invoice.status })),
       h("div", { class: "record-actions" },
-        h("button", { type: "button", class: "primary", text: "Скачать PDF", on: { click: () => downloadPdf(rpc, invoice).catch(failed) } }),
+        h("button", { type: "button", class: "primary", text: "Скачать PDF", on: { click: guarded(() => downloadPdf(rpc, invoice)) } }),
         h("button", { type: "button", text: "Печать", on: { click: () => frame.contentWindow?.print() } }),
-        h("button", { type: "button", text: "Отправить по e-mail", on: { click: () => sendByEmail(rpc, invoice).then((sent) => sent && reload()) } }),
-        h("button", { type: "button", text: "Публичная ссылка", on: { click: () => makePublicLink(rpc, invoice, linkBox).catch(failed) } }),
+        h("button", { type: "button", text: "Отправить по e-mail", on: { click: guarded(async () => (await sendByEmail(rpc, invoice)) && reload()) } }),
+        h("button", { type: "button", text: "Публичная ссылка", on: { click: guarded(() => makePublicLink(rpc, invoice, linkBox)) } }),
         invoice.status === "draft" ? h("button", { type: "button", text: "Отметить отправленным", on: { click: () => setStatus("sent") } }) : null,
         ["draft", "sent", "overdue"].includes(invoice.status) ? h("button", { type: "button", class: "danger", text: "Отменить счёт", on: { click: () => setStatus("cancelled") } }) : null)));
     const rows = [

@@ -13,7 +13,8 @@ const DAYS_AHEAD = 14;
 /** Books a meeting about `record`; resolves with the activity, or null. */
 export async function bookMeeting(ctx, entityType, record) {
   const { rpc } = ctx;
-  const team = [...(await users(rpc)).values()].filter((user) => user.active);
+  const visible = [...(await users(rpc)).values()].filter((user) => user.active);
+  const team = visible.length ? visible : [ctx.user];
   const resources = (await rpc.call("resource.list", {}).catch(() => ({ items: [] }))).items;
 
   const responsible = h("select", { id: "meeting-responsible", name: "responsibleId" },

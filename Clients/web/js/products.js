@@ -2,7 +2,7 @@
 // them (deal.productRows.get), and an editor that replaces them (deal.productRows.set), each row a
 // catalog product (product.list) or a free-form line such as a one-time payment.
 
-import { h, replaceChildren, announce, describeError, formatMoney } from "./dom.js";
+import { h, replaceChildren, guarded, announce, describeError, formatMoney } from "./dom.js";
 import { openDialog } from "./dialog.js";
 
 const VAT_RATES = [["22", "НДС 22%"], ["20", "НДС 20%"], ["10", "НДС 10%"], ["7", "НДС 7%"], ["5", "НДС 5%"], ["0", "НДС 0%"], ["none", "Без НДС"]];
@@ -17,7 +17,7 @@ export function productRowsSection(ctx, currentDeal) {
   const element = h("section", { class: "panel", id: "product-rows", "aria-labelledby": "product-rows-heading", tabindex: "-1" },
     h("div", { class: "panel-head" },
       h("h2", { id: "product-rows-heading", text: "Товары и услуги" }),
-      h("button", { type: "button", text: "Изменить товары", on: { click: () => edit() } })),
+      h("button", { type: "button", text: "Изменить товары", on: { click: guarded(() => edit()) } })),
     body);
 
   async function refresh() {

@@ -3,7 +3,7 @@
 // invoices for a deal; requisites for a contact or company) and its timeline with comments.
 // Changes by others (events about the record or what it owns) refresh the card in place.
 
-import { h, replaceChildren, keepingFocus, announce, describeError, formatDateTime, formatMoney } from "./dom.js";
+import { h, replaceChildren, keepingFocus, guarded, announce, describeError, formatDateTime, formatMoney } from "./dom.js";
 import { openDialog } from "./dialog.js";
 import {
   fieldDescriptions, fieldControl, fieldValue, setFieldValue, displayValue, isEditable, orderedFieldNames, withRequiredFields,
@@ -35,7 +35,7 @@ export async function showRecord(ctx, entityType, id) {
   const fieldsPanel = h("section", { class: "panel", "aria-labelledby": "fields-heading" },
     h("div", { class: "panel-head" },
       h("h2", { id: "fields-heading", text: "Поля" }),
-      h("button", { type: "button", text: "Изменить", on: { click: () => edit() } })),
+      h("button", { type: "button", text: "Изменить", on: { click: guarded(() => edit()) } })),
     fieldsList);
   const fieldTitle = (field) => described[field]?.title ?? field;
   const timeline = timelineSection(rpc, entityType, id, { stageTitle: titleOf, fieldTitle });
@@ -80,12 +80,12 @@ export async function showRecord(ctx, entityType, id) {
   function actions() {
     const list = [];
     if (entityType === "lead" && record.stageSemantic === "process") {
-      list.push(h("button", { type: "button", class: "primary", text: "Конвертировать", on: { click: () => convertLead(ctx, record) } }));
+      list.push(h("button", { type: "button", class: "primary", text: "Конвертировать", on: { click: guarded(() => convertLead(ctx, record)) } }));
     }
     if (entityType === "lead" || entityType === "deal") {
-      list.push(h("button", { type: "button", text: "Назначить встречу", on: { click: async () => {
+      list.push(h("button", { type: "button", text: "Назначить встречу", on: { click: guarded(async () => {
         if (await bookMeeting(ctx, entityType, record)) await timeline.refresh();
-      } } }));
+      }) } }));
     }
     return list;
   }
@@ -108,25 +108,24 @@ export async function showRecord(ctx, entityType, id) {
   async function edit() {
     const names = orderedFieldNames(described).filter((name) => isEditable(described[name]));
     const controls = names.map((name) => fieldControl(name, described[name], fieldValue(record, name)));
-    const changes = await openDialog({
+    const updated = await openDialog({
       title: `${NAMES[entityType]}: изменить`, name: "edit-record",
       content: h("div", { class: "form-grid" }, controls.map((control) => control.element)),
-      onSubmit: () => changedFields(controls, record),
+      onSubmit: async () => {
+        const changes = changedFields(controls, record);
+        if (!Object.keys(changes).length) return record;
+        const saved = await withRequiredFields(rpc,
+          (extra) => rpc.call(`${entityType}.update`, { id, fields: { ...changes, ...extra }, expectedVersion: record.version }),
+          { title: "Нужно заполнить", record });
+        if (!saved) throw new Error("Не сохранено: без обязательных полей изменения не принять");
+        return saved;
+      },
     });
-    if (!changes || !Object.keys(changes).length) return;
-    try {
-      const updated = await withRequiredFields(rpc,
-        (extra) => rpc.call(`${entityType}.update`, { id, fields: { ...changes, ...extra }, expectedVersion: record.version }),
-        { title: "Нужно заполнить", record });
-      if (updated) {
-        record = updated;
-        render();
-        await timeline.refresh();
-        announce("Сохранено");
-      }
-    } catch (error) {
-      announce(describeError(error), "error");
-    }
+    if (!updated || updated === record) return;
+    record = updated;
+    render();
+    await timeline.refresh();
+    announce("Сохранено");
   }
 
   async function reload() {

@@ -3,7 +3,7 @@
 // fields and show the registered name, and — when saved with the lookup — the company renamed
 // to that name by crmd itself. Bank accounts belong to a requisite (bankDetail.add).
 
-import { h, replaceChildren, announce, describeError } from "./dom.js";
+import { h, replaceChildren, guarded, announce, describeError } from "./dom.js";
 import { openDialog, confirmDialog } from "./dialog.js";
 import { ErrorCode } from "./rpc.js";
 
@@ -42,7 +42,7 @@ export function requisitesSection(ctx, entityType, currentRecord) {
   const element = h("section", { class: "panel", id: "requisites", "aria-labelledby": "requisites-heading" },
     h("div", { class: "panel-head" },
       h("h2", { id: "requisites-heading", text: "Реквизиты" }),
-      h("button", { type: "button", text: "Добавить реквизиты", on: { click: () => add() } })),
+      h("button", { type: "button", text: "Добавить реквизиты", on: { click: guarded(() => add()) } })),
     body);
 
   async function refresh() {
@@ -59,8 +59,8 @@ export function requisitesSection(ctx, entityType, currentRecord) {
       requisite.bankDetails.length ? h("ul", { class: "plain bank-details" }, requisite.bankDetails.map((bank) =>
         h("li", { text: `р/с ${bank.account}, ${bank.bankName ?? ""} (БИК ${bank.bik})` }))) : null,
       h("div", { class: "record-actions" },
-        h("button", { type: "button", text: "Добавить банковский счёт", on: { click: () => addBank(requisite) } }),
-        h("button", { type: "button", class: "danger", text: "Удалить реквизиты", on: { click: () => remove(requisite) } })));
+        h("button", { type: "button", text: "Добавить банковский счёт", on: { click: guarded(() => addBank(requisite)) } }),
+        h("button", { type: "button", class: "danger", text: "Удалить реквизиты", on: { click: guarded(() => remove(requisite)) } })));
   }
 
   async function add() {
