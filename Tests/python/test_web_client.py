@@ -254,10 +254,21 @@ def test_a_meeting_is_booked_in_a_free_slot(web):
     b.button("Назначить встречу").click()
     b.find("dialog[data-dialog='meeting']")
     select(b.find("#meeting-resource")).select_by_value(str(stand["id"]))
-    first_slot = b.find("dialog input[name='slot']:checked")
-    start = first_slot.get_attribute("value").split("|")[0]
+
+    def checked_slot(_) -> str:   # read inside a wait: the list is rebuilt when the slots reload
+        return b.find("dialog input[name='slot']:checked").get_attribute("value")
+
+    taken, taken_end = b.wait(checked_slot).split("|")
+    # Someone else books that hour for this manager while the form is open: the booking is
+    # refused (slotBusy), the form says so and offers the free slots again.
+    admin.call("activity.add", {"fields": {"type": "meeting", "subject": "Планёрка", "start": taken, "end": taken_end,
+                                           "responsibleId": web.user_id}})
     place = b.find("#meeting-place")
     place.send_keys("Химки, Ленинградское ш., 1", keys().ENTER)
+    b.text_appears("dialog[data-dialog='meeting'] .form-error", "Это время уже занято")
+    b.wait(lambda _: checked_slot(_).split("|")[0] != taken, message="the slots were not reloaded")
+    start = b.wait(checked_slot).split("|")[0]
+    b.button("Забронировать").click()
     b.gone("dialog")
     b.text_appears(".timeline", "Встреча: Видеонаблюдение на складе")
     meetings = admin.call("activity.list", {"filter": {"entityType": "lead", "entityId": lead["id"]}})["items"]

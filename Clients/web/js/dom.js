@@ -112,9 +112,6 @@ export function formatMoney(amount, currency = "RUB") {
 const dateTimeFormat = new Intl.DateTimeFormat("ru-RU", {
   day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit",
 });
-const weekdayTimeFormat = new Intl.DateTimeFormat("ru-RU", {
-  weekday: "short", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
-});
 
 /** "2026-12-06" → "06.12.2026" (a calendar date, no time zone involved). */
 export function formatDate(date) {
@@ -128,9 +125,12 @@ export function formatDateTime(timestamp) {
   return timestamp ? dateTimeFormat.format(new Date(timestamp)) : "—";
 }
 
-/** "вс, 6 декабря, 11:00" for slots. */
-export function formatSlot(timestamp) {
-  return weekdayTimeFormat.format(new Date(timestamp));
+/** "пн, 7 декабря в 11:00" for slots, on the wall clock of `timeZone` (the browser's if absent). */
+export function formatSlot(timestamp, timeZone) {
+  const format = new Intl.DateTimeFormat("ru-RU", {
+    weekday: "short", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", ...(timeZone ? { timeZone } : {}),
+  });
+  return format.format(new Date(timestamp));
 }
 
 /** Today as `YYYY-MM-DD` in the browser's zone. */

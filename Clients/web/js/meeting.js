@@ -26,10 +26,15 @@ export async function bookMeeting(ctx, entityType, record) {
     resources.map((one) => h("option", { value: one.id, text: one.name })));
   const subject = h("input", { id: "meeting-subject", name: "subject", required: true, value: `Встреча: ${record.title}` });
   const place = h("input", { id: "meeting-place", name: "place", value: "" });
+  const companyZone = (await rpc.call("settings.get", {}).catch(() => ({}))).timeZone ?? null;
+  const zoneOf = () => team.find((user) => user.id === Number(responsible.value))?.timeZone ?? companyZone;
   const slotList = h("div", { class: "slots", role: "radiogroup", "aria-labelledby": "meeting-slots-legend" });
-  const slotsBox = h("fieldset", { class: "slot-box" }, h("legend", { id: "meeting-slots-legend", text: "Свободное время" }), slotList);
+  const legend = h("legend", { id: "meeting-slots-legend" });
+  const slotsBox = h("fieldset", { class: "slot-box" }, legend, slotList);
 
   async function loadSlots() {
+    const zone = zoneOf();
+    legend.textContent = zone ? `Свободное время (часы ответственного: ${zone})` : "Свободное время";
     replaceChildren(slotList, h("p", { class: "hint", text: "Ищем свободное время…" }));
     const from = new Date(Date.now() + 5 * 60000);
     from.setSeconds(0, 0);
@@ -46,7 +51,7 @@ export async function bookMeeting(ctx, entityType, record) {
           const id = `slot-${index}`;
           return h("div", { class: "choice" },
             h("input", { type: "radio", id, name: "slot", value: `${slot.start}|${slot.end}`, required: true, checked: index === 0 }),
-            h("label", { for: id, text: formatSlot(slot.start) }));
+            h("label", { for: id, text: formatSlot(slot.start, zone) }));
         })
         : h("p", { class: "hint", text: `Нет свободного времени в ближайшие ${DAYS_AHEAD} дней` }));
     } catch (error) {
@@ -82,6 +87,6 @@ export async function bookMeeting(ctx, entityType, record) {
       }
     },
   });
-  if (activity) announce(`Встреча назначена: ${formatSlot(activity.start)}`);
+  if (activity) announce(`Встреча назначена: ${formatSlot(activity.start, zoneOf())}`);
   return activity;
 }
