@@ -100,7 +100,7 @@ package struct HTTPRequestParser: Sendable {
                 guard let line = try nextLine(allowance: limits.maxHeaderBytes - lineBytes) else { return nil }
                 if line.isEmpty { continue }
                 requestLine = try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
-                    try RequestLine(bytes[line])
+                    try RequestLine(UnsafeBufferPointer(rebasing: bytes[line]))
                 }
                 state = .headerFields
             case .headerFields:
@@ -108,7 +108,7 @@ package struct HTTPRequestParser: Sendable {
                 if !line.isEmpty {
                     guard fields.count < limits.maxHeaderCount else { throw .headersTooLarge }
                     fields.append(try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
-                        try Self.field(bytes[line])
+                        try Self.field(UnsafeBufferPointer(rebasing: bytes[line]))
                     })
                     continue
                 }
@@ -127,7 +127,7 @@ package struct HTTPRequestParser: Sendable {
             case .chunkSize:
                 guard let line = try nextLine(allowance: limits.maxHeaderBytes) else { return nil }
                 let size = try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
-                    try Self.chunkSize(bytes[line])
+                    try Self.chunkSize(UnsafeBufferPointer(rebasing: bytes[line]))
                 }
                 if size == 0 {
                     lineBytes = 0
