@@ -13,9 +13,9 @@ struct RequestLine {
         let method = 0..<firstSpace, target = (firstSpace + 1)..<secondSpace, version = (secondSpace + 1)..<line.count
         guard !method.isEmpty, method.allSatisfy({ isTokenByte(line[$0]) }) else { throw .badRequest("bad method") }
         guard !target.isEmpty, target.allSatisfy({ line[$0] > 0x20 && line[$0] < 0x7F }) else { throw .badRequest("bad request-target") }
-        let v = version.lowerBound
-        guard version.count == 8, ByteScanning.string(line, v..<(v + 5)) == "HTTP/",
-              let major = asciiDigit(line[v + 5]), line[v + 6] == UInt8(ascii: "."), let minor = asciiDigit(line[v + 7]) else {
+        let at = version.lowerBound
+        guard version.count == 8, ByteScanning.string(line, at..<(at + 5)) == "HTTP/",
+              let major = asciiDigit(line[at + 5]), line[at + 6] == UInt8(ascii: "."), let minor = asciiDigit(line[at + 7]) else {
             throw .badRequest("bad HTTP version")
         }
         guard major == 1 && minor <= 1 else { throw .versionNotSupported }
