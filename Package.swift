@@ -100,9 +100,16 @@ targets += [
     .testTarget(name: "CRMAPITests", dependencies: ["CRMAPI", "CRM", "JSONRPC", "JSONKit", "TestSupport"]),
 ]
 
+// MARK: - Bridge: the HTTP bridge (POST /rpc, WebSocket, public invoice pages, the web client,
+// the Bitrix24 REST facade, the 1C site exchange) in front of the same handler as the socket
+targets += [
+    .target(name: "Bridge", dependencies: ["HTTP", "CRMAPI", "CRM", "JSONRPC", "JSONKit"]),
+    .testTarget(name: "BridgeTests", dependencies: ["Bridge", "HTTP", "CRM", "CRMAPI", "JSONKit", "JSONRPC", "TestSupport"]),
+]
+
 // MARK: - crmd: the executable (arguments, stdout protection, transports)
 targets += [
-    .executableTarget(name: "crmd", dependencies: ["CRMAPI", "CRM", "JSONRPC", "JSONKit"]),
+    .executableTarget(name: "crmd", dependencies: ["Bridge", "CRMAPI", "CRM", "JSONRPC", "JSONKit"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "JSONKit"]),
 ]
 

@@ -134,6 +134,9 @@ package final class CRMHandler: RPCHandler {
     /// `AccessService.identity(unixUser:ownerUID:)`), stdio as the administrator. The session
     /// made for it is attached here; a refusal is 1006 `{reason, …}` sent before anything is read.
     package func admit(_ connection: RPCConnection) -> RPCError? {
+        // A bridge client (a WebSocket, an HTTP request) is let in by its token, before this.
+        if connection.session != nil { return nil }
+        guard Self.localTransports.contains(connection.transportName) else { return Self.notSignedIn }
         do {
             let generation = crm.accessGeneration.value
             let identity = connection.transportName == "socket"
@@ -151,10 +154,40 @@ package final class CRMHandler: RPCHandler {
         }
     }
 
-    /// The session `admit` attached (made now, as the administrator's, for a transport that
-    /// does not call `admit`).
+    /// Lets a bridge client in as the user of API token `token` (`AccessService.login`): the
+    /// HTTP bridge calls this before `RPCMessageChannel.open`. The refusal is 1006 `{reason}`.
+    package func admit(_ connection: RPCConnection, token: String) -> RPCError? {
+        do {
+            let generation = crm.accessGeneration.value
+            let identity = try crm.access.login(token: token)
+            connection.attachSession(Session(id: connection.id, transport: connection.transportName, identity: identity,
+                                             generation: generation))
+            notifications.register(connection, userID: identity.userID)
+            return nil
+        } catch let error as CRMError {
+            return RPCError(error)
+        } catch {
+            log("admitting connection \(connection.id) failed: \(error)")
+            return .internalError
+        }
+    }
+
+    /// The user a connection's session acts as; nil before it was admitted.
+    package func userID(of connection: RPCConnection) -> Int64? {
+        (connection.session as? Session)?.userID
+    }
+
+    /// The transports whose client is on this machine, known by its uid or its pipe; any
+    /// other (the HTTP bridge's) must sign in with a token.
+    private static let localTransports: Set<String> = ["socket", "stdio"]
+    private static let notSignedIn = RPCError(CRMError.accessRefused(
+        reason: "notSignedIn", message: "sign in with an API token first", details: [:]))
+
+    /// The session `admit` attached (made now, as the administrator's, for a local transport
+    /// that does not call `admit`).
     private func session(of connection: RPCConnection) throws -> Session {
         if let session = connection.session as? Session { return session }
+        guard Self.localTransports.contains(connection.transportName) else { throw Self.notSignedIn }
         let session = Session(id: connection.id, transport: connection.transportName, identity: try crm.access.owner(),
                               generation: crm.accessGeneration.value)
         connection.attachSession(session)

@@ -8,7 +8,7 @@ import JSONKit
 struct Dispatcher: Sendable {
     let handler: any RPCHandler
 
-    func answer(_ message: [UInt8], connection: RPCConnection, to writer: inout ReplyWriter) {
+    func answer(_ message: [UInt8], connection: RPCConnection, to writer: inout some ReplySink) {
         switch MessageDecoder.decode(message) {
         case .rejected(let error):
             writer.reply(id: .null, result: .failure(error))
@@ -38,4 +38,14 @@ struct Dispatcher: Sendable {
             return (id, result)
         }
     }
+}
+
+/// Where a dispatcher puts replies: a connection's `ReplyWriter`, or a message transport's
+/// `MessageReply`.
+protocol ReplySink {
+    /// The reply to a single request, or an error that answers a whole message.
+    mutating func reply(id: RPCID, result: Result<EncodedJSON, RPCError>)
+    mutating func beginBatch()
+    mutating func element(id: RPCID, result: Result<EncodedJSON, RPCError>)
+    mutating func endBatch()
 }

@@ -26,6 +26,9 @@ public final class RPCConnection: Sendable {
         case socket(Int32)
         /// Descriptors owned by the caller (left open); a pipe wakes the reader on shutdown.
         case stdio(input: Int32, output: Int32, wake: (read: Int32, write: Int32)?)
+        /// Whole messages: the caller reads them and takes the replies (`RPCMessageChannel`);
+        /// what the server pushes goes to the sink, one message at a time.
+        case messages(any RPCMessageSink)
     }
 
     private struct WriterState {
@@ -89,6 +92,7 @@ public final class RPCConnection: Sendable {
         switch transport {
         case .socket: "socket"
         case .stdio: "stdio"
+        case .messages(let sink): sink.transportName
         }
     }
 
@@ -124,6 +128,7 @@ public final class RPCConnection: Sendable {
     public func notify(method: String, encodedParams list: [[UInt8]]) -> Bool {
         guard list.count > 1 else { return list.first.map { notify(method: method, encodedParams: $0) } ?? isOpen }
         let bodies = list.map { ReplyEncoder.notification(method: method, encodedParams: $0) }
+        if case .messages = transport { return bodies.allSatisfy { send(notification: $0) } }
         return writer.withLock { state in
             guard !state.closed && !state.broken else { return false }
             guard let framing = state.framing, !state.replyOpen else {
@@ -145,6 +150,13 @@ public final class RPCConnection: Sendable {
     private func send(notification body: [UInt8]) -> Bool {
         writer.withLock { state in
             guard !state.closed && !state.broken else { return false }
+            if case .messages(let sink) = transport {
+                if !sink.send(message: body) {
+                    state.broken = true
+                    openFlag.store(false, ordering: .releasing)
+                }
+                return !state.broken
+            }
             guard let framing = state.framing, !state.replyOpen else {
                 guard state.pendingBytes + body.count <= Self.maxPendingBytes else { return false }
                 state.pending.append(body)
@@ -207,6 +219,8 @@ public final class RPCConnection: Sendable {
                 if entries[0].revents & Int16(POLLNVAL) != 0 { return -1 }
                 return FileDescriptorIO.read(input, into: buffer)
             }
+        case .messages:
+            return 0
         }
     }
 
@@ -289,6 +303,8 @@ public final class RPCConnection: Sendable {
                         _ = Glibc.close(wake.read)
                         _ = Glibc.close(wake.write)
                     }
+                case .messages:
+                    break
                 }
             }
         }
@@ -312,6 +328,8 @@ public final class RPCConnection: Sendable {
             written = FileDescriptorIO.writeAll(fd, bytes, waitWhenBlocked: false)
         case .stdio(_, let output, _):
             written = FileDescriptorIO.writeAll(output, bytes, waitWhenBlocked: true)
+        case .messages(let sink):
+            written = sink.send(message: bytes)
         }
         if !written {
             state.broken = true
@@ -332,6 +350,8 @@ public final class RPCConnection: Sendable {
                     var byte: UInt8 = 1
                     _ = Glibc.write(wake.write, &byte, 1)
                 }
+            case .messages:
+                break
             }
         }
     }

@@ -13,7 +13,7 @@ import JSONKit
 /// in memory, up to `maxReplyBytes`: one that would be longer is dropped as soon as it is,
 /// and the batch is answered with a single `replyTooLarge` error with `"id": null` (its calls
 /// all still run). A single reply over the limit is replaced by that error with its own id.
-struct ReplyWriter {
+struct ReplyWriter: ReplySink {
     /// The longest reply (a batch reply with `Content-Length` framing, an element of one
     /// streamed line by line, or the reply to a single request), in bytes.
     static let maxReplyBytes = 16 << 20
