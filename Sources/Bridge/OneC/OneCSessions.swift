@@ -12,10 +12,10 @@ final class OneCSessions: Sendable {
     struct Session {
         let caller: BridgeCaller
         let sessid: String
-        /// When it was last used, in clock seconds (for expiry) and as a count of uses of all
-        /// sessions (for eviction: seconds tie).
-        var lastUsed: Int64
-        var lastUse: UInt64
+        /// When it was last used, in clock seconds: for expiry.
+        var usedAt: Int64
+        /// The place of its last use among the uses of all sessions: for eviction (seconds tie).
+        var useOrder: UInt64
         /// The event seq up to which this session's last `query` exported invoices.
         var sent: Int64?
         var uploads: [OneCFileName: [UInt8]] = [:]
@@ -49,10 +49,10 @@ final class OneCSessions: Sendable {
         _ = table.withLock { table -> [Session] in
             var dropped = removeExpired(&table.sessions)
             while table.sessions.count >= max(limits.maxSessions, 1),
-                  let oldest = table.sessions.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
+                  let oldest = table.sessions.min(by: { $0.value.useOrder < $1.value.useOrder })?.key {
                 if let session = table.sessions.removeValue(forKey: oldest) { dropped.append(session) }
             }
-            table.sessions[cookie] = Session(caller: caller, sessid: sessid, lastUsed: clock.now(), lastUse: table.nextUse())
+            table.sessions[cookie] = Session(caller: caller, sessid: sessid, usedAt: clock.now(), useOrder: table.nextUse())
             return dropped
         }
         return (cookie, sessid)
@@ -63,8 +63,8 @@ final class OneCSessions: Sendable {
         let (found, _) = table.withLock { table -> ((caller: BridgeCaller, sessid: String)?, [Session]) in
             let dropped = removeExpired(&table.sessions)
             guard var session = table.sessions[cookie] else { return (nil, dropped) }
-            session.lastUsed = clock.now()
-            session.lastUse = table.nextUse()
+            session.usedAt = clock.now()
+            session.useOrder = table.nextUse()
             table.sessions[cookie] = session
             return ((session.caller, session.sessid), dropped)
         }
@@ -113,7 +113,7 @@ final class OneCSessions: Sendable {
     /// Removes the sessions unused for `sessionIdleSeconds`, returning them to be released.
     private func removeExpired(_ sessions: inout [String: Session]) -> [Session] {
         let now = clock.now()
-        let expired = sessions.filter { now - $0.value.lastUsed >= limits.sessionIdleSeconds }
+        let expired = sessions.filter { now - $0.value.usedAt >= limits.sessionIdleSeconds }
         for key in expired.keys { sessions[key] = nil }
         return Array(expired.values)
     }
