@@ -28,6 +28,12 @@ package final class BridgeCaller: Sendable {
     package func call(_ method: String, _ params: JSON) -> Result<JSON, RPCError> {
         handler.handle(RPCRequest(id: .null, method: method, params: params), connection: channel.connection)
     }
+
+    /// Answers one JSON-RPC message (a call or a batch) as it came: the reply, nil when
+    /// nothing is to be answered.
+    package func answer(_ message: [UInt8]) -> [UInt8]? {
+        channel.answer(message)
+    }
 }
 
 /// The backend of `crmd serve --http`: the server's own `CRMHandler`, in process.
