@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import http.client
 import re
-import time
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
@@ -19,19 +18,13 @@ from test_export_1c import documents, invoice, parties, requisites
 from test_import_1c import commerceml, document
 
 ROWS = [{"name": "Камера", "price": "4500", "quantity": "2", "vatRate": "22"}]
-LISTENING = re.compile(r"crmd: bridge listening on http://127\.0\.0\.1:(\d+)/")
 
 
 @pytest.fixture
-def bridge(make_server):
-    """A crmd serving its socket and the HTTP bridge on a free port: (the port, a checked client)."""
-    server = make_server(extra_args=["--http", "127.0.0.1:0"])
-    deadline = time.monotonic() + 15
-    while not (found := LISTENING.search(server.stderr_text())):
-        assert time.monotonic() < deadline and server.running, f"no bridge address on stderr:\n{server.stderr_text()}"
-        time.sleep(0.05)
-    with server.client() as client:
-        yield int(found.group(1)), CheckedClient(client)
+def site(bridge):
+    """crmd with its HTTP bridge (conftest's `bridge`): (the bridge's port, a checked socket client)."""
+    with bridge.client() as client:
+        yield bridge.port, CheckedClient(client)
 
 
 def user_with_role(crm, email: str, role: str) -> str:
@@ -76,8 +69,8 @@ class OneC:
         return lines
 
 
-def test_a_whole_exchange_sends_invoices_once_and_takes_1cs_documents(bridge):
-    port, crm = bridge
+def test_a_whole_exchange_sends_invoices_once_and_takes_1cs_documents(site):
+    port, crm = site
     bill = invoice(crm, parties(crm), ROWS)
     onec = OneC(port)
     auth = onec.checkauth(user_with_role(crm, "1c@example.ru", "exchange"))
@@ -125,8 +118,8 @@ def test_a_whole_exchange_sends_invoices_once_and_takes_1cs_documents(bridge):
     assert onec.lines("type=sale&mode=success") == ["success"]
 
 
-def test_what_1c_is_refused(bridge):
-    port, crm = bridge
+def test_what_1c_is_refused(site):
+    port, crm = site
     credentials = user_with_role(crm, "1c@example.ru", "exchange")
     onec = OneC(port)
 
