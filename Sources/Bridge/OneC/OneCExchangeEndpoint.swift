@@ -60,31 +60,44 @@ package final class OneCExchangeEndpoint: Sendable {
         case nil: throw OneCFailure("the request names no exchange type (type=sale)")
         case let other?: throw OneCFailure("unknown exchange type «\(other)»; crmd exchanges orders (type=sale)")
         }
-        guard let mode = request.mode else { throw OneCFailure("the request names no mode (mode=checkauth, init, query, success, file, import)") }
-        if mode == "checkauth" { return try checkAuthorization(request) }
-        guard ["init", "query", "success", "file", "import"].contains(mode) else {
-            throw OneCFailure("unknown mode «\(mode)»; the exchange of orders has checkauth, init, query, success, file and import")
+        guard let name = request.mode else { throw OneCFailure("the request names no mode (mode=checkauth, init, query, success, file, import)") }
+        guard let mode = Mode(rawValue: name) else {
+            throw OneCFailure("unknown mode «\(name)»; the exchange of orders has checkauth, init, query, success, file and import")
         }
+        switch mode {
+        case .checkauth:
+            return try checkAuthorization(request)
+        case .start:
+            let session = try session(of: request)
+            sessions.dropUploads(session.cookie)
+            return .lines(["zip=no", "file_limit=\(limits.fileLimit)", "sessid=\(session.sessid)", "version=\(Self.version)"])
+        case .query:
+            return try exportInvoices(try session(of: request))
+        case .success:
+            return try acknowledge(try session(of: request))
+        case .file:
+            let session = try session(of: request)
+            guard method == "POST" else { throw OneCFailure("mode=file takes the file's bytes as the body of a POST") }
+            return try receive(request, body: body, into: session)
+        case .import:
+            return try importFile(request, from: try session(of: request))
+        }
+    }
+
+    /// The session whose cookie the request presents, with its `sessid` if 1C sends one back.
+    private func session(of request: OneCRequest) throws(OneCFailure) -> OneCSessions.Handle {
         guard let cookie = request.cookie(Self.cookieName), let session = sessions.use(cookie) else {
             throw OneCFailure("no exchange session: sign in first (mode=checkauth) and send its cookie \(Self.cookieName)")
         }
         if let sessid = request.sessid, sessid != session.sessid {
             throw OneCFailure("the sessid does not belong to this exchange session")
         }
-        switch mode {
-        case "init":
-            sessions.dropUploads(cookie)
-            return .lines(["zip=no", "file_limit=\(limits.fileLimit)", "sessid=\(session.sessid)", "version=\(Self.version)"])
-        case "query":
-            return try exportInvoices(session.caller, cookie: cookie)
-        case "success":
-            return try acknowledge(session.caller, cookie: cookie)
-        case "file":
-            guard method == "POST" else { throw OneCFailure("mode=file takes the file's bytes as the body of a POST") }
-            return try receive(request, body: body, cookie: cookie)
-        default:
-            return try importFile(request, caller: session.caller, cookie: cookie)
-        }
+        return session
+    }
+
+    /// The steps of the exchange of orders, as 1C names them in `mode=`.
+    private enum Mode: String {
+        case checkauth, start = "init", query, success, file, `import`
     }
 
     /// `checkauth`: the Basic credentials name a user and carry an API token of theirs; that
@@ -121,47 +134,47 @@ package final class OneCExchangeEndpoint: Sendable {
     }
 
     /// `query`: the invoices not yet acknowledged, as the CommerceML file itself.
-    private func exportInvoices(_ caller: BridgeCaller, cookie: String) throws(OneCFailure) -> OneCAnswer {
+    private func exportInvoices(_ session: OneCSessions.Handle) throws(OneCFailure) -> OneCAnswer {
         let exported: JSON
-        switch caller.call("exchange.export1C", ["encoding": "windows-1251", "version": .string(Self.version)]) {
+        switch session.caller.call("exchange.export1C", ["encoding": "windows-1251", "version": .string(Self.version)]) {
         case .success(let result): exported = result
         case .failure(let error): throw OneCFailure(error, doing: "the invoices cannot be exported")
         }
         guard let text = exported["data"]?.stringValue, let data = Data(base64Encoded: text), let until = exported["until"]?.int64Value else {
             throw OneCFailure("the export gave no file")
         }
-        sessions.recordSent(cookie, until: until)
+        sessions.recordSent(session.cookie, until: until)
         return .commerceML([UInt8](data), charset: "windows-1251")
     }
 
     /// `success`: 1C took what this session's last `query` sent.
-    private func acknowledge(_ caller: BridgeCaller, cookie: String) throws(OneCFailure) -> OneCAnswer {
-        guard let until = sessions.sent(cookie) else { throw OneCFailure("nothing to acknowledge: this session has sent no orders (mode=query)") }
-        if case .failure(let error) = caller.call("exchange.acknowledge", ["until": .int(until)]) {
+    private func acknowledge(_ session: OneCSessions.Handle) throws(OneCFailure) -> OneCAnswer {
+        guard let until = sessions.sent(session.cookie) else { throw OneCFailure("nothing to acknowledge: this session has sent no orders (mode=query)") }
+        if case .failure(let error) = session.caller.call("exchange.acknowledge", ["until": .int(until)]) {
             throw OneCFailure(error, doing: "the export cannot be acknowledged")
         }
         return .success()
     }
 
     /// `file`: one chunk of a file 1C uploads, appended to what came before under its name.
-    private func receive(_ request: OneCRequest, body: [UInt8], cookie: String) throws(OneCFailure) -> OneCAnswer {
+    private func receive(_ request: OneCRequest, body: [UInt8], into session: OneCSessions.Handle) throws(OneCFailure) -> OneCAnswer {
         let file = try OneCFileName(request.fileName)
         guard !body.isEmpty else { throw OneCFailure("the request carries none of «\(file.text)»: its bytes are the POST body") }
         guard body.count <= limits.fileLimit else {
             throw OneCFailure("a chunk of «\(file.text)» is \(body.count) bytes, more than file_limit=\(limits.fileLimit)")
         }
-        try sessions.append(body, to: file, of: cookie)
+        try sessions.append(body, to: file, of: session.cookie)
         return .success()
     }
 
     /// `import`: the uploaded file applied by `exchange.importPayments`; the summary follows `success`.
-    private func importFile(_ request: OneCRequest, caller: BridgeCaller, cookie: String) throws(OneCFailure) -> OneCAnswer {
+    private func importFile(_ request: OneCRequest, from session: OneCSessions.Handle) throws(OneCFailure) -> OneCAnswer {
         let file = try OneCFileName(request.fileName)
-        guard let bytes = sessions.take(file, of: cookie) else {
+        guard let bytes = sessions.take(file, of: session.cookie) else {
             throw OneCFailure("«\(file.text)» was not uploaded in this exchange session (mode=file)")
         }
         let result: JSON
-        switch caller.call("exchange.importPayments", ["format": "commerceml", "data": .string(Data(bytes).base64EncodedString())]) {
+        switch session.caller.call("exchange.importPayments", ["format": "commerceml", "data": .string(Data(bytes).base64EncodedString())]) {
         case .success(let applied): result = applied
         case .failure(let error): throw OneCFailure(error, doing: "«\(file.text)» is not imported")
         }
@@ -170,7 +183,7 @@ package final class OneCExchangeEndpoint: Sendable {
 
     /// What an import did, in one line for 1C's log: `documents 7, payments 2, attached 3,
     /// cancelled 1, not applied 1 (2026-00077 notFound)`.
-    static func summary(_ result: JSON) -> String {
+    private static func summary(_ result: JSON) -> String {
         let count = { (key: String) in result[key]?.int64Value ?? 0 }
         let unmatched = result["unmatched"]?.arrayValue ?? []
         var line = "documents \(count("documents")), payments \(count("payments")), attached \(count("attached")), "

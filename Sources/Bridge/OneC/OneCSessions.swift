@@ -23,6 +23,13 @@ final class OneCSessions: Sendable {
         var uploadBytes: Int { uploads.values.reduce(0) { $0 + $1.count } }
     }
 
+    /// A session as a request finds it: its cookie value, who it acts as, its `sessid`.
+    struct Handle {
+        let cookie: String
+        let caller: BridgeCaller
+        let sessid: String
+    }
+
     private struct Table {
         var sessions: [String: Session] = [:]
         var uses: UInt64 = 0
@@ -59,14 +66,14 @@ final class OneCSessions: Sendable {
     }
 
     /// The session of `cookie`, marked used now; nil when there is none or it expired.
-    func use(_ cookie: String) -> (caller: BridgeCaller, sessid: String)? {
-        let (found, _) = table.withLock { table -> ((caller: BridgeCaller, sessid: String)?, [Session]) in
+    func use(_ cookie: String) -> Handle? {
+        let (found, _) = table.withLock { table -> (Handle?, [Session]) in
             let dropped = removeExpired(&table.sessions)
             guard var session = table.sessions[cookie] else { return (nil, dropped) }
             session.usedAt = clock.now()
             session.useOrder = table.nextUse()
             table.sessions[cookie] = session
-            return ((session.caller, session.sessid), dropped)
+            return (Handle(cookie: cookie, caller: session.caller, sessid: session.sessid), dropped)
         }
         return found
     }
