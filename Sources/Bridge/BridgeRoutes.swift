@@ -12,6 +12,7 @@ import Synchronization
 ///   SameSite=Strict` cookie).
 /// - `POST /rpc`: one JSON-RPC message or batch; `GET /rpc`: the same over a WebSocket.
 /// - `GET /i/{token}`, `/i/{token}.pdf`: public invoice pages.
+/// - `GET /openrpc.json`: the API's OpenRPC document (`rpc.discover`), for pages that render it.
 /// - anything else `GET`: the reference web client's files.
 ///
 /// A state-changing request (anything but GET, HEAD and OPTIONS, and the WebSocket upgrade)
@@ -70,6 +71,8 @@ final class BridgeRoutes: Sendable {
             response = logout(head)
         case ("GET", "/session"), ("HEAD", "/session"):
             response = session(head)
+        case ("GET", "/openrpc.json"), ("HEAD", "/openrpc.json"):
+            response = openRPC()
         case ("GET", _) where path.hasPrefix("/i/"), ("HEAD", _) where path.hasPrefix("/i/"):
             response = invoices.respond(path: path)
         case ("GET", _), ("HEAD", _):
@@ -154,6 +157,14 @@ final class BridgeRoutes: Sendable {
             // Refuse a bad token with a status, before switching protocols.
             if case .failure(let error) = caller(token: token) { return .response(Self.unauthorized(error)) }
             return .webSocket(accept: accept, token: token)
+        }
+    }
+
+    /// The OpenRPC document: the methods and their schemas are no secret.
+    private func openRPC() -> HTTPResponse {
+        switch backend.administrator.call("rpc.discover", [:]) {
+        case .success(let document): return .json(200, document)
+        case .failure: return .plain(500, "The API document could not be made.")
         }
     }
 

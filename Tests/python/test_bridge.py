@@ -251,6 +251,13 @@ def test_web_client_is_served_from_a_directory(make_bridge, tmp_path):
     assert response.status == 200 and response.getheader("Content-Type").startswith("text/javascript")
 
 
+def test_the_openrpc_document_is_public(bridge):
+    response, body = get(bridge, "/openrpc.json")
+    document = json.loads(body)
+    assert response.status == 200 and document["openrpc"].startswith("1.")
+    assert {"lead.add", "invoice.publicLink", "event.subscribe"} <= {m["name"] for m in document["methods"]}
+
+
 # ---------------------------------------------------------------------------- bad input
 
 @pytest.mark.parametrize("request_bytes,status", [
