@@ -103,8 +103,8 @@ targets += [
 // MARK: - Bridge: the HTTP bridge (POST /rpc, WebSocket, public invoice pages, the web client,
 // the Bitrix24 REST facade, the 1C site exchange) in front of the same handler as the socket
 targets += [
-    .target(name: "Bridge", dependencies: ["HTTP", "CRMAPI", "CRM", "JSONRPC", "JSONKit"]),
-    .testTarget(name: "BridgeTests", dependencies: ["Bridge", "HTTP", "CRM", "CRMAPI", "JSONKit", "JSONRPC", "TestSupport"]),
+    .target(name: "Bridge", dependencies: ["HTTP", "CRMAPI", "CRM", "JSONRPC", "JSONKit", "RussianFormats"]),
+    .testTarget(name: "BridgeTests", dependencies: ["Bridge", "HTTP", "CRM", "CRMAPI", "JSONKit", "JSONRPC", "TestSupport", "RussianFormats"]),
 ]
 
 // MARK: - crmd: the executable (arguments, stdout protection, transports)
