@@ -43,7 +43,7 @@ targets += [
 // MARK: - Zip: reading ZIP archives with a streaming inflater (RFC 1951)
 targets += [
     .target(name: "Zip"),
-    .testTarget(name: "ZipTests", dependencies: ["Zip"]),
+    .testTarget(name: "ZipTests", dependencies: ["Zip", "TestSupport"]),
 ]
 
 // MARK: - Registry: company lookup by INN, offline (the tax service's SME registry) or online
@@ -91,7 +91,7 @@ targets += [
 // MARK: - CRM: the domain (leads, funnels, fields, timeline, lists)
 targets += [
     .target(name: "CRM", dependencies: ["Storage", "JSONKit", "RussianFormats", "Registry", "Templates", "PDFWriter", "QRCode", "Mail", "Net", "Zip"]),
-    .testTarget(name: "CRMTests", dependencies: ["CRM", "Storage", "JSONKit", "QRCode", "PDFWriter"]),
+    .testTarget(name: "CRMTests", dependencies: ["CRM", "Storage", "JSONKit", "QRCode", "PDFWriter", "TestSupport"]),
 ]
 
 // MARK: - CRMAPI: JSON-RPC methods wired to CRM services, schemas, OpenRPC
