@@ -1,7 +1,7 @@
 // "New lead" and "new deal" (S1, S2): a form of the fields a manager fills first; a refusal for
 // required fields asks for exactly those and tries again.
 
-import { h, announce } from "./dom.js";
+import { announce } from "./dom.js";
 import { openDialog } from "./dialog.js";
 import { fieldDescriptions, fieldControl, readControls, withRequiredFields, mergeFields } from "./fields.js";
 

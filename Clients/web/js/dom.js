@@ -132,9 +132,3 @@ export function formatSlot(timestamp, timeZone) {
   });
   return format.format(new Date(timestamp));
 }
-
-/** Today as `YYYY-MM-DD` in the browser's zone. */
-export function today() {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
-}

@@ -32,7 +32,7 @@ export function dealInvoicesSection(ctx, currentDeal) {
 }
 
 /** Creates an invoice from `deal`, asking for what is missing; opens it when made. */
-export async function createInvoice(ctx, deal) {
+async function createInvoice(ctx, deal) {
   const { rpc } = ctx;
   for (;;) {
     try {
