@@ -22,7 +22,8 @@ import urllib.request
 
 import pytest
 
-from web_helpers import Browser, RegistryStub, artifacts_dir, require_browser, signed_in_user, start_bridge
+from web_helpers import (WEB_DIR, Browser, RegistryStub, artifacts_dir, require_browser, signed_in_user, start_bridge,
+                         wait_for_bridge_url)
 
 PHONE = "8 (916) 555-12-34"
 
@@ -82,6 +83,22 @@ def dialog_fields(browser, name: str) -> list[str]:
 def card(browser, lead_id: int, stage: str | None = None):
     where = f".column[data-stage='{stage}'] " if stage else ""
     return browser.find(f"{where}.card[data-id='{lead_id}']")
+
+
+# ---------------------------------------------------------------------------- the files
+
+def test_the_executable_serves_the_same_client_as_clients_web(make_server):
+    """Without --web the bridge serves its embedded copy (scripts/embed-web): byte for byte these files."""
+    server = make_server(extra_args=["--http", "127.0.0.1:0"])
+    url = wait_for_bridge_url(server)
+    for path in sorted(WEB_DIR.rglob("*")):
+        if path.is_file():
+            relative = path.relative_to(WEB_DIR).as_posix()
+            with urllib.request.urlopen(f"{url}/{relative}", timeout=10) as answer:
+                assert answer.read() == path.read_bytes(), f"{relative} differs: run scripts/embed-web and rebuild"
+    with urllib.request.urlopen(url + "/", timeout=10) as answer:
+        assert answer.read() == (WEB_DIR / "index.html").read_bytes()
+        assert answer.headers["Content-Type"].startswith("text/html")
 
 
 # ---------------------------------------------------------------------------- sign in
@@ -454,6 +471,13 @@ def test_an_invoice_for_a_deal_without_a_payer_asks_for_the_payer_then_its_inn(w
     assert (invoice["dealId"], invoice["payerInn"], invoice["total"]) == (deal["id"], "500100732259", "12500.00")
     assert admin.call("deal.get", {"id": deal["id"]})["companyId"] == client["id"]
     assert admin.call("company.get", {"id": client["id"]})["title"] == "ИП Петров П. П."
+
+    b.button("Отметить отправленным").click()
+    b.text_appears("main .badge", "Отправлен")
+    assert admin.call("invoice.get", {"id": invoice["id"]})["status"] == "sent"
+    b.button("Отменить счёт").click()
+    b.text_appears("main .badge", "Отменён")
+    assert admin.call("invoice.get", {"id": invoice["id"]})["status"] == "cancelled"
 
 
 # ---------------------------------------------------------------------------- keyboard
