@@ -124,7 +124,7 @@ def test_sign_in_refuses_a_wrong_token_then_keeps_the_session_until_sign_out(web
 
     b.driver.refresh()
     b.find(".board[data-loaded='true']")
-    b.button("Выйти").click()
+    b.press("Выйти")
     b.find("#login-token")
     b.driver.refresh()
     b.find("#login-token")
@@ -142,7 +142,7 @@ def test_a_new_lead_and_a_refused_move_ask_for_exactly_the_missing_fields(web):
     b.sign_in(web.token)
 
     # S1–S2: only a title typed; the server's refusal becomes a form of exactly its four fields.
-    b.button("Новый лид").click()
+    b.press("Новый лид")
     b.find("dialog[data-dialog='new-lead']")
     b.focused().send_keys("Видеонаблюдение на складе", k.ENTER)
     assert dialog_fields(b, "missing-fields") == ["phones", "emails", "city", "topic"]
@@ -190,7 +190,7 @@ def test_a_new_lead_and_a_refused_move_ask_for_exactly_the_missing_fields(web):
 def test_a_value_the_server_refuses_is_said_in_the_form_which_keeps_what_was_typed(web):
     admin, b, k = web.admin, web.browser, keys()
     b.sign_in(web.token)
-    b.button("Новый лид").click()
+    b.press("Новый лид")
     b.find("dialog[data-dialog='new-lead']")
     b.find("dialog [data-field='title'] input").send_keys("Звонок с сайта")
     b.find("dialog [data-field='phones'] input").send_keys("+7 916 000-00-01")
@@ -249,14 +249,17 @@ def test_after_the_connection_drops_the_board_catches_up_on_what_it_missed(web):
     card(b, first["id"], "NEW")
     assert b.js("return window.__sockets.length") == 1
 
-    b.js("window.__sockets[0].close()")
-    b.text_appears("#connection", "переподключаемся")
+    b.js("""window.__said = [];
+        const line = document.getElementById('connection');
+        new MutationObserver(() => window.__said.push(line.textContent)).observe(line, {childList: true, subtree: true});
+        window.__sockets[0].close();""")
     missed = full_lead(admin, title="Пока не было связи")          # written while the page is off line
     admin.call("lead.update", {"id": first["id"], "fields": {"stageId": "FEEDBACK"}})
     card(b, missed["id"], "NEW")
     card(b, first["id"], "FEEDBACK")
     b.wait(lambda _: b.js("return document.getElementById('connection').textContent") == "", message="still off line")
     assert b.js("return window.__sockets.length") == 2
+    assert "Нет связи с сервером, переподключаемся…" in b.js("return window.__said"), "the page said it was off line"
     assert len(b.all(f".card[data-id='{missed['id']}']")) == 1, "an event replayed after reconnecting is shown once"
 
 
@@ -268,7 +271,7 @@ def test_a_meeting_is_booked_in_a_free_slot(web):
     stand = admin.call("resource.add", {"name": "Демонстрационный стенд", "place": "Шоурум"})
     b.sign_in(web.token)
     b.open(f"#/lead/{lead['id']}")
-    b.button("Назначить встречу").click()
+    b.press("Назначить встречу")
     b.find("dialog[data-dialog='meeting']")
     select(b.find("#meeting-resource")).select_by_value(str(stand["id"]))
 
@@ -285,7 +288,7 @@ def test_a_meeting_is_booked_in_a_free_slot(web):
     b.text_appears("dialog[data-dialog='meeting'] .form-error", "Это время уже занято")
     b.wait(lambda _: checked_slot(_).split("|")[0] != taken, message="the slots were not reloaded")
     start = b.wait(checked_slot).split("|")[0]
-    b.button("Забронировать").click()
+    b.press("Забронировать")
     b.gone("dialog")
     b.text_appears(".timeline", "Встреча: Видеонаблюдение на складе")
     meetings = admin.call("activity.list", {"filter": {"entityType": "lead", "entityId": lead["id"]}})["items"]
@@ -306,13 +309,25 @@ def test_conversion_creates_the_missing_fields_and_merges_into_the_duplicate_con
 
     b.sign_in(web.token)
     b.open(f"#/lead/{lead['id']}")
-    b.button("Конвертировать").click()
+
+    # S8: the client's requisites stored in the lead card.
+    b.press("Изменить")
+    b.find("dialog[data-dialog='edit-record'] [data-field='requisites']")
+    inn = b.find("dialog [data-field='requisites'] input")
+    inn.send_keys("500100732259")
+    ogrnip = b.all("dialog [data-field='requisites'] input")[3]
+    ogrnip.send_keys("304500116000157", keys().ENTER)
+    b.gone("dialog")
+    b.text_appears(".fields", "INN 500100732259")
+    assert admin.call("lead.get", {"id": lead["id"]})["requisites"] == {"inn": "500100732259", "ogrnip": "304500116000157"}
+
+    b.press("Конвертировать")
     b.text_appears("dialog[data-dialog='create-missing-fields']", "Площадь объекта, м²")
-    b.button("Создать поля и перенести значения").click()
+    b.press("Создать поля и перенести значения")
     duplicates = b.find("dialog[data-dialog='duplicates']")
     assert "совпадает: телефон" in duplicates.text and "555-12-34" in duplicates.text
     b.find(f"label[for='decision-contact-merge-{existing['id']}']").click()
-    b.button("Продолжить конвертацию").click()
+    b.press("Продолжить конвертацию")
     b.wait(lambda driver: driver.current_url.split("#")[1].startswith("/deal/"), message="the new deal did not open")
     deal_id = int(b.driver.current_url.split("/deal/")[1])
     b.wait(lambda _: b.find("main h1").text == "Сделка: Видеонаблюдение на складе")
@@ -331,7 +346,7 @@ def test_requisites_looked_up_by_inn_rename_the_company(web):
     company = admin.call("company.add", {"fields": {"title": "Видеонаблюдение на складе"}})
     b.sign_in(web.token)
     b.open(f"#/company/{company['id']}")
-    b.button("Добавить реквизиты").click()
+    b.press("Добавить реквизиты")
     b.find("dialog[data-dialog='requisite']")
     b.find("label[for='requisite-preset-ip']").click()
     inn = b.find("#requisite-inn")
@@ -345,7 +360,7 @@ def test_requisites_looked_up_by_inn_rename_the_company(web):
     assert b.find("#requisite-shortName").get_attribute("value") == "ИП Петров П. П."
     assert b.find("#requisite-ogrnip").get_attribute("value") == "304500116000157"
     assert b.find("label[for='requisite-rename']").text == "Переименовать компанию в «ИП Петров П. П.»"
-    b.button("Сохранить реквизиты").click()
+    b.press("Сохранить реквизиты")
     b.gone("dialog")
     b.wait(lambda _: b.find("main h1").text == "Компания: ИП Петров П. П.", message="the company was not renamed on screen")
     b.text_appears("#requisites", "304500116000157")
@@ -370,7 +385,7 @@ def test_a_deal_to_a_paid_invoice_page_pdf_link_mail_and_list(web):
 
     # S17: "contract signed" asks for the contract's number and date.
     select(b.find("#record-stage")).select_by_value("CONTRACT_SIGNED")
-    b.button("Перенести", within=".stage-line").click()
+    b.press("Перенести", within=".stage-line")
     assert dialog_fields(b, "missing-fields") == ["contractNumber", "contractDate"]
     b.js("arguments[0].value = '2026-03-01'", b.find("dialog [data-field='contractDate'] input"))
     b.focused().send_keys("15", k.ENTER)
@@ -380,22 +395,22 @@ def test_a_deal_to_a_paid_invoice_page_pdf_link_mail_and_list(web):
     assert admin.call("deal.get", {"id": deal["id"]})["contractDate"] == "2026-03-01"
 
     # S19: a catalog product and a one-time payment.
-    b.button("Изменить товары").click()
+    b.press("Изменить товары")
     b.find("dialog[data-dialog='product-rows']")
     select(b.all("dialog .row-edit select")[0]).select_by_value(str(camera["id"]))
     quantity = b.all("dialog .row-edit input[id^='row-quantity']")[0]
     quantity.clear()
     quantity.send_keys("8")
-    b.button("Добавить строку").click()
+    b.press("Добавить строку")
     b.all("dialog .row-edit input[id^='row-name']")[1].send_keys("Монтаж и настройка системы (разовый платёж)")
     b.all("dialog .row-edit input[id^='row-price']")[1].send_keys("45000")
-    b.button("Сохранить товары").click()
+    b.press("Сохранить товары")
     b.gone("dialog")
     b.text_appears("#product-rows", "Итого 81 000,00 ₽")   # WebDriver reads no-break spaces as spaces
     assert admin.call("deal.productRows.get", {"id": deal["id"]})["totals"]["total"] == "81000.00"
 
     # S20–S21: the seller is missing; one form asks for it, its requisites and its bank account.
-    b.button("Создать счёт").click()
+    b.press("Создать счёт")
     needs = b.find("dialog[data-dialog='invoice-needs']")
     assert "Наша компания" in needs.text and "Банковский счёт" in needs.text and "Плательщик" not in needs.text
     b.find("#invoice-seller-title").send_keys("Видеосистемы")
@@ -412,19 +427,19 @@ def test_a_deal_to_a_paid_invoice_page_pdf_link_mail_and_list(web):
     # S22: shown, printed, downloaded, linked, e-mailed.
     b.wait(lambda _: invoice["number"] in (b.js("return document.querySelector('.invoice-frame').srcdoc") or ""))
     b.js("document.querySelector('.invoice-frame').contentWindow.print = () => { window.__printed = true; }")
-    b.button("Печать").click()
+    b.press("Печать")
     assert b.js("return window.__printed") is True
-    b.button("Скачать PDF").click()
+    b.press("Скачать PDF")
     pdf = b.wait_download(".pdf")
     assert pdf.read_bytes().startswith(b"%PDF-")
-    b.button("Публичная ссылка").click()
+    b.press("Публичная ссылка")
     page_url = b.find("#public-link").get_attribute("value")
     assert page_url.startswith(web.url + "/i/")
     with urllib.request.urlopen(b.find("a.public-pdf").get_attribute("href"), timeout=10) as answer:
         assert answer.status == 200 and answer.read(5) == b"%PDF-"
     with urllib.request.urlopen(page_url, timeout=10) as answer:
         assert invoice["number"] in answer.read().decode("utf-8")
-    b.button("Отправить по e-mail").click()
+    b.press("Отправить по e-mail")
     b.find("#send-to").send_keys("petrov@example.ru", k.ENTER)
     b.gone("dialog")
     b.text_appears("#status-line", "Письмо поставлено в очередь")
@@ -457,12 +472,12 @@ def test_an_invoice_for_a_deal_without_a_payer_asks_for_the_payer_then_its_inn(w
     admin.call("deal.productRows.set", {"id": deal["id"], "rows": [{"name": "Домофон с монтажом", "price": "12500"}]})
     b.sign_in(web.token)
     b.open(f"#/deal/{deal['id']}")
-    b.button("Создать счёт").click()
+    b.press("Создать счёт")
 
     needs = b.find("dialog[data-dialog='invoice-needs']")
     assert "Плательщик" in needs.text and "Наша компания" not in needs.text
     select(b.find("#invoice-payer")).select_by_visible_text("Петров")
-    b.button("Сохранить и создать счёт").click()
+    b.press("Сохранить и создать счёт")
     b.wait(lambda _: "Реквизиты плательщика" in b.find("dialog[data-dialog='invoice-needs']").text,
            message="the payer's missing requisites were not asked for")
     b.find("#invoice-payer-inn").send_keys("500100732259", k.ENTER)
@@ -472,10 +487,10 @@ def test_an_invoice_for_a_deal_without_a_payer_asks_for_the_payer_then_its_inn(w
     assert admin.call("deal.get", {"id": deal["id"]})["companyId"] == client["id"]
     assert admin.call("company.get", {"id": client["id"]})["title"] == "ИП Петров П. П."
 
-    b.button("Отметить отправленным").click()
+    b.press("Отметить отправленным")
     b.text_appears("main .badge", "Отправлен")
     assert admin.call("invoice.get", {"id": invoice["id"]})["status"] == "sent"
-    b.button("Отменить счёт").click()
+    b.press("Отменить счёт")
     b.text_appears("main .badge", "Отменён")
     assert admin.call("invoice.get", {"id": invoice["id"]})["status"] == "cancelled"
 

@@ -183,6 +183,13 @@ class Browser:
             return False
         return self.wait(found, timeout, f"no button «{text}» in {within}")
 
+    def press(self, text: str, within: str = "body") -> None:
+        """Clicks the button `text`, finding it again if the screen was re-drawn meanwhile."""
+        def pressed(_):
+            self.button(text, within).click()
+            return True
+        self.wait(pressed, message=f"could not press «{text}»")
+
     def text_appears(self, css: str, text: str, timeout: float | None = None):
         return self.wait(lambda driver: text in (self.find(css).text or ""), timeout, f"«{text}» not in {css}")
 

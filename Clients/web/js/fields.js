@@ -97,7 +97,11 @@ const OPTION_TITLES = {
 
 /** Types a form can edit; the others (ids, stages, structured values) are shown only. */
 const EDITABLE = new Set(["string", "text", "url", "address", "integer", "decimal", "money", "date", "datetime",
-  "boolean", "enum", "phones", "emails"]);
+  "boolean", "enum", "phones", "emails", "requisites"]);
+
+/** The requisites a lead keeps from the client (S8), as the form asks for them. */
+const LEAD_REQUISITES = [["inn", "ИНН"], ["kpp", "КПП"], ["ogrn", "ОГРН"], ["ogrnip", "ОГРНИП"], ["shortName", "Наименование"],
+  ["legalAddress", "Юридический адрес"], ["directorName", "Руководитель"]];
 
 export function isEditable(description) {
   return description && !description.isReadOnly && EDITABLE.has(description.type);
@@ -115,6 +119,7 @@ export function fieldControl(name, description, value, { required = false } = {}
   let control;
   let read;
   const text = (input) => input.value.trim();
+  if (type === "requisites") return requisitesControl(name, title, value ?? {});
   if (type === "boolean") {
     control = h("input", { id, type: "checkbox", name, checked: Boolean(value) });
     read = () => control.checked;
@@ -170,6 +175,26 @@ export function fieldControl(name, description, value, { required = false } = {}
   return { name, element: wrapper, control, read };
 }
 fieldControl.count = 0;
+
+/** A group of the requisite fields; `read()` gives the object with those filled (others kept). */
+function requisitesControl(name, title, value) {
+  const inputs = LEAD_REQUISITES.map(([key, label]) => {
+    const id = `field-${name}-${key}-${++fieldControl.count}`;
+    const input = h("input", { id, value: value[key] ?? "", inputmode: ["inn", "kpp", "ogrn", "ogrnip"].includes(key) ? "numeric" : null });
+    return { key, input, element: h("div", { class: "field" }, h("label", { for: id, text: label }), input) };
+  });
+  const read = () => {
+    const fields = { ...value };
+    for (const { key, input } of inputs) {
+      if (input.value.trim()) fields[key] = input.value.trim();
+      else delete fields[key];
+    }
+    return Object.keys(fields).length ? fields : undefined;
+  };
+  const element = h("fieldset", { class: "field-requisites", dataset: { field: name } },
+    h("legend", { text: title }), h("div", { class: "form-grid" }, inputs.map((one) => one.element)));
+  return { name, element, control: inputs[0].input, read };
+}
 
 function toLocalInput(timestamp) {
   const date = new Date(timestamp);

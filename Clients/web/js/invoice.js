@@ -56,8 +56,11 @@ export async function showInvoice(ctx, id) {
     }
   }
 
+  /** After an event or a sending: re-drawn only if the invoice changed. */
   async function reload() {
-    invoice = await rpc.call("invoice.get", { id });
+    const fresh = await rpc.call("invoice.get", { id });
+    if (fresh.version === invoice.version) return;
+    invoice = fresh;
     render();
     await showDocument();
   }

@@ -128,10 +128,14 @@ export async function showRecord(ctx, entityType, id) {
     announce("Сохранено");
   }
 
+  /** After an event: the record re-read (re-drawn only if it changed), its history and parts. */
   async function reload() {
-    record = await rpc.call(`${entityType}.get`, { id });
-    links = await linkTitles(rpc, described, record);
-    render();
+    const fresh = await rpc.call(`${entityType}.get`, { id });
+    if (fresh.version !== record.version) {
+      record = fresh;
+      links = await linkTitles(rpc, described, record);
+      render();
+    }
     await Promise.all([timeline.refresh(), ...owned.map((section) => section.refresh())]);
   }
 
