@@ -48,7 +48,10 @@ def web(make_server, request):
         user_id, token = signed_in_user(admin)
         browser = Browser(url)
         yield Web(server, url, admin, user_id, token, browser)
-        assert browser.uncaught_errors() == [], "the page threw"
+        thrown = browser.uncaught_errors()
+        if thrown:
+            browser.save_artifacts(request.node.name + "-threw")
+        assert thrown == [], "the page's scripts threw"
     finally:
         if browser is not None:
             if request.session.testsfailed > failures_before:
