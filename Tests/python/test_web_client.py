@@ -529,6 +529,10 @@ def test_the_keyboard_reaches_every_action_and_focus_is_visible(web):
     """)
     assert unnamed == []
     b.focused().send_keys(k.TAB)
+    assert b.focused().get_attribute("id") == "board-search"
+    b.focused().send_keys(k.TAB)
+    assert b.focused().text == "Найти"
+    b.focused().send_keys(k.TAB)
     assert b.focused().get_attribute("class") == "card-title"
     b.focused().send_keys(k.ENTER)
     b.find("#fields-heading")
@@ -557,3 +561,9 @@ def test_first_screen_with_500_leads(web):
     (artifacts_dir() / "first_screen_500_leads.json").write_text(json.dumps({"milliseconds": figures}))
     print(f"first screen with 500 leads: {best:.0f} ms (runs: {', '.join(f'{f:.0f}' for f in figures)}; target < 1000 ms)")
     assert best < 10000, "the board of 500 leads took over 10 s"
+
+    # Finding one of them: a phone in another notation, by the server's full-text search.
+    b.find("#board-search").send_keys("8 (916) 000-04-21", keys().ENTER)
+    b.wait(lambda _: [element.text.split("\n")[0] for element in b.all(".card")] == ["Лид 421"],
+           message="the search did not narrow the board to «Лид 421»")
+    assert "q=8" in b.driver.current_url

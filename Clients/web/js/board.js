@@ -29,16 +29,34 @@ export async function showBoard(ctx, entityType) {
   const kind = KINDS[entityType];
   const { rpc } = ctx;
   const pipeline = await pipelineOf(rpc, entityType, Number(ctx.query.get("pipeline")) || undefined);
-  const board = new Board(ctx, entityType, kind, pipeline);
+  const search = ctx.query.get("q")?.trim() ?? "";
+  const board = new Board(ctx, entityType, kind, pipeline, search);
   const others = (await pipelines(rpc, entityType)).filter((one) => one.id !== pipeline.id);
   replaceChildren(ctx.view,
     h("div", { class: "screen-head" },
       h("h1", { text: others.length ? `${kind.heading}: ${pipeline.title}` : kind.heading }),
       others.length ? pipelinePicker(entityType, pipeline, others) : null,
-      h("button", { type: "button", class: "primary", text: kind.add, on: { click: guarded(() => board.create()) } })),
+      h("button", { type: "button", class: "primary", text: kind.add, on: { click: guarded(() => board.create()) } }),
+      searchForm(entityType, pipeline, search)),
     board.element);
   await board.load();
   ctx.onEvent((event) => board.eventArrived(event));
+}
+
+/** Full-text search on the board (names, phones in any notation, e-mails), kept in the address. */
+function searchForm(entityType, pipeline, search) {
+  const input = h("input", { id: "board-search", type: "search", name: "q", value: search, placeholder: "имя, телефон, e-mail" });
+  const form = h("form", { class: "board-search", role: "search", "aria-label": "Поиск по доске" },
+    h("label", { for: "board-search", text: "Поиск" }), input,
+    h("button", { type: "submit", text: "Найти" }),
+    search ? h("a", { href: `#/${entityType}s?pipeline=${pipeline.id}`, text: "Сбросить" }) : null);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const query = new URLSearchParams({ pipeline: String(pipeline.id) });
+    if (input.value.trim()) query.set("q", input.value.trim());
+    location.hash = `#/${entityType}s?${query}`;
+  });
+  return form;
 }
 
 function pipelinePicker(entityType, current, others) {
@@ -50,8 +68,9 @@ function pipelinePicker(entityType, current, others) {
 }
 
 class Board {
-  constructor(ctx, entityType, kind, pipeline) {
+  constructor(ctx, entityType, kind, pipeline, search) {
     this.ctx = ctx;
+    this.search = search;
     this.rpc = ctx.rpc;
     this.entityType = entityType;
     this.kind = kind;
@@ -94,7 +113,7 @@ class Board {
     do {
       const page = await this.rpc.call(`${this.entityType}.list`, {
         filter: { pipelineId: this.pipeline.id }, select: this.kind.select, order: { id: "desc" }, limit: PAGE,
-        ...(cursor ? { cursor } : {}),
+        ...(this.search ? { search: this.search } : {}), ...(cursor ? { cursor } : {}),
       });
       const byStage = new Map();
       for (const record of page.items) {
@@ -170,8 +189,12 @@ class Board {
     return this.pipeline.stages.find((stage) => stage.id === stageId)?.title ?? stageId;
   }
 
-  /** Shows `record` where it now belongs: a new card, an updated one, or none (other pipeline). */
-  upsert(record) {
+  /**
+   * Shows `record` where it now belongs: a new card, an updated one, or none (other pipeline).
+   * While a search is shown, a record from an event is added only if its card is there already
+   * (whether it matches is the server's to say).
+   */
+  upsert(record, { fromEvent = false } = {}) {
     const existing = this.cards.get(record.id);
     const column = this.columns.get(record.stageId);
     if (record.pipelineId !== this.pipeline.id || !column) {
@@ -179,6 +202,7 @@ class Board {
       return;
     }
     if (!existing) {
+      if (fromEvent && this.search) return;
       column.list.prepend(this.card(record));
       this.updateCounts();
       return;
@@ -220,7 +244,7 @@ class Board {
     queueMicrotask(async () => {
       this.refreshing.delete(event.id);
       try {
-        this.upsert(await this.rpc.call(`${this.entityType}.get`, { id: event.id }));
+        this.upsert(await this.rpc.call(`${this.entityType}.get`, { id: event.id }), { fromEvent: true });
       } catch (error) {
         if (error.code === ErrorCode.notFound || error.code === ErrorCode.forbidden) this.remove(event.id);
         else console.error(error);
