@@ -21,6 +21,7 @@ import json
 import urllib.request
 
 import pytest
+from pypdf import PdfReader
 
 from web_helpers import (WEB_DIR, Browser, RegistryStub, artifacts_dir, require_browser, signed_in_user, start_bridge,
                          wait_for_bridge_url)
@@ -435,6 +436,8 @@ def test_a_deal_to_a_paid_invoice_page_pdf_link_mail_and_list(web):
     b.press("Скачать PDF")
     pdf = b.wait_download(".pdf")
     assert pdf.read_bytes().startswith(b"%PDF-")
+    text = PdfReader(str(pdf)).pages[0].extract_text()
+    assert invoice["number"] in text and "500100732259" in text
     b.press("Публичная ссылка")
     page_url = b.find("#public-link").get_attribute("value")
     assert page_url.startswith(web.url + "/i/")
