@@ -322,7 +322,7 @@ def test_conversion_creates_the_missing_fields_and_merges_into_the_duplicate_con
     ogrnip = b.all("dialog [data-field='requisites'] input")[3]
     ogrnip.send_keys("304500116000157", keys().ENTER)
     b.gone("dialog")
-    b.text_appears(".fields", "INN 500100732259")
+    b.text_appears(".fields", "ИНН 500100732259")
     assert admin.call("lead.get", {"id": lead["id"]})["requisites"] == {"inn": "500100732259", "ogrnip": "304500116000157"}
 
     b.press("Конвертировать")

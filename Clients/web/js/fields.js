@@ -66,7 +66,7 @@ export function displayValue(value, description = {}, name = "") {
     case "datetime":
       return formatDateTime(value);
     case "requisites":
-      return Object.entries(value).map(([key, text]) => `${key.toUpperCase()} ${text}`).join(", ");
+      return Object.entries(value).map(([key, text]) => `${REQUISITE_TITLES[key] ?? key} ${text}`).join(", ");
     default:
       if (Array.isArray(value)) return value.join(", ");
       if (typeof value === "object") return JSON.stringify(value);
@@ -102,6 +102,7 @@ const EDITABLE = new Set(["string", "text", "url", "address", "integer", "decima
 /** The requisites a lead keeps from the client (S8), as the form asks for them. */
 const LEAD_REQUISITES = [["inn", "ИНН"], ["kpp", "КПП"], ["ogrn", "ОГРН"], ["ogrnip", "ОГРНИП"], ["shortName", "Наименование"],
   ["legalAddress", "Юридический адрес"], ["directorName", "Руководитель"]];
+const REQUISITE_TITLES = Object.fromEntries(LEAD_REQUISITES);
 
 export function isEditable(description) {
   return description && !description.isReadOnly && EDITABLE.has(description.type);

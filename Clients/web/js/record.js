@@ -123,6 +123,7 @@ export async function showRecord(ctx, entityType, id) {
     });
     if (!updated || updated === record) return;
     record = updated;
+    links = await linkTitles(rpc, described, record);
     render();
     await timeline.refresh();
     announce("Сохранено");
