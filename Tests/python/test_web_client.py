@@ -215,6 +215,20 @@ def test_a_value_the_server_refuses_is_said_in_the_form_which_keeps_what_was_typ
     card(b, lead["id"], "NEW")
 
 
+def test_a_new_deal_on_the_deals_board(web):
+    b, k = web.browser, keys()
+    b.sign_in(web.token)
+    b.find("#topbar a[href='#/deals']").click()
+    b.find(".board[data-entity='deal'][data-loaded='true']")
+    b.press("Новая сделка")
+    b.find("dialog[data-dialog='new-deal']")
+    b.focused().send_keys("Охрана периметра", k.TAB, "150000,50", k.ENTER)
+    made = b.find(".board[data-entity='deal'] .column[data-stage='NEW'] .card")
+    assert "Охрана периметра" in made.text and "150 000,50 ₽" in made.text
+    deal = web.admin.call("deal.get", {"id": int(made.get_attribute("data-id"))})
+    assert (deal["title"], deal["opportunity"], deal["stageId"]) == ("Охрана периметра", "150000.50", "NEW")
+
+
 # ---------------------------------------------------------------------------- live
 
 def test_another_users_changes_appear_on_the_board_and_the_card_without_a_reload(web):
