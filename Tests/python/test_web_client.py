@@ -8,8 +8,11 @@ a refused move asking for exactly the missing fields (S3–S4); books a meeting 
 looks an INN up in the registry stand-in and sees the company renamed (S14–S16); moves a deal to
 "contract signed" (S17); edits product rows (S19); creates an invoice, being asked for the
 seller's details (S20–S21); opens, prints, downloads, links and e-mails it (S22); filters the
-invoices list (S23). Another user's changes appear live; the screens work from the keyboard.
-The first screen with 500 leads is timed (the figure is printed and kept with the artifacts).
+invoices list (S23). Another user's changes appear live, and what was missed while the WebSocket
+was down is caught up once; a value the server refuses is said in its form; the screens work
+from the keyboard. The first screen with 500 leads is timed (the figure is printed and kept
+with the artifacts), and one of them found by its phone. Without --web, the executable serves
+the same files as Clients/web (its embedded copy is up to date).
 
 When a test fails, a screenshot, the page and the console log are kept in $CRMD_ARTIFACTS (else
 .build/artifacts/web/). Without chromium, chromedriver or selenium every test is skipped, saying
