@@ -76,6 +76,12 @@ targets += [
     .testTarget(name: "NetTests", dependencies: ["Net"]),
 ]
 
+// MARK: - HTTP: HTTP/1.1 requests and responses, WebSocket frames (RFC 6455), SHA-1
+targets += [
+    .target(name: "HTTP"),
+    .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+]
+
 // MARK: - Mail: MIME messages (RFC 2045/2047) and their delivery by SMTP or a sendmail command
 targets += [
     .target(name: "Mail", dependencies: ["Net"]),
@@ -97,8 +103,8 @@ targets += [
 // MARK: - Bridge: the HTTP bridge (POST /rpc, WebSocket, public invoice pages, the web client,
 // the Bitrix24 REST facade, the 1C site exchange) in front of the same handler as the socket
 targets += [
-    .target(name: "Bridge", dependencies: ["CRMAPI", "CRM", "JSONRPC", "JSONKit"]),
-    .testTarget(name: "BridgeTests", dependencies: ["Bridge", "CRM", "CRMAPI", "JSONKit", "JSONRPC", "TestSupport"]),
+    .target(name: "Bridge", dependencies: ["HTTP", "CRMAPI", "CRM", "JSONRPC", "JSONKit"]),
+    .testTarget(name: "BridgeTests", dependencies: ["Bridge", "HTTP", "CRM", "CRMAPI", "JSONKit", "JSONRPC", "TestSupport"]),
 ]
 
 // MARK: - crmd: the executable (arguments, stdout protection, transports)

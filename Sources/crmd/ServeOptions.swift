@@ -20,13 +20,24 @@ struct ServeOptions {
     var configGiven = false
     var showHelp = false
     var showVersion = false
+    /// `--http ADDR`: also serve the HTTP bridge there.
+    var httpAddress: String?
+    /// `crmd bridge`: serve with the bridge on (at the config file's address, else 127.0.0.1:8080).
+    var bridge = false
+    /// `--web DIR`: serve the web client from DIR rather than the embedded copy.
+    var webRoot: String?
+    /// `--allow-origin ORIGIN`: another origin whose pages may call the bridge.
+    var allowedOrigins: [String] = []
+    /// `--cors-origin ORIGIN`: an origin given CORS headers.
+    var corsOrigins: [String] = []
 
     struct UsageError: Error, CustomStringConvertible {
         let description: String
     }
 
     static let usage = """
-        usage: crmd serve [--stdio | --socket PATH] [--db PATH] [--config PATH]
+        usage: crmd serve [--stdio | --socket PATH] [--db PATH] [--config PATH] [--http ADDR [BRIDGE OPTIONS]]
+               crmd bridge [--http ADDR] [--socket PATH] [--db PATH] [--config PATH] [BRIDGE OPTIONS]
                crmd backup --to FILE [--db PATH]
                crmd check [--db PATH]
                crmd --version
@@ -35,6 +46,13 @@ struct ServeOptions {
           --socket PATH  serve any number of clients on a Unix socket (mode 0600)
           --db PATH      the SQLite database (env CRMD_DB; default $XDG_DATA_HOME/crmd/crmd.sqlite)
           --config PATH  config file (default crmd.json next to the database, if there)
+          --http ADDR    also serve the HTTP bridge on HOST:PORT (POST /rpc, WebSocket /rpc, /i/ invoice
+                         pages, the web client, /rest/ Bitrix24 facade, the 1C exchange); loopback
+                         unless another address is given; port 0 picks a free one
+          bridge         serve with the bridge on (--http 127.0.0.1:8080 unless given)
+          --web DIR      serve the web client from DIR instead of the copy built into crmd
+          --allow-origin ORIGIN  another origin (scheme://host:port) whose pages may call the bridge
+          --cors-origin ORIGIN   an origin given CORS headers (allowed too)
           backup         write a consistent copy of the database to FILE (a new file, mode 0600)
                          while the server runs; restore: stop the server, put FILE in place of the
                          database (removing its -wal and -shm files), start it again
@@ -45,9 +63,11 @@ struct ServeOptions {
         var rest = arguments[...]
         var stdio = false, help = false, version = false
         var db: String?, socket: String?, config: String?, backupTarget: String?
+        var bridge = false, http: String?, web: String?, allowed: [String] = [], cors: [String] = []
         var command = Command.serve
         switch rest.first {
         case "serve": rest = rest.dropFirst()
+        case "bridge": bridge = true; rest = rest.dropFirst()
         case "backup": command = .backup(to: ""); rest = rest.dropFirst()
         case "check": command = .check; rest = rest.dropFirst()
         default: break
@@ -59,6 +79,10 @@ struct ServeOptions {
             case "--socket": socket = try value(for: argument, &rest)
             case "--db": db = try value(for: argument, &rest)
             case "--config": config = try value(for: argument, &rest)
+            case "--http": http = try value(for: argument, &rest)
+            case "--web": web = try value(for: argument, &rest)
+            case "--allow-origin": allowed.append(try value(for: argument, &rest))
+            case "--cors-origin": cors.append(try value(for: argument, &rest))
             case "-h", "--help", "help": help = true
             case "--version", "version": version = true
             default: throw UsageError(description: "unknown argument '\(argument)'")
@@ -69,8 +93,12 @@ struct ServeOptions {
             guard let backupTarget else { throw UsageError(description: "backup needs --to FILE") }
             command = .backup(to: backupTarget)
         }
-        if command != .serve && (stdio || socket != nil || config != nil) {
-            throw UsageError(description: "--stdio, --socket and --config belong to serve")
+        if command != .serve && (stdio || socket != nil || config != nil || http != nil) {
+            throw UsageError(description: "--stdio, --socket, --config and --http belong to serve")
+        }
+        if bridge && stdio { throw UsageError(description: "the bridge serves a socket, not stdio") }
+        if http == nil && (web != nil || !allowed.isEmpty || !cors.isEmpty) && !bridge {
+            throw UsageError(description: "--web, --allow-origin and --cors-origin need --http or crmd bridge")
         }
         let home = environment["HOME"] ?? NSHomeDirectory()
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
@@ -86,6 +114,11 @@ struct ServeOptions {
         options.configGiven = config != nil
         options.showHelp = help
         options.showVersion = version
+        options.httpAddress = http
+        options.bridge = bridge
+        options.webRoot = web
+        options.allowedOrigins = allowed
+        options.corsOrigins = cors
         return options
     }
 

@@ -1,3 +1,4 @@
+import Bridge
 import CRM
 import Foundation
 import JSONKit
@@ -17,6 +18,12 @@ struct ServerConfiguration {
     /// `{"mail": {"sendmailPath": "/usr/sbin/sendmail"}}`, `{"sms": {"commandPath": "/usr/local/bin/send-sms"}}`, `{"importDirs": ["/srv/crmd/import"]}` and
     /// `{"fontDirs": ["/usr/share/fonts"]}`: what only this file sets, never the API.
     var local = LocalConfiguration()
+    /// `{"bridge": {"address": "127.0.0.1:8080", "allowedOrigins": [...], "corsOrigins": [...],
+    /// "webRoot": "/abs/dir", "maxConnections": N, "idleTimeoutSeconds": N, "requestTimeoutSeconds": N,
+    /// "maxBodyBytes": N}}`: the HTTP bridge's settings; `address` turns it on (as `--http` does).
+    var bridge = BridgeConfiguration()
+    /// The config file named a bridge address.
+    var bridgeAddressGiven = false
 
     /// A config file that cannot be used, with the file and the key in its description.
     struct ConfigurationError: Error, CustomStringConvertible {
@@ -101,6 +108,23 @@ struct ServerConfiguration {
         if let directories = try file.stringArray("fontDirs") {
             try checkDirectories(directories, key: "fontDirs")
             configuration.local.fontDirectories = directories
+        }
+        if var bridge = try file.object("bridge") {
+            if let address = try bridge.string("address") {
+                configuration.bridge.address = address
+                configuration.bridgeAddressGiven = true
+            }
+            if let origins = try bridge.stringArray("allowedOrigins") { configuration.bridge.allowedOrigins = Set(origins) }
+            if let origins = try bridge.stringArray("corsOrigins") { configuration.bridge.corsOrigins = Set(origins) }
+            if let root = try bridge.string("webRoot") {
+                try checkDirectories([root], key: "bridge.webRoot")
+                configuration.bridge.webRoot = root
+            }
+            if let count = try bridge.int("maxConnections", minimum: 1) { configuration.bridge.maxConnections = count }
+            if let seconds = try bridge.int("idleTimeoutSeconds", minimum: 1) { configuration.bridge.idleTimeout = .seconds(seconds) }
+            if let seconds = try bridge.int("requestTimeoutSeconds", minimum: 1) { configuration.bridge.requestTimeout = .seconds(seconds) }
+            if let bytes = try bridge.int("maxBodyBytes", minimum: 1024) { configuration.bridge.maxBodyBytes = bytes }
+            try bridge.rejectUnknown()
         }
         try file.rejectUnknown()
         return configuration

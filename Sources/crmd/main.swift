@@ -1,3 +1,4 @@
+import Bridge
 import CRM
 import CRMAPI
 import Foundation
@@ -115,8 +116,33 @@ if options.stdio {
         if case .addressInUse = error { fail("\(error)") }
         fail("cannot listen on \(options.socketPath): \(error)")
     }
-    stopOnSignal()
+    let bridge: BridgeServer?
+    // The bridge runs when asked for by --http, by `crmd bridge`, or by the config file's address.
+    if let address = options.httpAddress
+        ?? (configuration.bridgeAddressGiven || options.bridge ? configuration.bridge.address : nil) {
+        var settings = configuration.bridge
+        settings.address = address
+        settings.webRoot = options.webRoot ?? settings.webRoot
+        settings.allowedOrigins.formUnion(options.allowedOrigins)
+        settings.corsOrigins.formUnion(options.corsOrigins)
+        do {
+            let started = try BridgeServer(handler: handler, configuration: settings)
+            try started.start()
+            bridge = started
+        } catch {
+            server.shutdown()
+            fail("\(error)")
+        }
+    } else {
+        bridge = nil
+    }
+    guard StopSignals.onSignal({ bridge?.shutdown(); server.shutdown() }) else {
+        bridge?.shutdown()
+        server.shutdown()
+        fail("cannot start the thread that waits for signals")
+    }
     FileHandle.standardError.write(Data("crmd: listening on \(options.socketPath), database \(options.databasePath)\n".utf8))
+    if let bridge { FileHandle.standardError.write(Data("crmd: bridge listening on \(bridge.url)\n".utf8)) }
     server.waitUntilStopped()
 }
 backgroundJobs.stop()

@@ -266,6 +266,18 @@ class CrmdServer:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def bridge_url(self, timeout: float = START_TIMEOUT) -> str:
+        """The HTTP bridge's URL (`http://127.0.0.1:PORT/`), as crmd printed it on stderr."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.stderr_text().splitlines():
+                if "bridge listening on " in line:
+                    return line.split("bridge listening on ", 1)[1].strip()
+            if not self.running:
+                break
+            time.sleep(0.02)
+        raise AssertionError(f"crmd did not print the bridge's address:\n{self.stderr_text()}")
+
 
 @pytest.fixture
 def workdir():
@@ -301,6 +313,35 @@ def make_server(crmd_bin, workdir, request):
 @pytest.fixture
 def server(make_server) -> CrmdServer:
     return make_server()
+
+
+class Bridge:
+    """A crmd serving its HTTP bridge on a free loopback port, with an administrator's token."""
+
+    def __init__(self, server: CrmdServer):
+        self.server = server
+        self.url = server.bridge_url()
+        self.host, port = self.url.split("//", 1)[1].rstrip("/").rsplit(":", 1)
+        self.port = int(port)
+        self.origin = self.url.rstrip("/")
+        with server.client() as admin:
+            self.token = admin.call("token.add", {"userId": 1, "name": "bridge tests"})["token"]
+
+    def client(self) -> Client:
+        return self.server.client()
+
+
+@pytest.fixture
+def make_bridge(make_server):
+    """Factory: make_bridge(*extra_args, **kw) -> Bridge (crmd serve --http 127.0.0.1:0 ...)."""
+    def make(*extra_args, **kwargs) -> Bridge:
+        return Bridge(make_server(extra_args=["--http", "127.0.0.1:0", *extra_args], **kwargs))
+    return make
+
+
+@pytest.fixture
+def bridge(make_bridge) -> Bridge:
+    return make_bridge()
 
 
 @pytest.fixture
