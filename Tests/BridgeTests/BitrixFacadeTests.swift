@@ -200,6 +200,32 @@ final class BitrixClient {
         #expect(rows[1]["DISCOUNT_SUM"] == "150.00")
     }
 
+    @Test func aDealInAnotherPipelineIsInBitrixCategoryWithPrefixedStages() throws {
+        let client = try BitrixClient()
+        let pipeline = try #require(client.crmd("pipeline.add", ["entityType": "deal", "title": "Франшиза"])["id"]?.int64Value)
+        let stages = try #require(client.crmd("pipeline.list", ["entityType": "deal"])["items"]?.arrayValue?
+            .first { $0["id"]?.int64Value == pipeline }?["stages"]?.arrayValue?.compactMap { $0["id"]?.stringValue })
+        // crmd names a further pipeline's stages as Bitrix24 names a category's: C<id>:…
+        #expect(stages.allSatisfy { $0.hasPrefix("C\(pipeline):") })
+        let deal = try client.result("crm.deal.add", ["fields": ["TITLE": "Партнёр", "STAGE_ID": .string(stages[1])]])
+        let stored = try client.crmd("deal.get", ["id": deal])
+        #expect(stored["pipelineId"]?.int64Value == pipeline)
+        #expect(stored["stageId"]?.stringValue == stages[1])
+        let read = try client.result("crm.deal.get", ["id": deal])
+        #expect(read["CATEGORY_ID"] == .string(String(pipeline)))
+        #expect(read["STAGE_ID"] == .string(stages[1]))
+
+        _ = try client.result("crm.deal.add", ["fields": ["TITLE": "Обычная"]])
+        let (_, listed) = try client.call("crm.deal.list", ["filter": ["CATEGORY_ID": .string(String(pipeline))]])
+        #expect(listed["result"]?.arrayValue?.compactMap { $0["TITLE"]?.stringValue } == ["Партнёр"])
+        let (_, inDefault) = try client.call("crm.deal.list", ["filter": ["CATEGORY_ID": 0]])
+        #expect(inDefault["result"]?.arrayValue?.compactMap { $0["TITLE"]?.stringValue } == ["Обычная"])
+        let other = try client.result("crm.deal.add", ["fields": ["TITLE": "Вторая", "CATEGORY_ID": .string(String(pipeline))]])
+        #expect(try client.crmd("deal.get", ["id": other])["stageId"]?.stringValue == stages[0])
+        let (_, stagesReply) = try client.call("crm.dealcategory.stage.list", ["id": .int(pipeline)])
+        #expect(stagesReply["result"]?.arrayValue?.compactMap { $0["STATUS_ID"]?.stringValue } == stages)
+    }
+
     @Test func aBatchRunsInWrittenOrderWithReferences() throws {
         let client = try BitrixClient()
         try client.relaxLeadStage()

@@ -1,23 +1,19 @@
 /// Bitrix24's deal categories over crmd's deal pipelines. Bitrix24 calls the default funnel
-/// category `0` and writes the stages of any other category `N` as `CN:STAGE`; crmd's
-/// pipelines have ids of their own, so the default pipeline is category `0` and any other is
-/// its own id. Leads have one funnel in Bitrix24: their stages pass unchanged (`plain`).
+/// category `0`; crmd's default deal pipeline has an id of its own, so it is category `0` and
+/// any other pipeline is its own id. Stage ids need no translation: crmd already names the
+/// stages of a further pipeline N as Bitrix24 names those of category N (`C3:S1`), so a
+/// prefixed stage also says which pipeline a deal moves to. Leads have one funnel in
+/// Bitrix24 (`plain`: no categories).
 struct BitrixCategories: Sendable {
-    /// The default deal pipeline; nil for leads, whose stages carry no prefix.
+    /// The default deal pipeline; nil for leads.
     let defaultPipeline: Int64?
 
     static let plain = BitrixCategories(defaultPipeline: nil)
 
-    func bitrixStage(_ stage: String, pipelineID: Int64?) -> String {
-        guard let defaultPipeline, let pipelineID, pipelineID != defaultPipeline else { return stage }
-        return "C\(pipelineID):\(stage)"
-    }
-
-    /// `C5:NEW` → pipeline 5, stage NEW; `NEW` → no pipeline named, stage NEW.
-    func crmdStage(_ text: String) -> (pipeline: Int64?, stage: String) {
-        guard defaultPipeline != nil, text.hasPrefix("C"), let colon = text.firstIndex(of: ":"),
-              let pipeline = Int64(text[text.index(after: text.startIndex)..<colon]) else { return (nil, text) }
-        return (pipeline, String(text[text.index(after: colon)...]))
+    /// The pipeline a stage id names by its `CN:` prefix, if it has one.
+    func pipeline(ofStage stage: String) -> Int64? {
+        guard defaultPipeline != nil, stage.hasPrefix("C"), let colon = stage.firstIndex(of: ":") else { return nil }
+        return Int64(stage[stage.index(after: stage.startIndex)..<colon])
     }
 
     func bitrixCategory(_ pipelineID: Int64?) -> String {

@@ -16,7 +16,7 @@ struct BitrixField: Sendable {
         case date
         /// `Y`/`N` ↔ a boolean.
         case flag
-        /// A stage id; a deal's carries its pipeline as Bitrix24's `C<category>:` prefix.
+        /// A stage id (a deal's in a further pipeline carries its `CN:` prefix, in both).
         case stage
         /// A deal's pipeline as Bitrix24's category: `0` for the default pipeline.
         case category
@@ -74,8 +74,7 @@ struct BitrixField: Sendable {
         case .flag:
             return .string(value.boolValue == true ? "Y" : "N")
         case .stage:
-            guard let stage = value.stringValue else { return .null }
-            return .string(categories.bitrixStage(stage, pipelineID: record["pipelineId"]?.int64Value))
+            return value.stringValue.map(JSON.string) ?? .null
         case .category:
             return .string(categories.bitrixCategory(value.int64Value))
         case .multifield(let typeID):
@@ -134,7 +133,7 @@ struct BitrixField: Sendable {
             return .bool(flag)
         case .stage:
             guard let text = BitrixValue.text(value), !text.isEmpty else { throw bad("a stage id") }
-            return .string(categories.crmdStage(text).stage)
+            return .string(text)
         case .category:
             guard let text = BitrixValue.text(value), let pipeline = categories.crmdPipeline(text) else { throw bad("a category id") }
             return .int(pipeline)

@@ -67,11 +67,6 @@ struct BitrixFilter {
             throw .core("Filter \(key): crmd cannot filter by \(name); crmd's search (by phone or e-mail in any notation) is not a Bitrix24 filter")
         case .semantic, .closed:
             throw .core("Filter \(key): crmd cannot filter by \(name); filter by the stage instead")
-        case .stage where record.categories.defaultPipeline != nil:
-            out[op + field.crmd] = try convert(value, op: op, key: key) { value throws(BitrixError) in
-                guard let text = BitrixValue.text(value) else { throw .core("Filter \(key): a stage id expected") }
-                return .string(record.categories.crmdStage(text).stage)
-            }
         case .text where op == "%":
             guard let text = BitrixValue.text(value) else { throw .core("Filter \(key): a string expected") }
             out["%" + field.crmd] = .string(text)

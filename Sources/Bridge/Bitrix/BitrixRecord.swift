@@ -19,7 +19,7 @@ struct BitrixSelection: Sendable {
         case nil, .null?: items = []
         case .array(let list)?: items = list
         case .object(let map)?: items = Array(map.values)
-        case .string?: items = [select!]
+        case .string(let one)?: items = [.string(one)]
         default: throw .core("select must be a list of field names")
         }
         for item in items {
@@ -93,11 +93,9 @@ struct BitrixRecord {
             case .stage:
                 let converted = try field.crmdValue(of: value, categories: categories)
                 fields[field.crmd] = converted
-                if let pipeline = categories.crmdStage(BitrixValue.text(value) ?? "").pipeline, fields["pipelineId"] == nil {
+                if let pipeline = categories.pipeline(ofStage: BitrixValue.text(value) ?? ""), fields["pipelineId"] == nil {
                     fields["pipelineId"] = .int(pipeline)
                 }
-            case .category:
-                fields[field.crmd] = try field.crmdValue(of: value, categories: categories)
             default:
                 fields[field.crmd] = try field.crmdValue(of: value, categories: categories)
             }

@@ -32,9 +32,8 @@ struct BitrixStatuses {
         guard let pipeline = pipelines.first(where: { wanted == nil ? $0["isDefault"]?.boolValue == true : $0["id"]?.int64Value == wanted }) else {
             throw .notFound
         }
-        let pipelineID = pipeline["id"]?.int64Value
         return .array((pipeline["stages"]?.arrayValue ?? []).map { stage in
-            let id = categories.bitrixStage(stage["id"]?.stringValue ?? "", pipelineID: pipelineID)
+            let id = stage["id"]?.stringValue ?? ""
             let semantic: JSON = switch stage["semantic"]?.stringValue {
             case "success": "S"
             case "failure": "F"
