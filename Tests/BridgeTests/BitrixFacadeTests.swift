@@ -356,6 +356,16 @@ final class BitrixClient {
         #expect(list["result"] == [["ID": .string(String(deal.int64Value ?? 0)), "UF_CRM_FRANCHISEFORMAT": "кафе"]])
     }
 
+    @Test func duplicatesAreFoundByPhoneInAnyNotation() throws {
+        let client = try BitrixClient()
+        let contact = try client.result("crm.contact.add", ["fields": ["NAME": "Олег", "PHONE": [["VALUE": "+7 (916) 000-11-22"]]]])
+        _ = try client.result("crm.contact.add", ["fields": ["NAME": "Ирина", "PHONE": [["VALUE": "+7 916 999-00-00"]]]])
+        let found = try client.result("crm.duplicate.findbycomm", ["type": "PHONE", "values": ["89160001122"], "entity_type": "CONTACT"])
+        #expect(found == ["CONTACT": [contact]])
+        #expect(try client.result("crm.duplicate.findbycomm", ["type": "EMAIL", "values": ["nobody@example.ru"]]) == [])
+        #expect(try client.call("crm.duplicate.findbycomm", ["type": "FAX", "values": ["1"]]).status == 400)
+    }
+
     @Test func stagesListAsBitrixReferenceLists() throws {
         let client = try BitrixClient()
         let (_, body) = try client.call("crm.status.list", ["filter": ["ENTITY_ID": "DEAL_STAGE"]])

@@ -55,6 +55,9 @@ package struct BitrixFacade: Sendable {
             return try BitrixRequisites(session: session).run(verb, parameters)
         case "requisite.bankdetail":
             return try BitrixBankDetails(session: session).run(verb, parameters)
+        case "duplicate":
+            guard verb == "findbycomm" else { throw .methodNotFound }
+            return try BitrixDuplicates(session: session).findByCommunication(parameters)
         case "status":
             guard verb == "list" else { throw .methodNotFound }
             return try BitrixStatuses(session: session).list(parameters)
