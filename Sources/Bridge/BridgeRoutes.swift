@@ -13,6 +13,7 @@ import Synchronization
 /// - `POST /rpc`: one JSON-RPC message or batch; `GET /rpc`: the same over a WebSocket.
 /// - `GET /i/{token}`, `/i/{token}.pdf`: public invoice pages.
 /// - `GET /openrpc.json`: the API's OpenRPC document (`rpc.discover`), for pages that render it.
+/// - `/1c/exchange` (also `/bitrix/admin/1c_exchange.php`): the 1C site exchange.
 /// - anything else `GET`: the reference web client's files.
 ///
 /// A state-changing request (anything but GET, HEAD and OPTIONS, and the WebSocket upgrade)
@@ -31,6 +32,7 @@ final class BridgeRoutes: Sendable {
     let signIns: SignIns
     private let web: StaticFiles
     private let invoices: InvoicePages
+    private let oneC: OneCExchangeEndpoint
     /// Callers by token, so that a client's requests do not each sign in anew (each call still
     /// checks that the token holds: `Session.currentIdentity`).
     private let callers = Mutex<[String: BridgeCaller]>([:])
@@ -43,6 +45,7 @@ final class BridgeRoutes: Sendable {
         signIns = SignIns(lifetime: configuration.sessionLifetime)
         web = StaticFiles(root: configuration.webRoot)
         invoices = InvoicePages(backend: backend)
+        oneC = OneCExchangeEndpoint(backend: backend)
     }
 
     func stop() {
@@ -57,6 +60,9 @@ final class BridgeRoutes: Sendable {
         if changesState, let refusal = checkOrigin(head) { return .response(refusal) }
         var response: HTTPResponse
         switch (head.method, path) {
+        case ("GET", "/1c/exchange"), ("POST", "/1c/exchange"), ("GET", "/bitrix/admin/1c_exchange.php"), ("POST", "/bitrix/admin/1c_exchange.php"):
+            let answer = oneC.respond(method: head.method, query: head.query, header: { head.headers[$0] }, body: request.body)
+            response = HTTPResponse(status: answer.status, headers: HTTPHeaders(answer.headers), body: answer.body)
         case ("GET", "/rpc"):
             guard head.headers.containsToken("Upgrade", "websocket") else {
                 response = .plain(405, "GET /rpc is a WebSocket; send calls with POST /rpc.", headers: [("Allow", "POST")])

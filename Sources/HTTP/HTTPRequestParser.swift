@@ -72,6 +72,15 @@ package struct HTTPRequestParser: Sendable {
         start < buffer.count || state != .requestLine || lineBytes > 0
     }
 
+    /// The head of the request whose body is being read, nil at any other time: a server
+    /// answers its `Expect: 100-continue` before the body comes.
+    package var headAwaitingBody: HTTPRequestHead? {
+        switch state {
+        case .requestLine, .headerFields: nil
+        default: head
+        }
+    }
+
     /// How many received bytes are held and not yet consumed.
     package var bufferedByteCount: Int { buffer.count - start }
 
