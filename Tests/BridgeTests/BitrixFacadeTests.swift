@@ -157,6 +157,8 @@ final class BitrixClient {
         #expect(try titles(["@ID": [.string(String(ids[0])), .int(ids[3])]]) == ["Окна ПВХ", "Кровля"])
         #expect(try titles(["!STATUS_ID": "NEW"]) == ["Кровля"])
         #expect(try titles(["STATUS_ID": "QUALIFICATION", "%TITLE": "кров"]) == ["Кровля"])
+        #expect(try titles([">=DATE_CREATE": "2000-01-01T03:00:00+03:00", "<=ID": .int(ids[1])]) == ["Окна ПВХ", "Двери"])
+        #expect(try titles(["<DATE_CREATE": "2000-01-01"]) == [])
 
         for unsupported: JSON in [["!%TITLE": "окна"], ["=%TITLE": "окна%"], ["PHONE": "+79001234567"], ["NO_SUCH_FIELD": "1"]] {
             let (status, body) = try client.call("crm.lead.list", ["filter": unsupported])
@@ -364,6 +366,16 @@ final class BitrixClient {
         #expect(found == ["CONTACT": [contact]])
         #expect(try client.result("crm.duplicate.findbycomm", ["type": "EMAIL", "values": ["nobody@example.ru"]]) == [])
         #expect(try client.call("crm.duplicate.findbycomm", ["type": "FAX", "values": ["1"]]).status == 400)
+    }
+
+    @Test func theCurrentUserIsTheTokens() throws {
+        let fixture = try BridgeFixture()
+        let user = try fixture.backend.administrator.call("user.add", ["fields": ["name": "Мария Орлова", "email": "maria@example.ru"]]).get()
+        let id = try #require(user["id"]?.int64Value)
+        let client = try BitrixClient(fixture: fixture, userID: id)
+        let current = try client.result("user.current")
+        #expect(current["ID"] == .string(String(id)))
+        #expect(current["EMAIL"] == "maria@example.ru")
     }
 
     @Test func stagesListAsBitrixReferenceLists() throws {

@@ -38,7 +38,11 @@ package struct BitrixFacade: Sendable {
 
     /// One method, inside or outside a batch.
     func run(_ method: String, _ parameters: BitrixParameters, session: BitrixSession) throws(BitrixError) -> BitrixReply {
-        if method == "batch" { return try BitrixBatch(facade: self, session: session).run(parameters) }
+        switch method {
+        case "batch": return try BitrixBatch(facade: self, session: session).run(parameters)
+        case "user.current", "profile": return try BitrixUsers(session: session).current()
+        default: break
+        }
         let parts = method.split(separator: ".").map(String.init)
         guard parts.count >= 3, parts[0] == "crm" else { throw .methodNotFound }
         let verb = parts[parts.count - 1]
