@@ -133,6 +133,11 @@ final class BitrixClient {
         #expect(past["total"] == 120)
         #expect(past["next"] == nil)
 
+        let (_, uncounted) = try client.call("crm.lead.list", ["start": -1])
+        #expect(uncounted["total"] == nil)
+        #expect(uncounted["next"] == 50)
+        #expect(uncounted["result"]?.arrayValue?.count == 50)
+
         let (_, descending) = try client.call("crm.lead.list", ["order": ["ID": "DESC"], "start": "100"])
         #expect(descending["result"]?.arrayValue?.last?["ID"] == .string(String(ids[0])))
     }

@@ -31,6 +31,32 @@ struct BitrixListMethod {
         if !filter.isEmpty { base["filter"] = .object(filter) }
         if !order.isEmpty { base["order"] = .array(order) }
 
+        let method = "\(entity.crmd).list"
+        guard let cursor = try cursor(after: start, base: base) else {
+            var count = base
+            count["limit"] = 1
+            count["select"] = ["id"]
+            count["count"] = true
+            let total = counting ? try session.call(method, .object(count), entity: entity)["total"]?.intValue ?? 0 : nil
+            return BitrixReply(result: [], total: total)
+        }
+        var query = base
+        query["limit"] = .int(Self.pageSize)
+        query["count"] = .bool(counting)
+        query["cursor"] = cursor
+        let page = try session.call(method, .object(query), entity: entity)
+        let result = JSON.array((page["items"]?.arrayValue ?? []).map { record.bitrix($0, selection: selection) })
+        let following = start + Self.pageSize
+        guard counting else {
+            return BitrixReply(result: result, next: (page["next"] ?? .null).isNull ? nil : following)
+        }
+        let total = page["total"]?.intValue ?? 0
+        return BitrixReply(result: result, total: total, next: following < total ? following : nil)
+    }
+
+    /// The cursor from which the records after the first `start` ones follow (null for the
+    /// first page); nil when there are no more than `start` records.
+    private func cursor(after start: Int, base: [String: JSON]) throws(BitrixError) -> JSON? {
         var cursor: JSON = .null
         var skipped = 0
         while skipped < start {
@@ -41,35 +67,9 @@ struct BitrixListMethod {
             let page = try session.call("\(entity.crmd).list", .object(query), entity: entity)
             skipped += page["items"]?.arrayValue?.count ?? 0
             cursor = page["next"] ?? .null
-            if cursor.isNull { break }
+            if cursor.isNull { return nil }
         }
-
-        var query = base
-        query["limit"] = .int(Self.pageSize)
-        query["count"] = .bool(counting)
-        query["cursor"] = cursor
-        let exhausted = skipped < start || (start > 0 && cursor.isNull)
-        var items: [JSON] = []
-        var total: Int?
-        if exhausted {
-            if counting {
-                query["cursor"] = .null
-                query["limit"] = 1
-                query["select"] = ["id"]
-                total = try session.call("\(entity.crmd).list", .object(query), entity: entity)["total"]?.intValue
-            }
-        } else {
-            let page = try session.call("\(entity.crmd).list", .object(query), entity: entity)
-            items = page["items"]?.arrayValue ?? []
-            total = counting ? page["total"]?.intValue : nil
-            if !counting, !(page["next"] ?? .null).isNull { return BitrixReply(result: rows(items, record, selection), next: start + Self.pageSize) }
-        }
-        let next = total.flatMap { start + Self.pageSize < $0 ? start + Self.pageSize : nil }
-        return BitrixReply(result: rows(items, record, selection), total: total ?? (counting ? 0 : nil), next: next)
-    }
-
-    private func rows(_ items: [JSON], _ record: BitrixRecord, _ selection: BitrixSelection) -> JSON {
-        .array(items.map { record.bitrix($0, selection: selection) })
+        return cursor
     }
 
     /// `{"DATE_CREATE": "DESC", "ID": "ASC"}` as crmd's order list. A JSON object keeps no key
