@@ -303,6 +303,28 @@ final class BitrixClient {
         #expect(denied.body == ["error": "", "error_description": "Access denied."])
     }
 
+    @Test func aManagerSeesOwnAndOpenLeadsOnlyInPagesAndTotals() throws {
+        let fixture = try BridgeFixture()
+        let admin = fixture.backend.administrator
+        let manager = try #require(admin.call("user.add", ["fields": ["name": "Менеджер"]]).get()["id"]?.int64Value)
+        let roles = try admin.call("role.list", [:]).get()["items"]?.arrayValue ?? []
+        let role = try #require(roles.first { $0["code"] == "manager" }?["id"])
+        _ = try admin.call("user.setRoles", ["id": .int(manager), "roleIds": [role]]).get()
+        let client = try BitrixClient(fixture: fixture, userID: manager)
+        try client.relaxLeadStage()
+        let hidden = try #require(client.crmd("lead.add", ["fields": ["title": "Чужой"]])["id"]?.int64Value)
+        _ = try client.crmd("lead.add", ["fields": ["title": "Открытый", "opened": true]])
+        _ = try client.result("crm.lead.add", ["fields": ["TITLE": "Мой"]])
+
+        let (_, listed) = try client.call("crm.lead.list", ["order": ["ID": "ASC"]])
+        #expect(listed["result"]?.arrayValue?.compactMap { $0["TITLE"]?.stringValue } == ["Открытый", "Мой"])
+        #expect(listed["total"] == 2)
+        #expect(listed["result"]?.arrayValue?.last?["ASSIGNED_BY_ID"] == .string(String(manager)))
+        #expect(try client.call("crm.lead.get", ["id": .int(hidden)]).status == 403)
+        #expect(try client.call("crm.lead.update", ["id": .int(hidden), "fields": ["TITLE": "Взлом"]]).status == 403)
+        #expect(try client.crmd("lead.get", ["id": .int(hidden)])["title"] == "Чужой")
+    }
+
     @Test func activitiesBindToTheirOwnerAndListByIt() throws {
         let client = try BitrixClient()
         let deal = try client.result("crm.deal.add", ["fields": ["TITLE": "Сделка"]])
