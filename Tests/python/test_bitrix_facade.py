@@ -143,3 +143,18 @@ def test_errors_as_bitrix_answers_them(bridge, b24):
     response = conn.getresponse()
     body = json.loads(response.read())
     assert response.status == 400 and "NOT LIKE" in body["error_description"]
+
+
+def test_the_webhook_path_must_name_the_tokens_user(bridge):
+    conn = http.client.HTTPConnection(bridge.host, bridge.port, timeout=10)
+    for path in (f"/rest/2/{bridge.token}/crm.lead.list.json", "/rest/1/crmd_not_a_token/crm.lead.list.json"):
+        conn.request("GET", path)
+        response = conn.getresponse()
+        assert response.status == 401, path
+        assert json.loads(response.read()) == {"error": "NO_AUTH_FOUND", "error_description": "Wrong authorization data"}
+    conn.request("GET", f"/rest/1/{bridge.token}/crm.lead.list.json")
+    response = conn.getresponse()
+    assert response.status == 200 and json.loads(response.read())["result"] == []
+    conn.request("GET", "/rest/1/only-two-parts")
+    response = conn.getresponse()
+    assert response.status == 404 and json.loads(response.read())["error"] == "ERROR_METHOD_NOT_FOUND"

@@ -1,5 +1,6 @@
 import Foundation
 import JSONKit
+import JSONRPC
 
 /// The Bitrix24-compatible REST facade: `/rest/{userId}/{token}/{method}` answers Bitrix24's
 /// CRM methods (`crm.lead.add`, `crm.deal.list`, `batch`, …) with Bitrix24's field names and
@@ -34,6 +35,13 @@ package struct BitrixFacade: Sendable {
         case .failure(let error):
             return (error.status, error.json.serialized())
         }
+    }
+
+    /// The answer to a request whose token was refused (`error`), or whose path names another
+    /// user than the token's (nil): 401, `expired_token` for an ended token, else `NO_AUTH_FOUND`.
+    package static func refused(_ error: RPCError?) -> (status: Int, body: [UInt8]) {
+        let refusal: BitrixError = error?.data?["reason"]?.stringValue == "tokenExpired" ? .expiredToken : .noAuth
+        return (refusal.status, refusal.json.serialized())
     }
 
     /// One method, inside or outside a batch.
