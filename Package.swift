@@ -43,7 +43,7 @@ targets += [
 // MARK: - Zip: reading ZIP archives with a streaming inflater (RFC 1951)
 targets += [
     .target(name: "Zip"),
-    .testTarget(name: "ZipTests", dependencies: ["Zip"]),
+    .testTarget(name: "ZipTests", dependencies: ["Zip", "TestSupport"]),
 ]
 
 // MARK: - Registry: company lookup by INN, offline (the tax service's SME registry) or online
@@ -91,7 +91,7 @@ targets += [
 // MARK: - CRM: the domain (leads, funnels, fields, timeline, lists)
 targets += [
     .target(name: "CRM", dependencies: ["Storage", "JSONKit", "RussianFormats", "Registry", "Templates", "PDFWriter", "QRCode", "Mail", "Net", "Zip"]),
-    .testTarget(name: "CRMTests", dependencies: ["CRM", "Storage", "JSONKit", "QRCode", "PDFWriter"]),
+    .testTarget(name: "CRMTests", dependencies: ["CRM", "Storage", "JSONKit", "QRCode", "PDFWriter", "TestSupport"]),
 ]
 
 // MARK: - CRMAPI: JSON-RPC methods wired to CRM services, schemas, OpenRPC
@@ -103,8 +103,8 @@ targets += [
 // MARK: - Bridge: the HTTP bridge (POST /rpc, WebSocket, public invoice pages, the web client,
 // the Bitrix24 REST facade, the 1C site exchange) in front of the same handler as the socket
 targets += [
-    .target(name: "Bridge", dependencies: ["HTTP", "CRMAPI", "CRM", "JSONRPC", "JSONKit"]),
-    .testTarget(name: "BridgeTests", dependencies: ["Bridge", "HTTP", "CRM", "CRMAPI", "JSONKit", "JSONRPC", "TestSupport"]),
+    .target(name: "Bridge", dependencies: ["HTTP", "CRMAPI", "CRM", "JSONRPC", "JSONKit", "RussianFormats"]),
+    .testTarget(name: "BridgeTests", dependencies: ["Bridge", "HTTP", "CRM", "CRMAPI", "JSONKit", "JSONRPC", "TestSupport", "RussianFormats"]),
 ]
 
 // MARK: - crmd: the executable (arguments, stdout protection, transports)

@@ -39,9 +39,15 @@ package final class BridgeCaller: Sendable {
 /// The backend of `crmd serve --http`: the server's own `CRMHandler`, in process.
 package final class HandlerBackend: BridgeBackend {
     let handler: CRMHandler
+    /// A caller acting as the administrator (user 1), as a local client on stdio would: for the
+    /// public invoice pages and the API document, which answer to no user.
+    package let administrator: BridgeCaller
 
     package init(handler: CRMHandler) {
         self.handler = handler
+        let channel = RPCMessageChannel(handler: handler, sink: DroppingSink(transportName: "stdio"))
+        _ = channel.open()
+        administrator = BridgeCaller(userID: handler.userID(of: channel.connection) ?? 0, channel: channel, handler: handler)
     }
 
     package func caller(token: String) -> Result<BridgeCaller, RPCError> {
@@ -51,14 +57,6 @@ package final class HandlerBackend: BridgeBackend {
             return .failure(refusal)
         }
         return .success(BridgeCaller(userID: handler.userID(of: channel.connection) ?? 0, channel: channel, handler: handler))
-    }
-
-    /// A caller acting as the administrator (user 1), as a local client on stdio would: for the
-    /// public invoice pages, which answer to a link's token rather than to a user.
-    package var administrator: BridgeCaller {
-        let channel = RPCMessageChannel(handler: handler, sink: DroppingSink(transportName: "stdio"))
-        _ = channel.open()
-        return BridgeCaller(userID: handler.userID(of: channel.connection) ?? 0, channel: channel, handler: handler)
     }
 }
 

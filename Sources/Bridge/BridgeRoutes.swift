@@ -12,6 +12,9 @@ import Synchronization
 ///   SameSite=Strict` cookie).
 /// - `POST /rpc`: one JSON-RPC message or batch; `GET /rpc`: the same over a WebSocket.
 /// - `GET /i/{token}`, `/i/{token}.pdf`: public invoice pages.
+/// - `GET /openrpc.json`: the API's OpenRPC document (`rpc.discover`), for pages that render it.
+/// - `/rest/{userId}/{token}/{method}[.json]`: the Bitrix24 REST facade, as the token's user.
+/// - `/1c/exchange` (also `/bitrix/admin/1c_exchange.php`): the 1C site exchange.
 /// - anything else `GET`: the reference web client's files.
 ///
 /// A state-changing request (anything but GET, HEAD and OPTIONS, and the WebSocket upgrade)
@@ -30,6 +33,8 @@ final class BridgeRoutes: Sendable {
     let signIns: SignIns
     private let web: StaticFiles
     private let invoices: InvoicePages
+    private let oneC: OneCExchangeEndpoint
+    private let bitrix = BitrixFacade()
     /// Callers by token, so that a client's requests do not each sign in anew (each call still
     /// checks that the token holds: `Session.currentIdentity`).
     private let callers = Mutex<[String: BridgeCaller]>([:])
@@ -42,6 +47,7 @@ final class BridgeRoutes: Sendable {
         signIns = SignIns(lifetime: configuration.sessionLifetime)
         web = StaticFiles(root: configuration.webRoot)
         invoices = InvoicePages(backend: backend)
+        oneC = OneCExchangeEndpoint(backend: backend)
     }
 
     func stop() {
@@ -56,6 +62,11 @@ final class BridgeRoutes: Sendable {
         if changesState, let refusal = checkOrigin(head) { return .response(refusal) }
         var response: HTTPResponse
         switch (head.method, path) {
+        case ("GET", "/1c/exchange"), ("POST", "/1c/exchange"), ("GET", "/bitrix/admin/1c_exchange.php"), ("POST", "/bitrix/admin/1c_exchange.php"):
+            let answer = oneC.respond(method: head.method, query: head.query, header: { head.headers[$0] }, body: request.body)
+            response = HTTPResponse(status: answer.status, headers: HTTPHeaders(answer.headers), body: answer.body)
+        case (_, _) where path.hasPrefix("/rest/"):
+            response = rest(request)
         case ("GET", "/rpc"):
             guard head.headers.containsToken("Upgrade", "websocket") else {
                 response = .plain(405, "GET /rpc is a WebSocket; send calls with POST /rpc.", headers: [("Allow", "POST")])
@@ -70,6 +81,8 @@ final class BridgeRoutes: Sendable {
             response = logout(head)
         case ("GET", "/session"), ("HEAD", "/session"):
             response = session(head)
+        case ("GET", "/openrpc.json"), ("HEAD", "/openrpc.json"):
+            response = openRPC()
         case ("GET", _) where path.hasPrefix("/i/"), ("HEAD", _) where path.hasPrefix("/i/"):
             response = invoices.respond(path: path)
         case ("GET", _), ("HEAD", _):
@@ -154,6 +167,36 @@ final class BridgeRoutes: Sendable {
             // Refuse a bad token with a status, before switching protocols.
             if case .failure(let error) = caller(token: token) { return .response(Self.unauthorized(error)) }
             return .webSocket(accept: accept, token: token)
+        }
+    }
+
+    /// A Bitrix24 REST call: the token in the path is an API token, and the path's user must be
+    /// its user (as a Bitrix24 webhook URL names both).
+    private func rest(_ request: HTTPRequest) -> HTTPResponse {
+        let parts = request.head.path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5, !parts[3].isEmpty, !parts[4].isEmpty else {
+            return .json(404, ["error": "ERROR_METHOD_NOT_FOUND", "error_description": "Method not found!"])
+        }
+        var method = String(parts[4])
+        if method.hasSuffix(".json") { method.removeLast(5) }
+        let answer: (status: Int, body: [UInt8])
+        switch caller(token: String(parts[3])) {
+        case .failure(let error):
+            answer = BitrixFacade.refused(error)
+        case .success(let caller) where String(caller.userID) != parts[2]:
+            answer = BitrixFacade.refused(nil)
+        case .success(let caller):
+            answer = bitrix.respond(method: method, query: request.head.query, body: request.body,
+                                    contentType: request.head.headers["Content-Type"], caller: caller)
+        }
+        return .json(answer.status, bytes: answer.body)
+    }
+
+    /// The OpenRPC document: the methods and their schemas are no secret.
+    private func openRPC() -> HTTPResponse {
+        switch backend.administrator.call("rpc.discover", [:]) {
+        case .success(let document): return .json(200, document)
+        case .failure: return .plain(500, "The API document could not be made.")
         }
     }
 

@@ -18,6 +18,8 @@ struct HTTPConnection {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readSize, alignment: 16)
         defer { buffer.deallocate() }
         var partialSince: ContinuousClock.Instant?
+        /// The request under way had its `Expect: 100-continue` answered.
+        var continued = false
         while true {
             let request: HTTPRequest?
             do {
@@ -28,6 +30,7 @@ struct HTTPConnection {
             }
             if let request {
                 partialSince = nil
+                continued = false
                 switch routes.route(request) {
                 case .response(let response):
                     let keepAlive = request.head.keepAlive && !socket.isStopRequested
@@ -42,6 +45,11 @@ struct HTTPConnection {
                 continue
             }
             if parser.hasPartialRequest && partialSince == nil { partialSince = .now }
+            if !continued, let head = parser.headAwaitingBody, head.minorVersion == 1,
+               head.headers["Expect"]?.lowercased() == "100-continue" {
+                continued = true
+                guard socket.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
+            }
             let deadline = partialSince.map { $0 + configuration.requestTimeout } ?? .now + configuration.idleTimeout
             switch socket.read(into: buffer, deadline: deadline) {
             case .bytes(let count):
@@ -62,7 +70,6 @@ struct HTTPConnection {
         case .badRequest(let why): "Bad request: \(why)."
         case .headersTooLarge: "The request's headers are too large."
         case .bodyTooLarge: "The request's body is too large."
-        case .lengthRequired: "The request needs a Content-Length."
         case .notImplemented(let what): "Not implemented: \(what)."
         case .versionNotSupported: "Only HTTP/1.0 and HTTP/1.1 are served."
         }

@@ -137,29 +137,24 @@ package final class CRMHandler: RPCHandler {
         // A bridge client (a WebSocket, an HTTP request) is let in by its token, before this.
         if connection.session != nil { return nil }
         guard Self.localTransports.contains(connection.transportName) else { return Self.notSignedIn }
-        do {
-            let generation = crm.accessGeneration.value
-            let identity = connection.transportName == "socket"
+        return attachSession(to: connection) {
+            connection.transportName == "socket"
                 ? try crm.access.identity(unixUser: connection.peerUser, ownerUID: ownerUID)
                 : try crm.access.owner()
-            connection.attachSession(Session(id: connection.id, transport: connection.transportName, identity: identity,
-                                             generation: generation))
-            notifications.register(connection, userID: identity.userID)
-            return nil
-        } catch let error as CRMError {
-            return RPCError(error)
-        } catch {
-            log("admitting connection \(connection.id) failed: \(error)")
-            return .internalError
         }
     }
 
     /// Lets a bridge client in as the user of API token `token` (`AccessService.login`): the
     /// HTTP bridge calls this before `RPCMessageChannel.open`. The refusal is 1006 `{reason}`.
     package func admit(_ connection: RPCConnection, token: String) -> RPCError? {
+        attachSession(to: connection) { try crm.access.login(token: token) }
+    }
+
+    /// Attaches a session acting as the identity `who` gives; its refusal as the error.
+    private func attachSession(to connection: RPCConnection, _ who: () throws -> Identity) -> RPCError? {
         do {
             let generation = crm.accessGeneration.value
-            let identity = try crm.access.login(token: token)
+            let identity = try who()
             connection.attachSession(Session(id: connection.id, transport: connection.transportName, identity: identity,
                                              generation: generation))
             notifications.register(connection, userID: identity.userID)

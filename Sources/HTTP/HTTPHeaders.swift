@@ -20,9 +20,11 @@ package struct HTTPHeaders: Sendable, Equatable {
     /// Whether any value of `name`, read as a comma-separated list, holds `token` (case-insensitive):
     /// `Connection: keep-alive, Upgrade` contains both `upgrade` and `Keep-Alive`.
     package func containsToken(_ name: String, _ token: String) -> Bool {
-        values(name).contains { value in
-            value.utf8.split(separator: UInt8(ascii: ",")).contains { element in
-                Self.asciiCaseInsensitiveEqual(element.trimmingOptionalWhitespace(), token.utf8)
+        ByteScanning.withBytes(of: token) { token in
+            pairs.contains { pair in
+                Self.namesMatch(pair.name, name) && ByteScanning.withBytes(of: pair.value) { value in
+                    ByteScanning.listElements(value).contains { ByteScanning.equalsIgnoringCase(value, $0, token) }
+                }
             }
         }
     }
@@ -37,7 +39,11 @@ package struct HTTPHeaders: Sendable, Equatable {
             return add(name, value)
         }
         pairs[first].value = value
-        remove(name, after: first)
+        var index = pairs.count - 1
+        while index > first {
+            if Self.namesMatch(pairs[index].name, name) { pairs.remove(at: index) }
+            index -= 1
+        }
     }
 
     /// Removes every value of `name`.
@@ -45,40 +51,12 @@ package struct HTTPHeaders: Sendable, Equatable {
         pairs.removeAll { Self.namesMatch($0.name, name) }
     }
 
-    private mutating func remove(_ name: String, after index: Int) {
-        var kept = Array(pairs[...index])
-        kept += pairs[(index + 1)...].filter { !Self.namesMatch($0.name, name) }
-        pairs = kept
-    }
-
     package static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.pairs.count == rhs.pairs.count && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
+    /// Whether two field names are the same, ignoring ASCII case.
     static func namesMatch(_ a: String, _ b: String) -> Bool {
-        asciiCaseInsensitiveEqual(a.utf8, b.utf8)
-    }
-
-    static func asciiCaseInsensitiveEqual(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
-    }
-
-    static func asciiLowercased(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-    }
-}
-
-extension Collection<UInt8> {
-    /// The bytes without leading and trailing spaces and tabs (HTTP's OWS).
-    func trimmingOptionalWhitespace() -> SubSequence {
-        let isWhitespace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        let start = firstIndex { !isWhitespace($0) } ?? endIndex
-        var end = endIndex
-        var index = start
-        while index != endIndex {
-            if !isWhitespace(self[index]) { end = self.index(after: index) }
-            index = self.index(after: index)
-        }
-        return self[start..<end]
+        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) { ByteScanning.lowercased($0) == ByteScanning.lowercased($1) }
     }
 }

@@ -9,9 +9,6 @@ package enum HTTPParseError: Error, Equatable, Sendable {
     /// The body passes `HTTPLimits.maxBodyBytes`: a `Content-Length` as soon as the head is read,
     /// a chunked body as soon as a chunk size takes the sum past it.
     case bodyTooLarge
-    /// Never thrown by `HTTPRequestParser`: a request with neither `Content-Length` nor
-    /// `Transfer-Encoding` has an empty body (RFC 9112 §6.3). Kept for routes that insist on a length.
-    case lengthRequired
     /// A transfer coding other than `chunked` (the text names it).
     case notImplemented(String)
     /// A well-formed HTTP version other than 1.0 and 1.1.
@@ -22,7 +19,6 @@ package enum HTTPParseError: Error, Equatable, Sendable {
         case .badRequest: 400
         case .headersTooLarge: 431
         case .bodyTooLarge: 413
-        case .lengthRequired: 411
         case .notImplemented: 501
         case .versionNotSupported: 505
         }

@@ -4,20 +4,23 @@ struct RequestLine {
     let target: String
     let minorVersion: Int
 
-    init(_ line: Slice<UnsafeBufferPointer<UInt8>>) throws(HTTPParseError) {
-        let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw .badRequest("request line is not METHOD SP target SP version") }
-        let (method, target, version) = (parts[0], parts[1], parts[2])
-        guard !method.isEmpty, method.allSatisfy(isTokenByte) else { throw .badRequest("bad method") }
-        guard !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .badRequest("bad request-target") }
-        guard version.count == 8, version.starts(with: "HTTP/".utf8),
-              let major = asciiDigit(version[version.startIndex + 5]), version[version.startIndex + 6] == UInt8(ascii: "."),
-              let minor = asciiDigit(version[version.startIndex + 7]) else {
+    /// Reads `line` (without its CRLF).
+    init(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) {
+        guard let firstSpace = line.firstIndex(of: UInt8(ascii: " ")),
+              let secondSpace = line[(firstSpace + 1)...].firstIndex(of: UInt8(ascii: " ")) else {
+            throw .badRequest("request line is not METHOD SP target SP version")
+        }
+        let method = 0..<firstSpace, target = (firstSpace + 1)..<secondSpace, version = (secondSpace + 1)..<line.count
+        guard !method.isEmpty, method.allSatisfy({ isTokenByte(line[$0]) }) else { throw .badRequest("bad method") }
+        guard !target.isEmpty, target.allSatisfy({ line[$0] > 0x20 && line[$0] < 0x7F }) else { throw .badRequest("bad request-target") }
+        let at = version.lowerBound
+        guard version.count == 8, ByteScanning.string(line, at..<(at + 5)) == "HTTP/",
+              let major = asciiDigit(line[at + 5]), line[at + 6] == UInt8(ascii: "."), let minor = asciiDigit(line[at + 7]) else {
             throw .badRequest("bad HTTP version")
         }
         guard major == 1 && minor <= 1 else { throw .versionNotSupported }
-        self.method = String(decoding: method, as: UTF8.self)
-        self.target = String(decoding: target, as: UTF8.self)
+        self.method = ByteScanning.string(line, method)
+        self.target = ByteScanning.string(line, target)
         self.minorVersion = minor
     }
 
@@ -68,26 +71,31 @@ enum BodyFraming: Equatable {
         let lengths = headers.values("Content-Length")
         if !codings.isEmpty {
             guard lengths.isEmpty else { throw .badRequest("both Content-Length and Transfer-Encoding") }
-            let tokens = codings.flatMap { $0.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) }
-                .map { String(decoding: $0.trimmingOptionalWhitespace(), as: UTF8.self) }
-            if let other = tokens.first(where: { !HTTPHeaders.namesMatch($0, "chunked") && !$0.isEmpty }) {
-                throw .notImplemented("Transfer-Encoding \(other)")
+            var elements = 0
+            var hasEmptyElement = false
+            for coding in codings {
+                try ByteScanning.withBytes(of: coding) { (value) throws(HTTPParseError) in
+                    let list = ByteScanning.listElements(value)
+                    for element in list where !element.isEmpty && ByteScanning.string(value, element).lowercased() != "chunked" {
+                        throw .notImplemented("Transfer-Encoding \(ByteScanning.string(value, element))")
+                    }
+                    elements += list.count
+                    hasEmptyElement = hasEmptyElement || list.contains { $0.isEmpty }
+                }
             }
-            guard tokens.count == 1, !tokens[0].isEmpty else {
-                throw .badRequest("Transfer-Encoding must be chunked, once")
-            }
+            guard elements == 1 && !hasEmptyElement else { throw .badRequest("Transfer-Encoding must be chunked, once") }
             self = .chunked
             return
         }
         var length: Int?
-        for element in lengths.flatMap({ $0.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) }) {
-            let digits = element.trimmingOptionalWhitespace()
-            guard !digits.isEmpty, digits.allSatisfy({ asciiDigit($0) != nil }) else { throw .badRequest("bad Content-Length") }
-            let significant = digits.drop { $0 == UInt8(ascii: "0") }
-            guard significant.count <= 18 else { throw .bodyTooLarge }
-            let value = significant.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-            guard length == nil || length == value else { throw .badRequest("differing Content-Length values") }
-            length = value
+        for value in lengths {
+            try ByteScanning.withBytes(of: value) { (value) throws(HTTPParseError) in
+                for element in ByteScanning.listElements(value) {
+                    let number = try Self.contentLength(value, element)
+                    guard length == nil || length == number else { throw .badRequest("differing Content-Length values") }
+                    length = number
+                }
+            }
         }
         guard let length else {
             self = .none
@@ -96,42 +104,53 @@ enum BodyFraming: Equatable {
         guard length <= limits.maxBodyBytes else { throw .bodyTooLarge }
         self = length == 0 ? .none : .length(length)
     }
+
+    /// One Content-Length: decimal digits only; a value too long for an `Int` is too large a body.
+    private static func contentLength(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(HTTPParseError) -> Int {
+        guard !range.isEmpty, range.allSatisfy({ asciiDigit(bytes[$0]) != nil }) else { throw .badRequest("bad Content-Length") }
+        var value = 0
+        for index in range {
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow, shifted <= Int.max - 9 else { throw .bodyTooLarge }
+            value = shifted + Int(bytes[index] - UInt8(ascii: "0"))
+        }
+        return value
+    }
 }
 
 extension HTTPRequestParser {
-    /// A `name: value` field line: the name a token right before the colon, the value without
-    /// surrounding whitespace and free of control characters.
-    static func field(_ line: Slice<UnsafeBufferPointer<UInt8>>) throws(HTTPParseError) -> (String, String) {
-        guard let first = line.first, first != UInt8(ascii: " "), first != UInt8(ascii: "\t") else {
-            throw .badRequest("obsolete line folding")
-        }
+    /// A `name: value` field line (without its CRLF): the name a token right before the colon,
+    /// the value without surrounding whitespace and free of control characters.
+    static func field(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (String, String) {
+        guard let first = line.first, !ByteScanning.isWhitespace(first) else { throw .badRequest("obsolete line folding") }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw .badRequest("header field without a colon") }
-        let name = line[..<colon]
-        guard !name.isEmpty else { throw .badRequest("empty header field name") }
-        guard name.allSatisfy(isTokenByte) else {
-            throw .badRequest(name.last == UInt8(ascii: " ") || name.last == UInt8(ascii: "\t")
-                              ? "whitespace before the colon of a header field" : "bad header field name")
+        guard colon > 0 else { throw .badRequest("empty header field name") }
+        guard (0..<colon).allSatisfy({ isTokenByte(line[$0]) }) else {
+            throw .badRequest(ByteScanning.isWhitespace(line[colon - 1]) ? "whitespace before the colon of a header field" : "bad header field name")
         }
-        let value = line[(colon + 1)...].trimmingOptionalWhitespace()
-        guard value.allSatisfy({ $0 == UInt8(ascii: "\t") || ($0 >= 0x20 && $0 != 0x7F) }) else {
+        let value = ByteScanning.trimmed(line, (colon + 1)..<line.count)
+        guard value.allSatisfy({ ByteScanning.isFieldValueByte(line[$0]) }) else {
             throw .badRequest("control character in a header field value")
         }
-        return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+        return (ByteScanning.string(line, 0..<colon), ByteScanning.string(line, value))
     }
 
-    /// A chunk-size line: hex digits, then optionally whitespace and `;` extensions, which are ignored.
-    static func chunkSize(_ line: Slice<UnsafeBufferPointer<UInt8>>) throws(HTTPParseError) -> Int {
-        let digits = line.prefix { hexDigit($0) != nil }
-        guard !digits.isEmpty else { throw .badRequest("bad chunk size") }
-        let rest = line[digits.endIndex...]
-        let extensions = rest.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        guard rest.isEmpty || extensions.first == UInt8(ascii: ";") else { throw .badRequest("bad chunk size") }
-        guard extensions.allSatisfy({ $0 == UInt8(ascii: "\t") || ($0 >= 0x20 && $0 != 0x7F) }) else {
+    /// A chunk-size line (without its CRLF): hex digits, then optionally whitespace and `;` extensions, which are ignored.
+    static func chunkSize(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> Int {
+        var index = 0
+        var size = 0
+        while index < line.count, let digit = hexDigit(line[index]) {
+            guard size <= Int.max >> 4 else { throw .bodyTooLarge }
+            size = size << 4 | Int(digit)
+            index += 1
+        }
+        guard index > 0 else { throw .badRequest("bad chunk size") }
+        while index < line.count && ByteScanning.isWhitespace(line[index]) { index += 1 }
+        guard index == line.count || line[index] == UInt8(ascii: ";") else { throw .badRequest("bad chunk size") }
+        guard (index..<line.count).allSatisfy({ ByteScanning.isFieldValueByte(line[$0]) }) else {
             throw .badRequest("control character in a chunk extension")
         }
-        let significant = digits.drop { $0 == UInt8(ascii: "0") }
-        guard significant.count <= 15 else { throw .bodyTooLarge }
-        return significant.reduce(0) { $0 << 4 | Int(hexDigit($1)!) }
+        return size
     }
 }
 

@@ -9,7 +9,7 @@
 /// Memory stays within the limits: head lines are consumed as they complete, and a head line
 /// not ended within what is left of `maxHeaderBytes` fails as soon as `next()` sees it, so a
 /// flood of header bytes is refused after one read past the limit. Call `next()` after every
-/// `append`. After an error the parser answers that error forever.
+/// `append`. After an error the parser answers that error forever and holds nothing more.
 package struct HTTPRequestParser: Sendable {
     private enum State: Equatable {
         case requestLine
@@ -41,11 +41,13 @@ package struct HTTPRequestParser: Sendable {
     }
 
     package mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard failure == nil else { return }
         compact()
         buffer.append(contentsOf: bytes)
     }
 
     package mutating func append(_ bytes: [UInt8]) {
+        guard failure == nil else { return }
         compact()
         buffer.append(contentsOf: bytes)
     }
@@ -58,6 +60,9 @@ package struct HTTPRequestParser: Sendable {
             return try step()
         } catch {
             failure = error
+            buffer = []
+            start = 0
+            scanned = 0
             throw error
         }
     }
@@ -65,6 +70,15 @@ package struct HTTPRequestParser: Sendable {
     /// True while bytes of a request not yet complete are buffered (the server times such a client out).
     package var hasPartialRequest: Bool {
         start < buffer.count || state != .requestLine || lineBytes > 0
+    }
+
+    /// The head of the request whose body is being read, nil at any other time: a server
+    /// answers its `Expect: 100-continue` before the body comes.
+    package var headAwaitingBody: HTTPRequestHead? {
+        switch state {
+        case .requestLine, .headerFields: nil
+        default: head
+        }
     }
 
     /// How many received bytes are held and not yet consumed.
@@ -100,7 +114,7 @@ package struct HTTPRequestParser: Sendable {
                 guard let line = try nextLine(allowance: limits.maxHeaderBytes - lineBytes) else { return nil }
                 if line.isEmpty { continue }
                 requestLine = try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
-                    try RequestLine(bytes[line])
+                    try RequestLine(UnsafeBufferPointer(rebasing: bytes[line]))
                 }
                 state = .headerFields
             case .headerFields:
@@ -108,7 +122,7 @@ package struct HTTPRequestParser: Sendable {
                 if !line.isEmpty {
                     guard fields.count < limits.maxHeaderCount else { throw .headersTooLarge }
                     fields.append(try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
-                        try Self.field(bytes[line])
+                        try Self.field(UnsafeBufferPointer(rebasing: bytes[line]))
                     })
                     continue
                 }
@@ -127,7 +141,7 @@ package struct HTTPRequestParser: Sendable {
             case .chunkSize:
                 guard let line = try nextLine(allowance: limits.maxHeaderBytes) else { return nil }
                 let size = try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
-                    try Self.chunkSize(bytes[line])
+                    try Self.chunkSize(UnsafeBufferPointer(rebasing: bytes[line]))
                 }
                 if size == 0 {
                     lineBytes = 0

@@ -68,15 +68,22 @@ package struct HTTPResponse: Sendable {
         } else if headers["Connection"] == nil {
             headers.add("Connection", "keep-alive")
         }
-        var head = "HTTP/1.1 \(status) \(Self.reasonPhrase(status))\r\n"
-        for (name, value) in headers.pairs {
-            head += "\(name): \(value)\r\n"
-        }
-        head += "\r\n"
+        let writesBody = !headOnly && !hasNoBody
         var bytes = [UInt8]()
-        bytes.reserveCapacity(head.utf8.count + (headOnly || hasNoBody ? 0 : body.count))
-        bytes += head.utf8
-        if !headOnly && !hasNoBody {
+        bytes.reserveCapacity(256 + (writesBody ? body.count : 0))
+        bytes += "HTTP/1.1 ".utf8
+        bytes += String(status).utf8
+        bytes.append(UInt8(ascii: " "))
+        bytes += Self.reasonPhrase(status).utf8
+        bytes += [carriageReturn, lineFeed]
+        for (name, value) in headers.pairs {
+            bytes += name.utf8
+            bytes += [UInt8(ascii: ":"), UInt8(ascii: " ")]
+            bytes += value.utf8
+            bytes += [carriageReturn, lineFeed]
+        }
+        bytes += [carriageReturn, lineFeed]
+        if writesBody {
             bytes += body
         }
         return bytes

@@ -19,7 +19,7 @@ package enum WebSocketHandshake {
         guard head.headers.containsToken("Upgrade", "websocket") else { return .failure(badRequest("no Upgrade: websocket")) }
         guard head.headers.containsToken("Connection", "Upgrade") else { return .failure(badRequest("no Connection: Upgrade")) }
         let versions = head.headers.values("Sec-WebSocket-Version")
-        guard versions.count == 1, versions[0].utf8.trimmingOptionalWhitespace().elementsEqual("13".utf8) else {
+        guard versions.count == 1, versions[0].trimmingCharacters(in: .whitespaces) == "13" else {
             var refusal = HTTPResponse(status: 426, headers: HTTPHeaders([("Sec-WebSocket-Version", "13"), ("Content-Type", "text/plain; charset=utf-8")]))
             refusal.body = Array("Sec-WebSocket-Version must be 13\n".utf8)
             return .failure(refusal)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import CRM
 
 /// Interval arithmetic and the search for slots when several users (and a room) are all free.
@@ -187,18 +188,5 @@ import Testing
             #expect(calendars.allSatisfy { $0.isWithinWorkingHours(start: slot.lowerBound, end: slot.upperBound) })
             #expect(!all.contains { $0.overlaps(slot) })
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so that random cases repeat.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D4_9EB4_69BB_133F
-        return z ^ (z >> 31)
     }
 }

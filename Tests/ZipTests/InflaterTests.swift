@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Zip
 
 @Suite struct InflaterTests {
@@ -113,7 +114,7 @@ import Testing
         // Seeded, so that a run repeats: a flip deep in the Huffman-coded data is often a valid
         // other stream (raw deflate has no checksum), so half the flips go in the first block's
         // header, where the code-length tables are and damage is mostly caught.
-        var generator = SplitMix64(seed: 0x1C_2026)
+        var generator = SeededGenerator(seed: 0x1C_2026)
         var refused = 0
         for trial in 0..<200 {
             var damaged = compressed
@@ -188,18 +189,5 @@ import Testing
         #expect(CRC32.checksum(try files.bytes("mixed.bin")) == expected)
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
         #expect(CRC32.checksum([UInt8]()) == 0)
-    }
-}
-
-/// A small deterministic generator so that the damage repeats from run to run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D4_9EB4_69BB_133F
-        return z ^ (z >> 31)
     }
 }

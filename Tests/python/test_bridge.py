@@ -251,6 +251,13 @@ def test_web_client_is_served_from_a_directory(make_bridge, tmp_path):
     assert response.status == 200 and response.getheader("Content-Type").startswith("text/javascript")
 
 
+def test_the_openrpc_document_is_public(bridge):
+    response, body = get(bridge, "/openrpc.json")
+    document = json.loads(body)
+    assert response.status == 200 and document["openrpc"].startswith("1.")
+    assert {"lead.add", "invoice.publicLink", "event.subscribe"} <= {m["name"] for m in document["methods"]}
+
+
 # ---------------------------------------------------------------------------- bad input
 
 @pytest.mark.parametrize("request_bytes,status", [
@@ -284,6 +291,17 @@ def test_a_chunked_request_body(bridge):
                          + chunked + b"0\r\nTrailer: x\r\n\r\n")
     assert status_of(reply) == 200
     assert json.loads(reply.split(b"\r\n\r\n", 1)[1])["result"]["id"] == 1
+
+
+def test_expect_100_continue_is_answered_before_the_body(bridge):
+    body = json.dumps({"jsonrpc": "2.0", "id": 4, "method": "user.current"}).encode()
+    with socket.create_connection((bridge.host, bridge.port), timeout=10) as sock:
+        sock.sendall(b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                     b"Authorization: Bearer " + bridge.token.encode() + b"\r\nContent-Length: %d\r\n\r\n" % len(body))
+        assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        reply = sock.recv(65536)
+        assert status_of(reply) == 200 and json.loads(reply.split(b"\r\n\r\n", 1)[1])["id"] == 4
 
 
 def test_a_slow_client_is_cut_off_without_holding_up_others(make_bridge):
