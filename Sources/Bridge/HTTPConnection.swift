@@ -39,7 +39,7 @@ struct HTTPConnection {
                 case .webSocket(let accept, let token):
                     guard socket.write(accept.serialized(keepAlive: true)) else { return }
                     WebSocketSession(socket: socket, handler: routes.handler, configuration: configuration)
-                        .run(token: token, buffered: parser.takeBuffered())
+                        .run(token: token, buffered: parser.takeBuffered(), readBuffer: buffer)
                     return
                 }
                 continue

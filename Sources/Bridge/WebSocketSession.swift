@@ -15,7 +15,9 @@ struct WebSocketSession {
     let handler: CRMHandler
     let configuration: BridgeConfiguration
 
-    func run(token: String, buffered: [UInt8]) {
+    /// Serves the WebSocket until it closes; `readBuffer` is the HTTP connection's (an idle
+    /// WebSocket holds one buffer, not two).
+    func run(token: String, buffered: [UInt8], readBuffer buffer: UnsafeMutableRawBufferPointer) {
         let sink = WebSocketSink(socket: socket)
         let channel = RPCMessageChannel(handler: handler, sink: sink)
         if let refusal = handler.admit(channel.connection, token: token) ?? channel.open() {
@@ -26,8 +28,6 @@ struct WebSocketSession {
         defer { channel.close() }
         var reader = WebSocketReader(maxMessageBytes: configuration.maxBodyBytes)
         reader.append(buffered)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: HTTPConnection.readSize, alignment: 16)
-        defer { buffer.deallocate() }
         var partialSince: ContinuousClock.Instant?
         // The replies to every message of one read go out in one write, as on the socket.
         var replies: [UInt8] = []
