@@ -40,7 +40,7 @@ final class TCPListener: Sendable {
             address6.sin6_family = sa_family_t(AF_INET6)
             address6.sin6_port = port.bigEndian
             guard inet_pton(AF_INET6, host, &address6.sin6_addr) == 1 else { throw .badAddress(address) }
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: withUnsafeBytes(of: address6) { $0 }) }
+            withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: address6) { target.copyMemory(from: $0) } }
             length = socklen_t(MemoryLayout<sockaddr_in6>.size)
             family = AF_INET6
         } else {
@@ -48,7 +48,7 @@ final class TCPListener: Sendable {
             address4.sin_family = sa_family_t(AF_INET)
             address4.sin_port = port.bigEndian
             guard inet_pton(AF_INET, host, &address4.sin_addr) == 1 else { throw .badAddress(address) }
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: withUnsafeBytes(of: address4) { $0 }) }
+            withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: address4) { target.copyMemory(from: $0) } }
             length = socklen_t(MemoryLayout<sockaddr_in>.size)
             family = AF_INET
         }
@@ -69,9 +69,8 @@ final class TCPListener: Sendable {
         _ = withUnsafeMutablePointer(to: &actual) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &actualLength) }
         }
-        let boundPort = withUnsafeBytes(of: actual) { bytes -> UInt16 in
-            family == AF_INET6 ? bytes.load(fromByteOffset: 2, as: UInt16.self) : bytes.load(fromByteOffset: 2, as: UInt16.self)
-        }
+        // sin_port and sin6_port both follow the 2-byte family.
+        let boundPort = withUnsafeBytes(of: actual) { $0.load(fromByteOffset: 2, as: UInt16.self) }
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else {
             close(fd)

@@ -8,6 +8,9 @@ import Synchronization
 /// messages between the replies. The connection acts as the user of the token it was opened
 /// with, through the same handler as the socket.
 struct WebSocketSession {
+    /// Replies waiting past this many bytes are written at once.
+    static let flushThreshold = 64 << 10
+
     let socket: ClientSocket
     let handler: CRMHandler
     let configuration: BridgeConfiguration
@@ -26,31 +29,48 @@ struct WebSocketSession {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: HTTPConnection.readSize, alignment: 16)
         defer { buffer.deallocate() }
         var partialSince: ContinuousClock.Instant?
+        // The replies to every message of one read go out in one write, as on the socket.
+        var replies: [UInt8] = []
         while true {
             while let event = reader.next() {
                 partialSince = nil
                 switch event {
                 case .text(let message):
-                    if let reply = channel.answer(message), !sink.send(.text, reply) { return }
+                    if let reply = channel.answer(message) {
+                        WebSocketFrame.append(.text, reply, to: &replies)
+                        if replies.count >= Self.flushThreshold {
+                            guard sink.send(frames: replies) else { return }
+                            replies.removeAll(keepingCapacity: replies.capacity <= 1 << 20)
+                        }
+                    }
                 case .binary:
+                    _ = sink.send(frames: replies)
                     sink.close(code: 1003, reason: "send JSON-RPC as text messages")
                     return
                 case .ping(let payload):
-                    guard sink.send(.pong, payload) else { return }
+                    WebSocketFrame.append(.pong, payload, to: &replies)
                 case .pong:
                     break
                 case .close(let code, _):
+                    _ = sink.send(frames: replies)
                     // Echo the peer's code (a close without one is answered 1000).
                     sink.close(code: code ?? 1000, reason: "")
                     return
                 case .failed(let code, let reason):
+                    _ = sink.send(frames: replies)
                     sink.close(code: code, reason: reason)
                     return
                 }
-                if socket.isStopRequested {
-                    sink.close(code: 1001, reason: "the server is stopping")
-                    return
-                }
+                // A stop lets the replies so far be written, then closes (below).
+                if socket.isStopRequested { break }
+            }
+            if !replies.isEmpty {
+                guard sink.send(frames: replies) else { return }
+                replies.removeAll(keepingCapacity: replies.capacity <= 1 << 20)
+            }
+            if socket.isStopRequested {
+                sink.close(code: 1001, reason: "the server is stopping")
+                return
             }
             if reader.hasPartialFrame && partialSince == nil { partialSince = .now }
             switch socket.read(into: buffer, deadline: partialSince.map { $0 + configuration.requestTimeout }) {
@@ -87,10 +107,15 @@ final class WebSocketSink: RPCMessageSink {
 
     /// Sends one frame; false once the socket cannot be written or a close was sent.
     func send(_ opcode: WebSocketOpcode, _ payload: [UInt8]) -> Bool {
-        let frame = WebSocketFrame.encode(opcode, payload)
+        send(frames: WebSocketFrame.encode(opcode, payload))
+    }
+
+    /// Sends frames already encoded, in one write.
+    func send(frames: [UInt8]) -> Bool {
+        guard !frames.isEmpty else { return true }
         return state.withLock { state in
             guard !state.closed, !state.broken else { return false }
-            if !socket.write(frame) { state.broken = true }
+            if !socket.write(frames) { state.broken = true }
             return !state.broken
         }
     }

@@ -11,6 +11,12 @@ package enum WebSocketFrame {
     package static func encode(_ opcode: WebSocketOpcode, _ payload: [UInt8]) -> [UInt8] {
         var frame = [UInt8]()
         frame.reserveCapacity(payload.count + 10)
+        append(opcode, payload, to: &frame)
+        return frame
+    }
+
+    /// Appends the same frame to `frame` (several frames written with one send).
+    package static func append(_ opcode: WebSocketOpcode, _ payload: [UInt8], to frame: inout [UInt8]) {
         frame.append(0x80 | opcode.rawValue)
         switch payload.count {
         case ..<126:
@@ -24,7 +30,6 @@ package enum WebSocketFrame {
             }
         }
         frame += payload
-        return frame
     }
 
     /// A close frame with `code` and `reason`, the reason cut at a character boundary to fit the

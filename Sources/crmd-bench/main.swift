@@ -19,7 +19,9 @@ let subcommands: [(name: String, usage: String, run: (ArraySlice<String>) throws
     ("access-setup", AccessSetupCommand.usage, AccessSetupCommand.run),
 ]
 
-
+// A server that closes a connection is reported as that connection's failure, not a silent
+// death by SIGPIPE on the next write.
+signal(SIGPIPE, SIG_IGN)
 let arguments = CommandLine.arguments.dropFirst()
 guard let name = arguments.first, let subcommand = subcommands.first(where: { $0.name == name }) else {
     Format.warn("usage:\n" + subcommands.map(\.usage).joined(separator: "\n"))

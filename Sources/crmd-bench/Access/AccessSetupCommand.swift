@@ -38,7 +38,7 @@ enum AccessSetupCommand {
         let updates = TemplateRequest(method: "lead.update", paramsHead: #"{"id":"#,
                                       argument: .cycle(low: 1, count: UInt64(own), step: UInt64(step)),
                                       paramsTail: #","fields":{"assignedTo":\#(userID)}}"#)
-        let summary = try LoadDriver.run(socket: socket, connections: 4, depth: 8, source: updates,
+        let summary = try LoadDriver.run(endpoint: .socket(path: socket), connections: 4, depth: 8, source: updates,
                                          control: RunControl(limit: UInt64(own)), indexStride: 0, warmup: 0,
                                          duration: nil, readTimeout: 30)
         LoadCommand.warnAboutProblems(summary)

@@ -4,28 +4,31 @@ import JSONKit
 /// latency percentiles.
 enum LoadCommand {
     static let usage = """
-        crmd-bench load --socket PATH --method lead.get|lead.add|lead.update|METHOD [--params JSON] [--next-page]
-                        [--connections N] [--depth D] [--seconds S] [--warmup S] [--ids A..B] [--id-step K]
-                        [--token SECRET] [--timeout S] [--label TEXT] [--server-pid PID] [--json]
+        crmd-bench load --socket PATH|--http URL|--websocket URL --method lead.get|lead.add|lead.update|METHOD
+                        [--params JSON] [--next-page] [--connections N] [--depth D] [--seconds S] [--warmup S]
+                        [--ids A..B] [--id-step K] [--token SECRET] [--timeout S] [--label TEXT] [--server-pid PID] [--json]
           lead.get: ids round-robin over --ids (default 1..10000), every --id-step-th (1); lead.add:
           complete leads, a distinct phone each; lead.update: lead 1's source, a new value each time;
           any other METHOD (e.g. lead.list): the same --params (default {}) each time, or with
           --next-page the page after them (one call first, then --params plus its `next` as `cursor`).
           --token: each connection first signs in with session.login and stops unless it succeeds.
+          --http http://HOST:PORT/rpc: the bridge's POST /rpc, one keep-alive connection each, requests
+          pipelined up to --depth; --websocket ws://HOST:PORT/rpc: its WebSocket, one text frame a call.
+          Both need --token (an API token, sent as Authorization: Bearer); --next-page needs --socket.
           Defaults: 1 connection, depth 1, 10 s after 2 s of warm-up, 10 s reply timeout.
           --server-pid also reports that process's CPU use (from /proc) over the window.
         """
 
     static func run(_ arguments: ArraySlice<String>) throws -> Int32 {
-        let options = try Options(arguments, options: ["socket", "method", "params", "connections", "depth", "seconds", "warmup",
+        let options = try Options(arguments, options: ["socket", "http", "websocket", "method", "params", "connections", "depth", "seconds", "warmup",
                                                        "ids", "id-step", "token", "timeout", "label", "server-pid"],
                                   flags: ["json", "next-page"])
-        let socket = try options.required("socket")
+        let endpoint = try parseEndpoint(options)
         let method = try options.required("method")
         let connections = try options.int("connections", default: 1, min: 1)
         let depth = try options.int("depth", default: 1, min: 1)
-        guard depth <= PipelinedConnection<TemplateRequest>.maxDepth else {
-            throw Options.UsageError(description: "--depth is at most \(PipelinedConnection<TemplateRequest>.maxDepth)")
+        guard depth <= LoadDriver.maxDepth else {
+            throw Options.UsageError(description: "--depth is at most \(LoadDriver.maxDepth)")
         }
         let seconds = try options.double("seconds", default: 10)
         let warmup = try options.double("warmup", default: 2)
@@ -33,6 +36,9 @@ enum LoadCommand {
         let ids = try options.range("ids", default: 1...10_000)
         let idStep = UInt64(try options.int("id-step", default: 1, min: 1))
         let token = options.string("token")
+        if case .socket = endpoint {} else if token == nil {
+            throw Options.UsageError(description: "--\(endpoint.transport) needs --token (an API token from token.add)")
+        }
         let serverPID = options.string("server-pid") == nil ? nil : Int32(try options.int("server-pid", default: 0, min: 1))
         let source: TemplateRequest
         let stride: UInt64
@@ -49,18 +55,31 @@ enum LoadCommand {
         default:
             var params = try fixedParams(options.string("params") ?? "{}")
             if options.has("next-page") {
+                guard case .socket(let socket) = endpoint else { throw Options.UsageError(description: "--next-page needs --socket") }
                 params = try nextPage(socket: socket, token: token, method: method, params: params)
             }
             source = .fixed(method: method, params: params)
             stride = 0
         }
         let control = RunControl()
-        let summary = try LoadDriver.run(socket: socket, connections: connections, depth: depth, source: source,
+        let summary = try LoadDriver.run(endpoint: endpoint, connections: connections, depth: depth, source: source,
                                          control: control, indexStride: stride, warmup: warmup, duration: seconds,
                                          readTimeout: timeout, serverPID: serverPID, token: token)
         let label = options.string("label") ?? method
-        report(summary, label: label, method: method, connections: connections, depth: depth, json: options.has("json"))
+        report(summary, label: label, method: method, transport: endpoint.transport, connections: connections, depth: depth,
+               json: options.has("json"))
         return summary.windowReplies > 0 ? 0 : 1
+    }
+
+    /// Exactly one of `--socket`, `--http` and `--websocket`.
+    static func parseEndpoint(_ options: Options) throws -> LoadEndpoint {
+        let given = ["socket", "http", "websocket"].filter { options.string($0) != nil }
+        guard given.count == 1 else {
+            throw Options.UsageError(description: "give one of --socket PATH, --http URL and --websocket URL")
+        }
+        if let path = options.string("socket") { return .socket(path: path) }
+        if let url = options.string("http") { return .http(try BridgeURL(url, schemes: ["http"])) }
+        return .webSocket(try BridgeURL(options.string("websocket")!, schemes: ["ws"]))
     }
 
     /// `--params`: a JSON object.
@@ -83,10 +102,11 @@ enum LoadCommand {
         return .object(fields)
     }
 
-    static func report(_ s: LoadSummary, label: String, method: String, connections: Int, depth: Int, json: Bool) {
+    static func report(_ s: LoadSummary, label: String, method: String, transport: String, connections: Int, depth: Int,
+                       json: Bool) {
         let h = s.histogram
         var object: [String: JSON] = [
-            "label": .string(label), "method": .string(method),
+            "label": .string(label), "method": .string(method), "transport": .string(transport),
             "connections": Format.integer(connections), "depth": Format.integer(depth),
             "seconds": Format.number(s.seconds), "replies": Format.integer(s.windowReplies),
             "throughput": Format.number(s.throughput, 1),

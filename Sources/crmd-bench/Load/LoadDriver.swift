@@ -26,20 +26,21 @@ struct LoadSummary {
 /// Opens the connections, runs one thread per connection and coordinates the phases: warm-up
 /// (nothing recorded), the measurement window, then stop-and-drain.
 enum LoadDriver {
+    /// The most requests a connection keeps in flight: the slot rides in the id's low 16 bits.
+    static let maxDepth = 1 << 16
+
     /// Runs `source` over `connections` × `depth`. With `duration`, measures for that long
     /// after `warmup`; without, runs until the control's limit is used up (seeding), calling
     /// `progress` about once a second. With `token`, each connection first signs in with it.
     static func run<Source: RequestSource>(
-        socket: String, connections: Int, depth: Int, source: Source, control: RunControl,
+        endpoint: LoadEndpoint, connections: Int, depth: Int, source: Source, control: RunControl,
         indexStride: UInt64, warmup: Double, duration: Double?, readTimeout: Double, serverPID: Int32? = nil,
         token: String? = nil, progress: ((_ elapsed: Double) -> Void)? = nil
     ) throws -> LoadSummary {
-        var workers: [PipelinedConnection<Source>] = []
+        var workers: [any LoadWorker] = []
         for k in 0..<connections {
-            let fd = try UnixSocket.connect(path: socket)
-            if let token { try RPCClient(connected: fd, timeout: readTimeout, owns: false).login(token: token) }
-            workers.append(PipelinedConnection(fd: fd, depth: depth, source: source, control: control,
-                                               firstIndex: UInt64(k) &* indexStride, readTimeout: readTimeout))
+            workers.append(try endpoint.openWorker(source: source, depth: depth, control: control,
+                                                   firstIndex: UInt64(k) &* indexStride, readTimeout: readTimeout, token: token))
         }
         let finished = Finished()
         let started = MonotonicClock.now()

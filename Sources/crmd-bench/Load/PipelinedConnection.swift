@@ -2,9 +2,34 @@
 import Glibc
 #endif
 
+/// How one load connection's run went.
+struct ConnectionOutcome {
+    var histogram = LatencyHistogram()
+    /// Successful replies received inside the measurement window.
+    var windowReplies: UInt64 = 0
+    var totalReplies: UInt64 = 0
+    /// Replies with `error` (or without `result`).
+    var errorReplies: UInt64 = 0
+    /// Replies whose id matches no request in flight.
+    var unexpectedReplies: UInt64 = 0
+    var firstErrorReply: String?
+    /// Why the connection ended early (stall, closed by the server, I/O error, a refusal).
+    var failure: String?
+    var stalled = false
+}
+
+/// A load connection as `LoadDriver` sees it, whatever its transport.
+protocol LoadWorker: AnyObject, Sendable {
+    var descriptor: Int32 { get }
+    /// Read after the thread that ran `run` was joined.
+    var outcome: ConnectionOutcome { get }
+    func run()
+}
+
 /// One client connection driven by its own thread: keeps up to `depth` requests in flight,
-/// writes every request that fits in one `write(2)`, reads replies in chunks, splits them on
-/// `\n` with `memchr`, and matches each reply to its request by the id alone.
+/// writes every request that fits in one `write(2)`, reads replies in chunks, delimits them
+/// with its `Framing` (lines on the Unix socket, HTTP responses, WebSocket frames), and
+/// matches each reply to its request by the id alone.
 ///
 /// The JSON-RPC id carries the in-flight slot in its low 16 bits and a per-connection
 /// sequence number above, so replies may come back in any order and a stray or repeated id
@@ -12,36 +37,21 @@ import Glibc
 ///
 /// Only its own thread touches it until `run` returns; the caller reads `outcome` after
 /// joining the thread (hence `@unchecked Sendable`).
-final class PipelinedConnection<Source: RequestSource>: @unchecked Sendable {
-    struct Outcome {
-        var histogram = LatencyHistogram()
-        /// Successful replies received inside the measurement window.
-        var windowReplies: UInt64 = 0
-        var totalReplies: UInt64 = 0
-        /// Replies with `error` (or without `result`).
-        var errorReplies: UInt64 = 0
-        /// Replies whose id matches no request in flight.
-        var unexpectedReplies: UInt64 = 0
-        var firstErrorReply: String?
-        /// Why the connection ended early (stall, closed by the server, I/O error).
-        var failure: String?
-        var stalled = false
-    }
-
-    static var maxDepth: Int { 1 << 16 }
-
+final class PipelinedConnection<Source: RequestSource, Framing: MessageFraming>: LoadWorker, @unchecked Sendable {
     let descriptor: Int32
     private let depth: Int
     private let source: Source
     private let control: RunControl
     private let firstIndex: UInt64
     private let readTimeout: Double
-    private(set) var outcome = Outcome()
+    private var framing: Framing
+    private(set) var outcome = ConnectionOutcome()
 
     /// `firstIndex`: where this connection's own request numbering starts (without a limit).
-    init(fd: Int32, depth: Int, source: Source, control: RunControl, firstIndex: UInt64, readTimeout: Double) {
-        precondition(depth >= 1 && depth <= Self.maxDepth)
+    init(fd: Int32, framing: Framing, depth: Int, source: Source, control: RunControl, firstIndex: UInt64, readTimeout: Double) {
+        precondition(depth >= 1 && depth <= LoadDriver.maxDepth)
         descriptor = fd
+        self.framing = framing
         self.depth = depth
         self.source = source
         self.control = control
@@ -70,7 +80,7 @@ final class PipelinedConnection<Source: RequestSource>: @unchecked Sendable {
         var exhausted = false
         let send = ByteBuffer(capacity: 64 << 10)
         let receive = ByteBuffer(capacity: 256 << 10)
-        var result = Outcome()
+        var result = ConnectionOutcome()
         let limit = control.limit
 
         while true {
@@ -93,7 +103,7 @@ final class PipelinedConnection<Source: RequestSource>: @unchecked Sendable {
                     slotSequence[slot] = sequence
                     sendTimes[slot] = now
                     inFlight += 1
-                    source.append(index: index, id: sequence << 16 | UInt64(slot), to: send)
+                    framing.appendRequest(source, index: index, id: sequence << 16 | UInt64(slot), to: send)
                 }
                 if send.count > 0 && !UnixSocket.writeAll(descriptor, send.base, send.count) {
                     result.failure = SystemError("write").description
@@ -123,21 +133,26 @@ final class PipelinedConnection<Source: RequestSource>: @unchecked Sendable {
             let received = MonotonicClock.now()
             let windowStart = control.windowStart.load(ordering: .relaxed)
             let windowEnd = control.windowEnd.load(ordering: .relaxed)
-            let searchStart = receive.count
             receive.count += n
             let base = receive.base
-            var lineStart = 0
-            var searchFrom = searchStart
+            var start = 0
             var chunkReplies: UInt64 = 0
             var chunkErrors: UInt64 = 0
-            while searchFrom < receive.count,
-                  let newline = memchr(base + searchFrom, 0x0A, receive.count - searchFrom) {
-                let lineEnd = newline.assumingMemoryBound(to: UInt8.self) - base
-                let line = UnsafePointer(base + lineStart)
-                let length = lineEnd - lineStart
-                lineStart = lineEnd + 1
-                searchFrom = lineStart
-                guard length > 0 else { continue }
+            replies: while let framed = framing.nextReply(base, from: start, to: receive.count) {
+                let line: UnsafePointer<UInt8>
+                let length: Int
+                switch framed {
+                case .message(let body, let bodyLength, let next):
+                    line = UnsafePointer(base + body)
+                    length = bodyLength
+                    start = next
+                case .skip(let next):
+                    start = next
+                    continue replies
+                case .broken(let reason):
+                    result.failure = reason
+                    break replies
+                }
                 let keys = MessageScanner.scan(line, length)
                 guard let id = MessageScanner.unsignedID(line, keys) else {
                     noteUnexpected(&result, line, length)
@@ -163,16 +178,18 @@ final class PipelinedConnection<Source: RequestSource>: @unchecked Sendable {
                     if sendTimes[slot] >= windowStart { result.histogram.record(received - sendTimes[slot]) }
                 }
             }
-            receive.consume(lineStart)
+            receive.consume(start)
+            framing.consumed(start)
             result.totalReplies += chunkReplies
             result.errorReplies += chunkErrors
             control.replies.wrappingAdd(chunkReplies, ordering: .relaxed)
             if chunkErrors > 0 { control.errorReplies.wrappingAdd(chunkErrors, ordering: .relaxed) }
+            if result.failure != nil { break }
         }
         outcome = result
     }
 
-    private func noteUnexpected(_ result: inout Outcome, _ line: UnsafePointer<UInt8>, _ length: Int) {
+    private func noteUnexpected(_ result: inout ConnectionOutcome, _ line: UnsafePointer<UInt8>, _ length: Int) {
         result.unexpectedReplies += 1
         if result.firstErrorReply == nil { result.firstErrorReply = "unexpected reply: " + Self.text(line, length) }
     }

@@ -22,7 +22,7 @@ enum SeedCommand {
         let control = RunControl(limit: UInt64(leads))
         let source = OffsetSource(base: SeedRequest(), offset: first)
         let summary = try LoadDriver.run(
-            socket: socket, connections: connections, depth: depth, source: source, control: control,
+            endpoint: .socket(path: socket), connections: connections, depth: depth, source: source, control: control,
             indexStride: 0, warmup: 0, duration: nil, readTimeout: timeout, serverPID: serverPID,
             progress: { elapsed in
                 let done = control.replies.load(ordering: .relaxed)
