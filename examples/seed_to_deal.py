@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The seed scenario from the first call to a paid invoice (S1-S23, S26 by hand).
+"""The seed scenario from the first call to a paid invoice, with 1C and the bank (S1-S26, S28).
 
     seed_to_deal.py [SOCKET] --import-dir DIR   talk to a running `crmd serve` whose config file
                                                 lists DIR in `importDirs` (S15 imports from there)
@@ -27,7 +27,15 @@ S20-S21 "Create invoice" is refused until the seller (our company) has requisite
         account; then the invoice is created, numbered, with the amount in words.
 S22     the invoice as HTML and as PDF (left on disk as invoice.pdf next to the script's
         working directory, or at --out PATH), a public link, and an e-mail queued in the outbox.
-S23     the invoices list, filtered; a payment marks the invoice paid.
+S23     the invoices list, filtered; an advance entered by hand leaves the invoice partially paid.
+S24     the invoice goes to 1C: `exchange.export1C` writes CommerceML in windows-1251 (left on disk
+        as invoice-1c.xml next to the PDF).
+S26     the bank's statement (kl_to_1c.txt in 1CClientBankExchange format, windows-1251, written to
+        the import directory) pays the rest: its purpose names the invoice, the payer's INN and
+        the amount due match it, and the invoice becomes paid.
+S25     1C sends back the act for the invoice in its CommerceML; it is attached to the invoice.
+S28     the manager's view of the invoice (`invoice.get`): paid, nothing due, each payment with
+        where it came from, the act; the deal's money.
 
 Exits 1 on anything unexpected.
 """
@@ -280,13 +288,78 @@ def run(crm: Client, import_dir: str) -> None:
     sent = crm.call("invoice.send", {"id": invoice["id"], "to": "petrov@example.ru", "mode": "attachment"})
     print("S22 e-mail", sent["status"], "(the outbox delivers it once settings.mail names SMTP or sendmail)")
 
-    # S23: the invoices list; a payment.
+    # S23: the invoices list; an advance the accountant entered by hand.
     listed = crm.call("invoice.list", {"filter": {"payerInn": "500100732259"}, "select": ["number", "total", "status"]})
     print("S23 invoices of the client:", listed["items"])
-    paid = crm.call("invoice.addPayment", {"id": invoice["id"], "amount": invoice["total"], "date": invoice["date"],
-                                           "reference": "п/п 42"})
-    expect(paid["status"] == "paid", "the invoice is not paid after a full payment")
-    print("    paid:", paid["status"])
+    advance = crm.call("invoice.addPayment", {"id": invoice["id"], "amount": "30000.00", "date": invoice["date"],
+                                              "reference": "аванс, п/п 42"})
+    expect(advance["status"] == "partiallyPaid", "the invoice is not partially paid after the advance")
+    print(f"S23 advance entered: {advance['status']}, due {advance['due']}")
+    through_1c_and_the_bank(crm, invoice, deal, import_dir)
+
+
+def bank_statement(invoice: dict, amount: str, seller_account: str) -> bytes:
+    """The client's payment of the rest as the bank hands it to 1C: a 1CClientBankExchange file
+    (kl_to_1c.txt), CRLF lines in windows-1251."""
+    day = datetime.strptime(invoice["date"], "%Y-%m-%d").strftime("%d.%m.%Y")
+    lines = ["1CClientBankExchange", "ВерсияФормата=1.03", "Кодировка=Windows", "Отправитель=Бухгалтерия",
+             f"ДатаНачала={day}", f"ДатаКонца={day}", f"РасчСчет={seller_account}", "Документ=Платежное поручение",
+             "СекцияДокумент=Платежное поручение", "Номер=57", f"Дата={day}", f"Сумма={amount}",
+             "ПлательщикСчет=40802810500000000001", "ПлательщикИНН=500100732259", "Плательщик1=ИП Петров Иван Сергеевич",
+             f"ПолучательСчет={seller_account}", "ПолучательИНН=7736207543", "Получатель1=ООО «Видеосистемы»",
+             f"ДатаПоступило={day}", f"НазначениеПлатежа=Оплата по счету № {invoice['number']} от {day}, в т.ч. НДС",
+             "ВидОплаты=01", "Очередность=5", "КонецДокумента", "КонецФайла"]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1251")
+
+
+def act_from_1c(invoice: dict) -> bytes:
+    """1C's answer after the work was accepted: the act for the invoice, in CommerceML (windows-1251)."""
+    xml = ('<?xml version="1.0" encoding="windows-1251"?>\n'
+           f'<КоммерческаяИнформация ВерсияСхемы="2.05" ДатаФормирования="{invoice["date"]}T18:00:00">\n'
+           f'<Документ><Ид>act-{invoice["number"]}</Ид><Номер>А-15</Номер><Дата>{invoice["date"]}</Дата><ХозОперация>Акт</ХозОперация>'
+           f'<Роль>Продавец</Роль><Валюта>руб</Валюта><Сумма>{invoice["total"]}</Сумма>'
+           f'<Основание>Счет на оплату № {invoice["number"]}</Основание></Документ>\n'
+           '</КоммерческаяИнформация>\n')
+    return xml.encode("cp1251")
+
+
+def through_1c_and_the_bank(crm: Client, invoice: dict, deal: dict, import_dir: str) -> None:
+    """S24-S26, S28: the invoice to 1C, the bank statement that pays it, the act back from 1C, and
+    what the manager sees without asking the accountant."""
+    # S24: the invoice to 1C, as the accountant's 1C takes it (CommerceML 2, windows-1251).
+    export = crm.call("exchange.export1C", {"ids": [invoice["id"]]})
+    xml_out = os.path.join(os.path.dirname(os.path.abspath(PDF_OUT)), "invoice-1c.xml")
+    with open(xml_out, "wb") as out:
+        out.write(base64.b64decode(export["data"]))
+    expect(export["invoiceIds"] == [invoice["id"]], "the export does not hold the invoice")
+    print(f"S24 {export['count']} invoice exported to 1C ({export['encoding']}, CommerceML {export['version']}): {xml_out}")
+
+    # S26: the bank statement pays what is still due; the purpose names the invoice.
+    seller_account = invoice["seller"]["bank"]["account"]
+    statement_file = os.path.join(import_dir, "kl_to_1c.txt")
+    with open(statement_file, "wb") as out:
+        out.write(bank_statement(invoice, crm.call("invoice.get", {"id": invoice["id"]})["due"], seller_account))
+    imported = crm.call("exchange.importPayments", {"format": "1c-bank", "path": statement_file})
+    expect((imported["matched"], imported["unmatched"]) == (1, 0), f"the statement did not pay the invoice: {imported}")
+    print(f"S26 bank statement {statement_file}: {imported['payments']} payment, {imported['matched']} matched to an invoice")
+
+    # S25: the act comes back from 1C.
+    answer = crm.call("exchange.importPayments", {"format": "commerceml", "data": base64.b64encode(act_from_1c(invoice)).decode()})
+    expect(answer["attached"] == 1, f"the act was not attached: {answer}")
+    print("S25 from 1C:", answer["attached"], "document attached")
+
+    # S28: what the manager sees.
+    shown = crm.call("invoice.get", {"id": invoice["id"]})
+    expect(shown["status"] == "paid" and shown["due"] == "0.00", "the invoice is not paid after the bank statement")
+    expect([p["source"] for p in shown["payments"]] == ["manual", "bank"], "the payments do not say where they came from")
+    expect([(d["kind"], d["number"]) for d in shown["documents"]] == [("act", "А-15")], "the invoice does not show the act")
+    print(f"S28 invoice № {shown['number']}: {shown['status']}, paid {shown['paid']}, due {shown['due']}")
+    for payment in shown["payments"]:
+        print(f"S28   payment {payment['amount']} on {payment['date']} from {payment['source']}: {payment['reference']}")
+    for document in shown["documents"]:
+        print(f"S28   {document['kind']} № {document['number']} of {document['date']} from {document['source']}")
+    money = crm.call("deal.get", {"id": deal["id"]})["money"]
+    print(f"S28 deal: invoiced {money['invoiced']}, paid {money['paid']}, due {money['due']}")
 
 
 def main(argv: list[str]) -> int:

@@ -4698,7 +4698,7 @@ enum EmbeddedSchemas {
           "maxLength": 200
         },
         "source": {
-          "description": "Where it came from: `manual` for `invoice.addPayment`, `bank` for a bank statement's payment (`exchange.importPayments`, `payment.match`).",
+          "description": "Where it came from: `manual` for `invoice.addPayment`, `bank` for a bank statement's payment (`exchange.importPayments` with `format: \"1c-bank\"`, or `payment.match`), `1c` for a payment 1C reported in its CommerceML (`exchange.importPayments` with `format: \"commerceml\"`: «Дата оплаты по 1С», a payment document).",
           "type": "string"
         },
         "createdAt": {
@@ -4728,7 +4728,7 @@ enum EmbeddedSchemas {
     },
     "InvoiceDocument": {
       "type": "object",
-      "description": "A document attached to an invoice (S25): a shipment or closing document made for it, by hand (`invoice.attachDocument`) or read from 1C's CommerceML (`exchange.importPayments` with `format: \"commerceml\"`, `source` `1c`). An invoice holds a kind, number and date once.",
+      "description": "A document attached to an invoice (S25): a shipment or closing document made for it, by hand (`invoice.attachDocument`) or read from 1C's CommerceML (`exchange.importPayments` with `format: \"commerceml\"`, `source` `1c`). An invoice holds a kind, number and date once. `invoice.get` lists them in `documents`, `invoice.documents` alone, neither with the file; `invoice.getDocument` gives one with its file.",
       "properties": {
         "id": {
           "$ref": "common.json#/$defs/Id"
@@ -4769,6 +4769,21 @@ enum EmbeddedSchemas {
           "minimum": 0,
           "description": "The file's bytes, null when none was attached."
         },
+        "sha256": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "pattern": "^[0-9a-f]{64}$",
+          "description": "The SHA-256 of the file, 64 lowercase hex digits; null when none was attached."
+        },
+        "contentType": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "description": "The file's media type: as given to `invoice.attachDocument`, else from the file name's extension (`pdf`, `xml`, `png`, `jpg`, `zip`; `application/octet-stream` for any other); null when none was attached."
+        },
         "source": {
           "type": "string",
           "description": "`manual`, `1c` for 1C's CommerceML, or what the caller named."
@@ -4793,6 +4808,8 @@ enum EmbeddedSchemas {
         "date",
         "fileName",
         "size",
+        "sha256",
+        "contentType",
         "source",
         "createdAt"
       ],
@@ -4950,6 +4967,13 @@ enum EmbeddedSchemas {
             "$ref": "#/$defs/Payment"
           }
         },
+        "documents": {
+          "description": "The shipment and closing documents attached to the invoice (acts, waybills, UPDs, invoice-facturas), oldest first, without their files (`invoice.getDocument` gives one with its file). Not in `invoice.list` items.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/InvoiceDocument"
+          }
+        },
         "messages": {
           "description": "E-mails sent about the invoice. Not in `invoice.list` items.",
           "type": "array",
@@ -4962,7 +4986,7 @@ enum EmbeddedSchemas {
         "id"
       ],
       "additionalProperties": false,
-      "description": "An invoice as returned by `invoice.list`: with `select`, only the selected fields plus `id`; without it, the whole record except `due` and `payments`. `status` is as of today (`overdue` when due)."
+      "description": "An invoice as returned by `invoice.list`: with `select`, only the selected fields plus `id`; without it, the whole record except `due`, `payments`, `documents` and `messages`. `status` is as of today (`overdue` when due)."
     },
     "Invoice": {
       "description": "An invoice for payment («Счёт на оплату») made from a deal (S20–S23): a snapshot of its rows, payer and seller that later changes to the deal do not alter. Every key is present; `status` is as of today.",
@@ -5003,6 +5027,7 @@ enum EmbeddedSchemas {
         "version",
         "due",
         "payments",
+        "documents",
         "messages"
       ]
     },
@@ -5198,6 +5223,12 @@ enum EmbeddedSchemas {
               "type": "null"
             }
           ]
+        },
+        "maxDocumentBytes": {
+          "description": "The largest file, in bytes, an invoice document keeps (`invoice.attachDocument`; a larger one is 1007 `tooLarge` with `data.limit`). Default 20971520 (20 MiB); null: the default. A request is also bounded by crmd's `maxMessageSize` (config file, default 16 MiB) and base64 makes a file 4/3 as long, so with the default message size a file arrives only up to about 12 MiB: for files up to this limit, set `maxMessageSize` to at least 4/3 of it plus a few KiB.",
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 536870912
         }
       },
       "required": [
@@ -5214,7 +5245,8 @@ enum EmbeddedSchemas {
         "sms",
         "registry",
         "documents",
-        "unmappedUnixUsers"
+        "unmappedUnixUsers",
+        "maxDocumentBytes"
       ],
       "additionalProperties": false,
       "description": "Company-wide settings, every key present, secrets masked. A key set to null by `settings.update` shows as null and its default applies; `timeZone` shows the default instead."
@@ -5433,6 +5465,15 @@ enum EmbeddedSchemas {
               "type": "null"
             }
           ]
+        },
+        "maxDocumentBytes": {
+          "description": "1 to 536870912 (512 MiB); null: the default, 20971520. See `Settings.maxDocumentBytes` for the message size that bounds it in practice.",
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 1,
+          "maximum": 536870912
         }
       },
       "additionalProperties": false,
@@ -8228,7 +8269,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/invoice.attachDocument.json",
   "title": "invoice.attachDocument",
-  "description": "Attaches a shipment or closing document to an invoice (S25): its kind, number and date, and the file when given (`data`, base64, at most 10 MiB; 1007 `tooLarge`). The invoice's timeline tells it (a `document` entry, `action` `attached`). The same kind, number and date on the invoice again is 1005 `duplicate` with `documentId`.",
+  "description": "Attaches a shipment or closing document to an invoice (S25): its kind, number and date, and the file when given (`data`, base64), stored with its SHA-256 and content type. The file is at most `maxDocumentBytes` (`settings.update`, default 20 MiB): a larger one is 1007 `tooLarge` with `data.limit` (and `data.size`); the request as a whole is also bounded by crmd's `maxMessageSize`, of which base64 takes 4/3 of the file. The invoice's timeline tells it (a `document` entry, `action` `attached`). The same kind, number and date on the invoice again is 1005 `duplicate` with `documentId`.",
   "x-errors": [
     1002,
     1005,
@@ -8258,13 +8299,19 @@ enum EmbeddedSchemas {
         "data": {
           "type": "string",
           "contentEncoding": "base64",
-          "maxLength": 14000000,
           "description": "The file's bytes in base64."
         },
         "fileName": {
           "type": "string",
           "minLength": 1,
           "maxLength": 200
+        },
+        "contentType": {
+          "type": "string",
+          "minLength": 3,
+          "maxLength": 200,
+          "pattern": "^[!#$&^_.+0-9A-Za-z-]+/[!#$&^_.+0-9A-Za-z-]+(;.*)?$",
+          "description": "The file's media type, e.g. `application/pdf`; when not given, from `fileName`'s extension (`pdf`, `xml`, `png`, `jpg`, `zip`), else `application/octet-stream`. Kept only with `data`."
         },
         "source": {
           "type": "string",
@@ -8544,6 +8591,11 @@ enum EmbeddedSchemas {
                 {
                   "required": [
                     "payments"
+                  ]
+                },
+                {
+                  "required": [
+                    "documents"
                   ]
                 },
                 {
@@ -10572,6 +10624,15 @@ enum EmbeddedSchemas {
               "type": "null"
             }
           ]
+        },
+        "maxDocumentBytes": {
+          "description": "1 to 536870912 (512 MiB); null: the default, 20971520. See `Settings.maxDocumentBytes` for the message size that bounds it in practice.",
+          "type": [
+            "integer",
+            "null"
+          ],
+          "minimum": 1,
+          "maximum": 536870912
         }
       },
       "additionalProperties": false

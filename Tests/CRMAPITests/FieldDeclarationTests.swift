@@ -36,9 +36,10 @@ import TestSupport
     /// Keys a record shape of one entity type computes when the record is read; not stored in its row.
     static let computedRecordKeys: [EntityType: Set<String>] = [
         // `InvoiceService.get` adds what is still due (total − paid), the payments (table
-        // invoice_payments) and the e-mails sent (table outbox). `InvoiceListItem` declares them
-        // as well so that `Invoice` can extend it; `invoice.list` forbids them with `not`.
-        .invoice: ["due", "payments", "messages"],
+        // invoice_payments), the closing documents (table invoice_documents) and the e-mails
+        // sent (table outbox). `InvoiceListItem` declares them as well so that `Invoice` can
+        // extend it; `invoice.list` forbids them with `not`.
+        .invoice: ["due", "payments", "documents", "messages"],
         // `deal.get` adds the deal's money from its invoices (`InvoiceService.withMoney`).
         // `DealListItem` declares it so that `Deal` can extend it; only `deal.get` requires it.
         .deal: ["money"],

@@ -65,9 +65,16 @@ def test_seed_scenario_to_a_paid_invoice(mode, make_server, crmd_bin, workdir):
     pdf = workdir / "invoice.pdf"
     done = run(command("seed_to_deal.py") + target + ["--out", str(pdf)])
     for step in ["S2 ", "S3 ", "S5  meeting", "S5  the same hour again: slotBusy", "S6  SMS to 79165551234: Иван, ждём вас", "S7  follow-up task: Позвонить клиенту о решении", "S8 ", "S10", "S11", "S12", "S13", "S15", "S16", "S17 deal moved", "S19", "S21 refused", "S21 invoice",
-                 "S22 public link", "S23", "paid: paid"]:
+                 "S22 public link", "S23", "S23 advance entered: partiallyPaid", "S24 1 invoice exported to 1C (windows-1251",
+                 "kl_to_1c.txt: 1 payment, 1 matched", "S25 from 1C: 1 document attached", "S28 invoice № 2026-00001: paid, paid 81000.00, due 0.00",
+                 "from manual: аванс", "from bank: п/п № 57", "S28   act № А-15", "S28 deal: invoiced 81000.00, paid 81000.00, due 0.00"]:
         assert step in done.stdout, step
     assert pdf.read_bytes().startswith(b"%PDF-")
+    exported = (workdir / "invoice-1c.xml").read_bytes()
+    assert str(workdir / "invoice-1c.xml") in done.stdout
+    assert exported.startswith(b'<?xml version="1.0" encoding="windows-1251"')
+    text = exported.decode("cp1251")
+    assert "<КоммерческаяИнформация" in text and "<Номер>2026-00001</Номер>" in text and "81000.00" in text
 
 
 def readme_block(language: str, after: str) -> str:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import zipfile
 
@@ -53,6 +54,55 @@ def test_documents_attached_by_hand(crm):
     refused(crm, NotFound, "invoice.documents", {"id": 9999})
     with pytest.raises(InvalidParams):
         crm.call("invoice.attachDocument", {"id": bill["id"], "kind": "contract", "number": "1", "date": "2026-11-25"})
+
+
+def test_a_document_keeps_its_digest_and_content_type_within_the_size_setting(crm):
+    buyer = parties(crm)
+    bill = invoice(crm, buyer, ROWS)
+    pdf = "%PDF-1.4 УПД".encode()
+
+    def attach(number, **more):
+        return crm.call("invoice.attachDocument", {"id": bill["id"], "kind": "upd", "number": number, "date": "2026-11-25", **more})
+
+    named = attach("1", data=base64.b64encode(pdf).decode(), fileName="upd.PDF")
+    assert (named["sha256"], named["contentType"]) == (hashlib.sha256(pdf).hexdigest(), "application/pdf")
+    assert attach("2", data="AAEC", fileName="scan.tiff")["contentType"] == "application/octet-stream"
+    assert attach("3", data="AAEC")["contentType"] == "application/octet-stream"
+    assert attach("4", data="AAEC", fileName="upd.pdf", contentType="image/tiff")["contentType"] == "image/tiff"
+    assert attach("5", data="AAEC", fileName="upd.zip")["contentType"] == "application/zip"
+    bare = attach("6", fileName="upd.pdf")
+    assert (bare["sha256"], bare["contentType"], bare["size"]) == (None, None, None)
+    assert crm.call("invoice.getDocument", {"id": bill["id"], "documentId": named["id"]})["sha256"] == named["sha256"]
+
+    assert crm.call("settings.get")["maxDocumentBytes"] == 20971520
+    assert crm.call("settings.update", {"maxDocumentBytes": 10})["maxDocumentBytes"] == 10
+    assert attach("7", data=base64.b64encode(b"0123456789").decode())["size"] == 10
+    error = refused(crm, InvalidValue, "invoice.attachDocument", {"id": bill["id"], "kind": "upd", "number": "8", "date": "2026-11-25",
+                                                                 "data": base64.b64encode(b"0123456789A").decode()})
+    assert (error.data["field"], error.data["reason"], error.data["limit"], error.data["size"]) == ("data", "tooLarge", 10, 11)
+    assert "10 bytes" in error.message
+    assert [d["number"] for d in crm.call("invoice.documents", {"id": bill["id"]})["items"]] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert crm.call("settings.update", {"maxDocumentBytes": None})["maxDocumentBytes"] == 20971520
+    with pytest.raises(InvalidParams):
+        crm.call("settings.update", {"maxDocumentBytes": 0})
+    with pytest.raises(InvalidParams):
+        attach("9", data="AAEC", contentType="pdf")
+
+
+def test_the_invoice_shows_its_documents_and_where_each_payment_came_from(crm):
+    buyer = parties(crm)
+    bill = invoice(crm, buyer, ROWS)
+    crm.call("invoice.addPayment", {"id": bill["id"], "amount": "1000.00", "date": "2026-11-26"})
+    act = crm.call("invoice.attachDocument", {"id": bill["id"], "kind": "act", "number": "А-17", "date": "2026-11-25",
+                                              "data": base64.b64encode(b"%PDF").decode(), "fileName": "act.pdf"})
+    xml = commerceml([document("41", "Выплата безналичных денег", amount="2000.00", basis=f"Счет на оплату № {bill['number']}",
+                               extra="<Оплачен>true</Оплачен>")], "UTF-8")
+    crm.call("exchange.importPayments", {"format": "commerceml", "data": base64.b64encode(xml.encode()).decode()})
+    shown = crm.call("invoice.get", {"id": bill["id"]})
+    assert [p["source"] for p in shown["payments"]] == ["manual", "1c"]
+    assert shown["documents"] == crm.call("invoice.documents", {"id": bill["id"]})["items"]
+    assert [(d["id"], d["kind"], d["sha256"]) for d in shown["documents"]] == [(act["id"], "act", hashlib.sha256(b"%PDF").hexdigest())]
+    assert all("data" not in d for d in shown["documents"])
 
 
 def commerceml(documents: list[str], encoding: str) -> str:

@@ -339,7 +339,7 @@ SELLER = {"companyId": 1, "preset": "legal", "name": "ООО «Охрана»", 
           "bank": {"bik": "044525225", "bankName": "ПАО Сбербанк", "bankCity": "Москва", "corrAccount": "30101810400000000225",
                    "account": "40702810938000000001"}}
 INVOICE_DOCUMENT = {"id": 3, "invoiceId": 7, "kind": "act", "number": "А-17", "date": "2026-12-02", "fileName": "act.pdf", "size": 6,
-                    "source": "manual", "createdAt": "2026-11-29T10:15:00Z"}
+                    "sha256": "a" * 64, "contentType": "application/pdf", "source": "manual", "createdAt": "2026-11-29T10:15:00Z"}
 PAYMENT = {"id": 1, "amount": "1000.00", "date": "2026-12-01", "reference": "п/п 15", "source": "manual", "createdAt": NOW}
 
 
@@ -349,7 +349,7 @@ def invoice_record(**changes):
         "currency": "RUB", "basis": "Договор № Д-17 от 29.11.2026", "payerName": "ИП Петров И. С.", "payerInn": "500100732259",
         "payer": PAYER, "seller": SELLER, "rows": [ROW, FREE_ROW], "totals": TOTALS, "total": "4199.99", "paid": "0.00",
         "amountInWords": "Четыре тысячи сто девяносто девять рублей 99 копеек", "comments": None, "assignedTo": 1, "opened": False, "custom": {}, **META,
-        "due": "4199.99", "payments": [], "messages": [],
+        "due": "4199.99", "payments": [], "documents": [], "messages": [],
     }
     record.update(changes)
     return record
@@ -357,7 +357,7 @@ def invoice_record(**changes):
 
 SETTINGS = {"sellerCompanyId": None, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
             "invoiceDueDays": 5, "eventRetentionDays": 90, "webhookDisableAfterSeconds": 86400, "publicBaseUrl": None, "timeZone": "Europe/Moscow", "mail": {"transport": "outbox"}, "sms": {}, "registry": {"source": "offline"}, "documents": {},
-            "unmappedUnixUsers": None}
+            "unmappedUnixUsers": None, "maxDocumentBytes": 20971520}
 
 
 MEETING = {"type": "meeting", "subject": "Демонстрация", "start": "2027-03-01T11:00:00+03:00", "end": "2027-03-01T12:00:00+03:00",
@@ -962,11 +962,13 @@ PARAMS = {
                    "from": "Охрана <info@example.ru>"}, "sms": {"provider": "x", "token": "t"},
           "registry": {"source": "online", "url": "https://api.example.ru/egrul", "token": "abc", "timeoutSeconds": 10}},
          {"sellerCompanyId": None, "publicBaseUrl": None, "mail": {"password": None, "host": None}, "registry": None,
-          "invoiceDueDays": None, "defaultVatRate": None, "timeZone": None}],
+          "invoiceDueDays": None, "defaultVatRate": None, "timeZone": None},
+         {"maxDocumentBytes": 1}, {"maxDocumentBytes": 536870912}, {"maxDocumentBytes": None}],
         [{"theme": "dark"}, {"invoiceNumberFormat": "{YYYY}-"}, {"defaultVatRate": "18"}, {"defaultCurrency": "rub"},
          {"invoiceDueDays": 366}, {"invoiceDueDays": -1}, {"invoiceDueDays": "5"}, {"sellerCompanyId": 0},
          {"publicBaseUrl": 5}, {"mail": {"transport": "pigeon"}}, {"mail": {"port": 0}}, {"mail": {"smtpHost": "x"}},
-         {"registry": {"source": "egrul"}}, {"registry": {"timeoutSeconds": 0}}, {"sms": "x"}, {"mail": "smtp"}, {"timeZone": 3}, {"timeZone": ""}],
+         {"registry": {"source": "egrul"}}, {"registry": {"timeoutSeconds": 0}}, {"sms": "x"}, {"mail": "smtp"}, {"timeZone": 3}, {"timeZone": ""},
+         {"maxDocumentBytes": 0}, {"maxDocumentBytes": 536870913}, {"maxDocumentBytes": "20971520"}],
     ),
     "invoice.createFromDeal": (
         [{"dealId": 5}, {"dealId": 5, "date": "2026-11-29", "dueDate": "2026-12-09", "payer": {"entityType": "contact", "id": 3}}],
@@ -1024,13 +1026,16 @@ PARAMS = {
     "invoice.attachDocument": (
         [{"id": 7, "kind": "act", "number": "А-17", "date": "2026-12-02"},
          {"id": 7, "kind": "invoiceFactura", "number": "118", "date": "2026-12-02", "data": "0LDQutGC", "fileName": "sf.pdf", "source": "edo"},
+         {"id": 7, "kind": "act", "number": "А-17", "date": "2026-12-02", "data": "0LDQutGC", "contentType": "application/pdf"},
          {"id": 7, "kind": "upd", "number": "1", "date": "2026-12-02"}, {"id": 7, "kind": "waybill", "number": "ТН-5", "date": "2026-12-02"},
          {"id": 7, "kind": "other", "number": "x" * 100, "date": "2026-12-02"}],
         [{"id": 7, "kind": "act", "number": "А-17"}, {"id": 7, "kind": "contract", "number": "1", "date": "2026-12-02"},
          {"id": 7, "kind": "act", "number": "", "date": "2026-12-02"}, {"id": 7, "kind": "act", "number": " ", "date": "2026-12-02"},
          {"id": 7, "kind": "act", "number": "1", "date": "02.12.2026"}, {"kind": "act", "number": "1", "date": "2026-12-02"},
          {"id": 7, "kind": "act", "number": "1", "date": "2026-12-02", "fileName": ""},
-         {"id": 7, "kind": "act", "number": "1", "date": "2026-12-02", "data": 5}],
+         {"id": 7, "kind": "act", "number": "1", "date": "2026-12-02", "data": 5},
+         {"id": 7, "kind": "act", "number": "1", "date": "2026-12-02", "contentType": "pdf"},
+         {"id": 7, "kind": "act", "number": "1", "date": "2026-12-02", "contentType": 5}],
     ),
     "invoice.documents": ([{"id": 7}], [{}, {"id": "7"}, {"id": 7, "kind": "act"}]),
     "invoice.getDocument": ([{"id": 7, "documentId": 3}], [{"id": 7}, {"documentId": 3}, {"id": 7, "documentId": 0}]),
@@ -1382,14 +1387,18 @@ RESULTS = {
     "invoice.getPublic": ([{"contentType": "text/html; charset=utf-8", "fileName": "Счет.html", "data": "PGh0bWw+"}], [{}]),
     "invoice.get": (
         [invoice_record(status="partiallyPaid", paid="1000.00", due="3199.99", payments=[PAYMENT]),
-         invoice_record(status="overdue", payments=[{**PAYMENT, "reference": None}])],
-        [invoice_record(payments=[{**PAYMENT, "amount": 1000}]), invoice_record(status="unpaid"), without(invoice_record(), "version")],
+         invoice_record(status="overdue", payments=[{**PAYMENT, "reference": None}]),
+         invoice_record(status="paid", paid="4199.99", due="0.00", payments=[{**PAYMENT, "source": "bank"}, {**PAYMENT, "source": "1c"}],
+                        documents=[INVOICE_DOCUMENT, {**INVOICE_DOCUMENT, "id": 4, "date": None, "source": "1c", "fileName": None,
+                                                      "size": None, "sha256": None, "contentType": None}])],
+        [invoice_record(payments=[{**PAYMENT, "amount": 1000}]), invoice_record(status="unpaid"), without(invoice_record(), "version"),
+         without(invoice_record(), "documents"), invoice_record(documents=[without(INVOICE_DOCUMENT, "sha256")])],
     ),
     "invoice.list": (
-        [{"items": [{"id": 7, "number": "2026-00015", "status": "overdue"}, without(without(without(invoice_record(), "due"), "payments"), "messages")],
+        [{"items": [{"id": 7, "number": "2026-00015", "status": "overdue"}, without(without(without(without(invoice_record(), "due"), "payments"), "documents"), "messages")],
           "next": None}, {"items": [], "next": None, "total": 0}],
         [{"items": [invoice_record()], "next": None}, {"items": [{"id": 7, "due": "1.00"}], "next": None},
-         {"items": [{"id": 7, "payments": []}], "next": None}, {"items": [{"number": "x"}], "next": None}],
+         {"items": [{"id": 7, "payments": []}], "next": None}, {"items": [{"id": 7, "documents": []}], "next": None}, {"items": [{"number": "x"}], "next": None}],
     ),
     "invoice.setStatus": ([invoice_record(status="sent", version=2), invoice_record(status="cancelled")],
                           [invoice_record(status="sent", version=None), {"id": 7, "status": "sent"}]),
@@ -1435,8 +1444,9 @@ RESULTS = {
          {"encoding": "utf-8", "version": "2.05", "count": 0, "invoiceIds": [], "data": ""},
          {"encoding": "utf-8", "version": "2.05", "count": 0, "invoiceIds": [], "data": "", "until": 1, "xml": "<x/>"}],
     ),
-    "invoice.attachDocument": ([INVOICE_DOCUMENT, {**INVOICE_DOCUMENT, "fileName": None, "size": None}],
-                               [{**INVOICE_DOCUMENT, "kind": "contract"}, {k: v for k, v in INVOICE_DOCUMENT.items() if k != "date"}]),
+    "invoice.attachDocument": ([INVOICE_DOCUMENT, {**INVOICE_DOCUMENT, "fileName": None, "size": None, "sha256": None, "contentType": None}],
+                               [{**INVOICE_DOCUMENT, "kind": "contract"}, {k: v for k, v in INVOICE_DOCUMENT.items() if k != "date"},
+                                {k: v for k, v in INVOICE_DOCUMENT.items() if k != "sha256"}, {**INVOICE_DOCUMENT, "sha256": "ABC"}]),
     "invoice.documents": ([{"items": []}, {"items": [INVOICE_DOCUMENT, {**INVOICE_DOCUMENT, "id": 4, "date": None, "source": "1c"}]}],
                           [{"items": [{**INVOICE_DOCUMENT, "number": ""}]}, {}, {"items": [{**INVOICE_DOCUMENT, "extra": 1}]}]),
     "invoice.getDocument": ([{**INVOICE_DOCUMENT, "data": "0LDQutGC"}, {**INVOICE_DOCUMENT, "fileName": None, "size": None, "data": None}],

@@ -213,7 +213,8 @@ package struct InvoiceService: Sendable {
                              owner: dealID.map { RecordRef(.deal, $0) }, data: extra), in: db)
     }
 
-    /// The invoice with its payments, what is still due, and its status as of today.
+    /// The invoice with its payments, its closing documents (without files), what is still due,
+    /// and its status as of today.
     func invoice(_ db: Database, _ id: Int64) throws -> JSON {
         guard let record = try RecordService.loadJSON(db, EntityDescriptor.invoice, id) else { throw CRMError.notFound("invoice", id) }
         let payments = try InvoiceStore.payments(db, invoiceID: id)
@@ -225,6 +226,7 @@ package struct InvoiceService: Sendable {
         }
         object["due"] = .string(DecimalScaled.format(total - paid, scale: 2))
         object["payments"] = .array(payments)
+        object["documents"] = .array(try InvoiceDocumentStore.list(db, invoiceID: id))
         object["messages"] = .array(try OutboxStore.messages(db, invoiceID: id))
         return .object(object)
     }

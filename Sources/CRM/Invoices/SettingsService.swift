@@ -13,8 +13,18 @@ package struct SettingsService: Sendable {
         "sellerCompanyId": .null, "invoiceNumberFormat": "{YYYY}-{N:5}", "defaultCurrency": "RUB", "defaultVatRate": "22",
         "invoiceDueDays": 5, "eventRetentionDays": 90, "webhookDisableAfterSeconds": 86_400, "publicBaseUrl": .null, "timeZone": .string(CompanyTime.defaultZoneName),
         "mail": ["transport": "outbox"], "sms": .object([:]), "registry": ["source": "offline"], "documents": .object([:]),
-        "unmappedUnixUsers": .null,
+        "unmappedUnixUsers": .null, "maxDocumentBytes": .int(Int64(defaultMaxDocumentBytes)),
     ]
+
+    /// The largest file `invoice.attachDocument` keeps by default: 20 MiB.
+    static let defaultMaxDocumentBytes = 20 << 20
+    /// The most `maxDocumentBytes` may be: 512 MiB, well under SQLite's largest value (10^9 bytes).
+    static let maxDocumentBytesLimit = 512 << 20
+
+    /// The largest file an invoice document keeps (`maxDocumentBytes`).
+    static func maxDocumentBytes(_ db: Database) throws -> Int {
+        try load(db)["maxDocumentBytes"]?.intValue ?? defaultMaxDocumentBytes
+    }
 
     package func get() throws -> JSON {
         try crm.pool.read { db in Self.masked(.object(try Self.load(db))) }
@@ -69,8 +79,8 @@ package struct SettingsService: Sendable {
     }
 
     /// Settings that null resets to their default rather than leaving null: the time zone
-    /// always names the zone in effect.
-    static let resettable = ["timeZone"]
+    /// always names the zone in effect, `maxDocumentBytes` the limit in effect.
+    static let resettable = ["timeZone", "maxDocumentBytes"]
 
     private static func resetToDefaults(_ settings: inout [String: JSON]) {
         for key in resettable where settings[key] == nil || settings[key] == .null { settings[key] = defaults[key] }
@@ -113,7 +123,7 @@ package struct SettingsService: Sendable {
     private static func isStorable(_ key: String, _ value: JSON) -> Bool {
         if value == .null { return true }
         switch key {
-        case "sellerCompanyId", "invoiceDueDays", "eventRetentionDays", "webhookDisableAfterSeconds", "unmappedUnixUsers": return value.int64Value != nil
+        case "sellerCompanyId", "invoiceDueDays", "eventRetentionDays", "webhookDisableAfterSeconds", "unmappedUnixUsers", "maxDocumentBytes": return value.int64Value != nil
         case "invoiceNumberFormat", "defaultCurrency", "publicBaseUrl", "timeZone": return value.stringValue != nil
         case "defaultVatRate": return value.stringValue.flatMap(VATRate.init(rawValue:)) != nil
         case "mail", "sms", "registry", "documents": return value.objectValue != nil
@@ -164,6 +174,9 @@ package struct SettingsService: Sendable {
         }
         if let rate = settings["defaultVatRate"]?.stringValue, VATRate(rawValue: rate) == nil {
             throw CRMError.invalidValue(field: "defaultVatRate", reason: "option", message: "unknown VAT rate \(rate)")
+        }
+        if let bytes = settings["maxDocumentBytes"]?.int64Value, !(1...Int64(maxDocumentBytesLimit)).contains(bytes) {
+            throw CRMError.invalidValue(field: "maxDocumentBytes", reason: "range", message: "maxDocumentBytes is 1 to \(maxDocumentBytesLimit)")
         }
         try SMSSettings.validate(settings["sms"] ?? .null, local: local)
         if let registry = settings["registry"], registry["source"] == "online",

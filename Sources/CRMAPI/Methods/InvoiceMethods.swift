@@ -66,7 +66,8 @@ enum InvoiceMethods {
                 }
                 return try crm.invoiceDocuments.attach(.init(invoiceID: id, kind: try params.string("kind"), number: try params.string("number"),
                                                              date: try params.string("date"), fileName: try params.optionalString("fileName"),
-                                                             data: data, source: try params.optionalString("source") ?? "manual"),
+                                                             data: data, contentType: try params.optionalString("contentType"),
+                                                             source: try params.optionalString("source") ?? "manual"),
                                                        by: context.caller)
             },
             Method("invoice.documents") { params, context in
