@@ -205,7 +205,8 @@ def build_statement(crm: Client, big: int) -> tuple[bytes, int, int]:
         if failed:
             sys.exit(f"invoice.get failed: {failed[0]!r}")
         invoices += replies
-    shut = [i for i in invoices[:hits] if i["status"] not in ("draft", "sent", "partiallyPaid") or i["due"] != i["total"]]
+    # "overdue" is a sent invoice past its due date, as shown; it is still open.
+    shut = [i for i in invoices[:hits] if i["status"] not in ("draft", "sent", "partiallyPaid", "overdue") or i["due"] != i["total"]]
     if shut:
         sys.exit(f"invoice {shut[0]['id']} is not open and unpaid ({shut[0]['status']}, due {shut[0]['due']}): use a fresh database")
     documents = []
