@@ -257,21 +257,24 @@ def build_statement(crm: Client, big: int) -> tuple[bytes, int, int]:
     return statement(documents), hits, misses
 
 
+def copy_database(source: str, target: str) -> None:
+    """The database file with its WAL and shared-memory files, as they are (no server runs on it)."""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(source + suffix):
+            shutil.copyfile(source + suffix, target + suffix)
+
+
 def import_bench(directory: str) -> dict:
     say(f"(b) exchange.importPayments of {PAYMENTS} payments against {BIG} invoices")
     db = f"{directory}/import.sqlite"
     seeded = None
     if KEPT_DB and os.path.exists(KEPT_DB):
         say(f"reusing {KEPT_DB} (a copy: the import pays its invoices)")
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(KEPT_DB + suffix):
-                shutil.copyfile(KEPT_DB + suffix, db + suffix)
+        copy_database(KEPT_DB, db)
     else:
         seeded = seed(KEPT_DB or db, BIG)
         if KEPT_DB:
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(KEPT_DB + suffix):
-                    shutil.copyfile(KEPT_DB + suffix, db + suffix)
+            copy_database(KEPT_DB, db)
     server = Server(directory, db)
     try:
         with server.client() as crm:
