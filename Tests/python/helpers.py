@@ -6,6 +6,8 @@ import itertools
 import random
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -150,3 +152,35 @@ def write_until_killed(server, fields: dict | None, writers: int = 4, seconds: f
     for thread in threads:
         thread.join(15)
     return acknowledged
+
+
+class RegistryStub:
+    """registry_stub.py (the online INN registry's stand-in) on a free loopback port, answering
+    `token`; `slow` makes its slow INN take that many seconds."""
+
+    def __init__(self, token: str, slow: float | None = None):
+        argv = [sys.executable, str(Path(__file__).resolve().parent / "registry_stub.py"), "--port", "0", "--token", token]
+        if slow is not None:
+            argv += ["--slow-seconds", str(slow)]
+        self.token = token
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        if not line.strip().isdigit():
+            self.stop()
+            raise AssertionError(f"registry stub did not start: {line!r}")
+        self.port = int(line)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def config(self) -> dict:
+        """The crmd config that looks INNs up in this stub."""
+        return {"registry": {"source": "online", "url": self.url, "token": self.token, "timeoutSeconds": 5}}
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()

@@ -20,10 +20,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import BASE, REGISTRY, CheckedClient
-from helpers import uid, inn10, inn12, checked_client, start_server, stop_server
+from helpers import uid, inn10, inn12, checked_client, start_server, stop_server, RegistryStub
 from crmd_client import CrmdError, InvalidValue, NotFound
 
-STUB = Path(__file__).resolve().parent / "registry_stub.py"
 TOKEN = "T"
 
 
@@ -336,26 +335,9 @@ def test_a_large_import_sends_progress_notifications_to_a_caller_that_asks(make_
 
 # ---------------------------------------------------------------------------- online
 
-class Stub:
+def Stub(token: str = TOKEN, slow: float = 4) -> RegistryStub:
     """registry_stub.py on a free loopback port."""
-
-    def __init__(self, token: str = TOKEN, slow: float = 4):
-        self.process = subprocess.Popen([sys.executable, str(STUB), "--port", "0", "--token", token, "--slow-seconds", str(slow)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        line = self.process.stdout.readline()
-        assert line.strip().isdigit(), f"registry stub did not start: {line!r}"
-        self.port = int(line)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process.stdout.close()
+    return RegistryStub(token, slow)
 
 
 def online_config(url: str, token: str = TOKEN) -> dict:

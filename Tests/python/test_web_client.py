@@ -26,7 +26,7 @@ import urllib.request
 import pytest
 from pypdf import PdfReader
 
-from web_helpers import (WEB_DIR, Browser, RegistryStub, artifacts_dir, require_browser, signed_in_user, start_bridge,
+from web_helpers import (WEB_DIR, registry_stub, Browser, artifacts_dir, require_browser, signed_in_user, start_bridge,
                          wait_for_bridge_url)
 
 PHONE = "8 (916) 555-12-34"
@@ -42,7 +42,7 @@ class Web:
 @pytest.fixture
 def web(make_server, request):
     require_browser()
-    stub = RegistryStub()
+    stub = registry_stub()
     browser = None
     admin = None
     failures_before = request.session.testsfailed

@@ -4,7 +4,7 @@
   `chromium-driver` or the `selenium` package is not installed (.ci/run installs them).
 - `start_bridge(make_server, ...)`: `crmd serve --socket ... --http 127.0.0.1:0 --web Clients/web`,
   and the bridge's URL read from its stderr line `crmd: bridge listening on http://...`.
-- `RegistryStub`: registry_stub.py (the online INN registry's stand-in) on a free port.
+- `registry_stub()`: registry_stub.py (the online INN registry's stand-in) on a free port.
 - `Browser`: a Selenium Chrome session with the waits the tests need, a download directory, and
   `save_artifacts()` (a screenshot, the page and the console log) for a failed test.
 - `signed_in_user(client, name)`: a user with the administrator role and an API token.
@@ -16,16 +16,14 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from helpers import RegistryStub
+
 ROOT = Path(__file__).resolve().parents[2]
 WEB_DIR = ROOT / "Clients" / "web"
-REGISTRY_STUB = Path(__file__).resolve().parent / "registry_stub.py"
 REGISTRY_TOKEN = "web-client-token"
 BRIDGE_LINE = re.compile(r"crmd: bridge listening on (http://[0-9.]+:[0-9]+)/")
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
@@ -78,30 +76,9 @@ def start_bridge(make_server, config: dict | None = None, name: str = "crmd"):
     return server, wait_for_bridge_url(server)
 
 
-class RegistryStub:
-    """registry_stub.py on a free loopback port: knows INNs 7736207543 (ООО) and 500100732259 (ИП)."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen([sys.executable, str(REGISTRY_STUB), "--port", "0", "--token", REGISTRY_TOKEN],
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        line = self.process.stdout.readline()
-        if not line.strip().isdigit():
-            self.stop()
-            raise AssertionError(f"registry stub did not start: {line!r}")
-        self.url = f"http://127.0.0.1:{int(line)}"
-
-    def config(self) -> dict:
-        return {"registry": {"source": "online", "url": self.url, "token": REGISTRY_TOKEN, "timeoutSeconds": 5}}
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process.stdout.close()
+def registry_stub() -> RegistryStub:
+    """The registry stand-in the web tests look INNs up in: knows 7736207543 (ООО) and 500100732259 (ИП)."""
+    return RegistryStub(REGISTRY_TOKEN)
 
 
 def signed_in_user(client, name: str = "Анна Смирнова") -> tuple[int, str]:
