@@ -35,6 +35,7 @@ package enum CRMMigrations {
         Migration(version: 23, name: "1C exchange: what 1C acknowledged of the invoices exported to it", sql: exportSQL),
         Migration(version: 24, name: "invoice documents: acts, waybills, UPDs and invoice-facturas attached to invoices", sql: invoiceDocumentsSQL),
         Migration(version: 25, name: "invoice documents: the SHA-256 and content type of their files", apply: documentDigests),
+        Migration(version: 26, name: "invoices: their numbers as payments name them, indexed for bank statements", apply: invoiceNumberKeys),
     ]
 
     static let foundationSQL = """

@@ -37,8 +37,6 @@ package struct BankImportService: Sendable {
         }
         return try crm.pool.write { db in
             let ours = try BankPaymentStore.ourAccounts(db)
-            let numberFormat = try SettingsService.load(db)["invoiceNumberFormat"]?.stringValue ?? "{YYYY}-{N:5}"
-            var invoices = try BankPaymentStore.openInvoices(db)
             var items: [JSON] = []
             var (matched, unmatched, duplicates) = (0, 0, 0)
             for document in statement.documents {
@@ -56,16 +54,15 @@ package struct BankImportService: Sendable {
                 }
                 let now = crm.nowText
                 let id = try BankPaymentStore.insert(db, document, amount: amount, at: now, by: caller.userID)
-                let match = PaymentMatcher.match(purpose: document.purpose, payerINN: document.payerINN, amount: document.amount,
-                                                 invoices: invoices, format: numberFormat)
+                // Only an invoice the purpose names can be matched with confidence: those are
+                // the only ones read, each as it stands after the payments applied before it.
+                let written = PaymentMatcher.numbers(in: document.purpose)
+                let named = try Self.invoices(db, named: written)
+                let match = PaymentMatcher.match(written: written, payerINN: document.payerINN, amount: document.amount, invoices: named)
                 var facts: [String: JSON] = ["date": .string(document.date), "number": .string(document.number), "amount": .string(amount),
                                              "payerInn": document.payerINN.map(JSON.string) ?? .null, "status": "unmatched"]
                 if let invoice = match.apply {
                     try addToInvoice(db, paymentID: id, document: document, invoiceID: invoice.id, by: caller, at: now)
-                    if let index = invoices.firstIndex(where: { $0.id == invoice.id }) {
-                        invoices[index].due -= document.amount
-                        if invoices[index].due == 0 { invoices.remove(at: index) }
-                    }
                     facts["status"] = "matched"
                     facts["invoiceId"] = .int(invoice.id)
                     matched += 1
@@ -82,6 +79,31 @@ package struct BankImportService: Sendable {
         }
     }
 
+    /// How many of a payer's open invoices, and of those open for the payment's amount, the
+    /// review list ranks beside the invoices the purpose names.
+    static let reviewBreadth = 200
+
+    /// The open invoices whose numbers `written` names, each once.
+    static func invoices(_ db: Database, named written: [PaymentMatcher.NumberKey]) throws -> [PaymentMatcher.Invoice] {
+        var found: [PaymentMatcher.Invoice] = []
+        for sequence in Set(written.map(\.sequence)).sorted() {
+            found += try BankPaymentStore.openInvoices(db, sequence: sequence).filter { invoice in
+                invoice.key.map { key in written.contains { $0.names(key) } } ?? false
+            }
+        }
+        return found
+    }
+
+    /// The invoices a payment may pay, for the review list: those its purpose names, the payer's
+    /// newest open ones, and the newest open for its amount.
+    static func candidates(_ db: Database, written: [PaymentMatcher.NumberKey], payerINN: String?, amount: Int64) throws -> [PaymentMatcher.Invoice] {
+        var all = try invoices(db, named: written)
+        if let payerINN, !payerINN.isEmpty { all += try BankPaymentStore.openInvoices(db, payerINN: payerINN, limit: reviewBreadth) }
+        all += try BankPaymentStore.openInvoices(db, amount: amount, limit: reviewBreadth)
+        var seen = Set<Int64>()
+        return all.filter { seen.insert($0.id).inserted }
+    }
+
     /// `payment.unmatched`: payments waiting for review, oldest first, each with the open
     /// invoices it may pay ranked as of now; `next` is the cursor of the following page.
     package func unmatched(limit: Int, cursor: String?) throws -> JSON {
@@ -94,12 +116,12 @@ package struct BankImportService: Sendable {
         }
         return try crm.pool.read { db in
             let rows = try BankPaymentStore.unmatched(db, after: after, limit: limit + 1)
-            let numberFormat = try SettingsService.load(db)["invoiceNumberFormat"]?.stringValue ?? "{YYYY}-{N:5}"
-            let invoices = try BankPaymentStore.openInvoices(db)
             let page = rows.prefix(limit)
             let items = try page.map { row -> JSON in
                 let amount = try StoredData.read("bank_payments", row.id) { try InvoiceStore.amount(row.amount, "amount") }
-                let match = PaymentMatcher.match(purpose: row.purpose, payerINN: row.payerINN, amount: amount, invoices: invoices, format: numberFormat)
+                let written = PaymentMatcher.numbers(in: row.purpose)
+                let invoices = try Self.candidates(db, written: written, payerINN: row.payerINN, amount: amount)
+                let match = PaymentMatcher.match(written: written, payerINN: row.payerINN, amount: amount, invoices: invoices)
                 return Self.json(row, candidates: match.candidates)
             }
             let next: JSON = rows.count > limit ? page.last.map { .string(String($0.id)) } ?? .null : .null

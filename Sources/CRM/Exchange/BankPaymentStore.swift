@@ -29,16 +29,52 @@ enum BankPaymentStore {
             """).map { try $0.text("account") })
     }
 
-    /// Invoices a payment can still be added to (draft, sent, partly paid), with what is due.
-    static func openInvoices(_ db: Database) throws -> [PaymentMatcher.Invoice] {
-        try db.query("SELECT id, number, date, payer_inn, total, paid FROM invoices WHERE status IN ('draft', 'sent', 'partiallyPaid') ORDER BY id")
-            .map { row in
-                let id = try row.int64("id")
-                return try StoredData.read("invoices", id) {
-                    PaymentMatcher.Invoice(id: id, number: try row.text("number"), date: try row.text("date"), payerINN: try row.optionalText("payer_inn"),
-                                           due: try InvoiceStore.amount(try row.text("total"), "total") - InvoiceStore.amount(try row.text("paid"), "paid"))
-                }
+    /// The open invoices (a payment can still be added to them: draft, sent, partly paid) whose
+    /// number reads as `sequence`, by the number keys' index: one per year of the format's
+    /// sequences at most.
+    static func openInvoices(_ db: Database, sequence: Int64) throws -> [PaymentMatcher.Invoice] {
+        try invoices(db, """
+            SELECT i.id, i.number, i.date, i.payer_inn, i.total, i.paid, k.sequence, k.year
+            FROM invoice_number_keys k JOIN invoices i ON i.id = k.invoice_id
+            WHERE k.sequence = ? AND i.status IN ('draft', 'sent', 'partiallyPaid')
+            """, [.integer(sequence)])
+    }
+
+    /// The payer's newest `limit` open invoices.
+    static func openInvoices(_ db: Database, payerINN: String, limit: Int) throws -> [PaymentMatcher.Invoice] {
+        try invoices(db, """
+            SELECT i.id, i.number, i.date, i.payer_inn, i.total, i.paid, k.sequence, k.year
+            FROM invoices i LEFT JOIN invoice_number_keys k ON k.invoice_id = i.id
+            WHERE i.payer_inn = ? AND i.status IN ('draft', 'sent', 'partiallyPaid') ORDER BY i.id DESC LIMIT ?
+            """, [.text(payerINN), .integer(Int64(limit))])
+    }
+
+    /// The newest `limit` open invoices with nothing paid whose total is `amount` kopecks, and
+    /// the newest `limit` partly paid ones (the caller keeps those whose due is the amount).
+    static func openInvoices(_ db: Database, amount: Int64, limit: Int) throws -> [PaymentMatcher.Invoice] {
+        try invoices(db, """
+            SELECT i.id, i.number, i.date, i.payer_inn, i.total, i.paid, k.sequence, k.year
+            FROM invoices i LEFT JOIN invoice_number_keys k ON k.invoice_id = i.id
+            WHERE i.total_kopecks = ? AND i.status IN ('draft', 'sent') ORDER BY i.id DESC LIMIT ?
+            """, [.integer(amount), .integer(Int64(limit))])
+        + invoices(db, """
+            SELECT i.id, i.number, i.date, i.payer_inn, i.total, i.paid, k.sequence, k.year
+            FROM invoices i LEFT JOIN invoice_number_keys k ON k.invoice_id = i.id
+            WHERE i.status = 'partiallyPaid' ORDER BY i.id DESC LIMIT ?
+            """, [.integer(Int64(limit))])
+    }
+
+    private static func invoices(_ db: Database, _ sql: String, _ arguments: [SQLValue]) throws -> [PaymentMatcher.Invoice] {
+        try db.query(sql, arguments).map { row in
+            let id = try row.int64("id")
+            return try StoredData.read("invoices", id) {
+                let (sequence, year) = (try row.optionalInt64("sequence"), try row.optionalInt64("year"))
+                return PaymentMatcher.Invoice(
+                    id: id, number: try row.text("number"), date: try row.text("date"), payerINN: try row.optionalText("payer_inn"),
+                    due: try InvoiceStore.amount(try row.text("total"), "total") - InvoiceStore.amount(try row.text("paid"), "paid"),
+                    key: sequence.map { PaymentMatcher.NumberKey(sequence: $0, year: year.map { Int($0) }) })
             }
+        }
     }
 
     /// The id of the payment with this identity, if one is stored.

@@ -19,13 +19,16 @@ package enum PaymentMatcher {
         package var payerINN: String?
         /// What is still due, in kopecks.
         package var due: Int64
+        /// Its number read with the numbering format (`key(ofInvoice:format:date:)`), when known.
+        package var key: NumberKey?
 
-        package init(id: Int64, number: String, date: String, payerINN: String?, due: Int64) {
+        package init(id: Int64, number: String, date: String, payerINN: String?, due: Int64, key: NumberKey? = nil) {
             self.id = id
             self.number = number
             self.date = date
             self.payerINN = payerINN
             self.due = due
+            self.key = key
         }
     }
 
@@ -44,18 +47,36 @@ package enum PaymentMatcher {
     package struct NumberKey: Sendable, Equatable, Hashable {
         package var sequence: Int64
         package var year: Int?
+
+        /// Whether this number, as written, names an invoice whose own number reads as `key`:
+        /// the same sequence, and the same year when both say one.
+        func names(_ key: NumberKey) -> Bool {
+            sequence == key.sequence && (year == nil || key.year == nil || year == key.year)
+        }
     }
 
     /// The ranked candidates (best first, at most `limit`) and the one invoice to apply the
-    /// payment to, if the match is unique and confident.
+    /// payment to, if the match is unique and confident. Invoices without a `key` have theirs
+    /// read with `format`.
     package static func match(purpose: String, payerINN: String?, amount: Int64, invoices: [Invoice], format: String,
                               limit: Int = 5) -> (candidates: [Candidate], apply: Invoice?) {
-        let written = numbers(in: purpose)
+        let numbering = NumberFormat(format)
+        let keyed = invoices.map { invoice in
+            var invoice = invoice
+            if invoice.key == nil { invoice.key = numbering.key(ofInvoice: invoice.number, date: invoice.date) }
+            return invoice
+        }
+        return match(written: numbers(in: purpose), payerINN: payerINN, amount: amount, invoices: keyed, limit: limit)
+    }
+
+    /// As above, with the numbers the purpose names already read and each invoice's `key` given
+    /// (an invoice without one never matches by number).
+    package static func match(written: [NumberKey], payerINN: String?, amount: Int64, invoices: [Invoice],
+                              limit: Int = 5) -> (candidates: [Candidate], apply: Invoice?) {
         var candidates: [Candidate] = []
         for invoice in invoices {
             var reasons: [String] = []
-            let key = Self.key(ofInvoice: invoice.number, format: format, date: invoice.date)
-            if let key, written.contains(where: { $0.sequence == key.sequence && ($0.year == nil || key.year == nil || $0.year == key.year) }) {
+            if let key = invoice.key, written.contains(where: { $0.names(key) }) {
                 reasons.append("number")
             }
             if let payerINN, !payerINN.isEmpty, invoice.payerINN == payerINN { reasons.append("inn") }
@@ -76,11 +97,9 @@ package enum PaymentMatcher {
     /// often a contract's number.
     package static func numbers(in purpose: String) -> [NumberKey] {
         let text = purpose.lowercased().replacingOccurrences(of: "ё", with: "е")
-        let pattern = #"(?<![а-яa-z])сч(?:ет[а-я]*)?(?:-оферт[а-я]*)?\.?(?:\s+на\s+оплату)?\s*(?:№|n|no\.?|номер)?\s*([0-9][0-9a-zа-я/\-]*)(?:\s*от\s*(\d{2}\.\d{2}\.\d{4}))?"#
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
         let range = NSRange(text.startIndex..., in: text)
         var keys: [NumberKey] = []
-        for found in regex.matches(in: text, range: range) {
+        for found in purposePattern.matches(in: text, range: range) {
             guard let numberRange = Range(found.range(at: 1), in: text) else { continue }
             let dateYear = Range(found.range(at: 2), in: text).flatMap { RussianDate.parseNumeric(String(text[$0]))?.year }
             guard var key = writtenKey(String(text[numberRange])) else { continue }
@@ -89,6 +108,11 @@ package enum PaymentMatcher {
         }
         return keys
     }
+
+    /// The words that introduce an invoice's number in a purpose, compiled once: matching does
+    /// not change the expression, and Foundation's matching is safe from any thread.
+    private nonisolated(unsafe) static let purposePattern = try! NSRegularExpression(
+        pattern: #"(?<![а-яa-z])сч(?:ет[а-я]*)?(?:-оферт[а-я]*)?\.?(?:\s+на\s+оплату)?\s*(?:№|n|no\.?|номер)?\s*([0-9][0-9a-zа-я/\-]*)(?:\s*от\s*(\d{2}\.\d{2}\.\d{4}))?"#)
 
     /// A number as written: its last run of digits is the sequence, an earlier four-digit run
     /// from 2000 to 2099 the year («2026-15», «2026-00015», «15»).
@@ -103,37 +127,53 @@ package enum PaymentMatcher {
     /// the sequence, its `{YYYY}`/`{YY}` (else the invoice date's year) the year. A number the
     /// format does not describe (made under an earlier format) is read as written.
     static func key(ofInvoice number: String, format: String, date: String) -> NumberKey? {
-        let dateYear = Int(date.prefix(4))
-        guard let regex = formatRegex(format) else { return writtenKey(number).map { NumberKey(sequence: $0.sequence, year: $0.year ?? dateYear) } }
-        let range = NSRange(number.startIndex..., in: number)
-        guard let found = regex.firstMatch(in: number, range: range),
-              let sequenceRange = Range(found.range(withName: "n"), in: number), let sequence = Int64(number[sequenceRange].prefix(18)) else {
-            return writtenKey(number).map { NumberKey(sequence: $0.sequence, year: $0.year ?? dateYear) }
-        }
-        return NumberKey(sequence: sequence, year: format.contains("{YY") ? dateYear : nil)
+        NumberFormat(format).key(ofInvoice: number, date: date)
     }
 
-    /// The format as a regular expression with the first `{N…}` captured as `n`.
-    private static func formatRegex(_ format: String) -> NSRegularExpression? {
-        var pattern = "^"
-        var rest = Substring(format)
-        var named = false
-        while let open = rest.firstIndex(of: "{") {
-            pattern += NSRegularExpression.escapedPattern(for: String(rest[..<open]))
-            guard let close = rest[open...].firstIndex(of: "}") else { rest = rest[open...]; break }
-            let token = rest[rest.index(after: open)..<close]
-            switch token {
-            case "YYYY": pattern += "[0-9]{4}"
-            case "YY": pattern += "[0-9]{2}"
-            default:
-                guard token.hasPrefix("N") else { return nil }
-                pattern += named ? "[0-9]+" : "(?<n>[0-9]+)"
-                named = true
-            }
-            rest = rest[rest.index(after: close)...]
+    /// A numbering format compiled once, to read many invoices' numbers with it.
+    struct NumberFormat {
+        let format: String
+        /// The format as a regular expression with the first `{N…}` captured as `n`; nil for a
+        /// format without `{N…}` or with a placeholder it cannot read.
+        private let regex: NSRegularExpression?
+
+        init(_ format: String) {
+            self.format = format
+            self.regex = Self.regex(format)
         }
-        pattern += NSRegularExpression.escapedPattern(for: String(rest)) + "$"
-        return named ? try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) : nil
+
+        /// As `PaymentMatcher.key(ofInvoice:format:date:)`.
+        func key(ofInvoice number: String, date: String) -> NumberKey? {
+            let dateYear = Int(date.prefix(4))
+            let range = NSRange(number.startIndex..., in: number)
+            guard let regex, let found = regex.firstMatch(in: number, range: range),
+                  let sequenceRange = Range(found.range(withName: "n"), in: number), let sequence = Int64(number[sequenceRange].prefix(18)) else {
+                return writtenKey(number).map { NumberKey(sequence: $0.sequence, year: $0.year ?? dateYear) }
+            }
+            return NumberKey(sequence: sequence, year: format.contains("{YY") ? dateYear : nil)
+        }
+
+        private static func regex(_ format: String) -> NSRegularExpression? {
+            var pattern = "^"
+            var rest = Substring(format)
+            var named = false
+            while let open = rest.firstIndex(of: "{") {
+                pattern += NSRegularExpression.escapedPattern(for: String(rest[..<open]))
+                guard let close = rest[open...].firstIndex(of: "}") else { rest = rest[open...]; break }
+                let token = rest[rest.index(after: open)..<close]
+                switch token {
+                case "YYYY": pattern += "[0-9]{4}"
+                case "YY": pattern += "[0-9]{2}"
+                default:
+                    guard token.hasPrefix("N") else { return nil }
+                    pattern += named ? "[0-9]+" : "(?<n>[0-9]+)"
+                    named = true
+                }
+                rest = rest[rest.index(after: close)...]
+            }
+            pattern += NSRegularExpression.escapedPattern(for: String(rest)) + "$"
+            return named ? try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) : nil
+        }
     }
 
     private static func digitRuns(_ text: String) -> [Substring] {

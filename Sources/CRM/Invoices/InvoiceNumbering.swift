@@ -9,10 +9,13 @@ import Storage
 /// a past year takes the next number of that year's sequence: numbers follow the order of
 /// creation within a year, not the order of dates, and nothing is refused.
 enum InvoiceNumbering {
-    static func next(_ db: Database, format: String, date: String) throws -> String {
+    /// The next number in `format` for an invoice of `date`, and how a payment's purpose names
+    /// it (`PaymentMatcher.NumberKey`: the sequence, and the year when the format holds one).
+    static func next(_ db: Database, format: String, date: String) throws -> (number: String, key: PaymentMatcher.NumberKey) {
         let year = String(date.prefix(4))
-        let key = format.contains("{YYYY}") || format.contains("{YY}") ? "invoice:" + year : "invoice"
-        return render(format, number: try InvoiceStore.nextNumber(db, sequence: key), year: year)
+        let yearly = format.contains("{YYYY}") || format.contains("{YY}")
+        let sequence = try InvoiceStore.nextNumber(db, sequence: yearly ? "invoice:" + year : "invoice")
+        return (render(format, number: sequence, year: year), PaymentMatcher.NumberKey(sequence: sequence, year: yearly ? Int(year) : nil))
     }
 
     static func render(_ format: String, number: Int64, year: String) -> String {

@@ -74,7 +74,7 @@ package struct InvoiceService: Sendable {
             }
             let currency = deal["currency"]?.stringValue ?? "RUB"
             let totals = try InvoiceTotals.of(lines, field: "productRows")
-            let number = try InvoiceNumbering.next(db, format: settings["invoiceNumberFormat"]?.stringValue ?? "{YYYY}-{N:5}", date: date)
+            let (number, numberKey) = try InvoiceNumbering.next(db, format: settings["invoiceNumberFormat"]?.stringValue ?? "{YYYY}-{N:5}", date: date)
             var basis: String?
             if let contract = deal["contractNumber"]?.stringValue {
                 basis = "Договор № \(contract)" + (deal["contractDate"]?.stringValue.map { " от \(InvoiceDocument.numericDate($0))" } ?? "")
@@ -97,6 +97,7 @@ package struct InvoiceService: Sendable {
             state.columns = values
             let invoices = crm.records(.invoice)
             let id = try invoices.store.insert(db, state)
+            try InvoiceStore.setNumberKey(db, invoiceID: id, key: numberKey)
             state.columns["id"] = .integer(id)
             let document: JSON = ["document": "invoice", "invoiceId": .int(id), "number": .string(number),
                                   "total": .string(DecimalScaled.format(totals.total, scale: 2))]

@@ -109,6 +109,12 @@ enum InvoiceStore {
         return try db.scalar("SELECT last FROM invoice_sequences WHERE key = ?", [.text(key)]).int64 ?? 1
     }
 
+    /// Records how a payment's purpose names the invoice (`invoice_number_keys`).
+    static func setNumberKey(_ db: Database, invoiceID: Int64, key: PaymentMatcher.NumberKey) throws {
+        try db.execute("INSERT OR REPLACE INTO invoice_number_keys (invoice_id, sequence, year) VALUES (?, ?, ?)",
+                       [.integer(invoiceID), .integer(key.sequence), key.year.map { .integer(Int64($0)) } ?? .null])
+    }
+
     /// A stored amount in kopecks; one that does not parse is unreadable stored data, not zero.
     static func amount(_ text: String?, _ column: String) throws -> Int64 {
         guard let text, let money = Money.parse(text) else { throw StoredData.Problem("\(column): '\(text ?? "null")' is not an amount") }
