@@ -7907,7 +7907,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/exchange.export1C.json",
   "title": "exchange.export1C",
-  "description": "Writes invoices as a CommerceML 2 file for 1C (`КоммерческаяИнформация`, one `Документ` per invoice with its buyer, rows, VAT and order requisites). `ids`: just those invoices; else those changed after event seq `since`; else those changed after the seq 1C acknowledged last (`exchange.acknowledge`). In windows-1251 a character the code page lacks is written as its nearest form (₽ → руб., − → -, ² → 2, é → e); one with none (emoji, CJK) is 1007 `{field: \"encoding\", reason: \"unrepresentable\", invoiceId, text, character}`. An id that is no invoice is 1002.",
+  "description": "Writes invoices as a CommerceML 2 file for 1C (`КоммерческаяИнформация`, one `Документ` per invoice with its buyer, rows, VAT and order requisites). `ids`: just those invoices; else those changed after event seq `since`; else those changed after the seq 1C acknowledged last (`exchange.acknowledge`). Without `path` the file comes back in the reply (`data`, base64) with the ids it holds, so it must fit in one reply (at most 16 MiB: a few thousand invoices; else -32603 `replyTooLarge`). With `path` the file is written there, streamed: crmd writes a temporary file beside it and puts it in place (`rename`) only once it is whole and on disk, so a reader sees the old file or the new one; the reply gives its size and SHA-256, and crmd's memory stays flat whatever the number of invoices. Only directories listed in `exportDirs` of crmd's config file take files: any other path is 1007 `{field: \"path\", reason: \"outsideExportDirs\"}`; a directory that does not exist is 1007 `noSuchDirectory`, a path naming a directory 1007 `notAFile`, a file that cannot be written (no space, no permission) 1007 `cannotWrite` and leaves what was there. In windows-1251 a character the code page lacks is written as its nearest form (₽ → руб., − → -, ² → 2, é → e); one with none (emoji, CJK) is 1007 `{field: \"encoding\", reason: \"unrepresentable\", invoiceId, text, character}` and no file is written. An id that is no invoice is 1002.",
   "x-errors": [
     1002,
     1007
@@ -7933,6 +7933,13 @@ enum EmbeddedSchemas {
         },
         "version": {
           "$ref": "../exchange.json#/$defs/CommerceMLVersion"
+        },
+        "path": {
+          "description": "Where to write the file: an absolute path in one of the directories listed in `exportDirs` of crmd's config file (e.g. 1C's exchange folder). A file there is replaced whole.",
+          "type": "string",
+          "minLength": 2,
+          "maxLength": 4096,
+          "pattern": "^/"
         }
       },
       "not": {
@@ -7960,10 +7967,11 @@ enum EmbeddedSchemas {
           "type": "array",
           "items": {
             "$ref": "../common.json#/$defs/Id"
-          }
+          },
+          "description": "The invoices in the file, by id (an export to `path` gives `count` only)."
         },
         "data": {
-          "description": "The file's bytes in base64.",
+          "description": "The file's bytes in base64 (without `path`).",
           "type": "string",
           "contentEncoding": "base64"
         },
@@ -7977,17 +7985,77 @@ enum EmbeddedSchemas {
               "type": "null"
             }
           ]
+        },
+        "path": {
+          "description": "Where the file was written (symbolic links resolved).",
+          "type": "string"
+        },
+        "bytes": {
+          "description": "The file's size.",
+          "type": "integer",
+          "minimum": 0
+        },
+        "sha256": {
+          "description": "The file's SHA-256, lowercase hex.",
+          "type": "string",
+          "pattern": "^[0-9a-f]{64}$"
         }
       },
       "required": [
         "encoding",
         "version",
         "count",
-        "invoiceIds",
-        "data",
         "until"
       ],
-      "additionalProperties": false
+      "additionalProperties": false,
+      "oneOf": [
+        {
+          "required": [
+            "invoiceIds",
+            "data"
+          ],
+          "not": {
+            "anyOf": [
+              {
+                "required": [
+                  "path"
+                ]
+              },
+              {
+                "required": [
+                  "bytes"
+                ]
+              },
+              {
+                "required": [
+                  "sha256"
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "required": [
+            "path",
+            "bytes",
+            "sha256"
+          ],
+          "not": {
+            "anyOf": [
+              {
+                "required": [
+                  "invoiceIds"
+                ]
+              },
+              {
+                "required": [
+                  "data"
+                ]
+              }
+            ]
+          }
+        }
+      ]
     }
   }
 }

@@ -41,11 +41,27 @@ public enum LegacyEncoding: Sendable, Hashable, CaseIterable {
 
     // MARK: Encoding
 
+    /// Appends the text's bytes in this code page to `bytes` and returns true; when some
+    /// character has no byte here, leaves `bytes` as it was and returns false. For writers that
+    /// encode many small texts into one buffer without an array per text.
+    public func encode(_ text: String, appendingTo bytes: inout [UInt8]) -> Bool {
+        let start = bytes.count
+        var unmappable = false
+        append(text, to: &bytes) { _ in unmappable = true; return nil }
+        if unmappable { bytes.removeSubrange(start...) }
+        return !unmappable
+    }
+
     /// Encodes scalar by scalar; `fallback` decides for an unmappable scalar (nil drops it).
     private func encode(_ text: String, fallback: (Unicode.Scalar) -> UInt8?) -> [UInt8] {
-        let map = reverse
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
+        append(text, to: &bytes, fallback: fallback)
+        return bytes
+    }
+
+    private func append(_ text: String, to bytes: inout [UInt8], fallback: (Unicode.Scalar) -> UInt8?) {
+        let map = reverse
         var scalars = text.unicodeScalars.makeIterator()
         var pending = scalars.next()
         while let scalar = pending {
@@ -55,18 +71,17 @@ public enum LegacyEncoding: Sendable, Hashable, CaseIterable {
                 continue
             }
             // A base letter followed by a combining mark that composes with it.
-            if let mark = pending, let composed = Self.composed(scalar, mark), let byte = map[composed] {
-                bytes.append(byte)
+            if let mark = pending, let composed = Self.composed(scalar, mark), map[Int(composed)] != 0 {
+                bytes.append(map[Int(composed)])
                 pending = scalars.next()
                 continue
             }
-            if scalar.value <= 0xFFFF, let byte = map[UInt16(scalar.value)] {
-                bytes.append(byte)
+            if scalar.value <= 0xFFFF, map[Int(scalar.value)] != 0 {
+                bytes.append(map[Int(scalar.value)])
             } else if let replacement = fallback(scalar) {
                 bytes.append(replacement)
             }
         }
-        return bytes
     }
 
     /// Canonical compositions of the Cyrillic letters both code pages carry: the breve
@@ -99,8 +114,9 @@ public enum LegacyEncoding: Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// From a character (BMP code point) to its byte in 0x80–0xFF.
-    private var reverse: [UInt16: UInt8] {
+    /// From a character (BMP code point) to its byte in 0x80–0xFF; 0 where it has none. A flat
+    /// table of 64 Ki bytes: one load per character, no hashing.
+    private var reverse: [UInt8] {
         switch self {
         case .windows1251: return Self.windows1251Reverse
         case .cp866: return Self.cp866Reverse
@@ -110,10 +126,10 @@ public enum LegacyEncoding: Sendable, Hashable, CaseIterable {
     private static let windows1251Reverse = reverseTable(windows1251Table)
     private static let cp866Reverse = reverseTable(cp866Table)
 
-    private static func reverseTable(_ table: [UInt16]) -> [UInt16: UInt8] {
-        var map: [UInt16: UInt8] = [:]
+    private static func reverseTable(_ table: [UInt16]) -> [UInt8] {
+        var map = [UInt8](repeating: 0, count: 0x10000)
         for (offset, character) in table.enumerated() where character != 0xFFFD {
-            map[character] = UInt8(0x80 + offset)
+            map[Int(character)] = UInt8(0x80 + offset)
         }
         return map
     }

@@ -15,7 +15,7 @@ struct ServerConfiguration {
     var synchronousFull = true
     /// `{"registry": {"source": "online", "url": "...", "token": "...", "timeoutSeconds": 5}}`; offline by default.
     var registry: RegistrySource.Choice = .offline
-    /// `{"mail": {"sendmailPath": "/usr/sbin/sendmail"}}`, `{"sms": {"commandPath": "/usr/local/bin/send-sms"}}`, `{"importDirs": ["/srv/crmd/import"]}` and
+    /// `{"mail": {"sendmailPath": "/usr/sbin/sendmail"}}`, `{"sms": {"commandPath": "/usr/local/bin/send-sms"}}`, `{"importDirs": ["/srv/crmd/import"]}`, `{"exportDirs": ["/srv/crmd/1c"]}` and
     /// `{"fontDirs": ["/usr/share/fonts"]}`: what only this file sets, never the API.
     var local = LocalConfiguration()
     /// `{"bridge": {"address": "127.0.0.1:8080", "allowedOrigins": [...], "corsOrigins": [...],
@@ -104,6 +104,10 @@ struct ServerConfiguration {
         if let directories = try file.stringArray("importDirs") {
             try checkDirectories(directories, key: "importDirs")
             configuration.local.importDirectories = directories
+        }
+        if let directories = try file.stringArray("exportDirs") {
+            try checkDirectories(directories, key: "exportDirs")
+            configuration.local.exportDirectories = directories
         }
         if let directories = try file.stringArray("fontDirs") {
             try checkDirectories(directories, key: "fontDirs")

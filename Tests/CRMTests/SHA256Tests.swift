@@ -23,6 +23,30 @@ import Testing
         #expect(hex(String(repeating: "a", count: 64)) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
     }
 
+    /// The same digest whatever pieces the message comes in: empty pieces, pieces that end
+    /// inside a block, on its boundary, and pieces of several blocks.
+    @Test func piecewiseEqualsOneShot() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 55, 56, 63, 64, 65, 127, 128, 1_000, 10_007] {
+            let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let expected = SHA256.hash(message)
+            for _ in 0..<20 {
+                var hasher = SHA256.Hasher()
+                var offset = 0
+                while offset < length {
+                    let piece = min(length - offset, [0, 1, 3, 63, 64, 65, 200].randomElement(using: &generator)!)
+                    hasher.update(Array(message[offset..<offset + piece]))
+                    offset += piece
+                }
+                #expect(hasher.finish() == expected, "length \(length)")
+            }
+        }
+        var million = SHA256.Hasher()
+        for _ in 0..<1_000 { million.update([UInt8](repeating: UInt8(ascii: "a"), count: 1_000)) }
+        #expect(million.finish().map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
     @Test func constantTimeComparison() {
         let digest = SHA256.hash(Array("abc".utf8))
         #expect(SHA256.constantTimeEqual(digest, SHA256.hash(Array("abc".utf8))))

@@ -39,6 +39,19 @@ import RussianFormats
         #expect(LegacyEncoding.windows1251.encode("") == [])
     }
 
+    /// Appending to a buffer: the same bytes as `encode`, and a text with a character the code
+    /// page lacks leaves the buffer as it was.
+    @Test func appendingToABuffer() {
+        var bytes: [UInt8] = [0x41]
+        #expect(LegacyEncoding.windows1251.encode("Ёж и\u{0306}", appendingTo: &bytes))
+        #expect(bytes == [0x41] + LegacyEncoding.windows1251.encode("Ёж и\u{0306}")!)
+        #expect(bytes == [0x41, 0xA8, 0xE6, 0x20, 0xE9])
+        #expect(!LegacyEncoding.windows1251.encode("Камера 📷", appendingTo: &bytes))
+        #expect(bytes == [0x41, 0xA8, 0xE6, 0x20, 0xE9])
+        #expect(!LegacyEncoding.cp866.encode("«Р»", appendingTo: &bytes))
+        #expect(bytes.count == 5)
+    }
+
     @Test func lineBreaksStayTwoBytes() {
         #expect(LegacyEncoding.cp866.encode("А\r\nБ") == [0x80, 0x0D, 0x0A, 0x81])
         #expect(LegacyEncoding.windows1251.decode([0xC0, 0x0D, 0x0A]) == "А\r\n")

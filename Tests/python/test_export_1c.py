@@ -7,15 +7,19 @@
   order's requisites (paid, cancelled, status);
 - `exchange.acknowledge {until}` moves the marker: the next export without `since` or `ids`
   holds only the invoices changed after it; `ids` exports just those;
-- a character Windows-1251 cannot hold is 1007 naming the invoice, never a silent `?`.
+- a character Windows-1251 cannot hold is 1007 naming the invoice, never a silent `?`;
+- `path`: the file written under the config file's `exportDirs`, whole or not at all, with its
+  size and SHA-256 in the reply; any other path refused before anything is written.
 """
 from __future__ import annotations
 
 import base64
+import hashlib
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from crmd_client import InvalidValue, NotFound
+from crmd_client import InvalidParams, InvalidValue, NotFound
+from conftest import CheckedClient
 from helpers import refused
 
 BANK = {"bik": "044030653", "corrAccount": "30101810500000000653", "account": "40702810955230165464", "bankName": "ПАО «Банк»"}
@@ -157,3 +161,73 @@ def test_text_1251_cannot_hold(crm):
     # In UTF-8 it is written as it is.
     root = parse(crm.call("exchange.export1C", {"ids": [emoji["id"]], "encoding": "utf-8"}))
     assert root.findtext("Документ/Товары/Товар/Наименование") == "Камера 📷"
+
+
+def test_export_to_a_file_under_export_dirs(make_server, workdir):
+    """`path`: the file is written under `exportDirs`, put in place whole, and the reply tells
+    its size and SHA-256; its documents are those the same export gives in the reply, over more
+    than one page of invoices (crmd reads 256 at a time)."""
+    exports = workdir / "1c"
+    exports.mkdir()
+    server = make_server(config={"exportDirs": [str(exports)]})
+    with server.client() as client:
+        crm = CheckedClient(client)
+        buyer = parties(crm)
+        made = [invoice(crm, buyer, [{"name": f"Камера {n} & кронштейн", "price": f"{100 + n}.50", "quantity": "2"}])
+                for n in range(260)]
+        paid = made[7]
+        crm.call("invoice.addPayment", {"id": paid["id"], "amount": paid["total"], "date": "2026-11-25", "reference": "п/п 118"})
+        target = exports / "orders.xml"
+        written = crm.call("exchange.export1C", {"since": 0, "path": str(target)})
+        assert set(written) == {"encoding", "version", "count", "until", "path", "bytes", "sha256"}
+        assert (written["count"], written["path"], written["encoding"]) == (260, str(target), "windows-1251")
+        data = target.read_bytes()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (written["bytes"], written["sha256"])
+        assert sorted(p.name for p in exports.iterdir()) == ["orders.xml"]  # no temporary file left
+        root = ET.fromstring(data)
+        found = documents(root)
+        assert set(found) == {m["number"] for m in made}
+        assert requisites(found[paid["number"]])["Заказ оплачен"] == "true"
+        assert requisites(found[paid["number"]])["Номер платежного документа"] == "п/п 118"
+        assert found[made[3]["number"]].findtext("Товары/Товар/Наименование") == "Камера 3 & кронштейн"
+        # The same export in the reply: the same bytes but the time it was made.
+        inline = crm.call("exchange.export1C", {"since": 0})
+        assert inline["invoiceIds"] == sorted(m["id"] for m in made) and inline["until"] == written["until"]
+        strip = lambda b: b.split(b"\n", 2)[2]  # noqa: E731  (the prolog and the root's start tag with ДатаФормирования)
+        assert strip(base64.b64decode(inline["data"])) == strip(data)
+
+        # The file is replaced whole by the next export to the same path.
+        one = crm.call("exchange.export1C", {"ids": [made[0]["id"]], "path": str(target), "encoding": "utf-8"})
+        assert one["count"] == 1 and list(documents(ET.fromstring(target.read_bytes()))) == [made[0]["number"]]
+        assert hashlib.sha256(target.read_bytes()).hexdigest() == one["sha256"]
+
+        # A text 1251 cannot hold: refused, the file there left as it was, nothing left behind.
+        before = target.read_bytes()
+        emoji = invoice(crm, buyer, [{"name": "Камера 📷", "price": "10", "quantity": "1"}])
+        error = refused(crm, InvalidValue, "exchange.export1C", {"ids": [made[1]["id"], emoji["id"]], "path": str(target)})
+        assert (error.data["reason"], error.data["invoiceId"]) == ("unrepresentable", emoji["id"])
+        assert target.read_bytes() == before and sorted(p.name for p in exports.iterdir()) == ["orders.xml"]
+
+        # Paths crmd will not write.
+        outside = workdir / "elsewhere"
+        outside.mkdir()
+        (exports / "link").symlink_to(outside)
+        for path, reason in [(workdir / "orders.xml", "outsideExportDirs"), (exports / ".." / "orders.xml", "outsideExportDirs"),
+                             (exports / "link" / "orders.xml", "outsideExportDirs"),
+                             (exports / "missing" / "orders.xml", "noSuchDirectory"), (exports / "link", "notAFile")]:
+            error = refused(crm, InvalidValue, "exchange.export1C", {"ids": [made[0]["id"]], "path": str(path)})
+            assert (error.data["field"], error.data["reason"]) == ("path", reason), path
+        refused(crm, InvalidParams, "exchange.export1C", {"ids": [made[0]["id"]], "path": "orders.xml"})  # not absolute: the schema
+        (exports / "sub").mkdir()
+        error = refused(crm, InvalidValue, "exchange.export1C", {"ids": [made[0]["id"]], "path": str(exports / "sub")})
+        assert error.data["reason"] == "notAFile"
+        assert list(outside.iterdir()) == []
+
+
+def test_no_export_dirs_no_files(crm, workdir):
+    """Without `exportDirs` in the config file, no path is written."""
+    buyer = parties(crm)
+    made = invoice(crm, buyer, [{"name": "Камера", "price": "10", "quantity": "1"}])
+    error = refused(crm, InvalidValue, "exchange.export1C", {"ids": [made["id"]], "path": str(workdir / "orders.xml")})
+    assert error.data == {"field": "path", "reason": "outsideExportDirs"}
+    assert not (workdir / "orders.xml").exists()

@@ -122,10 +122,12 @@ def refused_config(crmd_bin: str, workdir: Path, config: str | None, *mentions: 
     ('{"importDirs": ["imports"]}', ['"importDirs[0]"', "absolute"]),
     ('{"importDirs": ["/nonexistent/crmd-imports"]}', ['"importDirs[0]"', "/nonexistent/crmd-imports", "not a directory"]),
     ('{"fontDirs": ["/usr/share/fonts", "fonts"]}', ['"fontDirs[1]"', "absolute"]),
+    ('{"exportDirs": ["/nonexistent/crmd-1c"]}', ['"exportDirs[0]"', "/nonexistent/crmd-1c", "not a directory"]),
     ('{"maxMessageSize": 4096,}', ["not valid JSON"]),
     ('[]', ["JSON object"]),
 ], ids=["missing", "unknown", "type", "range", "option", "nested-unknown", "online-incomplete", "token-type", "not-object",
-        "sendmail-type", "sendmail-relative", "mail-unknown", "sms-relative", "sms-unknown", "dirs-type", "dirs-relative", "dirs-missing", "fontdirs-relative", "json", "array"])
+        "sendmail-type", "sendmail-relative", "mail-unknown", "sms-relative", "sms-unknown", "dirs-type", "dirs-relative", "dirs-missing", "fontdirs-relative", "exportdirs-missing", "json",
+        "array"])
 def test_a_bad_config_file_stops_crmd_with_a_message_naming_the_key(crmd_bin, workdir, config, mentions):
     message = refused_config(crmd_bin, workdir, config, *mentions)
     assert "4242424242" not in message, "a secret is echoed"

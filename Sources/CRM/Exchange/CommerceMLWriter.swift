@@ -33,29 +33,43 @@ struct CommerceMLWriter {
     let version: String
 
     /// The whole file's bytes: prolog, root, and each invoice's `Документ`.
-    /// Throws ``Unrepresentable`` with the invoice's id (the pair) for a text 1251 cannot hold.
+    /// Throws ``InvoiceUnrepresentable`` for a text 1251 cannot hold.
     func file(_ invoices: [Invoice], generatedAt: String) throws -> [UInt8] {
-        var xml = "<?xml version=\"1.0\" encoding=\"\(encoding.rawValue)\"?>\n"
-        xml += "<КоммерческаяИнформация ВерсияСхемы=\"\(version)\" ДатаФормирования=\"\(Self.localTime(generatedAt))\">\n"
-        for invoice in invoices {
-            do {
-                xml += try document(invoice)
-            } catch let error as Unrepresentable {
-                throw InvoiceUnrepresentable(invoiceID: invoice.json["id"]?.int64Value ?? 0, text: error.text, character: error.character)
-            }
+        var bytes = header(generatedAt: generatedAt)
+        for invoice in invoices { try append(invoice, to: &bytes) }
+        bytes += footer
+        return bytes
+    }
+
+    /// The prolog and the root's start tag: what a file begins with before its documents.
+    func header(generatedAt: String) -> [UInt8] {
+        var out = XMLBytes(writer: self)
+        out.markup("<?xml version=\"1.0\" encoding=\"\(encoding.rawValue)\"?>\n")
+        out.markup("<КоммерческаяИнформация ВерсияСхемы=\"\(version)\" ДатаФормирования=\"\(Self.localTime(generatedAt))\">\n")
+        return out.bytes
+    }
+
+    /// The root's end tag: what a file ends with after its documents.
+    var footer: [UInt8] {
+        var out = XMLBytes(writer: self)
+        out.markup("</КоммерческаяИнформация>\n")
+        return out.bytes
+    }
+
+    /// Appends one invoice's `Документ`, encoded, to `bytes`; on ``InvoiceUnrepresentable``
+    /// `bytes` is left as it was.
+    func append(_ invoice: Invoice, to bytes: inout [UInt8]) throws {
+        var out = XMLBytes(writer: self, bytes: bytes)
+        bytes = []
+        let start = out.bytes.count
+        do {
+            try document(invoice, into: &out)
+        } catch let error as Unrepresentable {
+            out.bytes.removeSubrange(start...)
+            bytes = out.bytes
+            throw InvoiceUnrepresentable(invoiceID: invoice.json["id"]?.int64Value ?? 0, text: error.text, character: error.character)
         }
-        xml += "</КоммерческаяИнформация>\n"
-        switch encoding {
-        case .utf8: return Array(xml.utf8)
-        case .windows1251:
-            // Every text went through `text(_:)` and the markup is Cyrillic and ASCII, so this holds;
-            // were it not to, the file is refused rather than written with a replacement byte.
-            guard let bytes = LegacyEncoding.windows1251.encode(xml) else {
-                let character = xml.first { LegacyEncoding.windows1251.encode(String($0)) == nil }.map(String.init) ?? ""
-                throw Unrepresentable(text: xml, character: character)
-            }
-            return bytes
-        }
+        bytes = out.bytes
     }
 
     /// ``Unrepresentable`` in the invoice it was found in.
@@ -66,9 +80,8 @@ struct CommerceMLWriter {
     }
 
     /// One invoice's `Документ`.
-    func document(_ invoice: Invoice) throws -> String {
+    private func document(_ invoice: Invoice, into out: inout XMLBytes) throws {
         let json = invoice.json
-        var out = XMLText(writer: self)
         let id = json["id"]?.int64Value ?? 0
         let totals = json["totals"] ?? .null
         let vatMode = totals["vatMode"]?.stringValue ?? "none"
@@ -103,7 +116,6 @@ struct CommerceMLWriter {
         }
         out.close("ЗначенияРеквизитов", 2)
         out.close("Документ", 1)
-        return out.text
     }
 
     /// The invoice's statuses as 1C's order statuses read.
@@ -111,7 +123,7 @@ struct CommerceMLWriter {
                               "cancelled": "Отменен", "overdue": "Просрочен"]
 
     /// The payer as `Контрагенты/Контрагент`, role «Покупатель».
-    private func counterparty(_ payer: JSON, bank: JSON?, into out: inout XMLText) throws {
+    private func counterparty(_ payer: JSON, bank: JSON?, into out: inout XMLBytes) throws {
         let type = payer["entityType"]?.stringValue ?? "company"
         let name = payer["name"]?.stringValue ?? ""
         out.open("Контрагенты", 2)
@@ -145,7 +157,7 @@ struct CommerceMLWriter {
     }
 
     /// One `Товар`: a row with its unit, price, quantity, sum and VAT.
-    private func product(_ row: JSON, id: String, into out: inout XMLText) throws {
+    private func product(_ row: JSON, id: String, into out: inout XMLBytes) throws {
         let code = row["unit"]?["code"]?.stringValue ?? "796"
         let short = row["unit"]?["name"]?.stringValue ?? ""
         let known = Self.units[code]
@@ -178,7 +190,7 @@ struct CommerceMLWriter {
         out.close("Товар", 3)
     }
 
-    private func tax(included: Bool, sum: String?, into out: inout XMLText, level: Int) throws {
+    private func tax(included: Bool, sum: String?, into out: inout XMLBytes, level: Int) throws {
         out.open("Налог", level)
         try out.element("Наименование", "НДС", level + 1)
         try out.element("УчтеноВСумме", included ? "true" : "false", level + 1)
@@ -237,44 +249,54 @@ struct CommerceMLWriter {
         }
         return result
     }
-
-    /// Text escaped for XML content and attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
 }
 
-/// The XML of one document as it is built, indented by level.
-struct XMLText {
+/// XML as it is written, already in the file's encoding, indented by level. Markup is ours
+/// (ASCII and Cyrillic, which both encodings hold); a value goes through the writer's
+/// `text(_:)` (nearest forms) only when the code page lacks one of its characters, and is
+/// escaped byte by byte: `&<>"'` are ASCII, and in both encodings a byte below 0x80 is always
+/// the ASCII character itself.
+struct XMLBytes {
     let writer: CommerceMLWriter
-    var text = ""
+    var bytes: [UInt8] = []
+
+    /// Text the code page is known to hold: tag names, fixed attribute text.
+    mutating func markup(_ text: String) {
+        switch writer.encoding {
+        case .utf8: bytes += text.utf8
+        case .windows1251:
+            let held = LegacyEncoding.windows1251.encode(text, appendingTo: &bytes)
+            assert(held, "markup outside windows-1251: \(text)")
+        }
+    }
+
+    mutating func indent(_ level: Int) {
+        for _ in 0..<level { bytes.append(0x09) }
+    }
 
     mutating func open(_ name: String, _ level: Int) {
-        text += String(repeating: "\t", count: level) + "<\(name)>\n"
+        indent(level)
+        markup("<\(name)>\n")
     }
 
     mutating func close(_ name: String, _ level: Int) {
-        text += String(repeating: "\t", count: level) + "</\(name)>\n"
+        indent(level)
+        markup("</\(name)>\n")
     }
 
     /// `<name attributes>value</name>`; nothing when the value is nil.
     mutating func element(_ name: String, _ value: String?, _ level: Int, attributes: [(String, String)] = []) throws {
         guard let value else { return }
-        var tag = name
-        for (key, attribute) in attributes { tag += " \(key)=\"\(CommerceMLWriter.escape(try writer.text(attribute)))\"" }
-        text += String(repeating: "\t", count: level) + "<\(tag)>\(CommerceMLWriter.escape(try writer.text(value)))</\(name)>\n"
+        indent(level)
+        markup("<" + name)
+        for (key, attribute) in attributes {
+            markup(" \(key)=\"")
+            try escaped(attribute)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: ">"))
+        try escaped(value)
+        markup("</\(name)>\n")
     }
 
     /// A `ЗначениеРеквизита` with its `Наименование` and `Значение`.
@@ -283,5 +305,38 @@ struct XMLText {
         try element("Наименование", name, level + 1)
         try element("Значение", value, level + 1)
         close("ЗначениеРеквизита", level)
+    }
+
+    /// The value encoded and escaped for XML content and attribute values.
+    mutating func escaped(_ value: String) throws {
+        let start = bytes.count
+        switch writer.encoding {
+        case .utf8: bytes += value.utf8
+        case .windows1251:
+            if !LegacyEncoding.windows1251.encode(value, appendingTo: &bytes) {
+                let nearest = try writer.text(value)
+                // `text(_:)` keeps only characters 1251 holds; were it not to, refuse rather than drop one.
+                guard LegacyEncoding.windows1251.encode(nearest, appendingTo: &bytes) else {
+                    throw CommerceMLWriter.Unrepresentable(text: value, character: "")
+                }
+            }
+        }
+        guard bytes[start...].contains(where: Self.isSpecial) else { return }
+        let raw = Array(bytes[start...])
+        bytes.removeSubrange(start...)
+        for byte in raw {
+            switch byte {
+            case UInt8(ascii: "&"): bytes += "&amp;".utf8
+            case UInt8(ascii: "<"): bytes += "&lt;".utf8
+            case UInt8(ascii: ">"): bytes += "&gt;".utf8
+            case UInt8(ascii: "\""): bytes += "&quot;".utf8
+            case UInt8(ascii: "'"): bytes += "&apos;".utf8
+            default: bytes.append(byte)
+            }
+        }
+    }
+
+    private static func isSpecial(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
     }
 }

@@ -17,19 +17,25 @@ package struct ExportService: Sendable {
 
     /// `exchange.export1C`: invoices `ids`, else those changed after `since`, else after the
     /// acknowledged marker. `until` is what to acknowledge, null for an export by `ids`.
-    package func export1C(since: Int64?, ids: [Int64]?, encoding: String?, version: String?) throws -> JSON {
+    /// Without `path` the file comes back in the reply (`data`, with the ids it holds); with
+    /// `path` (under the config file's `exportDirs`) it is written there and the reply tells its
+    /// size and SHA-256. Either way the invoices are read a page at a time from one snapshot and
+    /// written as they are read, so an export to a file holds one page in memory, whatever its size.
+    package func export1C(since: Int64?, ids: [Int64]?, encoding: String?, version: String?, path: String? = nil) throws -> JSON {
         let chosenEncoding = try Self.encoding(encoding)
         let chosenVersion = version ?? "2.05"
         guard ["2.05", "2.10"].contains(chosenVersion) else {
             throw CRMError.invalidValue(field: "version", reason: "option", message: "version is 2.05 or 2.10")
         }
+        let target = try path.map { try crm.local.exportablePath($0, field: "path") }
+        let writer = CommerceMLWriter(encoding: chosenEncoding, version: chosenVersion)
         return try crm.pool.read { db in
             let bounds = try EventStore.bounds(db)
-            let invoiceIDs: [Int64]
+            let selection: Selection
             if let ids {
                 let found = try ExportStore.existing(db, ids)
                 if let missing = ids.first(where: { !found.contains($0) }) { throw CRMError.notFound("invoice", missing) }
-                invoiceIDs = Array(Set(ids)).sorted()
+                selection = .ids(Array(Set(ids)).sorted())
             } else {
                 let after = try since ?? ExportStore.acknowledged(db)
                 guard after >= 0, after <= bounds.lastGiven else {
@@ -37,29 +43,122 @@ package struct ExportService: Sendable {
                 }
                 // Events after `after` that retention no longer keeps: send everything.
                 let pruned = after < bounds.lastGiven && (bounds.first.map { $0 > after + 1 } ?? true)
-                invoiceIDs = try pruned ? ExportStore.allInvoices(db) : ExportStore.invoicesChanged(db, after: after)
+                selection = pruned ? .all : .changed(after: after)
             }
-            let invoices = try invoiceIDs.map { id in
-                let json = try crm.invoices.invoice(db, id)
-                return CommerceMLWriter.Invoice(json: json, payerBank: try payerBank(db, json["payer"] ?? .null))
+            var result: [String: JSON] = ["encoding": .string(chosenEncoding.rawValue), "version": .string(chosenVersion),
+                                "until": ids == nil ? .int(bounds.lastGiven) : .null]
+            if let target {
+                var file = try ExportFile(path: target)
+                do {
+                    let count = try write(db, selection, with: writer) { try file.write($0) }
+                    let digest = try file.commit()
+                    result["count"] = .int(Int64(count))
+                    result["path"] = .string(target)
+                    result["bytes"] = .int(digest.bytes)
+                    result["sha256"] = .string(digest.sha256)
+                } catch {
+                    file.discard()
+                    throw error
+                }
+            } else {
+                var bytes: [UInt8] = []
+                var written: [Int64] = []
+                let count = try write(db, selection, with: writer, ids: { written += $0 }) { bytes += $0 }
+                result["count"] = .int(Int64(count))
+                result["invoiceIds"] = .array(written.map(JSON.int))
+                result["data"] = .string(Data(bytes).base64EncodedString())
             }
-            let writer = CommerceMLWriter(encoding: chosenEncoding, version: chosenVersion)
-            let bytes: [UInt8]
-            do {
-                bytes = try writer.file(invoices, generatedAt: crm.nowText)
-            } catch let error as CommerceMLWriter.InvoiceUnrepresentable {
-                throw CRMError.invalidValueDetails(
-                    field: "encoding", reason: "unrepresentable",
-                    message: "invoice \(error.invoiceID): «\(error.character)» in «\(error.text)» has no form in windows-1251; export in utf-8",
-                    details: ["invoiceId": .int(error.invoiceID), "text": .string(error.text), "character": .string(error.character)])
-            } catch let error as CommerceMLWriter.Unrepresentable {
-                throw CRMError.invalidValueDetails(field: "encoding", reason: "unrepresentable",
-                                                   message: "«\(error.character)» has no form in windows-1251; export in utf-8",
-                                                   details: ["character": .string(error.character)])
+            return .object(result)
+        }
+    }
+
+    /// Which invoices an export takes.
+    enum Selection {
+        case ids([Int64])
+        case changed(after: Int64)
+        case all
+    }
+
+    /// Invoices read a page at a time.
+    static let pageSize = 256
+    /// Bytes gathered before they are handed on.
+    static let flushBytes = 1 << 20
+
+    /// Writes the file of the invoices `selection` takes, handing its bytes to `output` in pieces
+    /// of about `flushBytes` and each page's ids to `ids`; returns how many invoices it holds.
+    private func write(_ db: Database, _ selection: Selection, with writer: CommerceMLWriter, ids: ([Int64]) -> Void = { _ in },
+                       output: ([UInt8]) throws -> Void) throws -> Int {
+        let today = try crm.today(db)
+        var banks = PayerBanks()
+        var bytes = writer.header(generatedAt: crm.nowText)
+        var count = 0, lastID: Int64 = 0, given = 0
+        while true {
+            let page: [Int64]
+            switch selection {
+            case .ids(let all):
+                page = Array(all[given..<min(given + Self.pageSize, all.count)])
+                given += page.count
+            case .changed(let after):
+                page = try ExportStore.invoicesChanged(db, after: after, afterID: lastID, limit: Self.pageSize)
+            case .all:
+                page = try ExportStore.invoices(db, afterID: lastID, limit: Self.pageSize)
             }
-            return ["encoding": .string(chosenEncoding.rawValue), "version": .string(chosenVersion), "count": .int(Int64(invoices.count)),
-                    "invoiceIds": .array(invoiceIDs.map(JSON.int)), "data": .string(Data(bytes).base64EncodedString()),
-                    "until": ids == nil ? .int(bounds.lastGiven) : .null]
+            guard let last = page.last else { break }
+            lastID = last
+            let stored = try ExportStore.invoices(db, ids: page)
+            let paid = stored.filter { $0.status == "paid" }.map(\.id)
+            let payments = try ExportStore.lastPayments(db, ids: paid)
+            for invoice in stored {
+                let payer = try StoredData.read("invoices", invoice.id) { try StoredData.json(invoice.payer, "payer") }
+                let json = try Self.json(invoice, payer: payer, lastPayment: payments[invoice.id], today: today)
+                do {
+                    try writer.append(CommerceMLWriter.Invoice(json: json, payerBank: try banks.bank(db, payer)), to: &bytes)
+                } catch let error as CommerceMLWriter.InvoiceUnrepresentable {
+                    throw CRMError.invalidValueDetails(
+                        field: "encoding", reason: "unrepresentable",
+                        message: "invoice \(error.invoiceID): «\(error.character)» in «\(error.text)» has no form in windows-1251; export in utf-8",
+                        details: ["invoiceId": .int(error.invoiceID), "text": .string(error.text), "character": .string(error.character)])
+                }
+                count += 1
+                if bytes.count >= Self.flushBytes {
+                    try output(bytes)
+                    bytes.removeAll(keepingCapacity: true)
+                }
+            }
+            ids(stored.map(\.id))
+        }
+        bytes += writer.footer
+        try output(bytes)
+        return count
+    }
+
+    /// The invoice as the writer reads it: the API's shape for the fields a `Документ` holds,
+    /// the status as the API shows it (`overdue` past the due date), the last payment.
+    private static func json(_ invoice: ExportStore.Stored, payer: JSON, lastPayment: (date: String, reference: String?)?,
+                             today: String) throws -> JSON {
+        try StoredData.read("invoices", invoice.id) {
+            var status = invoice.status
+            if status == "sent" || status == "partiallyPaid", let due = invoice.dueDate, due < today { status = "overdue" }
+            return ["id": .int(invoice.id), "number": .string(invoice.number), "date": .string(invoice.date),
+                    "currency": .string(invoice.currency), "total": .string(invoice.total), "status": .string(status), "payer": payer,
+                    "rows": try StoredData.json(invoice.rows, "rows"), "totals": try StoredData.json(invoice.totals, "totals"),
+                    "payments": .array(lastPayment.map { [["date": .string($0.date), "reference": $0.reference.map(JSON.string) ?? .null]] } ?? [])]
+        }
+    }
+
+    /// The payers' bank accounts, each read once per export (a few thousand kept at most).
+    private struct PayerBanks {
+        var known: [String: JSON?] = [:]
+
+        /// The first bank account of the payer's requisite as it is now (the invoice keeps none).
+        mutating func bank(_ db: Database, _ payer: JSON) throws -> JSON? {
+            guard let type = payer["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)), let id = payer["id"]?.int64Value else { return nil }
+            let key = "\(type.rawValue):\(id)"
+            if let bank = known[key] { return bank }
+            if known.count >= 4_096 { known.removeAll(keepingCapacity: true) }
+            let bank = try InvoiceParties.requisite(db, type, id)?["bankDetails"]?.arrayValue?.first
+            known[key] = bank
+            return bank
         }
     }
 
@@ -79,12 +178,6 @@ package struct ExportService: Sendable {
                                  fields: [FieldChange(field: "acknowledged", old: .int(previous), new: .int(until))]), in: db)
             return ["acknowledged": .int(until), "previous": .int(previous)]
         }
-    }
-
-    /// The first bank account of the payer's requisite as it is now (the invoice keeps none).
-    private func payerBank(_ db: Database, _ payer: JSON) throws -> JSON? {
-        guard let type = payer["entityType"]?.stringValue.flatMap(EntityType.init(rawValue:)), let id = payer["id"]?.int64Value else { return nil }
-        return try InvoiceParties.requisite(db, type, id)?["bankDetails"]?.arrayValue?.first
     }
 
     static func encoding(_ name: String?) throws -> CommerceMLWriter.Encoding {

@@ -111,7 +111,7 @@ package enum PaymentMatcher {
 
     /// The words that introduce an invoice's number in a purpose, compiled once: matching does
     /// not change the expression, and Foundation's matching is safe from any thread.
-    private nonisolated(unsafe) static let purposePattern = try! NSRegularExpression(
+    private static let purposePattern = try! NSRegularExpression(
         pattern: #"(?<![а-яa-z])сч(?:ет[а-я]*)?(?:-оферт[а-я]*)?\.?(?:\s+на\s+оплату)?\s*(?:№|n|no\.?|номер)?\s*([0-9][0-9a-zа-я/\-]*)(?:\s*от\s*(\d{2}\.\d{2}\.\d{4}))?"#)
 
     /// A number as written: its last run of digits is the sequence, an earlier four-digit run

@@ -15,15 +15,18 @@ package struct LocalConfiguration: Sendable, Equatable {
     package var importDirectories: [String]
     /// Absolute directories whose fonts `settings.documents.fontPath`/`boldFontPath` may name.
     package var fontDirectories: [String]
+    /// Absolute directories `exchange.export1C {path}` may write files into (none by default).
+    package var exportDirectories: [String]
 
     package static let defaultFontDirectories = ["/usr/share/fonts", "/usr/local/share/fonts"]
 
     package init(sendmailPath: String = "/usr/sbin/sendmail", smsCommandPath: String? = nil, importDirectories: [String] = [],
-                 fontDirectories: [String] = LocalConfiguration.defaultFontDirectories) {
+                 fontDirectories: [String] = LocalConfiguration.defaultFontDirectories, exportDirectories: [String] = []) {
         self.sendmailPath = sendmailPath
         self.smsCommandPath = smsCommandPath
         self.importDirectories = importDirectories
         self.fontDirectories = fontDirectories
+        self.exportDirectories = exportDirectories
     }
 
     /// `path` made absolute and normal if it names a file under one of `importDirectories`,
@@ -38,6 +41,38 @@ package struct LocalConfiguration: Sendable, Equatable {
     /// 1007 `{field, reason: "outsideFontDirs"}`.
     package func fontPath(_ path: String, field: String) throws -> String {
         try Self.path(path, field: field, under: fontDirectories, key: "fontDirs", reason: "outsideFontDirs", what: "fonts can be read")
+    }
+
+    /// Where a file named `path` may be written: under one of `exportDirectories` (else 1007
+    /// `{field, reason: "outsideExportDirs"}`, decided before the file system is asked), in a
+    /// directory that exists (else 1007 `noSuchDirectory`) and that, symbolic links resolved,
+    /// is still under one of them; the path returned is that real directory and the file's name.
+    /// A regular file of that name may exist (it is replaced whole); anything else there (a
+    /// directory, a symbolic link, a FIFO) is 1007 `notAFile`.
+    package func exportablePath(_ path: String, field: String) throws -> String {
+        let refusal = CRMError.invalidValue(
+            field: field, reason: "outsideExportDirs",
+            message: exportDirectories.isEmpty
+                ? "files can be written only into the directories listed in exportDirs of crmd's config file, and none is listed"
+                : "files can be written only into the directories listed in exportDirs of crmd's config file: "
+                    + exportDirectories.joined(separator: ", "))
+        guard let normal = Self.normalized(path), let slash = normal.lastIndex(of: "/") else { throw refusal }
+        let directories = exportDirectories.compactMap(Self.normalized)
+        guard directories.contains(where: { Self.isInside(normal, $0) }) else { throw refusal }
+        let name = String(normal[normal.index(after: slash)...])
+        let parent = slash == normal.startIndex ? "/" : String(normal[..<slash])
+        guard let resolvedParent = Self.realPath(parent) else {
+            throw CRMError.invalidValue(field: field, reason: "noSuchDirectory", message: "\(parent) does not exist")
+        }
+        let candidate = resolvedParent == "/" ? "/" + name : resolvedParent + "/" + name
+        let resolvedDirectories = directories.map { Self.realPath($0) ?? $0 }
+        guard resolvedDirectories.contains(where: { Self.isInside(candidate, $0) }) else { throw refusal }
+        var status = stat()
+        if lstat(candidate, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw CRMError.invalidValue(field: field, reason: "notAFile",
+                                        message: "\(candidate) is \(status.st_mode & S_IFMT == S_IFDIR ? "a directory" : "not a regular file")")
+        }
+        return candidate
     }
 
     private static func path(_ path: String, field: String, under allowed: [String], key: String, reason: String, what: String) throws -> String {

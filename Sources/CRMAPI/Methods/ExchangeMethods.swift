@@ -14,7 +14,7 @@ enum ExchangeMethods {
                     return value
                 }
                 return try crm.exportTo1C.export1C(since: try params.optionalInt64("since"), ids: ids, encoding: try params.optionalString("encoding"),
-                                                   version: try params.optionalString("version"))
+                                                   version: try params.optionalString("version"), path: try params.optionalString("path"))
             },
             Method("exchange.acknowledge") { params, context in
                 try crm.exportTo1C.acknowledge(until: try params.int64("until"), by: context.caller)
