@@ -62,6 +62,12 @@ public enum LegacyEncoding: Sendable, Hashable, CaseIterable {
 
     private func append(_ text: String, to bytes: inout [UInt8], fallback: (Unicode.Scalar) -> UInt8?) {
         let map = reverse
+        bytes.reserveCapacity(bytes.count + text.utf8.count)
+        // Text that is ASCII only (numbers, dates, codes) is copied as it is.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            bytes += text.utf8
+            return
+        }
         var scalars = text.unicodeScalars.makeIterator()
         var pending = scalars.next()
         while let scalar = pending {
@@ -71,7 +77,7 @@ public enum LegacyEncoding: Sendable, Hashable, CaseIterable {
                 continue
             }
             // A base letter followed by a combining mark that composes with it.
-            if let mark = pending, let composed = Self.composed(scalar, mark), map[Int(composed)] != 0 {
+            if let mark = pending, (0x0300...0x036F).contains(mark.value), let composed = Self.composed(scalar, mark), map[Int(composed)] != 0 {
                 bytes.append(map[Int(composed)])
                 pending = scalars.next()
                 continue

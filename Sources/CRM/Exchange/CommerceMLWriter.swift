@@ -276,27 +276,36 @@ struct XMLBytes {
 
     mutating func open(_ name: String, _ level: Int) {
         indent(level)
-        markup("<\(name)>\n")
+        bytes.append(UInt8(ascii: "<"))
+        markup(name)
+        bytes += [UInt8(ascii: ">"), 0x0A]
     }
 
     mutating func close(_ name: String, _ level: Int) {
         indent(level)
-        markup("</\(name)>\n")
+        bytes += [UInt8(ascii: "<"), UInt8(ascii: "/")]
+        markup(name)
+        bytes += [UInt8(ascii: ">"), 0x0A]
     }
 
     /// `<name attributes>value</name>`; nothing when the value is nil.
     mutating func element(_ name: String, _ value: String?, _ level: Int, attributes: [(String, String)] = []) throws {
         guard let value else { return }
         indent(level)
-        markup("<" + name)
+        bytes.append(UInt8(ascii: "<"))
+        markup(name)
         for (key, attribute) in attributes {
-            markup(" \(key)=\"")
+            bytes.append(UInt8(ascii: " "))
+            markup(key)
+            bytes += [UInt8(ascii: "="), UInt8(ascii: "\"")]
             try escaped(attribute)
             bytes.append(UInt8(ascii: "\""))
         }
         bytes.append(UInt8(ascii: ">"))
         try escaped(value)
-        markup("</\(name)>\n")
+        bytes += [UInt8(ascii: "<"), UInt8(ascii: "/")]
+        markup(name)
+        bytes += [UInt8(ascii: ">"), 0x0A]
     }
 
     /// A `ЗначениеРеквизита` with its `Наименование` and `Значение`.
