@@ -62,6 +62,27 @@ enum BankFile {
         #expect(crlf == lf)
     }
 
+    /// Spaces around keys, values and markers — tabs, no-break spaces, a stray CR at a line's
+    /// end — are not part of them, in every encoding; an indented `Кодировка=DOS` still says DOS.
+    @Test(arguments: [BankStatement.Encoding.windows1251, .cp866, .utf8])
+    func spacesAroundAreTrimmed(_ encoding: BankStatement.Encoding) throws {
+        var lines = BankFile.lines([BankFile.document(number: "15", amount: "9000.00", purpose: "Оплата по счету № 15")],
+                                   encodingLine: encoding == .cp866 ? " \tКодировка=DOS " : "Кодировка=Windows")
+        lines = lines.map { line in
+            switch line {
+            case "Номер=15": return "\tНомер = 15\u{00A0}"
+            case "КонецДокумента": return "  КонецДокумента\r"
+            case "1CClientBankExchange": return "\u{00A0}1CClientBankExchange"
+            default: return line
+            }
+        }
+        let statement = try BankStatement.parse(BankFile.bytes(lines, encoding))
+        #expect(statement.encoding == encoding)
+        #expect(statement.documents.map(\.number) == ["15"])
+        #expect(statement.documents.first?.purpose == "Оплата по счету № 15")
+        #expect(BankStatement.trimmed(" \t\u{00A0}a b\u{2009}") == "a b" && BankStatement.trimmed("\u{00A0} ") == "" && BankStatement.trimmed("") == "")
+    }
+
     @Test func cp866BytesWithoutSayingDOSAreNotReadAsCP866() throws {
         // The same bytes read as Windows-1251 give other letters: the header decides.
         let statement = try BankStatement.parse(BankFile.bytes(Self.sample.filter { !$0.hasPrefix("Кодировка") }, .windows1251))

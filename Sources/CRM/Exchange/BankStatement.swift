@@ -59,35 +59,67 @@ package struct BankStatement: Sendable, Equatable {
 
     /// Reads a statement from the file's bytes.
     package static func parse(_ bytes: [UInt8]) throws(Problem) -> BankStatement {
-        let (text, encoding) = try decode(bytes)
-        return try parse(lines: lines(text), encoding: encoding)
+        let (lines, encoding) = try decode(bytes)
+        return try parse(lines: lines, encoding: encoding)
     }
 
-    /// The text of the bytes and the encoding it was in.
-    static func decode(_ bytes: [UInt8]) throws(Problem) -> (String, Encoding) {
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            guard let text = String(bytes: bytes.dropFirst(3), encoding: .utf8) else {
+    /// The file's lines, each decoded and trimmed of spaces, and the encoding they were in.
+    /// Lines are split on the bytes (LF, a CR before it dropped): both line ends are ASCII in
+    /// every encoding a statement comes in, so no line is decoded twice or as a whole file.
+    static func decode(_ bytes: [UInt8]) throws(Problem) -> ([String], Encoding) {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        if bytes.starts(with: bom) {
+            let body = bytes.dropFirst(3)
+            guard String(validating: body, as: UTF8.self) != nil else {
                 throw Problem(reason: "encoding", line: 1, message: "the file starts with a UTF-8 byte order mark but is not UTF-8")
             }
-            return (text, .utf8)
+            return (lineRanges(body).map { trimmed(String(decoding: body[$0], as: UTF8.self)) }, .utf8)
         }
-        let dos = LegacyEncoding.cp866.decode(bytes)
-        if lines(dos).contains(where: { $0.trimmingCharacters(in: .whitespaces) == "Кодировка=DOS" }) { return (dos, .cp866) }
-        return (LegacyEncoding.windows1251.decode(bytes), .windows1251)
+        let ranges = lineRanges(bytes[...])
+        let encoding: Encoding = ranges.contains { isDOSMark(bytes[$0]) } ? .cp866 : .windows1251
+        let table: LegacyEncoding = encoding == .cp866 ? .cp866 : .windows1251
+        return (ranges.map { trimmed(table.decode(Array(bytes[$0]))) }, encoding)
     }
 
-    static func lines(_ text: String) -> [String] {
-        // "\r\n" is one Character in Swift: split on it and on a lone "\n" alike.
-        text.split(omittingEmptySubsequences: false) { $0 == "\r\n" || $0 == "\n" }.map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+    /// `Кодировка=DOS` in CP866 bytes, as the line that says so holds it.
+    private static let dosMark = LegacyEncoding.cp866.encode("Кодировка=DOS")!
+
+    private static func isDOSMark(_ line: ArraySlice<UInt8>) -> Bool {
+        var line = line
+        while let first = line.first, first == 0x20 || first == 0x09 { line.removeFirst() }
+        while let last = line.last, last == 0x20 || last == 0x09 { line.removeLast() }
+        return line.elementsEqual(dosMark)
+    }
+
+    /// Each line's bytes without its LF and the CR before it.
+    private static func lineRanges(_ bytes: ArraySlice<UInt8>) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = bytes.startIndex
+        for index in bytes.indices where bytes[index] == 0x0A {
+            ranges.append(start..<(index > start && bytes[index - 1] == 0x0D ? index - 1 : index))
+            start = index + 1
         }
+        ranges.append(start..<(bytes.endIndex > start && bytes[bytes.endIndex - 1] == 0x0D ? bytes.endIndex - 1 : bytes.endIndex))
+        return ranges
+    }
+
+    /// The text without the spaces (tabs, Unicode space separators — the no-break space among
+    /// them — and a stray CR, as in a line ended CR CR LF) around it.
+    static func trimmed(_ text: String) -> String {
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == " " || scalar == "\t" || scalar == "\r" || (scalar.value >= 0x80 && scalar.properties.generalCategory == .spaceSeparator)
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else { return text }
+        guard let start = scalars.firstIndex(where: { !isSpace($0) }), let end = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(scalars[start...end])
     }
 
     private static func parse(lines: [String], encoding: Encoding) throws(Problem) -> BankStatement {
         var statement = BankStatement(encoding: encoding, version: nil, accounts: [], documents: [])
         var index = 0
-        while index < lines.count, lines[index].trimmingCharacters(in: .whitespaces).isEmpty { index += 1 }
-        guard index < lines.count, lines[index].trimmingCharacters(in: .whitespaces) == "1CClientBankExchange" else {
+        while index < lines.count, lines[index].isEmpty { index += 1 }
+        guard index < lines.count, lines[index] == "1CClientBankExchange" else {
             throw Problem(reason: "notBankExchange", line: min(index, max(lines.count - 1, 0)) + 1,
                           message: "a 1CClientBankExchange file starts with the line 1CClientBankExchange")
         }
@@ -96,7 +128,7 @@ package struct BankStatement: Sendable, Equatable {
         var inBalance = false
         while index < lines.count {
             let number = index + 1
-            let line = lines[index].trimmingCharacters(in: .whitespaces)
+            let line = lines[index]
             index += 1
             if line.isEmpty { continue }
             let (key, value) = split(line)
@@ -139,8 +171,7 @@ package struct BankStatement: Sendable, Equatable {
 
     private static func split(_ line: String) -> (String, String?) {
         guard let equals = line.firstIndex(of: "=") else { return (line, nil) }
-        return (String(line[..<equals]).trimmingCharacters(in: .whitespaces),
-                String(line[line.index(after: equals)...]).trimmingCharacters(in: .whitespaces))
+        return (trimmed(String(line[..<equals])), trimmed(String(line[line.index(after: equals)...])))
     }
 
     private static func document(kind: String, line: Int, fields: [String: (value: String, line: Int)]) throws(Problem) -> Document {
