@@ -7,6 +7,11 @@ public struct DatabaseConfiguration: Sendable {
     /// `PRAGMA synchronous=FULL` (every commit is fsynced), else `NORMAL`.
     public var synchronousFull: Bool = true
     public var busyTimeoutMilliseconds: Int32 = 5000
+    /// The writer's page cache, in KiB (SQLite's default is 2 MiB). A large write — a bank
+    /// statement's thousands of payments in one transaction, each touching invoices spread over
+    /// a big table — dirties far more pages than 2 MiB hold; SQLite then spills them to the WAL
+    /// before the commit and writes some again. The cache is a ceiling, filled only as pages are used.
+    public var writerCacheKiB: Int = 64 << 10
     /// Runs on every connection after the pragmas, e.g. to register SQL functions.
     public var prepareConnection: (@Sendable (Database) throws -> Void)? = nil
 
@@ -14,11 +19,12 @@ public struct DatabaseConfiguration: Sendable {
 }
 
 extension Database {
-    /// Busy timeout, WAL (writer only), foreign keys, synchronous, then `prepareConnection`.
+    /// Busy timeout, WAL and the page cache (writer only), foreign keys, synchronous, then `prepareConnection`.
     func configure(_ configuration: DatabaseConfiguration, isWriter: Bool) throws {
         try setBusyTimeout(milliseconds: configuration.busyTimeoutMilliseconds)
         if isWriter {
             try execute("PRAGMA journal_mode=WAL")
+            try execute("PRAGMA cache_size=-\(configuration.writerCacheKiB)")
         }
         try execute("PRAGMA foreign_keys=ON")
         try execute(configuration.synchronousFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
