@@ -96,7 +96,10 @@ package enum PaymentMatcher {
     /// dd.mm.yyyy» after it when the number itself has none. A bare «№» is not taken: it is as
     /// often a contract's number.
     package static func numbers(in purpose: String) -> [NumberKey] {
-        let text = purpose.lowercased().replacingOccurrences(of: "ё", with: "е")
+        let lowered = purpose.lowercased()
+        // Every form starts with «сч»: a purpose without it names no invoice (and costs no matching).
+        guard lowered.contains("сч") else { return [] }
+        let text = lowered.contains("ё") ? String(String.UnicodeScalarView(lowered.unicodeScalars.map { $0 == "ё" ? "е" : $0 })) : lowered
         let range = NSRange(text.startIndex..., in: text)
         var keys: [NumberKey] = []
         for found in purposePattern.matches(in: text, range: range) {
