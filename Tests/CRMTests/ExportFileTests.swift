@@ -27,6 +27,8 @@ import Testing
         #expect(bytes == Int64(written.count) && bytes == 100_007)
         #expect(sha256 == SHA256.hex([UInt8](written)))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["orders.xml"])
+        let mode = try FileManager.default.attributesOfItem(atPath: target.path)[.posixPermissions] as? Int
+        #expect(mode == 0o640)
     }
 
     @Test func aFailedPutLeavesNothingBehind() throws {

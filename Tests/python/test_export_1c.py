@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import stat
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -184,6 +185,7 @@ def test_export_to_a_file_under_export_dirs(make_server, workdir):
         data = target.read_bytes()
         assert (len(data), hashlib.sha256(data).hexdigest()) == (written["bytes"], written["sha256"])
         assert sorted(p.name for p in exports.iterdir()) == ["orders.xml"]  # no temporary file left
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640  # crmd's umask is 077; the export is meant for 1C's group
         root = ET.fromstring(data)
         found = documents(root)
         assert set(found) == {m["number"] for m in made}

@@ -14,7 +14,8 @@ struct ExportFile {
     private var hasher = SHA256.Hasher()
     private var size: Int64 = 0
 
-    /// Creates the temporary file (mode 0640: the owner writes, a group such as 1C's may read).
+    /// Creates the temporary file, mode 0640 whatever crmd's umask (0077): the owner writes, and
+    /// a group the directory's owner chose — 1C's — may read the file it becomes.
     init(path: String) throws {
         self.path = path
         let slash = path.lastIndex(of: "/")!
@@ -23,6 +24,7 @@ struct ExportFile {
         temporary = String(path[..<slash]) + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else { throw Self.failure(errno, "cannot create a file in the directory of \(path)") }
+        _ = fchmod(descriptor, 0o640)
     }
 
     mutating func write(_ bytes: [UInt8]) throws {
