@@ -31,31 +31,48 @@ import Testing
             for intervals in cases {
                 let blob = BusyDay.encode(intervals, day: day)
                 #expect(try BusyDay.decode(blob, day: day) == intervals)
-                #expect(blob.count <= 1 + intervals.count * 6)
+                #expect(blob.count == 1 + intervals.count * 6)
             }
         }
-        // A working day of five-minute meetings every ten minutes stays under a kilobyte.
+        // A day of five-minute meetings every ten minutes stays under a kilobyte.
         let crowded = (0..<144).map { Int64($0) * 600..<Int64($0) * 600 + 300 }
-        #expect(BusyDay.encode(crowded, day: 0).count < 600)
+        #expect(BusyDay.encode(crowded, day: 0).count < 1024)
     }
 
     @Test func corruptBlobsAreRefused() throws {
+        /// Format 1 by hand: seconds since the day's start, three bytes little-endian each.
+        func blob(_ pairs: [(Int64, Int64)], format: UInt8 = 1) -> [UInt8] {
+            var bytes = [format]
+            for (start, end) in pairs {
+                for value in [start, end] { bytes += [UInt8(value & 0xff), UInt8(value >> 8 & 0xff), UInt8(value >> 16)] }
+            }
+            return bytes
+        }
+        #expect(blob([(3600, 86_400)]) == [1, 0x10, 0x0e, 0, 0x80, 0x51, 0x01])
+        #expect(try BusyDay.decode(blob([(3600, 86_400)]), day: 3) == [3 * 86_400 + 3600..<4 * 86_400])
         let cases: [(bytes: [UInt8], problem: String)] = [
-            ([], "empty (a day with no busy time has no row)"),
-            ([2, 0, 1], "unknown format 2"),
-            ([1], "no intervals"),
-            ([1, 0x80], "a number cut short"),
-            ([1, 5], "a number cut short"),
-            ([1, 0x85, 0x00, 1], "a number not in its shortest form"),
-            ([1, 0x80, 0x80, 0x80, 0x01, 1], "a number longer than three bytes"),
-            ([1, 0x81, 0xa3, 0x05, 1], "a number over a day"),    // 86,401
-            ([1, 0, 0], "an empty interval"),
-            ([1, 0, 5, 0, 5], "an interval touches the one before"),
-            ([1, 0xf0, 0xa2, 0x05, 0xd1, 0x01], "an interval past the end of the day"),  // 86,384 + 209
+            ([], "empty (a day with no busy time has no row) at byte 0"),
+            (blob([(0, 10)], format: 2), "unknown format 2 at byte 0"),
+            ([1], "no intervals at byte 1"),
+            ([1, 0, 0, 0, 5, 0], "an interval cut short at byte 1"),
+            (blob([(10, 20)]) + [0, 0, 0], "an interval cut short at byte 7"),
+            (blob([(10, 10)]), "an empty interval at byte 1"),
+            (blob([(10, 20), (30, 25)]), "an empty interval at byte 7"),
+            (blob([(0, 10), (10, 20)]), "an interval touches or overlaps the one before at byte 7"),
+            (blob([(0, 10), (5, 20)]), "an interval touches or overlaps the one before at byte 7"),
+            (blob([(86_000, 86_401)]), "an interval past the end of the day at byte 1"),
+            (blob([(0, 10), (0xff_fffe, 0xff_ffff)]), "an interval past the end of the day at byte 7"),
         ]
         for (bytes, problem) in cases {
             let error = #expect(throws: BusyDay.Corrupt.self, "\(bytes)") { _ = try BusyDay.decode(bytes, day: 3) }
-            #expect(error?.problem == problem, "\(bytes)")
+            #expect(error?.description == "intervals: " + problem, "\(bytes)")
+        }
+        // Checked also where no window asks for it.
+        var intervals: [Range<Int64>] = [], window = 0
+        #expect(throws: BusyDay.Corrupt(offset: 7, problem: "an empty interval")) {
+            try blob([(10, 20), (30, 25), (40, 50)]).withUnsafeBufferPointer {
+                try BusyDay.decode($0, day: 0, within: [40..<45], from: &window, into: &intervals)
+            }
         }
     }
 
@@ -65,12 +82,24 @@ import Testing
         #expect(split.map(\.day) == [day - 1, day, day + 1, day + 2, day + 3])
         #expect(split[1].intervals == [BusyDay.span(of: day)])
         #expect(BusyDay.days(touchedBy: [midnight - 1..<midnight, midnight..<midnight + 1, midnight + 5..<midnight + 5]) == [day - 1, day])
-        // Two days read one after the other give one interval over midnight.
-        var joined: [Range<Int64>] = []
-        for part in split.prefix(3) {
-            try BusyDay.encode(part.intervals, day: part.day).withUnsafeBufferPointer { try BusyDay.decode($0, day: part.day, into: &joined) }
+        // Days read one after the other give one interval over midnight, cut to the windows asked.
+        func read(_ windows: [Range<Int64>]) throws -> [Range<Int64>] {
+            var joined: [Range<Int64>] = [], window = 0
+            for part in split {
+                try BusyDay.encode(part.intervals, day: part.day).withUnsafeBufferPointer {
+                    try BusyDay.decode($0, day: part.day, within: windows, from: &window, into: &joined)
+                }
+            }
+            return joined
         }
-        #expect(joined == [midnight - 3600..<midnight + 2 * 86_400])
+        #expect(try read([midnight - 86_400..<midnight + 4 * 86_400]) == [midnight - 3600..<midnight + 2 * 86_400 + 60,
+                                                                           midnight + 3 * 86_400..<midnight + 3 * 86_400 + 10])
+        // Windows that one busy interval spans several of, and one between busy intervals.
+        let windows = [midnight - 7200..<midnight - 1800, midnight + 600..<midnight + 1200, midnight + 86_400 - 60..<midnight + 86_400 + 60,
+                       midnight + 2 * 86_400 + 120..<midnight + 3 * 86_400 + 5]
+        #expect(try read(windows) == [midnight - 3600..<midnight - 1800, midnight + 600..<midnight + 1200,
+                                      midnight + 86_400 - 60..<midnight + 86_400 + 60, midnight + 3 * 86_400..<midnight + 3 * 86_400 + 5])
+        #expect(try read([midnight + 2 * 86_400 + 60..<midnight + 3 * 86_400]).isEmpty)
     }
 
     // MARK: - Kept by every write
@@ -173,7 +202,7 @@ import Testing
         try crm.pool.write { db in
             try db.execute("UPDATE busy_days SET intervals = ? WHERE kind = 'user' AND owner_id = 1 AND day = ?", [.blob([1, 0, 0]), .integer(day)])
         }
-        #expect(throws: StoredDataError(table: "busy_days", id: "user/1/\(day)", problem: "intervals: an empty interval at byte 3")) {
+        #expect(throws: StoredDataError(table: "busy_days", id: "user/1/\(day)", problem: "intervals: an interval cut short at byte 1")) {
             _ = try crm.calendar.freeSlots(userIDs: [1], from: start - 86_400, to: start + 86_400, duration: 1800, step: nil, resourceID: nil, limit: 10)
         }
         try crm.pool.write { db in

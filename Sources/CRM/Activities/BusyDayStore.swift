@@ -67,15 +67,15 @@ enum BusyDayStore {
     /// the windows touch, merged and cut to the windows.
     static func busy(_ db: Database, kind: String, owner: Int64, within windows: [Range<Int64>]) throws -> [Range<Int64>] {
         guard let first = windows.first?.lowerBound, let last = windows.last?.upperBound, first < last else { return [] }
-        var intervals: [Range<Int64>] = []
+        var intervals: [Range<Int64>] = [], window = 0
         try db.forEachRaw("SELECT day, intervals FROM busy_days WHERE kind = ? AND owner_id = ? AND day BETWEEN ? AND ? ORDER BY day",
                           [.text(kind), .integer(owner), .integer(BusyDay.day(containing: first)), .integer(BusyDay.day(containing: last - 1))]) { row in
             let day = row.int64(0)
             try StoredData.read("busy_days", "\(kind)/\(owner)/\(day)") {
                 guard row.storageClass(1) == .blob else { throw StoredData.Problem("intervals: not a blob") }
-                try BusyDay.decode(row.blobBytes(1), day: day, into: &intervals)
+                try BusyDay.decode(row.blobBytes(1), day: day, within: windows, from: &window, into: &intervals)
             }
         }
-        return Intervals.intersect(intervals, windows)
+        return intervals
     }
 }
