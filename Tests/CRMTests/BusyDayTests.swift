@@ -2,6 +2,7 @@ import Foundation
 import JSONKit
 import Storage
 import Testing
+import TestSupport
 @testable import CRM
 
 /// Busy time per day (`busy_days`, migration 27): the blob format round-trips and refuses what
@@ -356,20 +357,5 @@ import Testing
                 instead of \(expected.dropFirst(first).first.map(String.init(describing:)) ?? "none")
                 """, sourceLocation: sourceLocation)
         }
-    }
-}
-
-/// SplitMix64: the same sequence for the same seed, so a failing run can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }
