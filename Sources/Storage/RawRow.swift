@@ -35,6 +35,13 @@ public struct RawRow {
         guard let text = sqlite3_column_text(handle, Int32(column)) else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, Int32(column))))
     }
+
+    /// The column's bytes as stored (check `storageClass` first: text reads as its bytes too).
+    public func blobBytes(_ column: Int) -> UnsafeBufferPointer<UInt8> {
+        // sqlite3_column_blob first, then sqlite3_column_bytes, as SQLite documents.
+        guard let blob = sqlite3_column_blob(handle, Int32(column)) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: blob.assumingMemoryBound(to: UInt8.self), count: Int(sqlite3_column_bytes(handle, Int32(column))))
+    }
 }
 
 extension Database {

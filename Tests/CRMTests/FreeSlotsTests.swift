@@ -20,6 +20,7 @@ import TestSupport
         #expect(Intervals.merge([10..<20, 1..<3, 3..<5, 15..<18, 19..<25, 7..<7, (-4)..<(-2), 30..<31])
                 == [(-4)..<(-2), 1..<5, 10..<25, 30..<31])
         #expect(Intervals.merge([1..<100, 2..<3, 4..<5]) == [1..<100])
+        #expect(Intervals.merge([1..<3, 3..<5, 4..<4, 4..<6, 8..<9, 8..<8, 8..<12]) == [1..<6, 8..<12])
     }
 
     @Test func mergeAgreesWithASlowUnionOnRandomLists() {
@@ -32,6 +33,8 @@ import TestSupport
             }
             let covered = Set(ranges.flatMap { Array($0) })
             let merged = Intervals.merge(ranges)
+            // In order of their starts they take the one sweep, and give the same.
+            #expect(Intervals.merge(ranges.sorted { $0.lowerBound < $1.lowerBound }) == merged)
             #expect(Set(merged.flatMap { Array($0) }) == covered)
             #expect(zip(merged, merged.dropFirst()).allSatisfy { $0.upperBound < $1.lowerBound })
             #expect(merged.allSatisfy { !$0.isEmpty })

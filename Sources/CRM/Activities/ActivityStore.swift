@@ -2,7 +2,8 @@ import JSONKit
 import Storage
 
 /// The SQL of activities: the row, its participants and bindings, and what it occupies
-/// (`busy_slots`). Stored rows are read strictly.
+/// (`busy_slots`, and through `BusyDayStore` the days of `busy_days` those rows touch, in the
+/// same write). Stored rows are read strictly.
 enum ActivityStore {
     private static let columns = """
         a.id AS id, a.type AS type, a.subject AS subject, a.description AS description, a.start_at AS start_at, a.end_at AS end_at,
@@ -50,31 +51,46 @@ enum ActivityStore {
             try db.execute("INSERT INTO activity_bindings (activity_id, entity_type, entity_id) VALUES (?, ?, ?)",
                            [.integer(activity.id), .text(binding.type.rawValue), .integer(binding.id)])
         }
+        let old = try busySlots(db, activity.id)
         try db.execute("DELETE FROM busy_slots WHERE activity_id = ?", [.integer(activity.id)])
-        guard activity.occupies, let start = activity.start, let end = activity.end else { return }
-        let owners = activity.people.map { ("user", $0) } + (activity.resourceID.map { [("resource", $0)] } ?? [])
-        for (kind, owner) in owners {
-            try db.execute("INSERT INTO busy_slots (kind, owner_id, start_at, end_at, activity_id) VALUES (?, ?, ?, ?, ?)",
-                           [.text(kind), .integer(owner), .integer(start), .integer(end), .integer(activity.id)])
-            try db.execute("""
-                INSERT INTO busy_longest (kind, owner_id, seconds) VALUES (?, ?, ?)
-                ON CONFLICT (kind, owner_id) DO UPDATE SET seconds = max(seconds, excluded.seconds)
-                """, [.text(kind), .integer(owner), .integer(end - start)])
+        var new = Set<BusyDayStore.Slot>()
+        if activity.occupies, let start = activity.start, let end = activity.end {
+            let owners = activity.people.map { ("user", $0) } + (activity.resourceID.map { [("resource", $0)] } ?? [])
+            for (kind, owner) in owners {
+                try db.execute("INSERT INTO busy_slots (kind, owner_id, start_at, end_at, activity_id) VALUES (?, ?, ?, ?, ?)",
+                               [.text(kind), .integer(owner), .integer(start), .integer(end), .integer(activity.id)])
+                try db.execute("""
+                    INSERT INTO busy_longest (kind, owner_id, seconds) VALUES (?, ?, ?)
+                    ON CONFLICT (kind, owner_id) DO UPDATE SET seconds = max(seconds, excluded.seconds)
+                    """, [.text(kind), .integer(owner), .integer(end - start)])
+                new.insert(BusyDayStore.Slot(kind: kind, owner: owner, start: start, end: end))
+            }
         }
+        // The days of the rows it gave up and of those it took; a row kept changes no day.
+        try BusyDayStore.refresh(db, changed: old.symmetricDifference(new))
+    }
+
+    /// The busy rows of activity `id`.
+    private static func busySlots(_ db: Database, _ id: Int64) throws -> Set<BusyDayStore.Slot> {
+        Set(try db.query("SELECT kind, owner_id, start_at, end_at FROM busy_slots WHERE activity_id = ?", [.integer(id)]).map { row in
+            BusyDayStore.Slot(kind: try row.text("kind"), owner: try row.int64("owner_id"), start: try row.int64("start_at"), end: try row.int64("end_at"))
+        })
     }
 
     /// How far before an instant a busy interval of `owner` overlapping it can start: the
     /// longest it has ever been booked for (never shrinks, so it is always enough).
-    private static func longest(_ db: Database, kind: String, owner: Int64) throws -> Int64 {
+    static func longest(_ db: Database, kind: String, owner: Int64) throws -> Int64 {
         try db.queryOne("SELECT seconds FROM busy_longest WHERE kind = ? AND owner_id = ?", [.text(kind), .integer(owner)])?
             .int64("seconds") ?? 0
     }
 
     static func delete(_ db: Database, _ id: Int64) throws {
+        let busy = try busySlots(db, id)
         for table in ["activity_participants", "activity_bindings", "busy_slots"] {
             try db.execute("DELETE FROM \(table) WHERE activity_id = ?", [.integer(id)])
         }
         try db.execute("DELETE FROM activities WHERE id = ?", [.integer(id)])
+        try BusyDayStore.refresh(db, changed: busy)
     }
 
     static func fetch(_ db: Database, _ id: Int64) throws -> Activity? {
@@ -137,19 +153,6 @@ enum ActivityStore {
                                 end: try $0.int64("end_at")) }
         }
         return found
-    }
-
-    /// What occupies `owner` (a user or resource) between `from` and `to`, as intervals by start.
-    static func busy(_ db: Database, kind: String, owner: Int64, from: Int64, to: Int64) throws -> [Range<Int64>] {
-        var ranges: [Range<Int64>] = []
-        try db.forEachRaw("""
-            SELECT start_at, end_at FROM busy_slots WHERE kind = ? AND owner_id = ? AND start_at < ? AND start_at >= ? AND end_at > ?
-            ORDER BY start_at
-            """, [.text(kind), .integer(owner), .integer(to), .integer(from - (try longest(db, kind: kind, owner: owner))), .integer(from)]) { row in
-            let start = row.int64(0), end = row.int64(1)
-            if end > start { ranges.append(start..<end) }
-        }
-        return ranges
     }
 
     /// A list's conditions on `a`, each a SQL term with its arguments.

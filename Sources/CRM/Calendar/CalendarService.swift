@@ -136,16 +136,17 @@ package struct CalendarService: Sendable {
                 }
                 calendars.append(try Self.workCalendar(db, user: user, from: from, to: to))
             }
-            // Only busy time inside the hours all of them work can take a slot away: read just that.
+            // Only busy time inside the hours all of them work can take a slot away: read the days
+            // those hours touch (`busy_days`, a row per owner and day) and keep just that.
             var common = [from..<to]
             for calendar in calendars where !common.isEmpty { common = Intervals.intersect(common, calendar.workingIntervals(from: from, to: to)) }
-            let busy = try userIDs.map { user in try common.flatMap { try ActivityStore.busy(db, kind: "user", owner: user, from: $0.lowerBound, to: $0.upperBound) } }
+            let busy = try userIDs.map { user in try BusyDayStore.busy(db, kind: "user", owner: user, within: common) }
             var resourceBusy: [Range<Int64>]?
             if let resourceID {
                 guard try ActivityStore.resource(db, resourceID) != nil else {
                     throw CRMError.invalidValue(field: "resourceId", reason: "unknownResource", message: "no resource \(resourceID)")
                 }
-                resourceBusy = try common.flatMap { try ActivityStore.busy(db, kind: "resource", owner: resourceID, from: $0.lowerBound, to: $0.upperBound) }
+                resourceBusy = try BusyDayStore.busy(db, kind: "resource", owner: resourceID, within: common)
             }
             let slots = try FreeSlots.find(calendars: calendars, busy: busy, resourceBusy: resourceBusy, from: from, to: to, duration: duration,
                                            step: step, limit: limit)

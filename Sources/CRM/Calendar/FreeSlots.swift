@@ -2,9 +2,9 @@ import Foundation
 
 /// Finding times when several users can all meet: slots of a given length inside the working
 /// hours of every user, overlapping nobody's busy time nor the resource's (a room has no
-/// working hours). Pure; the cost is a binary search per busy interval (to drop those outside
-/// everyone's working time), two radix sorts of the rest and linear sweeps: 5 users × 10,000
-/// busy intervals over a month take about a millisecond.
+/// working hours). Pure; each busy list in turn is cut to what is still free (a table lookup
+/// per interval drops those outside everyone's working time), merged (one sweep when it comes
+/// in order, as `busy_days` gives it; else two radix sorts) and subtracted, all linear.
 package enum FreeSlots {
     /// Up to `limit` slots within [from, to), in time order, each `duration` seconds long.
     /// Starts lie on a grid of `step` seconds (default: `duration`) counted from local midnight
@@ -33,10 +33,10 @@ package enum FreeSlots {
             free = Intervals.intersect(free, calendar.workingIntervals(from: from, to: to))
         }
         guard !free.isEmpty else { return [] }
-        var blocked: [Range<Int64>] = []
-        for list in busy { blocked += Intervals.overlapping(list, free) }
-        if let resourceBusy { blocked += Intervals.overlapping(resourceBusy, free) }
-        free = Intervals.subtract(free, Intervals.merge(blocked))
+        // What is left free shrinks list by list: free − (A ∪ B) = (free − A) − B.
+        for list in busy + (resourceBusy.map { [$0] } ?? []) where !free.isEmpty {
+            free = Intervals.subtract(free, Intervals.merge(Intervals.overlapping(list, free)))
+        }
 
         var slots: [Range<Int64>] = []
         for window in free {

@@ -3,9 +3,21 @@
 /// in O(n + m).
 package enum Intervals {
     /// The union of `ranges` in any order: sorted, with overlapping and touching ranges joined
-    /// and empty ones dropped. Sorts the starts and the ends apart (two radix sorts of plain integers,
-    /// linear in the count) and sweeps them with a depth counter.
+    /// and empty ones dropped. Ranges already in order of their starts (busy time read from
+    /// `busy_days`) are joined in one sweep; others have their starts and ends sorted apart (two
+    /// radix sorts of plain integers, linear in the count) and swept with a depth counter.
     package static func merge(_ ranges: [Range<Int64>]) -> [Range<Int64>] {
+        if zip(ranges, ranges.dropFirst()).allSatisfy({ $0.lowerBound <= $1.lowerBound }) {
+            var result: [Range<Int64>] = []
+            for range in ranges where !range.isEmpty {
+                if let last = result.last, range.lowerBound <= last.upperBound {
+                    if range.upperBound > last.upperBound { result[result.count - 1] = last.lowerBound..<range.upperBound }
+                } else {
+                    result.append(range)
+                }
+            }
+            return result
+        }
         var starts: [Int64] = [], ends: [Int64] = []
         starts.reserveCapacity(ranges.count)
         ends.reserveCapacity(ranges.count)

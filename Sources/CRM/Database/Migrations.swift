@@ -36,6 +36,7 @@ package enum CRMMigrations {
         Migration(version: 24, name: "invoice documents: acts, waybills, UPDs and invoice-facturas attached to invoices", sql: invoiceDocumentsSQL),
         Migration(version: 25, name: "invoice documents: the SHA-256 and content type of their files", apply: documentDigests),
         Migration(version: 26, name: "invoices: their numbers as payments name them, indexed for bank statements", apply: invoiceNumberKeys),
+        Migration(version: 27, name: "calendars: each user's and resource's busy time per day, for free slots", apply: busyDays),
     ]
 
     static let foundationSQL = """
