@@ -7907,7 +7907,7 @@ enum EmbeddedSchemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.crmd.dev/methods/exchange.export1C.json",
   "title": "exchange.export1C",
-  "description": "Writes invoices as a CommerceML 2 file for 1C (`КоммерческаяИнформация`, one `Документ` per invoice with its buyer, rows, VAT and order requisites). `ids`: just those invoices; else those changed after event seq `since`; else those changed after the seq 1C acknowledged last (`exchange.acknowledge`). Without `path` the file comes back in the reply (`data`, base64) with the ids it holds, so it must fit in one reply (at most 16 MiB: a few thousand invoices; else -32603 `replyTooLarge`). With `path` the file is written there, streamed: crmd writes a temporary file beside it and puts it in place (`rename`) only once it is whole and on disk, so a reader sees the old file or the new one; the reply gives its size and SHA-256, and crmd's memory stays flat whatever the number of invoices. Only directories listed in `exportDirs` of crmd's config file take files: any other path is 1007 `{field: \"path\", reason: \"outsideExportDirs\"}`; a directory that does not exist is 1007 `noSuchDirectory`, a path naming a directory 1007 `notAFile`, a file that cannot be written (no space, no permission) 1007 `cannotWrite` and leaves what was there. In windows-1251 a character the code page lacks is written as its nearest form (₽ → руб., − → -, ² → 2, é → e); one with none (emoji, CJK) is 1007 `{field: \"encoding\", reason: \"unrepresentable\", invoiceId, text, character}` and no file is written. An id that is no invoice is 1002.",
+  "description": "Writes invoices as a CommerceML 2 file for 1C (one `Документ` per invoice). `ids`: those invoices; else those changed after event seq `since`; else those changed after the seq 1C acknowledged last (`exchange.acknowledge`). Without `path` the file comes back as base64 `data` in one reply (at most 16 MiB); with `path` it is streamed into that file and put in place whole, and the reply gives its `bytes` and `sha256`. A character windows-1251 lacks is written as its nearest form (₽ → руб.), else 1007 `unrepresentable` naming the invoice. An unknown id is 1002.",
   "x-errors": [
     1002,
     1007
@@ -7935,7 +7935,7 @@ enum EmbeddedSchemas {
           "$ref": "../exchange.json#/$defs/CommerceMLVersion"
         },
         "path": {
-          "description": "Where to write the file: an absolute path in one of the directories listed in `exportDirs` of crmd's config file (e.g. 1C's exchange folder). A file there is replaced whole.",
+          "description": "Where to write the file: an absolute path in a directory listed in `exportDirs` of crmd's config file (1C's exchange folder). Written to a temporary file beside it, synced, then renamed over it: a reader sees the old file or the whole new one. Elsewhere is 1007 `{field: \"path\", reason: \"outsideExportDirs\"}`; a missing directory 1007 `noSuchDirectory`; a name taken by a directory or symbolic link 1007 `notAFile`; a failed write (no space) 1007 `cannotWrite`, leaving the old file.",
           "type": "string",
           "minLength": 2,
           "maxLength": 4096,

@@ -95,14 +95,31 @@ package enum DecimalScaled {
     /// or is not a decimal, `.tooLarge` when its magnitude (scaled) passes `maximum`. Any number
     /// of digits is read without overflow; `maximum` has at most 18 digits.
     package static func parse(_ text: String, scale: Int, maximum: Int64) throws(Refusal) -> Int64 {
-        guard let canonical = DecimalText.canonical(text, maxFraction: scale) else { throw .format }
-        let negative = canonical.hasPrefix("-")
-        let digits = negative ? canonical.dropFirst() : Substring(canonical)
-        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        let fraction = parts.count > 1 ? parts[1] : ""
-        let scaled = (parts[0] + fraction + String(repeating: "0", count: scale - fraction.count)).drop { $0 == "0" }
-        guard scaled.count <= 18 else { throw .tooLarge }
-        let value = Int64(scaled) ?? 0      // no significant digits: zero
+        // One pass over the bytes: every amount read from a row or a call comes through here.
+        var bytes = text.utf8[...]
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { bytes = bytes.dropFirst() }
+        var value: Int64 = 0
+        var significant = 0, integerDigits = 0, fractionDigits = 0
+        var seenDot = false
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard !seenDot, integerDigits > 0 else { throw .format }
+                seenDot = true
+                continue
+            }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { throw .format }
+            if seenDot { fractionDigits += 1 } else { integerDigits += 1 }
+            let digit = Int64(byte - UInt8(ascii: "0"))
+            guard significant > 0 || digit != 0 else { continue }
+            significant += 1
+            if significant <= 18 { value = value * 10 + digit }
+        }
+        // `-?digits(.digits)?`, at most `scale` decimals; well formed before too large.
+        guard integerDigits > 0, !seenDot || fractionDigits > 0, fractionDigits <= scale else { throw .format }
+        let padding = scale - fractionDigits
+        guard significant == 0 || significant + padding <= 18 else { throw .tooLarge }
+        for _ in 0..<padding { value *= 10 }
         guard value <= maximum else { throw .tooLarge }
         return negative ? -value : value
     }

@@ -49,15 +49,16 @@ struct NotificationListener: ChangeListener {
     }
 
     private func paymentCame(_ invoice: Invoice, change: Change, db: Database, crm: CRM) throws {
-        guard let dealID = invoice.dealID, let deal = try RecordService.loadJSON(db, EntityDescriptor.deal, dealID),
-              let userID = try Self.notifies(deal["assignedTo"]?.int64Value, of: change, by: .paymentForMyDeal, db: db)
+        // The deal's responsible first (one column); the deal itself only for whom it notifies.
+        guard let dealID = invoice.dealID, let owner = try RecordStore(entity: EntityDescriptor.deal).owner(db, dealID),
+              let userID = try Self.notifies(owner.assignedTo, of: change, by: .paymentForMyDeal, db: db)
         else { return }
         if userID == invoice.assignedTo, try Self.paysInFull(invoice, change: change, db: db),
            try Self.notifies(userID, of: change, by: .invoicePaid, db: db) != nil {
             return
         }
         let amount = change.data["payment"]?.stringValue ?? ""
-        let title = deal["title"]?.stringValue ?? ""
+        let title = try RecordService.loadJSON(db, EntityDescriptor.deal, dealID)?["title"]?.stringValue ?? ""
         var data: [String: JSON] = ["invoiceId": .int(invoice.id), "number": .string(invoice.number), "amount": .string(amount),
                                     "currency": .string(invoice.currency), "dealId": .int(dealID)]
         if let paymentID = change.id.int64Value { data["paymentId"] = .int(paymentID) }
