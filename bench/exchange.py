@@ -10,8 +10,9 @@ statement against many invoices.
 (`crmd-bench seed-invoices`: the CRM's own `createFromDeal`, 1,000 payers), crmd starts on it
 with an `exportDirs` directory, and `exchange.export1C {since: 0, path}` (every invoice, to a
 file) is timed from the request to the reply, which comes once the file is in place and synced.
-crmd's VmRSS and VmHWM (peak) are read from /proc before and after: an export that streams
-leaves the peak where it was; one that builds the file in memory raises it by about the file's
+crmd's VmRSS and VmHWM (peak) are read from /proc before and after, and after a small export of
+the first 1,000 invoices made first: an export that streams raises the peak no further from the
+small file to the whole one; one that builds the file in memory raises it by about the file's
 size. The file is parsed as a stream (xml.etree.iterparse) and must hold one `Документ` per
 invoice, with the size and SHA-256 the reply gave. For information, the same invoices are then
 exported in replies (`ids` pages of 1,000, base64 in each). Target: < 2 s, memory flat.
@@ -164,6 +165,10 @@ def export_bench(directory: str) -> dict:
         with server.client() as crm:
             crm.call("server.info")
             before = memory(server.process.pid)
+            # A small export first: what any export holds whatever its size (the read connection's
+            # page cache, the pending MiB of output, one page of invoices) is reached by it.
+            small = crm.call("exchange.export1C", {"ids": list(range(1, min(1000, INVOICES) + 1)), "path": f"{exports}/small.xml"})
+            warm = memory(server.process.pid)
             started = time.perf_counter()
             written = crm.call("exchange.export1C", {"since": 0, "path": target})
             seconds = time.perf_counter() - started
@@ -181,11 +186,13 @@ def export_bench(directory: str) -> dict:
     if (written["count"], documents) != (INVOICES, INVOICES) or (size, sha256) != (written["bytes"], written["sha256"]):
         sys.exit(f"the file holds {documents} {DOCUMENT} in {size} bytes (sha256 {sha256}); crmd said {written}")
     figures.update({"seconds": round(seconds, 3), "bytes": size, "encoding": written["encoding"], "rssBeforeKiB": before["VmRSS"],
-                    "rssAfterKiB": after["VmRSS"], "peakBeforeKiB": before["VmHWM"], "peakAfterKiB": after["VmHWM"]})
+                    "rssAfterKiB": after["VmRSS"], "peakBeforeKiB": before["VmHWM"], "peakAfterKiB": after["VmHWM"],
+                    "smallBytes": small["bytes"], "peakAfterSmallKiB": warm["VmHWM"]})
     print(f"export {{since: 0, path}}: {seconds:.3f} s, {size / 1e6:.1f} MB of XML ({written['encoding']}), "
           f"{documents} {DOCUMENT} parsed back, SHA-256 checked", flush=True)
-    print(f"crmd memory: VmRSS {before['VmRSS'] / 1024:.0f} -> {after['VmRSS'] / 1024:.0f} MiB, "
-          f"VmHWM (peak) {before['VmHWM'] / 1024:.0f} -> {after['VmHWM'] / 1024:.0f} MiB", flush=True)
+    print(f"crmd memory: VmRSS {before['VmRSS'] / 1024:.0f} -> {after['VmRSS'] / 1024:.0f} MiB, VmHWM (peak) "
+          f"{before['VmHWM'] / 1024:.0f} -> {warm['VmHWM'] / 1024:.0f} MiB after {small['count']} invoices "
+          f"({small['bytes'] / 2**20:.1f} MiB) -> {after['VmHWM'] / 1024:.0f} MiB after all", flush=True)
     parsed = [parse_export(page) for page in pages]
     paged_bytes, paged_documents = sum(size for size, _ in parsed), sum(count for _, count in parsed)
     if paged_documents != INVOICES:
@@ -331,15 +338,17 @@ def main() -> None:
     say("against the targets")
     if "export" in report:
         e = report["export"]
-        grown = (e["peakAfterKiB"] - e["peakBeforeKiB"]) / 1024
+        grown = (e["peakAfterKiB"] - e["peakAfterSmallKiB"]) / 1024
         file_bytes = e["bytes"]
-        # Flat: the peak grows by less than a tenth of the file (a streamed export holds a chunk, not the file).
-        flat = grown * 2**20 < file_bytes / 10
+        # Flat: from the small export to the whole one the peak grows by less than a tenth of what the
+        # file grew by (a streamed export holds a page and a chunk, not the file).
+        flat = grown * 2**20 < (file_bytes - e["smallBytes"]) / 10
         e["memoryFlat"] = flat
         print(f"export of {e['invoices']} invoices to a file: {e['seconds']:.3f} s   (target < {EXPORT_TARGET_S:g} s)   "
               f"{verdict(e['seconds'] < EXPORT_TARGET_S)}")
         print(f"export of {e['invoices']} invoices by ids in replies, {e['pages']} calls: {e['pagedSeconds']:.3f} s   (for information)")
-        print(f"export memory: peak +{grown:.0f} MiB for a {file_bytes / 2**20:.0f} MiB file   (target flat)   {verdict(flat)}")
+        print(f"export memory: peak +{grown:.1f} MiB from a {e['smallBytes'] / 2**20:.0f} MiB file to a {file_bytes / 2**20:.0f} MiB one"
+              f"   (target flat)   {verdict(flat)}")
     if "import" in report:
         i = report["import"]
         if i["seconds"] is None:
