@@ -217,14 +217,9 @@ import TestSupport
     // MARK: - Migration 27
 
     @Test func migrationFillsTheDaysFromTheBusyRowsStored() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crmd-migration-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("crm.sqlite").path
-
-        var configuration = DatabaseConfiguration()
-        configuration.prepareConnection = { db in try CRM.registerFunctions(on: db) }
-        let old = try DatabasePool(path: path, configuration: configuration, migrations: Array(CRMMigrations.all.prefix(26)))
+        let database = try OldDatabase(version: 26)
+        defer { database.remove() }
+        let old = database.pool, path = database.path
         #expect(old.schemaVersion == 26)
         let monday = Timestamp.parse("2026-11-30T00:00:00Z")!
         func at(_ day: Int64, _ hour: Double) -> Int64 { monday + day * 86_400 + Int64(hour * 3600) }

@@ -7,14 +7,9 @@ import Testing
 /// SHA-256 and a content type from its name; documents without a file keep both null.
 @Suite struct InvoiceDocumentMigrationTests {
     @Test func storedFilesGainTheirDigestAndContentType() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crmd-migration-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("crm.sqlite").path
-
-        var configuration = DatabaseConfiguration()
-        configuration.prepareConnection = { db in try CRM.registerFunctions(on: db) }
-        let old = try DatabasePool(path: path, configuration: configuration, migrations: Array(CRMMigrations.all.prefix(24)))
+        let database = try OldDatabase(version: 24)
+        defer { database.remove() }
+        let old = database.pool, path = database.path
         #expect(old.schemaVersion == 24)
         let pdf = Array("%PDF-1.4 Акт".utf8)
         try old.write { db in

@@ -8,14 +8,9 @@ import Testing
 /// comes from the numbering that made it and reads the same as its number does.
 @Suite struct InvoiceNumberKeyTests {
     @Test func migrationReadsStoredNumbersWithTheFormatSetThen() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crmd-migration-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("crm.sqlite").path
-
-        var configuration = DatabaseConfiguration()
-        configuration.prepareConnection = { db in try CRM.registerFunctions(on: db) }
-        let old = try DatabasePool(path: path, configuration: configuration, migrations: Array(CRMMigrations.all.prefix(25)))
+        let database = try OldDatabase(version: 25)
+        defer { database.remove() }
+        let old = database.pool, path = database.path
         #expect(old.schemaVersion == 25)
         try old.write { db in
             try SettingsStore.save(db, ["invoiceNumberFormat": "СЧ-{N:4}/{YY}"])

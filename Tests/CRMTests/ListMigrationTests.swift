@@ -7,14 +7,9 @@ import Testing
 /// trigram rows, vocabulary tables and sort indexes, and lists read them at once.
 @Suite struct ListMigrationTests {
     @Test func anOldDatabaseGainsFoldedTextAndIndexesFilledFromItsRows() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crmd-migration-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("crm.sqlite").path
-
-        var configuration = DatabaseConfiguration()
-        configuration.prepareConnection = { db in try CRM.registerFunctions(on: db) }
-        let old = try DatabasePool(path: path, configuration: configuration, migrations: Array(CRMMigrations.all.prefix(8)))
+        let database = try OldDatabase(version: 8)
+        defer { database.remove() }
+        let old = database.pool, path = database.path
         #expect(old.schemaVersion == 8)
         let titles = ["Ёлки-Палки", "МОСКВА-Сити", "звёздный путь", nil]
         try old.write { db in
