@@ -42,6 +42,33 @@ import Testing
         #expect(CommerceMLImportService.keys(in: "2026-15") == [.init(sequence: 15, year: 2026)])
     }
 
+    /// Found by index, not by reading every invoice: a number as written whatever its case, a
+    /// number made under the format before the current one, and a bare number two years share
+    /// (ambiguous until its date says the year).
+    @Test func documentsFindTheirInvoiceByNumberOrKey() throws {
+        let (fixture, invoice) = try BankImportTests().prepared()
+        let crm = fixture.crm
+        let dealID = try #require(invoice["dealId"]?.int64Value)
+        _ = try crm.settings.update(["invoiceNumberFormat": "СЧ-{N:4}/{YY}"], by: .user(1))
+        let lettered = try crm.invoices.createFromDeal(.init(dealID: dealID, date: "2026-11-21"), by: .user(1))
+        let nextYear = try crm.invoices.createFromDeal(.init(dealID: dealID, date: "2027-01-15"), by: .user(1))
+        // The year's sequence goes on under the new format; the next year starts again.
+        #expect(lettered["number"] == "СЧ-0002/26" && nextYear["number"] == "СЧ-0001/27")
+        let text = Self.file([
+            Self.document(number: "сч-0002/26", operation: "Заказ товара", extra: "<ПометкаУдаления>true</ПометкаУдаления>"),
+            Self.document(number: "А-1", operation: "Акт", basis: "Счет на оплату № 2026-00001 от 20.11.2026"),
+            Self.document(number: "А-2", operation: "Акт", basis: "Счет на оплату № 1"),
+            Self.document(number: "А-3", operation: "Акт", basis: "Счет на оплату № 1 от 15.01.2027"),
+        ])
+        let result = try crm.bank.importPayments(format: "commerceml", source: .bytes(try #require(LegacyEncoding.windows1251.encode(text))),
+                                                 by: .user(1))
+        #expect(result["cancelled"] == 1 && result["attached"] == 2)
+        #expect(result["unmatched"] == [["number": "А-2", "reason": "ambiguous"]])
+        #expect(try crm.invoices.get(try #require(lettered["id"]?.int64Value))["status"] == "cancelled")
+        #expect(try crm.invoices.get(try #require(invoice["id"]?.int64Value))["documents"]?.arrayValue?.map { $0["number"] } == ["А-1"])
+        #expect(try crm.invoices.get(try #require(nextYear["id"]?.int64Value))["documents"]?.arrayValue?.map { $0["number"] } == ["А-3"])
+    }
+
     @Test func documentsFrom1CPayCancelAndAttachOnceOnly() throws {
         let (fixture, invoice) = try BankImportTests().prepared()
         let crm = fixture.crm

@@ -37,11 +37,9 @@ struct CommerceMLImportService {
             throw CRMError.invalidValue(field: field, reason: failure.reason, message: failure.message)
         }
         return try crm.pool.write { db in
-            let format = try SettingsService.load(db)["invoiceNumberFormat"]?.stringValue ?? "{YYYY}-{N:5}"
-            let invoices = try CommerceMLImportStore.invoices(db)
             var tally = Tally()
             for document in documents {
-                switch Self.find(document, in: invoices, format: format) {
+                switch try Self.find(document, db) {
                 case .failure(let failure):
                     tally.unmatched.append(["number": document.number.map(JSON.string) ?? .null, "reason": .string(failure.reason)])
                 case .success(let invoiceID):
@@ -132,24 +130,29 @@ struct CommerceMLImportService {
         }
     }
 
-    /// The invoice a document names, or why none: `notFound`, `ambiguous`.
-    private static func find(_ document: CommerceMLReader.Document, in invoices: [CommerceMLImportStore.Invoice],
-                             format: String) -> Result<Int64, FindFailure> {
+    /// The invoice a document names, or why none: `notFound`, `ambiguous`. Only the invoices a
+    /// reference can name are read, by index: the one of its `Ид`, those numbered as it is written
+    /// (as is, upper- or lower-cased), and those whose number's key (`invoice_number_keys`) has
+    /// a sequence it names; among them, a number equal to the reference (case and ё aside) wins,
+    /// else a unique key match.
+    private static func find(_ document: CommerceMLReader.Document, _ db: Database) throws -> Result<Int64, FindFailure> {
         if let id = document.id, id.hasPrefix("crmd-invoice-"), let value = Int64(id.dropFirst("crmd-invoice-".count)),
-           invoices.contains(where: { $0.id == value }) {
+           try CommerceMLImportStore.invoice(db, id: value) != nil {
             return .success(value)
         }
         var references: [String] = []
         if let basis = document.basis { references.append(basis) }
         if case .order = kind(of: document), let number = document.number { references.append(number) }
         for reference in references {
-            let exact = invoices.filter { CommerceMLReader.folded($0.number) == CommerceMLReader.folded(reference) }
-            if exact.count == 1 { return .success(exact[0].id) }
             let keys = Self.keys(in: reference)
-            let found = invoices.filter { invoice in
-                guard let key = PaymentMatcher.key(ofInvoice: invoice.number, format: format, date: invoice.date) else { return false }
-                return keys.contains { $0.sequence == key.sequence && ($0.year == nil || key.year == nil || $0.year == key.year) }
-            }
+            let written = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+            var candidates = try CommerceMLImportStore.invoices(db, numbered: [written, written.uppercased(), written.lowercased()])
+            for sequence in Set(keys.map(\.sequence)).sorted() { candidates += try CommerceMLImportStore.invoices(db, sequence: sequence) }
+            var seen = Set<Int64>()
+            candidates = candidates.filter { seen.insert($0.id).inserted }
+            let exact = candidates.filter { CommerceMLReader.folded($0.number) == CommerceMLReader.folded(reference) }
+            if exact.count == 1 { return .success(exact[0].id) }
+            let found = candidates.filter { invoice in invoice.key.map { key in keys.contains { $0.names(key) } } ?? false }
             if found.count == 1 { return .success(found[0].id) }
             if found.count > 1 { return .failure(FindFailure("ambiguous")) }
         }
