@@ -41,6 +41,33 @@ import Testing
         #expect(review["items"]?.arrayValue?.map { $0["number"] } == ["120"])
     }
 
+    /// A statement applied a few payments per write gives what one write gives: each payment sees
+    /// those before it (two halves of one invoice across a write's end, a payment repeated in the
+    /// same file), and the items, counts and invoices come out the same.
+    @Test(arguments: [1, 2, 3])
+    func paymentsPerWriteChangeNothing(_ perWrite: Int) throws {
+        let lines = BankFile.lines([
+            BankFile.document(number: "301", amount: "15750.00", purpose: "Оплата по счету № 2026-00001 от 20.11.2026, первая половина"),
+            BankFile.document(number: "302", amount: "15750.00", purpose: "Оплата по счету № 2026-00001 от 20.11.2026, вторая половина"),
+            BankFile.document(number: "301", amount: "15750.00", purpose: "Оплата по счету № 2026-00001 от 20.11.2026, первая половина"),
+            BankFile.document(number: "303", amount: "100.00", purpose: "Оплата по счету № 2026-00001 от 20.11.2026"),
+            BankFile.document(number: "9", amount: "100.00", payerAccount: "40702810801400016513", recipientAccount: "40702810900000000777",
+                              purpose: "Перевод между своими счетами"),
+        ])
+        var results: [JSON] = []
+        var invoices: [JSON] = []
+        for size in [perWrite, BankImportService.paymentsPerWrite] {
+            let (fixture, invoice) = try prepared()
+            results.append(try fixture.crm.bank.importPayments(format: "1c-bank", source: .bytes(BankFile.bytes(lines, .windows1251)), by: .user(1),
+                                                               paymentsPerWrite: size))
+            invoices.append(try fixture.crm.invoices.get(try #require(invoice["id"]?.int64Value)))
+        }
+        #expect(results[0] == results[1])
+        #expect(results[0]["matched"] == 2 && results[0]["duplicates"] == 1 && results[0]["unmatched"] == 1)
+        #expect(results[0]["items"]?.arrayValue?.map { $0["status"] } == ["matched", "matched", "duplicate", "unmatched", "skipped"])
+        #expect(invoices[0]["status"] == "paid" && invoices[0]["paid"] == invoices[1]["paid"] && invoices[0]["status"] == invoices[1]["status"])
+    }
+
     @Test func anUnmatchedPaymentIsMatchedOrIgnoredOnce() throws {
         let (fixture, invoice) = try prepared()
         let crm = fixture.crm

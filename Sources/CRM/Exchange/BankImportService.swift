@@ -22,8 +22,8 @@ package struct BankImportService: Sendable {
     /// The largest statement read: far beyond a year of a busy account's statements.
     static let maximumBytes = 32 << 20
 
-    /// `exchange.importPayments`.
-    package func importPayments(format: String, source: Source, by caller: Caller) throws -> JSON {
+    /// `exchange.importPayments`; `paymentsPerWrite` is for tests.
+    package func importPayments(format: String, source: Source, by caller: Caller, paymentsPerWrite: Int = Self.paymentsPerWrite) throws -> JSON {
         if format == "commerceml" { return try crm.commerceMLImport.importDocuments(source: source, by: caller) }
         guard format == "1c-bank" else {
             throw CRMError.invalidValue(field: "format", reason: "option", message: "the payment formats are 1c-bank and commerceml")
@@ -35,49 +35,62 @@ package struct BankImportService: Sendable {
         } catch {
             throw CRMError.invalidValue(field: field, reason: error.reason, message: "line \(error.line): \(error.message)")
         }
-        return try crm.pool.write { db in
-            let ours = try BankPaymentStore.ourAccounts(db)
-            var items: [JSON] = []
-            var (matched, unmatched, duplicates) = (0, 0, 0)
-            for document in statement.documents {
-                // Incoming to one of our accounts, and not a transfer between two of them.
-                guard ours.contains(document.recipientAccount), !ours.contains(document.payerAccount) else {
-                    items.append(["paymentId": .null, "status": "skipped", "number": .string(document.number), "date": .string(document.date)])
-                    continue
+        var items: [JSON] = []
+        var (matched, unmatched, duplicates) = (0, 0, 0)
+        // A write per `paymentsPerWrite` payments: other writers get their turn between them, and
+        // the WAL is checkpointed and reused as it goes instead of growing by the whole statement.
+        // Should one fail, the payments of the writes before it stand and the same statement
+        // imported again applies the rest (those count as duplicates): an import resumes.
+        var start = 0
+        while start < statement.documents.count {
+            let chunk = statement.documents[start..<min(start + max(paymentsPerWrite, 1), statement.documents.count)]
+            start += chunk.count
+            try crm.pool.write { db in
+                let ours = try BankPaymentStore.ourAccounts(db)
+                for document in chunk {
+                    // Incoming to one of our accounts, and not a transfer between two of them.
+                    guard ours.contains(document.recipientAccount), !ours.contains(document.payerAccount) else {
+                        items.append(["paymentId": .null, "status": "skipped", "number": .string(document.number), "date": .string(document.date)])
+                        continue
+                    }
+                    let amount = DecimalScaled.format(document.amount, scale: 2)
+                    if let existing = try BankPaymentStore.existing(db, date: document.date, number: document.number, amount: amount,
+                                                                    payerAccount: document.payerAccount) {
+                        duplicates += 1
+                        items.append(["paymentId": .int(existing), "status": "duplicate", "number": .string(document.number),
+                                      "date": .string(document.date)])
+                        continue
+                    }
+                    let now = crm.nowText
+                    let id = try BankPaymentStore.insert(db, document, amount: amount, at: now, by: caller.userID)
+                    // Only an invoice the purpose names can be matched with confidence: those are
+                    // the only ones read, each as it stands after the payments applied before it.
+                    let written = PaymentMatcher.numbers(in: document.purpose)
+                    let named = try Self.invoices(db, named: written)
+                    let match = PaymentMatcher.match(written: written, payerINN: document.payerINN, amount: document.amount, invoices: named)
+                    var facts: [String: JSON] = ["date": .string(document.date), "number": .string(document.number), "amount": .string(amount),
+                                                 "payerInn": document.payerINN.map(JSON.string) ?? .null, "status": "unmatched"]
+                    if let invoice = match.apply {
+                        try addToInvoice(db, paymentID: id, document: document, invoiceID: invoice.id, by: caller, at: now)
+                        facts["status"] = "matched"
+                        facts["invoiceId"] = .int(invoice.id)
+                        matched += 1
+                        items.append(["paymentId": .int(id), "status": "matched", "invoiceId": .int(invoice.id), "number": .string(document.number),
+                                      "date": .string(document.date)])
+                    } else {
+                        unmatched += 1
+                        items.append(["paymentId": .int(id), "status": "unmatched", "number": .string(document.number), "date": .string(document.date)])
+                    }
+                    try crm.apply(Change(.bankPayment, id: .int(id), .created, by: caller, at: now, data: facts), in: db)
                 }
-                let amount = DecimalScaled.format(document.amount, scale: 2)
-                if let existing = try BankPaymentStore.existing(db, date: document.date, number: document.number, amount: amount,
-                                                                payerAccount: document.payerAccount) {
-                    duplicates += 1
-                    items.append(["paymentId": .int(existing), "status": "duplicate", "number": .string(document.number), "date": .string(document.date)])
-                    continue
-                }
-                let now = crm.nowText
-                let id = try BankPaymentStore.insert(db, document, amount: amount, at: now, by: caller.userID)
-                // Only an invoice the purpose names can be matched with confidence: those are
-                // the only ones read, each as it stands after the payments applied before it.
-                let written = PaymentMatcher.numbers(in: document.purpose)
-                let named = try Self.invoices(db, named: written)
-                let match = PaymentMatcher.match(written: written, payerINN: document.payerINN, amount: document.amount, invoices: named)
-                var facts: [String: JSON] = ["date": .string(document.date), "number": .string(document.number), "amount": .string(amount),
-                                             "payerInn": document.payerINN.map(JSON.string) ?? .null, "status": "unmatched"]
-                if let invoice = match.apply {
-                    try addToInvoice(db, paymentID: id, document: document, invoiceID: invoice.id, by: caller, at: now)
-                    facts["status"] = "matched"
-                    facts["invoiceId"] = .int(invoice.id)
-                    matched += 1
-                    items.append(["paymentId": .int(id), "status": "matched", "invoiceId": .int(invoice.id), "number": .string(document.number),
-                                  "date": .string(document.date)])
-                } else {
-                    unmatched += 1
-                    items.append(["paymentId": .int(id), "status": "unmatched", "number": .string(document.number), "date": .string(document.date)])
-                }
-                try crm.apply(Change(.bankPayment, id: .int(id), .created, by: caller, at: now, data: facts), in: db)
             }
-            return ["payments": .int(Int64(statement.documents.count)), "matched": .int(Int64(matched)), "unmatched": .int(Int64(unmatched)),
-                    "duplicates": .int(Int64(duplicates)), "encoding": .string(statement.encoding.rawValue), "items": .array(items)]
         }
+        return ["payments": .int(Int64(statement.documents.count)), "matched": .int(Int64(matched)), "unmatched": .int(Int64(unmatched)),
+                "duplicates": .int(Int64(duplicates)), "encoding": .string(statement.encoding.rawValue), "items": .array(items)]
     }
+
+    /// Payments applied per write (see `importPayments`).
+    package static let paymentsPerWrite = 1_000
 
     /// How many of a payer's open invoices, and of those open for the payment's amount, the
     /// review list ranks beside the invoices the purpose names.
