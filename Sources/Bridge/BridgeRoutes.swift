@@ -47,7 +47,7 @@ final class BridgeRoutes: Sendable {
         signIns = SignIns(lifetime: configuration.sessionLifetime)
         web = StaticFiles(root: configuration.webRoot)
         invoices = InvoicePages(backend: backend)
-        oneC = OneCExchangeEndpoint(backend: backend)
+        oneC = OneCExchangeEndpoint(backend: backend, spool: handler.crm.local.spoolDirectory)
     }
 
     func stop() {

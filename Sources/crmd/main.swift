@@ -75,7 +75,9 @@ do {
 let crm: CRM
 let handler: CRMHandler
 do {
-    crm = try CRM(path: options.databasePath, synchronousFull: configuration.synchronousFull, local: configuration.local)
+    var local = configuration.local
+    local.spoolDirectory = (options.databasePath as NSString).deletingLastPathComponent + "/spool"
+    crm = try CRM(path: options.databasePath, synchronousFull: configuration.synchronousFull, local: local)
     crm.registry.select(configuration.registry)
     handler = try CRMHandler(crm: crm)
 } catch {

@@ -14,9 +14,12 @@ final class BridgeFixture: Sendable {
     let handler: CRMHandler
     let backend: HandlerBackend
 
-    init() throws {
+    /// `spooled`: the engine has a spool directory (`spool` beside the database), as `crmd serve` gives it.
+    init(spooled: Bool = false) throws {
         directory = try TemporaryDirectory(prefix: "crmd-bridge")
-        crm = try CRM(path: directory.file("crm.sqlite"), synchronousFull: false)
+        var local = LocalConfiguration()
+        if spooled { local.spoolDirectory = directory.file("spool") }
+        crm = try CRM(path: directory.file("crm.sqlite"), synchronousFull: false, local: local)
         handler = try CRMHandler(crm: crm, validateResults: true)
         backend = HandlerBackend(handler: handler)
     }

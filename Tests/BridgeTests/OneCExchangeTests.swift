@@ -8,11 +8,14 @@ import Testing
 /// The 1C site exchange driven the way 1C drives it — checkauth → init → query → success, and
 /// file → import — against a real engine (a fresh database, schemas checked on every result).
 @Suite struct OneCExchangeTests {
-    @Test func aSessionSendsTheUnacknowledgedInvoicesOnceAndTheirAcknowledgementEmptiesTheNextQuery() throws {
-        let fixture = try BridgeFixture()
+    /// With a spool directory (as `crmd serve` runs it) the export streams into a file there,
+    /// which is gone once answered; without one it comes inside the call's result: the same answers.
+    @Test(arguments: [false, true])
+    func aSessionSendsTheUnacknowledgedInvoicesOnceAndTheirAcknowledgementEmptiesTheNextQuery(spooled: Bool) throws {
+        let fixture = try BridgeFixture(spooled: spooled)
         let buyer = try OneCScenario.parties(fixture)
         let invoice = try OneCScenario.invoice(fixture, buyer: buyer)
-        let exchange = OneCClient(OneCExchangeEndpoint(backend: fixture.backend))
+        let exchange = OneCClient(OneCExchangeEndpoint(backend: fixture.backend, spool: fixture.crm.local.spoolDirectory))
         let auth = exchange.request("type=sale&mode=checkauth", authorization: try OneCScenario.exchangeUser(fixture))
         #expect(auth.status == 200 && auth.contentType == "text/plain; charset=windows-1251")
         let lines = auth.lines
@@ -37,6 +40,10 @@ import Testing
         let later = try OneCScenario.invoice(fixture, buyer: buyer)
         let next = LegacyEncoding.windows1251.decode(exchange.request("type=sale&mode=query").body)
         #expect(next.contains("<Номер>\(try #require(later["number"]?.stringValue))</Номер>") && !next.contains("<Номер>\(number)</Номер>"))
+        if let spool = fixture.crm.local.spoolDirectory {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spool) == [])
+            #expect(try FileManager.default.attributesOfItem(atPath: spool)[.posixPermissions] as? Int == 0o700)
+        }
     }
 
     @Test func aFileUploadedInTwoChunksIsImportedAndPaysTheInvoiceAndAttachesTheAct() throws {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import http.client
 import re
+import stat
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
@@ -69,7 +70,7 @@ class OneC:
         return lines
 
 
-def test_a_whole_exchange_sends_invoices_once_and_takes_1cs_documents(site):
+def test_a_whole_exchange_sends_invoices_once_and_takes_1cs_documents(site, workdir):
     port, crm = site
     bill = invoice(crm, parties(crm), ROWS)
     onec = OneC(port)
@@ -91,6 +92,9 @@ def test_a_whole_exchange_sends_invoices_once_and_takes_1cs_documents(site):
     assert order.findtext("Ид") == f"crmd-invoice-{bill['id']}" and order.findtext("Сумма") == "9000.00"
     assert order.findtext("Контрагенты/Контрагент/ИНН") == "7736207543"
     assert requisites(order)["Заказ оплачен"] == "false"
+    # The export went through a file in crmd's spool directory beside the database, gone once sent.
+    spool = workdir / "spool"
+    assert spool.is_dir() and list(spool.iterdir()) == [] and stat.S_IMODE(spool.stat().st_mode) == 0o700
     assert onec.lines("type=sale&mode=success") == ["success"]
     _, _, again = onec.request("type=sale&mode=query")
     assert documents(ET.fromstring(again)) == {}

@@ -30,12 +30,17 @@ package final class OneCExchangeEndpoint: Sendable {
     static let version = "2.05"
 
     private let backend: any BridgeBackend
+    /// Where `query` has the export written (crmd's spool directory), so the file comes back as
+    /// a file rather than as base64 inside a call's result; nil: in the result.
+    private let spool: String?
     private let limits: OneCExchangeLimits
     private let clock: any Clock
     private let sessions: OneCSessions
 
-    package init(backend: any BridgeBackend, limits: OneCExchangeLimits = OneCExchangeLimits(), clock: any Clock = SystemClock()) {
+    package init(backend: any BridgeBackend, spool: String? = nil, limits: OneCExchangeLimits = OneCExchangeLimits(),
+                 clock: any Clock = SystemClock()) {
         self.backend = backend
+        self.spool = spool
         self.limits = limits
         self.clock = clock
         sessions = OneCSessions(limits: limits, clock: clock)
@@ -133,18 +138,38 @@ package final class OneCExchangeEndpoint: Sendable {
         return .success([Self.cookieName, cookie, "sessid=\(sessid)", "timestamp=\(clock.now())"])
     }
 
-    /// `query`: the invoices not yet acknowledged, as the CommerceML file itself.
+    /// `query`: the invoices not yet acknowledged, as the CommerceML file itself. With a spool
+    /// directory the export streams into a file there (flat memory in crmd's engine, no base64),
+    /// read back once for the answer and removed.
     private func exportInvoices(_ session: OneCSessions.Handle) throws(OneCFailure) -> OneCAnswer {
+        var params: JSON = ["encoding": "windows-1251", "version": .string(Self.version)]
+        var file: String?
+        if let spool {
+            do {
+                try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw OneCFailure("the invoices cannot be exported: crmd's spool directory \(spool) cannot be made (\(error.localizedDescription))")
+            }
+            file = spool + "/1c-query-\(UUID().uuidString).xml"
+            params = ["encoding": "windows-1251", "version": .string(Self.version), "path": .string(file!)]
+        }
+        defer { if let file { unlink(file) } }
         let exported: JSON
-        switch session.caller.call("exchange.export1C", ["encoding": "windows-1251", "version": .string(Self.version)]) {
+        switch session.caller.call("exchange.export1C", params) {
         case .success(let result): exported = result
         case .failure(let error): throw OneCFailure(error, doing: "the invoices cannot be exported")
         }
-        guard let text = exported["data"]?.stringValue, let data = Data(base64Encoded: text), let until = exported["until"]?.int64Value else {
-            throw OneCFailure("the export gave no file")
+        guard let until = exported["until"]?.int64Value else { throw OneCFailure("the export gave no file") }
+        let bytes: [UInt8]
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else { throw OneCFailure("the export's file \(file) cannot be read") }
+            bytes = [UInt8](data)
+        } else {
+            guard let text = exported["data"]?.stringValue, let data = Data(base64Encoded: text) else { throw OneCFailure("the export gave no file") }
+            bytes = [UInt8](data)
         }
         sessions.recordSent(session.cookie, until: until)
-        return .commerceML([UInt8](data), charset: "windows-1251")
+        return .commerceML(bytes, charset: "windows-1251")
     }
 
     /// `success`: 1C took what this session's last `query` sent.

@@ -17,6 +17,10 @@ package struct LocalConfiguration: Sendable, Equatable {
     package var fontDirectories: [String]
     /// Absolute directories `exchange.export1C {path}` may write files into (none by default).
     package var exportDirectories: [String]
+    /// crmd's own directory for files it writes for itself — the 1C exchange's `query` file —
+    /// beside the database (`spool`), made 0700 when first needed; set by the server, never by
+    /// the config file. `exchange.export1C {path}` may write there too.
+    package var spoolDirectory: String?
 
     package static let defaultFontDirectories = ["/usr/share/fonts", "/usr/local/share/fonts"]
 
@@ -27,6 +31,7 @@ package struct LocalConfiguration: Sendable, Equatable {
         self.importDirectories = importDirectories
         self.fontDirectories = fontDirectories
         self.exportDirectories = exportDirectories
+        spoolDirectory = nil
     }
 
     /// `path` made absolute and normal if it names a file under one of `importDirectories`,
@@ -57,7 +62,7 @@ package struct LocalConfiguration: Sendable, Equatable {
                 : "files can be written only into the directories listed in exportDirs of crmd's config file: "
                     + exportDirectories.joined(separator: ", "))
         guard let normal = Self.normalized(path), let slash = normal.lastIndex(of: "/") else { throw refusal }
-        let directories = exportDirectories.compactMap(Self.normalized)
+        let directories = (exportDirectories + [spoolDirectory].compactMap { $0 }).compactMap(Self.normalized)
         guard directories.contains(where: { Self.isInside(normal, $0) }) else { throw refusal }
         let name = String(normal[normal.index(after: slash)...])
         let parent = slash == normal.startIndex ? "/" : String(normal[..<slash])
