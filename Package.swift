@@ -85,7 +85,7 @@ targets += [
 // MARK: - Mail: MIME messages (RFC 2045/2047) and their delivery by SMTP or a sendmail command
 targets += [
     .target(name: "Mail", dependencies: ["Net"]),
-    .testTarget(name: "MailTests", dependencies: ["Mail"]),
+    .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
 ]
 
 // MARK: - CRM: the domain (leads, funnels, fields, timeline, lists)

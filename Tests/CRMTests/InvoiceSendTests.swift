@@ -1,6 +1,7 @@
 import Foundation
 import JSONKit
 import Testing
+import TestSupport
 @testable import CRM
 
 /// `invoice.send` delivered to a real SMTP server on loopback (aiosmtpd, `Tests/python/smtp_sink.py`).
@@ -122,8 +123,7 @@ import Testing
         let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
         let script = fixture.directory.appendingPathComponent("sendmail.sh")
         let delivered = fixture.directory.appendingPathComponent("delivered.eml")
-        try "#!/bin/sh\ncat > '\(delivered.path)'\n".write(to: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        try writeExecutable("#!/bin/sh\ncat > '\(delivered.path)'\n", to: script)
         _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/",
                                              "mail": ["transport": "sendmail"]], by: .user(1))
         let jobs = BackgroundJobs(crm: fixture.crm, interval: .seconds(60)) { _ in }
@@ -151,8 +151,7 @@ import Testing
         let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
         let script = fixture.directory.appendingPathComponent("sendmail.sh")
         let delivered = fixture.directory.appendingPathComponent("delivered.eml")
-        try "#!/bin/sh\necho \"$@\" > '\(delivered.path).args'\ncat > '\(delivered.path)'\n".write(to: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        try writeExecutable("#!/bin/sh\necho \"$@\" > '\(delivered.path).args'\ncat > '\(delivered.path)'\n", to: script)
         _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/",
                                              "mail": ["transport": "sendmail"]], by: .user(1))
         #expect(throws: CRMError.invalidValue(field: "cc", reason: "format", message: "'not an address' is not an e-mail address")) {
@@ -184,8 +183,7 @@ import Testing
         let invoice = try fixture.crm.invoices.createFromDeal(.init(dealID: deal.id), by: .user(1))
         let script = fixture.directory.appendingPathComponent("sendmail.sh")
         let delivered = fixture.directory.appendingPathComponent("delivered.eml")
-        try "#!/bin/sh\ncat >> '\(delivered.path)'\n".write(to: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        try writeExecutable("#!/bin/sh\ncat >> '\(delivered.path)'\n", to: script)
         _ = try fixture.crm.settings.update(["publicBaseUrl": "https://crm.example.ru/i/",
                                              "mail": ["transport": "sendmail"]], by: .user(1))
         let queued = try fixture.crm.invoices.send(id: invoice.id, to: ["buh@example.ru"], mode: "link", subject: "Счет", body: nil, by: .user(1))

@@ -2,6 +2,7 @@ import Foundation
 import JSONKit
 import Storage
 import Testing
+import TestSupport
 @testable import CRM
 
 /// Text messages: how many parts a text takes, which numbers can be sent to, how a gateway URL
@@ -192,8 +193,7 @@ import Testing
                 esac
                 printf '%s|%s\\n' "$1" "$text" >> "\(directory.path)/sent.txt"
                 """
-            try? text.write(to: script, atomically: true, encoding: .utf8)
-            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+            try? writeExecutable(text, to: script)
             return LocalConfiguration(smsCommandPath: script.path)
         }
     }

@@ -3,6 +3,7 @@ import JSONKit
 import Storage
 import Synchronization
 import Testing
+import TestSupport
 @testable import CRM
 
 /// Secrets stay put: whoever can call `settings.update` cannot send the stored SMTP password or
@@ -143,11 +144,8 @@ import Testing
         let planted = fixture.directory.appendingPathComponent("planted")
         let evil = fixture.directory.appendingPathComponent("evil.sh")
         let delivered = fixture.directory.appendingPathComponent("delivered.eml")
-        try "#!/bin/sh\ntouch '\(planted.path)'\ncat >/dev/null\n".write(to: evil, atomically: true, encoding: .utf8)
-        try "#!/bin/sh\ncat > '\(delivered.path)'\n".write(to: fixture.directory.appendingPathComponent("sendmail.sh"), atomically: true, encoding: .utf8)
-        for script in ["evil.sh", "sendmail.sh"] {
-            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: fixture.directory.appendingPathComponent(script).path)
-        }
+        try writeExecutable("#!/bin/sh\ntouch '\(planted.path)'\ncat >/dev/null\n", to: evil, mode: 0o700)
+        try writeExecutable("#!/bin/sh\ncat > '\(delivered.path)'\n", to: fixture.directory.appendingPathComponent("sendmail.sh"), mode: 0o700)
         try fixture.crm.pool.write { db in
             try SettingsStore.save(db, ["mail": ["transport": "sendmail", "sendmailPath": .string(evil.path)]])
         }

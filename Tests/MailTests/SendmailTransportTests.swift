@@ -1,6 +1,7 @@
 import Foundation
 import Mail
 import Testing
+import TestSupport
 
 /// `SendmailTransport` with small shell scripts standing in for sendmail.
 @Suite struct SendmailTransportTests {
@@ -9,8 +10,7 @@ import Testing
     func script(_ body: String) throws -> (script: URL, directory: URL) {
         let directory = try Support.temporaryDirectory()
         let url = directory.appendingPathComponent("sendmail")
-        try ("#!/bin/sh\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        try writeExecutable("#!/bin/sh\n" + body + "\n", to: url)
         return (url, directory)
     }
 
