@@ -133,9 +133,9 @@ enum BankFile {
     }
 
     @Test func readsAnInvoiceNumberWithItsFormat() {
-        #expect(PaymentMatcher.key(ofInvoice: "2026-00015", format: "{YYYY}-{N:5}", date: "2026-11-20") == Key(sequence: 15, year: 2026))
-        #expect(PaymentMatcher.key(ofInvoice: "СЧ-0015/26", format: "СЧ-{N:4}/{YY}", date: "2026-11-20") == Key(sequence: 15, year: 2026))
-        #expect(PaymentMatcher.key(ofInvoice: "42", format: "{N}", date: "2026-11-20") == Key(sequence: 42, year: nil))
+        #expect(PaymentMatcher.NumberFormat("{YYYY}-{N:5}").key(ofInvoice: "2026-00015", date: "2026-11-20") == Key(sequence: 15, year: 2026))
+        #expect(PaymentMatcher.NumberFormat("СЧ-{N:4}/{YY}").key(ofInvoice: "СЧ-0015/26", date: "2026-11-20") == Key(sequence: 15, year: 2026))
+        #expect(PaymentMatcher.NumberFormat("{N}").key(ofInvoice: "42", date: "2026-11-20") == Key(sequence: 42, year: nil))
     }
 
     static let invoices = [

@@ -48,7 +48,7 @@ import Testing
             for date in ["2026-11-29", "2026-12-31", "2027-01-01", "2026-05-05"] {
                 for _ in 0..<3 {
                     let (number, key) = try InvoiceNumbering.next(db, format: format, date: date)
-                    #expect(PaymentMatcher.key(ofInvoice: number, format: format, date: date) == key, "\(number) of \(date)")
+                    #expect(PaymentMatcher.NumberFormat(format).key(ofInvoice: number, date: date) == key, "\(number) of \(date)")
                 }
             }
         }

@@ -142,7 +142,7 @@ package final class OneCExchangeEndpoint: Sendable {
     /// directory the export streams into a file there (flat memory in crmd's engine, no base64),
     /// read back once for the answer and removed.
     private func exportInvoices(_ session: OneCSessions.Handle) throws(OneCFailure) -> OneCAnswer {
-        var params: JSON = ["encoding": "windows-1251", "version": .string(Self.version)]
+        var params: [String: JSON] = ["encoding": "windows-1251", "version": .string(Self.version)]
         var file: String?
         if let spool {
             do {
@@ -150,12 +150,13 @@ package final class OneCExchangeEndpoint: Sendable {
             } catch {
                 throw OneCFailure("the invoices cannot be exported: crmd's spool directory \(spool) cannot be made (\(error.localizedDescription))")
             }
-            file = spool + "/1c-query-\(UUID().uuidString).xml"
-            params = ["encoding": "windows-1251", "version": .string(Self.version), "path": .string(file!)]
+            let path = spool + "/1c-query-\(UUID().uuidString).xml"
+            params["path"] = .string(path)
+            file = path
         }
         defer { if let file { unlink(file) } }
         let exported: JSON
-        switch session.caller.call("exchange.export1C", params) {
+        switch session.caller.call("exchange.export1C", .object(params)) {
         case .success(let result): exported = result
         case .failure(let error): throw OneCFailure(error, doing: "the invoices cannot be exported")
         }

@@ -95,10 +95,13 @@ package enum SHA256 {
 
     /// The digest as lowercase hex.
     package static func hex(_ message: some Collection<UInt8>) -> String {
+        hex(digest: hash(message))
+    }
+
+    /// A digest (`hash`, `Hasher.finish`) as lowercase hex.
+    package static func hex(digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in hash(message) { out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
     }
 
     /// True when `a` and `b` are equal, in time that depends on their lengths only.

@@ -326,7 +326,8 @@ struct XMLBytes {
                 let nearest = try writer.text(value)
                 // `text(_:)` keeps only characters 1251 holds; were it not to, refuse rather than drop one.
                 guard LegacyEncoding.windows1251.encode(nearest, appendingTo: &bytes) else {
-                    throw CommerceMLWriter.Unrepresentable(text: value, character: "")
+                    let character = nearest.first { LegacyEncoding.windows1251.encode(String($0)) == nil }.map(String.init) ?? ""
+                    throw CommerceMLWriter.Unrepresentable(text: value, character: character)
                 }
             }
         }

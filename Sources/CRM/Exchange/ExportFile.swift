@@ -21,7 +21,7 @@ struct ExportFile {
         let slash = path.lastIndex(of: "/")!
         let name = path[path.index(after: slash)...]
         directory = slash == path.startIndex ? "/" : String(path[..<slash])
-        temporary = String(path[..<slash]) + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        temporary = String(path[...slash]) + ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else { throw Self.failure(errno, "cannot create a file in the directory of \(path)") }
         _ = fchmod(descriptor, 0o640)
@@ -58,9 +58,7 @@ struct ExportFile {
             _ = fsync(parent)
             close(parent)
         }
-        let digits = Array("0123456789abcdef".utf8)
-        let hex = hasher.finish().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }
-        return (size, String(decoding: hex, as: UTF8.self))
+        return (size, SHA256.hex(digest: hasher.finish()))
     }
 
     /// Removes the temporary file after a failure; the target stays as it was.

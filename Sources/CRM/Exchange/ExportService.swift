@@ -137,12 +137,13 @@ package struct ExportService: Sendable {
     private static func json(_ invoice: ExportStore.Stored, payer: JSON, lastPayment: (date: String, reference: String?)?,
                              today: String) throws -> JSON {
         try StoredData.read("invoices", invoice.id) {
-            var status = invoice.status
-            if status == "sent" || status == "partiallyPaid", let due = invoice.dueDate, due < today { status = "overdue" }
-            return ["id": .int(invoice.id), "number": .string(invoice.number), "date": .string(invoice.date),
-                    "currency": .string(invoice.currency), "total": .string(invoice.total), "status": .string(status), "payer": payer,
-                    "rows": try StoredData.json(invoice.rows, "rows"), "totals": try StoredData.json(invoice.totals, "totals"),
-                    "payments": .array(lastPayment.map { [["date": .string($0.date), "reference": $0.reference.map(JSON.string) ?? .null]] } ?? [])]
+            InvoiceService.withEffectiveStatus([
+                "id": .int(invoice.id), "number": .string(invoice.number), "date": .string(invoice.date),
+                "dueDate": invoice.dueDate.map(JSON.string) ?? .null, "currency": .string(invoice.currency), "total": .string(invoice.total),
+                "status": .string(invoice.status), "payer": payer,
+                "rows": try StoredData.json(invoice.rows, "rows"), "totals": try StoredData.json(invoice.totals, "totals"),
+                "payments": .array(lastPayment.map { [["date": .string($0.date), "reference": $0.reference.map(JSON.string) ?? .null]] } ?? []),
+            ], today: today)
         }
     }
 

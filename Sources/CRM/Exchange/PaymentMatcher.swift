@@ -19,7 +19,7 @@ package enum PaymentMatcher {
         package var payerINN: String?
         /// What is still due, in kopecks.
         package var due: Int64
-        /// Its number read with the numbering format (`key(ofInvoice:format:date:)`), when known.
+        /// Its number read with the numbering format (`NumberFormat.key(ofInvoice:date:)`), when known.
         package var key: NumberKey?
 
         package init(id: Int64, number: String, date: String, payerINN: String?, due: Int64, key: NumberKey? = nil) {
@@ -126,13 +126,6 @@ package enum PaymentMatcher {
         return NumberKey(sequence: sequence, year: year)
     }
 
-    /// An invoice's own number read with the numbering format (`{YYYY}-{N:5}`): its `{N}` is
-    /// the sequence, its `{YYYY}`/`{YY}` (else the invoice date's year) the year. A number the
-    /// format does not describe (made under an earlier format) is read as written.
-    static func key(ofInvoice number: String, format: String, date: String) -> NumberKey? {
-        NumberFormat(format).key(ofInvoice: number, date: date)
-    }
-
     /// A numbering format compiled once, to read many invoices' numbers with it.
     struct NumberFormat {
         let format: String
@@ -145,7 +138,9 @@ package enum PaymentMatcher {
             self.regex = Self.regex(format)
         }
 
-        /// As `PaymentMatcher.key(ofInvoice:format:date:)`.
+        /// An invoice's own number read with this format (`{YYYY}-{N:5}`): its `{N}` is the
+        /// sequence, its `{YYYY}`/`{YY}` (else the invoice date's year) the year. A number the
+        /// format does not describe (made under an earlier format) is read as written.
         func key(ofInvoice number: String, date: String) -> NumberKey? {
             let dateYear = Int(date.prefix(4))
             let range = NSRange(number.startIndex..., in: number)

@@ -39,13 +39,13 @@ package struct LocalConfiguration: Sendable, Equatable {
     /// refusal is decided before the file system is asked anything about `path`, and is the same
     /// whether or not such a file exists.
     package func importablePath(_ path: String, field: String) throws -> String {
-        try Self.path(path, field: field, under: importDirectories, key: "importDirs", reason: "outsideImportDirs", what: "files can be imported")
+        try Self.path(path, field: field, under: importDirectories, key: "importDirs", reason: "outsideImportDirs", what: "files can be imported only from")
     }
 
     /// `path` if it names a file under one of `fontDirectories` (as `importablePath`), else
     /// 1007 `{field, reason: "outsideFontDirs"}`.
     package func fontPath(_ path: String, field: String) throws -> String {
-        try Self.path(path, field: field, under: fontDirectories, key: "fontDirs", reason: "outsideFontDirs", what: "fonts can be read")
+        try Self.path(path, field: field, under: fontDirectories, key: "fontDirs", reason: "outsideFontDirs", what: "fonts can be read only from")
     }
 
     /// Where a file named `path` may be written: under one of `exportDirectories` (else 1007
@@ -55,12 +55,8 @@ package struct LocalConfiguration: Sendable, Equatable {
     /// A regular file of that name may exist (it is replaced whole); anything else there (a
     /// directory, a symbolic link, a FIFO) is 1007 `notAFile`.
     package func exportablePath(_ path: String, field: String) throws -> String {
-        let refusal = CRMError.invalidValue(
-            field: field, reason: "outsideExportDirs",
-            message: exportDirectories.isEmpty
-                ? "files can be written only into the directories listed in exportDirs of crmd's config file, and none is listed"
-                : "files can be written only into the directories listed in exportDirs of crmd's config file: "
-                    + exportDirectories.joined(separator: ", "))
+        let refusal = Self.refusal(field: field, reason: "outsideExportDirs", key: "exportDirs", allowed: exportDirectories,
+                                   what: "files can be written only into")
         guard let normal = Self.normalized(path), let slash = normal.lastIndex(of: "/") else { throw refusal }
         let directories = (exportDirectories + [spoolDirectory].compactMap { $0 }).compactMap(Self.normalized)
         guard directories.contains(where: { Self.isInside(normal, $0) }) else { throw refusal }
@@ -80,12 +76,16 @@ package struct LocalConfiguration: Sendable, Equatable {
         return candidate
     }
 
+    /// 1007 `{field, reason}` naming the config file's key and the directories it lists.
+    private static func refusal(field: String, reason: String, key: String, allowed: [String], what: String) -> CRMError {
+        .invalidValue(field: field, reason: reason,
+                      message: allowed.isEmpty
+                          ? "\(what) the directories listed in \(key) of crmd's config file, and none is listed"
+                          : "\(what) the directories listed in \(key) of crmd's config file: " + allowed.joined(separator: ", "))
+    }
+
     private static func path(_ path: String, field: String, under allowed: [String], key: String, reason: String, what: String) throws -> String {
-        let refusal = CRMError.invalidValue(
-            field: field, reason: reason,
-            message: allowed.isEmpty
-                ? "\(what) only from the directories listed in \(key) of crmd's config file, and none is listed"
-                : "\(what) only from the directories listed in \(key) of crmd's config file: " + allowed.joined(separator: ", "))
+        let refusal = Self.refusal(field: field, reason: reason, key: key, allowed: allowed, what: what)
         guard let normal = Self.normalized(path) else { throw refusal }
         let directories = allowed.compactMap(Self.normalized)
         guard directories.contains(where: { Self.isInside(normal, $0) }) else { throw refusal }
