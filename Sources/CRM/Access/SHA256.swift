@@ -95,11 +95,11 @@ package enum SHA256 {
 
     /// The digest as lowercase hex.
     package static func hex(_ message: some Collection<UInt8>) -> String {
-        hex(digest: hash(message))
+        hexText(hash(message))
     }
 
     /// A digest (`hash`, `Hasher.finish`) as lowercase hex.
-    package static func hex(digest: [UInt8]) -> String {
+    package static func hexText(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         return String(decoding: digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
     }

@@ -58,7 +58,7 @@ struct ExportFile {
             _ = fsync(parent)
             close(parent)
         }
-        return (size, SHA256.hex(digest: hasher.finish()))
+        return (size, SHA256.hexText(hasher.finish()))
     }
 
     /// Removes the temporary file after a failure; the target stays as it was.
