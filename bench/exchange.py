@@ -89,6 +89,12 @@ def seed(db: str, invoices: int) -> float:
     return time.perf_counter() - started
 
 
+def cpu_seconds(pid: int) -> float:
+    """The user and system CPU time a process has used, from /proc (its threads included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def memory(pid: int) -> dict[str, int]:
     """VmRSS and VmHWM of a process, in KiB."""
     figures = {}
@@ -298,7 +304,7 @@ def import_bench(directory: str) -> dict:
         with server.client() as crm:
             data, hits, misses = build_statement(crm, BIG)
             print(f"statement: {PAYMENTS} payments, {len(data) / 1e6:.1f} MB; {hits} should match, {misses} should not", flush=True)
-            before = memory(server.process.pid)
+            before, cpu_before = memory(server.process.pid), cpu_seconds(server.process.pid)
             started = time.perf_counter()
             try:
                 result = crm.call("exchange.importPayments", {"format": "1c-bank", "data": base64.b64encode(data).decode()},
@@ -309,16 +315,16 @@ def import_bench(directory: str) -> dict:
                 return {"invoices": BIG, "payments": PAYMENTS, "seconds": None, "timedOutAfter": round(seconds, 1),
                         "seedSeconds": seeded and round(seeded, 1)}
             seconds = time.perf_counter() - started
-            after = memory(server.process.pid)
+            after, cpu = memory(server.process.pid), cpu_seconds(server.process.pid) - cpu_before
     finally:
         server.stop()
     got = (result["payments"], result["matched"], result["unmatched"], result["duplicates"])
-    print(f"import: {seconds:.3f} s; payments {got[0]}, matched {got[1]}, unmatched {got[2]}, duplicates {got[3]}", flush=True)
+    print(f"import: {seconds:.3f} s ({cpu:.2f} s of crmd's CPU); payments {got[0]}, matched {got[1]}, unmatched {got[2]}, duplicates {got[3]}", flush=True)
     print(f"crmd memory: VmRSS {before['VmRSS'] / 1024:.0f} -> {after['VmRSS'] / 1024:.0f} MiB, "
           f"VmHWM (peak) {before['VmHWM'] / 1024:.0f} -> {after['VmHWM'] / 1024:.0f} MiB", flush=True)
     if got != (PAYMENTS, hits, misses, 0):
         sys.exit(f"expected payments {PAYMENTS}, matched {hits}, unmatched {misses}, duplicates 0; got {got}")
-    return {"invoices": BIG, "payments": PAYMENTS, "seconds": round(seconds, 3), "matched": hits, "unmatched": misses,
+    return {"invoices": BIG, "payments": PAYMENTS, "seconds": round(seconds, 3), "cpuSeconds": round(cpu, 2), "matched": hits, "unmatched": misses,
             "bytes": len(data), "peakBeforeKiB": before["VmHWM"], "peakAfterKiB": after["VmHWM"],
             "seedSeconds": seeded and round(seeded, 1)}
 

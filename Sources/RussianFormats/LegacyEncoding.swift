@@ -16,14 +16,26 @@ public enum LegacyEncoding: Sendable, Hashable, CaseIterable {
 
     /// The text the bytes stand for; every byte gives exactly one character.
     public func decode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer(decode)
+    }
+
+    /// The text a part of a byte array stands for.
+    public func decode(_ bytes: ArraySlice<UInt8>) -> String {
+        bytes.withUnsafeBufferPointer(decode)
+    }
+
+    private func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let table = upperHalf
-        var scalars = String.UnicodeScalarView()
-        scalars.reserveCapacity(bytes.count)
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count * 2)
         for byte in bytes {
-            let value = byte < 0x80 ? UInt32(byte) : UInt32(table[Int(byte) - 0x80])
-            scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+            if byte < 0x80 {
+                utf8.append(byte)
+            } else {
+                UTF8.encode(Unicode.Scalar(UInt32(table[Int(byte) - 0x80])) ?? "\u{FFFD}") { utf8.append($0) }
+            }
         }
-        return String(scalars)
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     /// The bytes of the text in this code page, or nil if some character has no byte here.

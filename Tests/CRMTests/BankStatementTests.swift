@@ -72,6 +72,7 @@ enum BankFile {
             switch line {
             case "Номер=15": return "\tНомер = 15\u{00A0}"
             case "КонецДокумента": return "  КонецДокумента\r"
+            case "НазначениеПлатежа=Оплата по счету № 15": return "НазначениеПлатежа = Оплата по счету № 15 (к=1)"
             case "1CClientBankExchange": return "\u{00A0}1CClientBankExchange"
             default: return line
             }
@@ -79,7 +80,7 @@ enum BankFile {
         let statement = try BankStatement.parse(BankFile.bytes(lines, encoding))
         #expect(statement.encoding == encoding)
         #expect(statement.documents.map(\.number) == ["15"])
-        #expect(statement.documents.first?.purpose == "Оплата по счету № 15")
+        #expect(statement.documents.first?.purpose == "Оплата по счету № 15 (к=1)")
         #expect(BankStatement.trimmed(" \t\u{00A0}a b\u{2009}") == "a b" && BankStatement.trimmed("\u{00A0} ") == "" && BankStatement.trimmed("") == "")
     }
 
@@ -130,6 +131,19 @@ enum BankFile {
     ])
     func findsInvoiceNumbersInAPurpose(_ purpose: String, _ expected: [Key]) {
         #expect(PaymentMatcher.numbers(in: purpose) == expected)
+    }
+
+    /// The one-pass fold of Latin and Cyrillic reads every purpose as `lowercased()` with «ё» as
+    /// «е» does, other scripts and letters without a lower case among them.
+    @Test func foldingAPurposeIsLowercasingWithYoAsYe() {
+        let alphabet = Array("AZaz09 .,№-/«»ЁёЙйЀЏѐџАЯаяЂђЉљІіЇїЎўΣσςİıẞßǅÀàÉé\u{0306}\u{00A0}😀")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let expected = String(String.UnicodeScalarView(text.lowercased().unicodeScalars.map { $0 == "ё" ? "е" : $0 }))
+            #expect(PaymentMatcher.folded(text) == Array(expected.utf8), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        #expect(PaymentMatcher.numbers(in: "ОПЛАТА ПО СЧЁТУ №15") == [Key(sequence: 15, year: nil)])
     }
 
     @Test func readsAnInvoiceNumberWithItsFormat() {

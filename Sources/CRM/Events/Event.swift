@@ -18,7 +18,9 @@ package struct Event: Sendable {
         self.audience = audience
         self.owner = owner
         var bytes = Array("{\"seq\":\(seq),".utf8)
-        bytes.append(contentsOf: body.utf8.dropFirst())
+        var body = body
+        // Copied from the contiguous UTF-8 in one go (a `Substring.UTF8View` is copied byte by byte).
+        body.withUTF8 { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0.dropFirst())) }
         json = bytes
     }
 

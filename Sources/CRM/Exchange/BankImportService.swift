@@ -62,7 +62,6 @@ package struct BankImportService: Sendable {
                         continue
                     }
                     let now = crm.nowText
-                    let id = try BankPaymentStore.insert(db, document, amount: amount, at: now, by: caller.userID)
                     // Only an invoice the purpose names can be matched with confidence: those are
                     // the only ones read, each as it stands after the payments applied before it.
                     let written = PaymentMatcher.numbers(in: document.purpose)
@@ -70,14 +69,17 @@ package struct BankImportService: Sendable {
                     let match = PaymentMatcher.match(written: written, payerINN: document.payerINN, amount: document.amount, invoices: named)
                     var facts: [String: JSON] = ["date": .string(document.date), "number": .string(document.number), "amount": .string(amount),
                                                  "payerInn": document.payerINN.map(JSON.string) ?? .null, "status": "unmatched"]
+                    let id: Int64
                     if let invoice = match.apply {
-                        try addToInvoice(db, paymentID: id, document: document, invoiceID: invoice.id, by: caller, at: now)
+                        let invoicePaymentID = try addToInvoice(db, document: document, invoiceID: invoice.id, by: caller)
+                        id = try BankPaymentStore.insert(db, document, amount: amount, matched: (invoice.id, invoicePaymentID), at: now, by: caller.userID)
                         facts["status"] = "matched"
                         facts["invoiceId"] = .int(invoice.id)
                         matched += 1
                         items.append(["paymentId": .int(id), "status": "matched", "invoiceId": .int(invoice.id), "number": .string(document.number),
                                       "date": .string(document.date)])
                     } else {
+                        id = try BankPaymentStore.insert(db, document, amount: amount, matched: nil, at: now, by: caller.userID)
                         unmatched += 1
                         items.append(["paymentId": .int(id), "status": "unmatched", "number": .string(document.number), "date": .string(document.date)])
                     }
@@ -151,7 +153,8 @@ package struct BankImportService: Sendable {
                 kind: "", number: row.number, date: row.date, amount: try StoredData.read("bank_payments", row.id) { try InvoiceStore.amount(row.amount, "amount") },
                 payerAccount: row.payerAccount, payerINN: row.payerINN, payerName: row.payerName, recipientAccount: row.recipientAccount,
                 recipientINN: nil, purpose: row.purpose, receivedOn: row.receivedOn, writtenOffOn: nil, line: 0)
-            try addToInvoice(db, paymentID: row.id, document: document, invoiceID: invoiceID, by: caller, at: now)
+            let invoicePaymentID = try addToInvoice(db, document: document, invoiceID: invoiceID, by: caller)
+            try BankPaymentStore.setMatched(db, id: row.id, invoiceID: invoiceID, invoicePaymentID: invoicePaymentID, at: now)
             try crm.apply(Change(.bankPayment, id: .int(row.id), .updated, by: caller, at: now,
                                  fields: [FieldChange(field: "status", old: "unmatched", new: "matched"),
                                           FieldChange(field: "invoiceId", old: .null, new: .int(invoiceID))]), in: db)
@@ -182,14 +185,12 @@ package struct BankImportService: Sendable {
         return row
     }
 
-    /// Adds the bank payment to the invoice through the invoice's own payment path and marks it matched.
+    /// Adds the bank payment to the invoice through the invoice's own payment path; returns the invoice payment's id.
     /// The import's permission covers the invoice's payment: it is recorded as the caller's, not judged again.
-    private func addToInvoice(_ db: Database, paymentID: Int64, document: BankStatement.Document, invoiceID: Int64, by caller: Caller,
-                              at now: String) throws {
+    private func addToInvoice(_ db: Database, document: BankStatement.Document, invoiceID: Int64, by caller: Caller) throws -> Int64 {
         let reference = "п/п № \(document.number) от \(InvoiceDocument.numericDate(document.date))"
-        let invoicePaymentID = try crm.invoices.addPayment(db, id: invoiceID, amount: Money(minor: document.amount), date: document.receivedOn ?? document.date,
-                                                           reference: reference, source: "bank", by: caller.unlimited)
-        try BankPaymentStore.setMatched(db, id: paymentID, invoiceID: invoiceID, invoicePaymentID: invoicePaymentID, at: now)
+        return try crm.invoices.addPayment(db, id: invoiceID, amount: Money(minor: document.amount), date: document.receivedOn ?? document.date,
+                                           reference: reference, source: "bank", by: caller.unlimited)
     }
 
     private func payment(_ db: Database, _ id: Int64) throws -> JSON {

@@ -83,15 +83,16 @@ enum BankPaymentStore {
                       [.text(date), .text(number), .text(amount), .text(payerAccount)]).int64
     }
 
-    /// Stores a new payment as `unmatched`; returns its id.
-    static func insert(_ db: Database, _ document: BankStatement.Document, amount: String, at now: String,
-                       by userID: Int64?) throws -> Int64 {
+    /// Stores a new payment, `matched` to the invoice payment made of it or else `unmatched`; returns its id.
+    static func insert(_ db: Database, _ document: BankStatement.Document, amount: String, matched: (invoiceID: Int64, invoicePaymentID: Int64)?,
+                       at now: String, by userID: Int64?) throws -> Int64 {
         try db.execute("""
             INSERT INTO bank_payments (date, number, amount, payer_account, payer_inn, payer_name, recipient_account, purpose, received_on,
-                                       status, created_at, created_by, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'unmatched', ?, ?, ?)
+                                       status, invoice_id, invoice_payment_id, created_at, created_by, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(document.date), .text(document.number), .text(amount), .text(document.payerAccount), SQLValue(document.payerINN),
                   SQLValue(document.payerName), .text(document.recipientAccount), .text(document.purpose), SQLValue(document.receivedOn),
+                  .text(matched == nil ? "unmatched" : "matched"), SQLValue(matched?.invoiceID), SQLValue(matched?.invoicePaymentID),
                   .text(now), SQLValue(userID), .text(now)])
         return db.lastInsertRowID
     }

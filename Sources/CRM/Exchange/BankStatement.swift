@@ -63,22 +63,37 @@ package struct BankStatement: Sendable, Equatable {
         return try parse(lines: lines, encoding: encoding)
     }
 
-    /// The file's lines, each decoded and trimmed of spaces, and the encoding they were in.
-    /// Lines are split on the bytes (LF, a CR before it dropped): both line ends are ASCII in
-    /// every encoding a statement comes in, so no line is decoded twice or as a whole file.
-    static func decode(_ bytes: [UInt8]) throws(Problem) -> ([String], Encoding) {
+    /// One line of the file: the text before its first `=` and the text after it (nil for a
+    /// line without one), each trimmed of spaces.
+    struct Line {
+        let key: String
+        let value: String?
+
+        var isEmpty: Bool { key.isEmpty && value == nil }
+    }
+
+    /// The file's lines, decoded, and the encoding they were in. Lines are split on the bytes
+    /// (LF, a CR before it dropped), and each at its first `=`: line ends and `=` are ASCII in
+    /// every encoding a statement comes in, and a UTF-8 sequence holds no ASCII byte, so no
+    /// text is decoded twice or as a whole file.
+    static func decode(_ bytes: [UInt8]) throws(Problem) -> ([Line], Encoding) {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         if bytes.starts(with: bom) {
             let body = bytes.dropFirst(3)
             guard String(validating: body, as: UTF8.self) != nil else {
                 throw Problem(reason: "encoding", line: 1, message: "the file starts with a UTF-8 byte order mark but is not UTF-8")
             }
-            return (lineRanges(body).map { trimmed(String(decoding: body[$0], as: UTF8.self)) }, .utf8)
+            return (lineRanges(body).map { line(body[$0]) { String(decoding: $0, as: UTF8.self) } }, .utf8)
         }
         let ranges = lineRanges(bytes[...])
         let encoding: Encoding = ranges.contains { isDOSMark(bytes[$0]) } ? .cp866 : .windows1251
         let table: LegacyEncoding = encoding == .cp866 ? .cp866 : .windows1251
-        return (ranges.map { trimmed(table.decode(Array(bytes[$0]))) }, encoding)
+        return (ranges.map { line(bytes[$0], decoding: table.decode) }, encoding)
+    }
+
+    private static func line(_ bytes: ArraySlice<UInt8>, decoding decode: (ArraySlice<UInt8>) -> String) -> Line {
+        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { return Line(key: trimmed(decode(bytes)), value: nil) }
+        return Line(key: trimmed(decode(bytes[..<equals])), value: trimmed(decode(bytes[(equals + 1)...])))
     }
 
     /// `Кодировка=DOS` in CP866 bytes, as the line that says so holds it.
@@ -115,11 +130,11 @@ package struct BankStatement: Sendable, Equatable {
         return String(scalars[start...end])
     }
 
-    private static func parse(lines: [String], encoding: Encoding) throws(Problem) -> BankStatement {
+    private static func parse(lines: [Line], encoding: Encoding) throws(Problem) -> BankStatement {
         var statement = BankStatement(encoding: encoding, version: nil, accounts: [], documents: [])
         var index = 0
         while index < lines.count, lines[index].isEmpty { index += 1 }
-        guard index < lines.count, lines[index] == "1CClientBankExchange" else {
+        guard index < lines.count, lines[index].value == nil, lines[index].key == "1CClientBankExchange" else {
             throw Problem(reason: "notBankExchange", line: min(index, max(lines.count - 1, 0)) + 1,
                           message: "a 1CClientBankExchange file starts with the line 1CClientBankExchange")
         }
@@ -131,28 +146,29 @@ package struct BankStatement: Sendable, Equatable {
             let line = lines[index]
             index += 1
             if line.isEmpty { continue }
-            let (key, value) = split(line)
-            if var document = open {
-                if line == "КонецДокумента" {
+            let (key, value) = (line.key, line.value)
+            // Taken out while it changes, so that its fields are not copied for each one added.
+            if var document = open.take() {
+                if value == nil, key == "КонецДокумента" {
                     statement.documents.append(try self.document(kind: document.kind, line: document.line, fields: document.fields))
-                    open = nil
-                } else if key == "КонецФайла" || key == "СекцияДокумент" {
-                    throw Problem(reason: "unclosedDocument", line: document.line, message: "the document that starts here has no КонецДокумента")
-                } else if let value {
-                    document.fields[key] = (value, number)
-                    open = document
+                    continue
                 }
+                if key == "КонецФайла" || key == "СекцияДокумент" {
+                    throw Problem(reason: "unclosedDocument", line: document.line, message: "the document that starts here has no КонецДокумента")
+                }
+                if let value { document.fields[key] = (value, number) }
+                open = document
                 continue
             }
             if inBalance {
-                if line == "КонецРасчСчет" { inBalance = false }
+                if value == nil, key == "КонецРасчСчет" { inBalance = false }
                 continue
             }
             switch key {
             case "КонецФайла":
                 return statement
             case "СекцияДокумент":
-                open = (number, value ?? "", [:])
+                open = (number, value ?? "", Dictionary(minimumCapacity: 32))
             case "СекцияРасчСчет":
                 inBalance = true
             case "РасчСчет":
@@ -167,11 +183,6 @@ package struct BankStatement: Sendable, Equatable {
             throw Problem(reason: "unclosedDocument", line: open.line, message: "the document that starts here has no КонецДокумента")
         }
         throw Problem(reason: "noEndOfFile", line: lines.count, message: "the file ends without КонецФайла: it may be cut short")
-    }
-
-    private static func split(_ line: String) -> (String, String?) {
-        guard let equals = line.firstIndex(of: "=") else { return (line, nil) }
-        return (trimmed(String(line[..<equals])), trimmed(String(line[line.index(after: equals)...])))
     }
 
     private static func document(kind: String, line: Int, fields: [String: (value: String, line: Int)]) throws(Problem) -> Document {

@@ -196,19 +196,18 @@ package struct InvoiceService: Sendable {
         try crm.apply(Change(.payment, id: .int(paymentID), .created, by: caller, at: now, owner: RecordRef(.invoice, id),
                              data: facts.merging(["source": .string(source)]) { a, _ in a }), in: db)
         let paidText = DecimalScaled.format(paid, scale: 2)
-        try InvoiceStore.setPaid(db, id: id, paidText)
         // Paid or partly paid follows from the payment: not a status change the caller must be allowed.
-        try setStoredStatus(db, id: id, status: paid == total ? "paid" : "partiallyPaid", by: caller.unlimited, from: status, extra: facts,
+        try setStoredStatus(db, id: id, status: paid == total ? "paid" : "partiallyPaid", paid: paidText, by: caller.unlimited, from: status, extra: facts,
                             also: [FieldChange(field: "paid", old: .string(balance.paidText), new: .string(paidText))])
         return paymentID
     }
 
-    /// Stores a new status and tells the funnel (the invoice and its deal's timeline show it).
-    func setStoredStatus(_ db: Database, id: Int64, status: String, by caller: Caller, from old: String, extra: [String: JSON] = [:],
-                         also: [FieldChange] = []) throws {
+    /// Stores a new status (and what is paid, when a payment changed it) and tells the funnel
+    /// (the invoice and its deal's timeline show it).
+    func setStoredStatus(_ db: Database, id: Int64, status: String, paid: String? = nil, by caller: Caller, from old: String,
+                         extra: [String: JSON] = [:], also: [FieldChange] = []) throws {
         let now = crm.nowText
-        try InvoiceStore.setStatus(db, id: id, status, at: now, by: caller.userID)
-        let dealID = try InvoiceStore.dealID(db, id)
+        let dealID = try InvoiceStore.setStatus(db, id: id, status, paid: paid, at: now, by: caller.userID)
         try crm.apply(Change(.invoice, id: .int(id), .statusChanged, by: caller, at: now,
                              fields: [FieldChange(field: "status", old: .string(old), new: .string(status))] + also,
                              owner: dealID.map { RecordRef(.deal, $0) }, data: extra), in: db)

@@ -72,15 +72,13 @@ enum InvoiceStore {
         }
     }
 
-    /// Stores a new status with a new version.
-    static func setStatus(_ db: Database, id: Int64, _ status: String, at now: String, by userID: Int64?) throws {
-        try db.execute("UPDATE invoices SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?",
-                       [.text(status), .text(now), SQLValue(userID), .integer(id)])
-    }
-
-    /// Stores what is paid so far (the status update that follows gives the new version).
-    static func setPaid(_ db: Database, id: Int64, _ paid: String) throws {
-        try db.execute("UPDATE invoices SET paid = ? WHERE id = ?", [.text(paid), .integer(id)])
+    /// Stores a new status with a new version, and what is paid so far when `paid` is given (a
+    /// payment changes both in one row write); returns the invoice's deal.
+    static func setStatus(_ db: Database, id: Int64, _ status: String, paid: String? = nil, at now: String, by userID: Int64?) throws -> Int64? {
+        try db.query("""
+            UPDATE invoices SET status = ?, paid = coalesce(?, paid), updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?
+            RETURNING deal_id
+            """, [.text(status), SQLValue(paid), .text(now), SQLValue(userID), .integer(id)]).first?[0].int64
     }
 
     /// Inserts a payment of an invoice; returns its id.
