@@ -5,12 +5,13 @@ import Foundation
 ///
 /// One thread, the writer, owns the connection. A write hands its body to the writer's queue
 /// and sleeps until its group committed. The writer drains the queue: it opens the shared
-/// transaction if none is open (`BEGIN IMMEDIATE`), runs each body inside `SAVEPOINT`, and
-/// when nothing more is queued (or the group is full) runs the statements the writes deferred
-/// (`Database.executeBeforeCommit`) and one `COMMIT` for the whole group, then wakes its
-/// members. A write returns only after its group committed; if the `COMMIT` (or a deferred
-/// statement) fails, every member gets the error. A body that throws is rolled back to its
-/// savepoint and its caller woken at once. Bodies run one after another on one thread, with no
+/// transaction if none is open (`BEGIN IMMEDIATE`) for the group's first body, runs each later
+/// body inside `SAVEPOINT`, and when nothing more is queued (or the group is full) runs the
+/// statements the writes deferred (`Database.executeBeforeCommit`) and one `COMMIT` for the
+/// whole group, then wakes its members. A write returns only after its group committed; if the
+/// `COMMIT` (or a deferred statement) fails, every member gets the error. A body that throws is
+/// rolled back to its savepoint (the first, with the whole transaction, which holds only it)
+/// and its caller woken at once. Bodies run one after another on one thread, with no
 /// hand-off between them, while the callers' threads parse and answer on the other cores.
 ///
 /// Commit observers are called on the writer: once a group's `COMMIT` returned (or failed),
@@ -199,8 +200,9 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
     }
 
-    /// Runs the job's body in its savepoint of the shared transaction; the error it failed
-    /// with, after undoing exactly it, or nil once it joined the open group.
+    /// Runs the job's body in the shared transaction (in a savepoint of its own unless it opened
+    /// the transaction); the error it failed with, after undoing exactly it, or nil once it
+    /// joined the open group.
     private func runBody(of job: Job) -> (any Error)? {
         let database = connection
         do {
@@ -213,8 +215,13 @@ final class GroupCommitWriter: @unchecked Sendable {
                 }
                 groupObservers = observers
                 try database.execute("BEGIN IMMEDIATE")
+            } else {
+                // The group's first write needs no savepoint: should it fail, the transaction
+                // holds nothing else and is rolled back whole. A savepoint makes SQLite copy every
+                // page the write changes into its sub-journal first, a temporary file as large as
+                // the write (a bank statement's thousands of payments: tens of megabytes).
+                try database.execute("SAVEPOINT \(Self.savepoint)")
             }
-            try database.execute("SAVEPOINT \(Self.savepoint)")
         } catch {
             recoverAfterFailure()
             return error
@@ -222,9 +229,12 @@ final class GroupCommitWriter: @unchecked Sendable {
         let isObserved = !groupObservers.isEmpty
         let changesBefore = isObserved ? database.totalChanges : 0
         database.beginCommitNotes(observed: isObserved)
+        let inSavepoint = !members.isEmpty
         do {
             try callBody(of: job)
-            try database.execute("RELEASE \(Self.savepoint)")
+            if inSavepoint {
+                try database.execute("RELEASE \(Self.savepoint)")
+            }
             if database.isAutocommit {
                 throw SQLiteError.misuse("a write body ended the shared transaction itself")
             }
