@@ -19,6 +19,8 @@ public final class Database {
     /// Statements the write body in progress left for its group's commit, while
     /// `commitNoteMode` is not `.outsideWrite` (see `executeBeforeCommit`).
     var deferredStatements: [DeferredStatement] = []
+    /// What SQLite calls after each commit (`setWALHook`), kept alive with the connection.
+    var walHook: WALHook?
 
     /// Opens (and, unless `readOnly`, creates) the database file at `path`, mode 0600.
     public init(path: String, readOnly: Bool = false) throws(SQLiteError) {

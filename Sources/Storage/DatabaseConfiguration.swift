@@ -12,6 +12,11 @@ public struct DatabaseConfiguration: Sendable {
     /// a big table — dirties far more pages than 2 MiB hold; SQLite then spills them to the WAL
     /// before the commit and writes some again. The cache is a ceiling, filled only as pages are used.
     public var writerCacheKiB: Int = 64 << 10
+    /// The WAL size, in pages, past which a commit wakes the background checkpointer
+    /// (`Checkpointer`): SQLite's own automatic checkpoint threshold.
+    public var checkpointWakePages: Int32 = 1_000
+    /// The WAL size past which the writer, after its commit, checkpoints itself (64 MiB of 4 KiB pages).
+    public var checkpointCeilingPages: Int32 = 16_000
     /// Runs on every connection after the pragmas, e.g. to register SQL functions.
     public var prepareConnection: (@Sendable (Database) throws -> Void)? = nil
 
@@ -25,6 +30,8 @@ extension Database {
         if isWriter {
             try execute("PRAGMA journal_mode=WAL")
             try execute("PRAGMA cache_size=-\(configuration.writerCacheKiB)")
+            // A WAL that grew under a long run of writes is cut back to 64 MiB when it starts over.
+            try execute("PRAGMA journal_size_limit=\(64 << 20)")
         }
         try execute("PRAGMA foreign_keys=ON")
         try execute(configuration.synchronousFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")

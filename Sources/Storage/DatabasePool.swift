@@ -1,5 +1,6 @@
-/// The process's access to one database file: one writer connection with group commit and a
-/// pool of read-only connections. Thread-safe.
+/// The process's access to one database file: one writer connection with group commit, a pool
+/// of read-only connections, and a connection that checkpoints the WAL in the background
+/// (`Checkpointer`). Thread-safe.
 ///
 /// `read` and `write` run their closure on the caller's thread (callers are dedicated OS
 /// threads, not the Swift concurrency pool), so the closures need not be `Sendable` and the
@@ -10,6 +11,8 @@ public final class DatabasePool: Sendable {
     public let path: String
     fileprivate let writer: GroupCommitWriter
     private let readers: ReaderPool
+    /// Checkpoints the WAL off the writer's thread; nil for a database in memory.
+    private let checkpointer: Checkpointer?
     private let appliedVersion: Int
 
     /// Opens the writer (creating the file), switches it to WAL, applies pending `migrations`,
@@ -24,6 +27,16 @@ public final class DatabasePool: Sendable {
             let reader = try Database(path: path, readOnly: true)
             try reader.configure(configuration, isWriter: false)
             readerConnections.append(reader)
+        }
+        if path.isEmpty || path == ":memory:" {
+            checkpointer = nil
+        } else {
+            let checkpointConnection = try Database(path: path)
+            try checkpointConnection.configure(configuration, isWriter: false)
+            let checkpointer = Checkpointer(connection: checkpointConnection, wakeFrames: configuration.checkpointWakePages,
+                                            ceilingFrames: configuration.checkpointCeilingPages)
+            checkpointer.watch(writerConnection)
+            self.checkpointer = checkpointer
         }
         writer = GroupCommitWriter(connection: writerConnection)
         readers = ReaderPool(readerConnections)
@@ -74,8 +87,12 @@ public final class DatabasePool: Sendable {
         // Readers first: the last connection to close checkpoints the WAL and removes it,
         // which a read-only reader cannot do.
         readers.close()
+        checkpointer?.stop()
         writer.close()
     }
+
+    /// Checkpoints the background checkpointer has run so far.
+    package var backgroundCheckpointCount: Int { checkpointer?.checkpointCount ?? 0 }
 
     /// `COMMIT`s run by the writer so far (one per commit group).
     package var commitCount: Int { writer.commitCount }
