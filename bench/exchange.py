@@ -18,14 +18,16 @@ invoice, with the size and SHA-256 the reply gave. For information, the same inv
 exported in replies (`ids` pages of 1,000, base64 in each). Target: < 2 s, memory flat.
 
 (b) Bank statement. BIG (1,000,000) invoices are seeded the same way (into DB if given and
-missing; a DB that exists is reused, on a copy, so that the payments are not applied to it).
+missing; a DB that exists is reused, on a copy, so that the payments are not applied to it;
+the copy is synced to disk before crmd starts).
 PAYMENTS (10,000) incoming payments are built as a 1CClientBankExchange file (Windows-1251) to
 the seller's account: UNMATCHED_SHARE (10 %) of them must match nothing (no invoice number, a
 number no invoice has, or a real number from another payer for another amount), the others
 each pay a distinct open invoice in full, from its payer's INN, naming it in one of the forms
 people write («Оплата по счету № 2026-00015 от 20.11.2026», «сч.15», «по сч 2026-15»,
 «счёт-оферта №15», …). `exchange.importPayments {format: "1c-bank", data}` is timed (at most
-IMPORT_TIMEOUT seconds, 900) and its `{payments, matched, unmatched, duplicates}` checked
+IMPORT_TIMEOUT seconds, 900), with the CPU time crmd spent on it (from /proc: steadier than the
+wall clock on a noisy machine), and its `{payments, matched, unmatched, duplicates}` checked
 against what was built. Target: < 5 s.
 
 crmd is `$CRMD_BIN` (else .build/release/crmd), crmd-bench `$CRMD_BENCH` (else
