@@ -96,10 +96,9 @@ package enum PaymentMatcher {
     /// dd.mm.yyyy» after it when the number itself has none. A bare «№» is not taken: it is as
     /// often a contract's number.
     package static func numbers(in purpose: String) -> [NumberKey] {
-        let folded = folded(purpose)
+        let text = TextFolding.fold(purpose)
         // Every form starts with «сч»: a purpose without it names no invoice (and costs no matching).
-        guard contains(folded, Self.sch) else { return [] }
-        let text = String(decoding: folded, as: UTF8.self)
+        guard mentionsSch(text) else { return [] }
         let range = NSRange(text.startIndex..., in: text)
         var keys: [NumberKey] = []
         for found in purposePattern.matches(in: text, range: range) {
@@ -112,42 +111,13 @@ package enum PaymentMatcher {
         return keys
     }
 
-    /// «сч» in UTF-8.
-    private static let sch = Array("сч".utf8)
-
-    /// Whether `needle` occurs in `bytes`.
-    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, needle.count <= bytes.count else { return needle.isEmpty }
-        for start in 0...(bytes.count - needle.count) where bytes[start] == first {
-            if bytes[start..<start + needle.count].elementsEqual(needle) { return true }
+    /// Whether the text holds «сч» (D1 81 D1 87 in UTF-8), read on its bytes.
+    private static func mentionsSch(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.count >= 4 && (0...(bytes.count - 4)).contains { bytes[$0] == 0xD1 && bytes[$0 + 1] == 0x81 && bytes[$0 + 2] == 0xD1 && bytes[$0 + 3] == 0x87 }
         }
-        return false
     }
-
-    /// The purpose's UTF-8 in lower case with «ё» read as «е», as the pattern is written. Latin
-    /// and Cyrillic letters are folded here in one pass; text with any other letter that has a
-    /// lower case goes through `lowercased()`.
-    static func folded(_ purpose: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(purpose.utf8.count)
-        for scalar in purpose.unicodeScalars {
-            switch scalar.value {
-            case 0x41...0x5A: bytes.append(UInt8(scalar.value + 0x20))
-            case 0...0x7F: bytes.append(UInt8(scalar.value))
-            case 0x401, 0x451: bytes.append(contentsOf: Self.ye)
-            case 0x410...0x42F: UTF8.encode(Unicode.Scalar(scalar.value + 0x20)!) { bytes.append($0) }
-            case 0x400...0x40F: UTF8.encode(Unicode.Scalar(scalar.value + 0x50)!) { bytes.append($0) }
-            case 0x430...0x45F: UTF8.encode(scalar) { bytes.append($0) }
-            default:
-                guard scalar.properties.changesWhenLowercased else { UTF8.encode(scalar) { bytes.append($0) }; continue }
-                return Array(String(String.UnicodeScalarView(purpose.lowercased().unicodeScalars.map { $0 == "ё" ? "е" : $0 })).utf8)
-            }
-        }
-        return bytes
-    }
-
-    /// «е» in UTF-8.
-    private static let ye = Array("е".utf8)
 
     /// The words that introduce an invoice's number in a purpose, compiled once: matching does
     /// not change the expression, and Foundation's matching is safe from any thread.
