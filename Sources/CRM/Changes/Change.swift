@@ -161,6 +161,10 @@ package struct Change: Sendable {
     /// derived data (indexes, keys) from it.
     var before: RecordState?
     var after: RecordState?
+    /// The responsible and open mark of the record this change is about (of the record it
+    /// belongs to, for a payment or a requisite), when the service making it has read them in
+    /// this write already: listeners take them from here instead of reading them again.
+    var recordOwner: RecordOwner?
 
     package init(_ entity: ChangeEntity, id: JSON, _ operation: ChangeOperation, by caller: Caller, at: String,
                  fields: [FieldChange] = [], owner: RecordRef? = nil, data: [String: JSON] = [:]) {

@@ -16,12 +16,13 @@ struct EventListener: ChangeListener {
         if let changed = change.record {
             audience = .record(changed.type)
             if changed.type.hasOwner {
-                owner = try (change.after ?? change.before).map(RecordOwner.init) ?? RecordStore(entity: changed.type.descriptor).owner(db, changed.id)
+                owner = try change.recordOwner ?? (change.after ?? change.before).map(RecordOwner.init)
+                    ?? RecordStore(entity: changed.type.descriptor).owner(db, changed.id)
             }
         } else if let belongs = change.owner, Self.belongsToRecord.contains(change.entity) {
             record = belongs
             audience = .record(belongs.type)
-            if belongs.type.hasOwner { owner = try RecordStore(entity: belongs.type.descriptor).owner(db, belongs.id) }
+            if belongs.type.hasOwner { owner = try change.recordOwner ?? RecordStore(entity: belongs.type.descriptor).owner(db, belongs.id) }
         } else if change.entity == .activity {
             audience = .activities
             owner = (change.after ?? change.before).map(RecordOwner.init)

@@ -29,14 +29,18 @@ enum BankPaymentStore {
             """).map { try $0.text("account") })
     }
 
-    /// The open invoices (a payment can still be added to them: draft, sent, partly paid) whose
-    /// number reads as `sequence`, by the number keys' index: one per year of the format's
-    /// sequences at most.
+    /// An invoice a payment can still be added to: draft, sent or partly paid. Written as
+    /// equalities: for an `IN` list of three or more constants SQLite builds a temporary b-tree
+    /// each time the statement runs, which a bank statement's import would do for every payment.
+    static let isOpen = "(i.status = 'draft' OR i.status = 'sent' OR i.status = 'partiallyPaid')"
+
+    /// The open invoices whose number reads as `sequence`, by the number keys' index: one per
+    /// year of the format's sequences at most.
     static func openInvoices(_ db: Database, sequence: Int64) throws -> [PaymentMatcher.Invoice] {
         try invoices(db, """
             SELECT i.id, i.number, i.date, i.payer_inn, i.total, i.paid, k.sequence, k.year
             FROM invoice_number_keys k JOIN invoices i ON i.id = k.invoice_id
-            WHERE k.sequence = ? AND i.status IN ('draft', 'sent', 'partiallyPaid')
+            WHERE k.sequence = ? AND \(isOpen)
             """, [.integer(sequence)])
     }
 
@@ -45,7 +49,7 @@ enum BankPaymentStore {
         try invoices(db, """
             SELECT i.id, i.number, i.date, i.payer_inn, i.total, i.paid, k.sequence, k.year
             FROM invoices i LEFT JOIN invoice_number_keys k ON k.invoice_id = i.id
-            WHERE i.payer_inn = ? AND i.status IN ('draft', 'sent', 'partiallyPaid') ORDER BY i.id DESC LIMIT ?
+            WHERE i.payer_inn = ? AND \(isOpen) ORDER BY i.id DESC LIMIT ?
             """, [.text(payerINN), .integer(Int64(limit))])
     }
 

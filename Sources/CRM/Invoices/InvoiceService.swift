@@ -193,24 +193,29 @@ package struct InvoiceService: Sendable {
         let paymentID = try InvoiceStore.insertPayment(db, invoiceID: id, amount: money.decimalText, date: date, reference: reference,
                                                        source: source, at: now, by: caller.userID)
         let facts: [String: JSON] = ["payment": .string(money.decimalText), "date": .string(date), "reference": reference.map(JSON.string) ?? .null]
-        try crm.apply(Change(.payment, id: .int(paymentID), .created, by: caller, at: now, owner: RecordRef(.invoice, id),
-                             data: facts.merging(["source": .string(source)]) { a, _ in a }), in: db)
+        var change = Change(.payment, id: .int(paymentID), .created, by: caller, at: now, owner: RecordRef(.invoice, id),
+                            data: facts.merging(["source": .string(source)]) { a, _ in a })
+        change.recordOwner = balance.owner
+        try crm.apply(change, in: db)
         let paidText = DecimalScaled.format(paid, scale: 2)
         // Paid or partly paid follows from the payment: not a status change the caller must be allowed.
         try setStoredStatus(db, id: id, status: paid == total ? "paid" : "partiallyPaid", paid: paidText, by: caller.unlimited, from: status, extra: facts,
-                            also: [FieldChange(field: "paid", old: .string(balance.paidText), new: .string(paidText))])
+                            also: [FieldChange(field: "paid", old: .string(balance.paidText), new: .string(paidText))], owner: balance.owner)
         return paymentID
     }
 
     /// Stores a new status (and what is paid, when a payment changed it) and tells the funnel
-    /// (the invoice and its deal's timeline show it).
+    /// (the invoice and its deal's timeline show it); `owner` is the invoice's responsible and
+    /// open mark when the caller has read them.
     func setStoredStatus(_ db: Database, id: Int64, status: String, paid: String? = nil, by caller: Caller, from old: String,
-                         extra: [String: JSON] = [:], also: [FieldChange] = []) throws {
+                         extra: [String: JSON] = [:], also: [FieldChange] = [], owner: RecordOwner? = nil) throws {
         let now = crm.nowText
         let dealID = try InvoiceStore.setStatus(db, id: id, status, paid: paid, at: now, by: caller.userID)
-        try crm.apply(Change(.invoice, id: .int(id), .statusChanged, by: caller, at: now,
-                             fields: [FieldChange(field: "status", old: .string(old), new: .string(status))] + also,
-                             owner: dealID.map { RecordRef(.deal, $0) }, data: extra), in: db)
+        var change = Change(.invoice, id: .int(id), .statusChanged, by: caller, at: now,
+                            fields: [FieldChange(field: "status", old: .string(old), new: .string(status))] + also,
+                            owner: dealID.map { RecordRef(.deal, $0) }, data: extra)
+        change.recordOwner = owner
+        try crm.apply(change, in: db)
     }
 
     /// The invoice with its payments, its closing documents (without files), what is still due,

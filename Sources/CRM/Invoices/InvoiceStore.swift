@@ -4,21 +4,26 @@ import Storage
 /// The SQL of invoices beyond their record row: status and paid amount, payments, and the
 /// numbering sequences. The invoice row itself is written through `RecordStore`.
 enum InvoiceStore {
-    /// What a payment is checked against: the stored status, the total and what is paid so far.
+    /// What a payment is checked against: the stored status, the total and what is paid so far;
+    /// and the invoice's responsible and open mark, which its changes' events carry.
     struct Balance {
         let status: String
         let total: Int64
         let paid: Int64
         /// `paid` as stored, for the change that tells the new amount.
         let paidText: String
+        let owner: RecordOwner
     }
 
     /// The invoice's balance, or nil if there is no such invoice; unreadable amounts throw `StoredDataError`.
     static func balance(_ db: Database, _ id: Int64) throws -> Balance? {
-        guard let row = try db.queryOne("SELECT status, total, paid FROM invoices WHERE id = ?", [.integer(id)]) else { return nil }
+        guard let row = try db.queryOne("SELECT status, total, paid, assigned_to, opened FROM invoices WHERE id = ?", [.integer(id)]) else {
+            return nil
+        }
         return try StoredData.read("invoices", id) {
             let (status, total, paidText) = (try row.text("status"), try amount(try row.text("total"), "total"), try row.text("paid"))
-            return Balance(status: status, total: total, paid: try amount(paidText, "paid"), paidText: paidText)
+            return Balance(status: status, total: total, paid: try amount(paidText, "paid"), paidText: paidText,
+                           owner: RecordOwner(assignedTo: try row.optionalInt64("assigned_to"), opened: try row.bool("opened")))
         }
     }
 
@@ -74,11 +79,13 @@ enum InvoiceStore {
 
     /// Stores a new status with a new version, and what is paid so far when `paid` is given (a
     /// payment changes both in one row write); returns the invoice's deal.
+    /// (The deal is read by a second statement: `RETURNING` makes SQLite collect the returned
+    /// rows in a temporary b-tree, which costs more than reading the row again.)
     static func setStatus(_ db: Database, id: Int64, _ status: String, paid: String? = nil, at now: String, by userID: Int64?) throws -> Int64? {
-        try db.query("""
+        try db.execute("""
             UPDATE invoices SET status = ?, paid = coalesce(?, paid), updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?
-            RETURNING deal_id
-            """, [.text(status), SQLValue(paid), .text(now), SQLValue(userID), .integer(id)]).first?[0].int64
+            """, [.text(status), SQLValue(paid), .text(now), SQLValue(userID), .integer(id)])
+        return try dealID(db, id)
     }
 
     /// Inserts a payment of an invoice; returns its id.

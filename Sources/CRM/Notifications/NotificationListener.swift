@@ -16,8 +16,10 @@ struct NotificationListener: ChangeListener {
     func apply(_ change: Change, in db: Database, crm: CRM) throws {
         switch (change.entity, change.operation) {
         case (.invoice, .statusChanged):
-            guard change.fields.contains(where: { $0.field == "status" && $0.new == "paid" && $0.old != "paid" }),
-                  let invoiceID = change.id.int64Value, let invoice = try InvoiceStore.notice(db, invoiceID) else { return }
+            guard change.fields.contains(where: { $0.field == "status" && $0.new == "paid" && $0.old != "paid" }) else { return }
+            // Nobody to tell when the invoice has no responsible or they paid it themselves.
+            if let known = change.recordOwner, known.assignedTo == nil || known.assignedTo == change.caller.userID { return }
+            guard let invoiceID = change.id.int64Value, let invoice = try InvoiceStore.notice(db, invoiceID) else { return }
             try invoicePaid(invoice, change: change, db: db, crm: crm)
         case (.payment, .created):
             guard let owner = change.owner, owner.type == .invoice, let invoice = try InvoiceStore.notice(db, owner.id) else { return }
