@@ -84,6 +84,23 @@ enum BankFile {
         #expect(BankStatement.trimmed(" \t\u{00A0}a b\u{2009}") == "a b" && BankStatement.trimmed("\u{00A0} ") == "" && BankStatement.trimmed("") == "")
     }
 
+    /// Keys are matched on their bytes, so the spaces only UTF-8 holds (an em space, an
+    /// ideographic space) around a key are the case that decodes it as text: still trimmed. A
+    /// key that merely starts like a known one is another key.
+    @Test func wideSpacesAroundKeysInUTF8AndKeysThatOnlyStartAlike() throws {
+        var lines = BankFile.lines([BankFile.document(number: "15", amount: "9000.00", purpose: "Оплата по счету № 15")])
+        lines = lines.flatMap { line -> [String] in
+            switch line {
+            case "Номер=15": return ["Номер\u{2003}=15", "НомерДокумента=99", "СуммаПрописью=Девять тысяч рублей"]
+            case "КонецДокумента": return ["\u{3000}КонецДокумента\u{205F}"]
+            default: return [line]
+            }
+        }
+        let statement = try BankStatement.parse(BankFile.bytes(lines, .utf8))
+        #expect(statement.documents.map(\.number) == ["15"])
+        #expect(statement.documents.map(\.amount) == [900_000])
+    }
+
     @Test func cp866BytesWithoutSayingDOSAreNotReadAsCP866() throws {
         // The same bytes read as Windows-1251 give other letters: the header decides.
         let statement = try BankStatement.parse(BankFile.bytes(Self.sample.filter { !$0.hasPrefix("Кодировка") }, .windows1251))

@@ -9,6 +9,9 @@ import Testing
         #expect(Timestamp.parse("2026-11-18T14:06:40+03:00") == 1_795_000_000)
         #expect(Timestamp.parse("2026-11-18T11:06:40.123Z") == 1_795_000_000)
         #expect(Timestamp.format(-1) == "1969-12-31T23:59:59Z")
+        #expect(Timestamp.format(-46_383_303_233) == "0500-03-04T05:06:07Z")
+        #expect(Timestamp.format(253_402_300_799) == "9999-12-31T23:59:59Z")
+        #expect(Timestamp.format(253_402_300_800) == "10000-01-01T00:00:00Z")
     }
 
     @Test(arguments: ["2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-18 08:26:40Z", "2026-11-18T11:06:40", "x"])

@@ -63,19 +63,113 @@ package struct BankStatement: Sendable, Equatable {
         return try parse(lines: lines, encoding: encoding)
     }
 
-    /// One line of the file: the text before its first `=` and the text after it (nil for a
-    /// line without one), each trimmed of spaces.
-    struct Line {
-        let key: String
-        let value: String?
+    /// The keys the reader acts on: the file's markers and the fields of a document it keeps.
+    /// A line with any other key is skipped without its text being decoded.
+    enum Key: CaseIterable {
+        case start, endOfFile, documentSection, endOfDocument, accountSection, endOfAccountSection, account, version
+        case amount, date, number, payerAccount, payerINN, payer1, payer, recipientAccount, recipientINN, purpose, receivedOn, writtenOffOn
 
-        var isEmpty: Bool { key.isEmpty && value == nil }
+        var name: String {
+            switch self {
+            case .start: "1CClientBankExchange"
+            case .endOfFile: "КонецФайла"
+            case .documentSection: "СекцияДокумент"
+            case .endOfDocument: "КонецДокумента"
+            case .accountSection: "СекцияРасчСчет"
+            case .endOfAccountSection: "КонецРасчСчет"
+            case .account: "РасчСчет"
+            case .version: "ВерсияФормата"
+            case .amount: "Сумма"
+            case .date: "Дата"
+            case .number: "Номер"
+            case .payerAccount: "ПлательщикСчет"
+            case .payerINN: "ПлательщикИНН"
+            case .payer1: "Плательщик1"
+            case .payer: "Плательщик"
+            case .recipientAccount: "ПолучательСчет"
+            case .recipientINN: "ПолучательИНН"
+            case .purpose: "НазначениеПлатежа"
+            case .receivedOn: "ДатаПоступило"
+            case .writtenOffOn: "ДатаСписано"
+            }
+        }
+
+        static let byName: [String: Key] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
     }
 
-    /// The file's lines, decoded, and the encoding they were in. Lines are split on the bytes
-    /// (LF, a CR before it dropped), and each at its first `=`: line ends and `=` are ASCII in
-    /// every encoding a statement comes in, and a UTF-8 sequence holds no ASCII byte, so no
-    /// text is decoded twice or as a whole file.
+    /// One line of the file: its key when the reader acts on it (nil for any other, and for an
+    /// empty line), whether it has a `=`, and for a known key the text after its first `=`;
+    /// keys and values are trimmed of spaces.
+    struct Line {
+        let key: Key?
+        let hasValue: Bool
+        let value: String?
+        let isEmpty: Bool
+    }
+
+    /// How one encoding's lines are read: the known keys in its bytes, and the byte sequences
+    /// of the spaces beyond ASCII that `trimmed` takes off (a key that may start or end with one
+    /// is decoded and trimmed as text instead of being matched on its bytes).
+    private struct Reader: Sendable {
+        let decode: @Sendable (ArraySlice<UInt8>) -> String
+        let keys: [(bytes: [UInt8], key: Key)]
+        let spaces: [[UInt8]]
+        /// Whether a byte starts, or ends, one of `spaces`: most keys are told apart by these alone.
+        let startsSpace: [Bool]
+        let endsSpace: [Bool]
+
+        init(_ encode: (String) -> [UInt8], decode: @escaping @Sendable (ArraySlice<UInt8>) -> String) {
+            self.decode = decode
+            keys = Key.allCases.map { (encode($0.name), $0) }
+            // Every space separator beyond ASCII (the no-break space, the en and em spaces, …)
+            // that the encoding can hold.
+            spaces = (UInt32(0x80)...0x3000).compactMap(Unicode.Scalar.init).filter { $0.properties.generalCategory == .spaceSeparator }
+                .map { encode(String($0)) }.filter { !$0.isEmpty && $0 != [UInt8(ascii: "?")] }
+            var starts = [Bool](repeating: false, count: 256), ends = starts
+            for space in spaces {
+                starts[Int(space[0])] = true
+                ends[Int(space[space.count - 1])] = true
+            }
+            (startsSpace, endsSpace) = (starts, ends)
+        }
+
+        /// Whether the key's bytes may start or end with a space beyond ASCII.
+        private func mayHaveSpaceAround(_ key: ArraySlice<UInt8>) -> Bool {
+            guard let first = key.first, let last = key.last, startsSpace[Int(first)] || endsSpace[Int(last)] else { return false }
+            return spaces.contains { space in
+                key.count >= space.count && (key.prefix(space.count).elementsEqual(space) || key.suffix(space.count).elementsEqual(space))
+            }
+        }
+
+        func line(_ bytes: ArraySlice<UInt8>) -> Line {
+            let equals = bytes.firstIndex(of: UInt8(ascii: "="))
+            var key = bytes[..<(equals ?? bytes.endIndex)]
+            while let first = key.first, first == 0x20 || first == 0x09 || first == 0x0D { key.removeFirst() }
+            while let last = key.last, last == 0x20 || last == 0x09 || last == 0x0D { key.removeLast() }
+            let known: Key?
+            let isEmpty: Bool
+            if mayHaveSpaceAround(key) {
+                let text = trimmed(decode(key))
+                (known, isEmpty) = (Key.byName[text], text.isEmpty)
+            } else {
+                known = keys.first { $0.bytes.count == key.count && $0.bytes.elementsEqual(key) }?.key
+                isEmpty = key.isEmpty
+            }
+            guard let equals else { return Line(key: known, hasValue: false, value: nil, isEmpty: isEmpty) }
+            return Line(key: known, hasValue: true, value: known == nil ? nil : trimmed(decode(bytes[(equals + 1)...])), isEmpty: false)
+        }
+    }
+
+    private static let utf8Reader = Reader({ Array($0.utf8) }, decode: { String(decoding: $0, as: UTF8.self) })
+    private static let windows1251Reader = Reader({ LegacyEncoding.windows1251.encode($0, replacingWith: UInt8(ascii: "?")) },
+                                                  decode: { LegacyEncoding.windows1251.decode($0) })
+    private static let cp866Reader = Reader({ LegacyEncoding.cp866.encode($0, replacingWith: UInt8(ascii: "?")) },
+                                            decode: { LegacyEncoding.cp866.decode($0) })
+
+    /// The file's lines, read, and the encoding they were in. Lines are split on the bytes (LF,
+    /// a CR before it dropped), and each at its first `=`: line ends and `=` are ASCII in every
+    /// encoding a statement comes in, and a UTF-8 sequence holds no ASCII byte. Keys are matched
+    /// on their bytes, and only the values of known keys are decoded.
     static func decode(_ bytes: [UInt8]) throws(Problem) -> ([Line], Encoding) {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         if bytes.starts(with: bom) {
@@ -83,17 +177,12 @@ package struct BankStatement: Sendable, Equatable {
             guard String(validating: body, as: UTF8.self) != nil else {
                 throw Problem(reason: "encoding", line: 1, message: "the file starts with a UTF-8 byte order mark but is not UTF-8")
             }
-            return (lineRanges(body).map { line(body[$0]) { String(decoding: $0, as: UTF8.self) } }, .utf8)
+            return (lineRanges(body).map { utf8Reader.line(body[$0]) }, .utf8)
         }
         let ranges = lineRanges(bytes[...])
         let encoding: Encoding = ranges.contains { isDOSMark(bytes[$0]) } ? .cp866 : .windows1251
-        let table: LegacyEncoding = encoding == .cp866 ? .cp866 : .windows1251
-        return (ranges.map { line(bytes[$0], decoding: table.decode) }, encoding)
-    }
-
-    private static func line(_ bytes: ArraySlice<UInt8>, decoding decode: (ArraySlice<UInt8>) -> String) -> Line {
-        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { return Line(key: trimmed(decode(bytes)), value: nil) }
-        return Line(key: trimmed(decode(bytes[..<equals])), value: trimmed(decode(bytes[(equals + 1)...])))
+        let reader = encoding == .cp866 ? cp866Reader : windows1251Reader
+        return (ranges.map { reader.line(bytes[$0]) }, encoding)
     }
 
     /// `Кодировка=DOS` in CP866 bytes, as the line that says so holds it.
@@ -134,47 +223,46 @@ package struct BankStatement: Sendable, Equatable {
         var statement = BankStatement(encoding: encoding, version: nil, accounts: [], documents: [])
         var index = 0
         while index < lines.count, lines[index].isEmpty { index += 1 }
-        guard index < lines.count, lines[index].value == nil, lines[index].key == "1CClientBankExchange" else {
+        guard index < lines.count, !lines[index].hasValue, lines[index].key == .start else {
             throw Problem(reason: "notBankExchange", line: min(index, max(lines.count - 1, 0)) + 1,
                           message: "a 1CClientBankExchange file starts with the line 1CClientBankExchange")
         }
         index += 1
-        var open: (line: Int, kind: String, fields: [String: (value: String, line: Int)])?
+        var open: (line: Int, kind: String, fields: [Key: (value: String, line: Int)])?
         var inBalance = false
         while index < lines.count {
             let number = index + 1
             let line = lines[index]
             index += 1
-            if line.isEmpty { continue }
-            let (key, value) = (line.key, line.value)
+            guard let key = line.key else { continue }
             // Taken out while it changes, so that its fields are not copied for each one added.
             if var document = open.take() {
-                if value == nil, key == "КонецДокумента" {
+                if !line.hasValue, key == .endOfDocument {
                     statement.documents.append(try self.document(kind: document.kind, line: document.line, fields: document.fields))
                     continue
                 }
-                if key == "КонецФайла" || key == "СекцияДокумент" {
+                if key == .endOfFile || key == .documentSection {
                     throw Problem(reason: "unclosedDocument", line: document.line, message: "the document that starts here has no КонецДокумента")
                 }
-                if let value { document.fields[key] = (value, number) }
+                if let value = line.value { document.fields[key] = (value, number) }
                 open = document
                 continue
             }
             if inBalance {
-                if value == nil, key == "КонецРасчСчет" { inBalance = false }
+                if !line.hasValue, key == .endOfAccountSection { inBalance = false }
                 continue
             }
             switch key {
-            case "КонецФайла":
+            case .endOfFile:
                 return statement
-            case "СекцияДокумент":
-                open = (number, value ?? "", Dictionary(minimumCapacity: 32))
-            case "СекцияРасчСчет":
+            case .documentSection:
+                open = (number, line.value ?? "", Dictionary(minimumCapacity: 16))
+            case .accountSection:
                 inBalance = true
-            case "РасчСчет":
-                if let value, !value.isEmpty { statement.accounts.append(value) }
-            case "ВерсияФормата":
-                statement.version = value
+            case .account:
+                if let value = line.value, !value.isEmpty { statement.accounts.append(value) }
+            case .version:
+                statement.version = line.value
             default:
                 break
             }
@@ -185,36 +273,36 @@ package struct BankStatement: Sendable, Equatable {
         throw Problem(reason: "noEndOfFile", line: lines.count, message: "the file ends without КонецФайла: it may be cut short")
     }
 
-    private static func document(kind: String, line: Int, fields: [String: (value: String, line: Int)]) throws(Problem) -> Document {
-        func required(_ key: String) throws(Problem) -> (value: String, line: Int) {
+    private static func document(kind: String, line: Int, fields: [Key: (value: String, line: Int)]) throws(Problem) -> Document {
+        func required(_ key: Key) throws(Problem) -> (value: String, line: Int) {
             guard let field = fields[key], !field.value.isEmpty else {
-                throw Problem(reason: "missingField", line: line, message: "the document that starts here has no \(key)")
+                throw Problem(reason: "missingField", line: line, message: "the document that starts here has no \(key.name)")
             }
             return field
         }
-        func date(_ key: String) throws(Problem) -> String? {
+        func date(_ key: Key) throws(Problem) -> String? {
             guard let field = fields[key], !field.value.isEmpty else { return nil }
             guard let parsed = RussianDate.parseNumeric(field.value) else {
-                throw Problem(reason: "date", line: field.line, message: "\(key) '\(field.value)' is not a date dd.mm.yyyy")
+                throw Problem(reason: "date", line: field.line, message: "\(key.name) '\(field.value)' is not a date dd.mm.yyyy")
             }
             return isoDate(parsed)
         }
-        func text(_ key: String) -> String? {
+        func text(_ key: Key) -> String? {
             guard let value = fields[key]?.value, !value.isEmpty else { return nil }
             return value
         }
-        let amount = try required("Сумма")
+        let amount = try required(.amount)
         guard let money = Money.parse(amount.value), money.minor > 0 else {
             throw Problem(reason: "amount", line: amount.line, message: "Сумма '\(amount.value)' is not a positive amount like 12354.00")
         }
-        _ = try required("Дата")
-        guard let documentDate = try date("Дата") else { throw Problem(reason: "missingField", line: line, message: "no Дата") }
-        return Document(kind: kind, number: try required("Номер").value, date: documentDate, amount: money.minor,
-                        payerAccount: text("ПлательщикСчет") ?? "", payerINN: text("ПлательщикИНН"),
-                        payerName: text("Плательщик1") ?? text("Плательщик"),
-                        recipientAccount: text("ПолучательСчет") ?? "", recipientINN: text("ПолучательИНН"),
-                        purpose: text("НазначениеПлатежа") ?? "", receivedOn: try date("ДатаПоступило"),
-                        writtenOffOn: try date("ДатаСписано"), line: line)
+        _ = try required(.date)
+        guard let documentDate = try date(.date) else { throw Problem(reason: "missingField", line: line, message: "no Дата") }
+        return Document(kind: kind, number: try required(.number).value, date: documentDate, amount: money.minor,
+                        payerAccount: text(.payerAccount) ?? "", payerINN: text(.payerINN),
+                        payerName: text(.payer1) ?? text(.payer),
+                        recipientAccount: text(.recipientAccount) ?? "", recipientINN: text(.recipientINN),
+                        purpose: text(.purpose) ?? "", receivedOn: try date(.receivedOn),
+                        writtenOffOn: try date(.writtenOffOn), line: line)
     }
 
     /// `YYYY-MM-DD` of a parsed date.

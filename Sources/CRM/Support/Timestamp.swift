@@ -6,7 +6,27 @@ package enum Timestamp {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (y, m, d) = civil(fromDays: days)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2))Z"
+        guard (0...9999).contains(y) else {
+            return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2))Z"
+        }
+        // Every write stamps its changes: the digits go straight into the string's 20 bytes.
+        return String(unsafeUninitializedCapacity: 20) { out in
+            func put(_ value: Int64, _ width: Int, at start: Int) {
+                var value = value
+                for index in stride(from: start + width - 1, through: start, by: -1) {
+                    out[index] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+                    value /= 10
+                }
+            }
+            put(y, 4, at: 0)
+            put(m, 2, at: 5)
+            put(d, 2, at: 8)
+            put(secondOfDay / 3600, 2, at: 11)
+            put(secondOfDay % 3600 / 60, 2, at: 14)
+            put(secondOfDay % 60, 2, at: 17)
+            (out[4], out[7], out[10], out[13], out[16], out[19]) = (0x2D, 0x2D, 0x54, 0x3A, 0x3A, 0x5A)
+            return 20
+        }
     }
 
     /// Seconds since the epoch for an RFC 3339 timestamp (`Z` or `±hh:mm`, optional fraction dropped).
