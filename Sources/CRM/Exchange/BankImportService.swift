@@ -37,17 +37,22 @@ package struct BankImportService: Sendable {
         }
         var items: [JSON] = []
         var (matched, unmatched, duplicates) = (0, 0, 0)
+        // The invoice numbers the purposes name need no database: they are read on another
+        // thread while the writer applies the payments before them.
+        let documents = statement.documents
+        let named = ReadAhead(count: documents.count) { PaymentMatcher.numbers(in: documents[$0].purpose) }
         // A write per `paymentsPerWrite` payments: other writers get their turn between them, and
         // the WAL is checkpointed and reused as it goes instead of growing by the whole statement.
         // Should one fail, the payments of the writes before it stand and the same statement
         // imported again applies the rest (those count as duplicates): an import resumes.
         var start = 0
-        while start < statement.documents.count {
-            let chunk = statement.documents[start..<min(start + max(paymentsPerWrite, 1), statement.documents.count)]
+        while start < documents.count {
+            let chunk = documents[start..<min(start + max(paymentsPerWrite, 1), documents.count)]
             start += chunk.count
             try crm.pool.write { db in
                 let ours = try BankPaymentStore.ourAccounts(db)
-                for document in chunk {
+                for index in chunk.indices {
+                    let document = chunk[index]
                     // Incoming to one of our accounts, and not a transfer between two of them.
                     guard ours.contains(document.recipientAccount), !ours.contains(document.payerAccount) else {
                         items.append(["paymentId": .null, "status": "skipped", "number": .string(document.number), "date": .string(document.date)])
@@ -64,9 +69,9 @@ package struct BankImportService: Sendable {
                     let now = crm.nowText
                     // Only an invoice the purpose names can be matched with confidence: those are
                     // the only ones read, each as it stands after the payments applied before it.
-                    let written = PaymentMatcher.numbers(in: document.purpose)
-                    let named = try Self.invoices(db, named: written)
-                    let match = PaymentMatcher.match(written: written, payerINN: document.payerINN, amount: document.amount, invoices: named)
+                    let written = named.value(at: index)
+                    let match = PaymentMatcher.match(written: written, payerINN: document.payerINN, amount: document.amount,
+                                                     invoices: try Self.invoices(db, named: written))
                     var facts: [String: JSON] = ["date": .string(document.date), "number": .string(document.number), "amount": .string(amount),
                                                  "payerInn": document.payerINN.map(JSON.string) ?? .null, "status": "unmatched"]
                     let id: Int64
@@ -87,7 +92,7 @@ package struct BankImportService: Sendable {
                 }
             }
         }
-        return ["payments": .int(Int64(statement.documents.count)), "matched": .int(Int64(matched)), "unmatched": .int(Int64(unmatched)),
+        return ["payments": .int(Int64(documents.count)), "matched": .int(Int64(matched)), "unmatched": .int(Int64(unmatched)),
                 "duplicates": .int(Int64(duplicates)), "encoding": .string(statement.encoding.rawValue), "items": .array(items)]
     }
 

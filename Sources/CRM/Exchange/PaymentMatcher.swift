@@ -182,6 +182,7 @@ package enum PaymentMatcher {
     }
 
     private static func digitRuns(_ text: String) -> [Substring] {
-        text.split { !$0.isASCIIDigit }
+        // On the bytes: splitting the text into characters finds their boundaries first.
+        text.utf8.split { $0 < 0x30 || $0 > 0x39 }.map { Substring($0) }
     }
 }
