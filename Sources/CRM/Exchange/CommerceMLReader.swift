@@ -117,8 +117,10 @@ package enum CommerceMLReader {
         return ["true", "истина", "да", "1"].contains(folded(text))
     }
 
+    /// A requisite's name or a flag as compared: trimmed, in lower case, «ё» read as «е» (the
+    /// engine's one fold, `TextFolding.fold`).
     static func folded(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().replacingOccurrences(of: "ё", with: "е")
+        TextFolding.fold(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     private static func document(_ element: Tree) -> Document {
