@@ -143,9 +143,7 @@ package struct BankStatement: Sendable, Equatable {
 
         func line(_ bytes: ArraySlice<UInt8>) -> Line {
             let equals = bytes.firstIndex(of: UInt8(ascii: "="))
-            var key = bytes[..<(equals ?? bytes.endIndex)]
-            while let first = key.first, first == 0x20 || first == 0x09 || first == 0x0D { key.removeFirst() }
-            while let last = key.last, last == 0x20 || last == 0x09 || last == 0x0D { key.removeLast() }
+            let key = BankStatement.trimmingASCIISpaces(bytes[..<(equals ?? bytes.endIndex)])
             let known: Key?
             let isEmpty: Bool
             if mayHaveSpaceAround(key) {
@@ -189,10 +187,16 @@ package struct BankStatement: Sendable, Equatable {
     private static let dosMark = LegacyEncoding.cp866.encode("Кодировка=DOS")!
 
     private static func isDOSMark(_ line: ArraySlice<UInt8>) -> Bool {
-        var line = line
-        while let first = line.first, first == 0x20 || first == 0x09 { line.removeFirst() }
-        while let last = line.last, last == 0x20 || last == 0x09 { line.removeLast() }
-        return line.elementsEqual(dosMark)
+        trimmingASCIISpaces(line).elementsEqual(dosMark)
+    }
+
+    /// The bytes without the spaces, tabs and stray CRs around them (ASCII in every encoding).
+    private static func trimmingASCIISpaces(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+        guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return bytes[bytes.endIndex...]
+        }
+        return bytes[start...end]
     }
 
     /// Each line's bytes without its LF and the CR before it.
